@@ -1,0 +1,188 @@
+/**
+ * The one module that reads `pulumi.Config`. It decodes every platform key, validates all of them,
+ * and either returns a typed, frozen {@link PlatformConfig} or throws once with every problem, each
+ * naming its full key (`platform:azCount`, `platform:ticketing.services.checkout.cpu`) and what is
+ * allowed. It runs before any resource is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ArchitectureName, crossKeyProblems, FOUNDATION_KEYS, KeyDeclaration, PulumiConfigType } from "./keys";
+
+export const NAMESPACE = "platform";
+
+/** What the config loader needs to know of an architecture module. */
+export interface ArchitectureConfigSpec {
+    /** Workloads the architecture deploys; each needs an entry in `platform:releases`. */
+    readonly workloads: readonly string[];
+    /** Schema of the architecture's own key `platform:<name>` (an object); absent when it has none. */
+    readonly settings?: z.ZodType;
+}
+
+/** The environment profile: how a stack deploys (sizes, redundancy, retention, protection). */
+export interface EnvironmentProfile {
+    readonly network: {
+        readonly vpcCidr: string;
+        readonly reservedCidrs: readonly string[];
+        readonly azCount: number;
+        readonly natGateways: "single" | "per-az";
+        readonly interfaceEndpoints: readonly string[];
+    };
+    /** CloudWatch Logs retention in days. */
+    readonly logRetentionDays: number;
+    /** Expiry of objects in the log archive bucket, in days. */
+    readonly logArchiveRetentionDays: number;
+    /** Deletion protection and Pulumi `protect` on stateful resources. */
+    readonly protect: boolean;
+    /** Alarm topic e-mail subscriber; empty for none. */
+    readonly alarmEmail: string;
+}
+
+/** The validated platform configuration of one stack. */
+export interface PlatformConfig {
+    readonly project: string;
+    readonly stack: string;
+    /** Workload region (`aws:region`). */
+    readonly region: string;
+    readonly environment: "dev" | "staging" | "prod";
+    readonly architectures: readonly ArchitectureName[];
+    readonly profile: EnvironmentProfile;
+    /** What to deploy: workload -> image tag, digest or artifact version. */
+    readonly releases: Readonly<Record<string, string>>;
+    /** Config-supplied tags (never the required keys). */
+    readonly tags: Readonly<Record<string, string>>;
+    /** Each selected architecture's parsed `platform:<name>` settings. */
+    readonly settings: Readonly<Partial<Record<ArchitectureName, unknown>>>;
+}
+
+/** Raw input of the validation: every config value as the Pulumi engine passes it (strings). */
+export interface RawConfig {
+    project: string;
+    stack: string;
+    /** Full key (`platform:azCount`, `aws:region`) -> string value. */
+    values: Record<string, string | undefined>;
+}
+
+/** Thrown with every configuration problem; the Pulumi CLI prints a RunError without a stack trace. */
+export class ConfigValidationError extends pulumi.RunError {
+    constructor(readonly problems: readonly string[]) {
+        super(`invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigValidationError";
+    }
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** Turns Pulumi's string into the declared type; leaves it a string when it does not parse, so the schema reports it. */
+function decode(type: PulumiConfigType, text: string): unknown {
+    switch (type) {
+        case "integer":
+            return /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text;
+        case "boolean":
+            return text === "true" ? true : text === "false" ? false : text;
+        case "array":
+        case "object":
+            try {
+                return JSON.parse(text);
+            } catch {
+                return text;
+            }
+        default:
+            return text;
+    }
+}
+
+function formatPath(key: string, path: readonly PropertyKey[]): string {
+    return path.reduce<string>((acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : `${acc}.${String(seg)}`), `${NAMESPACE}:${key}`);
+}
+
+function validateKey(decl: Pick<KeyDeclaration, "key" | "type" | "schema" | "default">, text: string | undefined, problems: string[], stack: string): unknown {
+    if (text === undefined) {
+        if (decl.default !== undefined) return structuredClone(decl.default);
+        problems.push(`${NAMESPACE}:${decl.key}: required; set it in Pulumi.${stack}.yaml (pulumi config set ${decl.key} <value>)`);
+        return undefined;
+    }
+    const result = decl.schema.safeParse(decode(decl.type, text));
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+        const path = issue.code === "unrecognized_keys" ? [...issue.path] : issue.path;
+        const message = issue.code === "unrecognized_keys" ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` : issue.message;
+        problems.push(`${formatPath(decl.key, path)}: ${message}`);
+    }
+    return undefined;
+}
+
+/**
+ * Validates raw config values. Pure: no Pulumi runtime needed, so tests call it directly.
+ *
+ * @param specs config spec of every architecture module the program knows (implemented ones).
+ * @throws ConfigValidationError listing every problem.
+ */
+export function validateConfig(raw: RawConfig, specs: Readonly<Partial<Record<ArchitectureName, ArchitectureConfigSpec>>>): PlatformConfig {
+    const problems: string[] = [];
+    const v: Record<string, any> = {};
+    for (const decl of FOUNDATION_KEYS) v[decl.key] = validateKey(decl, raw.values[`${NAMESPACE}:${decl.key}`], problems, raw.stack);
+    for (const p of crossKeyProblems(v)) problems.push(`${NAMESPACE}:${p.key}: ${p.message}`);
+
+    const region = raw.values["aws:region"];
+    if (region === undefined) problems.push(`aws:region: required; set it in Pulumi.${raw.stack}.yaml (pulumi config set aws:region sa-east-1)`);
+    else if (!REGION_PATTERN.test(region)) problems.push(`aws:region: must be an AWS region code such as sa-east-1; got ${JSON.stringify(region)}`);
+
+    // Keys of the platform namespace nobody reads are typos or leftovers: say so rather than ignore them.
+    const known = new Set([...FOUNDATION_KEYS.map((d) => d.key), ...Object.keys(specs)]);
+    for (const fullKey of Object.keys(raw.values).sort()) {
+        const [ns, key] = fullKey.split(":");
+        if (ns === NAMESPACE && !known.has(key)) problems.push(`${fullKey}: unknown key; the platform reads ${[...known].map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+    }
+
+    const settings: Partial<Record<ArchitectureName, unknown>> = {};
+    const selected: ArchitectureName[] = v.architectures ?? [];
+    const releases: Record<string, string> = v.releases ?? {};
+    const allWorkloads = new Set(Object.values(specs).flatMap((s) => [...(s?.workloads ?? [])]));
+    for (const name of selected) {
+        const spec = specs[name];
+        if (!spec) continue; // known architecture not implemented yet: index.ts warns and skips it
+        if (spec.settings) settings[name] = validateKey({ key: name, type: "object", schema: spec.settings, default: {} }, raw.values[`${NAMESPACE}:${name}`], problems, raw.stack);
+        for (const w of spec.workloads) {
+            if (v.releases && releases[w] === undefined) problems.push(`${NAMESPACE}:releases.${w}: required by architecture ${name}; set the image tag or version to deploy`);
+        }
+    }
+    for (const w of Object.keys(releases).sort()) {
+        if (!allWorkloads.has(w)) problems.push(`${NAMESPACE}:releases.${w}: unknown workload; known workloads: ${[...allWorkloads].sort().join(", ") || "(none)"}`);
+    }
+
+    if (problems.length > 0) throw new ConfigValidationError(problems);
+    return deepFreeze({
+        project: raw.project,
+        stack: raw.stack,
+        region: region!,
+        environment: v.environment,
+        architectures: selected,
+        profile: {
+            network: { vpcCidr: v.vpcCidr, reservedCidrs: v.reservedCidrs, azCount: v.azCount, natGateways: v.natGateways, interfaceEndpoints: v.interfaceEndpoints },
+            logRetentionDays: v.logRetentionDays,
+            logArchiveRetentionDays: v.logArchiveRetentionDays,
+            protect: v.protect,
+            alarmEmail: v.alarmEmail,
+        },
+        releases,
+        tags: v.tags,
+        settings,
+    });
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const child of Object.values(value as object)) deepFreeze(child);
+    }
+    return value;
+}
+
+/**
+ * Reads the stack's config from the Pulumi runtime and validates it.
+ * @throws ConfigValidationError listing every problem.
+ */
+export function loadConfig(specs: Readonly<Partial<Record<ArchitectureName, ArchitectureConfigSpec>>>): PlatformConfig {
+    const values: Record<string, string | undefined> = { ...pulumi.runtime.allConfig() };
+    return validateConfig({ project: pulumi.getProject(), stack: pulumi.getStack(), values }, specs);
+}

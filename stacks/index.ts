@@ -1,0 +1,8 @@
+/**
+ * Registry of the architectures this program can deploy. An architecture appears here once its module
+ * exists; `platform:architectures` selects among them per stack.
+ */
+import { ArchitectureName } from "../infra/config/keys";
+import { ArchitectureModule } from "./architecture";
+
+export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule<any>>>> = {};

@@ -1,0 +1,239 @@
+/**
+ * Pulumi mocks that answer like AWS would: resources get realistic ids, ARNs and physical names, so
+ * resources that depend on them (policies naming an ARN, routes naming a gateway id) see plausible
+ * values; data-source invokes return fixed account, region and AZ facts; remote components (awsx, eks)
+ * get faked outputs.
+ *
+ * Ids are derived from a hash of the resource's type and name, so two runs of the same program give
+ * the same plan (the plan file diffs cleanly). Physical names follow Pulumi's auto-naming (logical name
+ * plus a 7-character suffix) unless the program set one.
+ *
+ * See https://www.pulumi.com/docs/iac/guides/testing/unit/ for the mocks contract.
+ */
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The account id every mocked ARN carries. */
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+type State = Record<string, any>;
+
+function hex(seed: string, length: number): string {
+    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+function uuid(seed: string): string {
+    const h = hex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Pulumi auto-naming: `<logical name>-<7 hex>`, trimmed to `maxLength`. */
+function autoName(name: string, seed: string, maxLength = 255, lower = false): string {
+    const base = lower ? name.toLowerCase() : name;
+    return `${base.slice(0, Math.max(1, maxLength - 8))}-${hex(seed, 7)}`;
+}
+
+/** EC2-style id: `<prefix>-<17 hex>`. */
+function ec2Id(prefix: string, seed: string): string {
+    return `${prefix}-0${hex(seed, 16)}`;
+}
+
+interface Context {
+    region: string;
+    seed: string;
+    name: string;
+    inputs: State;
+}
+
+type Shaper = (ctx: Context) => { id: string; state: State };
+
+const arn = (ctx: Context, service: string, resource: string, global = false) =>
+    `arn:aws:${service}:${global ? "" : ctx.region}:${MOCK_ACCOUNT_ID}:${resource}`;
+
+function named(ctx: Context, key = "name", maxLength = 255, lower = false): string {
+    const given = ctx.inputs[key];
+    if (typeof given === "string" && given !== "") return given;
+    const prefix = ctx.inputs[`${key}Prefix`];
+    if (typeof prefix === "string" && prefix !== "") return `${prefix}${hex(ctx.seed, 26)}`.slice(0, maxLength);
+    return autoName(ctx.name, ctx.seed, maxLength, lower);
+}
+
+function ec2(prefix: string, arnType: string): Shaper {
+    return (ctx) => {
+        const id = ec2Id(prefix, ctx.seed);
+        return { id, state: { arn: arn(ctx, "ec2", `${arnType}/${id}`), ownerId: MOCK_ACCOUNT_ID } };
+    };
+}
+
+/** Per-type shapes for the resources this program uses; others fall back to `genericShape`. */
+const SHAPES: Record<string, Shaper> = {
+    "aws:ec2/vpc:Vpc": (ctx) => {
+        const id = ec2Id("vpc", ctx.seed);
+        return {
+            id,
+            state: {
+                arn: arn(ctx, "ec2", `vpc/${id}`),
+                defaultSecurityGroupId: ec2Id("sg", `${ctx.seed}/default-sg`),
+                defaultNetworkAclId: ec2Id("acl", `${ctx.seed}/default-acl`),
+                defaultRouteTableId: ec2Id("rtb", `${ctx.seed}/main-rtb`),
+                mainRouteTableId: ec2Id("rtb", `${ctx.seed}/main-rtb`),
+                ownerId: MOCK_ACCOUNT_ID,
+            },
+        };
+    },
+    "aws:ec2/subnet:Subnet": ec2("subnet", "subnet"),
+    "aws:ec2/securityGroup:SecurityGroup": (ctx) => {
+        const id = ec2Id("sg", ctx.seed);
+        return { id, state: { arn: arn(ctx, "ec2", `security-group/${id}`), name: named(ctx), ownerId: MOCK_ACCOUNT_ID } };
+    },
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ec2("sg", "security-group"),
+    "aws:ec2/internetGateway:InternetGateway": ec2("igw", "internet-gateway"),
+    "aws:ec2/routeTable:RouteTable": ec2("rtb", "route-table"),
+    "aws:ec2/natGateway:NatGateway": (ctx) => ({ id: ec2Id("nat", ctx.seed), state: { networkInterfaceId: ec2Id("eni", ctx.seed), privateIp: "10.0.0.10" } }),
+    "aws:ec2/eip:Eip": (ctx) => {
+        const id = ec2Id("eipalloc", ctx.seed);
+        const n = parseInt(hex(ctx.seed, 4), 16);
+        return { id, state: { allocationId: id, publicIp: `18.228.${n % 256}.${(n >> 8) % 256}`, arn: arn(ctx, "ec2", `elastic-ip/${id}`) } };
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (ctx) => {
+        const id = ec2Id("vpce", ctx.seed);
+        return { id, state: { arn: arn(ctx, "ec2", `vpc-endpoint/${id}`), prefixListId: ec2Id("pl", ctx.seed), dnsEntries: [] } };
+    },
+    "aws:ec2/flowLog:FlowLog": ec2("fl", "vpc-flow-log"),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": (ctx) => ({ id: ec2Id("rtbassoc", ctx.seed), state: {} }),
+    "aws:ec2/route:Route": (ctx) => ({ id: `r-${ctx.inputs.routeTableId ?? "rtb"}${hex(ctx.seed, 8)}`, state: {} }),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (ctx) => {
+        const id = ec2Id("sgr", ctx.seed);
+        return { id, state: { arn: arn(ctx, "ec2", `security-group-rule/${id}`), securityGroupRuleId: id } };
+    },
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (ctx) => {
+        const id = ec2Id("sgr", ctx.seed);
+        return { id, state: { arn: arn(ctx, "ec2", `security-group-rule/${id}`), securityGroupRuleId: id } };
+    },
+    "aws:kms/key:Key": (ctx) => {
+        const id = uuid(ctx.seed);
+        return { id, state: { arn: arn(ctx, "kms", `key/${id}`), keyId: id } };
+    },
+    "aws:kms/alias:Alias": (ctx) => {
+        const name = named(ctx);
+        return { id: name, state: { arn: arn(ctx, "kms", name), targetKeyArn: arn(ctx, "kms", `key/${ctx.inputs.targetKeyId}`) } };
+    },
+    "aws:s3/bucket:Bucket": (ctx) => {
+        const bucket = named(ctx, "bucket", 63, true);
+        return {
+            id: bucket,
+            state: {
+                bucket,
+                arn: `arn:aws:s3:::${bucket}`,
+                bucketDomainName: `${bucket}.s3.amazonaws.com`,
+                bucketRegionalDomainName: `${bucket}.s3.${ctx.region}.amazonaws.com`,
+                hostedZoneId: "Z7KQH4QJS55SO",
+                region: ctx.region,
+            },
+        };
+    },
+    "aws:iam/role:Role": (ctx) => {
+        const name = named(ctx, "name", 64);
+        return { id: name, state: { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${ctx.inputs.path ?? "/"}${name}`, uniqueId: `AROA${hex(ctx.seed, 17).toUpperCase()}` } };
+    },
+    "aws:iam/policy:Policy": (ctx) => {
+        const name = named(ctx, "name", 128);
+        const arnValue = `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy${ctx.inputs.path ?? "/"}${name}`;
+        return { id: arnValue, state: { name, arn: arnValue, policyId: `ANPA${hex(ctx.seed, 17).toUpperCase()}` } };
+    },
+    "aws:iam/rolePolicy:RolePolicy": (ctx) => {
+        const name = named(ctx, "name", 128);
+        return { id: `${ctx.inputs.role}:${name}`, state: { name } };
+    },
+    "aws:cloudwatch/logGroup:LogGroup": (ctx) => {
+        const name = named(ctx, "name", 512);
+        return { id: name, state: { name, arn: arn(ctx, "logs", `log-group:${name}`) } };
+    },
+    "aws:sns/topic:Topic": (ctx) => {
+        const name = named(ctx, "name", 256);
+        const a = arn(ctx, "sns", name);
+        return { id: a, state: { name, arn: a, owner: MOCK_ACCOUNT_ID } };
+    },
+    "aws:sns/topicSubscription:TopicSubscription": (ctx) => {
+        const a = `${ctx.inputs.topic}:${uuid(ctx.seed)}`;
+        return { id: a, state: { arn: a } };
+    },
+    "aws:sqs/queue:Queue": (ctx) => {
+        const name = named(ctx, "name", 80);
+        return { id: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}`, state: { name, arn: arn(ctx, "sqs", name), url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` } };
+    },
+    "aws:ecs/cluster:Cluster": (ctx) => {
+        const name = named(ctx, "name", 255);
+        const a = arn(ctx, "ecs", `cluster/${name}`);
+        return { id: a, state: { name, arn: a } };
+    },
+    "aws:secretsmanager/secret:Secret": (ctx) => {
+        const name = named(ctx, "name", 512);
+        const a = arn(ctx, "secretsmanager", `secret:${name}-${hex(ctx.seed, 6)}`);
+        return { id: a, state: { name, arn: a } };
+    },
+};
+
+function serviceOf(type: string): string {
+    const mod = type.split(":")[1]?.split("/")[0] ?? "unknown";
+    const services: Record<string, string> = { cloudwatch: "logs", lb: "elasticloadbalancing", alb: "elasticloadbalancing", cognito: "cognito-idp", ec2: "ec2", apigateway: "apigateway", sfn: "states", cloudfront: "cloudfront", wafv2: "wafv2", servicediscovery: "servicediscovery", appautoscaling: "application-autoscaling", ssm: "ssm" };
+    return services[mod] ?? mod;
+}
+
+/** Fallback for types without a shape: a name-derived id and a service-shaped ARN. */
+function genericShape(type: string, ctx: Context): { id: string; state: State } {
+    const resourceType = (type.split(":")[2] ?? "resource").replace(/^[A-Z]/, (c) => c.toLowerCase());
+    const name = named(ctx);
+    const global = ["iam", "cloudfront", "route53"].includes(serviceOf(type));
+    return { id: name, state: { arn: arn(ctx, serviceOf(type), `${resourceType}/${name}`, global), name } };
+}
+
+/** Faked outputs of remote (multi-language) components, keyed by type token. */
+const REMOTE_COMPONENTS: Record<string, (ctx: Context) => State> = {};
+
+export interface PlanMocksOptions {
+    /** Region of resources that use the default provider (`aws:region`). */
+    defaultRegion: string;
+    /** Region per explicit provider reference (`<urn>::<id>`), filled as providers register. */
+    providerRegions: Map<string, string>;
+}
+
+/** Builds the mocks for one plan run. */
+export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
+    const regionOf = (provider: string | undefined) =>
+        (provider && options.providerRegions.get(provider)) || options.defaultRegion;
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+            const ctx: Context = { region: regionOf(args.provider), seed: `${args.type}::${args.name}`, name: args.name, inputs: args.inputs };
+            if (args.type.startsWith("pulumi:providers:")) {
+                return { id: uuid(ctx.seed), state: args.inputs };
+            }
+            if (args.custom === false) {
+                const remote = REMOTE_COMPONENTS[args.type];
+                return { id: undefined, state: remote ? { ...args.inputs, ...remote(ctx) } : {} };
+            }
+            const shape = SHAPES[args.type] ?? ((c: Context) => genericShape(args.type, c));
+            const { id, state } = shape(ctx);
+            return { id, state: { ...args.inputs, ...state, tagsAll: args.inputs.tags ?? {} } };
+        },
+        call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+            const region = regionOf(args.provider);
+            switch (args.token) {
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINEPLAN", id: MOCK_ACCOUNT_ID };
+                case "aws:index/getRegion:getRegion":
+                    return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+                case "aws:index/getPartition:getPartition":
+                    return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+                case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                    // sa-east-1 -> sae1-az1..3, like the zone ids AWS reports.
+                    const [geo, direction, index] = region.split("-");
+                    const letters = ["a", "b", "c"];
+                    return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${geo}${direction[0]}${index}-az${i + 1}`), id: region, groupNames: [region] };
+                }
+                default:
+                    throw new Error(`offline plan: no mock for the invoke '${args.token}'; add it to tools/lib/mocks.ts`);
+            }
+        },
+    };
+}

@@ -1,0 +1,177 @@
+/**
+ * Runs a Pulumi program offline: the real program, under the Pulumi Node.js runtime in preview mode,
+ * with mocks in place of the engine's providers. Every registration the program makes is recorded as
+ * the engine would record it, and the result is a `pulumi stack export` document (deployment v3).
+ *
+ * One run per process: the Pulumi runtime keeps global state.
+ *
+ * Export format: https://www.pulumi.com/docs/iac/concepts/state-and-backends/ (checkpoint v3);
+ * mocks: https://www.pulumi.com/docs/iac/guides/testing/unit/.
+ */
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { planMocks } from "./mocks";
+import { StackSettings } from "./stack-config";
+
+/** Signature key and value Pulumi uses to mark secrets in state and on the wire. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** What a secret's ciphertext reads in a plan file: the value is never written. */
+export const MASKED_SECRET = "[secret]";
+
+/** One resource of a `pulumi stack export` document. */
+export interface ExportedResource {
+    urn: string;
+    custom: boolean;
+    id?: string;
+    type: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+    parent?: string;
+    provider?: string;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+    protect?: boolean;
+}
+
+/** A `pulumi stack export` document (`version: 3`). */
+export interface StackExport {
+    version: 3;
+    deployment: {
+        manifest: { time: string; magic: string; version: string };
+        resources: ExportedResource[];
+    };
+}
+
+/** Replaces secret values by a masked marker, recursively, keeping Pulumi's secret signature. */
+export function maskSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(maskSecrets);
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SECRET_SIG_KEY] === SECRET_SIG) return { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: MASKED_SECRET };
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskSecrets(v)]));
+    }
+    return value;
+}
+
+function sdkVersion(): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("@pulumi/pulumi/package.json").version as string;
+}
+
+/** Thrown when the program itself fails (not a recording problem); `errors` holds every failure seen. */
+export class ProgramError extends Error {
+    constructor(readonly errors: unknown[]) {
+        super(errors.map((e) => (e instanceof Error ? e.message : String(e))).join("\n"));
+        this.name = "ProgramError";
+    }
+}
+
+/**
+ * Runs the program named by `settings.main` with the stack's config and returns the resource graph.
+ *
+ * @throws ProgramError when the program throws (config validation included) or a registration fails.
+ */
+export async function runPlan(settings: StackSettings): Promise<StackExport> {
+    const defaultRegion = settings.config["aws:region"] ?? "us-east-1";
+    const providerRegions = new Map<string, string>();
+    await pulumi.runtime.setMocks(planMocks({ defaultRegion, providerRegions }), settings.project, settings.stack, true);
+    pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
+
+    const resources: ExportedResource[] = [];
+    const defaultProviders = new Map<string, ExportedResource>();
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const runtimeSettings = require("@pulumi/pulumi/runtime/settings");
+    const monitor = runtimeSettings.getMonitor();
+    const registerResource = monitor.registerResource.bind(monitor);
+    const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
+
+    const providerFor = (req: any): string | undefined => {
+        const explicit: string = req.getProvider();
+        if (explicit) return explicit;
+        const pkg = req.getType().split(":")[0];
+        if (!req.getCustom() || pkg === "pulumi") return undefined;
+        const version: string = req.getVersion() || "0.0.0";
+        const key = `${pkg}@${version}`;
+        let provider = defaultProviders.get(key);
+        if (!provider) {
+            const urn = `urn:pulumi:${settings.stack}::${settings.project}::pulumi:providers:${pkg}::default_${version.replace(/[.-]/g, "_")}`;
+            const id = crypto.createHash("sha256").update(urn).digest("hex").slice(0, 32);
+            const inputs = pkg === "aws" ? { region: defaultRegion, version } : { version };
+            provider = { urn, custom: true, id, type: `pulumi:providers:${pkg}`, inputs, outputs: inputs };
+            defaultProviders.set(key, provider);
+            resources.push(provider);
+        }
+        return `${provider.urn}::${provider.id}`;
+    };
+
+    monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
+        const provider = providerFor(req);
+        const entry: ExportedResource = { urn: "", custom: req.getCustom(), type: req.getType() };
+        resources.push(entry);
+        return registerResource(req, (err: unknown, resp: any) => {
+            if (err) {
+                failures.push(err);
+            } else {
+                entry.urn = resp.getUrn();
+                if (entry.custom) entry.id = resp.getId();
+                const inputs = maskSecrets(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                if (entry.custom) {
+                    entry.inputs = inputs;
+                    entry.outputs = maskSecrets(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                }
+                if (req.getParent()) entry.parent = req.getParent();
+                if (provider) entry.provider = provider;
+                const dependencies: string[] = req.getDependenciesList();
+                if (dependencies.length > 0) entry.dependencies = [...new Set(dependencies)];
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+                    const urns: string[] = deps.getUrnsList();
+                    if (urns.length > 0) propertyDependencies[key] = urns;
+                });
+                if (Object.keys(propertyDependencies).length > 0) entry.propertyDependencies = propertyDependencies;
+                if (req.getProtect()) entry.protect = true;
+                if (entry.type.startsWith("pulumi:providers:") && typeof inputs.region === "string") {
+                    providerRegions.set(`${entry.urn}::${entry.id}`, inputs.region);
+                }
+            }
+            callback(err, resp);
+        });
+    };
+    monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
+        const entry = resources.find((r) => r.urn === req.getUrn());
+        if (entry && !entry.custom) {
+            entry.outputs = maskSecrets(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        }
+        return registerResourceOutputs(req, callback);
+    };
+
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            // Like the Node.js language host: a module's exports are the stack outputs; a default
+            // export that is a function is called and its result awaited.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const mod = require(settings.main);
+            return typeof mod?.default === "function" ? await mod.default() : mod;
+        });
+        await runtimeSettings.waitForRPCs();
+    } catch (err) {
+        failures.unshift(err);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    if (failures.length > 0) throw new ProgramError(failures);
+
+    const version = `@pulumi/pulumi ${sdkVersion()} (offline plan)`;
+    return {
+        version: 3,
+        deployment: {
+            manifest: { time: new Date().toISOString(), magic: crypto.createHash("sha256").update(version).digest("hex"), version },
+            resources: resources.filter((r) => r.urn !== ""),
+        },
+    };
+}

@@ -1,0 +1,86 @@
+/**
+ * `npm run plan -- --stack <dev|prod> [--out FILE] [--no-policy] [--policy-config FILE] [--project DIR]`
+ *
+ * Runs the real program offline (Pulumi runtime in preview mode, mocked providers) with the stack's
+ * own config files, writes the resource graph as a `pulumi stack export` document (default
+ * `plan/<stack>.json`), prints a summary, then checks the graph with the policy pack.
+ *
+ * Exit codes: 0 plan written and no mandatory policy violation; 1 mandatory policy violations (the
+ * plan is still written); 2 invalid config or program failure (nothing written); 64 bad arguments.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { ProgramError, runPlan } from "./lib/plan-runner";
+import { loadStackSettings, StackSettingsError } from "./lib/stack-config";
+import { formatSummary, summarize } from "./lib/summary";
+
+const USAGE = "usage: npm run plan -- --stack <name> [--out FILE] [--no-policy] [--policy-config FILE] [--project DIR]";
+
+function fail(code: number, lines: string[]): never {
+    for (const line of lines) console.error(line);
+    process.exit(code);
+}
+
+async function main(): Promise<void> {
+    let args;
+    try {
+        args = parseArgs({
+            options: {
+                stack: { type: "string" },
+                out: { type: "string" },
+                project: { type: "string", default: "." },
+                "no-policy": { type: "boolean", default: false },
+                "policy-config": { type: "string" },
+            },
+            strict: true,
+        }).values;
+    } catch (err) {
+        fail(64, [(err as Error).message, USAGE]);
+    }
+    if (!args.stack) fail(64, ["--stack is required", USAGE]);
+    const projectDir = path.resolve(args.project!);
+    const out = path.resolve(args.out ?? path.join(projectDir, "plan", `${args.stack}.json`));
+
+    let settings;
+    try {
+        settings = loadStackSettings(projectDir, args.stack);
+    } catch (err) {
+        if (err instanceof StackSettingsError) fail(2, ["error: the stack configuration is invalid:", ...err.problems.map((p) => `  - ${p}`)]);
+        throw err;
+    }
+
+    let document;
+    try {
+        document = await runPlan(settings);
+    } catch (err) {
+        if (err instanceof ProgramError) {
+            const lines = err.errors.flatMap((e) => {
+                const problems = (e as { problems?: string[] }).problems;
+                if (Array.isArray(problems)) return [(e as Error).message.split("\n")[0], ...problems.map((p) => `  - ${p}`)];
+                return [e instanceof Error ? (e.stack ?? e.message) : String(e)];
+            });
+            fail(2, [`error: the program failed for stack '${args.stack}'; nothing was written.`, ...lines]);
+        }
+        throw err;
+    }
+
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(document, null, 2) + "\n");
+    console.log(formatSummary(summarize(document, settings.stack, settings.project)));
+    console.log(`\nWrote ${path.relative(process.cwd(), out)} (pulumi stack export format).`);
+
+    if (args["no-policy"]) return;
+    const policyConfig = args["policy-config"] ?? path.join(projectDir, "policy-pack", "config", `${args.stack}.json`);
+    const packDir = path.join(projectDir, "policy-pack");
+    if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
+        console.log("\nPolicy check skipped: no policy pack at policy-pack/.");
+        return;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runPolicyCheckCli } = require("./policy-check");
+    const code: number = await runPolicyCheckCli(document, { configFile: fs.existsSync(policyConfig) ? policyConfig : undefined });
+    process.exitCode = code;
+}
+
+main().catch((err) => fail(2, [err instanceof Error ? (err.stack ?? err.message) : String(err)]));
