@@ -1,0 +1,161 @@
+/**
+ * Bundles the Lambda handlers in memory with esbuild, for the Pulumi program to deploy as
+ * `new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(files['index.js']) })`
+ * with `handler: LAMBDAS[name].handler` and `runtime: LAMBDAS[name].runtime` — no file is written.
+ *
+ * Choices:
+ * - `platform: node`, `target: node22`, `format: cjs`: the `nodejs22.x` runtime loads `index.js`
+ *   as CommonJS and looks up `exports.handler`.
+ * - The AWS SDK v3 is bundled, not marked external: the SDK the runtime ships changes version
+ *   without notice, while the bundled one is the version pinned in package-lock.json and exercised by
+ *   the tests (AWS: "control the dependencies in your function's deployment package",
+ *   https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html). The cost is archive size
+ *   (measured by the tests; well under Lambda's 50 MB zipped limit).
+ * - `minify: false`: stack traces in CloudWatch stay readable without source maps.
+ * - `sourcemap: false`: an inline map would roughly double the archive, embed source paths, and only
+ *   help with `NODE_OPTIONS=--enable-source-maps`, which slows cold starts; the unminified bundle
+ *   keeps function names and `// apps/lambdas/...` path comments, which is enough to locate a frame.
+ * - Deterministic: paths are relative to the repository root (`absWorkingDir`), no banner or
+ *   timestamp, so the same sources give the same bytes and `sha256` (and Pulumi sees no diff).
+ *
+ * Docs: https://esbuild.github.io/api/#build, https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
+ */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+
+import { buildSync } from 'esbuild';
+
+/** Repository root (this file lives in `apps/lambdas/`). */
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** One deployable function. */
+export interface LambdaSpec {
+  /** Entry file, relative to the repository root. */
+  readonly entry: string;
+  /** Name of the exported handler function in `entry`. */
+  readonly exportName: 'handler';
+  /** Lambda `handler` setting for the bundle (`<file without .js>.<export>`). */
+  readonly handler: 'index.handler';
+  /** Lambda runtime identifier. */
+  readonly runtime: 'nodejs22.x';
+  /** Environment variables the function reads (required unless listed in `optionalEnvironment`). */
+  readonly environment: readonly string[];
+  /** Environment variables the function reads when present. */
+  readonly optionalEnvironment: readonly string[];
+  /** IAM actions the function calls (resources are for the program to scope). */
+  readonly iamActions: readonly string[];
+  /** One line for the Lambda `description`. */
+  readonly description: string;
+}
+
+const COMMON = { exportName: 'handler', handler: 'index.handler', runtime: 'nodejs22.x' } as const;
+
+/**
+ * Every Lambda function in this repository, keyed by its short name. The Pulumi program iterates or
+ * picks from this registry; the bundle tests build every entry.
+ */
+export const LAMBDAS = {
+  'cpf-auth': {
+    ...COMMON,
+    entry: 'apps/lambdas/cpf-auth/handler.ts',
+    environment: ['USER_POOL_ID', 'CLIENT_ID', 'CHALLENGE_SECRET_ARN'],
+    optionalEnvironment: [],
+    iamActions: [
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminInitiateAuth',
+      'cognito-idp:AdminRespondToAuthChallenge',
+      'secretsmanager:GetSecretValue',
+    ],
+    description: 'POST /auth: CPF passwordless sign-in through the Cognito custom-auth flow',
+  },
+  'jwt-authorizer': {
+    ...COMMON,
+    entry: 'apps/lambdas/jwt-authorizer/handler.ts',
+    environment: ['USER_POOL_ID', 'CLIENT_ID'],
+    optionalEnvironment: ['TOKEN_USE', 'JWKS_URL'],
+    iamActions: [],
+    description: 'API Gateway TOKEN authorizer: verifies Cognito RS256 JWTs against the pool JWKS',
+  },
+  'define-auth-challenge': {
+    ...COMMON,
+    entry: 'apps/lambdas/cognito-triggers/define-auth-challenge.ts',
+    environment: [],
+    optionalEnvironment: [],
+    iamActions: [],
+    description: 'Cognito define-auth-challenge trigger: one CUSTOM_CHALLENGE round',
+  },
+  'create-auth-challenge': {
+    ...COMMON,
+    entry: 'apps/lambdas/cognito-triggers/create-auth-challenge.ts',
+    environment: [],
+    optionalEnvironment: [],
+    iamActions: [],
+    description: 'Cognito create-auth-challenge trigger: issues a random nonce',
+  },
+  'verify-auth-challenge': {
+    ...COMMON,
+    entry: 'apps/lambdas/cognito-triggers/verify-auth-challenge.ts',
+    environment: ['CHALLENGE_SECRET_ARN'],
+    optionalEnvironment: [],
+    iamActions: ['secretsmanager:GetSecretValue'],
+    description: 'Cognito verify-auth-challenge trigger: checks the HMAC answer in constant time',
+  },
+} as const satisfies Record<string, LambdaSpec>;
+
+/** Short name of a function in {@link LAMBDAS}. */
+export type LambdaName = keyof typeof LAMBDAS;
+
+/** An in-memory bundle. */
+export interface LambdaBundle {
+  /** File name -> UTF-8 contents; today exactly `{ 'index.js': … }`. */
+  readonly files: Record<string, string>;
+  /** Hex SHA-256 over the files (name, NUL, contents, NUL; names sorted): a stable content id. */
+  readonly sha256: string;
+}
+
+/**
+ * Bundles one function from {@link LAMBDAS} into `index.js`, in memory.
+ *
+ * @throws Error naming the function when `name` is unknown or esbuild reports errors (the message
+ *   lists them).
+ */
+export function bundleLambda(name: LambdaName): LambdaBundle {
+  const spec: LambdaSpec | undefined = (LAMBDAS as Record<string, LambdaSpec>)[name];
+  if (spec === undefined) {
+    throw new Error(`bundleLambda: unknown function "${String(name)}"; known: ${Object.keys(LAMBDAS).join(', ')}`);
+  }
+  let result;
+  try {
+    result = buildSync({
+      absWorkingDir: ROOT,
+      entryPoints: [spec.entry],
+      outfile: 'index.js',
+      bundle: true,
+      write: false,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      minify: false,
+      sourcemap: false,
+      charset: 'utf8',
+      logLevel: 'silent',
+    });
+  } catch (err) {
+    const errors = (err as { errors?: { text: string }[] }).errors ?? [];
+    const detail = errors.length > 0 ? errors.map((e) => e.text).join('; ') : String(err);
+    throw new Error(`bundleLambda(${name}): esbuild failed: ${detail}`);
+  }
+  const files: Record<string, string> = {};
+  for (const out of result.outputFiles) {
+    files[path.relative(ROOT, out.path).split(path.sep).join('/')] = out.text;
+  }
+  if (Object.keys(files).join() !== 'index.js') {
+    throw new Error(`bundleLambda(${name}): expected only index.js, got ${Object.keys(files).join(', ')}`);
+  }
+  const hash = createHash('sha256');
+  for (const file of Object.keys(files).sort()) {
+    hash.update(file).update('\0').update(files[file]).update('\0');
+  }
+  return { files, sha256: hash.digest('hex') };
+}
