@@ -54,6 +54,14 @@ export function maskSecrets(value: unknown): unknown {
     return value;
 }
 
+/** Same keys, in the order `pulumi stack export` writes them. */
+function inExportOrder(r: ExportedResource): ExportedResource {
+    const { urn, custom, id, type, inputs, outputs, parent, protect, provider, dependencies, propertyDependencies } = r;
+    const ordered: ExportedResource = { urn, custom, id, type, inputs, outputs, parent, protect, provider, dependencies, propertyDependencies };
+    for (const k of Object.keys(ordered) as (keyof ExportedResource)[]) if (ordered[k] === undefined) delete ordered[k];
+    return ordered;
+}
+
 function sdkVersion(): string {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("@pulumi/pulumi/package.json").version as string;
@@ -87,6 +95,13 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const runtimeSettings = require("@pulumi/pulumi/runtime/settings");
     const monitor = runtimeSettings.getMonitor();
+    // The engine's URN: the parent's qualified type chain (without the root stack) + `$` + type.
+    // MockMonitor keeps only the parent's last type; patch it so URNs read as in real state.
+    monitor.newUrn = (parent: string, type: string, name: string) => {
+        const parentType = parent ? parent.split("::")[2] : "";
+        const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+        return `urn:pulumi:${settings.stack}::${settings.project}::${qualified}::${name}`;
+    };
     const registerResource = monitor.registerResource.bind(monitor);
     const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
 
@@ -171,7 +186,7 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
         version: 3,
         deployment: {
             manifest: { time: new Date().toISOString(), magic: crypto.createHash("sha256").update(version).digest("hex"), version },
-            resources: resources.filter((r) => r.urn !== ""),
+            resources: resources.filter((r) => r.urn !== "").map(inExportOrder),
         },
     };
 }
