@@ -1,0 +1,433 @@
+/**
+ * Public access: resource policies open to everyone, S3 public access blocks and ACLs, Cognito
+ * unauthenticated identities, unauthenticated API Gateway routes and Lambda function URLs.
+ *
+ * Policies and their enforcement levels (dev / prod; the per-environment files in
+ * policy-pack/config/ set them, the default in code is the prod level):
+ *
+ * | name                                            | dev       | prod      |
+ * |-------------------------------------------------|-----------|-----------|
+ * | s3-bucket-policy-no-public-principal            | mandatory | mandatory |
+ * | sqs-queue-policy-no-public-principal            | mandatory | mandatory |
+ * | sns-topic-policy-no-public-principal            | mandatory | mandatory |
+ * | kms-key-policy-no-public-principal              | mandatory | mandatory |
+ * | ecr-repository-policy-no-public-principal       | mandatory | mandatory |
+ * | eventbridge-bus-policy-no-public-principal      | mandatory | mandatory |
+ * | secretsmanager-secret-policy-no-public-principal| mandatory | mandatory |
+ * | lambda-permission-no-public-principal           | mandatory | mandatory |
+ * | lambda-permission-source-condition              | advisory  | mandatory |
+ * | s3-public-access-block-enabled                  | mandatory | mandatory |
+ * | s3-bucket-has-public-access-block (stack)       | mandatory | mandatory |
+ * | s3-no-public-acl                                | mandatory | mandatory |
+ * | cognito-identity-pool-no-unauthenticated        | mandatory | mandatory |
+ * | apigateway-method-authorization                 | mandatory | mandatory |
+ * | apigatewayv2-route-authorization                | mandatory | mandatory |
+ * | lambda-function-url-auth                        | mandatory | mandatory |
+ *
+ * A resource policy statement is public when it has Effect "Allow" and Principal "*" (or
+ * `{"AWS": "*"}`) without a condition that narrows the caller (lib/iam-document.ts
+ * `PRINCIPAL_NARROWING_KEYS`: aws:SourceArn, aws:SourceAccount, aws:SourceVpce, aws:PrincipalOrgID,
+ * kms:CallerAccount …), or Effect "Allow" with NotPrincipal. `Deny` statements with "*" (TLS-only,
+ * VPC-only guards) are what good policies contain and are never reported.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html
+ */
+import {
+    Policies,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { narrowingPrincipalConditions, parsePolicyDocument, PolicyStatement } from "../lib/iam-document";
+
+// ---------------------------------------------------------------------------------------------
+// Resource policies
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Why a resource policy statement is open to everyone, or undefined. Reads `Effect`, then
+ * `NotPrincipal` / `Principal`, and `Condition` only when the principal is `*`.
+ */
+export function publicStatementProblem(s: PolicyStatement): string | undefined {
+    if (!s.isAllow) return undefined;
+    if (s.notPrincipal !== undefined) {
+        return "combines Effect \"Allow\" with NotPrincipal, which grants access to everyone else: name the principals in Principal instead.";
+    }
+    if (!s.principal?.wildcard) return undefined;
+    if (narrowingPrincipalConditions(s).length > 0) return undefined;
+    return (
+        "allows Principal \"*\" without a condition that narrows the caller: name the account, role or service " +
+        "in Principal, or add a StringEquals/ArnLike condition on aws:SourceArn, aws:SourceAccount, aws:SourceVpce or aws:PrincipalOrgID."
+    );
+}
+
+/** A resource type and the input holding its resource policy document. */
+interface PolicySource {
+    readonly type: string;
+    readonly property: string;
+}
+
+/**
+ * Builds a policy that reports every public statement of the resource policy documents found in
+ * `sources`; `extra` handles resources whose policy is not a document (Lambda / EventBridge
+ * permissions).
+ */
+function resourcePolicyPolicy(
+    name: string,
+    service: string,
+    sources: readonly PolicySource[],
+    extra?: (args: ResourceValidationArgs, report: ReportViolation) => void,
+): ResourceValidationPolicy {
+    return {
+        name,
+        description: `${service} resource policies must not allow Principal "*" without a narrowing condition.`,
+        enforcementLevel: "mandatory",
+        validateResource: (args, report) => {
+            extra?.(args, report);
+            for (const source of sources) {
+                if (source.type !== args.type) continue;
+                const parsed = parsePolicyDocument(args.props[source.property]);
+                if (parsed.kind === "absent") continue;
+                if (parsed.kind === "invalid") {
+                    report(`${source.property} is not a valid policy document (${parsed.reason}): give a JSON policy document with a Statement list.`);
+                    continue;
+                }
+                for (const s of parsed.document.statements) {
+                    const problem = publicStatementProblem(s);
+                    if (problem !== undefined) report(`${source.property} ${s.label} ${problem}`);
+                }
+            }
+        },
+    };
+}
+
+export const s3BucketPolicyNoPublicPrincipal = resourcePolicyPolicy("s3-bucket-policy-no-public-principal", "S3 bucket", [
+    { type: "aws:s3/bucketPolicy:BucketPolicy", property: "policy" },
+    { type: "aws:s3/bucket:Bucket", property: "policy" },
+    { type: "aws:s3/bucketV2:BucketV2", property: "policy" },
+]);
+
+export const sqsQueuePolicyNoPublicPrincipal = resourcePolicyPolicy("sqs-queue-policy-no-public-principal", "SQS queue", [
+    { type: "aws:sqs/queuePolicy:QueuePolicy", property: "policy" },
+    { type: "aws:sqs/queue:Queue", property: "policy" },
+]);
+
+export const snsTopicPolicyNoPublicPrincipal = resourcePolicyPolicy("sns-topic-policy-no-public-principal", "SNS topic", [
+    { type: "aws:sns/topicPolicy:TopicPolicy", property: "policy" },
+    { type: "aws:sns/topic:Topic", property: "policy" },
+]);
+
+export const kmsKeyPolicyNoPublicPrincipal = resourcePolicyPolicy("kms-key-policy-no-public-principal", "KMS key", [
+    { type: "aws:kms/key:Key", property: "policy" },
+    { type: "aws:kms/keyPolicy:KeyPolicy", property: "policy" },
+    { type: "aws:kms/replicaKey:ReplicaKey", property: "policy" },
+]);
+
+export const ecrRepositoryPolicyNoPublicPrincipal = resourcePolicyPolicy("ecr-repository-policy-no-public-principal", "ECR repository and registry", [
+    { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", property: "policy" },
+    { type: "aws:ecr/registryPolicy:RegistryPolicy", property: "policy" },
+]);
+
+/** `aws:cloudwatch/eventPermission:EventPermission`: principal "*" needs an aws:PrincipalOrgID condition. */
+function eventPermission(args: ResourceValidationArgs, report: ReportViolation): void {
+    if (args.type !== "aws:cloudwatch/eventPermission:EventPermission") return;
+    if (args.props.principal !== "*") return;
+    const condition = args.props.condition;
+    const value: unknown = condition?.value;
+    if (condition !== undefined && condition !== null && typeof value === "string" && value.trim() !== "" && value !== "*") return;
+    report(
+        "principal is \"*\" without condition: set principal to an account id, or add condition " +
+            "{ key: \"aws:PrincipalOrgID\", type: \"StringEquals\", value: \"<org id>\" }.",
+    );
+}
+
+export const eventBridgeBusPolicyNoPublicPrincipal = resourcePolicyPolicy(
+    "eventbridge-bus-policy-no-public-principal",
+    "EventBridge event bus",
+    [{ type: "aws:cloudwatch/eventBusPolicy:EventBusPolicy", property: "policy" }],
+    eventPermission,
+);
+
+export const secretsManagerSecretPolicyNoPublicPrincipal = resourcePolicyPolicy(
+    "secretsmanager-secret-policy-no-public-principal",
+    "Secrets Manager secret",
+    [
+        { type: "aws:secretsmanager/secretPolicy:SecretPolicy", property: "policy" },
+        { type: "aws:secretsmanager/secret:Secret", property: "policy" },
+    ],
+);
+
+const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
+
+/** True when a string input is set to something other than wildcards. */
+const isSet = (v: unknown): boolean => typeof v === "string" && v.trim() !== "" && !/^[*?]+$/.test(v.trim());
+
+export const lambdaPermissionNoPublicPrincipal: ResourceValidationPolicy = {
+    name: "lambda-permission-no-public-principal",
+    description: "Lambda permissions must not let principal \"*\" invoke a function without sourceArn, sourceAccount or principalOrgId.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type !== LAMBDA_PERMISSION) return;
+        if (String(args.props.principal ?? "").trim() !== "*") return;
+        if (isSet(args.props.sourceArn) || isSet(args.props.sourceAccount) || isSet(args.props.principalOrgId)) return;
+        report(
+            `principal "*" may invoke the function (or its URL) from any account: set principal to the account or service ` +
+                `(e.g. "apigateway.amazonaws.com") and sourceArn to the calling resource, or set principalOrgId.`,
+        );
+    },
+};
+
+export const lambdaPermissionSourceCondition: ResourceValidationPolicy = {
+    name: "lambda-permission-source-condition",
+    description: "Lambda permissions for AWS service principals must set sourceArn or sourceAccount (confused deputy).",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type !== LAMBDA_PERMISSION) return;
+        const principal = String(args.props.principal ?? "").trim().toLowerCase();
+        if (!/\.amazonaws\.com(\.cn)?$/.test(principal)) return;
+        if (isSet(args.props.sourceArn) || isSet(args.props.sourceAccount)) return;
+        report(
+            `principal "${principal}" may invoke the function on behalf of any account's resources: set sourceArn to the ` +
+                `ARN of the calling resource (e.g. the API's execution ARN "…/*/*", the bucket, rule or topic ARN) or sourceAccount.`,
+        );
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// S3 public access blocks and ACLs
+// ---------------------------------------------------------------------------------------------
+
+const PAB_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
+const BUCKET_PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const ACCOUNT_PAB = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
+/** Bucket tokens: v7 `Bucket` (the former BucketV2; also the pre-v7 legacy Bucket) and the v6 `BucketV2`. */
+export const BUCKET_TYPES: readonly string[] = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+
+/** The flags of a public access block that are not `true` (absent means false, as in AWS). */
+function pabFlagsOff(props: Record<string, any>): string[] {
+    return PAB_FLAGS.filter((f) => props[f] !== true);
+}
+
+export const s3PublicAccessBlockEnabled: ResourceValidationPolicy = {
+    name: "s3-public-access-block-enabled",
+    description: "S3 public access blocks (bucket and account) must set all four flags to true.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type !== BUCKET_PAB && args.type !== ACCOUNT_PAB) return;
+        const off = pabFlagsOff(args.props);
+        if (off.length > 0) report(`${off.join(", ")} must be true: set ${off.map((f) => `${f}: true`).join(", ")}.`);
+    },
+};
+
+export const s3BucketHasPublicAccessBlock: StackValidationPolicy = {
+    name: "s3-bucket-has-public-access-block",
+    description: "Every S3 bucket in the stack has a BucketPublicAccessBlock (or the stack sets an account-level block with all four flags).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const accountBlocked = args.resources.some((r) => r.type === ACCOUNT_PAB && pabFlagsOff(r.props).length === 0);
+        if (accountBlocked) return;
+        const blocks = args.resources.filter((r) => r.type === BUCKET_PAB);
+        for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
+            const byDependency = blocks.some((b) => (b.propertyDependencies["bucket"] ?? []).some((d) => d.urn === bucket.urn));
+            if (byDependency) continue;
+            const names = [bucket.props.bucket, bucket.props.id].filter((n): n is string => typeof n === "string" && n !== "");
+            if (blocks.some((b) => names.includes(b.props.bucket))) continue;
+            report(
+                `bucket "${bucket.name}" has no aws.s3.BucketPublicAccessBlock: add one with bucket set to this bucket and ` +
+                    `blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.`,
+                bucket.urn,
+            );
+        }
+    },
+};
+
+const PUBLIC_CANNED_ACLS: ReadonlySet<string> = new Set(["public-read", "public-read-write", "authenticated-read"]);
+const PUBLIC_GRANTEE_URIS = [
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+];
+const ACL_TYPES = ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"];
+const OBJECT_TYPES = ["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"];
+
+export const s3NoPublicAcl: ResourceValidationPolicy = {
+    name: "s3-no-public-acl",
+    description: "S3 buckets and objects must not use public canned ACLs or grants to AllUsers / AuthenticatedUsers.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        const isAcl = ACL_TYPES.includes(args.type);
+        const isBucket = BUCKET_TYPES.includes(args.type);
+        if (!isAcl && !isBucket && !OBJECT_TYPES.includes(args.type)) return;
+        const acl: unknown = args.props.acl;
+        if (typeof acl === "string" && PUBLIC_CANNED_ACLS.has(acl)) {
+            report(`acl is "${acl}", which makes the ${isAcl || isBucket ? "bucket" : "object"} readable outside the account: use "private" (or remove acl) and grant access through a bucket policy.`);
+        }
+        const grants: { where: string; uri: unknown }[] = [];
+        if (isAcl) {
+            const list: unknown = args.props.accessControlPolicy?.grants;
+            if (Array.isArray(list)) {
+                for (let i = 0; i < list.length; i++) grants.push({ where: `accessControlPolicy.grants[${i}].grantee.uri`, uri: list[i]?.grantee?.uri });
+            }
+        } else if (isBucket) {
+            const list: unknown = args.props.grants;
+            if (Array.isArray(list)) {
+                for (let i = 0; i < list.length; i++) grants.push({ where: `grants[${i}].uri`, uri: list[i]?.uri });
+            }
+        }
+        for (const g of grants) {
+            if (typeof g.uri === "string" && PUBLIC_GRANTEE_URIS.includes(g.uri)) {
+                report(`${g.where} grants to "${g.uri}" (public): remove the grant and give access through a bucket policy to named principals.`);
+            }
+        }
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Cognito, API Gateway, Lambda function URLs
+// ---------------------------------------------------------------------------------------------
+
+export const cognitoIdentityPoolNoUnauthenticated: ResourceValidationPolicy = {
+    name: "cognito-identity-pool-no-unauthenticated",
+    description: "Cognito identity pools must not hand AWS credentials to unauthenticated identities.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type !== "aws:cognito/identityPool:IdentityPool") return;
+        if (args.props.allowUnauthenticatedIdentities === true) {
+            report("allowUnauthenticatedIdentities is true, which gives AWS credentials to anyone: set allowUnauthenticatedIdentities to false.");
+        }
+    },
+};
+
+/** A documented exception: which resource may stay without authorization, and why. */
+export interface PublicRouteException {
+    /** Logical resource name (`args.name`), `*` matches any run of characters. */
+    resource?: string;
+    /** API Gateway v2 only: route key, e.g. `POST /auth`. */
+    routeKey?: string;
+    /** Why it is public and what compensates (WAF rate rule, throttling …); required. */
+    reason: string;
+}
+
+/** Config of the two API Gateway authorization policies. */
+export interface RouteAuthorizationConfig {
+    /** Allow CORS preflight (`OPTIONS`) without authorization. Default `true`. */
+    allowOptions?: boolean;
+    /** Routes that are public by design. Default `[]`. */
+    publicRoutes?: PublicRouteException[];
+}
+
+const routeConfigSchema = (what: string) => ({
+    properties: {
+        allowOptions: {
+            type: "boolean" as const,
+            default: true,
+            description: "Allow OPTIONS (CORS preflight) without authorization; browsers send preflight without credentials.",
+        },
+        publicRoutes: {
+            type: "array" as const,
+            default: [],
+            description: `${what} that are public by design (e.g. the login route POST /auth). Each entry names the resource (logical name, * wildcard) or route key and gives the reason.`,
+            items: {
+                type: "object" as const,
+                properties: {
+                    resource: { type: "string" as const },
+                    routeKey: { type: "string" as const },
+                    reason: { type: "string" as const, minLength: 10 },
+                },
+                required: ["reason"],
+            },
+        },
+    },
+});
+
+const globMatch = (pattern: string, value: string): boolean =>
+    new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\/-]/g, "\\$&")).join(".*")}$`).test(value);
+
+/** True when a configured exception covers this resource (by logical name or route key). */
+function isPublicByDesign(config: RouteAuthorizationConfig, name: string, routeKey?: string): boolean {
+    return (config.publicRoutes ?? []).some((e) => {
+        if (typeof e?.reason !== "string" || e.reason.trim() === "") return false;
+        if (typeof e.resource === "string" && globMatch(e.resource, name)) return true;
+        return routeKey !== undefined && typeof e.routeKey === "string" && e.routeKey.trim() === routeKey.trim();
+    });
+}
+
+export const apiGatewayMethodAuthorization: ResourceValidationPolicy = {
+    name: "apigateway-method-authorization",
+    description: "API Gateway REST methods must use an authorizer (AWS_IAM, CUSTOM or COGNITO_USER_POOLS), except OPTIONS and configured public routes.",
+    enforcementLevel: "mandatory",
+    configSchema: routeConfigSchema("Methods (aws:apigateway/method:Method)"),
+    validateResource: (args, report) => {
+        if (args.type !== "aws:apigateway/method:Method") return;
+        const authorization = String(args.props.authorization ?? "NONE").toUpperCase();
+        if (authorization !== "NONE") return;
+        const config = args.getConfig<RouteAuthorizationConfig>();
+        if ((config.allowOptions ?? true) && String(args.props.httpMethod).toUpperCase() === "OPTIONS") return;
+        if (isPublicByDesign(config, args.name)) return;
+        report(
+            `authorization is "NONE" on ${String(args.props.httpMethod)}: set authorization to "CUSTOM" or "COGNITO_USER_POOLS" ` +
+                `with authorizerId, or "AWS_IAM"; a route that must be public (e.g. POST /auth) is listed with its reason in ` +
+                `the policy config publicRoutes of apigateway-method-authorization.`,
+        );
+    },
+};
+
+/** WebSocket route keys that cannot carry an authorizer (only `$connect` can). */
+const isWebSocketMessageRoute = (routeKey: string): boolean =>
+    routeKey === "$disconnect" || (!routeKey.startsWith("$") && !routeKey.includes(" "));
+
+export const apiGatewayV2RouteAuthorization: ResourceValidationPolicy = {
+    name: "apigatewayv2-route-authorization",
+    description: "API Gateway v2 routes must use an authorizer (JWT, AWS_IAM or CUSTOM), except OPTIONS and configured public routes.",
+    enforcementLevel: "mandatory",
+    configSchema: routeConfigSchema("Routes (aws:apigatewayv2/route:Route)"),
+    validateResource: (args, report) => {
+        if (args.type !== "aws:apigatewayv2/route:Route") return;
+        const authorizationType = String(args.props.authorizationType ?? "NONE").toUpperCase();
+        if (authorizationType !== "NONE") return;
+        const routeKey = String(args.props.routeKey ?? "");
+        if (isWebSocketMessageRoute(routeKey)) return; // authorization happens on $connect
+        const config = args.getConfig<RouteAuthorizationConfig>();
+        if ((config.allowOptions ?? true) && routeKey.toUpperCase().startsWith("OPTIONS ")) return;
+        if (isPublicByDesign(config, args.name, routeKey)) return;
+        report(
+            `authorizationType is "NONE" on route "${routeKey}": set authorizationType to "JWT" or "CUSTOM" with authorizerId, ` +
+                `or "AWS_IAM"; a route that must be public is listed with its reason in the policy config publicRoutes of ` +
+                `apigatewayv2-route-authorization.`,
+        );
+    },
+};
+
+export const lambdaFunctionUrlAuth: ResourceValidationPolicy = {
+    name: "lambda-function-url-auth",
+    description: "Lambda function URLs must use authorizationType AWS_IAM.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type !== "aws:lambda/functionUrl:FunctionUrl") return;
+        const authorizationType = String(args.props.authorizationType ?? "NONE").toUpperCase();
+        if (authorizationType === "AWS_IAM") return;
+        report(
+            `authorizationType is "${authorizationType}", so anyone on the internet can invoke the function: set authorizationType ` +
+                `to "AWS_IAM" (front it with CloudFront origin access control or API Gateway when browsers call it).`,
+        );
+    },
+};
+
+/** Every public-access policy of this module, in the order of the table above. */
+export const accessPolicies: Policies = [
+    s3BucketPolicyNoPublicPrincipal,
+    sqsQueuePolicyNoPublicPrincipal,
+    snsTopicPolicyNoPublicPrincipal,
+    kmsKeyPolicyNoPublicPrincipal,
+    ecrRepositoryPolicyNoPublicPrincipal,
+    eventBridgeBusPolicyNoPublicPrincipal,
+    secretsManagerSecretPolicyNoPublicPrincipal,
+    lambdaPermissionNoPublicPrincipal,
+    lambdaPermissionSourceCondition,
+    s3PublicAccessBlockEnabled,
+    s3BucketHasPublicAccessBlock,
+    s3NoPublicAcl,
+    cognitoIdentityPoolNoUnauthenticated,
+    apiGatewayMethodAuthorization,
+    apiGatewayV2RouteAuthorization,
+    lambdaFunctionUrlAuth,
+];
