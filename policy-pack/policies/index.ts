@@ -1,0 +1,25 @@
+/**
+ * Every policy of the pack, grouped by domain. Each module also exports its policies one by one
+ * so tests can reach them without starting the analyzer.
+ */
+import type { Policies } from "@pulumi/policy";
+import { accessPolicies } from "./access";
+import { dataProtectionPolicies } from "./data-protection";
+import { encryptionPolicies } from "./encryption";
+import { iamPolicies } from "./iam";
+import { loggingPolicies } from "./logging";
+import { networkPolicies } from "./network";
+import { transitPolicies } from "./transit";
+
+export { accessPolicies, dataProtectionPolicies, encryptionPolicies, iamPolicies, loggingPolicies, networkPolicies, transitPolicies };
+
+/** The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access. */
+export const allPolicies: Policies = [
+    ...encryptionPolicies,
+    ...transitPolicies,
+    ...networkPolicies,
+    ...loggingPolicies,
+    ...dataProtectionPolicies,
+    ...iamPolicies,
+    ...accessPolicies,
+];

@@ -1,0 +1,190 @@
+/**
+ * Logging: load balancer, CloudFront and API Gateway access logs, CloudTrail log-file
+ * validation, Step Functions execution logs, EKS control-plane logs, container log
+ * configuration, VPC flow logs, WAF metrics and logging, log retention.
+ *
+ * References: AWS Foundational Security Best Practices (ELB.5, CloudFront.5, APIGateway.1,
+ * CloudTrail.4, StepFunctions.1, EKS.8, ECS.9, EC2.6, WAF.10/11, CloudWatch retention)
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html
+ */
+import { isOneOf, isSet, isTrue, list, num, parseJson, Policy, resourcePolicy, stackPolicy, T, tokensOf } from "../lib/resource";
+
+export const lbAccessLogs = resourcePolicy({
+    name: "lb-access-logs",
+    description: "Application load balancers must write access logs to S3.",
+    types: tokensOf("loadBalancer", "awsxApplicationLoadBalancer"),
+    check: (props, args, report) => {
+        const type = isOneOf(args.type, T.awsxApplicationLoadBalancer) ? "application" : (props.loadBalancerType ?? "application");
+        if (type !== "application") {
+            return; // NLB access logs exist only for TLS listeners; GWLB has none.
+        }
+        const logs = props.accessLogs;
+        if (!isTrue(logs?.enabled) || !isSet(logs?.bucket)) {
+            report("Set accessLogs: { enabled: true, bucket: <log archive bucket>, prefix: <name> }.");
+        }
+    },
+});
+
+export const cloudfrontAccessLogs = stackPolicy({
+    name: "cloudfront-access-logs",
+    description: "CloudFront distributions must log requests (standard logs to S3 or a CloudWatch log delivery source).",
+    check: (graph, _args, report) => {
+        const sources = graph.ofType(T.logDeliverySource);
+        for (const d of graph.ofType(T.cloudfrontDistribution)) {
+            if (isSet(d.props.loggingConfig?.bucket)) {
+                continue;
+            }
+            if (sources.some((s) => graph.pointsTo(s, "resourceArn", d))) {
+                continue;
+            }
+            report(
+                "Set loggingConfig: { bucket: <log archive bucket domain name>, prefix: <name> } " +
+                    "(or add an aws.cloudwatch.LogDeliverySource with resourceArn = this distribution's ARN).",
+                d.urn,
+            );
+        }
+    },
+});
+
+export const apigatewayStageAccessLogs = resourcePolicy({
+    name: "apigateway-stage-access-logs",
+    description: "API Gateway stages must write access logs.",
+    types: tokensOf("apigatewayStage", "apigatewayv2Stage"),
+    check: (props, _args, report) => {
+        const s = props.accessLogSettings;
+        if (!isSet(s?.destinationArn) || !isSet(s?.format)) {
+            report("Set accessLogSettings: { destinationArn: <log group ARN>, format: <JSON access log format> }.");
+        }
+    },
+});
+
+export const cloudtrailLogValidation = resourcePolicy({
+    name: "cloudtrail-log-validation",
+    description: "CloudTrail trails must enable log-file integrity validation.",
+    types: T.cloudtrail,
+    check: (props, _args, report) => {
+        if (!isTrue(props.enableLogFileValidation)) {
+            report("Set enableLogFileValidation: true.");
+        }
+    },
+});
+
+export const sfnLogging = resourcePolicy({
+    name: "sfn-logging",
+    description: "Step Functions state machines must log executions to CloudWatch Logs.",
+    types: T.sfnStateMachine,
+    check: (props, _args, report) => {
+        const cfg = props.loggingConfiguration;
+        const level = cfg?.level;
+        if (!["ALL", "ERROR", "FATAL"].includes(level) || !isSet(cfg?.logDestination)) {
+            report('Set loggingConfiguration: { level: "ERROR" (or "ALL"), logDestination: "<log group ARN>:*", includeExecutionData: false }.');
+        }
+    },
+});
+
+/** Control-plane log types a security review needs: API calls, audit trail, authentication. */
+const EKS_LOG_TYPES = ["api", "audit", "authenticator"];
+
+export const eksControlPlaneLogs = resourcePolicy({
+    name: "eks-control-plane-logs",
+    description: "EKS clusters must send api, audit and authenticator control-plane logs to CloudWatch.",
+    types: tokensOf("eksCluster", "eksComponentCluster"),
+    check: (props, _args, report) => {
+        const enabled = list<string>(props.enabledClusterLogTypes);
+        const missing = EKS_LOG_TYPES.filter((t) => !enabled.includes(t));
+        if (missing.length > 0) {
+            report(`Add ${missing.map((m) => `"${m}"`).join(", ")} to enabledClusterLogTypes.`);
+        }
+    },
+});
+
+export const ecsContainerLogging = resourcePolicy({
+    name: "ecs-container-logging",
+    description: "Every container in an ECS task definition must have a log configuration.",
+    types: T.ecsTaskDefinition,
+    check: (props, _args, report) => {
+        const defs = parseJson(props.containerDefinitions);
+        if (!Array.isArray(defs)) {
+            report("containerDefinitions is not a JSON array of container definitions.");
+            return;
+        }
+        for (const c of defs) {
+            if (!isSet(c?.logConfiguration?.logDriver)) {
+                report(`Container "${c?.name ?? "?"}": set logConfiguration { logDriver: "awslogs", options: { awslogs-group, awslogs-region, awslogs-stream-prefix } }.`);
+            }
+        }
+    },
+});
+
+export const ec2VpcFlowLogs = stackPolicy({
+    name: "ec2-vpc-flow-logs",
+    description: "Every VPC must have a flow log.",
+    check: (graph, _args, report) => {
+        const flowLogs = graph.ofType(T.flowLog);
+        for (const vpc of graph.ofType(T.vpc)) {
+            if (!flowLogs.some((f) => graph.pointsTo(f, "vpcId", vpc))) {
+                report(`VPC ${vpc.name}: add an aws.ec2.FlowLog { vpcId, trafficType: "ALL", logDestination: <encrypted log group> }.`, vpc.urn);
+            }
+        }
+    },
+});
+
+export const wafv2Metrics = resourcePolicy({
+    name: "wafv2-metrics",
+    description: "WAF web ACLs and their rules must publish CloudWatch metrics and sample requests.",
+    types: T.wafv2WebAcl,
+    check: (props, _args, report) => {
+        const v = props.visibilityConfig;
+        if (!isTrue(v?.cloudwatchMetricsEnabled) || !isTrue(v?.sampledRequestsEnabled)) {
+            report("Set visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName }.");
+        }
+        const rules = props.rules !== undefined ? list(props.rules) : list((parseJson(props.ruleJson) as any[]) ?? []);
+        for (const r of rules) {
+            const rv = r?.visibilityConfig ?? r?.VisibilityConfig;
+            const metrics = rv?.cloudwatchMetricsEnabled ?? rv?.CloudWatchMetricsEnabled;
+            if (!isTrue(metrics)) {
+                report(`Rule "${r?.name ?? r?.Name ?? "?"}": set visibilityConfig.cloudwatchMetricsEnabled: true.`);
+            }
+        }
+    },
+});
+
+export const wafv2Logging = stackPolicy({
+    name: "wafv2-logging",
+    description: "WAF web ACLs must have a logging configuration.",
+    check: (graph, _args, report) => {
+        const configs = graph.ofType(T.wafv2WebAclLogging);
+        for (const acl of graph.ofType(T.wafv2WebAcl)) {
+            if (!configs.some((c) => graph.pointsTo(c, "resourceArn", acl))) {
+                report("Add an aws.wafv2.WebAclLoggingConfiguration { resourceArn: <this web ACL ARN>, logDestinationConfigs: [<aws-waf-logs-* destination>] }.", acl.urn);
+            }
+        }
+    },
+});
+
+export const cloudwatchLogGroupRetention = resourcePolicy({
+    name: "cloudwatch-log-group-retention",
+    description: "CloudWatch log groups must set a retention period.",
+    types: T.logGroup,
+    check: (props, _args, report) => {
+        const days = num(props.retentionInDays);
+        if (days === undefined || days <= 0) {
+            report("Set retentionInDays (e.g. 7 in dev, 90 or more in prod); 0/unset keeps logs forever at growing cost and exposure.");
+        }
+    },
+});
+
+/** Logging policies, in the order the README lists them. */
+export const loggingPolicies: Policy[] = [
+    lbAccessLogs,
+    cloudfrontAccessLogs,
+    apigatewayStageAccessLogs,
+    cloudtrailLogValidation,
+    sfnLogging,
+    eksControlPlaneLogs,
+    ecsContainerLogging,
+    ec2VpcFlowLogs,
+    wafv2Metrics,
+    wafv2Logging,
+    cloudwatchLogGroupRetention,
+];
