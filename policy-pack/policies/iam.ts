@@ -223,7 +223,7 @@ export const iamNoWildcardResourceWrites = identityStatementPolicy(
         return (
             `allows ${quoteList(broad)} on ${on}: put the ARNs of the resources the workload uses in Resource ` +
             `(e.g. the bucket, queue or table ARN); only read actions and actions AWS authorizes solely on "*" ` +
-            `(${[...STAR_ONLY_ACTIONS.keys()].slice(0, 3).join(", ")}, …) may use "*".`
+            `(ecr:GetAuthorizationToken, xray:PutTraceSegments, cloudwatch:PutMetricData, … ${STAR_ONLY_ACTIONS.size} in all) may use "*".`
         );
     },
 );
@@ -433,10 +433,11 @@ const GITHUB_PINNED_SUB = /^repo:[^/*?:]+\/[^/*?:]+(:|$)/;
 
 /** Host of an OIDC provider named by a `Federated` principal (ARN or bare host), lower-case. */
 export function oidcProviderHost(federated: string): string | undefined {
-    const f = federated.trim().toLowerCase();
-    const m = /^arn:[^:]*:iam::[^:]*:oidc-provider\/(.+)$/.exec(f);
+    const f = federated.trim();
+    const m = /^arn:[^:]*:iam::[^:]*:oidc-provider\/(.+)$/i.exec(f);
     if (m !== null) return m[1];
-    if (f === "cognito-identity.amazonaws.com" || f === GITHUB_OIDC_HOST) return f;
+    const lower = f.toLowerCase();
+    if (lower === "cognito-identity.amazonaws.com" || lower === GITHUB_OIDC_HOST) return lower;
     return undefined;
 }
 
@@ -450,8 +451,9 @@ export function oidcProviderHost(federated: string): string | undefined {
  * - any other OIDC provider (EKS IRSA …): a `<host>:sub` condition that names the subject
  *   (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html).
  */
-export function oidcTrustProblems(statement: PolicyStatement, host: string): string[] {
+export function oidcTrustProblems(statement: PolicyStatement, providerHost: string): string[] {
     const conditions = statement.conditions;
+    const host = providerHost.toLowerCase();
     const withKey = (suffix: string) =>
         conditions.filter((c) => c.key.toLowerCase() === `${host}:${suffix}` && isNarrowingCondition(c));
     const isEqualsOrLike = (op: string) => /^(foranyvalue:)?string(equals|like)$/i.test(op);
@@ -475,7 +477,7 @@ export function oidcTrustProblems(statement: PolicyStatement, host: string): str
             problems.push(`has no condition on "${host}:aud": add StringEquals with the identity pool id`);
         }
     } else if (withKey("sub").length === 0) {
-        problems.push(`has no condition on "${host}:sub": add StringEquals with the subject, e.g. "system:serviceaccount:<namespace>:<service-account>" for EKS`);
+        problems.push(`has no condition on "${providerHost}:sub": add StringEquals with the subject, e.g. "system:serviceaccount:<namespace>:<service-account>" for EKS`);
     }
     return problems;
 }
