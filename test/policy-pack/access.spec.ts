@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { unknownCheckingProxy, UnknownValueError, unknownStringValue, unknownBooleanValue } from "@pulumi/policy/proxy";
 import {
     accessPolicies,
     apiGatewayMethodAuthorization,
@@ -20,6 +19,19 @@ import {
     snsTopicPolicyNoPublicPrincipal,
     sqsQueuePolicyNoPublicPrincipal,
 } from "../../policy-pack/policies/access";
+
+/**
+ * @pulumi/policy's unknown-value proxy (the analyzer wraps every resource's props in it). Its
+ * helpers are marked @internal and stripped from the .d.ts, hence the typed require.
+ */
+const proxy = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy<T extends object>(o: T): T;
+    UnknownValueError: new (...args: never[]) => Error;
+    unknownStringValue: string;
+    unknownBooleanValue: string;
+    unknownArrayValue: string;
+};
+const { unknownCheckingProxy, UnknownValueError, unknownStringValue, unknownBooleanValue } = proxy;
 
 type Outcome = string[] | "UNKNOWN";
 const OPTS = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import { unknownCheckingProxy, UnknownValueError, unknownStringValue } from "@pulumi/policy/proxy";
 import {
     classifyActionOnAllResources,
     isNarrowingCondition,
@@ -10,6 +9,19 @@ import {
     PolicyStatement,
     wildcardMatch,
 } from "../../policy-pack/lib/iam-document";
+
+/**
+ * @pulumi/policy's unknown-value proxy (the analyzer wraps every resource's props in it). Its
+ * helpers are marked @internal and stripped from the .d.ts, hence the typed require.
+ */
+const proxy = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy<T extends object>(o: T): T;
+    UnknownValueError: new (...args: never[]) => Error;
+    unknownStringValue: string;
+    unknownBooleanValue: string;
+    unknownArrayValue: string;
+};
+const { unknownCheckingProxy, UnknownValueError, unknownStringValue } = proxy;
 
 function statements(value: unknown): readonly PolicyStatement[] {
     const parsed = parsePolicyDocument(value);

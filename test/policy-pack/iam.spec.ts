@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { unknownCheckingProxy, UnknownValueError, unknownStringValue, unknownArrayValue } from "@pulumi/policy/proxy";
 import {
     adminManagedPolicyReason,
     iamNoAdminManagedPolicies,
@@ -13,6 +12,19 @@ import {
     iamRoleTrustNoWildcardPrincipal,
     iamRoleTrustOidcConditions,
 } from "../../policy-pack/policies/iam";
+
+/**
+ * @pulumi/policy's unknown-value proxy (the analyzer wraps every resource's props in it). Its
+ * helpers are marked @internal and stripped from the .d.ts, hence the typed require.
+ */
+const proxy = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy<T extends object>(o: T): T;
+    UnknownValueError: new (...args: never[]) => Error;
+    unknownStringValue: string;
+    unknownBooleanValue: string;
+    unknownArrayValue: string;
+};
+const { unknownCheckingProxy, UnknownValueError, unknownStringValue, unknownArrayValue } = proxy;
 
 /** `"UNKNOWN"` when the policy read a value that is unknown during preview, else the violation messages. */
 type Outcome = string[] | "UNKNOWN";
