@@ -137,16 +137,20 @@ export function validateConfig(raw: RawConfig, specs: Readonly<Partial<Record<Ar
     const settings: Partial<Record<ArchitectureName, unknown>> = {};
     const selected: ArchitectureName[] = v.architectures ?? [];
     const releases: Record<string, string> = v.releases ?? {};
+    // Workload names are checked even when a version failed its pattern, so both problems show at once.
+    const releaseText = raw.values[`${NAMESPACE}:releases`];
+    const decodedReleases = releaseText === undefined ? undefined : decode("object", releaseText);
+    const releaseNames = decodedReleases && typeof decodedReleases === "object" && !Array.isArray(decodedReleases) ? Object.keys(decodedReleases) : [];
     const allWorkloads = new Set(Object.values(specs).flatMap((s) => [...(s?.workloads ?? [])]));
     for (const name of selected) {
         const spec = specs[name];
         if (!spec) continue; // known architecture not implemented yet: index.ts warns and skips it
         if (spec.settings) settings[name] = validateKey({ key: name, type: "object", schema: spec.settings, default: {} }, raw.values[`${NAMESPACE}:${name}`], problems, raw.stack);
         for (const w of spec.workloads) {
-            if (v.releases && releases[w] === undefined) problems.push(`${NAMESPACE}:releases.${w}: required by architecture ${name}; set the image tag or version to deploy`);
+            if (decodedReleases !== undefined && !releaseNames.includes(w)) problems.push(`${NAMESPACE}:releases.${w}: required by architecture ${name}; set the image tag or version to deploy`);
         }
     }
-    for (const w of Object.keys(releases).sort()) {
+    for (const w of [...releaseNames].sort()) {
         if (!allWorkloads.has(w)) problems.push(`${NAMESPACE}:releases.${w}: unknown workload; known workloads: ${[...allWorkloads].sort().join(", ") || "(none)"}`);
     }
 

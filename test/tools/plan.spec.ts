@@ -1,0 +1,141 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { MASKED_SECRET, maskSecrets, SECRET_SIG, SECRET_SIG_KEY } from "../../tools/lib/plan-runner";
+import { loadStackSettings, SECRET_PLACEHOLDER, StackSettingsError } from "../../tools/lib/stack-config";
+import { ROOT, runPlanCli, stackPlan } from "../support/plan";
+
+const devYaml = () => fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+
+describe("npm run plan", () => {
+    it("writes a pulumi stack export (v3) whose parents, providers and dependencies all resolve", () => {
+        const plan = stackPlan("dev");
+        assert.strictEqual(plan.document.version, 3);
+        assert.match(plan.document.deployment.manifest.version, /^@pulumi\/pulumi 3\.\d+\.\d+ \(offline plan\)$/);
+        const urns = new Set(plan.resources.map((r) => r.urn));
+        assert.strictEqual(urns.size, plan.resources.length, "URNs are unique");
+        const [stackResource] = plan.resources;
+        assert.strictEqual(stackResource.urn, "urn:pulumi:dev::platform::pulumi:pulumi:Stack::platform-dev");
+        for (const r of plan.resources.slice(1)) {
+            if (!r.type.startsWith("pulumi:providers:")) assert.ok(r.parent && urns.has(r.parent), `${r.urn} parent ${r.parent}`);
+            for (const d of [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()]) assert.ok(urns.has(d), `${r.urn} depends on unknown ${d}`);
+            if (r.custom && !r.type.startsWith("pulumi:providers:")) {
+                assert.ok(r.id, `${r.urn} has no id`);
+                const provider = r.provider!.split("::").slice(0, -1).join("::");
+                assert.ok(urns.has(provider), `${r.urn} provider ${r.provider}`);
+            }
+        }
+    });
+
+    it("gives URNs the engine's parent type chain", () => {
+        const subnet = stackPlan("dev").one("aws:ec2/subnet:Subnet", "foundation-network-private-az1");
+        assert.strictEqual(subnet.urn, "urn:pulumi:dev::platform::platform:foundation:Foundation$platform:network:Network$aws:ec2/subnet:Subnet::foundation-network-private-az1");
+    });
+
+    it("records property dependencies (the subnet's vpcId comes from the VPC)", () => {
+        const plan = stackPlan("dev");
+        const subnet = plan.one("aws:ec2/subnet:Subnet", "foundation-network-private-az1");
+        assert.deepStrictEqual(subnet.propertyDependencies!.vpcId, [plan.one("aws:ec2/vpc:Vpc", "foundation-network-vpc").urn]);
+    });
+
+    it("puts the us-east-1 provider in the graph for CloudFront's certificates and WAF", () => {
+        const providers = stackPlan("dev").ofType("pulumi:providers:aws");
+        assert.deepStrictEqual(providers.map((p) => p.inputs!.region).sort(), ["sa-east-1", "us-east-1"]);
+    });
+
+    it("exposes the foundation as stack outputs", () => {
+        const outputs = stackPlan("prod").outputs;
+        assert.strictEqual(outputs.region, "sa-east-1");
+        assert.strictEqual(outputs.environment, "prod");
+        assert.deepStrictEqual(Object.keys(outputs.subnetIds).sort(), ["isolated", "private", "public"]);
+        assert.strictEqual(outputs.subnetIds.isolated.length, 3);
+        assert.deepStrictEqual(Object.keys(outputs.kmsKeyArns).sort(), ["data", "logs", "messaging", "secrets"]);
+    });
+
+    it("fails on an invalid stack file with every message, exit 2, and writes nothing", () => {
+        const bad = devYaml().replace("platform:azCount: 2", "platform:azCount: 9").replace("platform:natGateways: single", "platform:natGateways: both").replace("platform:vpcCidr: 10.10.0.0/16", "platform:vpcCidr: 10.16.0.0/12");
+        const run = runPlanCli("dev", { stackYaml: bad });
+        assert.strictEqual(run.status, 2, run.stderr);
+        assert.strictEqual(run.plan, undefined);
+        assert.ok(run.stderr.includes("error: the program failed for stack 'dev'; nothing was written."), run.stderr);
+        for (const line of [
+            "  - platform:vpcCidr: must have a prefix length from /16 to /20 (the subnet layout cuts it in three tiers); got \"10.16.0.0/12\"",
+            "  - platform:azCount: must be from 2 to 6; got 9",
+            "  - platform:natGateways: must be single or per-az; got \"both\"",
+        ]) assert.ok(run.stderr.includes(line), `missing: ${line}\n${run.stderr}`);
+    });
+
+    it("fails like the Pulumi CLI when a declared key has the wrong type or is missing", () => {
+        const bad = devYaml().replace("platform:azCount: 2", "platform:azCount: [2]").replace(/\n\s*platform:environment: dev/, "");
+        const run = runPlanCli("dev", { stackYaml: bad });
+        assert.strictEqual(run.status, 2);
+        assert.strictEqual(run.plan, undefined);
+        assert.ok(run.stderr.includes("Pulumi.dev.yaml: missing required configuration key 'platform:environment'"), run.stderr);
+        assert.ok(run.stderr.includes("Pulumi.dev.yaml: 'platform:azCount' is declared as integer in Pulumi.yaml but the stack sets a array"), run.stderr);
+    });
+
+    it("rejects a missing stack file and bad arguments", () => {
+        const run = runPlanCli("qa");
+        assert.strictEqual(run.status, 2);
+        assert.match(run.stderr, /Pulumi\.qa\.yaml: file not found/);
+        const noStack = runPlanCli("dev", { extraArgs: ["--bogus"] });
+        assert.strictEqual(noStack.status, 64);
+        assert.match(noStack.stderr, /Unknown option '--bogus'/);
+    });
+
+    it("prints a summary per architecture, component and type", () => {
+        const run = runPlanCli("prod");
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.match(run.stdout, /Plan of stack 'prod' \(project platform\): \d+ resources/);
+        assert.match(run.stdout, /\n {2}foundation +\d+\n/);
+        assert.match(run.stdout, /\n {4}platform:network:Network foundation-network +\d+\n/);
+        assert.match(run.stdout, /\n {2}aws:ec2\/subnet:Subnet +9\n/);
+        assert.match(run.stdout, /\n {2}aws:ec2\/natGateway:NatGateway +3\n/);
+    });
+});
+
+describe("stack settings (what the CLI does before the program starts)", () => {
+    const scratch = (stackYaml: string, projectYaml = "name: demo\nruntime: nodejs\nconfig:\n  size:\n    type: integer\n    default: 2\n  name:\n    type: string\n  token:\n    type: string\n    secret: true\n") => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "settings-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), projectYaml);
+        fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), stackYaml);
+        return dir;
+    };
+
+    it("applies project defaults, stringifies values and hides secure values behind a placeholder", () => {
+        const s = loadStackSettings(scratch("config:\n  demo:name: x\n  demo:token:\n    secure: AAABAKx==\n  demo:nested:\n    a: [1, 2]\n"), "s");
+        assert.deepStrictEqual(s.config, { "demo:size": "2", "demo:name": "x", "demo:token": SECRET_PLACEHOLDER, "demo:nested": '{"a":[1,2]}' });
+        assert.deepStrictEqual(s.secretKeys, ["demo:token"]);
+    });
+
+    it("accepts the strings `pulumi config set` writes for integers", () => {
+        const s = loadStackSettings(scratch('config:\n  demo:name: x\n  demo:size: "3"\n  demo:token:\n    secure: v1:abc\n'), "s");
+        assert.strictEqual(s.config["demo:size"], "3");
+    });
+
+    it("reports every problem: missing key, wrong type, secret set in plain text", () => {
+        try {
+            loadStackSettings(scratch("config:\n  demo:size: big\n  demo:token: plain\n"), "s");
+            assert.fail("accepted");
+        } catch (err) {
+            assert.ok(err instanceof StackSettingsError);
+            assert.deepStrictEqual(err.problems, [
+                "Pulumi.s.yaml: 'demo:size' is declared as integer in Pulumi.yaml but the stack sets a string",
+                "Pulumi.s.yaml: missing required configuration key 'demo:name' (no description); set it with `pulumi config set name <value>`",
+                "Pulumi.s.yaml: 'demo:token' must be set as a secret (`pulumi config set --secret token <value>`)",
+            ]);
+        }
+    });
+});
+
+describe("secret masking", () => {
+    it("replaces every secret value, at any depth, by the masked marker and keeps the secret signature", () => {
+        const secret = (value: unknown) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value });
+        assert.deepStrictEqual(maskSecrets({ a: secret("hunter2"), b: [1, { c: secret({ d: "x" }) }], e: "plain" }), {
+            a: { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: MASKED_SECRET },
+            b: [1, { c: { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: MASKED_SECRET } }],
+            e: "plain",
+        });
+    });
+});
