@@ -31,14 +31,9 @@
  * VPC-only guards) are what good policies contain and are never reported.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html
  */
-import {
-    Policies,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationPolicy,
-} from "@pulumi/policy";
+import { Policies, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { narrowingPrincipalConditions, parsePolicyDocument, PolicyStatement } from "../lib/iam-document";
+import { resourcePolicy, stackPolicy, T, tokensOf } from "../lib/resource";
 
 // ---------------------------------------------------------------------------------------------
 // Resource policies
@@ -157,81 +152,71 @@ export const secretsManagerSecretPolicyNoPublicPrincipal = resourcePolicyPolicy(
     ],
 );
 
-const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
-
 /** True when a string input is set to something other than wildcards. */
 const isSet = (v: unknown): boolean => typeof v === "string" && v.trim() !== "" && !/^[*?]+$/.test(v.trim());
 
-export const lambdaPermissionNoPublicPrincipal: ResourceValidationPolicy = {
+export const lambdaPermissionNoPublicPrincipal = resourcePolicy({
     name: "lambda-permission-no-public-principal",
     description: "Lambda permissions must not let principal \"*\" invoke a function without sourceArn, sourceAccount or principalOrgId.",
-    enforcementLevel: "mandatory",
-    validateResource: (args, report) => {
-        if (args.type !== LAMBDA_PERMISSION) return;
-        if (String(args.props.principal ?? "").trim() !== "*") return;
-        if (isSet(args.props.sourceArn) || isSet(args.props.sourceAccount) || isSet(args.props.principalOrgId)) return;
+    types: T.lambdaPermission,
+    check: (props, _args, report) => {
+        if (String(props.principal ?? "").trim() !== "*") return;
+        if (isSet(props.sourceArn) || isSet(props.sourceAccount) || isSet(props.principalOrgId)) return;
         report(
             `principal "*" may invoke the function (or its URL) from any account: set principal to the account or service ` +
                 `(e.g. "apigateway.amazonaws.com") and sourceArn to the calling resource, or set principalOrgId.`,
         );
     },
-};
+});
 
-export const lambdaPermissionSourceCondition: ResourceValidationPolicy = {
+export const lambdaPermissionSourceCondition = resourcePolicy({
     name: "lambda-permission-source-condition",
     description: "Lambda permissions for AWS service principals must set sourceArn or sourceAccount (confused deputy).",
-    enforcementLevel: "mandatory",
-    validateResource: (args, report) => {
-        if (args.type !== LAMBDA_PERMISSION) return;
-        const principal = String(args.props.principal ?? "").trim().toLowerCase();
+    types: T.lambdaPermission,
+    check: (props, _args, report) => {
+        const principal = String(props.principal ?? "").trim().toLowerCase();
         if (!/\.amazonaws\.com(\.cn)?$/.test(principal)) return;
-        if (isSet(args.props.sourceArn) || isSet(args.props.sourceAccount)) return;
+        if (isSet(props.sourceArn) || isSet(props.sourceAccount)) return;
         report(
             `principal "${principal}" may invoke the function on behalf of any account's resources: set sourceArn to the ` +
                 `ARN of the calling resource (e.g. the API's execution ARN "…/*/*", the bucket, rule or topic ARN) or sourceAccount.`,
         );
     },
-};
+});
 
 // ---------------------------------------------------------------------------------------------
 // S3 public access blocks and ACLs
 // ---------------------------------------------------------------------------------------------
 
 const PAB_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
-const BUCKET_PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const ACCOUNT_PAB = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
-/** Bucket tokens: v7 `Bucket` (the former BucketV2; also the pre-v7 legacy Bucket) and the v6 `BucketV2`. */
-export const BUCKET_TYPES: readonly string[] = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 
 /** The flags of a public access block that are not `true` (absent means false, as in AWS). */
 function pabFlagsOff(props: Record<string, any>): string[] {
     return PAB_FLAGS.filter((f) => props[f] !== true);
 }
 
-export const s3PublicAccessBlockEnabled: ResourceValidationPolicy = {
+export const s3PublicAccessBlockEnabled = resourcePolicy({
     name: "s3-public-access-block-enabled",
     description: "S3 public access blocks (bucket and account) must set all four flags to true.",
-    enforcementLevel: "mandatory",
-    validateResource: (args, report) => {
-        if (args.type !== BUCKET_PAB && args.type !== ACCOUNT_PAB) return;
-        const off = pabFlagsOff(args.props);
+    types: tokensOf("s3PublicAccessBlock", "s3AccountPublicAccessBlock"),
+    check: (props, _args, report) => {
+        const off = pabFlagsOff(props);
         if (off.length > 0) report(`${off.join(", ")} must be true: set ${off.map((f) => `${f}: true`).join(", ")}.`);
     },
-};
+});
 
-export const s3BucketHasPublicAccessBlock: StackValidationPolicy = {
+/**
+ * Stack level: a bucket is covered when a BucketPublicAccessBlock's `bucket` points to it (property
+ * dependency first, then by bucket name / id: `StackGraph.referrers`), or when the stack holds an
+ * account-level block with all four flags true.
+ */
+export const s3BucketHasPublicAccessBlock = stackPolicy({
     name: "s3-bucket-has-public-access-block",
     description: "Every S3 bucket in the stack has a BucketPublicAccessBlock (or the stack sets an account-level block with all four flags).",
-    enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
-        const accountBlocked = args.resources.some((r) => r.type === ACCOUNT_PAB && pabFlagsOff(r.props).length === 0);
-        if (accountBlocked) return;
-        const blocks = args.resources.filter((r) => r.type === BUCKET_PAB);
-        for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
-            const byDependency = blocks.some((b) => (b.propertyDependencies["bucket"] ?? []).some((d) => d.urn === bucket.urn));
-            if (byDependency) continue;
-            const names = [bucket.props.bucket, bucket.props.id].filter((n): n is string => typeof n === "string" && n !== "");
-            if (blocks.some((b) => names.includes(b.props.bucket))) continue;
+    check: (graph, _args, report) => {
+        if (graph.ofType(T.s3AccountPublicAccessBlock).some((r) => pabFlagsOff(r.props).length === 0)) return;
+        for (const bucket of graph.ofType(T.s3Bucket)) {
+            if (graph.referrers(bucket, "bucket", T.s3PublicAccessBlock).length > 0) continue;
             report(
                 `bucket "${bucket.name}" has no aws.s3.BucketPublicAccessBlock: add one with bucket set to this bucket and ` +
                     `blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.`,
@@ -239,36 +224,34 @@ export const s3BucketHasPublicAccessBlock: StackValidationPolicy = {
             );
         }
     },
-};
+});
 
 const PUBLIC_CANNED_ACLS: ReadonlySet<string> = new Set(["public-read", "public-read-write", "authenticated-read"]);
 const PUBLIC_GRANTEE_URIS = [
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 ];
-const ACL_TYPES = ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"];
 const OBJECT_TYPES = ["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"];
 
-export const s3NoPublicAcl: ResourceValidationPolicy = {
+export const s3NoPublicAcl = resourcePolicy({
     name: "s3-no-public-acl",
     description: "S3 buckets and objects must not use public canned ACLs or grants to AllUsers / AuthenticatedUsers.",
-    enforcementLevel: "mandatory",
-    validateResource: (args, report) => {
-        const isAcl = ACL_TYPES.includes(args.type);
-        const isBucket = BUCKET_TYPES.includes(args.type);
-        if (!isAcl && !isBucket && !OBJECT_TYPES.includes(args.type)) return;
-        const acl: unknown = args.props.acl;
+    types: [...tokensOf("s3BucketAcl", "s3Bucket"), ...OBJECT_TYPES],
+    check: (props, args, report) => {
+        const isAcl = T.s3BucketAcl.includes(args.type as never);
+        const isBucket = T.s3Bucket.includes(args.type as never);
+        const acl: unknown = props.acl;
         if (typeof acl === "string" && PUBLIC_CANNED_ACLS.has(acl)) {
             report(`acl is "${acl}", which makes the ${isAcl || isBucket ? "bucket" : "object"} readable outside the account: use "private" (or remove acl) and grant access through a bucket policy.`);
         }
         const grants: { where: string; uri: unknown }[] = [];
         if (isAcl) {
-            const list: unknown = args.props.accessControlPolicy?.grants;
+            const list: unknown = props.accessControlPolicy?.grants;
             if (Array.isArray(list)) {
                 for (let i = 0; i < list.length; i++) grants.push({ where: `accessControlPolicy.grants[${i}].grantee.uri`, uri: list[i]?.grantee?.uri });
             }
         } else if (isBucket) {
-            const list: unknown = args.props.grants;
+            const list: unknown = props.grants;
             if (Array.isArray(list)) {
                 for (let i = 0; i < list.length; i++) grants.push({ where: `grants[${i}].uri`, uri: list[i]?.uri });
             }
@@ -279,23 +262,22 @@ export const s3NoPublicAcl: ResourceValidationPolicy = {
             }
         }
     },
-};
+});
 
 // ---------------------------------------------------------------------------------------------
 // Cognito, API Gateway, Lambda function URLs
 // ---------------------------------------------------------------------------------------------
 
-export const cognitoIdentityPoolNoUnauthenticated: ResourceValidationPolicy = {
+export const cognitoIdentityPoolNoUnauthenticated = resourcePolicy({
     name: "cognito-identity-pool-no-unauthenticated",
     description: "Cognito identity pools must not hand AWS credentials to unauthenticated identities.",
-    enforcementLevel: "mandatory",
-    validateResource: (args, report) => {
-        if (args.type !== "aws:cognito/identityPool:IdentityPool") return;
-        if (args.props.allowUnauthenticatedIdentities === true) {
+    types: T.cognitoIdentityPool,
+    check: (props, _args, report) => {
+        if (props.allowUnauthenticatedIdentities === true) {
             report("allowUnauthenticatedIdentities is true, which gives AWS credentials to anyone: set allowUnauthenticatedIdentities to false.");
         }
     },
-};
+});
 
 /** A documented exception: which resource may stay without authorization, and why. */
 export interface PublicRouteException {
@@ -351,40 +333,39 @@ function isPublicByDesign(config: RouteAuthorizationConfig, name: string, routeK
     });
 }
 
-export const apiGatewayMethodAuthorization: ResourceValidationPolicy = {
+export const apiGatewayMethodAuthorization = resourcePolicy({
     name: "apigateway-method-authorization",
     description: "API Gateway REST methods must use an authorizer (AWS_IAM, CUSTOM or COGNITO_USER_POOLS), except OPTIONS and configured public routes.",
-    enforcementLevel: "mandatory",
     configSchema: routeConfigSchema("Methods (aws:apigateway/method:Method)"),
-    validateResource: (args, report) => {
-        if (args.type !== "aws:apigateway/method:Method") return;
-        const authorization = String(args.props.authorization ?? "NONE").toUpperCase();
+    types: T.apigatewayMethod,
+    check: (props, args, report) => {
+        const authorization = String(props.authorization ?? "NONE").toUpperCase();
         if (authorization !== "NONE") return;
         const config = args.getConfig<RouteAuthorizationConfig>();
-        if ((config.allowOptions ?? true) && String(args.props.httpMethod).toUpperCase() === "OPTIONS") return;
+        const httpMethod = String(props.httpMethod ?? "").toUpperCase();
+        if ((config.allowOptions ?? true) && httpMethod === "OPTIONS") return;
         if (isPublicByDesign(config, args.name)) return;
         report(
-            `authorization is "NONE" on ${String(args.props.httpMethod)}: set authorization to "CUSTOM" or "COGNITO_USER_POOLS" ` +
+            `authorization is "NONE" on ${httpMethod}: set authorization to "CUSTOM" or "COGNITO_USER_POOLS" ` +
                 `with authorizerId, or "AWS_IAM"; a route that must be public (e.g. POST /auth) is listed with its reason in ` +
                 `the policy config publicRoutes of apigateway-method-authorization.`,
         );
     },
-};
+});
 
 /** WebSocket route keys that cannot carry an authorizer (only `$connect` can). */
 const isWebSocketMessageRoute = (routeKey: string): boolean =>
     routeKey === "$disconnect" || (!routeKey.startsWith("$") && !routeKey.includes(" "));
 
-export const apiGatewayV2RouteAuthorization: ResourceValidationPolicy = {
+export const apiGatewayV2RouteAuthorization = resourcePolicy({
     name: "apigatewayv2-route-authorization",
     description: "API Gateway v2 routes must use an authorizer (JWT, AWS_IAM or CUSTOM), except OPTIONS and configured public routes.",
-    enforcementLevel: "mandatory",
     configSchema: routeConfigSchema("Routes (aws:apigatewayv2/route:Route)"),
-    validateResource: (args, report) => {
-        if (args.type !== "aws:apigatewayv2/route:Route") return;
-        const authorizationType = String(args.props.authorizationType ?? "NONE").toUpperCase();
+    types: T.apigatewayv2Route,
+    check: (props, args, report) => {
+        const authorizationType = String(props.authorizationType ?? "NONE").toUpperCase();
         if (authorizationType !== "NONE") return;
-        const routeKey = String(args.props.routeKey ?? "");
+        const routeKey = String(props.routeKey ?? "");
         if (isWebSocketMessageRoute(routeKey)) return; // authorization happens on $connect
         const config = args.getConfig<RouteAuthorizationConfig>();
         if ((config.allowOptions ?? true) && routeKey.toUpperCase().startsWith("OPTIONS ")) return;
@@ -395,22 +376,21 @@ export const apiGatewayV2RouteAuthorization: ResourceValidationPolicy = {
                 `apigatewayv2-route-authorization.`,
         );
     },
-};
+});
 
-export const lambdaFunctionUrlAuth: ResourceValidationPolicy = {
+export const lambdaFunctionUrlAuth = resourcePolicy({
     name: "lambda-function-url-auth",
     description: "Lambda function URLs must use authorizationType AWS_IAM.",
-    enforcementLevel: "mandatory",
-    validateResource: (args, report) => {
-        if (args.type !== "aws:lambda/functionUrl:FunctionUrl") return;
-        const authorizationType = String(args.props.authorizationType ?? "NONE").toUpperCase();
+    types: T.lambdaFunctionUrl,
+    check: (props, _args, report) => {
+        const authorizationType = String(props.authorizationType ?? "NONE").toUpperCase();
         if (authorizationType === "AWS_IAM") return;
         report(
             `authorizationType is "${authorizationType}", so anyone on the internet can invoke the function: set authorizationType ` +
                 `to "AWS_IAM" (front it with CloudFront origin access control or API Gateway when browsers call it).`,
         );
     },
-};
+});
 
 /** Every public-access policy of this module, in the order of the table above. */
 export const accessPolicies: Policies = [
