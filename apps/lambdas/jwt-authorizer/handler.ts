@@ -13,10 +13,10 @@
  * - `token_use` equal to the configured use (`access` by default, `id` if `TOKEN_USE=id`);
  * - the app client: `client_id` claim for access tokens (Cognito access tokens carry no `aud`),
  *   `aud` for id tokens;
- * - `exp` and `nbf` (and an `iat` in the future) with a clock tolerance of
- *   {@link CLOCK_TOLERANCE_SECONDS} seconds, absorbing skew between Cognito's and Lambda's clocks
- *   without meaningfully extending a token's one-hour life; `sub`, `exp`, `iat` and `token_use` are
- *   required.
+ * - `exp`, `nbf`, and `iat` (not in the future, at most {@link MAX_TOKEN_AGE_SECONDS} old) with a
+ *   clock tolerance of {@link CLOCK_TOLERANCE_SECONDS} seconds, absorbing skew between Cognito's
+ *   and Lambda's clocks without meaningfully extending a token's life (one hour by default);
+ *   `sub`, `exp`, `iat` and `token_use` are required.
  *
  * Output: an IAM policy. Allowed -> `principalId = sub`, `Allow execute-api:Invoke` on
  * `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/*` and context `{sub, username}`. The
@@ -44,6 +44,12 @@ import { log } from '../shared/log';
 
 /** Accepted clock skew for `exp`, `nbf` and `iat`, in seconds. */
 export const CLOCK_TOLERANCE_SECONDS = 5;
+
+/**
+ * Oldest accepted token (`now - iat`), in seconds: 24 h, Cognito's maximum access and id token
+ * validity. Setting it also makes jose refuse an `iat` in the future.
+ */
+export const MAX_TOKEN_AGE_SECONDS = 86_400;
 
 /** Longest accepted `Authorization` header value, in characters (Cognito tokens are ~1–2 KB). */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -245,6 +251,7 @@ export function createAuthorizer(config: AuthorizerConfig, keys?: JWTVerifyGetKe
         algorithms: ['RS256'],
         issuer,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
         requiredClaims: ['sub', 'exp', 'iat', 'token_use'],
         ...(tokenUse === 'id' ? { audience: config.clientId } : {}),
       }));
