@@ -487,8 +487,22 @@ describe("apps/gateway: nginx mutual-TLS gateway on loopback", function () {
         const res = await runEntrypoint(["check"], env);
         assert.equal(res.code, 0, res.stderr);
         assert.equal(res.stderr.trim(), `gateway: configuration for mode ${mode} is valid`);
-        const edge = fs.readFileSync(path.join(env.GATEWAY_RUNTIME_DIR, "conf", "edge.conf"), "utf8");
-        assert.equal(/ssl_verify_client on;/.test(edge), mode === "nlb");
+        const conf = (file: string): string => fs.readFileSync(path.join(env.GATEWAY_RUNTIME_DIR, "conf", file), "utf8");
+        const directive = (file: string, line: string): void =>
+          assert.match(conf(file), new RegExp(`^\\s*${line.replace(/\s+/g, "\\s+")};`, "m"), `${file}: ${line};`);
+        // Directives whose effect the loopback tests cannot observe in a few seconds.
+        for (const line of ["sendfile on", "tcp_nopush on", "server_tokens off", "access_log /dev/stdout gateway_json"]) {
+          directive("nginx.conf", line);
+        }
+        for (const line of ["proxy_connect_timeout 30s", "proxy_send_timeout 30s", "proxy_read_timeout 30s"]) {
+          directive("proxy.conf", line);
+        }
+        for (const line of ["ssl_protocols TLSv1.2 TLSv1.3", "ssl_session_tickets off", "ssl_prefer_server_ciphers off"]) {
+          directive("tls.conf", line);
+        }
+        const edge = conf("edge.conf");
+        assert.equal(/^\s*ssl_verify_client on;/m.test(edge), mode === "nlb");
+        assert.equal(/^\s*ssl_verify_depth 1;/m.test(edge), mode === "nlb");
         assert.equal(edge.includes("listen 127.0.0.1:8080"), mode === "nlb", "the redirect server exists in nlb mode only");
         for (const file of fs.readdirSync(path.join(env.GATEWAY_RUNTIME_DIR, "conf"))) {
           const text = fs.readFileSync(path.join(env.GATEWAY_RUNTIME_DIR, "conf", file), "utf8");
