@@ -6,6 +6,7 @@ import { z } from "zod";
 import { FOUNDATION_KEYS } from "../../infra/config/keys";
 import { ArchitectureConfigSpec, ConfigValidationError, RawConfig, validateConfig } from "../../infra/config/load";
 import { loadStackSettings } from "../../tools/lib/stack-config";
+import { ARCHITECTURES } from "../../stacks";
 import { ROOT } from "../support/plan";
 
 /** A valid dev config, as the engine passes it: every value a string. */
@@ -165,9 +166,15 @@ describe("config validation", () => {
                 if (decl.items) assert.deepStrictEqual(declared.items, { type: decl.items });
             });
         }
+        for (const name of Object.keys(ARCHITECTURES)) {
+            it(`platform:${name}, the settings of an implemented architecture, as an object`, () => {
+                assert.strictEqual(project.config[name]?.type, "object", `Pulumi.yaml does not declare ${name} as an object`);
+                assert.ok(project.config[name].description, `${name} has no description`);
+            });
+        }
         it("and nothing the program does not read", () => {
             const declared = Object.keys(project.config).filter((k) => !k.includes(":"));
-            assert.deepStrictEqual(declared.sort(), FOUNDATION_KEYS.map((d) => d.key).sort());
+            assert.deepStrictEqual(declared.sort(), [...FOUNDATION_KEYS.map((d) => d.key), ...Object.keys(ARCHITECTURES)].sort());
         });
     });
 });
