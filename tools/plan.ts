@@ -8,6 +8,7 @@
  * Exit codes: 0 plan written and no mandatory policy violation; 1 mandatory policy violations (the
  * plan is still written); 2 invalid config or program failure (nothing written); 64 bad arguments.
  */
+import "./lib/strict-outputs";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -137,5 +138,15 @@ describe("secret masking", () => {
             b: [1, { c: { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: MASKED_SECRET } }],
             e: "plain",
         });
+    });
+});
+
+describe("strict outputs", () => {
+    it("fails the plan of a program that turns an Output into a string", () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "strict-")), "plan.json");
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "plan.ts"), "--stack", "test", "--project", path.join(ROOT, "test", "fixtures", "output-string"), "--out", out, "--no-policy"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+        assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+        assert.match(r.stderr, /Calling \[toString\] on an \[Output<T>\] is not supported/);
+        assert.strictEqual(fs.existsSync(out), false);
     });
 });
