@@ -396,7 +396,12 @@ function applyConfig(result: Map<string, PolicyConfigEntry>, config: Map<string,
     }
 }
 
-/** Minimal JSON-schema check of one config property (type, enum, minimum, maximum). */
+/**
+ * JSON-schema check of one config value, covering the keywords policy config schemas use
+ * (type, enum, minimum, maximum, minLength, maxLength, items, properties, required). The engine
+ * validates with the full draft (gojsonschema); a schema using other keywords is not checked
+ * further here.
+ */
 function schemaProblems(name: string, value: unknown, schema: Record<string, unknown>): string[] {
     const problems: string[] = [];
     const type = schema.type;
@@ -409,16 +414,31 @@ function schemaProblems(name: string, value: unknown, schema: Record<string, unk
         (type === "array" && Array.isArray(value)) ||
         (type === "object" && isRecord(value));
     if (!typeOk) {
-        problems.push(`${name}: invalid type, expected ${String(type)}`);
+        return [`${name}: invalid type, expected ${String(type)}`];
     }
     if (Array.isArray(schema.enum) && !schema.enum.includes(value)) {
         problems.push(`${name}: must be one of ${JSON.stringify(schema.enum)}`);
     }
-    if (typeof schema.minimum === "number" && typeof value === "number" && value < schema.minimum) {
-        problems.push(`${name}: must be >= ${schema.minimum}`);
+    if (typeof value === "number") {
+        if (typeof schema.minimum === "number" && value < schema.minimum) problems.push(`${name}: must be >= ${schema.minimum}`);
+        if (typeof schema.maximum === "number" && value > schema.maximum) problems.push(`${name}: must be <= ${schema.maximum}`);
     }
-    if (typeof schema.maximum === "number" && typeof value === "number" && value > schema.maximum) {
-        problems.push(`${name}: must be <= ${schema.maximum}`);
+    if (typeof value === "string") {
+        if (typeof schema.minLength === "number" && value.length < schema.minLength) problems.push(`${name}: must be at least ${schema.minLength} characters`);
+        if (typeof schema.maxLength === "number" && value.length > schema.maxLength) problems.push(`${name}: must be at most ${schema.maxLength} characters`);
+    }
+    if (Array.isArray(value) && isRecord(schema.items)) {
+        value.forEach((e, i) => problems.push(...schemaProblems(`${name}[${i}]`, e, schema.items as Record<string, unknown>)));
+    }
+    if (isRecord(value)) {
+        for (const req of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
+            if (!(req in value)) problems.push(`${name}: ${req} is required`);
+        }
+        if (isRecord(schema.properties)) {
+            for (const [k, s] of Object.entries(schema.properties)) {
+                if (k in value && isRecord(s)) problems.push(...schemaProblems(`${name}.${k}`, value[k], s));
+            }
+        }
     }
     return problems;
 }
@@ -893,7 +913,41 @@ export function violationsJson(vs: Violation[]): { policyName: string; enforceme
 
 const USAGE = "usage: npm run policy -- <stack-export | preview.json | plan.json> [--config <policy-config.json>] [--pack <dir>] [--json]";
 
-/** CLI entry point; resolves to the exit code. */
+/** Options of {@link runPolicyCheckCli}. */
+export interface CliOptions extends CheckOptions {
+    /** Print `[{policyName, enforcementLevel, urn, message}]` instead of the preview-style report. */
+    json?: boolean;
+}
+
+/**
+ * Runs the pack over `document`, prints the report (preview style, or JSON with `json`) and
+ * resolves to the exit code: 0 no mandatory violation, 1 a mandatory violation, 2 unreadable
+ * input or config, 3 the analyzer failed. `tools/plan.ts` calls this on the plan it wrote.
+ */
+export async function runPolicyCheckCli(document: unknown, opts: CliOptions = {}): Promise<number> {
+    const packDir = path.resolve(opts.packDir ?? DEFAULT_PACK_DIR);
+    try {
+        const { violations, pack } = await runPolicyCheck(document, { ...opts, packDir });
+        if (opts.json) {
+            console.log(JSON.stringify(violationsJson(violations), null, 2));
+        } else {
+            console.log(formatViolations(violations, [{ ...pack, source: path.relative(process.cwd(), packDir) || "." }]));
+            const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+            const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
+            console.log(`\n${mandatory} mandatory, ${advisory} advisory violation(s).`);
+        }
+        return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+    } catch (e) {
+        if (e instanceof InputError) {
+            console.error(`error: ${e.message}`);
+            return 2;
+        }
+        console.error(`error: the policy pack failed: ${(e as Error).message}`);
+        return 3;
+    }
+}
+
+/** CLI entry point (`npm run policy -- ...`); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
     let args;
     try {
@@ -915,32 +969,14 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
     const file = args.positionals[0];
+    let doc: unknown;
     try {
-        let doc: unknown;
-        try {
-            doc = JSON.parse(fs.readFileSync(file, "utf8"));
-        } catch (e) {
-            throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
-        }
-        const packDir = path.resolve(args.values.pack ?? DEFAULT_PACK_DIR);
-        const { violations, pack } = await runPolicyCheck(doc, { configFile: args.values.config, packDir });
-        if (args.values.json) {
-            console.log(JSON.stringify(violationsJson(violations), null, 2));
-        } else {
-            console.log(formatViolations(violations, [{ ...pack, source: path.relative(process.cwd(), packDir) || "." }]));
-            const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-            const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
-            console.log(`\n${mandatory} mandatory, ${advisory} advisory violation(s).`);
-        }
-        return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+        doc = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (e) {
-        if (e instanceof InputError) {
-            console.error(`error: ${e.message}`);
-            return 2;
-        }
-        console.error(`error: the policy pack failed: ${(e as Error).message}`);
-        return 3;
+        console.error(`error: cannot read ${file}: ${(e as Error).message}`);
+        return 2;
     }
+    return runPolicyCheckCli(doc, { configFile: args.values.config, packDir: args.values.pack, json: args.values.json });
 }
 
 if (require.main === module) {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { networkPolicies } from "../../policy-pack/policies/network";
-import { only, policyCases, res, TestResource, UNKNOWN, usePack } from "./support/harness";
+import { policyCases, res, TestResource, UNKNOWN, usePack } from "./support/harness";
 
 /**
  * A VPC like the foundation's: a public subnet routed to an internet gateway, a private subnet
@@ -120,30 +120,30 @@ describe("policy-pack/policies/network (through the analyzer)", () => {
         ["rds-private-subnets", "aws:rds/subnetGroup:SubnetGroup"],
         ["elasticache-private-subnets", "aws:elasticache/subnetGroup:SubnetGroup"],
     ] as const) {
-        const group = (n: ReturnType<typeof network>, subnets: TestResource[], name = "data") =>
+        const group = (subnets: TestResource[], name = "data") =>
             res(groupType, name, { subnetIds: subnets.map((s) => `${s.name}-id`) }, { deps: { subnetIds: subnets } });
         policyCases(pack, policy, {
             compliant: [
                 (() => {
                     const n = network();
-                    return { resources: [...n.all, group(n, [n.isolatedA])] };
+                    return { resources: [...n.all, group([n.isolatedA])] };
                 })(),
                 (() => {
                     // The private (NAT) subnet is not public either.
                     const n = network();
-                    return { resources: [...n.all, group(n, [n.privateA])] };
+                    return { resources: [...n.all, group([n.privateA])] };
                 })(),
             ],
             violating: [
                 (() => {
                     const n = network();
-                    const g = group(n, [n.isolatedA, n.publicA]);
+                    const g = group([n.isolatedA, n.publicA]);
                     return { resources: [...n.all, g], flagged: [g], message: /includes public subnet\(s\) public-a: set subnetIds to the isolated \(data\) subnets/ };
                 })(),
                 (() => {
                     // Route to the internet gateway declared inline on the route table.
                     const n = network({ inlineIgwRoute: true });
-                    const g = group(n, [n.publicA]);
+                    const g = group([n.publicA]);
                     return { resources: [...n.all, g], flagged: [g], message: /includes public subnet\(s\) public-a/ };
                 })(),
             ],
@@ -153,7 +153,7 @@ describe("policy-pack/policies/network (through the analyzer)", () => {
                     const n = network();
                     const rt = n.all.find((r) => r.name === "isolated-rt")!;
                     const route = res("aws:ec2/route:Route", "isolated-unknown", { routeTableId: "isolated-rt-id", destinationCidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN }, { deps: { routeTableId: [rt] } });
-                    return { resources: [...n.all, route, group(n, [n.isolatedA])] };
+                    return { resources: [...n.all, route, group([n.isolatedA])] };
                 })(),
             ],
         });
