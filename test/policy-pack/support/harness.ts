@@ -68,7 +68,9 @@ function typeChain(r: TestResource | undefined): string {
  * Outputs default to the inputs plus `id: "<name>-id"` and `arn: "arn:aws:test:::<name>"`, so
  * stack policies can also link by value.
  */
-export function res(type: string, name: string, inputs: Record<string, unknown> = {}, opts: ResOptions = {}): TestResource {
+export function res(type: string, name: string, given: Record<string, unknown> = {}, opts: ResOptions = {}): TestResource {
+    // An input set to `undefined` is absent, as in the engine's property maps.
+    const inputs = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
     const custom = !(opts.component ?? !type.includes("/"));
     const ids = custom && !opts.noIds ? { id: `${name}-id`, arn: `arn:aws:test:::${name}` } : {};
     const propertyDependencies: Record<string, string[]> = {};
@@ -91,7 +93,10 @@ export function res(type: string, name: string, inputs: Record<string, unknown> 
 
 /** A running analyzer for one test file. */
 export class PackHarness {
-    private constructor(private readonly analyzer: PolicyAnalyzer) {}
+    private constructor(
+        /** The running analyzer (for code that drives it directly, e.g. the corpus). */
+        readonly analyzer: PolicyAnalyzer,
+    ) {}
 
     /** Starts the pack's analyzer and configures it with the policies' default levels (or `config`). */
     static async start(config?: PolicyPackConfigFile): Promise<PackHarness> {
