@@ -260,7 +260,8 @@ export const rdsForceSsl = resourcePolicy({
         // Instances and clusters on the engine's default parameter group.
         const engine = String(props.engine ?? "");
         if (isOneOf(args.type, T.rdsInstance)) {
-            if (engine.startsWith("aurora") || isSet(props.parameterGroupName)) {
+            const group = props.parameterGroupName;
+            if (engine.startsWith("aurora") || (isSet(group) && !group.startsWith("default."))) {
                 return; // Aurora members use the cluster group; a named group is checked on its own.
             }
             const major = num(String(props.engineVersion ?? "").split(".")[0]);
@@ -271,7 +272,8 @@ export const rdsForceSsl = resourcePolicy({
             }
             return;
         }
-        if (isSet(props.dbClusterParameterGroupName)) {
+        const clusterGroup = props.dbClusterParameterGroupName;
+        if (isSet(clusterGroup) && !clusterGroup.startsWith("default.")) {
             return;
         }
         const need = sslRequirement(engine);

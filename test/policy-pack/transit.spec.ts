@@ -202,6 +202,10 @@ describe("policy-pack/policies/transit (through the analyzer)", () => {
                 return { resources: [db], flagged: [db], message: /default parameter group for mysql 8\.0\.39 accepts plaintext: set parameterGroupName to a group with require_secure_transport = "1"/ };
             })(),
             (() => {
+                const db = res("aws:rds/instance:Instance", "pg14-default", { engine: "postgres", engineVersion: "14.12", parameterGroupName: "default.postgres14" });
+                return { resources: [db], flagged: [db], message: /default parameter group for postgres 14\.12 accepts plaintext: set parameterGroupName to a group with rds\.force_ssl = "1"/ };
+            })(),
+            (() => {
                 const c = res("aws:rds/cluster:Cluster", "aurora", { engine: "aurora-postgresql" });
                 return { resources: [c], flagged: [c], message: /set dbClusterParameterGroupName to a group with rds\.force_ssl = "1"/ };
             })(),
