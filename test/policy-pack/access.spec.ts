@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { Policy } from "../../policy-pack/lib/resource";
 import {
     accessPolicies,
     apiGatewayMethodAuthorization,
@@ -19,85 +19,28 @@ import {
     snsTopicPolicyNoPublicPrincipal,
     sqsQueuePolicyNoPublicPrincipal,
 } from "../../policy-pack/policies/access";
+import { CANT_RUN, only, res, ResOptions, TestResource, UNKNOWN, usePack, Violation } from "./support/harness";
+
+/** `"UNKNOWN"` when the policy could not run because a value it needs is unknown (preview), else the violation messages. */
+type Outcome = string[] | "UNKNOWN";
 
 /**
- * @pulumi/policy's unknown-value proxy (the analyzer wraps every resource's props in it). Its
- * helpers are marked @internal and stripped from the .d.ts, hence the typed require.
+ * What one policy reports for `violations`: "UNKNOWN" for the analyzer's single advisory "can't run
+ * during preview" diagnostic, otherwise the messages without the description line the analyzer
+ * prepends (each asserted to be mandatory and on one of `urns`).
  */
-const proxy = require("@pulumi/policy/proxy") as {
-    unknownCheckingProxy<T extends object>(o: T): T;
-    UnknownValueError: new (...args: never[]) => Error;
-    unknownStringValue: string;
-    unknownBooleanValue: string;
-    unknownArrayValue: string;
-};
-const { unknownCheckingProxy, UnknownValueError, unknownStringValue, unknownBooleanValue } = proxy;
-
-type Outcome = string[] | "UNKNOWN";
-const OPTS = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
-
-/** Runs one resource policy in-process the way the analyzer calls it (props behind the unknown-checking proxy). */
-async function check(policy: ResourceValidationPolicy, type: string, props: object, config: object = {}, name = "res"): Promise<Outcome> {
-    const violations: string[] = [];
-    const args = {
-        type,
-        props: unknownCheckingProxy(props),
-        urn: `urn:pulumi:dev::platform::${type}::${name}`,
-        name,
-        opts: OPTS,
-        stackTags: new Map<string, string>(),
-        isType: () => false,
-        asType: () => undefined,
-        getConfig: () => config,
-        notApplicable: () => {
-            throw new Error("notApplicable");
-        },
-    } as unknown as ResourceValidationArgs;
-    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
-    try {
-        for (const v of validations) await v(args, (m) => violations.push(m));
-    } catch (e) {
-        if (e instanceof UnknownValueError) return "UNKNOWN";
-        throw e;
+function outcome(policy: Policy, vs: Violation[], urns: string[]): Outcome {
+    if (vs.some((v) => CANT_RUN(policy.name).test(v.message))) {
+        assert.strictEqual(vs.length, 1, vs.map((v) => v.message).join("\n"));
+        assert.strictEqual(vs[0].enforcementLevel, "advisory");
+        return "UNKNOWN";
     }
-    return violations;
-}
-
-interface StackEntry {
-    type: string;
-    name: string;
-    props: object;
-    propertyDependencies?: Record<string, string[]>;
-}
-
-/** Runs one stack policy over resources (outputs), wiring propertyDependencies by logical name. */
-async function checkStack(policy: StackValidationPolicy, entries: StackEntry[]): Promise<{ message: string; urn?: string }[] | "UNKNOWN"> {
-    const urn = (e: StackEntry) => `urn:pulumi:dev::platform::${e.type}::${e.name}`;
-    const resources: PolicyResource[] = entries.map((e) => ({
-        type: e.type,
-        name: e.name,
-        urn: urn(e),
-        props: unknownCheckingProxy(e.props),
-        opts: OPTS,
-        dependencies: [],
-        propertyDependencies: {},
-        isType: () => false,
-        asType: () => undefined,
-    })) as unknown as PolicyResource[];
-    entries.forEach((e, i) => {
-        for (const [k, names] of Object.entries(e.propertyDependencies ?? {})) {
-            resources[i].propertyDependencies[k] = names.map((n) => resources[entries.findIndex((x) => x.name === n)]);
-        }
+    return vs.map((v) => {
+        assert.strictEqual(v.enforcementLevel, "mandatory");
+        assert.ok(urns.includes(v.urn), v.urn);
+        assert.ok(v.message.startsWith(`${policy.description}\n`), v.message);
+        return v.message.slice(policy.description.length + 1);
     });
-    const out: { message: string; urn?: string }[] = [];
-    const args = { resources, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => { throw new Error("notApplicable"); } } as unknown as StackValidationArgs;
-    try {
-        await policy.validateStack(args, (message, u) => out.push({ message, urn: u }));
-    } catch (e) {
-        if (e instanceof UnknownValueError) return "UNKNOWN";
-        throw e;
-    }
-    return out;
 }
 
 const ACCOUNT = "111122223333";
@@ -106,7 +49,24 @@ const PUBLIC_MSG =
     'allows Principal "*" without a condition that narrows the caller: name the account, role or service in Principal, or add a ' +
     "StringEquals/ArnLike condition on aws:SourceArn, aws:SourceAccount, aws:SourceVpce or aws:PrincipalOrgID.";
 
-describe("policy-pack/policies/access", () => {
+describe("policy-pack/policies/access (through the analyzer)", () => {
+    const pack = usePack();
+
+    /** One resource through the analyzer, `config` for `policy` (defaults otherwise): what `policy` reported. */
+    async function check(policy: Policy, type: string, props: Record<string, unknown>, config?: Record<string, unknown>, name = "res"): Promise<Outcome> {
+        await pack.configure(config ? { [policy.name]: config } : {});
+        const r = res(type, name, props);
+        return outcome(policy, only(await pack.run([r]), policy.name), [r.urn]);
+    }
+
+    /** Several resources (outputs = inputs + ids) through the analyzer: what the stack policy reported, with URNs. */
+    async function checkStack(policy: Policy, resources: TestResource[]): Promise<{ message: string; urn: string }[] | "UNKNOWN"> {
+        await pack.configure({});
+        const vs = only(await pack.run(resources), policy.name);
+        const messages = outcome(policy, vs, resources.map((r) => r.urn));
+        return messages === "UNKNOWN" ? messages : messages.map((message, i) => ({ message, urn: vs[i].urn }));
+    }
+
     it("exports sixteen uniquely named mandatory policies", () => {
         const names = accessPolicies.map((p) => p.name);
         assert.strictEqual(new Set(names).size, 16);
@@ -115,7 +75,7 @@ describe("policy-pack/policies/access", () => {
     });
 
     describe("resource policies without a public principal", () => {
-        const table: [string, ResourceValidationPolicy, string, string, string][] = [
+        const table: [string, Policy, string, string, string][] = [
             ["s3 BucketPolicy", s3BucketPolicyNoPublicPrincipal, "aws:s3/bucketPolicy:BucketPolicy", "policy", "s3:GetObject"],
             ["s3 Bucket (legacy inline policy)", s3BucketPolicyNoPublicPrincipal, "aws:s3/bucket:Bucket", "policy", "s3:GetObject"],
             ["s3 BucketV2", s3BucketPolicyNoPublicPrincipal, "aws:s3/bucketV2:BucketV2", "policy", "s3:GetObject"],
@@ -156,8 +116,8 @@ describe("policy-pack/policies/access", () => {
                     ]);
                 });
                 it("cannot decide on an unknown document or an unknown condition of a * statement", async () => {
-                    assert.strictEqual(await check(policy, type, { [property]: unknownStringValue }), "UNKNOWN");
-                    const stmt = { Effect: "Allow", Principal: "*", Action: action, Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": unknownStringValue } } };
+                    assert.strictEqual(await check(policy, type, { [property]: UNKNOWN }), "UNKNOWN");
+                    const stmt = { Effect: "Allow", Principal: "*", Action: action, Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": UNKNOWN } } };
                     assert.strictEqual(await check(policy, type, { [property]: { Statement: [stmt] } }), "UNKNOWN");
                 });
             });
@@ -176,7 +136,7 @@ describe("policy-pack/policies/access", () => {
             assert.deepStrictEqual(await check(p, type, { principal: "*", statementId: "all" }), [
                 'principal is "*" without condition: set principal to an account id, or add condition { key: "aws:PrincipalOrgID", type: "StringEquals", value: "<org id>" }.',
             ]);
-            assert.strictEqual(await check(p, type, { principal: unknownStringValue, statementId: "x" }), "UNKNOWN");
+            assert.strictEqual(await check(p, type, { principal: UNKNOWN, statementId: "x" }), "UNKNOWN");
         });
     });
 
@@ -196,8 +156,8 @@ describe("policy-pack/policies/access", () => {
             assert.deepStrictEqual(await check(p, type, { action: "lambda:InvokeFunction", function: "f", principal: "*", sourceArn: "*" }), expected);
         });
         it("cannot decide when principal, or the source of a * principal, is unknown", async () => {
-            assert.strictEqual(await check(p, type, { function: "f", principal: unknownStringValue }), "UNKNOWN");
-            assert.strictEqual(await check(p, type, { function: "f", principal: "*", sourceArn: unknownStringValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, type, { function: "f", principal: UNKNOWN }), "UNKNOWN");
+            assert.strictEqual(await check(p, type, { function: "f", principal: "*", sourceArn: UNKNOWN }), "UNKNOWN");
         });
     });
 
@@ -215,7 +175,7 @@ describe("policy-pack/policies/access", () => {
             ]);
         });
         it("cannot decide on an unknown sourceArn", async () => {
-            assert.strictEqual(await check(p, type, { principal: "apigateway.amazonaws.com", sourceArn: unknownStringValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, type, { principal: "apigateway.amazonaws.com", sourceArn: UNKNOWN }), "UNKNOWN");
         });
     });
 
@@ -232,58 +192,39 @@ describe("policy-pack/policies/access", () => {
             ]);
         });
         it("cannot decide on an unknown flag", async () => {
-            assert.strictEqual(await check(p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { ...all, ignorePublicAcls: unknownBooleanValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { ...all, ignorePublicAcls: UNKNOWN }), "UNKNOWN");
         });
     });
 
     describe("s3-bucket-has-public-access-block (stack)", () => {
         const p = s3BucketHasPublicAccessBlock;
         const all = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+        const bucket = (type: string, name: string, bucketName: string, opts: ResOptions = {}) => res(type, name, { bucket: bucketName }, { outputs: { bucket: bucketName, id: bucketName, arn: `arn:aws:s3:::${bucketName}` }, ...opts });
+        const pab = (name: string, bucketName: string, on?: TestResource) => res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name, { bucket: bucketName, ...all }, on ? { deps: { bucket: [on] } } : {});
         it("passes buckets matched by property dependency or by name, v7 and legacy tokens", async () => {
-            assert.deepStrictEqual(
-                await checkStack(p, [
-                    { type: "aws:s3/bucket:Bucket", name: "logs", props: { bucket: "logs-123", id: "logs-123" } },
-                    { type: "aws:s3/bucketV2:BucketV2", name: "assets", props: { bucket: "assets-456", id: "assets-456" } },
-                    { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "logs-pab", props: { bucket: "renamed", ...all }, propertyDependencies: { bucket: ["logs"] } },
-                    { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "assets-pab", props: { bucket: "assets-456", ...all } },
-                ]),
-                [],
-            );
+            const logs = bucket("aws:s3/bucket:Bucket", "logs", "logs-123");
+            const assets = bucket("aws:s3/bucketV2:BucketV2", "assets", "assets-456");
+            assert.deepStrictEqual(await checkStack(p, [logs, assets, pab("logs-pab", "renamed", logs), pab("assets-pab", "assets-456")]), []);
         });
         it("passes every bucket when an account-level block sets all four flags", async () => {
-            assert.deepStrictEqual(
-                await checkStack(p, [
-                    { type: "aws:s3/bucket:Bucket", name: "logs", props: { bucket: "logs-123" } },
-                    { type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", name: "acct", props: all },
-                ]),
-                [],
-            );
+            const acct = res("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "acct", all);
+            assert.deepStrictEqual(await checkStack(p, [bucket("aws:s3/bucket:Bucket", "logs", "logs-123"), acct]), []);
         });
         it("flags a bucket without a block, naming its URN", async () => {
-            assert.deepStrictEqual(
-                await checkStack(p, [
-                    { type: "aws:s3/bucket:Bucket", name: "site", props: { bucket: "site-789", id: "site-789" } },
-                    { type: "aws:s3/bucket:Bucket", name: "logs", props: { bucket: "logs-123" } },
-                    { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "logs-pab", props: { bucket: "logs-123", ...all } },
-                    { type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", name: "acct", props: { ...all, blockPublicPolicy: false } },
-                ]),
-                [
-                    {
-                        message:
-                            'bucket "site" has no aws.s3.BucketPublicAccessBlock: add one with bucket set to this bucket and blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.',
-                        urn: "urn:pulumi:dev::platform::aws:s3/bucket:Bucket::site",
-                    },
-                ],
-            );
+            const site = bucket("aws:s3/bucket:Bucket", "site", "site-789");
+            const logs = bucket("aws:s3/bucket:Bucket", "logs", "logs-123");
+            const weakAccount = res("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "acct", { ...all, blockPublicPolicy: false });
+            assert.deepStrictEqual(await checkStack(p, [site, logs, pab("logs-pab", "logs-123"), weakAccount]), [
+                {
+                    message:
+                        'bucket "site" has no aws.s3.BucketPublicAccessBlock: add one with bucket set to this bucket and blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.',
+                    urn: site.urn,
+                },
+            ]);
         });
         it("cannot decide when a bucket name needed for matching is unknown", async () => {
-            assert.strictEqual(
-                await checkStack(p, [
-                    { type: "aws:s3/bucket:Bucket", name: "site", props: { bucket: unknownStringValue } },
-                    { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "pab", props: { bucket: "x", ...all } },
-                ]),
-                "UNKNOWN",
-            );
+            const site = res("aws:s3/bucket:Bucket", "site", {}, { outputs: { bucket: UNKNOWN } });
+            assert.strictEqual(await checkStack(p, [site, pab("pab", "x")]), "UNKNOWN");
         });
     });
 
@@ -320,7 +261,7 @@ describe("policy-pack/policies/access", () => {
             ]);
         });
         it("cannot decide on an unknown acl", async () => {
-            assert.strictEqual(await check(p, "aws:s3/bucketAcl:BucketAcl", { bucket: "b", acl: unknownStringValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:s3/bucketAcl:BucketAcl", { bucket: "b", acl: UNKNOWN }), "UNKNOWN");
         });
     });
 
@@ -337,7 +278,7 @@ describe("policy-pack/policies/access", () => {
             ]);
         });
         it("cannot decide on an unknown value", async () => {
-            assert.strictEqual(await check(p, type, { identityPoolName: "x", allowUnauthenticatedIdentities: unknownBooleanValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, type, { identityPoolName: "x", allowUnauthenticatedIdentities: UNKNOWN }), "UNKNOWN");
         });
     });
 
@@ -352,16 +293,16 @@ describe("policy-pack/policies/access", () => {
             assert.deepStrictEqual(await check(p, type, { restApi: "a", resourceId: "r", httpMethod: "OPTIONS", authorization: "NONE" }), []);
             assert.deepStrictEqual(await check(p, type, { restApi: "a", resourceId: "r", httpMethod: "POST", authorization: "NONE" }, auth, "postech-auth-post"), []);
         });
-        it("flags NONE elsewhere, OPTIONS when disabled, and exceptions without a reason", async () => {
+        it("flags NONE elsewhere and OPTIONS when disabled; the schema demands a reason for exceptions", async () => {
             const msg = (m: string) =>
                 `authorization is "NONE" on ${m}: set authorization to "CUSTOM" or "COGNITO_USER_POOLS" with authorizerId, or "AWS_IAM"; a route that must be public ` +
                 "(e.g. POST /auth) is listed with its reason in the policy config publicRoutes of apigateway-method-authorization.";
             assert.deepStrictEqual(await check(p, type, { restApi: "a", resourceId: "r", httpMethod: "GET", authorization: "NONE" }, auth, "postech-orders-get"), [msg("GET")]);
             assert.deepStrictEqual(await check(p, type, { restApi: "a", resourceId: "r", httpMethod: "OPTIONS", authorization: "NONE" }, { allowOptions: false }), [msg("OPTIONS")]);
-            assert.deepStrictEqual(await check(p, type, { restApi: "a", resourceId: "r", httpMethod: "POST", authorization: "NONE" }, { publicRoutes: [{ resource: "postech-auth-post" }] }, "postech-auth-post"), [msg("POST")]);
+            await assert.rejects(pack.configure({ [p.name]: { publicRoutes: [{ resource: "postech-auth-post" }] } }), /publicRoutes\[0\]: reason is required/);
         });
         it("cannot decide on unknown authorization", async () => {
-            assert.strictEqual(await check(p, type, { restApi: "a", resourceId: "r", httpMethod: "GET", authorization: unknownStringValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, type, { restApi: "a", resourceId: "r", httpMethod: "GET", authorization: UNKNOWN }), "UNKNOWN");
         });
     });
 
@@ -383,7 +324,7 @@ describe("policy-pack/policies/access", () => {
             assert.deepStrictEqual(await check(p, type, { apiId: "a", routeKey: "$connect", authorizationType: "NONE" }), [msg("$connect")]);
         });
         it("cannot decide on unknown authorizationType", async () => {
-            assert.strictEqual(await check(p, type, { apiId: "a", routeKey: "GET /x", authorizationType: unknownStringValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, type, { apiId: "a", routeKey: "GET /x", authorizationType: UNKNOWN }), "UNKNOWN");
         });
     });
 
@@ -399,7 +340,7 @@ describe("policy-pack/policies/access", () => {
             ]);
         });
         it("cannot decide on unknown authorizationType", async () => {
-            assert.strictEqual(await check(p, type, { functionName: "f", authorizationType: unknownStringValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, type, { functionName: "f", authorizationType: UNKNOWN }), "UNKNOWN");
         });
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { Policy } from "../../policy-pack/lib/resource";
 import {
     adminManagedPolicyReason,
     iamNoAdminManagedPolicies,
@@ -12,51 +12,38 @@ import {
     iamRoleTrustNoWildcardPrincipal,
     iamRoleTrustOidcConditions,
 } from "../../policy-pack/policies/iam";
+import { CANT_RUN, only, PackHarness, res, UNKNOWN, usePack, Violation } from "./support/harness";
 
-/**
- * @pulumi/policy's unknown-value proxy (the analyzer wraps every resource's props in it). Its
- * helpers are marked @internal and stripped from the .d.ts, hence the typed require.
- */
-const proxy = require("@pulumi/policy/proxy") as {
-    unknownCheckingProxy<T extends object>(o: T): T;
-    UnknownValueError: new (...args: never[]) => Error;
-    unknownStringValue: string;
-    unknownBooleanValue: string;
-    unknownArrayValue: string;
-};
-const { unknownCheckingProxy, UnknownValueError, unknownStringValue, unknownArrayValue } = proxy;
-
-/** `"UNKNOWN"` when the policy read a value that is unknown during preview, else the violation messages. */
+/** `"UNKNOWN"` when the policy could not run because a value it needs is unknown (preview), else the violation messages. */
 type Outcome = string[] | "UNKNOWN";
 
 /**
- * Runs one resource policy in-process the way the analyzer calls it: props behind @pulumi/policy's
- * unknown-checking proxy, config from `getConfig`.
+ * What one policy reports for `violations`: "UNKNOWN" for the analyzer's single advisory "can't run
+ * during preview" diagnostic, otherwise the messages without the description line the analyzer
+ * prepends (each asserted to be mandatory and on one of `urns`).
  */
-async function check(policy: ResourceValidationPolicy, type: string, props: object, config: object = {}, name = "res"): Promise<Outcome> {
-    const violations: string[] = [];
-    const args = {
-        type,
-        props: unknownCheckingProxy(props),
-        urn: `urn:pulumi:dev::platform::${type}::${name}`,
-        name,
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-        stackTags: new Map<string, string>(),
-        isType: () => false,
-        asType: () => undefined,
-        getConfig: () => config,
-        notApplicable: () => {
-            throw new Error("notApplicable");
-        },
-    } as unknown as ResourceValidationArgs;
-    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
-    try {
-        for (const v of validations) await v(args, (m) => violations.push(m));
-    } catch (e) {
-        if (e instanceof UnknownValueError) return "UNKNOWN";
-        throw e;
+function outcome(policy: Policy, vs: Violation[], urns: string[]): Outcome {
+    if (vs.some((v) => CANT_RUN(policy.name).test(v.message))) {
+        assert.strictEqual(vs.length, 1, vs.map((v) => v.message).join("\n"));
+        assert.strictEqual(vs[0].enforcementLevel, "advisory");
+        return "UNKNOWN";
     }
-    return violations;
+    return vs.map((v) => {
+        assert.strictEqual(v.enforcementLevel, "mandatory");
+        assert.ok(urns.includes(v.urn), v.urn);
+        assert.ok(v.message.startsWith(`${policy.description}\n`), v.message);
+        return v.message.slice(policy.description.length + 1);
+    });
+}
+
+/**
+ * Sends one resource (inputs `props`) through the pack's analyzer with `config` for `policy`
+ * (defaults otherwise) and returns what `policy` reported.
+ */
+async function checkWith(pack: PackHarness, policy: Policy, type: string, props: Record<string, unknown>, config?: Record<string, unknown>, name = "res"): Promise<Outcome> {
+    await pack.configure(config ? { [policy.name]: config } : {});
+    const r = res(type, name, props);
+    return outcome(policy, only(await pack.run([r]), policy.name), [r.urn]);
 }
 
 const ACCOUNT = "111122223333";
@@ -64,7 +51,10 @@ const doc = (...Statement: object[]) => ({ Version: "2012-10-17", Statement });
 const allow = (Action: unknown, Resource: unknown, extra: object = {}) => ({ Effect: "Allow", Action, Resource, ...extra });
 const BUCKET_ARN = "arn:aws:s3:::ticketing-receipts-1a2b3c";
 
-describe("policy-pack/policies/iam", () => {
+describe("policy-pack/policies/iam (through the analyzer)", () => {
+    const pack = usePack();
+    const check = (policy: Policy, type: string, props: Record<string, unknown>, config?: Record<string, unknown>, name?: string) => checkWith(pack, policy, type, props, config, name);
+
     it("exports eight uniquely named mandatory policies", () => {
         const names = iamPolicies.map((p) => p.name);
         assert.deepStrictEqual(names, [
@@ -117,10 +107,10 @@ describe("policy-pack/policies/iam", () => {
             ]);
         });
         it("cannot decide on an unknown document or unknown Action, decides without touching an unknown Resource", async () => {
-            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: unknownStringValue }), "UNKNOWN");
-            assert.strictEqual(await check(p, "aws:iam/rolePolicy:RolePolicy", { policy: doc(allow(unknownStringValue, BUCKET_ARN)) }), "UNKNOWN");
-            assert.deepStrictEqual(await check(p, "aws:iam/rolePolicy:RolePolicy", { policy: doc(allow("s3:GetObject", unknownStringValue)) }), []);
-            assert.strictEqual(await check(p, "aws:iam/role:Role", { inlinePolicies: unknownArrayValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: UNKNOWN }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:iam/rolePolicy:RolePolicy", { policy: doc(allow(UNKNOWN, BUCKET_ARN)) }), "UNKNOWN");
+            assert.deepStrictEqual(await check(p, "aws:iam/rolePolicy:RolePolicy", { policy: doc(allow("s3:GetObject", UNKNOWN)) }), []);
+            assert.strictEqual(await check(p, "aws:iam/role:Role", { inlinePolicies: UNKNOWN }), "UNKNOWN");
         });
         it("ignores absent documents and other types", async () => {
             assert.deepStrictEqual(await check(p, "aws:iam/role:Role", { assumeRolePolicy: "{}" }), []);
@@ -140,8 +130,8 @@ describe("policy-pack/policies/iam", () => {
             ]);
         });
         it("cannot decide when NotAction or Effect is unknown", async () => {
-            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc({ Effect: "Allow", NotAction: unknownStringValue, Resource: "*" }) }), "UNKNOWN");
-            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc({ Effect: unknownStringValue, NotAction: "iam:*", Resource: "*" }) }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc({ Effect: "Allow", NotAction: UNKNOWN, Resource: "*" }) }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc({ Effect: UNKNOWN, NotAction: "iam:*", Resource: "*" }) }), "UNKNOWN");
         });
     });
 
@@ -174,15 +164,16 @@ describe("policy-pack/policies/iam", () => {
                 `policy Statement[3] allows "dynamodb:PutItem" on every resource except NotResource "arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/audit"${tail}`,
             ]);
         });
-        it("accepts actions allowed in the policy config only when they carry a reason", async () => {
+        it("accepts actions allowed in the policy config; the schema demands a reason", async () => {
             const policy = doc(allow("ec2:CreateTags", "*"));
             assert.deepStrictEqual(await check(p, "aws:iam/policy:Policy", { policy }, { allowedActions: [{ action: "ec2:CreateTags", reason: "tag-on-create for RunInstances" }] }), []);
-            assert.strictEqual((await check(p, "aws:iam/policy:Policy", { policy }, { allowedActions: [{ action: "ec2:CreateTags", reason: " " }] })).length, 1);
+            await assert.rejects(pack.configure({ [p.name]: { allowedActions: [{ action: "ec2:CreateTags", reason: "ok" }] } }), /allowedActions\[0\]\.reason: must be at least 10 characters/);
+            assert.strictEqual((await check(p, "aws:iam/policy:Policy", { policy }, { allowedActions: [{ action: "ec2:DeleteTags", reason: "tag clean-up on terminate" }] })).length, 1);
         });
         it("needs Resource only when an action is broad", async () => {
-            assert.deepStrictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc(allow("ec2:DescribeInstances", unknownStringValue)) }), []);
-            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc(allow("s3:PutObject", unknownStringValue)) }), "UNKNOWN");
-            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: unknownStringValue }), "UNKNOWN");
+            assert.deepStrictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc(allow("ec2:DescribeInstances", UNKNOWN)) }), []);
+            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc(allow("s3:PutObject", UNKNOWN)) }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: UNKNOWN }), "UNKNOWN");
         });
     });
 
@@ -200,8 +191,8 @@ describe("policy-pack/policies/iam", () => {
             ]);
         });
         it("cannot decide when Resource of a PassRole statement is unknown", async () => {
-            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc(allow("iam:PassRole", unknownStringValue)) }), "UNKNOWN");
-            assert.deepStrictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc(allow("sqs:SendMessage", unknownStringValue)) }), []);
+            assert.strictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc(allow("iam:PassRole", UNKNOWN)) }), "UNKNOWN");
+            assert.deepStrictEqual(await check(p, "aws:iam/policy:Policy", { policy: doc(allow("sqs:SendMessage", UNKNOWN)) }), []);
         });
     });
 
@@ -237,13 +228,14 @@ describe("policy-pack/policies/iam", () => {
                 msg("taskDefinitionArgs.taskRole.args.policyArns[0]", "arn:aws:iam::aws:policy/AmazonS3FullAccess", "full access to a whole service"),
             ]);
         });
-        it("honours a configured exception with a reason", async () => {
+        it("honours a configured exception for that ARN only; the schema demands a reason", async () => {
             const arn = "arn:aws:iam::aws:policy/AmazonSSMFullAccess";
             assert.deepStrictEqual(await check(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", { policyArn: arn }, { allowedPolicyArns: [{ policyArn: arn, reason: "break-glass role reviewed in SEC-12" }] }), []);
-            assert.strictEqual((await check(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", { policyArn: arn }, { allowedPolicyArns: [{ policyArn: arn }] })).length, 1);
+            await assert.rejects(pack.configure({ [p.name]: { allowedPolicyArns: [{ policyArn: arn }] } }), /allowedPolicyArns\[0\]: .*reason/);
+            assert.strictEqual((await check(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", { policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }, { allowedPolicyArns: [{ policyArn: arn, reason: "break-glass role reviewed in SEC-12" }] })).length, 1);
         });
         it("cannot decide on an unknown ARN", async () => {
-            assert.strictEqual(await check(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: unknownStringValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: UNKNOWN }), "UNKNOWN");
             assert.deepStrictEqual(await check(p, "aws:iam/role:Role", { assumeRolePolicy: "{}" }), []);
         });
     });
@@ -264,8 +256,8 @@ describe("policy-pack/policies/iam", () => {
             ]);
         });
         it("flags a UserPolicy even when its document is unknown; cannot decide on unknown policyNames", async () => {
-            assert.strictEqual((await check(p, "aws:iam/userPolicy:UserPolicy", { user: unknownStringValue, policy: unknownStringValue })).length, 1);
-            assert.strictEqual(await check(p, "aws:iam/userPoliciesExclusive:UserPoliciesExclusive", { userName: "u", policyNames: unknownArrayValue }), "UNKNOWN");
+            assert.strictEqual((await check(p, "aws:iam/userPolicy:UserPolicy", { user: UNKNOWN, policy: UNKNOWN })).length, 1);
+            assert.strictEqual(await check(p, "aws:iam/userPoliciesExclusive:UserPoliciesExclusive", { userName: "u", policyNames: UNKNOWN }), "UNKNOWN");
         });
     });
 
@@ -286,7 +278,7 @@ describe("policy-pack/policies/iam", () => {
             assert.strictEqual((await check(p, "aws:iam/role:Role", { assumeRolePolicy: not }))[0]?.startsWith('assumeRolePolicy Statement[0] combines Effect "Allow" with NotPrincipal'), true);
         });
         it("cannot decide on an unknown trust policy", async () => {
-            assert.strictEqual(await check(p, "aws:iam/role:Role", { assumeRolePolicy: unknownStringValue }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:iam/role:Role", { assumeRolePolicy: UNKNOWN }), "UNKNOWN");
         });
     });
 
@@ -327,7 +319,7 @@ describe("policy-pack/policies/iam", () => {
         });
         it("ignores service principals; cannot decide on an unknown Federated principal", async () => {
             assert.deepStrictEqual(await check(p, "aws:iam/role:Role", { assumeRolePolicy: JSON.stringify(doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } })) }), []);
-            assert.strictEqual(await check(p, "aws:iam/role:Role", { assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Principal: { Federated: unknownStringValue } }) }), "UNKNOWN");
+            assert.strictEqual(await check(p, "aws:iam/role:Role", { assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Principal: { Federated: UNKNOWN } }) }), "UNKNOWN");
         });
     });
 });
