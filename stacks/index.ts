@@ -4,5 +4,8 @@
  */
 import { ArchitectureName } from "../infra/config/keys";
 import { ArchitectureModule } from "./architecture";
+import { mtlsApi } from "./mtls-api";
 
-export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule<any>>>> = {};
+export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule<any>>>> = {
+    "mtls-api": mtlsApi,
+};

@@ -172,7 +172,101 @@ const SHAPES: Record<string, Shaper> = {
         const a = arn(ctx, "secretsmanager", `secret:${name}-${hex(ctx.seed, 6)}`);
         return { id: a, state: { name, arn: a } };
     },
+    // ---- mtls-api: containers, load balancing, service discovery, WAF, certificates
+    "aws:ecr/repository:Repository": (ctx) => {
+        const name = named(ctx, "name", 256, true);
+        return { id: name, state: { name, arn: arn(ctx, "ecr", `repository/${name}`), registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com/${name}` } };
+    },
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (ctx) => ({ id: String(ctx.inputs.repository ?? ctx.name), state: { registryId: MOCK_ACCOUNT_ID } }),
+    "aws:ecs/taskDefinition:TaskDefinition": (ctx) => {
+        const family = String(ctx.inputs.family ?? ctx.name);
+        return { id: family, state: { arn: arn(ctx, "ecs", `task-definition/${family}:1`), arnWithoutRevision: arn(ctx, "ecs", `task-definition/${family}`), revision: 1 } };
+    },
+    "aws:ecs/service:Service": (ctx) => {
+        const name = named(ctx, "name", 255);
+        const cluster = String(ctx.inputs.cluster ?? "default").split("/").pop();
+        const a = arn(ctx, "ecs", `service/${cluster}/${name}`);
+        return { id: a, state: { name, arn: a } };
+    },
+    "aws:lb/loadBalancer:LoadBalancer": (ctx) => {
+        const name = named(ctx, "name", 32);
+        const kind = ctx.inputs.loadBalancerType === "network" ? "net" : "app";
+        const suffix = `${kind}/${name}/${hex(ctx.seed, 16)}`;
+        const a = arn(ctx, "elasticloadbalancing", `loadbalancer/${suffix}`);
+        const scheme = ctx.inputs.internal ? "internal-" : "";
+        const dnsName = kind === "net" ? `${name}-${hex(ctx.seed, 16)}.elb.${ctx.region}.amazonaws.com` : `${scheme}${name}-${parseInt(hex(ctx.seed, 8), 16)}.${ctx.region}.elb.amazonaws.com`;
+        // Canonical hosted zones of sa-east-1 (https://docs.aws.amazon.com/general/latest/gr/elb.html).
+        return { id: a, state: { name, arn: a, arnSuffix: suffix, dnsName, zoneId: kind === "net" ? "ZTK26PT1VY4CU" : "Z2P70J7HTTTPLU" } };
+    },
+    "aws:lb/targetGroup:TargetGroup": (ctx) => {
+        const name = named(ctx, "name", 32);
+        const suffix = `targetgroup/${name}/${hex(ctx.seed, 16)}`;
+        const a = arn(ctx, "elasticloadbalancing", suffix);
+        return { id: a, state: { name, arn: a, arnSuffix: suffix } };
+    },
+    "aws:lb/listener:Listener": (ctx) => {
+        const lb = String(ctx.inputs.loadBalancerArn ?? arn(ctx, "elasticloadbalancing", "loadbalancer/app/unknown/0"));
+        const a = `${lb.replace(":loadbalancer/", ":listener/")}/${hex(ctx.seed, 16)}`;
+        return { id: a, state: { arn: a } };
+    },
+    "aws:lb/trustStore:TrustStore": (ctx) => {
+        const name = named(ctx, "name", 32);
+        const suffix = `truststore/${name}/${hex(ctx.seed, 16)}`;
+        const a = arn(ctx, "elasticloadbalancing", suffix);
+        return { id: a, state: { name, arn: a, arnSuffix: suffix } };
+    },
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": (ctx) => {
+        const id = `ns-${hex(ctx.seed, 16)}`;
+        return { id, state: { arn: arn(ctx, "servicediscovery", `namespace/${id}`), hostedZone: `Z0${hex(ctx.seed, 18).toUpperCase()}` } };
+    },
+    "aws:servicediscovery/service:Service": (ctx) => {
+        const id = `srv-${hex(ctx.seed, 16)}`;
+        return { id, state: { arn: arn(ctx, "servicediscovery", `service/${id}`) } };
+    },
+    "aws:secretsmanager/secretVersion:SecretVersion": (ctx) => {
+        const versionId = uuid(ctx.seed);
+        return { id: `${ctx.inputs.secretId}|${versionId}`, state: { arn: ctx.inputs.secretId, versionId, versionStages: ["AWSCURRENT"] } };
+    },
+    "aws:acm/certificate:Certificate": (ctx) => {
+        const a = arn(ctx, "acm", `certificate/${uuid(ctx.seed)}`);
+        return { id: a, state: { arn: a, status: "ISSUED", type: "IMPORTED" } };
+    },
+    "aws:s3/bucketObjectv2:BucketObjectv2": (ctx) => ({ id: String(ctx.inputs.key ?? ctx.name), state: { versionId: hex(`${ctx.seed}/version`, 32), etag: hex(ctx.seed, 32) } }),
+    "aws:wafv2/webAcl:WebAcl": (ctx) => {
+        const name = named(ctx, "name", 128);
+        const id = uuid(ctx.seed);
+        const a = arn(ctx, "wafv2", `${ctx.inputs.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${name}/${id}`);
+        return { id, state: { name, arn: a, capacity: 1000 } };
+    },
+    "aws:cloudwatch/dashboard:Dashboard": (ctx) => {
+        const name = String(ctx.inputs.dashboardName ?? ctx.name);
+        return { id: name, state: { dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${name}` } };
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (ctx) => {
+        const name = named(ctx, "name", 255);
+        return { id: name, state: { name, arn: arn(ctx, "cloudwatch", `alarm:${name}`) } };
+    },
+    "aws:appautoscaling/target:Target": (ctx) => ({ id: String(ctx.inputs.resourceId ?? ctx.name), state: { arn: arn(ctx, "application-autoscaling", `scalable-target/${hex(ctx.seed, 24)}`) } }),
+    "aws:appautoscaling/policy:Policy": (ctx) => {
+        const name = named(ctx, "name", 255);
+        return { id: name, state: { name, arn: arn(ctx, "autoscaling", `scalingPolicy:${uuid(ctx.seed)}:resource/ecs/${ctx.inputs.resourceId}:policyName/${name}`) } };
+    },
+    // @pulumi/tls: placeholders in PEM armour (the offline plan makes no real keys or certificates).
+    "tls:index/privateKey:PrivateKey": (ctx) => ({ id: hex(ctx.seed, 40), state: { privateKeyPem: pem("EC PRIVATE KEY", ctx), privateKeyPemPkcs8: pem("PRIVATE KEY", ctx), publicKeyPem: pem("PUBLIC KEY", ctx) } }),
+    "tls:index/selfSignedCert:SelfSignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),
+    "tls:index/certRequest:CertRequest": (ctx) => ({ id: hex(ctx.seed, 40), state: { certRequestPem: pem("CERTIFICATE REQUEST", ctx) } }),
+    "tls:index/locallySignedCert:LocallySignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),    // bootstrap: IAM OIDC providers are named by their URL host (and path), like AWS does.
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
+        const a = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(ctx.inputs.url ?? ctx.name).replace(/^https:\/\//, "")}`;
+        return { id: a, state: { arn: a } };
+    },
 };
+
+/** A PEM-armoured placeholder naming the resource it stands for: `-----BEGIN <label>-----` ... */
+function pem(label: string, ctx: Context): string {
+    const body = Buffer.from(`offline plan placeholder: ${label.toLowerCase()} of ${ctx.name}`).toString("base64");
+    return `-----BEGIN ${label}-----\n${body.match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
+}
 
 function serviceOf(type: string): string {
     const mod = type.split(":")[1]?.split("/")[0] ?? "unknown";
@@ -189,7 +283,11 @@ function genericShape(type: string, ctx: Context): { id: string; state: State } 
 }
 
 /** Faked outputs of remote (multi-language) components, keyed by type token. */
-const REMOTE_COMPONENTS: Record<string, (ctx: Context) => State> = {};
+const REMOTE_COMPONENTS: Record<string, (ctx: Context) => State> = {
+    // Built and pushed by Docker at deploy time. The fake URI carries the tag the program asked for
+    // and a digest (`<repository>:<tag>@sha256:<digest>`, which Docker and ECS resolve by digest).
+    "awsx:ecr:Image": (ctx) => ({ imageUri: `${ctx.inputs.repositoryUrl}:${ctx.inputs.imageTag ?? "latest"}@sha256:${crypto.createHash("sha256").update(`${ctx.seed}/${ctx.inputs.imageTag}`).digest("hex")}` }),
+};
 
 export interface PlanMocksOptions {
     /** Region of resources that use the default provider (`aws:region`). */
