@@ -241,7 +241,7 @@ describe("tools/policy-check", () => {
         it("reads every real state file in shared/testdata (several provider generations) and finds the expected problems", async function () {
             this.timeout(60_000);
             const expected: Record<string, string[]> = {
-                "KazamaMana__boto-pulumi-eb__stack.json": ["rds-backup-retention", "rds-deletion-protection", "rds-storage-encrypted"],
+                "KazamaMana__boto-pulumi-eb__stack.json": ["rds-backup-retention", "rds-deletion-protection", "rds-force-ssl", "rds-storage-encrypted"],
                 "spacedog__pulumi-test__backups__dev.1585683400547365726.json": ["s3-bucket-has-public-access-block", "s3-bucket-missing-encryption", "s3-bucket-versioning"],
                 "spacedog__pulumi-test__backups__dev.1585683604177893725.json": ["kms-key-rotation", "s3-bucket-has-public-access-block", "s3-bucket-missing-encryption", "s3-bucket-versioning"],
             };
