@@ -255,7 +255,8 @@ const SHAPES: Record<string, Shaper> = {
     "tls:index/privateKey:PrivateKey": (ctx) => ({ id: hex(ctx.seed, 40), state: { privateKeyPem: pem("EC PRIVATE KEY", ctx), privateKeyPemPkcs8: pem("PRIVATE KEY", ctx), publicKeyPem: pem("PUBLIC KEY", ctx) } }),
     "tls:index/selfSignedCert:SelfSignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),
     "tls:index/certRequest:CertRequest": (ctx) => ({ id: hex(ctx.seed, 40), state: { certRequestPem: pem("CERTIFICATE REQUEST", ctx) } }),
-    "tls:index/locallySignedCert:LocallySignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),    // bootstrap: IAM OIDC providers are named by their URL host (and path), like AWS does.
+    "tls:index/locallySignedCert:LocallySignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),
+    // bootstrap: IAM OIDC providers are named by their URL host (and path), like AWS does.
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
         const a = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(ctx.inputs.url ?? ctx.name).replace(/^https:\/\//, "")}`;
         return { id: a, state: { arn: a } };
