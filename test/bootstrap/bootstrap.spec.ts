@@ -273,7 +273,7 @@ describe("bootstrap program (platform-bootstrap)", function () {
             );
             assert.ok(["shared", "dev", "prod"].includes(tags.Environment), `${nameOf(r)} Environment ${tags.Environment}`);
         }
-        assert.strictEqual(byName(plan, "aws:iam/role:Role", "pulumi-ci-prod-deploy").inputs!.tags.Environment, "prod");
+        assert.strictEqual((byName(plan, "aws:iam/role:Role", "pulumi-ci-prod-deploy").inputs!.tags as Record<string, string>).Environment, "prod");
     });
 
     describe("policy pack", () => {
