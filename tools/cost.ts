@@ -77,9 +77,11 @@ function main(): number {
     const costs = price(args.region);
 
     if (args.markdown) {
-        const command = `npm run cost -- ${stacks.map((s) => `--stack ${s}`).join(" ")} --markdown ${args.markdown}`;
+        const target = path.resolve(args.markdown);
+        const command = `npm run cost -- ${stacks.map((s) => `--stack ${s}`).join(" ")} --markdown ${path.relative(projectDir, target)}`;
         const whatIf = costs.some((c) => c.region !== WHAT_IF_REGION) ? price(WHAT_IF_REGION) : undefined;
-        fs.writeFileSync(path.resolve(args.markdown), formatMarkdown(costs, { whatIf, command }));
+        const usage = Object.fromEntries(stacks.map((s, i) => [s, usages[i]]));
+        fs.writeFileSync(target, formatMarkdown(costs, { whatIf, command, usage }));
         console.log(`Wrote ${args.markdown}`);
     }
     if (args.json) console.log(JSON.stringify(toJson(costs), null, 2));

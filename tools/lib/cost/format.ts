@@ -5,6 +5,7 @@
  * A figure followed by `+` misses lines that have no sourced price; the notes under the table list them.
  */
 import { ArchitectureCost, cents, CostLine, StackCost } from "./estimate";
+import type { Usage } from "./tables";
 
 /** `32.85`, `1,234.50`. */
 export function usd(value: number): string {
@@ -121,7 +122,7 @@ function mdTable(costs: StackCost[]): string[] {
 }
 
 /** Markdown section of one or more stacks: the table, the drivers of the last stack, what is missing. */
-export function formatMarkdown(costs: StackCost[], options: { whatIf?: StackCost[]; command: string }): string {
+export function formatMarkdown(costs: StackCost[], options: { whatIf?: StackCost[]; command: string; usage?: Record<string, Usage> }): string {
     const main = costs[costs.length - 1];
     const lines: string[] = [
         "# Monthly cost",
@@ -137,10 +138,16 @@ export function formatMarkdown(costs: StackCost[], options: { whatIf?: StackCost
             "",
             `## The same plans at ${options.whatIf[0].region} prices`,
             "",
-            `Most São Paulo figures could not be sourced offline; pricing the same resources at ${options.whatIf[0].region} list prices (better covered by the table, and usually lower) gives an idea of the whole:`,
+            `Most São Paulo prices could not be sourced offline. The same resources at ${options.whatIf[0].region} list prices, which the table covers better, show the shape of the bill; São Paulo list prices run higher (compare the Fargate rows of the two tables).`,
             "",
             ...mdTable(options.whatIf),
         );
+    }
+    if (options.usage && Object.keys(options.usage).length > 0) {
+        const stacks = Object.keys(options.usage);
+        const keys = [...new Set(stacks.flatMap((st) => Object.keys(options.usage![st].defaults)))].sort();
+        lines.push("", "## Usage assumptions", "", "Per resource and per month; `overrides` in the usage files change them for one resource.", "", `| assumption | ${stacks.join(" | ")} |`, `|---|${stacks.map(() => "--:").join("|")}|`);
+        for (const k of keys) lines.push(`| \`${k}\` | ${stacks.map((st) => String((options.usage![st].defaults as Record<string, number>)[k] ?? "")).join(" | ")} |`);
     }
     const ref = options.whatIf && options.whatIf.length > 0 ? options.whatIf[options.whatIf.length - 1] : main;
     if (ref) {
