@@ -53,6 +53,7 @@ const integer = (lo: number, hi: number, what: string) =>
 const text = (pattern: RegExp, what: string) =>
     z.string({ error: (i) => `must be ${what}; ${got(i.input)}` }).regex(pattern, { error: (i) => `must be ${what}; ${got(i.input)}` });
 
+const CLIENT_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Size and count of one service. */
@@ -60,12 +61,12 @@ const serviceSettings = (defaults: { cpu: number; memory: number }) =>
     z.strictObject({
         cpu: z.number({ error: (i) => `must be Fargate CPU units (256, 512, 1024, ...); ${got(i.input)}` }).default(defaults.cpu),
         memory: z.number({ error: (i) => `must be MiB of memory; ${got(i.input)}` }).default(defaults.memory),
-        desiredCount: integer(2, 100, "the number of tasks, at least 2 (two Availability Zones)").default(2),
+        desiredCount: integer(2, 100, "the number of tasks; at least 2 so they span two Availability Zones").default(2),
         maxCount: integer(2, 100, "the most tasks autoscaling may run").default(4),
         cpuTargetPercent: integer(10, 90, "the average CPU utilisation autoscaling holds, in percent").default(60),
     }).superRefine((s, ctx) => {
         const size = fargateSizeProblem(s.cpu, s.memory);
-        if (size) ctx.addIssue({ code: "custom", path: [size.startsWith("cpu") ? "cpu" : "memory"], message: size.replace(/^cpu /, "") });
+        if (size) ctx.addIssue({ code: "custom", path: [size.field], message: size.message });
         if (s.maxCount < s.desiredCount) ctx.addIssue({ code: "custom", path: ["maxCount"], message: `must be at least desiredCount (${s.desiredCount}); got ${s.maxCount}` });
     });
 
@@ -99,13 +100,17 @@ export const settingsSchema = z.strictObject({
     serverCertificateValidityDays: integer(30, 825, "days the server certificate is valid").default(365),
     /** Webhook clients: name -> their certificate signing request (PEM). The client keeps its key. */
     clients: z.record(
-        text(/^[a-z0-9][a-z0-9-]{0,30}$/, "a client name of lower-case letters, digits and -, at most 31"),
+        z.string(),
         z.strictObject({
             csrPem: z.string({ error: (i) => `must be a PEM certificate signing request; ${got(i.input)}` })
                 .refine((s) => /^-----BEGIN (NEW )?CERTIFICATE REQUEST-----\r?\n[\s\S]+\r?\n-----END (NEW )?CERTIFICATE REQUEST-----\s*$/.test(s.trim() + "\n"), { error: "must be one PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST----- ...)" }),
         }),
         { error: (i) => `must be a map of client names to { csrPem }; ${got(i.input)}` },
-    ).default({}),
+    ).superRefine((clients, ctx) => {
+        for (const client of Object.keys(clients)) {
+            if (!CLIENT_NAME.test(client)) ctx.addIssue({ code: "custom", path: [client], message: `is not a client name: use 1-31 lower-case letters, digits and -, starting with a letter or digit; ${got(client)}` });
+        }
+    }).default({}),
     clientCertificateValidityDays: integer(1, 825, "days a client certificate is valid").default(365),
 }).superRefine((s, ctx) => {
     if (s.issuingCertificateAuthority !== undefined && !s.certificateAuthorities.includes(s.issuingCertificateAuthority)) {

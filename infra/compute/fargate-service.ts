@@ -245,7 +245,7 @@ function problemsOf(args: FargateServiceArgs): string[] {
     const p: string[] = [];
     const c = args.container;
     const size = fargateSizeProblem(args.cpu, args.memory);
-    if (size) p.push(size.startsWith("cpu") ? size : `memory: ${size}`);
+    if (size) p.push(`${size.field} ${size.message}`);
     if (args.family !== undefined && !NAME.test(args.family)) p.push(`family must be 1-255 letters, digits, - and _; got ${JSON.stringify(args.family)}`);
     if (!NAME.test(c.name)) p.push(`container.name must be 1-255 letters, digits, - and _; got ${JSON.stringify(c.name)}`);
     const desired = args.desiredCount ?? 2;
@@ -537,7 +537,7 @@ export class FargateService extends pulumi.ComponentResource {
             enableExecuteCommand: args.executeCommand !== undefined,
             enableEcsManagedTags: true,
             propagateTags: "SERVICE",
-            loadBalancers: loadBalancers.map((lb) => ({ targetGroupArn: lb.targetGroupArn, containerName: c.name, containerPort: lb.containerPort })),
+            loadBalancers: loadBalancers.length > 0 ? loadBalancers.map((lb) => ({ targetGroupArn: lb.targetGroupArn, containerName: c.name, containerPort: lb.containerPort })) : undefined,
             healthCheckGracePeriodSeconds: loadBalancers.length > 0 ? (args.healthCheckGracePeriodSeconds ?? 60) : undefined,
             serviceRegistries: discoveryArn ? { registryArn: discoveryArn } : undefined,
             tags,

@@ -28,13 +28,19 @@ function describeMemory(values: readonly number[]): string {
     return `${values[0]}-${values[values.length - 1]} in steps of ${values[1] - values[0]}`;
 }
 
+/** What is wrong with a task size: the field at fault and why. */
+export interface FargateSizeProblem {
+    field: "cpu" | "memory";
+    message: string;
+}
+
 /**
  * Why a task size is not a Fargate combination, or undefined when it is one.
  * @param cpu task CPU units; @param memory task memory in MiB.
  */
-export function fargateSizeProblem(cpu: number, memory: number): string | undefined {
+export function fargateSizeProblem(cpu: number, memory: number): FargateSizeProblem | undefined {
     const allowed = FARGATE_TASK_SIZES[cpu];
-    if (!allowed) return `cpu must be one of ${FARGATE_CPU_VALUES.join(", ")} CPU units (1024 = 1 vCPU); got ${cpu}`;
-    if (!allowed.includes(memory)) return `memory ${memory} MiB is not a Fargate size for cpu ${cpu}; allowed: ${describeMemory(allowed)} MiB`;
+    if (!allowed) return { field: "cpu", message: `must be one of ${FARGATE_CPU_VALUES.join(", ")} CPU units (1024 = 1 vCPU); got ${cpu}` };
+    if (!allowed.includes(memory)) return { field: "memory", message: `must be a Fargate size for cpu ${cpu}: ${describeMemory(allowed)} MiB; got ${memory}` };
     return undefined;
 }

@@ -252,7 +252,8 @@ const SHAPES: Record<string, Shaper> = {
         return { id: name, state: { name, arn: arn(ctx, "autoscaling", `scalingPolicy:${uuid(ctx.seed)}:resource/ecs/${ctx.inputs.resourceId}:policyName/${name}`) } };
     },
     // @pulumi/tls: placeholders in PEM armour (the offline plan makes no real keys or certificates).
-    "tls:index/privateKey:PrivateKey": (ctx) => ({ id: hex(ctx.seed, 40), state: { privateKeyPem: pem("EC PRIVATE KEY", ctx), privateKeyPemPkcs8: pem("PRIVATE KEY", ctx), publicKeyPem: pem("PUBLIC KEY", ctx) } }),
+    // Private keys come back as secrets, as the provider's additionalSecretOutputs make them in real state.
+    "tls:index/privateKey:PrivateKey": (ctx) => ({ id: hex(ctx.seed, 40), state: { privateKeyPem: secret(pem("EC PRIVATE KEY", ctx)), privateKeyPemPkcs8: secret(pem("PRIVATE KEY", ctx)), publicKeyPem: pem("PUBLIC KEY", ctx) } }),
     "tls:index/selfSignedCert:SelfSignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),
     "tls:index/certRequest:CertRequest": (ctx) => ({ id: hex(ctx.seed, 40), state: { certRequestPem: pem("CERTIFICATE REQUEST", ctx) } }),
     "tls:index/locallySignedCert:LocallySignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),
@@ -262,6 +263,11 @@ const SHAPES: Record<string, Shaper> = {
         return { id: a, state: { arn: a } };
     },
 };
+
+/** A value in Pulumi's wire form of a secret (the engine's signature key and value). */
+function secret(value: unknown): State {
+    return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+}
 
 /** A PEM-armoured placeholder naming the resource it stands for: `-----BEGIN <label>-----` ... */
 function pem(label: string, ctx: Context): string {
