@@ -24,6 +24,11 @@
  * | apigatewayv2-route-authorization                | mandatory | mandatory |
  * | lambda-function-url-auth                        | mandatory | mandatory |
  *
+ * API Gateway: REST methods (`aws:apigateway/method:Method`) and HTTP/WebSocket routes
+ * (`aws:apigatewayv2/route:Route`), and the operations of an OpenAPI `body` on
+ * `aws:apigateway/restApi:RestApi` / `aws:apigatewayv2/api:Api` (an API imported from OpenAPI has
+ * no Method/Route resources to check).
+ *
  * A resource policy statement is public when it has Effect "Allow" and Principal "*" (or
  * `{"AWS": "*"}`) without a condition that narrows the caller (lib/iam-document.ts
  * `PRINCIPAL_NARROWING_KEYS`: aws:SourceArn, aws:SourceAccount, aws:SourceVpce, aws:PrincipalOrgID,
@@ -32,6 +37,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html
  */
 import { Policies, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import * as YAML from "yaml";
 import { narrowingPrincipalConditions, parsePolicyDocument, PolicyStatement } from "../lib/iam-document";
 import { resourcePolicy, stackPolicy, T, tokensOf } from "../lib/resource";
 
@@ -333,12 +339,103 @@ function isPublicByDesign(config: RouteAuthorizationConfig, name: string, routeK
     });
 }
 
+/** OpenAPI operation keys API Gateway imports, with the method they stand for in a route key. */
+const OPENAPI_METHODS: ReadonlyMap<string, string> = new Map([
+    ["get", "GET"],
+    ["put", "PUT"],
+    ["post", "POST"],
+    ["delete", "DELETE"],
+    ["options", "OPTIONS"],
+    ["head", "HEAD"],
+    ["patch", "PATCH"],
+    ["x-amazon-apigateway-any-method", "ANY"],
+]);
+
+/**
+ * Route keys (`POST /auth`) of an OpenAPI `body` (JSON or YAML; Swagger 2 or OpenAPI 3, as
+ * `aws.apigateway.RestApi` and `aws.apigatewayv2.Api` import it) whose operations do not require
+ * an authorizer. An operation is authorized when its `security` (or the document's) is a non-empty
+ * list in which every requirement names at least one scheme that is an API Gateway authorizer:
+ * `x-amazon-apigateway-authorizer` (Lambda, Cognito, JWT), `x-amazon-apigateway-authtype`
+ * (`awsSigv4`, `cognito_user_pools`, `custom`), or type `oauth2`/`openIdConnect`. A plain API key
+ * scheme is not an authorizer, and `{}` in the list makes the operation anonymous.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
+ *
+ * @returns `undefined` when `body` is absent; `"invalid"` when it is not an OpenAPI document.
+ */
+export function openApiRoutesWithoutAuthorizer(body: unknown): string[] | "invalid" | undefined {
+    if (body === undefined || body === null || body === "") return undefined;
+    let api: unknown = body;
+    if (typeof body === "string") {
+        try {
+            api = YAML.parse(body);
+        } catch {
+            return "invalid";
+        }
+    }
+    if (typeof api !== "object" || api === null || Array.isArray(api)) return "invalid";
+    const doc = api as Record<string, any>;
+    const paths = doc.paths;
+    if (typeof paths !== "object" || paths === null) return [];
+    const schemes: Record<string, any> = { ...(doc.securityDefinitions ?? {}), ...(doc.components?.securitySchemes ?? {}) };
+    const isAuthorizer = (name: string): boolean => {
+        const scheme = schemes[name];
+        if (typeof scheme !== "object" || scheme === null) return false;
+        if (scheme["x-amazon-apigateway-authorizer"] !== undefined) return true;
+        if (typeof scheme["x-amazon-apigateway-authtype"] === "string") return true;
+        return scheme.type === "oauth2" || scheme.type === "openIdConnect";
+    };
+    const authorized = (security: unknown): boolean =>
+        Array.isArray(security) &&
+        security.length > 0 &&
+        security.every((req) => typeof req === "object" && req !== null && Object.keys(req).some(isAuthorizer));
+    const open: string[] = [];
+    for (const path of Object.keys(paths)) {
+        const item = paths[path];
+        if (typeof item !== "object" || item === null) continue;
+        for (const key of Object.keys(item)) {
+            const method = OPENAPI_METHODS.get(key.toLowerCase());
+            const op = item[key];
+            if (method === undefined || typeof op !== "object" || op === null) continue;
+            if (!authorized(op.security !== undefined ? op.security : doc.security)) open.push(`${method} ${path}`);
+        }
+    }
+    return open;
+}
+
+/**
+ * Reports the unauthorized operations of an OpenAPI body, except preflight (when allowed) and
+ * configured public routes; `policyName` names where exceptions are configured.
+ */
+function checkOpenApiBody(body: unknown, config: RouteAuthorizationConfig, name: string, policyName: string, report: ReportViolation): void {
+    const open = openApiRoutesWithoutAuthorizer(body);
+    if (open === undefined) return;
+    if (open === "invalid") {
+        report("body is not an OpenAPI document (JSON or YAML object): give the API definition as OpenAPI so its authorizers can be checked.");
+        return;
+    }
+    for (const routeKey of open) {
+        if ((config.allowOptions ?? true) && routeKey.startsWith("OPTIONS ")) continue;
+        if (isPublicByDesign(config, name, routeKey)) continue;
+        report(
+            `body: ${routeKey} has no authorizer: add a security requirement naming a Cognito, Lambda (custom), JWT or IAM (awsSigv4) ` +
+                `authorizer to the operation or the document; a route that must be public is listed with its reason in the policy config ` +
+                `publicRoutes of ${policyName}.`,
+        );
+    }
+}
+
 export const apiGatewayMethodAuthorization = resourcePolicy({
     name: "apigateway-method-authorization",
     description: "API Gateway REST methods must use an authorizer (AWS_IAM, CUSTOM or COGNITO_USER_POOLS), except OPTIONS and configured public routes.",
-    configSchema: routeConfigSchema("Methods (aws:apigateway/method:Method)"),
-    types: T.apigatewayMethod,
+    configSchema: routeConfigSchema("Methods (aws:apigateway/method:Method, or routes of an OpenAPI body of aws:apigateway/restApi:RestApi)"),
+    types: [...T.apigatewayMethod, ...T.apigatewayRestApi],
     check: (props, args, report) => {
+        if (T.apigatewayRestApi.includes(args.type as never)) {
+            if (props.body === undefined || props.body === null) return;
+            checkOpenApiBody(props.body, args.getConfig<RouteAuthorizationConfig>(), args.name, "apigateway-method-authorization", report);
+            return;
+        }
         const authorization = String(props.authorization ?? "NONE").toUpperCase();
         if (authorization !== "NONE") return;
         const config = args.getConfig<RouteAuthorizationConfig>();
@@ -353,6 +450,8 @@ export const apiGatewayMethodAuthorization = resourcePolicy({
     },
 });
 
+const APIGATEWAYV2_API = "aws:apigatewayv2/api:Api";
+
 /** WebSocket route keys that cannot carry an authorizer (only `$connect` can). */
 const isWebSocketMessageRoute = (routeKey: string): boolean =>
     routeKey === "$disconnect" || (!routeKey.startsWith("$") && !routeKey.includes(" "));
@@ -360,9 +459,14 @@ const isWebSocketMessageRoute = (routeKey: string): boolean =>
 export const apiGatewayV2RouteAuthorization = resourcePolicy({
     name: "apigatewayv2-route-authorization",
     description: "API Gateway v2 routes must use an authorizer (JWT, AWS_IAM or CUSTOM), except OPTIONS and configured public routes.",
-    configSchema: routeConfigSchema("Routes (aws:apigatewayv2/route:Route)"),
-    types: T.apigatewayv2Route,
+    configSchema: routeConfigSchema("Routes (aws:apigatewayv2/route:Route, or routes of an OpenAPI body of aws:apigatewayv2/api:Api)"),
+    types: [...T.apigatewayv2Route, APIGATEWAYV2_API],
     check: (props, args, report) => {
+        if (args.type === APIGATEWAYV2_API) {
+            if (props.body === undefined || props.body === null) return;
+            checkOpenApiBody(props.body, args.getConfig<RouteAuthorizationConfig>(), args.name, "apigatewayv2-route-authorization", report);
+            return;
+        }
         const authorizationType = String(props.authorizationType ?? "NONE").toUpperCase();
         if (authorizationType !== "NONE") return;
         const routeKey = String(props.routeKey ?? "");

@@ -328,6 +328,57 @@ describe("policy-pack/policies/access (through the analyzer)", () => {
         });
     });
 
+    describe("OpenAPI bodies (aws:apigateway/restApi:RestApi, aws:apigatewayv2/api:Api)", () => {
+        const cognito = { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "cognito_user_pools", "x-amazon-apigateway-authorizer": { type: "cognito_user_pools", providerARNs: ["arn:aws:cognito-idp:sa-east-1:111122223333:userpool/sa-east-1_AbC"] } };
+        const apiKey = { type: "apiKey", name: "x-api-key", in: "header" };
+        const swagger = (paths: object, security?: object[]) => ({ swagger: "2.0", info: { title: "orders", version: "1" }, ...(security ? { security } : {}), securityDefinitions: { cognito, api_key: apiKey }, paths });
+        const integration = { "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: "arn:aws:apigateway:sa-east-1:lambda:path/functions/f/invocations" } };
+        const msg = (routeKey: string, policy: string) =>
+            `body: ${routeKey} has no authorizer: add a security requirement naming a Cognito, Lambda (custom), JWT or IAM (awsSigv4) authorizer to the operation or the document; ` +
+            `a route that must be public is listed with its reason in the policy config publicRoutes of ${policy}.`;
+
+        it("passes operations covered by a document-level or operation-level authorizer, and preflight", async () => {
+            const body = swagger(
+                {
+                    "/orders": { get: { ...integration }, post: { ...integration, security: [{ cognito: [] }] }, options: { ...integration, security: [] } },
+                    "/orders/{id}": { "x-amazon-apigateway-any-method": { ...integration, security: [{ cognito: [], api_key: [] }] } },
+                },
+                [{ cognito: [] }],
+            );
+            assert.deepStrictEqual(await check(apiGatewayMethodAuthorization, "aws:apigateway/restApi:RestApi", { name: "orders", body: JSON.stringify(body) }), []);
+            const yaml = "openapi: 3.0.1\ninfo: {title: songs, version: '1'}\ncomponents:\n  securitySchemes:\n    jwt: {type: oauth2, x-amazon-apigateway-authorizer: {type: jwt, identitySource: $request.header.Authorization}}\npaths:\n  /songs:\n    get: {security: [{jwt: []}]}\n";
+            assert.deepStrictEqual(await check(apiGatewayV2RouteAuthorization, "aws:apigatewayv2/api:Api", { name: "songs", protocolType: "HTTP", body: yaml }), []);
+            assert.deepStrictEqual(await check(apiGatewayMethodAuthorization, "aws:apigateway/restApi:RestApi", { name: "no-body" }), []);
+        });
+        it("flags operations without security, with only an API key, or with an anonymous {} alternative", async () => {
+            const body = swagger({
+                "/orders": { get: { ...integration }, post: { ...integration, security: [{ api_key: [] }] }, put: { ...integration, security: [{ cognito: [] }, {}] }, delete: { ...integration, security: [{ cognito: [] }] } },
+                "/auth": { post: { ...integration } },
+            });
+            const p = "apigateway-method-authorization";
+            assert.deepStrictEqual(await check(apiGatewayMethodAuthorization, "aws:apigateway/restApi:RestApi", { name: "orders", body: JSON.stringify(body) }), [
+                msg("GET /orders", p),
+                msg("POST /orders", p),
+                msg("PUT /orders", p),
+                msg("POST /auth", p),
+            ]);
+            assert.deepStrictEqual(
+                await check(apiGatewayMethodAuthorization, "aws:apigateway/restApi:RestApi", { name: "orders", body }, { publicRoutes: [{ routeKey: "POST /auth", reason: "login route: WAF rate rule and throttling" }] }),
+                [msg("GET /orders", p), msg("POST /orders", p), msg("PUT /orders", p)],
+            );
+            assert.deepStrictEqual(await check(apiGatewayV2RouteAuthorization, "aws:apigatewayv2/api:Api", { name: "songs", protocolType: "HTTP", body: "openapi: 3.0.1\npaths:\n  /songs:\n    get: {}\n" }), [
+                msg("GET /songs", "apigatewayv2-route-authorization"),
+            ]);
+            assert.deepStrictEqual(await check(apiGatewayV2RouteAuthorization, "aws:apigatewayv2/api:Api", { name: "songs", body: "- not\n- a map\n" }), [
+                "body is not an OpenAPI document (JSON or YAML object): give the API definition as OpenAPI so its authorizers can be checked.",
+            ]);
+        });
+        it("cannot decide on an unknown body", async () => {
+            assert.strictEqual(await check(apiGatewayMethodAuthorization, "aws:apigateway/restApi:RestApi", { name: "orders", body: UNKNOWN }), "UNKNOWN");
+            assert.strictEqual(await check(apiGatewayV2RouteAuthorization, "aws:apigatewayv2/api:Api", { name: "songs", body: UNKNOWN }), "UNKNOWN");
+        });
+    });
+
     describe("lambda-function-url-auth", () => {
         const p = lambdaFunctionUrlAuth;
         const type = "aws:lambda/functionUrl:FunctionUrl";

@@ -184,6 +184,25 @@ export const corpus: CorpusModule = {
         insecure("access/cognito-unauth", "cognito-identity-pool-no-unauthenticated", "Identity pool handing credentials to guests.", res("aws:cognito/identityPool:IdentityPool", "coffee-shop-identities", { identityPoolName: "coffee_shop", allowUnauthenticatedIdentities: true })),
         insecure("access/rest-method-none", "apigateway-method-authorization", "GET /orders without an authorizer.", res("aws:apigateway/method:Method", "coffee-shop-orders-get", { restApi: "a1b2c3d4e5", resourceId: "r-orders", httpMethod: "GET", authorization: "NONE" })),
         insecure("access/http-route-none", "apigatewayv2-route-authorization", "HTTP API proxy route without an authorizer.", res("aws:apigatewayv2/route:Route", "spotmusic-proxy", { apiId: "f6g7h8i9j0", routeKey: "ANY /{proxy+}", target: "integrations/abc123" })),
+        insecure(
+            "access/rest-api-openapi-open",
+            "apigateway-method-authorization",
+            "REST API imported from OpenAPI whose /orders operations carry no security requirement.",
+            res("aws:apigateway/restApi:RestApi", "coffee-shop-api", {
+                name: "coffee-shop",
+                body: JSON.stringify({ openapi: "3.0.1", info: { title: "coffee-shop", version: "1" }, paths: { "/orders": { get: {}, post: {} } } }),
+            }),
+        ),
+        insecure(
+            "access/http-api-openapi-api-key-only",
+            "apigatewayv2-route-authorization",
+            "HTTP API OpenAPI body protected only by an API key scheme.",
+            res("aws:apigatewayv2/api:Api", "spotmusic-api", {
+                name: "spotmusic",
+                protocolType: "HTTP",
+                body: JSON.stringify({ openapi: "3.0.1", info: { title: "spotmusic", version: "1" }, security: [{ key: [] }], components: { securitySchemes: { key: { type: "apiKey", name: "x-api-key", in: "header" } } }, paths: { "/songs": { get: {} } } }),
+            }),
+        ),
         insecure("access/function-url-none", "lambda-function-url-auth", "Function URL with authorizationType NONE.", res("aws:lambda/functionUrl:FunctionUrl", "postech-auth-url", { functionName: "postech-auth", authorizationType: "NONE" })),
     ],
     secure: [
@@ -322,6 +341,22 @@ export const corpus: CorpusModule = {
             res("aws:apigateway/method:Method", "coffee-shop-orders-post", { restApi: "a1b2c3d4e5", resourceId: "r-orders", httpMethod: "POST", authorization: "COGNITO_USER_POOLS", authorizerId: "auth-1" }),
             res("aws:apigateway/method:Method", "coffee-shop-orders-get", { restApi: "a1b2c3d4e5", resourceId: "r-orders", httpMethod: "GET", authorization: "CUSTOM", authorizerId: "auth-2" }),
             res("aws:apigateway/method:Method", "coffee-shop-orders-options", { restApi: "a1b2c3d4e5", resourceId: "r-orders", httpMethod: "OPTIONS", authorization: "NONE" }),
+        ]),
+        secure("access/rest-api-openapi-cognito", "REST API from OpenAPI: Cognito authorizer for the document, preflight anonymous.", [
+            res("aws:apigateway/restApi:RestApi", "coffee-shop-api", {
+                name: "coffee-shop",
+                body: JSON.stringify({
+                    openapi: "3.0.1",
+                    info: { title: "coffee-shop", version: "1" },
+                    security: [{ cognito: [] }],
+                    components: {
+                        securitySchemes: {
+                            cognito: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "cognito_user_pools", "x-amazon-apigateway-authorizer": { type: "cognito_user_pools", providerARNs: [`arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_AbCdEfGhI`] } },
+                        },
+                    },
+                    paths: { "/orders": { get: {}, post: {}, options: { security: [] } } },
+                }),
+            }),
         ]),
         secure("access/http-api-jwt", "HTTP API: JWT-authorized routes, IAM-authorized admin route, preflight route.", [
             res("aws:apigatewayv2/route:Route", "spotmusic-songs", { apiId: "f6g7h8i9j0", routeKey: "GET /songs", authorizationType: "JWT", authorizerId: "jwt-1", target: "integrations/abc123" }),
