@@ -159,7 +159,7 @@ export const secretsManagerSecretPolicyNoPublicPrincipal = resourcePolicyPolicy(
 );
 
 /** True when a string input is set to something other than wildcards. */
-const isSet = (v: unknown): boolean => typeof v === "string" && v.trim() !== "" && !/^[*?]+$/.test(v.trim());
+const namesSomething = (v: unknown): boolean => typeof v === "string" && v.trim() !== "" && !/^[*?]+$/.test(v.trim());
 
 export const lambdaPermissionNoPublicPrincipal = resourcePolicy({
     name: "lambda-permission-no-public-principal",
@@ -167,7 +167,7 @@ export const lambdaPermissionNoPublicPrincipal = resourcePolicy({
     types: T.lambdaPermission,
     check: (props, _args, report) => {
         if (String(props.principal ?? "").trim() !== "*") return;
-        if (isSet(props.sourceArn) || isSet(props.sourceAccount) || isSet(props.principalOrgId)) return;
+        if (namesSomething(props.sourceArn) || namesSomething(props.sourceAccount) || namesSomething(props.principalOrgId)) return;
         report(
             `principal "*" may invoke the function (or its URL) from any account: set principal to the account or service ` +
                 `(e.g. "apigateway.amazonaws.com") and sourceArn to the calling resource, or set principalOrgId.`,
@@ -182,7 +182,7 @@ export const lambdaPermissionSourceCondition = resourcePolicy({
     check: (props, _args, report) => {
         const principal = String(props.principal ?? "").trim().toLowerCase();
         if (!/\.amazonaws\.com(\.cn)?$/.test(principal)) return;
-        if (isSet(props.sourceArn) || isSet(props.sourceAccount)) return;
+        if (namesSomething(props.sourceArn) || namesSomething(props.sourceAccount)) return;
         report(
             `principal "${principal}" may invoke the function on behalf of any account's resources: set sourceArn to the ` +
                 `ARN of the calling resource (e.g. the API's execution ARN "…/*/*", the bucket, rule or topic ARN) or sourceAccount.`,
