@@ -5,7 +5,6 @@ import { nameOf, Plan, stackPlan } from "../support/plan";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const ROUTE = "aws:ec2/route:Route";
-const RT = "aws:ec2/routeTable:RouteTable";
 const ASSOC = "aws:ec2/routeTableAssociation:RouteTableAssociation";
 
 const tierOf = (plan: Plan, tier: string) => plan.ofType(SUBNET).filter((s) => (s.inputs!.tags as any).Tier === tier);
