@@ -135,6 +135,7 @@ function problemsOf(name: string, args: LoadBalancerArgs): string[] {
     const p: string[] = [];
     const alb = args.type === "application";
     const protocols = alb ? ALB_PROTOCOLS : NLB_PROTOCOLS;
+    const onType = alb ? "on an application load balancer" : "on a network load balancer";
     if (!["network", "application"].includes(args.type)) p.push(`type must be network or application; got ${JSON.stringify(args.type)}`);
     if (name.length > MAX_LOGICAL_NAME) p.push(`the name must be at most ${MAX_LOGICAL_NAME} characters (AWS allows 32 with Pulumi's suffix); got ${name.length}`);
     if (args.subnetIds.length < 2) p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
@@ -152,7 +153,7 @@ function problemsOf(name: string, args: LoadBalancerArgs): string[] {
         const at = `targetGroups.${key}`;
         if (`${name}-${key}`.length > MAX_LOGICAL_NAME) p.push(`${at}: "${name}-${key}" is longer than ${MAX_LOGICAL_NAME} characters (target group names are limited to 32 with Pulumi's suffix)`);
         if (!isPort(tg.port)) p.push(`${at}.port must be 1-65535; got ${tg.port}`);
-        if (!protocols.includes(tg.protocol)) p.push(`${at}.protocol must be one of ${protocols.join(", ")} on a ${args.type} load balancer; got ${tg.protocol}`);
+        if (!protocols.includes(tg.protocol)) p.push(`${at}.protocol must be one of ${protocols.join(", ")} ${onType}; got ${tg.protocol}`);
         const hc = tg.healthCheck;
         if (hc.protocol !== "TCP" && !(hc.path ?? "").startsWith("/")) p.push(`${at}.healthCheck.path must start with / for ${hc.protocol} checks`);
         if (hc.protocol === "TCP" && alb) p.push(`${at}.healthCheck.protocol TCP is not available on application load balancers`);
@@ -170,7 +171,7 @@ function problemsOf(name: string, args: LoadBalancerArgs): string[] {
     for (const [key, l] of sorted(args.listeners)) {
         const at = `listeners.${key}`;
         if (!isPort(l.port)) p.push(`${at}.port must be 1-65535; got ${l.port}`);
-        if (!protocols.includes(l.protocol)) p.push(`${at}.protocol must be one of ${protocols.join(", ")} on a ${args.type} load balancer; got ${l.protocol}`);
+        if (!protocols.includes(l.protocol)) p.push(`${at}.protocol must be one of ${protocols.join(", ")} ${onType}; got ${l.protocol}`);
         const secure = l.protocol === "HTTPS" || l.protocol === "TLS";
         if (secure && l.certificateArn === undefined) p.push(`${at}: ${l.protocol} needs certificateArn`);
         if (!secure && (l.certificateArn !== undefined || l.sslPolicy !== undefined)) p.push(`${at}: certificateArn and sslPolicy apply to HTTPS and TLS listeners only`);

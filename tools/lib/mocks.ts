@@ -225,7 +225,7 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:secretsmanager/secretVersion:SecretVersion": (ctx) => {
         const versionId = uuid(ctx.seed);
-        return { id: `${ctx.inputs.secretId}|${versionId}`, state: { arn: ctx.inputs.secretId, versionId, versionStages: ["AWSCURRENT"] } };
+        return { id: `${ctx.inputs.secretId}|${versionId}`, state: { arn: String(ctx.inputs.secretId), versionId, versionStages: ["AWSCURRENT"] } };
     },
     "aws:acm/certificate:Certificate": (ctx) => {
         const a = arn(ctx, "acm", `certificate/${uuid(ctx.seed)}`);
