@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { StackExport } from "../../tools/lib/plan-runner";
 import { Plan, ROOT, TS_NODE } from "../support/plan";
 
 export const BOOTSTRAP = path.join(ROOT, "bootstrap");
@@ -35,7 +36,7 @@ export function planBootstrap(options: { stack?: string; stackYaml?: string } = 
         encoding: "utf8",
         timeout: 120_000,
     });
-    const plan = fs.existsSync(out) ? new Plan(JSON.parse(fs.readFileSync(out, "utf8"))) : undefined;
+    const plan = fs.existsSync(out) ? new Plan(JSON.parse(fs.readFileSync(out, "utf8")) as StackExport) : undefined;
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, plan };
 }
 

@@ -6,6 +6,7 @@ import * as path from "path";
 import { parseDocument } from "yaml";
 import { ARCHITECTURE_NAMES } from "../../infra/config/keys";
 import { ArchitectureConfigSpec } from "../../infra/config/load";
+import { ARCHITECTURES } from "../../stacks";
 import { EXIT, knownStacks, runPromote } from "../../tools/lib/promote";
 import { classifyChange, compareSemver, parseSemver } from "../../tools/lib/promote-version";
 import { readReleases, renderScalar, writeReleases } from "../../tools/lib/promote-yaml";
@@ -52,9 +53,21 @@ interface Project {
     read(stack: string): string;
 }
 
-function project(files: Record<string, string>): Project {
+/**
+ * The real Pulumi.yaml, or (default) the real one without the architectures' own keys: fixture stacks
+ * then need only the foundation keys, whatever the architectures declare.
+ */
+function projectYaml(real: boolean): string {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    if (real) return text;
+    const doc = parseDocument(text);
+    for (const name of ARCHITECTURE_NAMES) doc.deleteIn(["config", name]);
+    return doc.toString();
+}
+
+function project(files: Record<string, string>, options: { realProject?: boolean } = {}): Project {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promote-test-"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), projectYaml(options.realProject ?? false));
     for (const [stack, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
     return { dir, file: (s) => path.join(dir, `Pulumi.${s}.yaml`), read: (s) => fs.readFileSync(path.join(dir, `Pulumi.${s}.yaml`), "utf8") };
 }
@@ -88,8 +101,8 @@ describe("npm run promote", () => {
             assert.match(run.out, new RegExp(`api\\s+${DIGEST_A}\\s+->\\s+${DIGEST_B}\\s+unordered`));
             assert.match(run.out, /worker\s+2\.1\.0\s+->\s+2\.1\.0\s+unchanged/);
             assert.match(run.out, /^--- a\/Pulumi\.prod\.yaml$/m);
-            assert.match(run.out, /^-    gateway: {3}"1\.3\.2" {3}# last week's$/m);
-            assert.match(run.out, /^\+    gateway: {3}"1\.4\.0" {3}# last week's$/m);
+            assert.match(run.out, /^- {4}gateway: {3}"1\.3\.2" {3}# last week's$/m);
+            assert.match(run.out, /^\+ {4}gateway: {3}"1\.4\.0" {3}# last week's$/m);
             assert.match(run.out, /^Wrote Pulumi\.prod\.yaml \(2 releases\)/m);
         });
 
@@ -113,7 +126,6 @@ describe("npm run promote", () => {
             // The committed files, with releases set in the dev copy through the yaml library (not our editor).
             const realDev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
             const realProd = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
-            const { ARCHITECTURES } = require("../../stacks") as typeof import("../../stacks");
             // A stand-in architecture under a name the registry does not implement yet, so the test does not
             // depend on which architectures exist; the real ones are validated as they are.
             const spare = ARCHITECTURE_NAMES.find((n) => !(n in ARCHITECTURES));
@@ -127,7 +139,7 @@ describe("npm run promote", () => {
             const releases = { ...((devDoc.getIn(["config", "platform:releases"]) as { toJSON(): Record<string, string> } | undefined)?.toJSON() ?? {}), ...extra };
             devDoc.setIn(["config", "platform:releases"], releases);
             assert.ok(Object.keys(releases).length > 0, "the dev copy has releases to promote");
-            const p = project({ dev: devDoc.toString(), prod: realProd });
+            const p = project({ dev: devDoc.toString(), prod: realProd }, { realProject: true });
 
             const run = promote(p, ["--from", "dev", "--to", "prod"], specs);
             assert.strictEqual(run.code, EXIT.ok, `${run.err}\n${run.out}`);
@@ -165,7 +177,7 @@ describe("npm run promote", () => {
             assert.strictEqual(p.read("prod"), stackYaml("prod", PROD_RELEASES));
             assert.strictEqual(fs.statSync(p.file("prod")).mtimeMs, before);
             assert.deepStrictEqual(fs.readdirSync(p.dir).sort(), ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.yaml"], "no temporary file left behind");
-            assert.match(run.out, /^\+    gateway: {3}"1\.4\.0"/m);
+            assert.match(run.out, /^\+ {4}gateway: {3}"1\.4\.0"/m);
             assert.match(run.out, /Dry run: Pulumi\.prod\.yaml not written\./);
         });
 
@@ -288,6 +300,24 @@ describe("npm run promote", () => {
             assert.strictEqual(run.status, EXIT.invalidTarget, run.stderr);
             assert.match(run.stderr, /- platform:releases\.no-such-workload: unknown workload; known workloads: /);
             assert.strictEqual(p.read("prod"), stackYaml("prod", "  platform:releases: {}"));
+        });
+
+        it("carries a release changed in the real Pulumi.dev.yaml to a copy of the real Pulumi.prod.yaml, comments intact", () => {
+            const realDev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+            const realProd = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+            const entries = readReleases(realDev, "Pulumi.dev.yaml", "platform:releases").entries;
+            assert.ok(entries.length > 0, "Pulumi.dev.yaml has releases");
+            const { workload, value } = entries[0];
+            const version = parseSemver(String(value));
+            const bumped = version ? `${version.major}.${version.minor}.${version.patch + 1n}` : DIGEST_B;
+            const p = project({ dev: writeReleases(realDev, "Pulumi.dev.yaml", "platform:releases", [{ workload, value: bumped }]), prod: realProd }, { realProject: true });
+            const run = cli(p.dir, ["--from", "dev", "--to", "prod"]);
+            assert.strictEqual(run.status, EXIT.ok, `${run.stderr}\n${run.stdout}`);
+            const after = p.read("prod");
+            const changed = after.split("\n").filter((line, i) => line !== realProd.split("\n")[i]);
+            assert.strictEqual(changed.length, 1, `one line changed: ${changed.join(" | ")}`);
+            assert.match(changed[0], new RegExp(`^\\s+${workload}: ["']?${bumped.replace(/[.]/g, "\\.")}["']?( #.*)?$`));
+            assert.strictEqual(after.split("\n").length, realProd.split("\n").length);
         });
 
         it("exits with the refusal's code", () => {

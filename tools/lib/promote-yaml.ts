@@ -167,7 +167,7 @@ export function writeReleases(text: string, file: string, key: string, updates: 
                     edits.push({ start: v.range[0], end: v.range[1], text: renderScalar(u.value, v.type === "BLOCK_FOLDED" || v.type === "BLOCK_LITERAL" ? "QUOTE_DOUBLE" : v.type) });
                 } else if (v === null || (isScalar(v) && v.value === null)) {
                     const colon = text.indexOf(":", (existing.key as Scalar).range![1]) + 1;
-                    const valueEnd = v !== null && (v as Scalar).range ? Math.max((v as Scalar).range![1], colon) : colon;
+                    const valueEnd = v?.range ? Math.max(v.range[1], colon) : colon;
                     edits.push({ start: colon, end: valueEnd, text: ` ${renderScalar(u.value, u.style)}` });
                 } else {
                     throw new StackFileError(file, `${key}.${u.workload} must be a version string, not a ${isMap(v) ? "map" : "list"}`);

@@ -147,12 +147,12 @@ function parseOptions(argv: readonly string[]) {
     if (problems.length > 0) throw new Refusal(EXIT.usage, [...problems.map((p) => `promote: ${p}`), USAGE]);
     const only = values.only?.flatMap((o) => o.split(",")).map((o) => o.trim()).filter((o) => o !== "");
     return {
-        from: values.from!,
-        to: values.to!,
+        from: values.from ?? "",
+        to: values.to ?? "",
         only: only && only.length > 0 ? [...new Set(only)] : undefined,
-        dryRun: values["dry-run"]!,
-        allowDowngrade: values["allow-downgrade"]!,
-        projectDir: path.resolve(values.project!),
+        dryRun: values["dry-run"] === true,
+        allowDowngrade: values["allow-downgrade"] === true,
+        projectDir: path.resolve(values.project ?? "."),
     };
 }
 
