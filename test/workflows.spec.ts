@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { validateWorkflow } from "@action-validator/core";
+import { ESLint } from "eslint";
 import { parse } from "yaml";
 import { ciRoleName } from "../bootstrap/ci-access";
 import { ROOT } from "./support/plan";
@@ -187,5 +188,35 @@ describe("GitHub Actions workflows", () => {
         assert.notDeepStrictEqual(validateWorkflow(broken).errors, []);
         const badPermission = read("deploy.yml").replace("id-token: write", "id-token: admin");
         assert.notDeepStrictEqual(validateWorkflow(badPermission).errors, []);
+    });
+
+    describe("the lint job's ESLint config", function () {
+        this.timeout(120_000);
+
+        it("fails an Output in a template literal (@pulumi/eslint-plugin) and unsafe any (type-checked rules)", async () => {
+            // Linted as if it were this file, so the project service types it with the root tsconfig.
+            const code = [
+                'import * as pulumi from "@pulumi/pulumi";',
+                'const bucketArn = pulumi.output("arn:aws:s3:::b");',
+                "export const policy = `${bucketArn}/*`;",
+                "export const fine = pulumi.interpolate`${bucketArn}/*`;",
+                "const loose: any = JSON.parse(\"{}\");",
+                "export const x: number = loose.value;",
+                "",
+            ].join("\n");
+            const [result] = await new ESLint({ cwd: ROOT }).lintText(code, { filePath: path.join(ROOT, "test", "workflows.spec.ts") });
+            const found = result.messages.map((m) => `${m.line}:${m.ruleId}`);
+            assert.ok(found.includes("3:@pulumi/no-output-in-template-literal"), found.join(", "));
+            assert.ok(!found.some((f) => f.startsWith("4:")), `pulumi.interpolate is accepted: ${found.join(", ")}`);
+            assert.ok(found.includes("5:@typescript-eslint/no-explicit-any") && found.includes("6:@typescript-eslint/no-unsafe-member-access"), found.join(", "));
+        });
+
+        it("ignores dependencies, build output, plans and docs", async () => {
+            const eslint = new ESLint({ cwd: ROOT });
+            for (const file of ["node_modules/yaml/dist/index.js", "bin/index.js", "plan/dev.json", "docs/delivery.md", "bootstrap/plan/shared.json"]) {
+                assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, file)), true, file);
+            }
+            assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, "bootstrap", "index.ts")), false);
+        });
     });
 });
