@@ -138,14 +138,14 @@ describe("config validation", () => {
         for (const stack of ["dev", "prod"]) {
             it(`Pulumi.${stack}.yaml is valid`, () => {
                 const settings = loadStackSettings(ROOT, stack);
-                const c = validateConfig({ project: settings.project, stack, values: settings.config }, {});
+                const c = validateConfig({ project: settings.project, stack, values: settings.config }, ARCHITECTURES);
                 assert.strictEqual(c.environment, stack);
             });
         }
         it("dev and prod differ in the profile the issue fixes (AZs, NAT, protection)", () => {
             const load = (stack: string) => {
                 const s = loadStackSettings(ROOT, stack);
-                return validateConfig({ project: s.project, stack, values: s.config }, {});
+                return validateConfig({ project: s.project, stack, values: s.config }, ARCHITECTURES);
             };
             const dev = load("dev");
             const prod = load("prod");

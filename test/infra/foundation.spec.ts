@@ -118,10 +118,13 @@ for (const stack of ["dev", "prod"] as const) {
                 const [capacity] = plan.ofType("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders");
                 assert.deepStrictEqual(capacity.inputs!.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
             });
-            it("encrypts every log group with the logs key and applies the configured retention", () => {
+            it("encrypts every log group with the logs key; the foundation's keep the configured retention", () => {
                 const logsKey = plan.ofType("aws:kms/key:Key").find((k) => (k.inputs!.tags as any).Purpose === "logs")!;
-                for (const g of plan.ofType("aws:cloudwatch/logGroup:LogGroup")) {
-                    assert.strictEqual(g.inputs!.kmsKeyId, logsKey.outputs!.arn, nameOf(g));
+                const groups = plan.ofType("aws:cloudwatch/logGroup:LogGroup");
+                for (const g of groups) assert.strictEqual(g.inputs!.kmsKeyId, logsKey.outputs!.arn, nameOf(g));
+                const foundation = groups.filter((g) => (g.inputs!.tags as any).Architecture === "foundation");
+                assert.deepStrictEqual(foundation.map(nameOf).sort(), ["foundation-cluster-exec-logs", "foundation-network-flow-logs"]);
+                for (const g of foundation) {
                     assert.strictEqual(g.inputs!.retentionInDays, stack === "dev" ? 30 : 365, nameOf(g));
                 }
             });
