@@ -37,6 +37,8 @@ export function planBootstrap(options: { stack?: string; stackYaml?: string } = 
         timeout: 120_000,
     });
     const plan = fs.existsSync(out) ? new Plan(JSON.parse(fs.readFileSync(out, "utf8")) as StackExport) : undefined;
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    if (projectDir !== BOOTSTRAP) fs.rmSync(projectDir, { recursive: true, force: true });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, plan };
 }
 

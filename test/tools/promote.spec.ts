@@ -65,8 +65,15 @@ function projectYaml(real: boolean): string {
     return doc.toString();
 }
 
+/** Scratch projects of this run, removed after the tests. */
+const scratch: string[] = [];
+after(() => {
+    for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function project(files: Record<string, string>, options: { realProject?: boolean } = {}): Project {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promote-test-"));
+    scratch.push(dir);
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), projectYaml(options.realProject ?? false));
     for (const [stack, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
     return { dir, file: (s) => path.join(dir, `Pulumi.${s}.yaml`), read: (s) => fs.readFileSync(path.join(dir, `Pulumi.${s}.yaml`), "utf8") };
