@@ -19,7 +19,7 @@ import { FargateService, SecretRef } from "../infra/compute/fargate-service";
 import { fargateSizeProblem } from "../infra/compute/fargate-sizes";
 import { EcrRepository } from "../infra/compute/ecr-repository";
 import { ServiceNamespace } from "../infra/compute/service-namespace";
-import { LOG_RETENTION_DAYS } from "../infra/config/keys";
+import { got, integerIn, logRetentionDays, textMatching } from "../infra/config/schema-helpers";
 import { LoadBalancer, ListenerSpec, TargetGroupSpec } from "../infra/edge/load-balancer";
 import { TrustStore } from "../infra/edge/trust-store";
 import { WebAcl } from "../infra/edge/web-acl";
@@ -44,15 +44,6 @@ export const API_DISCOVERY_NAME = "api";
 // Settings: platform:mtls-api
 // ------------------------------------------------------------------------------------------------
 
-const got = (input: unknown) => `got ${JSON.stringify(input)}`;
-const integer = (lo: number, hi: number, what: string) =>
-    z.number({ error: (i) => `must be ${what} (an integer from ${lo} to ${hi}); ${got(i.input)}` })
-        .int({ error: (i) => `must be ${what} (an integer from ${lo} to ${hi}); ${got(i.input)}` })
-        .min(lo, { error: (i) => `must be ${what} (an integer from ${lo} to ${hi}); ${got(i.input)}` })
-        .max(hi, { error: (i) => `must be ${what} (an integer from ${lo} to ${hi}); ${got(i.input)}` });
-const text = (pattern: RegExp, what: string) =>
-    z.string({ error: (i) => `must be ${what}; ${got(i.input)}` }).regex(pattern, { error: (i) => `must be ${what}; ${got(i.input)}` });
-
 const CLIENT_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -61,9 +52,9 @@ const serviceSettings = (defaults: { cpu: number; memory: number }) =>
     z.strictObject({
         cpu: z.number({ error: (i) => `must be Fargate CPU units (256, 512, 1024, ...); ${got(i.input)}` }).default(defaults.cpu),
         memory: z.number({ error: (i) => `must be MiB of memory; ${got(i.input)}` }).default(defaults.memory),
-        desiredCount: integer(2, 100, "the number of tasks; at least 2 so they span two Availability Zones").default(2),
-        maxCount: integer(2, 100, "the most tasks autoscaling may run").default(4),
-        cpuTargetPercent: integer(10, 90, "the average CPU utilisation autoscaling holds, in percent").default(60),
+        desiredCount: integerIn(2, 100, "the number of tasks; at least 2 so they span two Availability Zones").default(2),
+        maxCount: integerIn(2, 100, "the most tasks autoscaling may run").default(4),
+        cpuTargetPercent: integerIn(10, 90, "the average CPU utilisation autoscaling holds, in percent").default(60),
     }).superRefine((s, ctx) => {
         const size = fargateSizeProblem(s.cpu, s.memory);
         if (size) ctx.addIssue({ code: "custom", path: [size.field], message: size.message });
@@ -74,30 +65,28 @@ export const settingsSchema = z.strictObject({
     edgeMode: z.enum(["nlb", "alb"], { error: (i) => `must be nlb (NLB passthrough, nginx verifies client certificates) or alb (ALB mutual TLS with WAF); ${got(i.input)}` }).default("nlb"),
     serverName: z.string({ error: (i) => (i.input === undefined ? "required: the DNS name webhook clients connect to, e.g. webhooks.example.com" : `must be a DNS name; ${got(i.input)}`) })
         .regex(DNS_NAME, { error: (i) => `must be a lower-case DNS name such as webhooks.example.com (no wildcard, no trailing dot); ${got(i.input)}` }),
-    logRetentionDays: z.number({ error: (i) => `must be a number of days; ${got(i.input)}` })
-        .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), { error: (i) => `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}; ${got(i.input)}` })
-        .default(7),
+    logRetentionDays: logRetentionDays().default(7),
     gateway: serviceSettings({ cpu: 256, memory: 512 }).prefault({}),
     api: serviceSettings({ cpu: 512, memory: 1024 }).prefault({}),
     /** Passed to nginx (apps/gateway/README.md, "Limits"); same patterns as the entrypoint checks. */
     limits: z.strictObject({
-        clientMaxBodySize: text(/^[1-9][0-9]{0,8}[kKmM]?$/, "a non-zero nginx size such as 1m or 512k").default("1m"),
-        rateLimit: text(/^[1-9][0-9]{0,5}r\/[sm]$/, "an nginx rate such as 10r/s or 600r/m").default("10r/s"),
-        rateLimitBurst: integer(0, 999999, "the requests a client may make at once above the rate").default(20),
+        clientMaxBodySize: textMatching(/^[1-9][0-9]{0,8}[kKmM]?$/, "a non-zero nginx size such as 1m or 512k").default("1m"),
+        rateLimit: textMatching(/^[1-9][0-9]{0,5}r\/[sm]$/, "an nginx rate such as 10r/s or 600r/m").default("10r/s"),
+        rateLimitBurst: integerIn(0, 999999, "the requests a client may make at once above the rate").default(20),
     }).prefault({}),
     /** alb mode: requests per client IP per 5 minutes before WAF blocks it. */
     waf: z.strictObject({
-        rateLimit: integer(10, 2_000_000_000, "requests per client IP per 5 minutes").default(2000),
+        rateLimit: integerIn(10, 2_000_000_000, "requests per client IP per 5 minutes").default(2000),
     }).prefault({}),
     /** Ids of the private CAs clients may chain to; see docs/mtls-api.md, "Rotating the CA". */
-    certificateAuthorities: z.array(text(/^[a-z0-9]{1,12}$/, "a CA id of 1-12 lower-case letters and digits"), { error: (i) => `must be a list of CA ids; ${got(i.input)}` })
+    certificateAuthorities: z.array(textMatching(/^[a-z0-9]{1,12}$/, "a CA id of 1-12 lower-case letters and digits"), { error: (i) => `must be a list of CA ids; ${got(i.input)}` })
         .min(1, { error: "must name at least one CA" })
         .max(3, { error: "must name at most 3 CAs (two during a rotation)" })
         .refine((ids) => new Set(ids).size === ids.length, { error: "lists a CA more than once" })
         .default(["1"]),
     /** The CA that signs the server and client certificates. Default the last of certificateAuthorities. */
-    issuingCertificateAuthority: text(/^[a-z0-9]{1,12}$/, "a CA id from certificateAuthorities").optional(),
-    serverCertificateValidityDays: integer(30, 825, "days the server certificate is valid").default(365),
+    issuingCertificateAuthority: textMatching(/^[a-z0-9]{1,12}$/, "a CA id from certificateAuthorities").optional(),
+    serverCertificateValidityDays: integerIn(30, 825, "days the server certificate is valid").default(365),
     /** Webhook clients: name -> their certificate signing request (PEM). The client keeps its key. */
     clients: z.record(
         z.string(),
@@ -111,7 +100,7 @@ export const settingsSchema = z.strictObject({
             if (!CLIENT_NAME.test(client)) ctx.addIssue({ code: "custom", path: [client], message: `is not a client name: use 1-31 lower-case letters, digits and -, starting with a letter or digit; ${got(client)}` });
         }
     }).default({}),
-    clientCertificateValidityDays: integer(1, 825, "days a client certificate is valid").default(365),
+    clientCertificateValidityDays: integerIn(1, 825, "days a client certificate is valid").default(365),
 }).superRefine((s, ctx) => {
     if (s.issuingCertificateAuthority !== undefined && !s.certificateAuthorities.includes(s.issuingCertificateAuthority)) {
         ctx.addIssue({ code: "custom", path: ["issuingCertificateAuthority"], message: `must be one of certificateAuthorities (${s.certificateAuthorities.join(", ")}); ${got(s.issuingCertificateAuthority)}` });
