@@ -297,10 +297,10 @@ export class MtlsApi extends pulumi.ComponentResource {
                 secrets,
                 // The image's unprivileged user (apps/gateway/Dockerfile: USER 101:101).
                 user: "101:101",
-                // The entrypoint writes the rendered configuration and TLS files to /tmp/gateway. A
-                // Fargate bind mount there would be owned by root (the image declares no VOLUME), so
-                // the root filesystem stays writable until the image declares `VOLUME /tmp/gateway`.
-                readonlyRootFilesystem: false,
+                // The entrypoint writes the rendered configuration and TLS files to /tmp/gateway, the
+                // image's declared VOLUME, so a bind mount there keeps the image's ownership (101:101).
+                readonlyRootFilesystem: true,
+                scratchPaths: ["/tmp/gateway"],
                 healthCheck: { command: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORTS.gatewayHealth}/healthz || exit 1`], intervalSeconds: 15, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 10 },
             },
             logs: { groupName: logGroupName(scope, "gateway"), kmsKeyArn: keys.logs, retentionInDays: s.logRetentionDays },

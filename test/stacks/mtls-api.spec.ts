@@ -177,8 +177,9 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
         assert.match(gw.image, new RegExp(`^${repoUrl.replace(/[.]/g, "\\.")}:1\\.0\\.0@sha256:[0-9a-f]{64}$`));
         assert.strictEqual(gw.user, "101:101");
         assert.deepStrictEqual(gw.linuxParameters, { capabilities: { drop: ["ALL"] } });
-        // The image declares no VOLUME for /tmp/gateway, so a read-only root would leave the entrypoint nowhere to write.
-        assert.strictEqual(gw.readonlyRootFilesystem, false);
+        // Read-only root; the entrypoint writes to /tmp/gateway, the image's declared VOLUME, mounted as task scratch.
+        assert.strictEqual(gw.readonlyRootFilesystem, true);
+        assert.deepStrictEqual(gw.mountPoints, [{ sourceVolume: "scratch-tmp-gateway", containerPath: "/tmp/gateway", readOnly: false }]);
         assert.deepStrictEqual(gw.healthCheck, { command: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8081/healthz || exit 1"], interval: 15, timeout: 5, retries: 3, startPeriod: 10 });
         assert.deepStrictEqual(gw.portMappings, (mode === "nlb" ? [8443, 8080, 8081] : [8443, 8081]).map((containerPort) => ({ containerPort, protocol: "tcp" })));
         assert.strictEqual(gw.logConfiguration.options["awslogs-group"], "/platform/dev/mtls-api/gateway");
