@@ -10,7 +10,15 @@ import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-    { ignores: ["**/node_modules/", "bin/", "**/plan/", "docs/", "**/*.d.ts"] },
+    {
+        ignores: [
+            "**/node_modules/", "bin/", "**/plan/", "docs/", "**/*.d.ts",
+            // A deliberately broken program: test/tools/plan.spec.ts plans it to prove that an Output
+            // in a template literal fails the plan (PULUMI_ERROR_OUTPUT_STRING). Linting it would
+            // report the very bug the test needs to keep.
+            "test/fixtures/output-string/index.ts",
+        ],
+    },
     js.configs.recommended,
     tseslint.configs.recommendedTypeChecked,
     {
@@ -32,5 +40,20 @@ export default defineConfig(
     {
         files: ["**/*.{js,mjs,cjs}"],
         extends: [tseslint.configs.disableTypeChecked],
+    },
+    {
+        // Specs read JSON documents (plans, IAM and bucket policy documents, OpenAPI bodies) and
+        // assert their shape: the values are `any` by nature and the assertion is the check. Typing
+        // every one would add casts, not safety. Only the `any`-flow rules are off here; floating
+        // promises, template expressions and the Pulumi rules stay on for tests too.
+        files: ["test/**/*.ts"],
+        rules: {
+            "@typescript-eslint/no-unsafe-member-access": "off",
+            "@typescript-eslint/no-unsafe-assignment": "off",
+            "@typescript-eslint/no-unsafe-call": "off",
+            "@typescript-eslint/no-unsafe-argument": "off",
+            "@typescript-eslint/no-unsafe-return": "off",
+            "@typescript-eslint/no-explicit-any": "off",
+        },
     },
 );

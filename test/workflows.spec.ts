@@ -194,7 +194,7 @@ describe("GitHub Actions workflows", () => {
         this.timeout(120_000);
 
         it("fails an Output in a template literal (@pulumi/eslint-plugin) and unsafe any (type-checked rules)", async () => {
-            // Linted as if it were this file, so the project service types it with the root tsconfig.
+            // Linted as if it were tools/plan.ts, so the project service types it with the root tsconfig.
             const code = [
                 'import * as pulumi from "@pulumi/pulumi";',
                 'const bucketArn = pulumi.output("arn:aws:s3:::b");',
@@ -204,11 +204,31 @@ describe("GitHub Actions workflows", () => {
                 "export const x: number = loose.value;",
                 "",
             ].join("\n");
-            const [result] = await new ESLint({ cwd: ROOT }).lintText(code, { filePath: path.join(ROOT, "test", "workflows.spec.ts") });
+            const [result] = await new ESLint({ cwd: ROOT }).lintText(code, { filePath: path.join(ROOT, "tools", "plan.ts") });
             const found = result.messages.map((m) => `${m.line}:${m.ruleId}`);
             assert.ok(found.includes("3:@pulumi/no-output-in-template-literal"), found.join(", "));
             assert.ok(!found.some((f) => f.startsWith("4:")), `pulumi.interpolate is accepted: ${found.join(", ")}`);
             assert.ok(found.includes("5:@typescript-eslint/no-explicit-any") && found.includes("6:@typescript-eslint/no-unsafe-member-access"), found.join(", "));
+        });
+
+        it("in specs, allows any (JSON documents under assertion) but keeps the Pulumi rules and floating promises", async () => {
+            const code = [
+                'import * as pulumi from "@pulumi/pulumi";',
+                'const bucketArn = pulumi.output("arn:aws:s3:::b");',
+                "export const policy = `${bucketArn}/*`;",
+                "const loose: any = JSON.parse(\"{}\");",
+                "export const x: number = loose.value;",
+                "Promise.resolve(1);",
+                "",
+            ].join("\n");
+            const [result] = await new ESLint({ cwd: ROOT }).lintText(code, { filePath: path.join(ROOT, "test", "workflows.spec.ts") });
+            const found = result.messages.map((m) => `${m.line}:${m.ruleId}`);
+            assert.deepStrictEqual(found, [
+                "3:@pulumi/no-output-in-template-literal",
+                "3:@typescript-eslint/no-base-to-string",
+                "3:@typescript-eslint/restrict-template-expressions",
+                "6:@typescript-eslint/no-floating-promises",
+            ]);
         });
 
         it("ignores dependencies, build output, plans and docs", async () => {
@@ -217,6 +237,9 @@ describe("GitHub Actions workflows", () => {
                 assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, file)), true, file);
             }
             assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, "bootstrap", "index.ts")), false);
+            // Only the deliberately broken program that test/tools/plan.spec.ts plans is ignored, not the specs.
+            assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, "test", "fixtures", "output-string", "index.ts")), true);
+            assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, "test", "tools", "plan.spec.ts")), false);
         });
     });
 });
