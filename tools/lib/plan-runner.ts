@@ -10,6 +10,9 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import { planMocks } from "./mocks";
 import { StackSettings } from "./stack-config";
 
@@ -64,7 +67,35 @@ function inExportOrder(r: ExportedResource): ExportedResource {
 
 function sdkVersion(): string {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require("@pulumi/pulumi/package.json").version as string;
+    return (require("@pulumi/pulumi/package.json") as { version: string }).version;
+}
+
+/**
+ * The runtime's wait for outstanding RPCs (what `pulumi.runtime.disconnect` awaits before closing).
+ * It is `@internal` in `@pulumi/pulumi/runtime/settings`, so absent from the declarations.
+ */
+function waitForRPCs(): Promise<void> {
+    return (runtimeSettings as typeof runtimeSettings & { waitForRPCs: () => Promise<void> }).waitForRPCs();
+}
+
+/** gRPC-style callback as MockMonitor calls it: `(null, response)` or `(error, undefined)`. */
+type MonitorCallback<T> = (err: unknown, resp: T | undefined) => void;
+
+/**
+ * The MockMonitor members patched here, typed with the requests the runtime sends
+ * (`@pulumi/pulumi/proto/resource_pb`). MockMonitor declares them with `any`, and `newUrn` as private.
+ */
+interface PatchableMonitor {
+    newUrn: (parent: string, type: string, name: string) => string;
+    registerResource: (req: RegisterResourceRequest, callback: MonitorCallback<RegisterResourceResponse>) => Promise<void>;
+    registerResourceOutputs: (req: RegisterResourceOutputsRequest, callback: MonitorCallback<unknown>) => void;
+}
+
+/** The monitor `setMocks` installed, or an error if the runtime holds another one. */
+function mockMonitor(): PatchableMonitor {
+    const monitor: unknown = runtimeSettings.getMonitor();
+    if (!(monitor instanceof MockMonitor)) throw new Error("runPlan: the Pulumi runtime's monitor is not the MockMonitor setMocks installed");
+    return monitor as unknown as PatchableMonitor;
 }
 
 /** Thrown when the program itself fails (not a recording problem); `errors` holds every failure seen. */
@@ -92,9 +123,7 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
 
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const runtimeSettings = require("@pulumi/pulumi/runtime/settings");
-    const monitor = runtimeSettings.getMonitor();
+    const monitor = mockMonitor();
     // The engine's URN: the parent's qualified type chain (without the root stack) + `$` + type.
     // MockMonitor keeps only the parent's last type; patch it so URNs read as in real state.
     monitor.newUrn = (parent: string, type: string, name: string) => {
@@ -105,12 +134,12 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
     const registerResource = monitor.registerResource.bind(monitor);
     const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
 
-    const providerFor = (req: any): string | undefined => {
-        const explicit: string = req.getProvider();
+    const providerFor = (req: RegisterResourceRequest): string | undefined => {
+        const explicit = req.getProvider();
         if (explicit) return explicit;
         const pkg = req.getType().split(":")[0];
         if (!req.getCustom() || pkg === "pulumi") return undefined;
-        const version: string = req.getVersion() || "0.0.0";
+        const version = req.getVersion() || "0.0.0";
         const key = `${pkg}@${version}`;
         let provider = defaultProviders.get(key);
         if (!provider) {
@@ -124,13 +153,13 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
         return `${provider.urn}::${provider.id}`;
     };
 
-    monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
+    monitor.registerResource = (req, callback) => {
         const provider = providerFor(req);
         const entry: ExportedResource = { urn: "", custom: req.getCustom(), type: req.getType() };
         resources.push(entry);
-        return registerResource(req, (err: unknown, resp: any) => {
-            if (err) {
-                failures.push(err);
+        return registerResource(req, (err, resp) => {
+            if (err || !resp) {
+                failures.push(err ?? new Error(`registerResource ${req.getType()}::${req.getName()}: no response`));
             } else {
                 entry.urn = resp.getUrn();
                 if (entry.custom) entry.id = resp.getId();
@@ -141,11 +170,11 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
                 }
                 if (req.getParent()) entry.parent = req.getParent();
                 if (provider) entry.provider = provider;
-                const dependencies: string[] = req.getDependenciesList();
+                const dependencies = req.getDependenciesList();
                 if (dependencies.length > 0) entry.dependencies = [...new Set(dependencies)];
                 const propertyDependencies: Record<string, string[]> = {};
-                req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-                    const urns: string[] = deps.getUrnsList();
+                req.getPropertydependenciesMap().forEach((deps, key) => {
+                    const urns = deps.getUrnsList();
                     if (urns.length > 0) propertyDependencies[key] = urns;
                 });
                 if (Object.keys(propertyDependencies).length > 0) entry.propertyDependencies = propertyDependencies;
@@ -157,7 +186,7 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
             callback(err, resp);
         });
     };
-    monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
+    monitor.registerResourceOutputs = (req, callback) => {
         const entry = resources.find((r) => r.urn === req.getUrn());
         if (entry && !entry.custom) {
             entry.outputs = maskSecrets(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
@@ -170,10 +199,10 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
             // Like the Node.js language host: a module's exports are the stack outputs; a default
             // export that is a function is called and its result awaited.
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const mod = require(settings.main);
-            return typeof mod?.default === "function" ? await mod.default() : mod;
+            const mod = require(settings.main) as { default?: unknown } | undefined;
+            return typeof mod?.default === "function" ? await (mod.default as () => unknown)() : mod;
         });
-        await runtimeSettings.waitForRPCs();
+        await waitForRPCs();
     } catch (err) {
         failures.unshift(err);
     } finally {
