@@ -158,6 +158,14 @@ export interface AutoscalingArgs {
     memoryTargetPercent?: number;
     /** An extra policy on a custom metric. Default none. */
     customMetric?: CustomMetricTarget;
+    /**
+     * An extra policy holding the SQS backlog per task: the queue's visible messages divided by the
+     * service's running tasks (Container Insights `RunningTaskCount`, on in the foundation's cluster),
+     * as AWS recommends for queue consumers; set the target to the messages one task clears in the
+     * latency you accept. Default none.
+     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-using-sqs-queue.html
+     */
+    queueBacklogPerTask?: { queueName: pulumi.Input<string>; targetMessagesPerTask: number };
     /** Seconds between scale-in activities. Default 300. */
     scaleInCooldownSeconds?: number;
     /** Seconds between scale-out activities. Default 60. */
@@ -305,7 +313,8 @@ function problemsOf(args: FargateServiceArgs): string[] {
         if (a.cpuTargetPercent !== null && !inRange(a.cpuTargetPercent, 1, 100)) p.push(`autoscaling.cpuTargetPercent must be 1-100; got ${a.cpuTargetPercent}`);
         if (!inRange(a.memoryTargetPercent, 1, 100)) p.push(`autoscaling.memoryTargetPercent must be 1-100; got ${a.memoryTargetPercent}`);
         if (a.customMetric && !(a.customMetric.targetValue > 0)) p.push(`autoscaling.customMetric.targetValue must be positive; got ${a.customMetric.targetValue}`);
-        if (a.cpuTargetPercent === null && a.memoryTargetPercent === undefined && !a.customMetric) p.push("autoscaling needs at least one policy: cpuTargetPercent, memoryTargetPercent or customMetric");
+        if (a.queueBacklogPerTask && !(a.queueBacklogPerTask.targetMessagesPerTask > 0)) p.push(`autoscaling.queueBacklogPerTask.targetMessagesPerTask must be positive; got ${a.queueBacklogPerTask.targetMessagesPerTask}`);
+        if (a.cpuTargetPercent === null && a.memoryTargetPercent === undefined && !a.customMetric && !a.queueBacklogPerTask) p.push("autoscaling needs at least one policy: cpuTargetPercent, memoryTargetPercent, customMetric or queueBacklogPerTask");
         if (!inRange(a.scaleInCooldownSeconds, 0, 3600) || !inRange(a.scaleOutCooldownSeconds, 0, 3600)) p.push("autoscaling cooldowns must be 0-3600 seconds");
     }
     if (args.xrayDaemon) {
@@ -575,6 +584,19 @@ export class FargateService extends pulumi.ComponentResource {
                         statistic: m.statistic ?? "Average",
                         unit: m.unit,
                         dimensions: sortedEntries(m.dimensions).map(([n, value]) => ({ name: n, value })),
+                    },
+                });
+            }
+            if (a.queueBacklogPerTask) {
+                const q = a.queueBacklogPerTask;
+                policy("queue-backlog", {
+                    targetValue: q.targetMessagesPerTask,
+                    customizedMetricSpecification: {
+                        metrics: [
+                            { id: "visible", label: "Visible messages", returnData: false, metricStat: { stat: "Sum", metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: q.queueName }] } } },
+                            { id: "tasks", label: "Running tasks", returnData: false, metricStat: { stat: "Average", metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: [{ name: "ClusterName", value: args.clusterName }, { name: "ServiceName", value: service.name }] } } },
+                            { id: "backlog", label: "Messages per task", expression: "visible / tasks", returnData: true },
+                        ],
                     },
                 });
             }

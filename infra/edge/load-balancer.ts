@@ -8,6 +8,8 @@
  * Rules it enforces:
  * - HTTPS and TLS listeners use `ELBSecurityPolicy-TLS13-1-2-2021-06` unless told otherwise (TLS 1.2+);
  * - an ALB's plain-HTTP listener may only redirect (301) to HTTPS;
+ * - an ALB's HTTPS listener may carry rules (path, host and header conditions, within AWS's limits of
+ *   three values per condition and five per rule) evaluated by priority before its default action;
  * - ALBs drop header fields with invalid names (`dropInvalidHeaderFields`);
  * - the security group admits only what `ingress` lists and sends only what `allowEgressTo` allows.
  *   NLBs take security groups only when created with one, so an NLB always gets its group.
@@ -71,6 +73,24 @@ export type ListenerAction =
     /** ALB only. */
     | { type: "fixed-response"; statusCode: number; contentType?: "text/plain" | "application/json"; body?: string };
 
+/**
+ * ALB only: a rule evaluated, by ascending priority, before the listener's default action. Every
+ * condition given must match. AWS allows at most three values per condition and five per rule.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
+ */
+export interface ListenerRuleSpec {
+    /** 1-50000, unique within the listener; lower runs first. */
+    priority: number;
+    /** Path patterns (`/api/orders*`), case-sensitive, `*` and `?` wildcards. */
+    pathPatterns?: string[];
+    /** Host names (`api.example.com`). */
+    hostHeaders?: string[];
+    /** A request header and the values it may have (compared case-insensitively, wildcards allowed). */
+    httpHeader?: { name: string; values: pulumi.Input<string>[] };
+    /** `forward` or `fixed-response`. */
+    action: ListenerAction;
+}
+
 export interface ListenerSpec {
     port: number;
     protocol: NlbProtocol | AlbProtocol;
@@ -85,6 +105,8 @@ export interface ListenerSpec {
      * headers (default names; this component never renames them).
      */
     mutualAuthentication?: { trustStoreArn: pulumi.Input<string>; ignoreClientCertificateExpiry?: boolean; advertiseTrustStoreCaNames?: boolean };
+    /** ALB HTTPS listeners only: rules keyed by a stable name (`<lb>-<listener>-<rule>`). Default none. */
+    rules?: Record<string, ListenerRuleSpec>;
 }
 
 /** Who may reach the load balancer: exactly one source. */
@@ -186,6 +208,25 @@ function problemsOf(name: string, args: LoadBalancerArgs): string[] {
         if (a.type === "fixed-response" && !inRange(a.statusCode, 200, 599)) p.push(`${at}.action.statusCode must be 200-599; got ${a.statusCode}`);
         // Plain HTTP on an ALB only ever redirects: nothing is served without TLS.
         if (alb && l.protocol === "HTTP" && a.type !== "redirect-https") p.push(`${at}: an HTTP listener may only redirect to HTTPS (action redirect-https)`);
+        const rules = sorted(l.rules ?? {});
+        if (rules.length > 0 && !(alb && l.protocol === "HTTPS")) p.push(`${at}.rules belong on an HTTPS listener of an application load balancer`);
+        const priorities = rules.map(([, r]) => r.priority);
+        if (new Set(priorities).size !== priorities.length) p.push(`${at}.rules use a priority more than once: ${priorities.join(", ")}`);
+        for (const [ruleKey, r] of rules) {
+            const rat = `${at}.rules.${ruleKey}`;
+            if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(ruleKey)) p.push(`${rat}: the key must be 1-31 lower-case letters, digits and -`);
+            if (!inRange(r.priority, 1, 50000)) p.push(`${rat}.priority must be an integer from 1 to 50000; got ${r.priority}`);
+            const counts = [r.pathPatterns?.length ?? 0, r.hostHeaders?.length ?? 0, r.httpHeader?.values.length ?? 0];
+            if (counts.every((c) => c === 0)) p.push(`${rat} needs at least one condition (pathPatterns, hostHeaders or httpHeader)`);
+            if (counts.some((c) => c > 3)) p.push(`${rat}: a condition may hold at most 3 values`);
+            if (counts.reduce((x, y) => x + y, 0) > 5) p.push(`${rat}: a rule may hold at most 5 condition values`);
+            for (const path of r.pathPatterns ?? []) if (!/^\/[A-Za-z0-9_\-.$/~"'@:+?*&=]{0,127}$/.test(path)) p.push(`${rat}.pathPatterns: ${JSON.stringify(path)} must start with / and hold at most 128 URL characters`);
+            if (r.httpHeader && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/.test(r.httpHeader.name)) p.push(`${rat}.httpHeader.name must be an HTTP header name of at most 40 characters; got ${JSON.stringify(r.httpHeader.name)}`);
+            const ra = r.action;
+            if (ra.type === "forward" && !(ra.targetGroup in args.targetGroups)) p.push(`${rat}.action forwards to unknown target group ${JSON.stringify(ra.targetGroup)}`);
+            if (ra.type === "redirect-https") p.push(`${rat}.action must be forward or fixed-response`);
+            if (ra.type === "fixed-response" && !inRange(ra.statusCode, 200, 599)) p.push(`${rat}.action.statusCode must be 200-599; got ${ra.statusCode}`);
+        }
     }
     return p;
 }
@@ -202,6 +243,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     readonly targetGroupArnSuffixes: Record<string, pulumi.Output<string>>;
     /** The listeners: services registering in the target groups wait for them. */
     readonly listeners: aws.lb.Listener[];
+    /** The listener rules: services whose target group only a rule uses wait for them too. */
+    readonly listenerRules: aws.lb.ListenerRule[];
     /** CloudWatch namespace of its metrics (`AWS/ApplicationELB` or `AWS/NetworkELB`). */
     readonly metricNamespace: string;
     private readonly componentName: string;
@@ -284,17 +327,18 @@ export class LoadBalancer extends pulumi.ComponentResource {
             this.targetGroupArnSuffixes[key] = tg.arnSuffix;
         }
 
+        const actionOf = (a: ListenerAction): aws.types.input.lb.ListenerDefaultAction =>
+            a.type === "forward"
+                ? { type: "forward", targetGroupArn: targetGroups[a.targetGroup].arn }
+                : a.type === "redirect-https"
+                  ? { type: "redirect", redirect: { protocol: "HTTPS", port: String(a.port ?? 443), statusCode: "HTTP_301" } }
+                  : { type: "fixed-response", fixedResponse: { statusCode: String(a.statusCode), contentType: a.contentType ?? "text/plain", messageBody: a.body } };
+        this.listenerRules = [];
         this.listeners = sorted(args.listeners).map(([key, l]) => {
             const secure = l.protocol === "HTTPS" || l.protocol === "TLS";
-            const a = l.action;
-            const defaultAction: aws.types.input.lb.ListenerDefaultAction =
-                a.type === "forward"
-                    ? { type: "forward", targetGroupArn: targetGroups[a.targetGroup].arn }
-                    : a.type === "redirect-https"
-                      ? { type: "redirect", redirect: { protocol: "HTTPS", port: String(a.port ?? 443), statusCode: "HTTP_301" } }
-                      : { type: "fixed-response", fixedResponse: { statusCode: String(a.statusCode), contentType: a.contentType ?? "text/plain", messageBody: a.body } };
+            const defaultAction = actionOf(l.action);
             const m = l.mutualAuthentication;
-            return new aws.lb.Listener(`${name}-${key}`, {
+            const listener = new aws.lb.Listener(`${name}-${key}`, {
                 loadBalancerArn: lb.arn,
                 port: l.port,
                 protocol: l.protocol,
@@ -306,6 +350,20 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 defaultActions: [defaultAction],
                 tags: args.tags,
             }, child);
+            for (const [ruleKey, r] of sorted(l.rules ?? {})) {
+                const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
+                if (r.hostHeaders?.length) conditions.push({ hostHeader: { values: r.hostHeaders } });
+                if (r.httpHeader) conditions.push({ httpHeader: { httpHeaderName: r.httpHeader.name, values: r.httpHeader.values } });
+                if (r.pathPatterns?.length) conditions.push({ pathPattern: { values: r.pathPatterns } });
+                this.listenerRules.push(new aws.lb.ListenerRule(`${name}-${key}-${ruleKey}`, {
+                    listenerArn: listener.arn,
+                    priority: r.priority,
+                    conditions,
+                    actions: [actionOf(r.action)],
+                    tags: args.tags,
+                }, child));
+            }
+            return listener;
         });
 
         if (args.alarmTopicArn !== undefined) {

@@ -229,7 +229,11 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:acm/certificate:Certificate": (ctx) => {
         const a = arn(ctx, "acm", `certificate/${uuid(ctx.seed)}`);
-        return { id: a, state: { arn: a, status: "ISSUED", type: "IMPORTED" } };
+        const domain = ctx.inputs.domainName;
+        if (typeof domain !== "string") return { id: a, state: { arn: a, status: "ISSUED", type: "IMPORTED" } };
+        // Requested (DNS-validated) certificates: one validation CNAME per name, as ACM answers.
+        const option = { domainName: domain, resourceRecordName: `_${hex(`${ctx.seed}/name`, 32)}.${domain}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(`${ctx.seed}/value`, 32)}.xlfgrmvvlj.acm-validations.aws.` };
+        return { id: a, state: { arn: a, status: "PENDING_VALIDATION", type: "AMAZON_ISSUED", domainValidationOptions: [option] } };
     },
     "aws:s3/bucketObjectv2:BucketObjectv2": (ctx) => ({ id: String(ctx.inputs.key ?? ctx.name), state: { versionId: hex(`${ctx.seed}/version`, 32), etag: hex(ctx.seed, 32) } }),
     "aws:wafv2/webAcl:WebAcl": (ctx) => {
@@ -261,6 +265,71 @@ const SHAPES: Record<string, Shaper> = {
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
         const a = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(ctx.inputs.url ?? ctx.name).replace(/^https:\/\//, "")}`;
         return { id: a, state: { arn: a } };
+    },
+    // ---- ticketing, spotmusic: databases, caches, CDN, certificates, HTTP APIs, parameters
+    "aws:rds/instance:Instance": (ctx) => {
+        const identifier = named(ctx, "identifier", 63, true);
+        const address = `${identifier}.c${hex(`${ctx.seed}/cluster`, 11)}.${ctx.region}.rds.amazonaws.com`;
+        const secretArn = arn(ctx, "secretsmanager", `secret:rds!db-${uuid(ctx.seed)}-${hex(`${ctx.seed}/secret`, 6)}`);
+        return {
+            id: `db-${hex(ctx.seed, 26).toUpperCase()}`,
+            state: {
+                identifier,
+                arn: arn(ctx, "rds", `db:${identifier}`),
+                address,
+                endpoint: `${address}:${ctx.inputs.port ?? 5432}`,
+                resourceId: `db-${hex(ctx.seed, 26).toUpperCase()}`,
+                hostedZoneId: "ZTK26PT1VY4CU",
+                masterUserSecrets: ctx.inputs.manageMasterUserPassword ? [{ secretArn, kmsKeyId: ctx.inputs.masterUserSecretKmsKeyId ?? "", secretStatus: "active" }] : [],
+            },
+        };
+    },
+    "aws:rds/subnetGroup:SubnetGroup": (ctx) => {
+        const name = named(ctx, "name", 255, true);
+        return { id: name, state: { name, arn: arn(ctx, "rds", `subgrp:${name}`) } };
+    },
+    "aws:rds/parameterGroup:ParameterGroup": (ctx) => {
+        const name = named(ctx, "name", 255, true);
+        return { id: name, state: { name, arn: arn(ctx, "rds", `pg:${name}`) } };
+    },
+    "aws:elasticache/subnetGroup:SubnetGroup": (ctx) => {
+        const name = named(ctx, "name", 255, true);
+        return { id: name, state: { name, arn: arn(ctx, "elasticache", `subnetgroup:${name}`) } };
+    },
+    "aws:elasticache/replicationGroup:ReplicationGroup": (ctx) => {
+        const id = named(ctx, "replicationGroupId", 40, true);
+        const [geo, direction, index] = ctx.region.split("-");
+        const suffix = `${hex(ctx.seed, 6)}.${geo}${direction[0]}${index}.cache.amazonaws.com`;
+        return { id, state: { arn: arn(ctx, "elasticache", `replicationgroup:${id}`), primaryEndpointAddress: `master.${id}.${suffix}`, readerEndpointAddress: `replica.${id}.${suffix}`, memberClusters: [] } };
+    },
+    // @pulumi/random: the value is a secret in real state too.
+    "random:index/randomPassword:RandomPassword": (ctx) => ({ id: "none", state: { result: secret(`offline${hex(ctx.seed, 57)}`.slice(0, Number(ctx.inputs.length ?? 32))), bcryptHash: secret(`$2a$10$${hex(`${ctx.seed}/bcrypt`, 53)}`) } }),
+    "aws:cloudfront/distribution:Distribution": (ctx) => {
+        const id = `E${hex(ctx.seed, 13).toUpperCase()}`;
+        return { id, state: { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`, domainName: `d${hex(`${ctx.seed}/domain`, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", status: "Deployed", etag: `E${hex(`${ctx.seed}/etag`, 13).toUpperCase()}` } };
+    },
+    "aws:cloudfront/originAccessControl:OriginAccessControl": (ctx) => ({ id: `E${hex(ctx.seed, 13).toUpperCase()}`, state: { etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() } }),
+    "aws:cloudfront/publicKey:PublicKey": (ctx) => ({ id: `K${hex(ctx.seed, 13).toUpperCase()}`, state: { name: named(ctx, "name", 128), etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() } }),
+    "aws:cloudfront/keyGroup:KeyGroup": (ctx) => ({ id: uuid(ctx.seed), state: { etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() } }),
+    "aws:route53/record:Record": (ctx) => ({ id: `${ctx.inputs.zoneId}_${ctx.inputs.name}_${ctx.inputs.type}`, state: { fqdn: String(ctx.inputs.name ?? "").replace(/\.$/, "") } }),
+    "aws:apigatewayv2/api:Api": (ctx) => {
+        const id = hex(ctx.seed, 10);
+        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/apis/${id}`, apiEndpoint: `https://${id}.execute-api.${ctx.region}.amazonaws.com`, executionArn: arn(ctx, "execute-api", id) } };
+    },
+    "aws:apigatewayv2/vpcLink:VpcLink": (ctx) => {
+        const id = hex(ctx.seed, 6);
+        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/vpclinks/${id}` } };
+    },
+    "aws:apigatewayv2/stage:Stage": (ctx) => {
+        const name = String(ctx.inputs.name ?? "$default");
+        return { id: name, state: { arn: `arn:aws:apigateway:${ctx.region}::/apis/${ctx.inputs.apiId}/stages/${name}`, invokeUrl: `https://${ctx.inputs.apiId}.execute-api.${ctx.region}.amazonaws.com/${name === "$default" ? "" : name}` } };
+    },
+    "aws:apigatewayv2/integration:Integration": (ctx) => ({ id: hex(ctx.seed, 7), state: {} }),
+    "aws:apigatewayv2/route:Route": (ctx) => ({ id: hex(ctx.seed, 7), state: {} }),
+    "aws:apigatewayv2/authorizer:Authorizer": (ctx) => ({ id: hex(ctx.seed, 6), state: {} }),
+    "aws:ssm/parameter:Parameter": (ctx) => {
+        const name = named(ctx, "name", 2048);
+        return { id: name, state: { name, arn: arn(ctx, "ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`), version: 1, tier: ctx.inputs.tier ?? "Standard" } };
     },
 };
 
@@ -328,6 +397,12 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
                     return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINEPLAN", id: MOCK_ACCOUNT_ID };
                 case "aws:index/getRegion:getRegion":
                     return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+                case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+                    // AWS-managed lists have a fixed id per region; this one stands for the one asked by name.
+                    const name = String(args.inputs.name ?? "");
+                    const id = `pl-${hex(`${region}/${name}`, 8)}`;
+                    return { id, name, arn: `arn:aws:ec2:${region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [], version: 1, tags: {} };
+                }
                 case "aws:index/getPartition:getPartition":
                     return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
                 case "aws:index/getAvailabilityZones:getAvailabilityZones": {

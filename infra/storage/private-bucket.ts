@@ -1,0 +1,228 @@
+/**
+ * A private S3 bucket (`platform:storage:PrivateBucket`): all public access blocked, ACLs disabled
+ * (`BucketOwnerEnforced`), versioning on, SSE-KMS by default with an S3 Bucket Key, a policy that
+ * refuses requests not made over TLS, server access logs to the log archive under `s3/<name>/`, and
+ * a lifecycle (noncurrent versions and incomplete uploads expire; optional transitions and expiry).
+ *
+ * **Behind CloudFront** (`cloudFrontOrigin: true`): CloudFront reads the bucket through origin access
+ * control (OAC), signing requests as `cloudfront.amazonaws.com`. A service principal can only use a KMS
+ * key its key policy names, and the platform's data key names none, so such a bucket gets its own
+ * customer-managed key whose policy lets CloudFront decrypt for distributions of this account only;
+ * which distribution may read is decided by the bucket policy, written by
+ * {@link PrivateBucket.allowCloudFront} (call it exactly once, with the distribution's ARN: the
+ * distribution needs the bucket first, so the statement cannot exist at construction).
+ *
+ * References: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html,
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { IamStatement } from "../compute/fargate-service";
+
+/** A lifecycle transition of current versions. */
+export interface BucketTransition {
+    days: number;
+    storageClass: "STANDARD_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
+}
+
+export interface PrivateBucketArgs {
+    accountId: pulumi.Input<string>;
+    partition: pulumi.Input<string>;
+    /** Region of the bucket (the `kms:ViaService` condition of access statements). */
+    region: string;
+    /** KMS key ARN of SSE-KMS (the platform's data key). Required unless `cloudFrontOrigin`, which makes its own key. */
+    kmsKeyArn?: pulumi.Input<string>;
+    /** Served by CloudFront through origin access control: own KMS key, policy from {@link PrivateBucket.allowCloudFront}. Default false. */
+    cloudFrontOrigin?: boolean;
+    /** Server access logs: the log archive bucket (same region), objects under `s3/<name>/`. */
+    accessLogs: { bucketName: pulumi.Input<string> };
+    /** Lifecycle of the objects. */
+    lifecycle?: {
+        /** Days a noncurrent (overwritten or deleted) version is kept, 1-36500. Default 90. */
+        noncurrentVersionDays?: number;
+        /** Transitions of current versions, ascending days. Default none. */
+        transitions?: BucketTransition[];
+        /** Days after which current versions expire (become noncurrent). Default never. */
+        expirationDays?: number;
+    };
+    /** Deletion window of its own KMS key (7-30 days) and Pulumi `protect`; unprotected buckets are destroyed with their objects. */
+    protect: boolean;
+    tags: Record<string, string>;
+}
+
+const S3_PREFIX = "s3";
+
+export class PrivateBucket extends pulumi.ComponentResource {
+    readonly bucketName: pulumi.Output<string>;
+    readonly bucketArn: pulumi.Output<string>;
+    /** Regional domain name: the origin domain CloudFront uses. */
+    readonly bucketRegionalDomainName: pulumi.Output<string>;
+    /** The KMS key objects are encrypted with (the given key, or its own behind CloudFront). */
+    readonly kmsKeyArn: pulumi.Output<string>;
+    /** Prefix of its server access logs in the log archive: `s3/<name>/`. */
+    readonly accessLogPrefix: string;
+    private readonly componentName: string;
+    private readonly cloudFrontOrigin: boolean;
+    private readonly region: string;
+    private readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+    private policyWritten = false;
+
+    constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:storage:PrivateBucket", name, {}, opts);
+        const cloudFront = args.cloudFrontOrigin ?? false;
+        const noncurrent = args.lifecycle?.noncurrentVersionDays ?? 90;
+        const transitions = args.lifecycle?.transitions ?? [];
+        const expiration = args.lifecycle?.expirationDays;
+        const problems: string[] = [];
+        if (cloudFront && args.kmsKeyArn !== undefined) problems.push("kmsKeyArn must be absent when cloudFrontOrigin is true (the bucket gets a key CloudFront may use)");
+        if (!cloudFront && args.kmsKeyArn === undefined) problems.push("kmsKeyArn is required (the platform's data key)");
+        if (!Number.isInteger(noncurrent) || noncurrent < 1 || noncurrent > 36500) problems.push(`lifecycle.noncurrentVersionDays must be an integer from 1 to 36500; got ${noncurrent}`);
+        transitions.forEach((t, i) => {
+            if (!Number.isInteger(t.days) || t.days < 0) problems.push(`lifecycle.transitions[${i}].days must be a non-negative integer; got ${t.days}`);
+            if (i > 0 && t.days <= transitions[i - 1].days) problems.push(`lifecycle.transitions[${i}].days must be later than the previous transition`);
+            if (t.storageClass === "STANDARD_IA" && t.days < 30) problems.push(`lifecycle.transitions[${i}]: STANDARD_IA needs at least 30 days; got ${t.days}`);
+        });
+        if (expiration !== undefined && (!Number.isInteger(expiration) || expiration < 1 || transitions.some((t) => t.days >= expiration))) problems.push(`lifecycle.expirationDays must be a positive integer after every transition; got ${expiration}`);
+        if (!/^[a-z0-9][a-z0-9-]{0,35}$/.test(name)) problems.push(`the name must be 1-36 lower-case letters, digits and - (it is the bucket name prefix, at most 37 characters with its -, and the log prefix); got ${JSON.stringify(name)}`);
+        if (problems.length > 0) throw new Error(`PrivateBucket ${name}: ${problems.join("; ")}`);
+        this.componentName = name;
+        this.cloudFrontOrigin = cloudFront;
+        this.region = args.region;
+        this.accessLogPrefix = `${S3_PREFIX}/${name}/`;
+        const child = { parent: this };
+        const tags = args.tags;
+
+        let kmsKeyArn: pulumi.Input<string>;
+        if (cloudFront) {
+            const key = new aws.kms.Key(`${name}-key`, {
+                description: `Encrypts the objects of ${name}; CloudFront distributions of this account may decrypt them through origin access control`,
+                keyUsage: "ENCRYPT_DECRYPT",
+                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                enableKeyRotation: true,
+                rotationPeriodInDays: 365,
+                deletionWindowInDays: args.protect ? 30 : 7,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Sid: "EnableIAMPoliciesOfTheAccount", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
+                        {
+                            Sid: "CloudFrontOriginAccessControlOfThisAccount",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudfront.amazonaws.com" },
+                            Action: "kms:Decrypt",
+                            Resource: "*",
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": args.accountId },
+                                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:cloudfront::${args.accountId}:distribution/*` },
+                            },
+                        },
+                    ],
+                }),
+                tags: { ...tags, Purpose: "cdn-content" },
+            }, child);
+            kmsKeyArn = key.arn;
+        } else {
+            kmsKeyArn = args.kmsKeyArn!;
+        }
+
+        const bucket = new aws.s3.Bucket(name, { bucketPrefix: `${name}-`, forceDestroy: !args.protect, tags }, { ...child, protect: args.protect });
+        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+        this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, child);
+        new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }],
+        }, child);
+        new aws.s3.BucketLogging(`${name}-access-logs`, {
+            bucket: bucket.id,
+            targetBucket: args.accessLogs.bucketName,
+            targetPrefix: this.accessLogPrefix,
+        }, child);
+        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
+            bucket: bucket.id,
+            rules: [{
+                id: "versions-and-uploads",
+                status: "Enabled",
+                filter: { prefix: "" },
+                transitions: transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+                expiration: expiration !== undefined ? { days: expiration } : undefined,
+                noncurrentVersionExpiration: { noncurrentDays: noncurrent },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+            }],
+        }, child);
+
+        this.bucketName = bucket.bucket;
+        this.bucketArn = bucket.arn;
+        this.bucketRegionalDomainName = bucket.bucketRegionalDomainName;
+        this.kmsKeyArn = pulumi.output(kmsKeyArn);
+        if (!cloudFront) this.writePolicy([]);
+        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });
+    }
+
+    private writePolicy(extra: object[]): aws.s3.BucketPolicy {
+        this.policyWritten = true;
+        const arn = this.bucketArn;
+        return new aws.s3.BucketPolicy(`${this.componentName}-policy`, {
+            bucket: this.bucketName,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [arn, pulumi.interpolate`${arn}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                    ...extra,
+                ],
+            }),
+        }, { parent: this, dependsOn: [this.publicAccessBlock] });
+    }
+
+    /**
+     * Writes the bucket policy of a CloudFront-served bucket: TLS only, and `s3:GetObject` for
+     * `cloudfront.amazonaws.com` when the request comes from `distributionArn` (origin access control).
+     * Throws unless the bucket was made with `cloudFrontOrigin`, and when called twice.
+     */
+    allowCloudFront(distributionArn: pulumi.Input<string>): aws.s3.BucketPolicy {
+        if (!this.cloudFrontOrigin) throw new Error(`PrivateBucket ${this.componentName}: allowCloudFront needs cloudFrontOrigin: true`);
+        if (this.policyWritten) throw new Error(`PrivateBucket ${this.componentName}: allowCloudFront was already called; pass the one distribution that serves the bucket`);
+        return this.writePolicy([{
+            Sid: "CloudFrontOriginAccessControl",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: "s3:GetObject",
+            Resource: pulumi.interpolate`${this.bucketArn}/*`,
+            Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+        }]);
+    }
+
+    /**
+     * IAM statements for an application: `read` (GetObject), `write` (PutObject) or both, on objects
+     * under `prefix` (default every object), with the KMS actions SSE-KMS needs through S3 only.
+     * `sid` prefixes the statement ids.
+     */
+    accessStatements(sid: string, access: { read?: boolean; write?: boolean; prefix?: string }): IamStatement[] {
+        const actions = [...(access.read ? ["s3:GetObject"] : []), ...(access.write ? ["s3:PutObject"] : [])];
+        if (actions.length === 0) throw new Error(`PrivateBucket ${this.componentName}: accessStatements needs read or write`);
+        const prefix = access.prefix ?? "";
+        if (prefix.includes("*") || prefix.startsWith("/")) throw new Error(`PrivateBucket ${this.componentName}: prefix must be a key prefix without * or leading /; got ${JSON.stringify(prefix)}`);
+        // Reads decrypt; writes make data keys, and decrypt them again to finish multipart uploads.
+        const kms = access.write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"];
+        return [
+            { Sid: `${sid}Objects`, Effect: "Allow", Action: actions, Resource: pulumi.interpolate`${this.bucketArn}/${prefix}*` },
+            { Sid: `${sid}Kms`, Effect: "Allow", Action: kms, Resource: this.kmsKeyArn, Condition: { StringEquals: { "kms:ViaService": `s3.${this.region}.amazonaws.com` } } },
+        ];
+    }
+}
