@@ -150,3 +150,20 @@ describe("strict outputs", () => {
         assert.strictEqual(fs.existsSync(out), false);
     });
 });
+
+describe("remote components and declared secret outputs", () => {
+    it("records the inputs of a remote component (awsx) so tests and policies see them", () => {
+        const image = stackPlan("dev").ofType("awsx:ecr:Image")[0];
+        assert.ok(image, "the dev plan builds the mtls-api gateway image");
+        assert.strictEqual(image.custom, false);
+        assert.strictEqual(image.inputs!.context, path.join(ROOT, "apps", "gateway"));
+        assert.strictEqual(image.inputs!.imageTag, "1.0.0");
+    });
+
+    it("masks every TLS private key in the plan", () => {
+        for (const key of stackPlan("dev").ofType("tls:index/privateKey:PrivateKey")) {
+            assert.deepStrictEqual(key.outputs!.privateKeyPem, { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: MASKED_SECRET });
+        }
+        assert.ok(!JSON.stringify(stackPlan("dev").document).includes("PRIVATE KEY-----\\n"), "a private key PEM appears in the plan");
+    });
+});

@@ -164,9 +164,16 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
                 entry.urn = resp.getUrn();
                 if (entry.custom) entry.id = resp.getId();
                 const inputs = maskSecrets(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-                if (entry.custom) {
+                // Custom resources, and remote components (awsx, eks), whose inputs the engine hands
+                // to the policy pack like any resource's.
+                if (entry.custom || req.getRemote()) {
                     entry.inputs = inputs;
-                    entry.outputs = maskSecrets(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                    const outputs = (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                    // Outputs the resource declares secret (`additionalSecretOutputs`, e.g. a TLS private key).
+                    for (const key of req.getAdditionalsecretoutputsList()) {
+                        if (key in outputs) outputs[key] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[key] };
+                    }
+                    entry.outputs = maskSecrets(outputs) as Record<string, unknown>;
                 }
                 if (req.getParent()) entry.parent = req.getParent();
                 if (provider) entry.provider = provider;
@@ -188,7 +195,7 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
     };
     monitor.registerResourceOutputs = (req, callback) => {
         const entry = resources.find((r) => r.urn === req.getUrn());
-        if (entry && !entry.custom) {
+        if (entry && !entry.custom && entry.inputs === undefined) {
             entry.outputs = maskSecrets(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
         }
         return registerResourceOutputs(req, callback);
