@@ -166,8 +166,30 @@ export function tokensOf(...groups: TypeGroup[]): readonly string[] {
     return groups.flatMap((g) => T[g]);
 }
 
+/**
+ * A resource's properties, or one nested block of them, as the engine sends them: JSON values whose
+ * shape nothing has checked (the engine checks inputs against the provider schema, the policies do
+ * not rely on it). Read nested blocks with {@link block}, lists with {@link list}.
+ */
+export type Props = Readonly<Record<string, unknown>>;
+
+/**
+ * `value` as a nested block to read properties from, or `undefined` when it is not an object
+ * (absent, `null`, a string, a number). `block(v)?.x` reads what `v?.x` reads for objects and arrays.
+ * Only `typeof` is applied to `value` itself, which the unknown-checking proxy does not intercept:
+ * reading a property of the result throws for an unknown value exactly as reading it directly does.
+ */
+export function block(value: unknown): Props | undefined {
+    return typeof value === "object" && value !== null ? (value as Props) : undefined;
+}
+
+/** True when `value` is a string in `allowed` (a non-string is never allowed). */
+export function isAmong(value: unknown, allowed: readonly string[]): value is string {
+    return typeof value === "string" && allowed.includes(value);
+}
+
 /** What a resource-level check receives: the resource's properties (proxied) and the analyzer args. */
-export type ResourceCheck = (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void;
+export type ResourceCheck = (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void;
 
 /** Specification of a resource-level policy built by {@link resourcePolicy}. */
 export interface ResourcePolicySpec {
@@ -237,7 +259,7 @@ export function stackPolicy(spec: StackPolicySpec): StackValidationPolicy {
 // ------------------------------------------------------------------------------------------------
 
 /** `undefined`/`null` -> `[]`; an array -> itself; a single value -> `[value]` (v7 turned some lists into objects). */
-export function list<V = any>(value: unknown): V[] {
+export function list<V = unknown>(value: unknown): V[] {
     if (value === undefined || value === null) {
         return [];
     }
@@ -268,6 +290,17 @@ export function num(value: unknown): number | undefined {
         return Number(value);
     }
     return undefined;
+}
+
+/**
+ * `String(value)`, with `absent` (default `""`) for `undefined` and `null` (for messages and
+ * case-insensitive comparisons). A property value of the wrong shape (an object, a list)
+ * stringifies as `String` does, so a check compares it against allowed scalars and finds no match.
+ */
+export function text(value: unknown, absent = ""): string {
+    if (value === undefined || value === null) return absent;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an unchecked property value; objects read "[object Object]" on purpose (never equal to an allowed value)
+    return String(value);
 }
 
 /** The CIDRs that mean "anywhere". */
@@ -334,7 +367,7 @@ export class StackGraph {
         if (deps.length > 0) {
             return deps;
         }
-        const values = list<unknown>(from.props[property]).flatMap((v) => (Array.isArray(v) ? v : [v]));
+        const values = list<unknown>(from.props[property]).flatMap((v) => (Array.isArray(v) ? (v as unknown[]) : [v]));
         const wanted = new Set(values.filter((v): v is string => typeof v === "string" && v !== ""));
         if (wanted.size === 0) {
             return [];
@@ -365,7 +398,7 @@ export class StackGraph {
 export function identifiers(r: PolicyResource): string[] {
     const out: string[] = [];
     for (const key of ["id", "arn", "name", "bucket"]) {
-        const v = r.props[key];
+        const v: unknown = r.props[key];
         if (typeof v === "string" && v !== "") {
             out.push(v);
         }

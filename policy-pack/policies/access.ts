@@ -39,7 +39,7 @@
 import { Policies, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import * as YAML from "yaml";
 import { narrowingPrincipalConditions, parsePolicyDocument, PolicyStatement } from "../lib/iam-document";
-import { resourcePolicy, stackPolicy, T, tokensOf } from "../lib/resource";
+import { block, Props, resourcePolicy, stackPolicy, T, text, tokensOf } from "../lib/resource";
 
 // ---------------------------------------------------------------------------------------------
 // Resource policies
@@ -133,8 +133,8 @@ export const ecrRepositoryPolicyNoPublicPrincipal = resourcePolicyPolicy("ecr-re
 function eventPermission(args: ResourceValidationArgs, report: ReportViolation): void {
     if (args.type !== "aws:cloudwatch/eventPermission:EventPermission") return;
     if (args.props.principal !== "*") return;
-    const condition = args.props.condition;
-    const value: unknown = condition?.value;
+    const condition: unknown = args.props.condition;
+    const value = block(condition)?.value;
     if (condition !== undefined && condition !== null && typeof value === "string" && value.trim() !== "" && value !== "*") return;
     report(
         "principal is \"*\" without condition: set principal to an account id, or add condition " +
@@ -166,7 +166,7 @@ export const lambdaPermissionNoPublicPrincipal = resourcePolicy({
     description: "Lambda permissions must not let principal \"*\" invoke a function without sourceArn, sourceAccount or principalOrgId.",
     types: T.lambdaPermission,
     check: (props, _args, report) => {
-        if (String(props.principal ?? "").trim() !== "*") return;
+        if (text(props.principal).trim() !== "*") return;
         if (namesSomething(props.sourceArn) || namesSomething(props.sourceAccount) || namesSomething(props.principalOrgId)) return;
         report(
             `principal "*" may invoke the function (or its URL) from any account: set principal to the account or service ` +
@@ -180,7 +180,7 @@ export const lambdaPermissionSourceCondition = resourcePolicy({
     description: "Lambda permissions for AWS service principals must set sourceArn or sourceAccount (confused deputy).",
     types: T.lambdaPermission,
     check: (props, _args, report) => {
-        const principal = String(props.principal ?? "").trim().toLowerCase();
+        const principal = text(props.principal).trim().toLowerCase();
         if (!/\.amazonaws\.com(\.cn)?$/.test(principal)) return;
         if (namesSomething(props.sourceArn) || namesSomething(props.sourceAccount)) return;
         report(
@@ -197,7 +197,7 @@ export const lambdaPermissionSourceCondition = resourcePolicy({
 const PAB_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
 /** The flags of a public access block that are not `true` (absent means false, as in AWS). */
-function pabFlagsOff(props: Record<string, any>): string[] {
+function pabFlagsOff(props: Props): string[] {
     return PAB_FLAGS.filter((f) => props[f] !== true);
 }
 
@@ -252,14 +252,14 @@ export const s3NoPublicAcl = resourcePolicy({
         }
         const grants: { where: string; uri: unknown }[] = [];
         if (isAcl) {
-            const list: unknown = props.accessControlPolicy?.grants;
+            const list: unknown = block(props.accessControlPolicy)?.grants;
             if (Array.isArray(list)) {
-                for (let i = 0; i < list.length; i++) grants.push({ where: `accessControlPolicy.grants[${i}].grantee.uri`, uri: list[i]?.grantee?.uri });
+                (list as unknown[]).forEach((g, i) => grants.push({ where: `accessControlPolicy.grants[${i}].grantee.uri`, uri: block(block(g)?.grantee)?.uri }));
             }
         } else if (isBucket) {
             const list: unknown = props.grants;
             if (Array.isArray(list)) {
-                for (let i = 0; i < list.length; i++) grants.push({ where: `grants[${i}].uri`, uri: list[i]?.uri });
+                (list as unknown[]).forEach((g, i) => grants.push({ where: `grants[${i}].uri`, uri: block(g)?.uri }));
             }
         }
         for (const g of grants) {
@@ -374,13 +374,13 @@ export function openApiRoutesWithoutAuthorizer(body: unknown): string[] | "inval
         }
     }
     if (typeof api !== "object" || api === null || Array.isArray(api)) return "invalid";
-    const doc = api as Record<string, any>;
-    const paths = doc.paths;
-    if (typeof paths !== "object" || paths === null) return [];
-    const schemes: Record<string, any> = { ...(doc.securityDefinitions ?? {}), ...(doc.components?.securitySchemes ?? {}) };
+    const doc = api as Props;
+    const paths = block(doc.paths);
+    if (paths === undefined) return [];
+    const schemes: Props = { ...block(doc.securityDefinitions), ...block(block(doc.components)?.securitySchemes) };
     const isAuthorizer = (name: string): boolean => {
-        const scheme = schemes[name];
-        if (typeof scheme !== "object" || scheme === null) return false;
+        const scheme = block(schemes[name]);
+        if (scheme === undefined) return false;
         if (scheme["x-amazon-apigateway-authorizer"] !== undefined) return true;
         if (typeof scheme["x-amazon-apigateway-authtype"] === "string") return true;
         return scheme.type === "oauth2" || scheme.type === "openIdConnect";
@@ -388,15 +388,15 @@ export function openApiRoutesWithoutAuthorizer(body: unknown): string[] | "inval
     const authorized = (security: unknown): boolean =>
         Array.isArray(security) &&
         security.length > 0 &&
-        security.every((req) => typeof req === "object" && req !== null && Object.keys(req).some(isAuthorizer));
+        security.every((req: unknown) => typeof req === "object" && req !== null && Object.keys(req).some(isAuthorizer));
     const open: string[] = [];
     for (const path of Object.keys(paths)) {
-        const item = paths[path];
-        if (typeof item !== "object" || item === null) continue;
+        const item = block(paths[path]);
+        if (item === undefined) continue;
         for (const key of Object.keys(item)) {
             const method = OPENAPI_METHODS.get(key.toLowerCase());
-            const op = item[key];
-            if (method === undefined || typeof op !== "object" || op === null) continue;
+            const op = block(item[key]);
+            if (method === undefined || op === undefined) continue;
             if (!authorized(op.security !== undefined ? op.security : doc.security)) open.push(`${method} ${path}`);
         }
     }
@@ -436,10 +436,10 @@ export const apiGatewayMethodAuthorization = resourcePolicy({
             checkOpenApiBody(props.body, args.getConfig<RouteAuthorizationConfig>(), args.name, "apigateway-method-authorization", report);
             return;
         }
-        const authorization = String(props.authorization ?? "NONE").toUpperCase();
+        const authorization = text(props.authorization, "NONE").toUpperCase();
         if (authorization !== "NONE") return;
         const config = args.getConfig<RouteAuthorizationConfig>();
-        const httpMethod = String(props.httpMethod ?? "").toUpperCase();
+        const httpMethod = text(props.httpMethod).toUpperCase();
         if ((config.allowOptions ?? true) && httpMethod === "OPTIONS") return;
         if (isPublicByDesign(config, args.name)) return;
         report(
@@ -467,9 +467,9 @@ export const apiGatewayV2RouteAuthorization = resourcePolicy({
             checkOpenApiBody(props.body, args.getConfig<RouteAuthorizationConfig>(), args.name, "apigatewayv2-route-authorization", report);
             return;
         }
-        const authorizationType = String(props.authorizationType ?? "NONE").toUpperCase();
+        const authorizationType = text(props.authorizationType, "NONE").toUpperCase();
         if (authorizationType !== "NONE") return;
-        const routeKey = String(props.routeKey ?? "");
+        const routeKey = text(props.routeKey);
         if (isWebSocketMessageRoute(routeKey)) return; // authorization happens on $connect
         const config = args.getConfig<RouteAuthorizationConfig>();
         if ((config.allowOptions ?? true) && routeKey.toUpperCase().startsWith("OPTIONS ")) return;
@@ -487,7 +487,7 @@ export const lambdaFunctionUrlAuth = resourcePolicy({
     description: "Lambda function URLs must use authorizationType AWS_IAM.",
     types: T.lambdaFunctionUrl,
     check: (props, _args, report) => {
-        const authorizationType = String(props.authorizationType ?? "NONE").toUpperCase();
+        const authorizationType = text(props.authorizationType, "NONE").toUpperCase();
         if (authorizationType === "AWS_IAM") return;
         report(
             `authorizationType is "${authorizationType}", so anyone on the internet can invoke the function: set authorizationType ` +

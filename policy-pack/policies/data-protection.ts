@@ -7,7 +7,7 @@
  * default key policy https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html.
  */
 import { parsePolicyDocument, wildcardMatch } from "../lib/iam-document";
-import { isOneOf, isSet, isTrue, num, Policy, resourcePolicy, stackPolicy, T, tokensOf } from "../lib/resource";
+import { block, isOneOf, isSet, isTrue, num, Policy, resourcePolicy, stackPolicy, T, text, tokensOf } from "../lib/resource";
 
 /** Config of `rds-backup-retention`. */
 export interface BackupRetentionConfig {
@@ -26,7 +26,7 @@ export const rdsBackupRetention = resourcePolicy({
     },
     check: (props, args, report) => {
         if (isOneOf(args.type, T.rdsInstance)) {
-            const engine = String(props.engine ?? "");
+            const engine = text(props.engine);
             if (engine.startsWith("aurora") || isSet(props.replicateSourceDb)) {
                 return; // Aurora members back up at cluster level; replicas have no own backups to keep.
             }
@@ -44,7 +44,7 @@ export const rdsDeletionProtection = resourcePolicy({
     description: "RDS instances and clusters must have deletion protection.",
     types: tokensOf("rdsInstance", "rdsCluster"),
     check: (props, args, report) => {
-        if (isOneOf(args.type, T.rdsInstance) && String(props.engine ?? "").startsWith("aurora")) {
+        if (isOneOf(args.type, T.rdsInstance) && text(props.engine).startsWith("aurora")) {
             return; // Aurora deletion protection is a cluster setting.
         }
         if (!isTrue(props.deletionProtection)) {
@@ -58,7 +58,7 @@ export const dynamodbPitr = resourcePolicy({
     description: "DynamoDB tables must have point-in-time recovery.",
     types: T.dynamodbTable,
     check: (props, _args, report) => {
-        if (!isTrue(props.pointInTimeRecovery?.enabled)) {
+        if (!isTrue(block(props.pointInTimeRecovery)?.enabled)) {
             report("Set pointInTimeRecovery: { enabled: true }.");
         }
     },
@@ -70,16 +70,16 @@ export const s3BucketVersioning = stackPolicy({
     check: (graph, _args, report) => {
         for (const bucket of graph.ofType(T.s3Bucket)) {
             const configs = graph.referrers(bucket, "bucket", T.s3BucketVersioning);
-            if (configs.some((c) => c.props.versioningConfiguration?.status === "Enabled")) {
+            if (configs.some((c) => block(c.props.versioningConfiguration)?.status === "Enabled")) {
                 continue;
             }
-            if (configs.length === 0 && isTrue(bucket.props.versioning?.enabled)) {
+            if (configs.length === 0 && isTrue(block(bucket.props.versioning)?.enabled)) {
                 continue; // Legacy inline versioning (providers before v7).
             }
             report(
                 configs.length === 0
                     ? 'Add an aws.s3.BucketVersioning { bucket, versioningConfiguration: { status: "Enabled" } }.'
-                    : `BucketVersioning ${configs[0].name} has status ${JSON.stringify(configs[0].props.versioningConfiguration?.status ?? null)}: set "Enabled".`,
+                    : `BucketVersioning ${configs[0].name} has status ${JSON.stringify(block(configs[0].props.versioningConfiguration)?.status ?? null)}: set "Enabled".`,
                 bucket.urn,
             );
         }

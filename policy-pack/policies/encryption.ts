@@ -6,15 +6,15 @@
  * (`s3-bucket-missing-encryption`) reads outputs and follows property dependencies.
  * AWS references: https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html
  */
-import { isOneOf, isSet, isTrue, list, Policy, resourcePolicy, stackPolicy, T, tokensOf } from "../lib/resource";
+import { block, isAmong, isOneOf, isSet, isTrue, list, Policy, resourcePolicy, stackPolicy, T, text, tokensOf } from "../lib/resource";
 
 /** SSE algorithms S3 accepts for default bucket encryption. AES256 stays allowed: ALB access logs only support SSE-S3. */
 const S3_SSE_ALGORITHMS = ["aws:kms", "aws:kms:dsse", "AES256"];
 
-function checkS3Rule(rule: any): string | undefined {
-    const byDefault = rule?.applyServerSideEncryptionByDefault;
-    const algorithm = byDefault?.sseAlgorithm;
-    if (!S3_SSE_ALGORITHMS.includes(algorithm)) {
+function checkS3Rule(rule: unknown): string | undefined {
+    const byDefault = block(rule)?.applyServerSideEncryptionByDefault;
+    const algorithm = block(byDefault)?.sseAlgorithm;
+    if (!isAmong(algorithm, S3_SSE_ALGORITHMS)) {
         return `set rules[].applyServerSideEncryptionByDefault.sseAlgorithm to "aws:kms" (with kmsMasterKeyId) or "AES256"; found ${JSON.stringify(algorithm ?? null)}`;
     }
     return undefined;
@@ -32,7 +32,7 @@ export const s3BucketEncryption = resourcePolicy({
             if (inline === undefined || inline === null) {
                 return;
             }
-            const rules = list(inline.rule ?? inline.rules);
+            const rules = list(block(inline)?.rule ?? block(inline)?.rules);
             const problem = rules.length === 0 ? "add a rule with applyServerSideEncryptionByDefault" : rules.map(checkS3Rule).find((p) => p !== undefined);
             if (problem !== undefined) {
                 report(`serverSideEncryptionConfiguration.rule: ${problem}`);
@@ -99,7 +99,7 @@ export const dynamodbTableCmk = resourcePolicy({
     description: "DynamoDB tables must be encrypted with a customer-managed KMS key.",
     types: T.dynamodbTable,
     check: (props, _args, report) => {
-        const sse = props.serverSideEncryption;
+        const sse = block(props.serverSideEncryption);
         if (!isTrue(sse?.enabled) || !isSet(sse?.kmsKeyArn)) {
             report("Set serverSideEncryption: { enabled: true, kmsKeyArn: <customer-managed key ARN> }.");
         }
@@ -176,12 +176,13 @@ export const ec2InstanceEbsEncryption = resourcePolicy({
     description: "EC2 instance root and attached EBS volumes must be encrypted.",
     types: T.ec2Instance,
     check: (props, _args, report) => {
-        if (!isTrue(props.rootBlockDevice?.encrypted)) {
+        if (!isTrue(block(props.rootBlockDevice)?.encrypted)) {
             report("Set rootBlockDevice.encrypted: true.");
         }
-        list(props.ebsBlockDevices).forEach((d: any, i) => {
+        list(props.ebsBlockDevices).forEach((value, i) => {
+            const d = block(value);
             if (!isTrue(d?.encrypted)) {
-                report(`Set ebsBlockDevices[${i}].encrypted: true (device ${d?.deviceName ?? "?"}).`);
+                report(`Set ebsBlockDevices[${i}].encrypted: true (device ${text(d?.deviceName, "?")}).`);
             }
         });
     },
@@ -192,9 +193,10 @@ export const ec2LaunchTemplateEbsEncryption = resourcePolicy({
     description: "EBS volumes a launch template maps must be encrypted.",
     types: T.ec2LaunchTemplate,
     check: (props, _args, report) => {
-        list(props.blockDeviceMappings).forEach((m: any, i) => {
-            if (m?.ebs !== undefined && m?.ebs !== null && !isTrue(m.ebs.encrypted) && !isSet(m.ebs.snapshotId)) {
-                report(`Set blockDeviceMappings[${i}].ebs.encrypted: "true" (device ${m.deviceName ?? "?"}).`);
+        list(props.blockDeviceMappings).forEach((value, i) => {
+            const m = block(value);
+            if (m?.ebs !== undefined && m?.ebs !== null && !isTrue(block(m.ebs)?.encrypted) && !isSet(block(m.ebs)?.snapshotId)) {
+                report(`Set blockDeviceMappings[${i}].ebs.encrypted: "true" (device ${text(m.deviceName, "?")}).`);
             }
         });
     },
@@ -213,7 +215,7 @@ export const eksSecretsEncryption = resourcePolicy({
         }
         const configs = list(props.encryptionConfig);
         const ok = configs.some(
-            (c: any) => list<string>(c?.resources).includes("secrets") && isSet(c?.provider?.keyArn),
+            (c) => list<string>(block(c)?.resources).includes("secrets") && isSet(block(block(c)?.provider)?.keyArn),
         );
         if (!ok) {
             report('Set encryptionConfig: { resources: ["secrets"], provider: { keyArn: <KMS key ARN> } }.');
@@ -270,7 +272,7 @@ export const ecrRepositoryKms = resourcePolicy({
     types: tokensOf("ecrRepository", "awsxEcrRepository"),
     check: (props, _args, report) => {
         const configs = list(props.encryptionConfigurations);
-        if (!configs.some((c: any) => c?.encryptionType === "KMS")) {
+        if (!configs.some((c) => block(c)?.encryptionType === "KMS")) {
             report('Set encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: <KMS key ARN> }].');
         }
     },

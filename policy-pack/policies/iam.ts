@@ -37,6 +37,7 @@ import {
     STAR_ONLY_ACTIONS,
     wildcardMatch,
 } from "../lib/iam-document";
+import { block, Props } from "../lib/resource";
 
 // ---------------------------------------------------------------------------------------------
 // Type tokens (@pulumi/aws 7.x, unchanged since 4.x) and where documents live in them
@@ -61,8 +62,8 @@ interface DocumentRef {
 }
 
 /** awsx `DefaultRoleWithPolicyArgs` objects of a component, with their property path. */
-function awsxRoleArgs(type: string, props: Record<string, any>): { path: string; args: Record<string, any> }[] {
-    let holder: Record<string, any> | undefined;
+function awsxRoleArgs(type: string, props: Props): { path: string; args: Props }[] {
+    let holder: unknown;
     let prefix = "";
     if (AWSX_SERVICE_TYPES.includes(type)) {
         holder = props.taskDefinitionArgs;
@@ -71,16 +72,17 @@ function awsxRoleArgs(type: string, props: Record<string, any>): { path: string;
         holder = props;
     }
     if (holder === undefined || holder === null) return [];
-    const out: { path: string; args: Record<string, any> }[] = [];
+    const out: { path: string; args: Props }[] = [];
     for (const role of ["taskRole", "executionRole"]) {
-        const args = holder[role]?.args;
-        if (args !== undefined && args !== null) out.push({ path: `${prefix}${role}.args`, args });
+        // A non-object `args` holds no policies: leaving it out reads the same as reading from it.
+        const args = block(block(block(holder)?.[role])?.args);
+        if (args !== undefined) out.push({ path: `${prefix}${role}.args`, args });
     }
     return out;
 }
 
 /** Identity policy documents of a resource (empty for types that carry none). */
-export function identityDocuments(type: string, props: Record<string, any>): DocumentRef[] {
+export function identityDocuments(type: string, props: Props): DocumentRef[] {
     if (IDENTITY_POLICY_TYPES.includes(type)) return [{ where: "policy", value: props.policy }];
     const inline: { path: string; list: unknown }[] = [];
     if (type === ROLE_TYPE) inline.push({ path: "inlinePolicies", list: props.inlinePolicies });
@@ -289,7 +291,7 @@ export function adminManagedPolicyReason(arn: string): string | undefined {
 }
 
 /** Managed policy ARNs a resource attaches, with the property they come from. */
-export function attachedPolicyArns(type: string, props: Record<string, any>): { where: string; arn: string }[] {
+export function attachedPolicyArns(type: string, props: Props): { where: string; arn: string }[] {
     const single = [
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         "aws:iam/userPolicyAttachment:UserPolicyAttachment",
@@ -382,7 +384,7 @@ export const iamNoUserInlinePolicies: ResourceValidationPolicy = {
                     "assumes (aws.iam.RolePolicy), or to a group (aws.iam.GroupPolicy), and remove the UserPolicy.",
             );
         } else if (args.type === "aws:iam/userPoliciesExclusive:UserPoliciesExclusive") {
-            const names = args.props.policyNames;
+            const names: unknown = args.props.policyNames;
             if (Array.isArray(names) && names.length > 0) {
                 report(
                     `policyNames keeps ${names.length} inline polic${names.length === 1 ? "y" : "ies"} on an IAM user: ` +

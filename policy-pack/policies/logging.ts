@@ -7,7 +7,7 @@
  * CloudTrail.4, StepFunctions.1, EKS.8, ECS.9, EC2.6, WAF.10/11, CloudWatch retention)
  * https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html
  */
-import { isOneOf, isSet, isTrue, list, num, parseJson, Policy, resourcePolicy, stackPolicy, T, tokensOf } from "../lib/resource";
+import { block, isAmong, isOneOf, isSet, isTrue, list, num, parseJson, Policy, resourcePolicy, stackPolicy, T, text, tokensOf } from "../lib/resource";
 
 export const lbAccessLogs = resourcePolicy({
     name: "lb-access-logs",
@@ -18,7 +18,7 @@ export const lbAccessLogs = resourcePolicy({
         if (type !== "application") {
             return; // NLB access logs exist only for TLS listeners; GWLB has none.
         }
-        const logs = props.accessLogs;
+        const logs = block(props.accessLogs);
         if (!isTrue(logs?.enabled) || !isSet(logs?.bucket)) {
             report("Set accessLogs: { enabled: true, bucket: <log archive bucket>, prefix: <name> }.");
         }
@@ -31,7 +31,7 @@ export const cloudfrontAccessLogs = stackPolicy({
     check: (graph, _args, report) => {
         const sources = graph.ofType(T.logDeliverySource);
         for (const d of graph.ofType(T.cloudfrontDistribution)) {
-            if (isSet(d.props.loggingConfig?.bucket)) {
+            if (isSet(block(d.props.loggingConfig)?.bucket)) {
                 continue;
             }
             if (sources.some((s) => graph.pointsTo(s, "resourceArn", d))) {
@@ -51,7 +51,7 @@ export const apigatewayStageAccessLogs = resourcePolicy({
     description: "API Gateway stages must write access logs.",
     types: tokensOf("apigatewayStage", "apigatewayv2Stage"),
     check: (props, _args, report) => {
-        const s = props.accessLogSettings;
+        const s = block(props.accessLogSettings);
         if (!isSet(s?.destinationArn) || !isSet(s?.format)) {
             report("Set accessLogSettings: { destinationArn: <log group ARN>, format: <JSON access log format> }.");
         }
@@ -74,9 +74,9 @@ export const sfnLogging = resourcePolicy({
     description: "Step Functions state machines must log executions to CloudWatch Logs.",
     types: T.sfnStateMachine,
     check: (props, _args, report) => {
-        const cfg = props.loggingConfiguration;
+        const cfg = block(props.loggingConfiguration);
         const level = cfg?.level;
-        if (!["ALL", "ERROR", "FATAL"].includes(level) || !isSet(cfg?.logDestination)) {
+        if (!isAmong(level, ["ALL", "ERROR", "FATAL"]) || !isSet(cfg?.logDestination)) {
             report('Set loggingConfiguration: { level: "ERROR" (or "ALL"), logDestination: "<log group ARN>:*", includeExecutionData: false }.');
         }
     },
@@ -108,9 +108,10 @@ export const ecsContainerLogging = resourcePolicy({
             report("containerDefinitions is not a JSON array of container definitions.");
             return;
         }
-        for (const c of defs) {
-            if (!isSet(c?.logConfiguration?.logDriver)) {
-                report(`Container "${c?.name ?? "?"}": set logConfiguration { logDriver: "awslogs", options: { awslogs-group, awslogs-region, awslogs-stream-prefix } }.`);
+        for (const value of defs as unknown[]) {
+            const c = block(value);
+            if (!isSet(block(c?.logConfiguration)?.logDriver)) {
+                report(`Container "${text(c?.name, "?")}": set logConfiguration { logDriver: "awslogs", options: { awslogs-group, awslogs-region, awslogs-stream-prefix } }.`);
             }
         }
     },
@@ -134,16 +135,17 @@ export const wafv2Metrics = resourcePolicy({
     description: "WAF web ACLs and their rules must publish CloudWatch metrics and sample requests.",
     types: T.wafv2WebAcl,
     check: (props, _args, report) => {
-        const v = props.visibilityConfig;
+        const v = block(props.visibilityConfig);
         if (!isTrue(v?.cloudwatchMetricsEnabled) || !isTrue(v?.sampledRequestsEnabled)) {
             report("Set visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName }.");
         }
-        const rules = props.rules !== undefined ? list(props.rules) : list((parseJson(props.ruleJson) as any[]) ?? []);
-        for (const r of rules) {
-            const rv = r?.visibilityConfig ?? r?.VisibilityConfig;
+        const rules = props.rules !== undefined ? list(props.rules) : list(parseJson(props.ruleJson));
+        for (const value of rules) {
+            const r = block(value);
+            const rv = block(r?.visibilityConfig ?? r?.VisibilityConfig);
             const metrics = rv?.cloudwatchMetricsEnabled ?? rv?.CloudWatchMetricsEnabled;
             if (!isTrue(metrics)) {
-                report(`Rule "${r?.name ?? r?.Name ?? "?"}": set visibilityConfig.cloudwatchMetricsEnabled: true.`);
+                report(`Rule "${text(r?.name ?? r?.Name, "?")}": set visibilityConfig.cloudwatchMetricsEnabled: true.`);
             }
         }
     },

@@ -11,6 +11,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import {
+    block,
     isAnywhere,
     isFalse,
     isOneOf,
@@ -18,10 +19,12 @@ import {
     list,
     num,
     Policy,
+    Props,
     resourcePolicy,
     StackGraph,
     stackPolicy,
     T,
+    text,
     tokensOf,
 } from "../lib/resource";
 
@@ -30,7 +33,7 @@ export const ecsServiceNoPublicIp = resourcePolicy({
     description: "ECS services must not assign public IPs to tasks.",
     types: tokensOf("ecsService", "awsxFargateService", "awsxEc2Service"),
     check: (props, _args, report) => {
-        if (isTrue(props.networkConfiguration?.assignPublicIp) || isTrue(props.assignPublicIp)) {
+        if (isTrue(block(props.networkConfiguration)?.assignPublicIp) || isTrue(props.assignPublicIp)) {
             report("Set networkConfiguration.assignPublicIp: false and run tasks in private subnets (egress through NAT or VPC endpoints).");
         }
     },
@@ -52,8 +55,8 @@ export const ec2LaunchTemplateNoPublicIp = resourcePolicy({
     description: "Launch templates must not give instances public IPs.",
     types: T.ec2LaunchTemplate,
     check: (props, _args, report) => {
-        list(props.networkInterfaces).forEach((ni: any, i) => {
-            if (isTrue(ni?.associatePublicIpAddress)) {
+        list(props.networkInterfaces).forEach((ni, i) => {
+            if (isTrue(block(ni)?.associatePublicIpAddress)) {
                 report(`Set networkInterfaces[${i}].associatePublicIpAddress: "false".`);
             }
         });
@@ -95,8 +98,13 @@ function routeIsToIgw(graph: StackGraph, route: PolicyResource): boolean {
     if (deps.length > 0) {
         return deps.some((d) => isOneOf(d.type, T.internetGateway));
     }
-    const gw = route.props.gatewayId;
+    const gw: unknown = route.props.gatewayId;
     return typeof gw === "string" && (gw.startsWith("igw-") || graph.targets(route, "gatewayId", T.internetGateway).length > 0);
+}
+
+/** True for an internet gateway id (`igw-...`). */
+function isIgwId(id: unknown): boolean {
+    return typeof id === "string" && id.startsWith("igw-");
 }
 
 function routeTableIsPublic(graph: StackGraph, table: PolicyResource): boolean {
@@ -104,7 +112,7 @@ function routeTableIsPublic(graph: StackGraph, table: PolicyResource): boolean {
     if (inlineDeps.some((d) => isOneOf(d.type, T.internetGateway))) {
         return true;
     }
-    if (list(table.props.routes).some((r: any) => typeof r?.gatewayId === "string" && r.gatewayId.startsWith("igw-"))) {
+    if (list(table.props.routes).some((r) => isIgwId(block(r)?.gatewayId))) {
         return true;
     }
     return graph.referrers(table, "routeTableId", T.route).some((r) => routeIsToIgw(graph, r));
@@ -189,7 +197,7 @@ interface OpenIngress {
 const PUBLIC_PORTS = [80, 443];
 
 function normaliseProtocol(p: unknown): string {
-    const s = String(p ?? "").toLowerCase();
+    const s = text(p).toLowerCase();
     return s === "6" ? "tcp" : s === "all" ? "-1" : s;
 }
 
@@ -199,13 +207,14 @@ function isWebPort(o: OpenIngress): boolean {
 }
 
 /** The world-open ingress permissions a resource declares (inline rules, rule resources). */
-function openIngressOf(type: string, props: Record<string, any>): OpenIngress[] {
+function openIngressOf(type: string, props: Props): OpenIngress[] {
     if (isOneOf(type, T.securityGroup)) {
-        return list(props.ingress).flatMap((r: any, i) =>
-            list<string>(r?.cidrBlocks).concat(list<string>(r?.ipv6CidrBlocks)).some(isAnywhere)
-                ? [{ protocol: normaliseProtocol(r.protocol), fromPort: num(r.fromPort), toPort: num(r.toPort), where: `ingress[${i}]` }]
-                : [],
-        );
+        return list(props.ingress).flatMap((value, i) => {
+            const r = block(value);
+            return list<string>(r?.cidrBlocks).concat(list<string>(r?.ipv6CidrBlocks)).some(isAnywhere)
+                ? [{ protocol: normaliseProtocol(r?.protocol), fromPort: num(r?.fromPort), toPort: num(r?.toPort), where: `ingress[${i}]` }]
+                : [];
+        });
     }
     if (isOneOf(type, T.securityGroupRule)) {
         if (props.type !== "ingress") {
@@ -292,12 +301,12 @@ export const eksEndpointNotPublic = resourcePolicy({
     description: "The EKS API endpoint must not be reachable from the whole internet.",
     types: tokensOf("eksCluster", "eksComponentCluster"),
     check: (props, args, report) => {
-        const cfg = isOneOf(args.type, T.eksCluster) ? (props.vpcConfig ?? {}) : props;
+        const cfg = isOneOf(args.type, T.eksCluster) ? block(props.vpcConfig) : props;
         // AWS defaults: public endpoint on, open to 0.0.0.0/0.
-        if (isFalse(cfg.endpointPublicAccess)) {
+        if (isFalse(cfg?.endpointPublicAccess)) {
             return;
         }
-        const cidrs = list<string>(cfg.publicAccessCidrs);
+        const cidrs = list<string>(cfg?.publicAccessCidrs);
         if (cidrs.length === 0 || cidrs.some(isAnywhere)) {
             report(
                 `The public endpoint is open to ${cidrs.length === 0 ? "0.0.0.0/0 (the default)" : cidrs.filter(isAnywhere).join(", ")}: ` +
@@ -334,7 +343,7 @@ export const lambdaVpcAccess = stackPolicy({
             if (reached.length === 0) {
                 continue;
             }
-            if (list(fn.props.vpcConfig?.subnetIds).length === 0) {
+            if (list(block(fn.props.vpcConfig)?.subnetIds).length === 0) {
                 report(
                     `Function ${fn.name} uses ${reached.map((d) => d.name).join(", ")} but has no vpcConfig: ` +
                         "set vpcConfig.subnetIds to the private subnets and vpcConfig.securityGroupIds to a group the data tier admits.",

@@ -9,7 +9,7 @@
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html,
  * RDS SSL https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html.
  */
-import { isOneOf, isSet, isTrue, list, num, Policy, resourcePolicy, T, tokensOf } from "../lib/resource";
+import { block, isAmong, isOneOf, isSet, isTrue, list, num, Policy, Props, resourcePolicy, T, text, tokensOf } from "../lib/resource";
 
 /** ELB policies that allow nothing older than TLS 1.2 (TLS13-1-2/1-3, TLS-1-2, FS-1-2 families, FIPS/PQ/Ext variants). */
 const ELB_TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/;
@@ -17,7 +17,7 @@ const ELB_TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/;
 interface Listener {
     protocol: string;
     port: number | undefined;
-    defaultActions: any[];
+    defaultActions: unknown[];
     sslPolicy: unknown;
     label: string;
 }
@@ -27,15 +27,19 @@ interface Listener {
  * ApplicationLoadBalancer declares `listeners`, `listener`, or (neither) its default HTTP:80
  * listener that forwards to the default target group.
  */
-function listenersOf(props: Record<string, any>, type: string): Listener[] {
-    const one = (l: any, label: string): Listener => ({
-        // ALB listeners default to HTTP when no protocol is given.
-        protocol: typeof l?.protocol === "string" ? l.protocol.toUpperCase() : "HTTP",
-        port: num(l?.port),
-        defaultActions: list(l?.defaultActions),
-        sslPolicy: l?.sslPolicy,
-        label,
-    });
+function listenersOf(props: Props, type: string): Listener[] {
+    const one = (value: unknown, label: string): Listener => {
+        const l = block(value);
+        const protocol = l?.protocol;
+        return {
+            // ALB listeners default to HTTP when no protocol is given.
+            protocol: typeof protocol === "string" ? protocol.toUpperCase() : "HTTP",
+            port: num(l?.port),
+            defaultActions: list(l?.defaultActions),
+            sslPolicy: l?.sslPolicy,
+            label,
+        };
+    };
     if (isOneOf(type, T.awsxApplicationLoadBalancer)) {
         if (props.listeners !== undefined) {
             return list(props.listeners).map((l, i) => one(l, `listeners[${i}].`));
@@ -61,7 +65,7 @@ export const lbListenerHttpsRedirect = resourcePolicy({
             }
             const redirectsToHttps =
                 l.defaultActions.length > 0 &&
-                l.defaultActions.every((a: any) => a?.type === "redirect" && String(a?.redirect?.protocol ?? "").toUpperCase() === "HTTPS");
+                l.defaultActions.every((a) => block(a)?.type === "redirect" && text(block(block(a)?.redirect)?.protocol).toUpperCase() === "HTTPS");
             if (!redirectsToHttps) {
                 report(
                     `${l.label}HTTP listener on port ${l.port ?? "?"}: use protocol "HTTPS", or make defaultActions a single ` +
@@ -98,11 +102,11 @@ export const cloudfrontViewerHttps = resourcePolicy({
     description: "CloudFront cache behaviors must require HTTPS from viewers.",
     types: T.cloudfrontDistribution,
     check: (props, _args, report) => {
-        const behaviors: [string, any][] = [["defaultCacheBehavior", props.defaultCacheBehavior]];
-        list(props.orderedCacheBehaviors).forEach((b: any, i) => behaviors.push([`orderedCacheBehaviors[${i}]`, b]));
+        const behaviors: [string, unknown][] = [["defaultCacheBehavior", props.defaultCacheBehavior]];
+        list(props.orderedCacheBehaviors).forEach((b, i) => behaviors.push([`orderedCacheBehaviors[${i}]`, b]));
         for (const [where, b] of behaviors) {
-            if (!HTTPS_VIEWER.includes(b?.viewerProtocolPolicy)) {
-                report(`${where}.viewerProtocolPolicy is ${JSON.stringify(b?.viewerProtocolPolicy ?? null)}: set "redirect-to-https" or "https-only".`);
+            if (!isAmong(block(b)?.viewerProtocolPolicy, HTTPS_VIEWER)) {
+                report(`${where}.viewerProtocolPolicy is ${JSON.stringify(block(b)?.viewerProtocolPolicy ?? null)}: set "redirect-to-https" or "https-only".`);
             }
         }
     },
@@ -113,15 +117,16 @@ export const cloudfrontMinimumTls = resourcePolicy({
     description: "CloudFront must serve a custom certificate with TLS 1.2 or newer as the minimum.",
     types: T.cloudfrontDistribution,
     check: (props, _args, report) => {
-        const cert = props.viewerCertificate;
-        if (cert === undefined || cert === null || isTrue(cert.cloudfrontDefaultCertificate) || (!isSet(cert.acmCertificateArn) && !isSet(cert.iamCertificateId))) {
+        const raw = props.viewerCertificate;
+        const cert = block(raw);
+        if (raw === undefined || raw === null || isTrue(cert?.cloudfrontDefaultCertificate) || (!isSet(cert?.acmCertificateArn) && !isSet(cert?.iamCertificateId))) {
             report(
                 "viewerCertificate uses the *.cloudfront.net default certificate, which allows TLSv1: set acmCertificateArn (us-east-1), " +
                     'sslSupportMethod: "sni-only" and minimumProtocolVersion: "TLSv1.2_2021".',
             );
             return;
         }
-        const min = cert.minimumProtocolVersion;
+        const min = cert?.minimumProtocolVersion;
         if (typeof min !== "string" || !/^TLSv1\.[23]_\d{4}$/.test(min)) {
             report(`viewerCertificate.minimumProtocolVersion is ${JSON.stringify(min ?? null)}: set "TLSv1.2_2021".`);
         }
@@ -133,21 +138,23 @@ export const cloudfrontOriginHttps = resourcePolicy({
     description: "CloudFront must reach custom origins over HTTPS with TLS 1.2.",
     types: T.cloudfrontDistribution,
     check: (props, _args, report) => {
-        const viewerAlwaysHttps = [props.defaultCacheBehavior, ...list(props.orderedCacheBehaviors)].every((b: any) =>
-            HTTPS_VIEWER.includes(b?.viewerProtocolPolicy),
+        const viewerAlwaysHttps = [props.defaultCacheBehavior, ...list(props.orderedCacheBehaviors)].every((b) =>
+            isAmong(block(b)?.viewerProtocolPolicy, HTTPS_VIEWER),
         );
-        list(props.origins).forEach((o: any, i) => {
-            const custom = o?.customOriginConfig;
-            if (custom === undefined || custom === null) {
+        list(props.origins).forEach((value, i) => {
+            const o = block(value);
+            const raw = o?.customOriginConfig;
+            if (raw === undefined || raw === null) {
                 return; // S3 origins (with origin access control) are always HTTPS.
             }
-            const policy = custom.originProtocolPolicy;
+            const custom = block(raw);
+            const policy = custom?.originProtocolPolicy;
             if (policy !== "https-only" && !(policy === "match-viewer" && viewerAlwaysHttps)) {
-                report(`origins[${i}] (${o.originId}): customOriginConfig.originProtocolPolicy is ${JSON.stringify(policy)}: set "https-only".`);
+                report(`origins[${i}] (${String(o?.originId)}): customOriginConfig.originProtocolPolicy is ${JSON.stringify(policy)}: set "https-only".`);
             }
-            const weak = list<string>(custom.originSslProtocols).filter((p) => p !== "TLSv1.2" && p !== "TLSv1.3");
+            const weak = list<string>(custom?.originSslProtocols).filter((p) => p !== "TLSv1.2" && p !== "TLSv1.3");
             if (weak.length > 0) {
-                report(`origins[${i}] (${o.originId}): remove ${weak.join(", ")} from customOriginConfig.originSslProtocols; allow only "TLSv1.2".`);
+                report(`origins[${i}] (${String(o?.originId)}): remove ${weak.join(", ")} from customOriginConfig.originSslProtocols; allow only "TLSv1.2".`);
             }
         });
     },
@@ -162,7 +169,7 @@ export const apigatewayDomainTls = resourcePolicy({
     types: tokensOf("apigatewayDomainName", "apigatewayv2DomainName"),
     check: (props, args, report) => {
         if (isOneOf(args.type, T.apigatewayv2DomainName)) {
-            const policy = props.domainNameConfiguration?.securityPolicy;
+            const policy = block(props.domainNameConfiguration)?.securityPolicy;
             if (typeof policy !== "string" || !APIGW_TLS12_POLICY.test(policy)) {
                 report(`domainNameConfiguration.securityPolicy is ${JSON.stringify(policy ?? null)}: set "TLS_1_2".`);
             }
@@ -245,30 +252,30 @@ export const rdsForceSsl = resourcePolicy({
     types: tokensOf("rdsParameterGroup", "rdsClusterParameterGroup", "rdsInstance", "rdsCluster"),
     check: (props, args, report) => {
         if (isOneOf(args.type, T.rdsParameterGroup) || isOneOf(args.type, T.rdsClusterParameterGroup)) {
-            const family = String(props.family ?? "");
+            const family = text(props.family);
             const need = sslRequirement(family);
             if (need === undefined) {
                 return;
             }
-            const param = list(props.parameters).find((p: any) => p?.name === need.parameter);
-            const value = param === undefined ? undefined : String(param.value).toLowerCase();
+            const param = list(props.parameters).find((p) => block(p)?.name === need.parameter);
+            const value = param === undefined ? undefined : String(block(param)?.value).toLowerCase();
             if (value === undefined ? !need.defaultOn : !FORCE_SSL_ON.includes(value)) {
                 report(`Family ${family}: set parameter ${need.parameter} = "1" (applyMethod "pending-reboot" if static).`);
             }
             return;
         }
         // Instances and clusters on the engine's default parameter group.
-        const engine = String(props.engine ?? "");
+        const engine = text(props.engine);
         if (isOneOf(args.type, T.rdsInstance)) {
             const group = props.parameterGroupName;
             if (engine.startsWith("aurora") || (isSet(group) && !group.startsWith("default."))) {
                 return; // Aurora members use the cluster group; a named group is checked on its own.
             }
-            const major = num(String(props.engineVersion ?? "").split(".")[0]);
+            const major = num(text(props.engineVersion).split(".")[0]);
             const family = engine === "postgres" ? `postgres${major ?? 99}` : engine;
             const need = sslRequirement(family);
             if (need !== undefined && !need.defaultOn) {
-                report(`The default parameter group for ${engine} ${props.engineVersion ?? ""} accepts plaintext: set parameterGroupName to a group with ${need.parameter} = "1".`);
+                report(`The default parameter group for ${engine} ${text(props.engineVersion)} accepts plaintext: set parameterGroupName to a group with ${need.parameter} = "1".`);
             }
             return;
         }
@@ -288,10 +295,11 @@ export const ecsEfsTransitEncryption = resourcePolicy({
     description: "EFS volumes mounted by ECS tasks must use TLS.",
     types: T.ecsTaskDefinition,
     check: (props, _args, report) => {
-        list(props.volumes).forEach((v: any, i) => {
+        list(props.volumes).forEach((value, i) => {
+            const v = block(value);
             const efs = v?.efsVolumeConfiguration;
-            if (efs !== undefined && efs !== null && efs.transitEncryption !== "ENABLED") {
-                report(`volumes[${i}] (${v.name}): set efsVolumeConfiguration.transitEncryption: "ENABLED".`);
+            if (efs !== undefined && efs !== null && block(efs)?.transitEncryption !== "ENABLED") {
+                report(`volumes[${i}] (${String(v?.name)}): set efsVolumeConfiguration.transitEncryption: "ENABLED".`);
             }
         });
     },
