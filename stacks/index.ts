@@ -5,7 +5,9 @@
 import { ArchitectureName } from "../infra/config/keys";
 import { ArchitectureModule } from "./architecture";
 import { mtlsApi } from "./mtls-api";
+import { ticketing } from "./ticketing";
 
 export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule<any>>>> = {
+    ticketing,
     "mtls-api": mtlsApi,
 };
