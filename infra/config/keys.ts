@@ -38,6 +38,28 @@ export interface KeyDeclaration {
     schema: z.ZodType;
 }
 
+/** The foundation keys' values once validated: one field per key of {@link FOUNDATION_KEYS}, typed as its schema's output. */
+export interface FoundationValues {
+    environment: "dev" | "staging" | "prod";
+    architectures: ArchitectureName[];
+    vpcCidr: string;
+    reservedCidrs: string[];
+    azCount: number;
+    natGateways: "single" | "per-az";
+    interfaceEndpoints: (typeof INTERFACE_ENDPOINT_SERVICES)[number][];
+    logRetentionDays: number;
+    logArchiveRetentionDays: number;
+    protect: boolean;
+    alarmEmail: string;
+    tags: Record<string, string>;
+    releases: Record<string, string>;
+}
+
+/** A foundation key's declaration: its `key` names a field of {@link FoundationValues}, its schema (and default) produce that field's type. */
+export type FoundationKeyDeclaration = {
+    [K in keyof FoundationValues]: KeyDeclaration & { key: K; default?: FoundationValues[K]; schema: z.ZodType<FoundationValues[K]> };
+}[keyof FoundationValues];
+
 const got = (input: unknown) => `got ${JSON.stringify(input)}`;
 
 const cidrSchema = z.string().superRefine((value, ctx) => {
@@ -60,7 +82,7 @@ const tagValue = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 /** Release identifier: an image tag, an image digest, or an artifact version. */
 export const RELEASE_PATTERN = /^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
 
-export const FOUNDATION_KEYS: readonly KeyDeclaration[] = [
+export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
     {
         key: "environment",
         type: "string",
@@ -166,19 +188,19 @@ export const FOUNDATION_KEYS: readonly KeyDeclaration[] = [
 ];
 
 /** Cross-key rules, run once every key parsed. Each problem names its key. */
-export function crossKeyProblems(values: Record<string, unknown>): { key: string; message: string }[] {
+export function crossKeyProblems(values: Partial<FoundationValues>): { key: string; message: string }[] {
     const problems: { key: string; message: string }[] = [];
     if (values.environment === "prod" && values.protect === false) {
         problems.push({ key: "protect", message: "must be true when platform:environment is prod (deletion protection of stateful resources)" });
     }
-    const vpc = typeof values.vpcCidr === "string" ? parseCidr(values.vpcCidr) : undefined;
-    const reserved = Array.isArray(values.reservedCidrs) ? (values.reservedCidrs as string[]) : [];
-    reserved.forEach((text, i) => {
+    const vpcCidr = values.vpcCidr;
+    const vpc = vpcCidr === undefined ? undefined : parseCidr(vpcCidr);
+    (values.reservedCidrs ?? []).forEach((text, i) => {
         const parsed = parseCidr(text);
         if (typeof parsed === "string") {
             problems.push({ key: `reservedCidrs[${i}]`, message: `must be an IPv4 CIDR block: ${parsed}` });
-        } else if (vpc && typeof vpc !== "string" && overlaps(vpc, parsed)) {
-            problems.push({ key: "vpcCidr", message: `${values.vpcCidr} overlaps platform:reservedCidrs[${i}] ${text}; choose a range that does not` });
+        } else if (vpcCidr !== undefined && vpc && typeof vpc !== "string" && overlaps(vpc, parsed)) {
+            problems.push({ key: "vpcCidr", message: `${vpcCidr} overlaps platform:reservedCidrs[${i}] ${text}; choose a range that does not` });
         }
     });
     return problems;

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ArchitectureName, crossKeyProblems, FOUNDATION_KEYS, KeyDeclaration, PulumiConfigType } from "./keys";
+import { ArchitectureName, crossKeyProblems, FOUNDATION_KEYS, FoundationValues, PulumiConfigType } from "./keys";
 
 export const NAMESPACE = "platform";
 
@@ -95,7 +95,16 @@ function formatPath(key: string, path: readonly PropertyKey[]): string {
     return path.reduce<string>((acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : `${acc}.${String(seg)}`), `${NAMESPACE}:${key}`);
 }
 
-function validateKey(decl: Pick<KeyDeclaration, "key" | "type" | "schema" | "default">, text: string | undefined, problems: string[], stack: string): unknown {
+/** What {@link validateKey} needs of a declaration; `T` is what its schema produces. */
+interface Validated<T> {
+    key: string;
+    type: PulumiConfigType;
+    default?: T;
+    schema: z.ZodType<T>;
+}
+
+/** The key's value as its schema parsed it (or its default), or `undefined` after pushing every problem. */
+function validateKey<T>(decl: Validated<T>, text: string | undefined, problems: string[], stack: string): T | undefined {
     if (text === undefined) {
         if (decl.default !== undefined) return structuredClone(decl.default);
         problems.push(`${NAMESPACE}:${decl.key}: required; set it in Pulumi.${stack}.yaml (pulumi config set ${decl.key} <value>)`);
@@ -119,8 +128,8 @@ function validateKey(decl: Pick<KeyDeclaration, "key" | "type" | "schema" | "def
  */
 export function validateConfig(raw: RawConfig, specs: Readonly<Partial<Record<ArchitectureName, ArchitectureConfigSpec>>>): PlatformConfig {
     const problems: string[] = [];
-    const v: Record<string, any> = {};
-    for (const decl of FOUNDATION_KEYS) v[decl.key] = validateKey(decl, raw.values[`${NAMESPACE}:${decl.key}`], problems, raw.stack);
+    const v: Partial<FoundationValues> = {};
+    for (const decl of FOUNDATION_KEYS) setValue(v, decl.key, validateKey<FoundationValues[typeof decl.key]>(decl, raw.values[`${NAMESPACE}:${decl.key}`], problems, raw.stack));
     for (const p of crossKeyProblems(v)) problems.push(`${NAMESPACE}:${p.key}: ${p.message}`);
 
     const region = raw.values["aws:region"];
@@ -155,23 +164,30 @@ export function validateConfig(raw: RawConfig, specs: Readonly<Partial<Record<Ar
     }
 
     if (problems.length > 0) throw new ConfigValidationError(problems);
+    // No problem means every foundation key holds its validated value or its default.
+    const f = v as FoundationValues;
     return deepFreeze({
         project: raw.project,
         stack: raw.stack,
         region: region!,
-        environment: v.environment,
+        environment: f.environment,
         architectures: selected,
         profile: {
-            network: { vpcCidr: v.vpcCidr, reservedCidrs: v.reservedCidrs, azCount: v.azCount, natGateways: v.natGateways, interfaceEndpoints: v.interfaceEndpoints },
-            logRetentionDays: v.logRetentionDays,
-            logArchiveRetentionDays: v.logArchiveRetentionDays,
-            protect: v.protect,
-            alarmEmail: v.alarmEmail,
+            network: { vpcCidr: f.vpcCidr, reservedCidrs: f.reservedCidrs, azCount: f.azCount, natGateways: f.natGateways, interfaceEndpoints: f.interfaceEndpoints },
+            logRetentionDays: f.logRetentionDays,
+            logArchiveRetentionDays: f.logArchiveRetentionDays,
+            protect: f.protect,
+            alarmEmail: f.alarmEmail,
         },
         releases,
-        tags: v.tags,
+        tags: f.tags,
         settings,
     });
+}
+
+/** `target[key] = value`, keeping the key's own type (FOUNDATION_KEYS ties each declaration's key to its schema's output). */
+function setValue<K extends keyof FoundationValues>(target: Partial<FoundationValues>, key: K, value: FoundationValues[K] | undefined): void {
+    target[key] = value;
 }
 
 function deepFreeze<T>(value: T): T {
