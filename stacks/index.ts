@@ -5,9 +5,11 @@
 import { ArchitectureName } from "../infra/config/keys";
 import { ArchitectureModule } from "./architecture";
 import { mtlsApi } from "./mtls-api";
+import { postech } from "./postech";
 import { ticketing } from "./ticketing";
 
 export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule<any>>>> = {
     ticketing,
+    postech,
     "mtls-api": mtlsApi,
 };

@@ -4,8 +4,9 @@
  * (`aws.apigateway.Account`, https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).
  *
  * It is one setting per account and region, not per API, so the program registers it once,
- * whichever architecture asks first, as `apigateway-account` directly under the stack (not under an
- * architecture): its URN does not change when the architecture that first needed it is switched off.
+ * whichever architecture asks first, as `apigateway-account` under `parent` (the foundation), not
+ * under an architecture: its URN does not change when the architecture that first needed it is
+ * switched off.
  * The role is trusted by `apigateway.amazonaws.com` for this account only and may only create log
  * groups and streams and write events to them (the actions of the AWS managed policy
  * AmazonAPIGatewayPushToCloudWatchLogs, on this account's log groups).
@@ -17,8 +18,10 @@ export interface ApiGatewayAccountArgs {
     accountId: pulumi.Input<string>;
     partition: pulumi.Input<string>;
     region: string;
-    /** Tags of the role (the first caller's, with `Architecture: shared`). */
+    /** Tags of the role (the first caller's, with `Architecture: foundation`). */
     tags: Record<string, string>;
+    /** Component the setting and its role belong to: the foundation. Default the stack. */
+    parent?: pulumi.Resource;
 }
 
 /** Logical name of the account setting and prefix of its role. */
@@ -35,7 +38,8 @@ export function apiGatewayAccount(args: ApiGatewayAccountArgs): aws.apigateway.A
     const run = pulumi.runtime.getMonitor() ?? registered;
     const existing = registered.get(run);
     if (existing) return existing;
-    const tags = { ...args.tags, Architecture: "shared" };
+    const tags = { ...args.tags, Architecture: "foundation" };
+    const opts = { parent: args.parent };
     const role = new aws.iam.Role(`${API_GATEWAY_ACCOUNT}-cloudwatch`, {
         description: "API Gateway (this account and region) writes REST API execution and access logs to CloudWatch Logs",
         assumeRolePolicy: pulumi.jsonStringify({
@@ -43,7 +47,7 @@ export function apiGatewayAccount(args: ApiGatewayAccountArgs): aws.apigateway.A
             Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
         }),
         tags,
-    });
+    }, opts);
     const policy = new aws.iam.RolePolicy(`${API_GATEWAY_ACCOUNT}-cloudwatch`, {
         role: role.id,
         policy: pulumi.jsonStringify({
@@ -55,8 +59,8 @@ export function apiGatewayAccount(args: ApiGatewayAccountArgs): aws.apigateway.A
                 Resource: pulumi.interpolate`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:*`,
             }],
         }),
-    });
-    const account = new aws.apigateway.Account(API_GATEWAY_ACCOUNT, { cloudwatchRoleArn: role.arn }, { dependsOn: [policy] });
+    }, opts);
+    const account = new aws.apigateway.Account(API_GATEWAY_ACCOUNT, { cloudwatchRoleArn: role.arn }, { ...opts, dependsOn: [policy] });
     registered.set(run, account);
     return account;
 }

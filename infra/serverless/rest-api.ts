@@ -117,6 +117,8 @@ export interface RestApiArgs {
     usagePlan?: UsagePlanSpec;
     /** CORS: origins allowed to call the API from a browser (exact origins, no `*`). Default none (no preflight). */
     cors?: { allowOrigins: pulumi.Input<string>[]; allowHeaders?: string[] };
+    /** Where the account's API Gateway CloudWatch setting is registered (the foundation); default the stack. */
+    accountSettingParent?: pulumi.Resource;
     accountId: pulumi.Input<string>;
     partition: pulumi.Input<string>;
     region: string;
@@ -396,7 +398,7 @@ export class RestApi extends pulumi.ComponentResource {
         const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: args.stage.logs.accessLogGroupName, ...logsArgs }, child);
         // API Gateway writes execution logs to this fixed name; created here so it is encrypted and expires.
         const executionLogs = new aws.cloudwatch.LogGroup(`${name}-execution-logs`, { name: pulumi.interpolate`API-Gateway-Execution-Logs_${api.id}/${args.stage.name}`, ...logsArgs }, child);
-        const account = apiGatewayAccount({ accountId: args.accountId, partition: args.partition, region: args.region, tags: args.tags });
+        const account = apiGatewayAccount({ accountId: args.accountId, partition: args.partition, region: args.region, tags: args.tags, parent: args.accountSettingParent });
 
         const stage = new aws.apigateway.Stage(`${name}-stage`, {
             restApi: api.id,

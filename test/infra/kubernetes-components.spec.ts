@@ -51,11 +51,11 @@ function clusterArgs(overrides: Partial<EksClusterArgs> = {}): EksClusterArgs {
 describe("kubernetes components (under mocks)", () => {
     let cluster: EksCluster;
     before(async () => {
-        pulumi.runtime.setMocks({
+        void pulumi.runtime.setMocks({
             newResource: (a) => {
                 registered.push({ type: a.type, name: a.name, inputs: a.inputs, custom: a.custom ?? true });
                 if (a.type === "eks:index:Cluster") {
-                    return { id: undefined as any, state: { kubeconfigJson: "{}", oidcIssuer: ISSUER, oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`, clusterSecurityGroupId: "sg-eks-cluster" } };
+                    return { id: undefined, state: { kubeconfigJson: "{}", oidcIssuer: ISSUER, oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`, clusterSecurityGroupId: "sg-eks-cluster" } };
                 }
                 return { id: `${a.name}-id`, state: { ...a.inputs, name: a.inputs.name ?? a.name, arn: `arn:aws:mock:sa-east-1:123456789012:${a.name}`, latestVersion: 3 } };
             },

@@ -41,7 +41,7 @@ function fnArgs(overrides: Partial<LambdaFunctionArgs> = {}): LambdaFunctionArgs
 
 describe("serverless and identity components (under mocks)", () => {
     before(() => {
-        pulumi.runtime.setMocks({
+        void pulumi.runtime.setMocks({
             newResource: (a) => {
                 registered.push({ type: a.type, name: a.name, inputs: a.inputs });
                 const id = `${a.name}-id`;

@@ -38,6 +38,18 @@ function ec2Id(prefix: string, seed: string): string {
     return `${prefix}-0${hex(seed, 16)}`;
 }
 
+/** `length` lower-case alphanumerics derived from `seed` (API Gateway and Cognito client ids). */
+function base36(seed: string, length: number): string {
+    return BigInt(`0x${hex(seed, 40)}`).toString(36).padStart(length, "0").slice(0, length);
+}
+
+/** `length` mixed-case alphanumerics derived from `seed` (user pool id suffixes, API key values). */
+function base62(seed: string, length: number): string {
+    const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    const digest = crypto.createHash("sha256").update(seed).digest();
+    return [...Array(length).keys()].map((i) => alphabet[digest[i % digest.length] % 62]).join("");
+}
+
 interface Context {
     region: string;
     seed: string;
@@ -331,6 +343,66 @@ const SHAPES: Record<string, Shaper> = {
         const name = named(ctx, "name", 2048);
         return { id: name, state: { name, arn: arn(ctx, "ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`), version: 1, tier: ctx.inputs.tier ?? "Standard" } };
     },
+    // ---- postech, coffee-shop: Lambda, Cognito, API Gateway REST, EKS node groups and add-ons
+    "aws:lambda/function:Function": (ctx) => {
+        const name = named(ctx, "name", 64);
+        const a = arn(ctx, "lambda", `function:${name}`);
+        return { id: name, state: { name, arn: a, qualifiedArn: `${a}:$LATEST`, version: "$LATEST", invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}/invocations`, qualifiedInvokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}:$LATEST/invocations` } };
+    },
+    "aws:lambda/permission:Permission": (ctx) => ({ id: String(ctx.inputs.statementId ?? named(ctx, "statementId", 100)), state: { statementId: String(ctx.inputs.statementId ?? named(ctx, "statementId", 100)) } }),
+    // User pool ids are `<region>_<9 alphanumerics>`; the endpoint is the token issuer without https://.
+    "aws:cognito/userPool:UserPool": (ctx) => {
+        const id = `${ctx.region}_${base62(ctx.seed, 9)}`;
+        return { id, state: { arn: arn(ctx, "cognito-idp", `userpool/${id}`), endpoint: `cognito-idp.${ctx.region}.amazonaws.com/${id}`, creationDate: "2026-01-01T00:00:00Z", estimatedNumberOfUsers: 0 } };
+    },
+    "aws:cognito/userPoolClient:UserPoolClient": (ctx) => ({ id: base36(ctx.seed, 26), state: { clientSecret: "" } }),
+    // REST API ids are 10 lower-case alphanumerics; resources, authorizers and validators 6.
+    "aws:apigateway/restApi:RestApi": (ctx) => {
+        const id = base36(ctx.seed, 10);
+        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${id}`, executionArn: arn(ctx, "execute-api", id), rootResourceId: base36(`${ctx.seed}/root`, 10), createdDate: "2026-01-01T00:00:00Z" } };
+    },
+    "aws:apigateway/resource:Resource": (ctx) => ({ id: base36(ctx.seed, 6), state: { path: `/${ctx.inputs.pathPart ?? ""}` } }),
+    "aws:apigateway/authorizer:Authorizer": (ctx) => {
+        const id = base36(ctx.seed, 6);
+        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${ctx.inputs.restApi}/authorizers/${id}` } };
+    },
+    "aws:apigateway/requestValidator:RequestValidator": (ctx) => ({ id: base36(ctx.seed, 6), state: {} }),
+    "aws:apigateway/model:Model": (ctx) => ({ id: base36(ctx.seed, 6), state: {} }),
+    "aws:apigateway/method:Method": (ctx) => ({ id: `agm-${ctx.inputs.restApi}-${ctx.inputs.resourceId}-${ctx.inputs.httpMethod}`, state: {} }),
+    "aws:apigateway/integration:Integration": (ctx) => ({ id: `agi-${ctx.inputs.restApi}-${ctx.inputs.resourceId}-${ctx.inputs.httpMethod}`, state: {} }),
+    "aws:apigateway/deployment:Deployment": (ctx) => ({ id: base36(ctx.seed, 6), state: { createdDate: "2026-01-01T00:00:00Z" } }),
+    "aws:apigateway/stage:Stage": (ctx) => {
+        const stage = String(ctx.inputs.stageName);
+        return { id: `ags-${ctx.inputs.restApi}-${stage}`, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${ctx.inputs.restApi}/stages/${stage}`, executionArn: arn(ctx, "execute-api", `${ctx.inputs.restApi}/${stage}`), invokeUrl: `https://${ctx.inputs.restApi}.execute-api.${ctx.region}.amazonaws.com/${stage}` } };
+    },
+    "aws:apigateway/vpcLink:VpcLink": (ctx) => {
+        const id = base36(ctx.seed, 6);
+        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/vpclinks/${id}` } };
+    },
+    "aws:apigateway/usagePlan:UsagePlan": (ctx) => {
+        const id = base36(ctx.seed, 6);
+        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/usageplans/${id}` } };
+    },
+    "aws:apigateway/apiKey:ApiKey": (ctx) => {
+        const id = base36(ctx.seed, 10);
+        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/apikeys/${id}`, value: secret(base62(`${ctx.seed}/value`, 40)) } };
+    },
+    "aws:ec2/launchTemplate:LaunchTemplate": (ctx) => {
+        const id = ec2Id("lt", ctx.seed);
+        return { id, state: { arn: arn(ctx, "ec2", `launch-template/${id}`), name: named(ctx), latestVersion: 1, defaultVersion: 1 } };
+    },
+    "aws:eks/nodeGroup:NodeGroup": (ctx) => {
+        const name = named(ctx, "nodeGroupName", 63);
+        return { id: `${ctx.inputs.clusterName}:${name}`, state: { nodeGroupName: name, arn: arn(ctx, "eks", `nodegroup/${ctx.inputs.clusterName}/${name}/${uuid(ctx.seed)}`), status: "ACTIVE", resources: [{ autoscalingGroups: [{ name: `eks-${name}-${uuid(ctx.seed)}` }], remoteAccessSecurityGroupId: "" }] } };
+    },
+    "aws:eks/accessEntry:AccessEntry": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.principalArn}`, state: { accessEntryArn: arn(ctx, "eks", `access-entry/${ctx.inputs.clusterName}/role/${MOCK_ACCOUNT_ID}/${uuid(ctx.seed)}`) } }),
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (ctx) => ({ id: `${ctx.inputs.clusterName}#${ctx.inputs.principalArn}#${ctx.inputs.policyArn}`, state: { associatedAt: "2026-01-01T00:00:00Z" } }),
+    "aws:eks/addon:Addon": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.addonName}`, state: { arn: arn(ctx, "eks", `addon/${ctx.inputs.clusterName}/${ctx.inputs.addonName}/${uuid(ctx.seed)}`), addonVersion: "v1.0.0-eksbuild.1" } }),
+    // Helm releases: Helm names them as asked and reports the installed chart.
+    "kubernetes:helm.sh/v3:Release": (ctx) => {
+        const [name, namespace] = [String(ctx.inputs.name ?? ctx.name), String(ctx.inputs.namespace ?? "default")];
+        return { id: `${namespace}/${name}`, state: { status: { name, namespace, chart: String(ctx.inputs.chart), version: String(ctx.inputs.version), revision: 1, status: "deployed" } } };
+    },
 };
 
 /** A value in Pulumi's wire form of a secret (the engine's signature key and value). */
@@ -358,10 +430,41 @@ function genericShape(type: string, ctx: Context): { id: string; state: State } 
     return { id: name, state: { arn: arn(ctx, serviceOf(type), `${resourceType}/${name}`, global), name } };
 }
 
+/** Kubernetes objects: id `<namespace>/<name>` (or `<name>` for cluster-scoped ones), as the provider reports. */
+function kubernetesShape(ctx: Context): { id: string; state: State } {
+    const meta = (ctx.inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    const name = meta.name ?? autoName(ctx.name, ctx.seed, 253, true);
+    return { id: meta.namespace ? `${meta.namespace}/${name}` : name, state: { metadata: { ...meta, name, uid: uuid(ctx.seed) } } };
+}
+
 /** Faked outputs of remote (multi-language) components, keyed by type token. */
 const REMOTE_COMPONENTS: Record<string, (ctx: Context) => State> = {
     // Built and pushed by Docker at deploy time. The fake URI carries the tag the program asked for
     // and a digest (`<repository>:<tag>@sha256:<digest>`, which Docker and ECS resolve by digest).
+    // @pulumi/eks: the cluster's kubeconfig (exec plugin `aws eks get-token`), its OIDC issuer and
+    // provider (IRSA), and the security group EKS creates for the control plane and managed nodes.
+    "eks:index:Cluster": (ctx) => {
+        const name = String(ctx.inputs.name ?? ctx.name);
+        const issuer = `oidc.eks.${ctx.region}.amazonaws.com/id/${hex(ctx.seed, 32).toUpperCase()}`;
+        const endpoint = `https://${hex(`${ctx.seed}/endpoint`, 32).toUpperCase()}.gr7.${ctx.region}.eks.amazonaws.com`;
+        const kubeconfig = {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": Buffer.from(`offline plan placeholder: cluster CA of ${name}`).toString("base64") } }],
+            contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+            "current-context": "aws",
+            users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name, "--output", "json"] } } }],
+        };
+        return {
+            kubeconfig,
+            kubeconfigJson: JSON.stringify(kubeconfig),
+            oidcIssuer: issuer,
+            oidcProviderUrl: `https://${issuer}`,
+            oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${issuer}`,
+            clusterSecurityGroupId: ec2Id("sg", `${ctx.seed}/eks-cluster-sg`),
+            nodeSecurityGroupId: ec2Id("sg", `${ctx.seed}/eks-cluster-sg`),
+        };
+    },
     "awsx:ecr:Image": (ctx) => ({ imageUri: `${ctx.inputs.repositoryUrl}:${ctx.inputs.imageTag ?? "latest"}@sha256:${crypto.createHash("sha256").update(`${ctx.seed}/${ctx.inputs.imageTag}`).digest("hex")}` }),
 };
 
@@ -386,7 +489,7 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
                 const remote = REMOTE_COMPONENTS[args.type];
                 return { id: undefined, state: remote ? { ...args.inputs, ...remote(ctx) } : {} };
             }
-            const shape = SHAPES[args.type] ?? ((c: Context) => genericShape(args.type, c));
+            const shape = SHAPES[args.type] ?? (args.type.startsWith("kubernetes:") ? kubernetesShape : (c: Context) => genericShape(args.type, c));
             const { id, state } = shape(ctx);
             return { id, state: { ...args.inputs, ...state, tagsAll: args.inputs.tags ?? {} } };
         },
