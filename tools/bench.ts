@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { readPlanFile } from "./lib/diagram/plan-input";
 
 const ROOT = path.resolve(__dirname, "..");
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
@@ -45,15 +46,14 @@ function timeRun(t: Target): { ms: number; resources: number } {
         console.error(`plan of ${t.label} failed:\n${r.stderr}`);
         process.exit(1);
     }
-    const doc = JSON.parse(fs.readFileSync(file, "utf8"));
-    return { ms, resources: doc.deployment.resources.length };
+    return { ms, resources: readPlanFile(file).deployment.resources.length };
 }
 
 console.log(`Offline plan wall time, median of ${runs} runs (node ${process.version}, ${os.cpus().length} CPUs)\n`);
 console.log(`${"target".padEnd(22)} ${"resources".padStart(9)} ${"median ms".padStart(10)} ${"min ms".padStart(8)} ${"max ms".padStart(8)} ${"x floor".padStart(8)}`);
 let floor = 0;
 for (const t of targets) {
-    const samples = [...Array(runs)].map(() => timeRun(t));
+    const samples = Array.from({ length: runs }, () => timeRun(t));
     const times = samples.map((s) => s.ms);
     const m = median(times);
     if (floor === 0) floor = m;

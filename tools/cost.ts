@@ -51,7 +51,7 @@ function main(): number {
         console.error("--plan prices one stack; give a single --stack");
         return 64;
     }
-    const projectDir = path.resolve(args.project!);
+    const projectDir = path.resolve(args.project);
 
     let plans: StackExport[];
     let table;

@@ -60,7 +60,7 @@ async function main(): Promise<number> {
         console.error(USAGE);
         return 64;
     }
-    const projectDir = path.resolve(args.project!);
+    const projectDir = path.resolve(args.project);
     const outDir = path.resolve(args.out ?? path.join(projectDir, "docs", "diagrams", args.stack));
 
     let document;

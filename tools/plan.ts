@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         fail(64, [(err as Error).message, USAGE]);
     }
     if (!args.stack) fail(64, ["--stack is required", USAGE]);
-    const projectDir = path.resolve(args.project!);
+    const projectDir = path.resolve(args.project);
     const out = path.resolve(args.out ?? path.join(projectDir, "plan", `${args.stack}.json`));
 
     let settings;
@@ -78,9 +78,9 @@ async function main(): Promise<void> {
         console.log("\nPolicy check skipped: no policy pack at policy-pack/.");
         return;
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { runPolicyCheckCli } = require("./policy-check");
-    const code: number = await runPolicyCheckCli(document, { configFile: fs.existsSync(policyConfig) ? policyConfig : undefined });
+    // Loaded only when the check runs (it brings the analyzer's gRPC client).
+    const { runPolicyCheckCli } = await import("./policy-check");
+    const code = await runPolicyCheckCli(document, { configFile: fs.existsSync(policyConfig) ? policyConfig : undefined });
     process.exitCode = code;
 }
 

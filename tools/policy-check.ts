@@ -35,7 +35,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 
@@ -166,7 +166,7 @@ function fromStateResource(r: Record<string, unknown>, outputsMissing: boolean):
         ignoreChanges: Array.isArray(r.ignoreChanges) ? (r.ignoreChanges as string[]) : [],
         additionalSecretOutputs: Array.isArray(r.additionalSecretOutputs) ? (r.additionalSecretOutputs as string[]) : [],
         aliases: Array.isArray(r.aliases) ? (r.aliases as unknown[]).filter((a): a is string => typeof a === "string") : [],
-        customTimeouts: isRecord(r.customTimeouts) ? (r.customTimeouts as AnalyzerInputResource["customTimeouts"]) : undefined,
+        customTimeouts: isRecord(r.customTimeouts) ? r.customTimeouts : undefined,
         deleteBeforeReplace: typeof r.deleteBeforeReplace === "boolean" ? r.deleteBeforeReplace : undefined,
     };
 }
@@ -299,7 +299,7 @@ function parseOr(text: string, fallback: unknown): unknown {
 }
 
 function toStruct(props: Record<string, unknown> | undefined, secretsProvider?: string): Struct {
-    return Struct.fromJavaScript((marshalValue(props ?? {}, secretsProvider) ?? {}) as Record<string, any>);
+    return Struct.fromJavaScript((marshalValue(props ?? {}, secretsProvider) ?? {}) as Record<string, JavaScriptValue>);
 }
 
 /** The name part of a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). */
@@ -414,6 +414,7 @@ function schemaProblems(name: string, value: unknown, schema: Record<string, unk
         (type === "array" && Array.isArray(value)) ||
         (type === "object" && isRecord(value));
     if (!typeOk) {
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the schema's `type` keyword as the pack declared it (unchecked JSON: a name or a list of names)
         return [`${name}: invalid type, expected ${String(type)}`];
     }
     if (Array.isArray(schema.enum) && !schema.enum.includes(value)) {
@@ -590,7 +591,7 @@ export class PolicyAnalyzer {
                 initialConfig: new Map(
                     [...res.getInitialconfigMap().entries()].map(([k, v]: [string, analyzerPb.PolicyConfig]) => [
                         k,
-                        { enforcementLevel: levelFromProto(v.getEnforcementlevel()), properties: v.getProperties()?.toJavaScript() as Record<string, unknown> | undefined },
+                        { enforcementLevel: levelFromProto(v.getEnforcementlevel()), properties: v.getProperties()?.toJavaScript() },
                     ]),
                 ),
             };
@@ -638,8 +639,8 @@ export class PolicyAnalyzer {
         const map = req.getPolicyconfigMap();
         for (const [name, c] of reconciled) {
             const pc = new analyzerPb.PolicyConfig();
-            pc.setEnforcementlevel(LEVEL_TO_PROTO[c.enforcementLevel ?? "advisory"] as analyzerPb.EnforcementLevel);
-            pc.setProperties(Struct.fromJavaScript((c.properties ?? {}) as Record<string, any>));
+            pc.setEnforcementlevel(LEVEL_TO_PROTO[c.enforcementLevel ?? "advisory"]);
+            pc.setProperties(Struct.fromJavaScript((c.properties ?? {}) as Record<string, JavaScriptValue>));
             map.set(name, pc);
         }
         await unary(this.client.configure.bind(this.client), req);
@@ -686,7 +687,7 @@ export class PolicyAnalyzer {
      */
     async analyze(input: AnalysisInput, concurrency = 8): Promise<Violation[]> {
         const byUrn = new Map(input.resources.map((r) => [r.urn, r]));
-        const results: Violation[][] = new Array(input.resources.length);
+        const results = new Array<Violation[]>(input.resources.length);
         let next = 0;
         const worker = async () => {
             while (next < input.resources.length) {

@@ -50,13 +50,18 @@ export class StackSettingsError extends Error {
     }
 }
 
-function readYaml(file: string, problems: string[]): any {
+/**
+ * The top-level map of a YAML file; `{}` for an empty document or one that is not a map (it has none
+ * of the keys read from it); `undefined`, with a problem pushed, when the file is missing or not YAML.
+ */
+function readYaml(file: string, problems: string[]): Record<string, unknown> | undefined {
     if (!fs.existsSync(file)) {
         problems.push(`${path.basename(file)}: file not found at ${file}`);
         return undefined;
     }
     try {
-        return parse(fs.readFileSync(file, "utf8")) ?? {};
+        const doc: unknown = parse(fs.readFileSync(file, "utf8"));
+        return typeof doc === "object" && doc !== null ? (doc as Record<string, unknown>) : {};
     } catch (err) {
         problems.push(`${path.basename(file)}: not valid YAML: ${(err as Error).message}`);
         return undefined;
@@ -117,19 +122,21 @@ export function loadStackSettings(projectDir: string, stack: string): StackSetti
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     const project = readYaml(projectFile, problems);
     const stackDoc = readYaml(stackFile, problems);
-    if (problems.length > 0) throw new StackSettingsError(problems);
+    if (project === undefined || stackDoc === undefined) throw new StackSettingsError(problems);
     if (typeof project.name !== "string" || project.name === "") {
         throw new StackSettingsError([`Pulumi.yaml: 'name' is required`]);
     }
     const name: string = project.name;
-    const stackConfig: Record<string, unknown> = stackDoc.config ?? {};
-    if (typeof stackConfig !== "object" || Array.isArray(stackConfig)) {
+    const rawStackConfig = stackDoc.config ?? {};
+    if (typeof rawStackConfig !== "object" || Array.isArray(rawStackConfig)) {
         throw new StackSettingsError([`Pulumi.${stack}.yaml: 'config' must be a map of keys to values`]);
     }
+    const stackConfig = rawStackConfig as Record<string, unknown>;
 
     const declarations: Record<string, ConfigDeclaration> = {};
     const values: Record<string, unknown> = {};
-    for (const [key, decl] of Object.entries<unknown>(project.config ?? {})) {
+    // Pulumi.yaml `config:` is a map; whatever else it holds is read the way Object.entries reads it.
+    for (const [key, decl] of Object.entries<unknown>((project.config ?? {}) as Record<string, unknown>)) {
         const k = fullKey(name, key);
         if (decl !== null && typeof decl === "object" && !Array.isArray(decl)) {
             const d = decl as ConfigDeclaration;

@@ -120,7 +120,7 @@ export function loadPriceTable(file = PRICES_FILE): PriceTable {
     const prices: PriceTable["prices"] = {};
     for (const [key, item] of Object.entries(t.prices)) {
         const { unit, ...regions } = item;
-        prices[key] = { unit, regions: regions as Record<string, Price> };
+        prices[key] = { unit, regions };
     }
     return { hoursPerMonth: t.hoursPerMonth, prices, wanted: t.wanted, priced: t.types.priced, free: t.types.free, unpriced: t.types.unpriced };
 }

@@ -207,7 +207,7 @@ export function buildDiagrams(document: StackExport): Diagram[] {
                 count: 1,
                 names: [...e.used].sort(),
                 folded: {},
-            } as DiagramNode,
+            },
         }));
         const externals: ExternalGroup[] = [...new Set(sharedNodes.map((n) => n.architecture))].sort().map((arch) => ({
             architecture: arch,

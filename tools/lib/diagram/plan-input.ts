@@ -32,16 +32,31 @@ export interface PlanSource {
 /** Parses and checks a plan file: JSON, deployment v3, with a resources array. */
 export function readPlanFile(file: string): StackExport {
     if (!fs.existsSync(file)) throw new PlanInputError(`plan file not found: ${file} (make one with \`npm run plan -- --stack <name>\`, or leave out --plan to run the program)`);
-    let doc: any;
+    let doc: unknown;
     try {
         doc = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (err) {
         throw new PlanInputError(`plan file ${file} is not JSON: ${(err as Error).message}`);
     }
-    if (doc?.version !== 3 || !Array.isArray(doc?.deployment?.resources)) {
+    if (!isStackExport(doc)) {
         throw new PlanInputError(`plan file ${file} is not a \`pulumi stack export\` document (version 3 with deployment.resources)`);
     }
-    return doc as StackExport;
+    return doc;
+}
+
+/** True for `version: 3` with a `deployment.resources` list; the resources themselves are not checked. */
+function isStackExport(doc: unknown): doc is StackExport {
+    return (
+        typeof doc === "object" &&
+        doc !== null &&
+        "version" in doc &&
+        doc.version === 3 &&
+        "deployment" in doc &&
+        typeof doc.deployment === "object" &&
+        doc.deployment !== null &&
+        "resources" in doc.deployment &&
+        Array.isArray(doc.deployment.resources)
+    );
 }
 
 /**
