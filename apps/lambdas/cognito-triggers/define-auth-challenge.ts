@@ -34,6 +34,7 @@ export function decide(request: DefineAuthChallengeTriggerEvent['request']): { d
 }
 
 /** Lambda entry point (`index.handler`); returns the event with `response` filled in. */
+// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose, nothing to await: the bundle must export an AsyncFunction handler (test/apps/lambdas/build.spec.ts)
 export async function handler(
   event: DefineAuthChallengeTriggerEvent,
   context?: Context,

@@ -36,7 +36,8 @@ export async function handler(
     secret = await getChallengeSecret(process.env.CHALLENGE_SECRET_ARN);
   } catch (err) {
     log('error', FN, 'challenge.verified', { requestId, cpf, reason: 'secret_unavailable', error: errorName(err) });
-    throw new Error('verify-auth-challenge: challenge secret unavailable');
+    // The cause stays in memory: the runtime reports only name, message and stack to Cognito and the logs.
+    throw new Error('verify-auth-challenge: challenge secret unavailable', { cause: err });
   }
   const answerCorrect = answersMatch(challengeAnswer(secret, event.userName, nonce), event.request.challengeAnswer);
   event.response = { answerCorrect };
