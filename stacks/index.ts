@@ -6,10 +6,12 @@ import { ArchitectureName } from "../infra/config/keys";
 import { ArchitectureModule } from "./architecture";
 import { mtlsApi } from "./mtls-api";
 import { postech } from "./postech";
+import { spotmusic } from "./spotmusic";
 import { ticketing } from "./ticketing";
 
 export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule<any>>>> = {
     ticketing,
+    spotmusic,
     postech,
     "mtls-api": mtlsApi,
 };
