@@ -549,7 +549,7 @@ describe("apps/gateway: nginx mutual-TLS gateway on loopback", function () {
       const appletDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-busybox-"));
       try {
         fs.chmodSync(appletDir, 0o755);
-        execFileSync(busybox as string, ["--install", "-s", appletDir]);
+        execFileSync(busybox, ["--install", "-s", appletDir]);
         fs.rmSync(path.join(appletDir, "setpriv"), { force: true }); // util-linux's, for the harness
         for (const mode of ["nlb", "alb"] as const) {
           const env = baseEnv(mode, { tls: 8443, http: 8080, health: 8081 }, newRuntimeDir(`busybox-${mode}`));

@@ -30,8 +30,8 @@ const one = (type: string, name: string) => {
 };
 
 describe("compute components (under mocks)", () => {
-    before(() => {
-        pulumi.runtime.setMocks({
+    before(async () => {
+        await pulumi.runtime.setMocks({
             newResource: (a) => {
                 registered.push({ type: a.type, name: a.name, inputs: a.inputs });
                 const id = `${a.name}-id`;

@@ -41,7 +41,7 @@ function problemsOf(config: RawConfig, specs: Record<string, ArchitectureConfigS
     try {
         validateConfig(config, specs);
     } catch (err) {
-        assert.ok(err instanceof ConfigValidationError, `expected ConfigValidationError, got ${err}`);
+        assert.ok(err instanceof ConfigValidationError, `expected ConfigValidationError, got ${String(err)}`);
         return err.problems;
     }
     assert.fail("the config was accepted");

@@ -8,8 +8,8 @@ import { Dashboard, dashboardBody } from "../../infra/observability/dashboard";
 const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply(r));
 
 describe("dashboard helper (under mocks)", () => {
-    before(() => {
-        pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "platform", "test", false);
+    before(async () => {
+        await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "platform", "test", false);
     });
 
     describe("dashboardBody", () => {

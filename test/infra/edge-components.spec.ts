@@ -26,8 +26,8 @@ const one = (type: string, name: string) => {
 const ofType = (type: string, prefix: string) => registered.filter((r) => r.type === type && r.name.startsWith(prefix));
 
 describe("edge components (under mocks)", () => {
-    before(() => {
-        pulumi.runtime.setMocks({
+    before(async () => {
+        await pulumi.runtime.setMocks({
             newResource: (a) => {
                 registered.push({ type: a.type, name: a.name, inputs: a.inputs });
                 return { id: `${a.name}-id`, state: { ...a.inputs, name: a.inputs.name ?? a.name, arn: `arn:aws:mock:sa-east-1:123456789012:${a.name}`, arnSuffix: `suffix/${a.name}`, versionId: `${a.name}-v1`, bucket: a.inputs.bucket ?? `${a.name}-bucket` } };

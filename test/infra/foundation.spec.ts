@@ -80,6 +80,7 @@ for (const stack of ["dev", "prod"] as const) {
             it("denies plain HTTP and lets only the log writers of this account put objects, each under its prefix", () => {
                 const bucket = plan.ofType("aws:s3/bucket:Bucket").find((b) => nameOf(b) === "foundation-log-archive")!;
                 const arn = bucket.outputs!.arn;
+                assert.ok(typeof arn === "string", "the log archive bucket has an ARN");
                 const statements = policyDocument(sub("bucketPolicy:BucketPolicy").policy).Statement;
                 assert.deepStrictEqual(statements.map((s) => [s.Sid, s.Effect, s.Principal, s.Action, s.Resource]), [
                     ["DenyInsecureTransport", "Deny", "*", "s3:*", [arn, `${arn}/*`]],

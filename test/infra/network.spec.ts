@@ -140,7 +140,7 @@ for (const [stack, azs, nats, vpcCidr] of [["dev", 2, 1, "10.10.0.0/16"], ["prod
                 Sid: "WriteFlowLogsToItsLogGroup",
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                Resource: `${group.outputs!.arn}:*`,
+                Resource: `${String(group.outputs!.arn)}:*`,
             }]);
         });
 

@@ -24,8 +24,8 @@ const one = (type: string, name: string) => {
 };
 
 describe("security components (under mocks)", () => {
-    before(() => {
-        pulumi.runtime.setMocks({
+    before(async () => {
+        await pulumi.runtime.setMocks({
             newResource: (a) => {
                 registered.push({ type: a.type, name: a.name, inputs: a.inputs });
                 return {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as proxyModule from "@pulumi/policy/proxy";
 import {
     classifyActionOnAllResources,
     isNarrowingCondition,
@@ -12,10 +13,10 @@ import {
 
 /**
  * @pulumi/policy's unknown-value proxy (the analyzer wraps every resource's props in it). Its
- * helpers are marked @internal and stripped from the .d.ts, hence the typed require.
+ * helpers are marked @internal and stripped from the .d.ts (it declares no exports), hence the cast.
  */
-const proxy = require("@pulumi/policy/proxy") as {
-    unknownCheckingProxy<T extends object>(o: T): T;
+const proxy = proxyModule as unknown as {
+    unknownCheckingProxy: <T extends object>(o: T) => T;
     UnknownValueError: new (...args: never[]) => Error;
     unknownStringValue: string;
     unknownBooleanValue: string;

@@ -80,14 +80,14 @@ function samplePlan(): HandPlan {
 const diagramOf = (doc: StackExport, name: string): Diagram => {
     const d = buildDiagrams(doc).find((x) => x.architecture === name);
     assert.ok(d, `no diagram ${name}`);
-    return d!;
+    return d;
 };
 const clusterNamed = (c: DiagramCluster, name: string): DiagramCluster | undefined => (c.name === name ? c : c.clusters.map((s) => clusterNamed(s, name)).find(Boolean));
 const nodeLabels = (c: DiagramCluster): string[] => c.nodes.map((n) => n.label);
 const nodeIn = (c: DiagramCluster, label: string): DiagramNode => {
     const n = c.nodes.find((x) => x.label === label);
     assert.ok(n, `no node ${label} in ${c.name}: ${nodeLabels(c).join(", ")}`);
-    return n!;
+    return n;
 };
 
 describe("npm run diagram", () => {

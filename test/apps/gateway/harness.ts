@@ -456,7 +456,7 @@ export function tlsHandshake(o: {
       socket.destroy();
       resolve(version);
     });
-    socket.once("error", (err) => {
+    socket.once("error", (err: Error) => {
       clearTimeout(timer);
       socket.destroy();
       reject(err);

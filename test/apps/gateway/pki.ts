@@ -49,7 +49,7 @@ function openssl(dir: string, args: string[]): void {
     execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? "";
-    throw new Error(`openssl ${args[0]} failed: ${stderr || String(err)}`);
+    throw new Error(`openssl ${args[0]} failed: ${stderr || String(err)}`, { cause: err });
   }
 }
 

@@ -104,7 +104,7 @@ describe('apps/lambdas/jwt-authorizer', function () {
   }
 
   async function sign(claims: JWTPayload, key: CryptoKey | Uint8Array = privateKey, header: Record<string, unknown> = {}): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: KID, ...header } as never).sign(key);
+    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: KID, ...header }).sign(key);
   }
 
   function event(authorizationToken: unknown, methodArn: string = METHOD_ARN): APIGatewayTokenAuthorizerEvent {

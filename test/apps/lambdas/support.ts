@@ -16,7 +16,8 @@ export interface CapturedLogs {
 export function captureConsole(): CapturedLogs {
   const lines: string[] = [];
   const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-  const originals = methods.map((m) => console[m]);
+  // Property descriptors, not the methods themselves: restore() puts back exactly what was there.
+  const originals = methods.map((m) => Object.getOwnPropertyDescriptor(console, m));
   for (const m of methods) {
     console[m] = (...args: unknown[]) => {
       lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
@@ -25,7 +26,12 @@ export function captureConsole(): CapturedLogs {
   return {
     lines,
     records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
-    restore: () => methods.forEach((m, i) => (console[m] = originals[i])),
+    restore: () =>
+      methods.forEach((m, i) => {
+        const original = originals[i];
+        if (original) Object.defineProperty(console, m, original);
+        else delete console[m];
+      }),
   };
 }
 
