@@ -300,9 +300,10 @@ export class Ticketing extends pulumi.ComponentResource {
                 ...assets.accessStatements("ReceiptLinks", { read: true, prefix: PREFIXES.receipts }),
             ],
         };
-        const dbEnvironment = (svc: ServiceKey): Record<string, pulumi.Input<string>> => DB_USERS[svc]
-            ? { DB_HOST: db.address, DB_PORT: String(db.port), DB_NAME: db.databaseName, DB_USER: DB_USERS[svc]!, DB_IAM_AUTH: "true", DB_SSL_MODE: "verify-full" }
-            : {};
+        const dbEnvironment = (svc: ServiceKey): Record<string, pulumi.Input<string>> => {
+            const user = DB_USERS[svc];
+            return user ? { DB_HOST: db.address, DB_PORT: String(db.port), DB_NAME: db.databaseName, DB_USER: user, DB_IAM_AUTH: "true", DB_SSL_MODE: "verify-full" } : {};
+        };
         const environment: Record<ServiceKey, Record<string, pulumi.Input<string>>> = {
             ticket: { ASSETS_BUCKET: assets.bucketName, TICKET_IMAGES_PREFIX: PREFIXES.tickets },
             reservation: { RESERVATION_EXPIRY_QUEUE_URL: expiry.queueUrl, RESERVATION_HOLD_SECONDS: String(s.reservationHoldSeconds) },

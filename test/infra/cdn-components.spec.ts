@@ -195,7 +195,7 @@ describe("CDN components (under mocks)", () => {
             const cdn = new CdnDistribution("plain", base({ domain: { name: "www.example.net" } }));
             await h.settle(cdn.distributionArn);
             assert.ok(cdn.certificateValidationRecord);
-            assert.match(await value(cdn.certificateValidationRecord!.name), /\.www\.example\.net\.$/);
+            assert.match(await value(cdn.certificateValidationRecord.name), /\.www\.example\.net\.$/);
             assert.deepStrictEqual(h.ofType(T.record, "plain"), []);
         });
 

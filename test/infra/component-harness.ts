@@ -36,7 +36,7 @@ export function componentHarness(): Harness {
     return {
         registered,
         install() {
-            pulumi.runtime.setMocks({
+            void pulumi.runtime.setMocks({
                 newResource: (a) => {
                     registered.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider });
                     const result = mocks.newResource(a) as pulumi.runtime.MockResourceResult; // planMocks answers synchronously

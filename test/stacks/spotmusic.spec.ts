@@ -72,7 +72,7 @@ function ruleSet(plan: Plan): string[] {
         const i = r.inputs as any;
         return i.referencedSecurityGroupId ? roles.get(i.referencedSecurityGroupId) ?? "UNKNOWN-SG" : (i.cidrIpv4 ?? i.prefixListId);
     };
-    const line = (r: ExportedResource, dir: string) => `${roles.get(r.inputs!.securityGroupId as string)} ${dir} ${peer(r)} ${r.inputs!.ipProtocol} ${r.inputs!.fromPort}-${r.inputs!.toPort}`;
+    const line = (r: ExportedResource, dir: string) => `${roles.get(r.inputs!.securityGroupId as string)} ${dir} ${String(peer(r))} ${String(r.inputs!.ipProtocol)} ${String(r.inputs!.fromPort)}-${String(r.inputs!.toPort)}`;
     return [...ofArch(plan, T.ingress).map((r) => line(r, "from")), ...ofArch(plan, T.egress).map((r) => line(r, "to"))].sort();
 }
 
@@ -231,7 +231,7 @@ for (const stack of ["dev", "prod"] as const) {
                 assert.deepStrictEqual([s.networkConfiguration.subnets, s.networkConfiguration.assignPublicIp], [subnetIds(plan, "private"), false]);
                 const defs = containers(plan.one(T.task, `spotmusic-${svc}-task`));
                 assert.deepStrictEqual(defs.map((c: any) => c.name), [svc, "xray-daemon"]);
-                assert.strictEqual(defs[0].image, `${plan.one(T.repo, `spotmusic-${repo}-repo`).outputs!.repositoryUrl}:1.0.0`);
+                assert.strictEqual(defs[0].image, `${String(plan.one(T.repo, `spotmusic-${repo}-repo`).outputs!.repositoryUrl)}:1.0.0`);
                 assert.strictEqual(plan.one(T.repo, `spotmusic-${repo}-repo`).inputs!.name, `platform-${stack}-spotmusic-${repo}`);
                 assert.deepStrictEqual([defs[0].readonlyRootFilesystem, defs[0].healthCheck.command], [true, ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1"]]);
             }
@@ -264,7 +264,7 @@ for (const stack of ["dev", "prod"] as const) {
             ];
             const xray = { Sid: "XrayDaemonSendsTraces", Effect: "Allow", Action: ["xray:GetSamplingRules", "xray:GetSamplingStatisticSummaries", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"], Resource: "*" };
             assert.deepStrictEqual(policy("web-api"), [
-                { Sid: "ConnectAsItsDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:sa-east-1:123456789012:dbuser:${resourceId}/web_api` },
+                { Sid: "ConnectAsItsDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:sa-east-1:123456789012:dbuser:${String(resourceId)}/web_api` },
                 { Sid: "JobsSend", Effect: "Allow", Action: "sqs:SendMessage", Resource: jobs },
                 { Sid: "JobsEncrypt", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: key(plan, "messaging"), Condition: via("sqs") },
                 { Sid: "UploadsObjects", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${audio}/uploads/*` },
@@ -273,7 +273,7 @@ for (const stack of ["dev", "prod"] as const) {
                 xray,
             ]);
             assert.deepStrictEqual(policy("workers"), [
-                { Sid: "ConnectAsItsDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:sa-east-1:123456789012:dbuser:${resourceId}/workers` },
+                { Sid: "ConnectAsItsDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:sa-east-1:123456789012:dbuser:${String(resourceId)}/workers` },
                 { Sid: "JobsConsume", Effect: "Allow", Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: jobs },
                 { Sid: "JobsDecrypt", Effect: "Allow", Action: ["kms:Decrypt"], Resource: key(plan, "messaging"), Condition: via("sqs") },
                 { Sid: "UploadsObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${audio}/uploads/*` },

@@ -5,6 +5,7 @@
  * stores and their keys, alarms, tags, outputs, and the settings' validation messages.
  */
 import * as assert from "assert";
+import { createHash } from "crypto";
 import { validateConfig, ConfigValidationError } from "../../infra/config/load";
 import { MANAGED_POLICIES } from "../../infra/edge/cdn-distribution";
 import { DEFAULT_TLS_POLICY } from "../../infra/edge/load-balancer";
@@ -68,7 +69,7 @@ function ruleSet(plan: Plan): string[] {
         if (i.prefixListId) return i.prefixListId === prefixList ? "cloudfront" : i.prefixListId;
         return i.cidrIpv4;
     };
-    const line = (r: ExportedResource, dir: string) => `${roles.get(r.inputs!.securityGroupId as string)} ${dir} ${peer(r)} ${r.inputs!.ipProtocol} ${r.inputs!.fromPort}-${r.inputs!.toPort}`;
+    const line = (r: ExportedResource, dir: string) => `${roles.get(r.inputs!.securityGroupId as string)} ${dir} ${String(peer(r))} ${String(r.inputs!.ipProtocol)} ${String(r.inputs!.fromPort)}-${String(r.inputs!.toPort)}`;
     return [...ofArch(plan, T.ingress).map((r) => line(r, "from")), ...ofArch(plan, T.egress).map((r) => line(r, "to"))].sort();
 }
 
@@ -127,7 +128,7 @@ for (const stack of ["dev", "prod"] as const) {
             assert.deepStrictEqual(logging.logDestinationConfigs, [logGroup.outputs!.arn]);
             assert.strictEqual(logGroup.inputs!.name, `aws-waf-logs-platform-${stack}-ticketing-cdn`);
             assert.strictEqual(logGroup.inputs!.kmsKeyId, arnOf(plan, T.kmsKey, "ticketing-cdn-edge-logs-key"));
-            assert.match(logGroup.inputs!.kmsKeyId as string, /^arn:aws:kms:us-east-1:/);
+            assert.match(String(logGroup.inputs!.kmsKeyId), /^arn:aws:kms:us-east-1:/);
         });
 
         it("logs CloudFront requests (standard logging v2) to the log archive", () => {
@@ -144,7 +145,7 @@ for (const stack of ["dev", "prod"] as const) {
             const ingress = ofArch(plan, T.ingress).filter((r) => nameOf(r).startsWith("ticketing-lb-in-"));
             assert.deepStrictEqual(ingress.map((r) => [nameOf(r), r.inputs!.ipProtocol, r.inputs!.fromPort, r.inputs!.toPort, r.inputs!.cidrIpv4, r.inputs!.referencedSecurityGroupId]), [["ticketing-lb-in-https", "tcp", 443, 443, undefined, undefined]]);
             assert.match(ingress[0].inputs!.prefixListId as string, /^pl-[0-9a-f]{8}$/);
-            assert.strictEqual(ingress[0].inputs!.prefixListId, `pl-${require("crypto").createHash("sha256").update(`sa-east-1/${CLOUDFRONT_ORIGIN_FACING}`).digest("hex").slice(0, 8)}`, "the mocked id of com.amazonaws.global.cloudfront.origin-facing");
+            assert.strictEqual(ingress[0].inputs!.prefixListId, `pl-${createHash("sha256").update(`sa-east-1/${CLOUDFRONT_ORIGIN_FACING}`).digest("hex").slice(0, 8)}`, "the mocked id of com.amazonaws.global.cloudfront.origin-facing");
         });
 
         it("has one listener, HTTPS 443 with TLS 1.2+ on the origin certificate, answering 403 unless a rule matches", () => {
@@ -225,7 +226,7 @@ for (const stack of ["dev", "prod"] as const) {
                 const defs = containers(plan.one(T.task, `ticketing-${svc}-task`));
                 assert.deepStrictEqual(defs.map((c: any) => c.name), [`${svc}-service`, "xray-daemon"]);
                 const [app, xray] = defs;
-                assert.strictEqual(app.image, `${plan.one(T.repo, `ticketing-${svc}-repo`).outputs!.repositoryUrl}:1.0.0`);
+                assert.strictEqual(app.image, `${String(plan.one(T.repo, `ticketing-${svc}-repo`).outputs!.repositoryUrl)}:1.0.0`);
                 assert.strictEqual(plan.one(T.repo, `ticketing-${svc}-repo`).inputs!.name, `platform-${stack}-ticketing-${svc}-service`);
                 assert.deepStrictEqual([app.readonlyRootFilesystem, app.linuxParameters, app.portMappings], [true, { capabilities: { drop: ["ALL"] } }, [{ containerPort: 8080, protocol: "tcp" }]]);
                 assert.deepStrictEqual(app.healthCheck, { command: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1"], interval: 15, timeout: 5, retries: 3, startPeriod: 20 });
@@ -254,7 +255,7 @@ for (const stack of ["dev", "prod"] as const) {
             const policy = (svc: string) => policyDocument(plan.one(T.rolePolicy, `ticketing-${svc}-task`).inputs!.policy).Statement;
             const bucketArn = arnOf(plan, T.bucket, "ticketing-assets");
             const dbResource = plan.one(T.db, "ticketing-db").outputs!.resourceId;
-            const connect = (user: string) => ({ Sid: "ConnectAsItsDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:sa-east-1:123456789012:dbuser:${dbResource}/${user}` });
+            const connect = (user: string) => ({ Sid: "ConnectAsItsDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:sa-east-1:123456789012:dbuser:${String(dbResource)}/${user}` });
             const via = (service: string) => ({ StringEquals: { "kms:ViaService": `${service}.sa-east-1.amazonaws.com` } });
             const data = key(plan, "data");
             const messaging = key(plan, "messaging");

@@ -241,7 +241,7 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:acm/certificate:Certificate": (ctx) => {
         const a = arn(ctx, "acm", `certificate/${uuid(ctx.seed)}`);
-        const domain = ctx.inputs.domainName;
+        const domain: unknown = ctx.inputs.domainName;
         if (typeof domain !== "string") return { id: a, state: { arn: a, status: "ISSUED", type: "IMPORTED" } };
         // Requested (DNS-validated) certificates: one validation CNAME per name, as ACM answers.
         const option = { domainName: domain, resourceRecordName: `_${hex(`${ctx.seed}/name`, 32)}.${domain}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(`${ctx.seed}/value`, 32)}.xlfgrmvvlj.acm-validations.aws.` };
@@ -292,7 +292,7 @@ const SHAPES: Record<string, Shaper> = {
                 endpoint: `${address}:${ctx.inputs.port ?? 5432}`,
                 resourceId: `db-${hex(ctx.seed, 26).toUpperCase()}`,
                 hostedZoneId: "ZTK26PT1VY4CU",
-                masterUserSecrets: ctx.inputs.manageMasterUserPassword ? [{ secretArn, kmsKeyId: ctx.inputs.masterUserSecretKmsKeyId ?? "", secretStatus: "active" }] : [],
+                masterUserSecrets: ctx.inputs.manageMasterUserPassword ? [{ secretArn, kmsKeyId: String(ctx.inputs.masterUserSecretKmsKeyId ?? ""), secretStatus: "active" }] : [],
             },
         };
     },
@@ -341,7 +341,7 @@ const SHAPES: Record<string, Shaper> = {
     "aws:apigatewayv2/authorizer:Authorizer": (ctx) => ({ id: hex(ctx.seed, 6), state: {} }),
     "aws:ssm/parameter:Parameter": (ctx) => {
         const name = named(ctx, "name", 2048);
-        return { id: name, state: { name, arn: arn(ctx, "ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`), version: 1, tier: ctx.inputs.tier ?? "Standard" } };
+        return { id: name, state: { name, arn: arn(ctx, "ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`), version: 1, tier: String(ctx.inputs.tier ?? "Standard") } };
     },
     // ---- postech, coffee-shop: Lambda, Cognito, API Gateway REST, EKS node groups and add-ons
     "aws:lambda/function:Function": (ctx) => {
@@ -502,7 +502,8 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
                     return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
                 case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
                     // AWS-managed lists have a fixed id per region; this one stands for the one asked by name.
-                    const name = String(args.inputs.name ?? "");
+                    const inputs = args.inputs as Record<string, unknown>;
+                    const name = typeof inputs.name === "string" ? inputs.name : "";
                     const id = `pl-${hex(`${region}/${name}`, 8)}`;
                     return { id, name, arn: `arn:aws:ec2:${region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [], version: 1, tags: {} };
                 }
