@@ -4,6 +4,7 @@
  */
 import { ArchitectureName } from "../infra/config/keys";
 import { ArchitectureModule } from "./architecture";
+import { coffeeShop } from "./coffee-shop";
 import { mtlsApi } from "./mtls-api";
 import { postech } from "./postech";
 import { spotmusic } from "./spotmusic";
@@ -11,6 +12,7 @@ import { ticketing } from "./ticketing";
 
 export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule<any>>>> = {
     ticketing,
+    "coffee-shop": coffeeShop,
     spotmusic,
     postech,
     "mtls-api": mtlsApi,

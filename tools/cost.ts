@@ -89,4 +89,6 @@ function main(): number {
     return 0;
 }
 
-if (require.main === module) process.exit(main());
+// exitCode, not exit(): exit() drops what is still buffered for a piped stdout (a --json estimate is
+// hundreds of KB), while setting the code lets Node flush it first.
+if (require.main === module) process.exitCode = main();

@@ -101,6 +101,31 @@ export const LAMBDAS = {
     iamActions: ['secretsmanager:GetSecretValue'],
     description: 'Cognito verify-auth-challenge trigger: checks the HMAC answer in constant time',
   },
+  // coffee-shop
+  products: {
+    ...COMMON,
+    entry: 'apps/lambdas/products/handler.ts',
+    environment: ['PRODUCTS_TABLE'],
+    optionalEnvironment: ['CACHE_HOST', 'CACHE_PORT', 'CACHE_SECRET_ARN', 'CACHE_TTL_SECONDS', 'ALLOWED_ORIGIN'],
+    iamActions: ['dynamodb:GetItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue'],
+    description: 'GET /products, /products/{productId}: the catalogue from DynamoDB, cached in Redis',
+  },
+  orders: {
+    ...COMMON,
+    entry: 'apps/lambdas/orders/handler.ts',
+    environment: ['ORDERS_TABLE', 'PRODUCTS_TABLE', 'EVENT_BUS_NAME'],
+    optionalEnvironment: ['ALLOWED_ORIGIN'],
+    iamActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'events:PutEvents'],
+    description: 'POST/GET /orders: places orders (prices from the catalogue) and publishes OrderPlaced',
+  },
+  'order-steps': {
+    ...COMMON,
+    entry: 'apps/lambdas/order-steps/handler.ts',
+    environment: ['ORDERS_TABLE'],
+    optionalEnvironment: ['PAYMENT_LIMIT_CENTS'],
+    iamActions: ['dynamodb:GetItem'],
+    description: 'Order workflow steps for Step Functions: validate the order, charge the (simulated) payment',
+  },
 } as const satisfies Record<string, LambdaSpec>;
 
 /** Short name of a function in {@link LAMBDAS}. */
@@ -144,7 +169,7 @@ export function bundleLambda(name: LambdaName): LambdaBundle {
   } catch (err) {
     const errors = (err as { errors?: { text: string }[] }).errors ?? [];
     const detail = errors.length > 0 ? errors.map((e) => e.text).join('; ') : String(err);
-    throw new Error(`bundleLambda(${name}): esbuild failed: ${detail}`);
+    throw new Error(`bundleLambda(${name}): esbuild failed: ${detail}`, { cause: err });
   }
   const files: Record<string, string> = {};
   for (const out of result.outputFiles) {

@@ -34,8 +34,8 @@ describe('apps/lambdas/build', function () {
     else process.env[warningVar] = warningBefore;
   });
 
-  it('registers exactly the five postech functions, each with handler index.handler on nodejs22.x', () => {
-    assert.deepEqual(NAMES, ['cpf-auth', 'jwt-authorizer', 'define-auth-challenge', 'create-auth-challenge', 'verify-auth-challenge']);
+  it('registers exactly the five postech and three coffee-shop functions, each with handler index.handler on nodejs22.x', () => {
+    assert.deepEqual(NAMES, ['cpf-auth', 'jwt-authorizer', 'define-auth-challenge', 'create-auth-challenge', 'verify-auth-challenge', 'products', 'orders', 'order-steps']);
     for (const name of NAMES) {
       assert.equal(LAMBDAS[name].handler, 'index.handler');
       assert.equal(LAMBDAS[name].runtime, 'nodejs22.x');
@@ -51,6 +51,9 @@ describe('apps/lambdas/build', function () {
     for (const name of ['jwt-authorizer', 'define-auth-challenge', 'create-auth-challenge'] as const) {
       assert.deepEqual(LAMBDAS[name].iamActions, [], `${name} needs no AWS API`);
     }
+    assert.deepEqual(LAMBDAS.products.iamActions, ['dynamodb:GetItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue']);
+    assert.deepEqual(LAMBDAS.orders.iamActions, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'events:PutEvents']);
+    assert.deepEqual(LAMBDAS['order-steps'].iamActions, ['dynamodb:GetItem']);
   });
 
   for (const name of NAMES) {
