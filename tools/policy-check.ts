@@ -275,6 +275,11 @@ export function marshalValue(v: unknown, secretsProvider?: string): unknown {
                 for (const [k, e] of Object.entries(o)) {
                     out[k] = k === "assets" && isRecord(e) ? Object.fromEntries(Object.entries(e).map(([n, a]) => [n, marshalValue(a, secretsProvider)])) : e;
                 }
+                // Our plan files keep only the hash of a string asset's contents; the analyzer needs
+                // a path, text or URI to rebuild an asset, so it gets a placeholder text naming the hash.
+                if (o[SIG_KEY] === ASSET_SIG && !("path" in o) && !("text" in o) && !("uri" in o)) {
+                    out.text = `<contents omitted from the plan; sha256:${String(o.hash)}>`;
+                }
                 return out;
             }
             default:

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MASKED_SECRET, maskSecrets, SECRET_SIG, SECRET_SIG_KEY } from "../../tools/lib/plan-runner";
+import { ASSET_SIG, MASKED_SECRET, SECRET_SIG, SECRET_SIG_KEY, toPlanValue } from "../../tools/lib/plan-runner";
 import { loadStackSettings, SECRET_PLACEHOLDER, StackSettingsError } from "../../tools/lib/stack-config";
 import { ROOT, runPlanCli, stackPlan } from "../support/plan";
 
@@ -130,10 +130,17 @@ describe("stack settings (what the CLI does before the program starts)", () => {
     });
 });
 
-describe("secret masking", () => {
+describe("plan values", () => {
+    it("replaces the text of string assets by its SHA-256 hash and drops the mocks' markers", () => {
+        const asset = { [SECRET_SIG_KEY]: ASSET_SIG, __pulumiAsset: true, text: "exports.handler = async () => 1;" };
+        assert.deepStrictEqual(toPlanValue({ code: { assets: { "index.js": asset } } }), {
+            code: { assets: { "index.js": { [SECRET_SIG_KEY]: ASSET_SIG, hash: "963c7a2df68ba4a8f3485f083cdcdb23d57d20f77431aa8afb78fdc9f079df09" } } },
+        });
+    });
+
     it("replaces every secret value, at any depth, by the masked marker and keeps the secret signature", () => {
         const secret = (value: unknown) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value });
-        assert.deepStrictEqual(maskSecrets({ a: secret("hunter2"), b: [1, { c: secret({ d: "x" }) }], e: "plain" }), {
+        assert.deepStrictEqual(toPlanValue({ a: secret("hunter2"), b: [1, { c: secret({ d: "x" }) }], e: "plain" }), {
             a: { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: MASKED_SECRET },
             b: [1, { c: { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: MASKED_SECRET } }],
             e: "plain",

@@ -46,13 +46,25 @@ export interface StackExport {
     };
 }
 
-/** Replaces secret values by a masked marker, recursively, keeping Pulumi's secret signature. */
-export function maskSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(maskSecrets);
+/** Signature Pulumi uses to mark an asset (file, string or remote content) in state and on the wire. */
+export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+
+/**
+ * A value as the plan file records it: secrets replaced by a masked marker (keeping Pulumi's secret
+ * signature), and the contents of string assets (bundled Lambda code) replaced by their SHA-256 `hash`,
+ * the field state keeps for every asset, so the plan stays small and still changes when the code does.
+ * The mocks' `__pulumiArchive`/`__pulumiAsset` markers are dropped. Recursive.
+ */
+export function toPlanValue(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(toPlanValue);
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
         if (obj[SECRET_SIG_KEY] === SECRET_SIG) return { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: MASKED_SECRET };
-        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskSecrets(v)]));
+        const entries = Object.entries(obj).filter(([k]) => k !== "__pulumiArchive" && k !== "__pulumiAsset");
+        if (obj[SECRET_SIG_KEY] === ASSET_SIG && typeof obj.text === "string") {
+            return { [SECRET_SIG_KEY]: ASSET_SIG, hash: crypto.createHash("sha256").update(obj.text).digest("hex") };
+        }
+        return Object.fromEntries(entries.map(([k, v]) => [k, toPlanValue(v)]));
     }
     return value;
 }
@@ -163,7 +175,7 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
             } else {
                 entry.urn = resp.getUrn();
                 if (entry.custom) entry.id = resp.getId();
-                const inputs = maskSecrets(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                const inputs = toPlanValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
                 // Custom resources, and remote components (awsx, eks), whose inputs the engine hands
                 // to the policy pack like any resource's.
                 if (entry.custom || req.getRemote()) {
@@ -173,7 +185,7 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
                     for (const key of req.getAdditionalsecretoutputsList()) {
                         if (key in outputs) outputs[key] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[key] };
                     }
-                    entry.outputs = maskSecrets(outputs) as Record<string, unknown>;
+                    entry.outputs = toPlanValue(outputs) as Record<string, unknown>;
                 }
                 if (req.getParent()) entry.parent = req.getParent();
                 if (provider) entry.provider = provider;
@@ -196,7 +208,7 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
     monitor.registerResourceOutputs = (req, callback) => {
         const entry = resources.find((r) => r.urn === req.getUrn());
         if (entry && !entry.custom && entry.inputs === undefined) {
-            entry.outputs = maskSecrets(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            entry.outputs = toPlanValue(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
         }
         return registerResourceOutputs(req, callback);
     };
