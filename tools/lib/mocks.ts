@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 /** The account id every mocked ARN carries. */
 export const MOCK_ACCOUNT_ID = "123456789012";
 
-type State = Record<string, any>;
+type State = Record<string, unknown>;
 
 function hex(seed: string, length: number): string {
     return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
@@ -61,6 +61,12 @@ type Shaper = (ctx: Context) => { id: string; state: State };
 
 const arn = (ctx: Context, service: string, resource: string, global = false) =>
     `arn:aws:${service}:${global ? "" : ctx.region}:${MOCK_ACCOUNT_ID}:${resource}`;
+
+/** An input as text for an id or ARN: the string given, or `fallback` when absent or not a string. */
+function text(ctx: Context, key: string, fallback = ""): string {
+    const value = ctx.inputs[key];
+    return typeof value === "string" ? value : fallback;
+}
 
 function named(ctx: Context, key = "name", maxLength = 255, lower = false): string {
     const given = ctx.inputs[key];
@@ -113,7 +119,7 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:ec2/flowLog:FlowLog": ec2("fl", "vpc-flow-log"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (ctx) => ({ id: ec2Id("rtbassoc", ctx.seed), state: {} }),
-    "aws:ec2/route:Route": (ctx) => ({ id: `r-${ctx.inputs.routeTableId ?? "rtb"}${hex(ctx.seed, 8)}`, state: {} }),
+    "aws:ec2/route:Route": (ctx) => ({ id: `r-${text(ctx, "routeTableId", "rtb")}${hex(ctx.seed, 8)}`, state: {} }),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (ctx) => {
         const id = ec2Id("sgr", ctx.seed);
         return { id, state: { arn: arn(ctx, "ec2", `security-group-rule/${id}`), securityGroupRuleId: id } };
@@ -128,7 +134,7 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:kms/alias:Alias": (ctx) => {
         const name = named(ctx);
-        return { id: name, state: { arn: arn(ctx, "kms", name), targetKeyArn: arn(ctx, "kms", `key/${ctx.inputs.targetKeyId}`) } };
+        return { id: name, state: { arn: arn(ctx, "kms", name), targetKeyArn: arn(ctx, "kms", `key/${text(ctx, "targetKeyId")}`) } };
     },
     "aws:s3/bucket:Bucket": (ctx) => {
         const bucket = named(ctx, "bucket", 63, true);
@@ -146,16 +152,16 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:iam/role:Role": (ctx) => {
         const name = named(ctx, "name", 64);
-        return { id: name, state: { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${ctx.inputs.path ?? "/"}${name}`, uniqueId: `AROA${hex(ctx.seed, 17).toUpperCase()}` } };
+        return { id: name, state: { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${text(ctx, "path", "/")}${name}`, uniqueId: `AROA${hex(ctx.seed, 17).toUpperCase()}` } };
     },
     "aws:iam/policy:Policy": (ctx) => {
         const name = named(ctx, "name", 128);
-        const arnValue = `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy${ctx.inputs.path ?? "/"}${name}`;
+        const arnValue = `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy${text(ctx, "path", "/")}${name}`;
         return { id: arnValue, state: { name, arn: arnValue, policyId: `ANPA${hex(ctx.seed, 17).toUpperCase()}` } };
     },
     "aws:iam/rolePolicy:RolePolicy": (ctx) => {
         const name = named(ctx, "name", 128);
-        return { id: `${ctx.inputs.role}:${name}`, state: { name } };
+        return { id: `${text(ctx, "role")}:${name}`, state: { name } };
     },
     "aws:cloudwatch/logGroup:LogGroup": (ctx) => {
         const name = named(ctx, "name", 512);
@@ -167,7 +173,7 @@ const SHAPES: Record<string, Shaper> = {
         return { id: a, state: { name, arn: a, owner: MOCK_ACCOUNT_ID } };
     },
     "aws:sns/topicSubscription:TopicSubscription": (ctx) => {
-        const a = `${ctx.inputs.topic}:${uuid(ctx.seed)}`;
+        const a = `${text(ctx, "topic")}:${uuid(ctx.seed)}`;
         return { id: a, state: { arn: a } };
     },
     "aws:sqs/queue:Queue": (ctx) => {
@@ -189,14 +195,14 @@ const SHAPES: Record<string, Shaper> = {
         const name = named(ctx, "name", 256, true);
         return { id: name, state: { name, arn: arn(ctx, "ecr", `repository/${name}`), registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com/${name}` } };
     },
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (ctx) => ({ id: String(ctx.inputs.repository ?? ctx.name), state: { registryId: MOCK_ACCOUNT_ID } }),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (ctx) => ({ id: String(text(ctx, "repository", ctx.name)), state: { registryId: MOCK_ACCOUNT_ID } }),
     "aws:ecs/taskDefinition:TaskDefinition": (ctx) => {
-        const family = String(ctx.inputs.family ?? ctx.name);
+        const family = String(text(ctx, "family", ctx.name));
         return { id: family, state: { arn: arn(ctx, "ecs", `task-definition/${family}:1`), arnWithoutRevision: arn(ctx, "ecs", `task-definition/${family}`), revision: 1 } };
     },
     "aws:ecs/service:Service": (ctx) => {
         const name = named(ctx, "name", 255);
-        const cluster = String(ctx.inputs.cluster ?? "default").split("/").pop();
+        const cluster = String(text(ctx, "cluster", "default")).split("/").pop();
         const a = arn(ctx, "ecs", `service/${cluster}/${name}`);
         return { id: a, state: { name, arn: a } };
     },
@@ -217,7 +223,7 @@ const SHAPES: Record<string, Shaper> = {
         return { id: a, state: { name, arn: a, arnSuffix: suffix } };
     },
     "aws:lb/listener:Listener": (ctx) => {
-        const lb = String(ctx.inputs.loadBalancerArn ?? arn(ctx, "elasticloadbalancing", "loadbalancer/app/unknown/0"));
+        const lb = String(text(ctx, "loadBalancerArn", arn(ctx, "elasticloadbalancing", "loadbalancer/app/unknown/0")));
         const a = `${lb.replace(":loadbalancer/", ":listener/")}/${hex(ctx.seed, 16)}`;
         return { id: a, state: { arn: a } };
     },
@@ -237,7 +243,7 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:secretsmanager/secretVersion:SecretVersion": (ctx) => {
         const versionId = uuid(ctx.seed);
-        return { id: `${ctx.inputs.secretId}|${versionId}`, state: { arn: String(ctx.inputs.secretId), versionId, versionStages: ["AWSCURRENT"] } };
+        return { id: `${text(ctx, "secretId")}|${versionId}`, state: { arn: String(ctx.inputs.secretId), versionId, versionStages: ["AWSCURRENT"] } };
     },
     "aws:acm/certificate:Certificate": (ctx) => {
         const a = arn(ctx, "acm", `certificate/${uuid(ctx.seed)}`);
@@ -247,7 +253,7 @@ const SHAPES: Record<string, Shaper> = {
         const option = { domainName: domain, resourceRecordName: `_${hex(`${ctx.seed}/name`, 32)}.${domain}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(`${ctx.seed}/value`, 32)}.xlfgrmvvlj.acm-validations.aws.` };
         return { id: a, state: { arn: a, status: "PENDING_VALIDATION", type: "AMAZON_ISSUED", domainValidationOptions: [option] } };
     },
-    "aws:s3/bucketObjectv2:BucketObjectv2": (ctx) => ({ id: String(ctx.inputs.key ?? ctx.name), state: { versionId: hex(`${ctx.seed}/version`, 32), etag: hex(ctx.seed, 32) } }),
+    "aws:s3/bucketObjectv2:BucketObjectv2": (ctx) => ({ id: String(text(ctx, "key", ctx.name)), state: { versionId: hex(`${ctx.seed}/version`, 32), etag: hex(ctx.seed, 32) } }),
     "aws:wafv2/webAcl:WebAcl": (ctx) => {
         const name = named(ctx, "name", 128);
         const id = uuid(ctx.seed);
@@ -255,17 +261,17 @@ const SHAPES: Record<string, Shaper> = {
         return { id, state: { name, arn: a, capacity: 1000 } };
     },
     "aws:cloudwatch/dashboard:Dashboard": (ctx) => {
-        const name = String(ctx.inputs.dashboardName ?? ctx.name);
+        const name = String(text(ctx, "dashboardName", ctx.name));
         return { id: name, state: { dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${name}` } };
     },
     "aws:cloudwatch/metricAlarm:MetricAlarm": (ctx) => {
         const name = named(ctx, "name", 255);
         return { id: name, state: { name, arn: arn(ctx, "cloudwatch", `alarm:${name}`) } };
     },
-    "aws:appautoscaling/target:Target": (ctx) => ({ id: String(ctx.inputs.resourceId ?? ctx.name), state: { arn: arn(ctx, "application-autoscaling", `scalable-target/${hex(ctx.seed, 24)}`) } }),
+    "aws:appautoscaling/target:Target": (ctx) => ({ id: String(text(ctx, "resourceId", ctx.name)), state: { arn: arn(ctx, "application-autoscaling", `scalable-target/${hex(ctx.seed, 24)}`) } }),
     "aws:appautoscaling/policy:Policy": (ctx) => {
         const name = named(ctx, "name", 255);
-        return { id: name, state: { name, arn: arn(ctx, "autoscaling", `scalingPolicy:${uuid(ctx.seed)}:resource/ecs/${ctx.inputs.resourceId}:policyName/${name}`) } };
+        return { id: name, state: { name, arn: arn(ctx, "autoscaling", `scalingPolicy:${uuid(ctx.seed)}:resource/ecs/${text(ctx, "resourceId")}:policyName/${name}`) } };
     },
     // @pulumi/tls: placeholders in PEM armour (the offline plan makes no real keys or certificates).
     // Private keys come back as secrets, as the provider's additionalSecretOutputs make them in real state.
@@ -275,7 +281,7 @@ const SHAPES: Record<string, Shaper> = {
     "tls:index/locallySignedCert:LocallySignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),
     // bootstrap: IAM OIDC providers are named by their URL host (and path), like AWS does.
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
-        const a = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(ctx.inputs.url ?? ctx.name).replace(/^https:\/\//, "")}`;
+        const a = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(text(ctx, "url", ctx.name)).replace(/^https:\/\//, "")}`;
         return { id: a, state: { arn: a } };
     },
     // ---- ticketing, spotmusic: databases, caches, CDN, certificates, HTTP APIs, parameters
@@ -289,10 +295,10 @@ const SHAPES: Record<string, Shaper> = {
                 identifier,
                 arn: arn(ctx, "rds", `db:${identifier}`),
                 address,
-                endpoint: `${address}:${ctx.inputs.port ?? 5432}`,
+                endpoint: `${address}:${typeof ctx.inputs.port === "number" ? ctx.inputs.port : 5432}`,
                 resourceId: `db-${hex(ctx.seed, 26).toUpperCase()}`,
                 hostedZoneId: "ZTK26PT1VY4CU",
-                masterUserSecrets: ctx.inputs.manageMasterUserPassword ? [{ secretArn, kmsKeyId: String(ctx.inputs.masterUserSecretKmsKeyId ?? ""), secretStatus: "active" }] : [],
+                masterUserSecrets: ctx.inputs.manageMasterUserPassword ? [{ secretArn, kmsKeyId: String(text(ctx, "masterUserSecretKmsKeyId", "")), secretStatus: "active" }] : [],
             },
         };
     },
@@ -323,7 +329,7 @@ const SHAPES: Record<string, Shaper> = {
     "aws:cloudfront/originAccessControl:OriginAccessControl": (ctx) => ({ id: `E${hex(ctx.seed, 13).toUpperCase()}`, state: { etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() } }),
     "aws:cloudfront/publicKey:PublicKey": (ctx) => ({ id: `K${hex(ctx.seed, 13).toUpperCase()}`, state: { name: named(ctx, "name", 128), etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() } }),
     "aws:cloudfront/keyGroup:KeyGroup": (ctx) => ({ id: uuid(ctx.seed), state: { etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() } }),
-    "aws:route53/record:Record": (ctx) => ({ id: `${ctx.inputs.zoneId}_${ctx.inputs.name}_${ctx.inputs.type}`, state: { fqdn: String(ctx.inputs.name ?? "").replace(/\.$/, "") } }),
+    "aws:route53/record:Record": (ctx) => ({ id: `${text(ctx, "zoneId")}_${text(ctx, "name")}_${text(ctx, "type")}`, state: { fqdn: String(text(ctx, "name", "")).replace(/\.$/, "") } }),
     "aws:apigatewayv2/api:Api": (ctx) => {
         const id = hex(ctx.seed, 10);
         return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/apis/${id}`, apiEndpoint: `https://${id}.execute-api.${ctx.region}.amazonaws.com`, executionArn: arn(ctx, "execute-api", id) } };
@@ -333,15 +339,15 @@ const SHAPES: Record<string, Shaper> = {
         return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/vpclinks/${id}` } };
     },
     "aws:apigatewayv2/stage:Stage": (ctx) => {
-        const name = String(ctx.inputs.name ?? "$default");
-        return { id: name, state: { arn: `arn:aws:apigateway:${ctx.region}::/apis/${ctx.inputs.apiId}/stages/${name}`, invokeUrl: `https://${ctx.inputs.apiId}.execute-api.${ctx.region}.amazonaws.com/${name === "$default" ? "" : name}` } };
+        const name = String(text(ctx, "name", "$default"));
+        return { id: name, state: { arn: `arn:aws:apigateway:${ctx.region}::/apis/${text(ctx, "apiId")}/stages/${name}`, invokeUrl: `https://${text(ctx, "apiId")}.execute-api.${ctx.region}.amazonaws.com/${name === "$default" ? "" : name}` } };
     },
     "aws:apigatewayv2/integration:Integration": (ctx) => ({ id: hex(ctx.seed, 7), state: {} }),
     "aws:apigatewayv2/route:Route": (ctx) => ({ id: hex(ctx.seed, 7), state: {} }),
     "aws:apigatewayv2/authorizer:Authorizer": (ctx) => ({ id: hex(ctx.seed, 6), state: {} }),
     "aws:ssm/parameter:Parameter": (ctx) => {
         const name = named(ctx, "name", 2048);
-        return { id: name, state: { name, arn: arn(ctx, "ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`), version: 1, tier: String(ctx.inputs.tier ?? "Standard") } };
+        return { id: name, state: { name, arn: arn(ctx, "ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`), version: 1, tier: String(text(ctx, "tier", "Standard")) } };
     },
     // ---- postech, coffee-shop: Lambda, Cognito, API Gateway REST, EKS node groups and add-ons
     "aws:lambda/function:Function": (ctx) => {
@@ -349,7 +355,7 @@ const SHAPES: Record<string, Shaper> = {
         const a = arn(ctx, "lambda", `function:${name}`);
         return { id: name, state: { name, arn: a, qualifiedArn: `${a}:$LATEST`, version: "$LATEST", invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}/invocations`, qualifiedInvokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}:$LATEST/invocations` } };
     },
-    "aws:lambda/permission:Permission": (ctx) => ({ id: String(ctx.inputs.statementId ?? named(ctx, "statementId", 100)), state: { statementId: String(ctx.inputs.statementId ?? named(ctx, "statementId", 100)) } }),
+    "aws:lambda/permission:Permission": (ctx) => ({ id: String(text(ctx, "statementId", named(ctx, "statementId", 100))), state: { statementId: String(text(ctx, "statementId", named(ctx, "statementId", 100))) } }),
     // User pool ids are `<region>_<9 alphanumerics>`; the endpoint is the token issuer without https://.
     "aws:cognito/userPool:UserPool": (ctx) => {
         const id = `${ctx.region}_${base62(ctx.seed, 9)}`;
@@ -361,19 +367,19 @@ const SHAPES: Record<string, Shaper> = {
         const id = base36(ctx.seed, 10);
         return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${id}`, executionArn: arn(ctx, "execute-api", id), rootResourceId: base36(`${ctx.seed}/root`, 10), createdDate: "2026-01-01T00:00:00Z" } };
     },
-    "aws:apigateway/resource:Resource": (ctx) => ({ id: base36(ctx.seed, 6), state: { path: `/${ctx.inputs.pathPart ?? ""}` } }),
+    "aws:apigateway/resource:Resource": (ctx) => ({ id: base36(ctx.seed, 6), state: { path: `/${text(ctx, "pathPart", "")}` } }),
     "aws:apigateway/authorizer:Authorizer": (ctx) => {
         const id = base36(ctx.seed, 6);
-        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${ctx.inputs.restApi}/authorizers/${id}` } };
+        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${text(ctx, "restApi")}/authorizers/${id}` } };
     },
     "aws:apigateway/requestValidator:RequestValidator": (ctx) => ({ id: base36(ctx.seed, 6), state: {} }),
     "aws:apigateway/model:Model": (ctx) => ({ id: base36(ctx.seed, 6), state: {} }),
-    "aws:apigateway/method:Method": (ctx) => ({ id: `agm-${ctx.inputs.restApi}-${ctx.inputs.resourceId}-${ctx.inputs.httpMethod}`, state: {} }),
-    "aws:apigateway/integration:Integration": (ctx) => ({ id: `agi-${ctx.inputs.restApi}-${ctx.inputs.resourceId}-${ctx.inputs.httpMethod}`, state: {} }),
+    "aws:apigateway/method:Method": (ctx) => ({ id: `agm-${text(ctx, "restApi")}-${text(ctx, "resourceId")}-${text(ctx, "httpMethod")}`, state: {} }),
+    "aws:apigateway/integration:Integration": (ctx) => ({ id: `agi-${text(ctx, "restApi")}-${text(ctx, "resourceId")}-${text(ctx, "httpMethod")}`, state: {} }),
     "aws:apigateway/deployment:Deployment": (ctx) => ({ id: base36(ctx.seed, 6), state: { createdDate: "2026-01-01T00:00:00Z" } }),
     "aws:apigateway/stage:Stage": (ctx) => {
         const stage = String(ctx.inputs.stageName);
-        return { id: `ags-${ctx.inputs.restApi}-${stage}`, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${ctx.inputs.restApi}/stages/${stage}`, executionArn: arn(ctx, "execute-api", `${ctx.inputs.restApi}/${stage}`), invokeUrl: `https://${ctx.inputs.restApi}.execute-api.${ctx.region}.amazonaws.com/${stage}` } };
+        return { id: `ags-${text(ctx, "restApi")}-${stage}`, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${text(ctx, "restApi")}/stages/${stage}`, executionArn: arn(ctx, "execute-api", `${text(ctx, "restApi")}/${stage}`), invokeUrl: `https://${text(ctx, "restApi")}.execute-api.${ctx.region}.amazonaws.com/${stage}` } };
     },
     "aws:apigateway/vpcLink:VpcLink": (ctx) => {
         const id = base36(ctx.seed, 6);
@@ -393,14 +399,14 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:eks/nodeGroup:NodeGroup": (ctx) => {
         const name = named(ctx, "nodeGroupName", 63);
-        return { id: `${ctx.inputs.clusterName}:${name}`, state: { nodeGroupName: name, arn: arn(ctx, "eks", `nodegroup/${ctx.inputs.clusterName}/${name}/${uuid(ctx.seed)}`), status: "ACTIVE", resources: [{ autoscalingGroups: [{ name: `eks-${name}-${uuid(ctx.seed)}` }], remoteAccessSecurityGroupId: "" }] } };
+        return { id: `${text(ctx, "clusterName")}:${name}`, state: { nodeGroupName: name, arn: arn(ctx, "eks", `nodegroup/${text(ctx, "clusterName")}/${name}/${uuid(ctx.seed)}`), status: "ACTIVE", resources: [{ autoscalingGroups: [{ name: `eks-${name}-${uuid(ctx.seed)}` }], remoteAccessSecurityGroupId: "" }] } };
     },
-    "aws:eks/accessEntry:AccessEntry": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.principalArn}`, state: { accessEntryArn: arn(ctx, "eks", `access-entry/${ctx.inputs.clusterName}/role/${MOCK_ACCOUNT_ID}/${uuid(ctx.seed)}`) } }),
-    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (ctx) => ({ id: `${ctx.inputs.clusterName}#${ctx.inputs.principalArn}#${ctx.inputs.policyArn}`, state: { associatedAt: "2026-01-01T00:00:00Z" } }),
-    "aws:eks/addon:Addon": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.addonName}`, state: { arn: arn(ctx, "eks", `addon/${ctx.inputs.clusterName}/${ctx.inputs.addonName}/${uuid(ctx.seed)}`), addonVersion: "v1.0.0-eksbuild.1" } }),
+    "aws:eks/accessEntry:AccessEntry": (ctx) => ({ id: `${text(ctx, "clusterName")}:${text(ctx, "principalArn")}`, state: { accessEntryArn: arn(ctx, "eks", `access-entry/${text(ctx, "clusterName")}/role/${MOCK_ACCOUNT_ID}/${uuid(ctx.seed)}`) } }),
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (ctx) => ({ id: `${text(ctx, "clusterName")}#${text(ctx, "principalArn")}#${text(ctx, "policyArn")}`, state: { associatedAt: "2026-01-01T00:00:00Z" } }),
+    "aws:eks/addon:Addon": (ctx) => ({ id: `${text(ctx, "clusterName")}:${text(ctx, "addonName")}`, state: { arn: arn(ctx, "eks", `addon/${text(ctx, "clusterName")}/${text(ctx, "addonName")}/${uuid(ctx.seed)}`), addonVersion: "v1.0.0-eksbuild.1" } }),
     // Helm releases: Helm names them as asked and reports the installed chart.
     "kubernetes:helm.sh/v3:Release": (ctx) => {
-        const [name, namespace] = [String(ctx.inputs.name ?? ctx.name), String(ctx.inputs.namespace ?? "default")];
+        const [name, namespace] = [String(text(ctx, "name", ctx.name)), String(text(ctx, "namespace", "default"))];
         return { id: `${namespace}/${name}`, state: { status: { name, namespace, chart: String(ctx.inputs.chart), version: String(ctx.inputs.version), revision: 1, status: "deployed" } } };
     },
 };
@@ -444,7 +450,7 @@ const REMOTE_COMPONENTS: Record<string, (ctx: Context) => State> = {
     // @pulumi/eks: the cluster's kubeconfig (exec plugin `aws eks get-token`), its OIDC issuer and
     // provider (IRSA), and the security group EKS creates for the control plane and managed nodes.
     "eks:index:Cluster": (ctx) => {
-        const name = String(ctx.inputs.name ?? ctx.name);
+        const name = String(text(ctx, "name", ctx.name));
         const issuer = `oidc.eks.${ctx.region}.amazonaws.com/id/${hex(ctx.seed, 32).toUpperCase()}`;
         const endpoint = `https://${hex(`${ctx.seed}/endpoint`, 32).toUpperCase()}.gr7.${ctx.region}.eks.amazonaws.com`;
         const kubeconfig = {
@@ -465,7 +471,7 @@ const REMOTE_COMPONENTS: Record<string, (ctx: Context) => State> = {
             nodeSecurityGroupId: ec2Id("sg", `${ctx.seed}/eks-cluster-sg`),
         };
     },
-    "awsx:ecr:Image": (ctx) => ({ imageUri: `${ctx.inputs.repositoryUrl}:${ctx.inputs.imageTag ?? "latest"}@sha256:${crypto.createHash("sha256").update(`${ctx.seed}/${ctx.inputs.imageTag}`).digest("hex")}` }),
+    "awsx:ecr:Image": (ctx) => ({ imageUri: `${text(ctx, "repositoryUrl")}:${text(ctx, "imageTag", "latest")}@sha256:${crypto.createHash("sha256").update(`${ctx.seed}/${text(ctx, "imageTag")}`).digest("hex")}` }),
 };
 
 export interface PlanMocksOptions {
@@ -481,19 +487,21 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
         (provider && options.providerRegions.get(provider)) || options.defaultRegion;
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
-            const ctx: Context = { region: regionOf(args.provider), seed: `${args.type}::${args.name}`, name: args.name, inputs: args.inputs };
+            // The SDK types mock inputs as `any`; they are the resource's deserialized input bag.
+            const inputs = args.inputs as State;
+            const ctx: Context = { region: regionOf(args.provider), seed: `${args.type}::${args.name}`, name: args.name, inputs };
             if (args.type.startsWith("pulumi:providers:")) {
-                return { id: uuid(ctx.seed), state: args.inputs };
+                return { id: uuid(ctx.seed), state: inputs };
             }
             if (args.custom === false) {
                 const remote = REMOTE_COMPONENTS[args.type];
-                return { id: undefined, state: remote ? { ...args.inputs, ...remote(ctx) } : {} };
+                return { id: undefined, state: remote ? { ...inputs, ...remote(ctx) } : {} };
             }
             const shape = SHAPES[args.type] ?? (args.type.startsWith("kubernetes:") ? kubernetesShape : (c: Context) => genericShape(args.type, c));
             const { id, state } = shape(ctx);
-            return { id, state: { ...args.inputs, ...state, tagsAll: args.inputs.tags ?? {} } };
+            return { id, state: { ...inputs, ...state, tagsAll: inputs.tags ?? {} } };
         },
-        call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        call(args: pulumi.runtime.MockCallArgs): State {
             const region = regionOf(args.provider);
             switch (args.token) {
                 case "aws:index/getCallerIdentity:getCallerIdentity":
