@@ -14,7 +14,7 @@ const deployed: Record<string, Record<string, pulumi.Input<unknown>>> = {};
 for (const name of config.architectures) {
     const architecture = ARCHITECTURES[name];
     if (!architecture) {
-        pulumi.log.warn(`platform:architectures selects '${name}', which this version does not implement yet; skipped`);
+        void pulumi.log.warn(`platform:architectures selects '${name}', which this version does not implement yet; skipped`);
         continue;
     }
     deployed[name] = architecture.deploy({ config, settings: config.settings[name], foundation, tags: platformTags(config, name) });

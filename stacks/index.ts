@@ -10,7 +10,7 @@ import { postech } from "./postech";
 import { spotmusic } from "./spotmusic";
 import { ticketing } from "./ticketing";
 
-export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule<any>>>> = {
+export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule>>> = {
     ticketing,
     "coffee-shop": coffeeShop,
     spotmusic,

@@ -49,7 +49,7 @@ function sgRoles(plan: Plan): Map<string, string> {
 function ruleSet(plan: Plan): string[] {
     const roles = sgRoles(plan);
     const peer = (r: ExportedResource) => (r.inputs!.referencedSecurityGroupId ? roles.get(r.inputs!.referencedSecurityGroupId as string) ?? "UNKNOWN-SG" : r.inputs!.cidrIpv4 ?? r.inputs!.prefixListId);
-    const line = (r: ExportedResource, dir: string) => `${roles.get(r.inputs!.securityGroupId as string)} ${dir} ${peer(r)} ${r.inputs!.ipProtocol} ${r.inputs!.fromPort}-${r.inputs!.toPort}`;
+    const line = (r: ExportedResource, dir: string) => `${roles.get(r.inputs!.securityGroupId as string)} ${dir} ${peer(r)} ${String(r.inputs!.ipProtocol)} ${String(r.inputs!.fromPort)}-${String(r.inputs!.toPort)}`;
     return [...ofArch(plan, T.ingress).map((r) => line(r, "from")), ...ofArch(plan, T.egress).map((r) => line(r, "to"))].sort();
 }
 
@@ -124,7 +124,7 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
         const cluster = plan.ofType("aws:ecs/cluster:Cluster")[0].outputs!.name;
         for (const t of targets) {
             const service = plan.one(T.service, nameOf(t).replace("-scaling", ""));
-            assert.strictEqual(t.inputs!.resourceId, `service/${cluster}/${service.outputs!.name}`);
+            assert.strictEqual(t.inputs!.resourceId, `service/${cluster}/${String(service.outputs!.name)}`);
         }
         const policies = ofArch(plan, "aws:appautoscaling/policy:Policy");
         assert.deepStrictEqual(policies.map((p) => [nameOf(p), (p.inputs!.targetTrackingScalingPolicyConfiguration as any).targetValue, (p.inputs!.targetTrackingScalingPolicyConfiguration as any).predefinedMetricSpecification.predefinedMetricType]).sort(), [
@@ -156,7 +156,7 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
         const plan = getPlan();
         const [api] = containers(plan.one(T.task, "mtls-api-api-task"));
         assert.strictEqual(containers(plan.one(T.task, "mtls-api-api-task")).length, 1);
-        assert.strictEqual(api.image, `${plan.one(T.repo, "mtls-api-api-repo").outputs!.repositoryUrl}:1.0.0`);
+        assert.strictEqual(api.image, `${String(plan.one(T.repo, "mtls-api-api-repo").outputs!.repositoryUrl)}:1.0.0`);
         assert.deepStrictEqual(api.portMappings, [{ containerPort: 8000, protocol: "tcp" }]);
         assert.strictEqual(api.readonlyRootFilesystem, true);
         assert.deepStrictEqual(api.linuxParameters, { capabilities: { drop: ["ALL"] } });
@@ -233,7 +233,7 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
     it("grants each execution role exactly its image pull, its log group, its secrets", () => {
         const plan = getPlan();
         const policy = (n: string) => policyDocument(plan.one(T.rolePolicy, n).inputs!.policy);
-        const logArn = (n: string) => `${plan.one(T.logGroup, n).outputs!.arn}:*`;
+        const logArn = (n: string) => `${String(plan.one(T.logGroup, n).outputs!.arn)}:*`;
         const pull = (repo: string) => [
             { Sid: "PullItsImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [plan.one(T.repo, repo).outputs!.arn] },
             { Sid: "GetEcrAuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
@@ -583,7 +583,7 @@ describe("mtls-api in alb mode (dev variant with two CAs and a webhook client)",
         assert.deepStrictEqual(byBucket("aws:s3/bucketOwnershipControls:BucketOwnershipControls").map((o) => o.inputs!.rule), [{ objectOwnership: "BucketOwnerEnforced" }]);
         const [policy] = byBucket("aws:s3/bucketPolicy:BucketPolicy");
         assert.deepStrictEqual(policyDocument(policy.inputs!.policy).Statement, [
-            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.outputs!.arn, `${bucket.outputs!.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.outputs!.arn, `${String(bucket.outputs!.arn)}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
         ]);
         assert.strictEqual(arch(plan).caBundlePem, cas.join(""));
     });
