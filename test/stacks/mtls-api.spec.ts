@@ -49,7 +49,7 @@ function sgRoles(plan: Plan): Map<string, string> {
 function ruleSet(plan: Plan): string[] {
     const roles = sgRoles(plan);
     const peer = (r: ExportedResource) => (r.inputs!.referencedSecurityGroupId ? roles.get(r.inputs!.referencedSecurityGroupId as string) ?? "UNKNOWN-SG" : r.inputs!.cidrIpv4 ?? r.inputs!.prefixListId);
-    const line = (r: ExportedResource, dir: string) => `${roles.get(r.inputs!.securityGroupId as string)} ${dir} ${peer(r)} ${String(r.inputs!.ipProtocol)} ${String(r.inputs!.fromPort)}-${String(r.inputs!.toPort)}`;
+    const line = (r: ExportedResource, dir: string) => `${String(roles.get(r.inputs!.securityGroupId as string))} ${dir} ${String(peer(r))} ${String(r.inputs!.ipProtocol)} ${String(r.inputs!.fromPort)}-${String(r.inputs!.toPort)}`;
     return [...ofArch(plan, T.ingress).map((r) => line(r, "from")), ...ofArch(plan, T.egress).map((r) => line(r, "to"))].sort();
 }
 
@@ -124,7 +124,7 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
         const cluster = plan.ofType("aws:ecs/cluster:Cluster")[0].outputs!.name;
         for (const t of targets) {
             const service = plan.one(T.service, nameOf(t).replace("-scaling", ""));
-            assert.strictEqual(t.inputs!.resourceId, `service/${cluster}/${String(service.outputs!.name)}`);
+            assert.strictEqual(t.inputs!.resourceId, `service/${String(cluster)}/${String(service.outputs!.name)}`);
         }
         const policies = ofArch(plan, "aws:appautoscaling/policy:Policy");
         assert.deepStrictEqual(policies.map((p) => [nameOf(p), (p.inputs!.targetTrackingScalingPolicyConfiguration as any).targetValue, (p.inputs!.targetTrackingScalingPolicyConfiguration as any).predefinedMetricSpecification.predefinedMetricType]).sort(), [
@@ -217,7 +217,7 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
         const versionId = version.outputs!.versionId;
         const expected: [string, string][] = [["GATEWAY_TLS_CERT_PEM", "certificate"], ["GATEWAY_TLS_KEY_PEM", "privateKey"]];
         if (mode === "nlb") expected.unshift(["GATEWAY_CLIENT_CA_PEM", "clientCaBundle"]);
-        assert.deepStrictEqual(gw.secrets, expected.map(([name, k]) => ({ name, valueFrom: `${arn}:${k}::${versionId}` })));
+        assert.deepStrictEqual(gw.secrets, expected.map(([name, k]) => ({ name, valueFrom: `${String(arn)}:${k}::${String(versionId)}` })));
         assert.strictEqual(secret.inputs!.kmsKeyId, key(plan, "secrets"));
         assert.strictEqual(secret.inputs!.recoveryWindowInDays, 7);
         assert.strictEqual(version.inputs!.secretId, secret.id);
