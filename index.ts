@@ -12,12 +12,7 @@ const foundation = new Foundation("foundation", { config });
 
 const deployed: Record<string, Record<string, pulumi.Input<unknown>>> = {};
 for (const name of config.architectures) {
-    const architecture = ARCHITECTURES[name];
-    if (!architecture) {
-        void pulumi.log.warn(`platform:architectures selects '${name}', which this version does not implement yet; skipped`);
-        continue;
-    }
-    deployed[name] = architecture.deploy({ config, settings: config.settings[name], foundation, tags: platformTags(config, name) });
+    deployed[name] = ARCHITECTURES[name].deploy({ config, settings: config.settings[name], foundation, tags: platformTags(config, name) });
 }
 
 export const region = config.region;

@@ -1,6 +1,6 @@
 /**
- * Registry of the architectures this program can deploy. An architecture appears here once its module
- * exists; `platform:architectures` selects among them per stack.
+ * Registry of the architectures this program deploys, one module per name of `ARCHITECTURE_NAMES`;
+ * `platform:architectures` selects among them per stack.
  */
 import { ArchitectureName } from "../infra/config/keys";
 import { ArchitectureModule } from "./architecture";
@@ -10,7 +10,7 @@ import { postech } from "./postech";
 import { spotmusic } from "./spotmusic";
 import { ticketing } from "./ticketing";
 
-export const ARCHITECTURES: Readonly<Partial<Record<ArchitectureName, ArchitectureModule>>> = {
+export const ARCHITECTURES: Readonly<Record<ArchitectureName, ArchitectureModule>> = {
     ticketing,
     "coffee-shop": coffeeShop,
     spotmusic,
