@@ -6,11 +6,11 @@
  * Choices:
  * - `platform: node`, `target: node22`, `format: cjs`: the `nodejs22.x` runtime loads `index.js`
  *   as CommonJS and looks up `exports.handler`.
- * - The AWS SDK v3 is bundled, not marked external: the SDK the runtime ships changes version
- *   without notice, while the bundled one is the version pinned in package-lock.json and exercised by
- *   the tests (AWS: "control the dependencies in your function's deployment package",
- *   https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html). The cost is archive size
- *   (measured by the tests; well under Lambda's 50 MB zipped limit).
+ * - Every dependency is bundled (the AWS SDK v3 clients, `ioredis`, `jose`), none marked external: the
+ *   SDK the runtime ships changes version without notice, while the bundled one is the version pinned
+ *   in package-lock.json and exercised by the tests (AWS: "control the dependencies in your
+ *   function's deployment package", https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html).
+ *   The cost is archive size (measured by the tests; well under Lambda's 50 MB zipped limit).
  * - `minify: false`: stack traces in CloudWatch stay readable without source maps.
  * - `sourcemap: false`: an inline map would roughly double the archive, embed source paths, and only
  *   help with `NODE_OPTIONS=--enable-source-maps`, which slows cold starts; the unminified bundle

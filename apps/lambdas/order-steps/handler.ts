@@ -10,18 +10,22 @@
  *
  * Errors thrown carry their `name` (Step Functions matches it in `Retry`/`Catch`); transient AWS
  * errors propagate with the service's error name for the state machine's retries.
- * Environment: `ORDERS_TABLE`, optional `PAYMENT_LIMIT_CENTS`. IAM: `dynamodb:GetItem` on the orders table.
+ * Environment: `ORDERS_TABLE`, optional `PAYMENT_LIMIT_CENTS`. IAM: `dynamodb:GetItem` on the orders table
+ * (through the SDK's document client, `shared/aws-clients.ts`).
  * Logs: one JSON line per step (`event: "order.step"`), ids and outcome only.
  */
 import { createHash } from 'node:crypto';
 
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 
-import { callAws } from '../shared/aws-json';
-import { unmarshall } from '../shared/dynamo';
+import { newDocumentClient } from '../shared/aws-clients';
 import { errorName, log } from '../shared/log';
 
 const FN = 'order-steps';
+
+// One client per execution environment, reused across invocations.
+const dynamo = newDocumentClient();
 
 /** A step's failure that Step Functions routes by name. */
 export class StepError extends Error {
@@ -41,13 +45,9 @@ export interface StepInput {
 
 /** Validates the order as stored. */
 export async function validate(table: string, input: StepInput): Promise<{ orderId: string; customerId: string; totalCents: number; currency: string }> {
-  const out = await callAws<{ Item?: Record<string, unknown> }>('dynamodb', 'DynamoDB_20120810.GetItem', {
-    TableName: table,
-    Key: { customerId: { S: input.customerId }, orderId: { S: input.orderId } },
-    ConsistentRead: true,
-  });
+  const out = await dynamo.send(new GetCommand({ TableName: table, Key: { customerId: input.customerId, orderId: input.orderId }, ConsistentRead: true }));
   if (!out.Item) throw new StepError('OrderInvalid', 'order not found');
-  const order = unmarshall(out.Item) as { status?: string; items?: unknown[]; totalCents?: number; currency?: string };
+  const order = out.Item as { status?: string; items?: unknown[]; totalCents?: number; currency?: string };
   if (order.status !== 'PLACED') throw new StepError('OrderInvalid', `order is ${String(order.status)}, not PLACED`);
   if (!Array.isArray(order.items) || order.items.length === 0 || !Number.isInteger(order.totalCents) || (order.totalCents ?? 0) <= 0 || typeof order.currency !== 'string') {
     throw new StepError('OrderInvalid', 'order has no lines or no positive total');

@@ -19,14 +19,17 @@
  * Environment: `ORDERS_TABLE`, `PRODUCTS_TABLE`, `EVENT_BUS_NAME`, optional `ALLOWED_ORIGIN`.
  * IAM: `dynamodb:PutItem`, `UpdateItem`, `GetItem`, `Query` on the orders table; `BatchGetItem` on the
  * products table; `events:PutEvents` on the bus with source `coffee-shop.orders`.
- * Logs: one JSON line per request (`event: "orders.completed"`), no item contents, no customer e-mail.
+ * Logs: one JSON line per request (`event: "orders.completed"`), no item contents, no customer e-mail;
+ * a 503 adds `error: "PublishFailed"` and `cause` (EventBridge's entry `ErrorCode`, or the SDK error name).
+ * AWS calls through the SDK v3 clients of `shared/aws-clients.ts` (DynamoDB document client, EventBridge).
  */
 import { randomBytes } from 'node:crypto';
 
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
-import { callAws } from '../shared/aws-json';
-import { marshall, unmarshall } from '../shared/dynamo';
+import { newDocumentClient, newEventBridgeClient } from '../shared/aws-clients';
 import { json, jsonBody } from '../shared/http';
 import { errorName, log } from '../shared/log';
 
@@ -39,6 +42,10 @@ export const MAX_QUANTITY = 20;
 export const MAX_BODY_BYTES = 4096;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const ORDER_ID = /^[0-9a-z]{8,12}-[0-9a-f]{16}$/;
+
+// One client each per execution environment, reused across invocations.
+const dynamo = newDocumentClient();
+const events = newEventBridgeClient();
 
 interface Line {
   productId: string;
@@ -95,15 +102,17 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   try {
     if (event.httpMethod === 'POST' && event.resource === '/orders') return await place(config, customerId, event, requestId, done);
     if (event.httpMethod === 'GET' && event.resource === '/orders') {
-      const out = await callAws<{ Items?: Record<string, unknown>[] }>('dynamodb', 'DynamoDB_20120810.Query', {
-        TableName: config.orders,
-        KeyConditionExpression: 'customerId = :c',
-        ExpressionAttributeValues: { ':c': { S: customerId } },
-        ScanIndexForward: false,
-        Limit: PAGE_SIZE,
-      });
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: config.orders,
+          KeyConditionExpression: 'customerId = :c',
+          ExpressionAttributeValues: { ':c': customerId },
+          ScanIndexForward: false,
+          Limit: PAGE_SIZE,
+        }),
+      );
       done(200, { count: out.Items?.length ?? 0 });
-      return json(200, { items: (out.Items ?? []).map(unmarshall) });
+      return json(200, { items: out.Items ?? [] });
     }
     if (event.httpMethod === 'GET' && event.resource === '/orders/{orderId}') {
       const orderId = event.pathParameters?.orderId ?? '';
@@ -111,13 +120,13 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
         done(400);
         return json(400, { error: 'invalid_request', message: 'orderId is not an order id.', requestId });
       }
-      const out = await callAws<{ Item?: Record<string, unknown> }>('dynamodb', 'DynamoDB_20120810.GetItem', { TableName: config.orders, Key: { customerId: { S: customerId }, orderId: { S: orderId } } });
+      const out = await dynamo.send(new GetCommand({ TableName: config.orders, Key: { customerId, orderId } }));
       if (!out.Item) {
         done(404);
         return json(404, { error: 'not_found', requestId });
       }
       done(200);
-      return json(200, unmarshall(out.Item));
+      return json(200, out.Item);
     }
     done(405);
     return json(405, { error: 'method_not_allowed', requestId });
@@ -139,14 +148,18 @@ async function place(
     done(400);
     return json(400, { error: 'invalid_request', message: lines, requestId });
   }
-  const found = await callAws<{ Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, unknown> }>('dynamodb', 'DynamoDB_20120810.BatchGetItem', {
-    RequestItems: { [config.products]: { Keys: lines.map((l) => ({ productId: { S: l.productId } })), ProjectionExpression: 'productId, priceCents, currency, available' } },
-  });
+  const found = await dynamo.send(
+    new BatchGetCommand({
+      RequestItems: { [config.products]: { Keys: lines.map((l) => ({ productId: l.productId })), ProjectionExpression: 'productId, priceCents, currency, available' } },
+    }),
+  );
   if (found.UnprocessedKeys && Object.keys(found.UnprocessedKeys).length > 0) throw Object.assign(new Error('products lookup incomplete'), { name: 'UnprocessedKeys' });
-  const products = new Map((found.Responses?.[config.products] ?? []).map((item) => {
-    const p = unmarshall(item) as { productId: string; priceCents: number; currency: string; available: boolean };
-    return [p.productId, p];
-  }));
+  const products = new Map(
+    (found.Responses?.[config.products] ?? []).map((item) => {
+      const p = item as { productId: string; priceCents: number; currency: string; available: boolean };
+      return [p.productId, p];
+    }),
+  );
   const unavailable = lines.filter((l) => products.get(l.productId)?.available !== true).map((l) => l.productId);
   const currencies = new Set(lines.map((l) => products.get(l.productId)?.currency));
   if (unavailable.length > 0 || currencies.size !== 1) {
@@ -158,24 +171,37 @@ async function place(
   const totalCents = priced.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0);
   const orderId = newOrderId();
   const createdAt = new Date().toISOString();
-  await callAws('dynamodb', 'DynamoDB_20120810.PutItem', {
-    TableName: config.orders,
-    Item: marshall({ customerId, orderId, status: 'PLACED', items: priced, totalCents, currency, createdAt }),
-    ConditionExpression: 'attribute_not_exists(orderId)',
-  });
-  const published = await callAws<{ FailedEntryCount?: number }>('events', 'AWSEvents.PutEvents', {
-    Entries: [{ EventBusName: config.bus, Source: EVENT_SOURCE, DetailType: ORDER_PLACED, Detail: JSON.stringify({ orderId, customerId, totalCents, currency }) }],
-  }).catch((err: unknown) => ({ FailedEntryCount: 1, error: errorName(err) }));
-  if ((published.FailedEntryCount ?? 0) > 0) {
-    await callAws('dynamodb', 'DynamoDB_20120810.UpdateItem', {
+  await dynamo.send(
+    new PutCommand({
       TableName: config.orders,
-      Key: { customerId: { S: customerId }, orderId: { S: orderId } },
-      UpdateExpression: 'SET #s = :failed',
-      ConditionExpression: '#s = :placed',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':failed': { S: 'PUBLISH_FAILED' }, ':placed': { S: 'PLACED' } },
-    }).catch(() => undefined);
-    done(503, { orderId, error: 'PublishFailed' });
+      Item: { customerId, orderId, status: 'PLACED', items: priced, totalCents, currency, createdAt },
+      ConditionExpression: 'attribute_not_exists(orderId)',
+    }),
+  );
+  const published = await events
+    .send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: config.bus, Source: EVENT_SOURCE, DetailType: ORDER_PLACED, Detail: JSON.stringify({ orderId, customerId, totalCents, currency }) }],
+      }),
+    )
+    .then(
+      (out) => ({ failed: (out.FailedEntryCount ?? 0) > 0, error: out.Entries?.[0]?.ErrorCode }),
+      (err: unknown) => ({ failed: true, error: errorName(err) }),
+    );
+  if (published.failed) {
+    await dynamo
+      .send(
+        new UpdateCommand({
+          TableName: config.orders,
+          Key: { customerId, orderId },
+          UpdateExpression: 'SET #s = :failed',
+          ConditionExpression: '#s = :placed',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':failed': 'PUBLISH_FAILED', ':placed': 'PLACED' },
+        }),
+      )
+      .catch(() => undefined);
+    done(503, { orderId, error: 'PublishFailed', cause: published.error });
     return json(503, { error: 'try_again', requestId }, 0, { 'Retry-After': '5' });
   }
   done(201, { orderId, lines: lines.length });

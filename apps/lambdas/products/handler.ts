@@ -4,9 +4,12 @@
  *   `Query` on the `by-category` index, at most {@link PAGE_SIZE});
  * - `GET /products/{productId}` -> the product, or 404.
  *
- * Cache-aside in ElastiCache Redis (`coffee-shop:category:<c>`, `coffee-shop:product:<id>`, TTL
- * `CACHE_TTL_SECONDS`, default 300): a hit answers without DynamoDB; a miss or any cache failure reads
- * DynamoDB and then fills the cache (best effort). Responses may be cached 60 s by browsers.
+ * Cache-aside in ElastiCache Redis through `ioredis` (`shared/cache.ts`: TLS, AUTH, one connection per
+ * container) with keys `coffee-shop:category:<c>` and `coffee-shop:product:<id>`, TTL
+ * `CACHE_TTL_SECONDS` (default 300): a hit answers without DynamoDB; a miss reads DynamoDB and then
+ * fills the cache (best effort); a cache failure reads DynamoDB only. Missing products are not cached.
+ * Responses may be cached 60 s by browsers. DynamoDB through the SDK's document client
+ * (`shared/aws-clients.ts`).
  *
  * Input checks: `category` and `productId` are 1-64 letters, digits, `-` and `_` (400 otherwise).
  * Responses: 200, 400 `{"error":"invalid_request"}`, 404 `{"error":"not_found"}`, 405, 500
@@ -18,14 +21,13 @@
  * Logs: one JSON line per request (`event: "products.completed"`) with the route, `cache` (hit, miss,
  * off, error), status and duration.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
-import { callAws } from '../shared/aws-json';
-import { Plain, unmarshall } from '../shared/dynamo';
+import { newDocumentClient } from '../shared/aws-clients';
+import { CacheEndpoint, cacheClient, dropCacheClient } from '../shared/cache';
 import { json } from '../shared/http';
 import { errorName, log } from '../shared/log';
-import { RedisConnection } from '../shared/redis';
 
 const FN = 'products';
 /** Most products one category page returns. */
@@ -34,52 +36,48 @@ export const PAGE_SIZE = 100;
 export const CATEGORY_INDEX = 'by-category';
 /** Allowed identifiers (category, productId). */
 export const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Cache entry lifetime in seconds when `CACHE_TTL_SECONDS` is absent or not a positive integer. */
+export const DEFAULT_TTL_SECONDS = 300;
 
-const secrets = new SecretsManagerClient({});
-let cache: Promise<RedisConnection | undefined> | undefined;
+// One client per execution environment, reused across invocations.
+const dynamo = newDocumentClient();
 
-/** Opens (once per container) the cache connection; `undefined` when not configured or unreachable. */
-function cacheConnection(): Promise<RedisConnection | undefined> {
+/** A product or a category page as stored in the cache (JSON). */
+type Cached = Record<string, unknown> | Record<string, unknown>[];
+
+/** The cache endpoint from the environment; `undefined` (cache off) without a host or a secret. */
+function cacheEndpoint(): CacheEndpoint | undefined {
   const host = process.env.CACHE_HOST ?? '';
   const secretArn = process.env.CACHE_SECRET_ARN ?? '';
-  if (host === '' || secretArn === '') return Promise.resolve(undefined);
-  cache ??= (async () => {
-    const secret = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    const token = (JSON.parse(secret.SecretString ?? '{}') as { authToken?: unknown }).authToken;
-    if (typeof token !== 'string' || token === '') throw new Error('cache secret has no authToken');
-    return RedisConnection.open({ host, port: Number(process.env.CACHE_PORT ?? '6379'), authToken: token });
-  })().catch(() => {
-    cache = undefined; // retried on the next invocation
-    return undefined;
-  });
-  return cache;
+  if (host === '' || secretArn === '') return undefined;
+  return { host, port: Number(process.env.CACHE_PORT ?? '6379'), secretArn };
 }
 
-/** Forgets the per-container cache connection. For tests only. */
-export function resetCacheConnection(): void {
-  cache = undefined;
+function ttlSeconds(): number {
+  const ttl = Number(process.env.CACHE_TTL_SECONDS ?? DEFAULT_TTL_SECONDS);
+  return Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_TTL_SECONDS;
 }
 
+/** How the cache served a request: `off` = no connection (not configured or unreachable), `error` = a command failed. */
 type CacheOutcome = 'hit' | 'miss' | 'off' | 'error';
 
-async function cached(key: string, load: () => Promise<Plain | undefined>): Promise<{ value: Plain | undefined; cache: CacheOutcome }> {
-  const ttl = Number(process.env.CACHE_TTL_SECONDS ?? '300');
-  const connection = await cacheConnection();
-  let outcome: CacheOutcome = connection ? 'miss' : 'off';
-  if (connection) {
-    try {
-      const reply = await connection.command(['GET', key]);
-      if (reply.kind === 'bulk' && reply.value !== null) return { value: JSON.parse(reply.value) as Plain, cache: 'hit' };
-    } catch {
-      outcome = 'error';
-      cache = undefined;
-    }
+/**
+ * Cache-aside: `GET key`; on a miss, `load()` and `SET key value EX ttl` (best effort). A failed GET
+ * (or an unreadable entry) reads `load()` without filling the cache and drops the connection.
+ */
+async function cached<T extends Cached>(key: string, load: () => Promise<T | undefined>): Promise<{ value: T | undefined; cache: CacheOutcome }> {
+  const redis = await cacheClient(cacheEndpoint());
+  if (redis === undefined) return { value: await load(), cache: 'off' };
+  try {
+    const hit = await redis.get(key);
+    if (hit !== null) return { value: JSON.parse(hit) as T, cache: 'hit' };
+  } catch {
+    dropCacheClient();
+    return { value: await load(), cache: 'error' };
   }
   const value = await load();
-  if (connection && outcome === 'miss' && value !== undefined) {
-    await connection.command(['SET', key, JSON.stringify(value), 'EX', String(ttl)]).catch(() => (cache = undefined));
-  }
-  return { value, cache: outcome };
+  if (value !== undefined) await redis.set(key, JSON.stringify(value), 'EX', ttlSeconds()).catch(() => dropCacheClient());
+  return { value, cache: 'miss' };
 }
 
 /** Lambda entry point. Never throws. */
@@ -106,8 +104,8 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
         return json(400, { error: 'invalid_request', message: 'productId must be 1-64 letters, digits, - or _.', requestId });
       }
       const { value, cache: outcome } = await cached(`coffee-shop:product:${productId}`, async () => {
-        const out = await callAws<{ Item?: Record<string, unknown> }>('dynamodb', 'DynamoDB_20120810.GetItem', { TableName: table, Key: { productId: { S: productId } } });
-        return out.Item ? unmarshall(out.Item) : undefined;
+        const out = await dynamo.send(new GetCommand({ TableName: table, Key: { productId } }));
+        return out.Item;
       });
       if (value === undefined) {
         done(404, { cache: outcome });
@@ -122,14 +120,16 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       return json(400, { error: 'invalid_request', message: 'category must be 1-64 letters, digits, - or _.', requestId });
     }
     const { value, cache: outcome } = await cached(`coffee-shop:category:${category}`, async () => {
-      const out = await callAws<{ Items?: Record<string, unknown>[] }>('dynamodb', 'DynamoDB_20120810.Query', {
-        TableName: table,
-        IndexName: CATEGORY_INDEX,
-        KeyConditionExpression: 'category = :c',
-        ExpressionAttributeValues: { ':c': { S: category } },
-        Limit: PAGE_SIZE,
-      });
-      return (out.Items ?? []).map(unmarshall);
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: CATEGORY_INDEX,
+          KeyConditionExpression: 'category = :c',
+          ExpressionAttributeValues: { ':c': category },
+          Limit: PAGE_SIZE,
+        }),
+      );
+      return out.Items ?? [];
     });
     done(200, { cache: outcome });
     return json(200, { items: value ?? [] }, 60);

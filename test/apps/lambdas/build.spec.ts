@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -11,6 +11,16 @@ import { bundleLambda, LambdaBundle, LambdaName, LAMBDAS } from '../../../apps/l
 
 const NAMES = Object.keys(LAMBDAS) as LambdaName[];
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** Loads a written bundle as Lambda does (CommonJS `require`). */
+const loadBundle = createRequire(__filename);
+/** Names only the bundled dependencies define: proof that they were bundled, not left external. */
+const BUNDLED: Partial<Record<LambdaName, string[]>> = {
+  'cpf-auth': ['AdminInitiateAuthCommand'],
+  'jwt-authorizer': ['createRemoteJWKSet'],
+  products: ['DynamoDBDocumentClient', 'QueryCommand', 'GetSecretValueCommand', 'enableOfflineQueue'],
+  orders: ['DynamoDBDocumentClient', 'BatchGetCommand', 'PutEventsCommand'],
+  'order-steps': ['DynamoDBDocumentClient', 'GetCommand'],
+};
 
 describe('apps/lambdas/build', function () {
   this.timeout(60_000);
@@ -76,9 +86,7 @@ describe('apps/lambdas/build', function () {
         // `require("x")` calls, skipping the SDK's error messages that quote "[require(...)]".
         const required = [...code.matchAll(/(?<![[\w.])require\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
         assert.deepEqual(required.filter((id) => !isBuiltin(id)), [], 'a dependency was left external');
-        if (name === 'cpf-auth' || name === 'jwt-authorizer') {
-          assert.ok(code.includes(name === 'cpf-auth' ? 'AdminInitiateAuthCommand' : 'createRemoteJWKSet'), 'dependency not bundled');
-        }
+        for (const marker of BUNDLED[name] ?? []) assert.ok(code.includes(marker), `dependency not bundled: ${marker}`);
         assert.ok(!code.includes(REPO_ROOT), 'the bundle embeds the absolute repository path');
         assert.ok(!code.includes('sourceMappingURL'), 'source map present');
         assert.ok(code.includes('module.exports = __toCommonJS('), 'not a CommonJS bundle');
@@ -88,7 +96,7 @@ describe('apps/lambdas/build', function () {
       it('loads in Node and exports an async handler', () => {
         const file = path.join(dir, `${name}.js`);
         writeFileSync(file, bundles.get(name)!.files['index.js']);
-        const mod = require(file) as { handler?: unknown };
+        const mod = loadBundle(file) as { handler?: unknown };
         assert.equal(typeof mod.handler, 'function');
         assert.equal((mod.handler as () => unknown).constructor.name, 'AsyncFunction');
       });
@@ -98,7 +106,7 @@ describe('apps/lambdas/build', function () {
   it('the bundled define trigger runs', async () => {
     const file = path.join(dir, 'define-auth-challenge.js');
     writeFileSync(file, bundles.get('define-auth-challenge')!.files['index.js']);
-    const { handler } = require(file) as { handler: (e: DefineAuthChallengeTriggerEvent) => Promise<DefineAuthChallengeTriggerEvent> };
+    const { handler } = loadBundle(file) as { handler: (e: DefineAuthChallengeTriggerEvent) => Promise<DefineAuthChallengeTriggerEvent> };
     const original = console.log;
     console.log = () => undefined;
     try {
@@ -121,7 +129,7 @@ describe('apps/lambdas/build', function () {
   it('the bundled authorizer denies when unconfigured (no network needed)', async () => {
     const file = path.join(dir, 'jwt-authorizer.js');
     writeFileSync(file, bundles.get('jwt-authorizer')!.files['index.js']);
-    const { handler } = require(file) as { handler: (e: unknown) => Promise<APIGatewayAuthorizerResult> };
+    const { handler } = loadBundle(file) as { handler: (e: unknown) => Promise<APIGatewayAuthorizerResult> };
     const original = console.error;
     console.error = () => undefined;
     try {

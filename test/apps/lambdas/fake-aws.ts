@@ -1,8 +1,9 @@
 /**
- * A local stand-in for AWS JSON-protocol endpoints (DynamoDB, EventBridge) for the coffee-shop
- * handler tests: an HTTP server on 127.0.0.1 that records every call (target, body, signature
- * header) and answers with what the test scripted per `X-Amz-Target`. The handlers reach it through
- * the SDK's standard endpoint variables (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_EVENTBRIDGE`).
+ * A local stand-in for AWS JSON-protocol endpoints (DynamoDB, EventBridge, Secrets Manager) for the
+ * coffee-shop bundle tests: an HTTP server on 127.0.0.1 that records every call (target, body, signature
+ * header) and answers with what the test scripted per `X-Amz-Target`. The bundled SDK clients reach it
+ * through the SDK's service-specific endpoint variables (`AWS_ENDPOINT_URL_DYNAMODB`, ...; see
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
  */
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,23 +63,25 @@ export class FakeAws {
   }
 }
 
-/** Sets the environment the handlers and the signer read; returns a function that restores it. */
-export function awsEnvironment(endpoint: string, extra: Record<string, string> = {}): () => void {
-  const values: Record<string, string> = {
+/**
+ * The environment of a Lambda execution environment in `sa-east-1` whose AWS endpoints are `endpoint`
+ * (static test credentials; no shared config files or instance metadata are read), plus `extra`.
+ */
+export function lambdaEnvironment(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
     AWS_REGION: 'sa-east-1',
     AWS_ACCESS_KEY_ID: 'AKIDTESTONLY',
     AWS_SECRET_ACCESS_KEY: 'test-secret-key',
     AWS_SESSION_TOKEN: 'test-session-token',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+    // The bundled SDK warns that it will need Node 22 (the Lambda runtime); tests may run on Node 20.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
-  };
-  const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, values);
-  return () => {
-    for (const [k, v] of Object.entries(before)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
   };
 }
