@@ -5,6 +5,7 @@
  * Language with asl-validator, and its wiring), the fulfilment queue, Cognito, the site behind
  * CloudFront and WAF, alarms and tags; and the settings' messages.
  */
+import { createHash } from "crypto";
 import * as assert from "assert";
 import aslValidator from "asl-validator";
 import { bundleLambda } from "../../apps/lambdas/build";
@@ -12,6 +13,8 @@ import { validateConfig, ConfigValidationError } from "../../infra/config/load";
 import { coffeeShop, ORDER_BODY_SCHEMA, ORDER_PLACED_PATTERN } from "../../stacks/coffee-shop";
 import { orderWorkflowDefinition } from "../../stacks/coffee-shop/workflow";
 import { nameOf, Plan, policyDocument, stackPlan } from "../support/plan";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 const ARCH = "platform:architecture:CoffeeShop";
 const T = {
@@ -100,7 +103,7 @@ for (const stack of ["dev", "prod"] as const) {
             for (const f of ["products", "orders", "order-steps"] as const) {
                 const i = inputs(plan, T.fn, `coffee-shop-${f}`);
                 assert.deepStrictEqual([i.name, i.runtime, i.tracingConfig, i.vpcConfig.subnetIds], [`platform-${stack}-coffee-shop-${f}`, "nodejs22.x", { mode: "Active" }, subnetIds(plan, "private")]);
-                assert.strictEqual(i.code.assets["index.js"].text, bundleLambda(f).files["index.js"]);
+                assert.strictEqual(i.code.assets["index.js"].hash, sha256(bundleLambda(f).files["index.js"]), "the plan keeps the bundle's SHA-256");
             }
             assert.strictEqual(new Set(fns.map((f) => (f.inputs as any).role)).size, 3);
             const env = (f: string) => inputs(plan, T.fn, `coffee-shop-${f}`).environment.variables;

@@ -4,6 +4,7 @@
  * EKS inputs per environment, the Kubernetes objects and Helm releases, IRSA, who may reach whom,
  * the database, tags and outputs; and the settings' messages.
  */
+import { createHash } from "crypto";
 import * as assert from "assert";
 import { validateConfig, ConfigValidationError } from "../../infra/config/load";
 import { bundleLambda } from "../../apps/lambdas/build";
@@ -11,6 +12,8 @@ import { ACCESS_LOG_FORMAT } from "../../infra/serverless/rest-api";
 import { APP, AUTH_BODY_SCHEMA, CHARTS, postech } from "../../stacks/postech";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
 import { nameOf, Plan, policyDocument, stackPlan } from "../support/plan";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 const ARCH = "platform:architecture:Postech";
 const T = {
@@ -102,7 +105,7 @@ for (const stack of ["dev", "prod"] as const) {
                 assert.deepStrictEqual([i.name, i.runtime, i.handler, i.architectures, i.tracingConfig], [`platform-${stack}-postech-${f}`, "nodejs22.x", "index.handler", ["arm64"], { mode: "Active" }]);
                 assert.deepStrictEqual(i.vpcConfig.subnetIds, subnetIds(plan, "private"));
                 assert.deepStrictEqual(i.vpcConfig.securityGroupIds, [plan.one(T.sg, `postech-${f}-sg`).id]);
-                assert.strictEqual(i.code.assets["index.js"].text, bundleLambda(f as any).files["index.js"]);
+                assert.strictEqual(i.code.assets["index.js"].hash, sha256(bundleLambda(f as any).files["index.js"]), "the plan keeps the bundle's SHA-256");
                 assert.deepStrictEqual([i.tags.CodeSha256, i.tags.Release], [bundleLambda(f as any).sha256, "1.0.0"]);
                 assert.deepStrictEqual(i.loggingConfig.logGroup, `/aws/lambda/platform-${stack}-postech-${f}`);
                 roles.add(i.role);
