@@ -12,7 +12,13 @@ const foundation = new Foundation("foundation", { config });
 
 const deployed: Record<string, Record<string, pulumi.Input<unknown>>> = {};
 for (const name of config.architectures) {
-    deployed[name] = ARCHITECTURES[name].deploy({ config, settings: config.settings[name], foundation, tags: platformTags(config, name) });
+    deployed[name] = ARCHITECTURES[name].deploy({
+        config,
+        settings: config.settings[name],
+        foundation,
+        tags: platformTags(config, name),
+        scope: { project: config.project, environment: config.environment, architecture: name },
+    });
 }
 
 export const region = config.region;

@@ -17,9 +17,18 @@ import { platformTags } from "./shared/tags";
 
 export const FOUNDATION = "foundation";
 
+/** The account, partition and workload region resources are created in (ARNs, policies, conditions). */
+export interface AwsAccount {
+    readonly region: string;
+    readonly accountId: pulumi.Output<string>;
+    readonly partition: pulumi.Output<string>;
+}
+
 export class Foundation extends pulumi.ComponentResource {
     readonly accountId: pulumi.Output<string>;
     readonly partition: pulumi.Output<string>;
+    /** `accountId`, `partition` and the workload region together, as most components take them. */
+    readonly account: AwsAccount;
     readonly network: Network;
     readonly keys: PlatformKeys;
     readonly logArchive: LogArchiveBucket;
@@ -38,7 +47,8 @@ export class Foundation extends pulumi.ComponentResource {
 
         this.accountId = aws.getCallerIdentityOutput({}, child).accountId;
         this.partition = aws.getPartitionOutput({}, child).partition;
-        const account = { accountId: this.accountId, partition: this.partition, region: config.region };
+        this.account = { accountId: this.accountId, partition: this.partition, region: config.region };
+        const account = this.account;
 
         this.edgeProvider = new aws.Provider(`${name}-${CLOUDFRONT_REGION}`, { region: CLOUDFRONT_REGION }, child);
 

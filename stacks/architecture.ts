@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArchitectureConfigSpec, PlatformConfig } from "../infra/config/load";
 import { ArchitectureName } from "../infra/config/keys";
 import { Foundation } from "../infra/foundation";
+import { NameScope } from "../infra/shared/naming";
 
 /** What an architecture receives: validated config, its own parsed settings, the foundation, its tags. */
 export interface ArchitectureContext<Settings = unknown> {
@@ -14,6 +15,8 @@ export interface ArchitectureContext<Settings = unknown> {
     readonly foundation: Foundation;
     /** `platformTags(config, name)`: pass to every taggable resource. */
     readonly tags: Record<string, string>;
+    /** Project, environment and architecture: the scope of the architecture's fixed physical names. */
+    readonly scope: NameScope;
 }
 
 /** An architecture: its config contract and the function that composes its infra/ components. */

@@ -36,7 +36,7 @@ import { LambdaFunction } from "../infra/serverless/lambda-function";
 import { RestApi } from "../infra/serverless/rest-api";
 import { StateMachine } from "../infra/serverless/state-machine";
 import { PrivateBucket } from "../infra/storage/private-bucket";
-import { logGroupName, NameScope, physicalName } from "../infra/shared/naming";
+import { logGroupName, physicalName } from "../infra/shared/naming";
 import { ArchitectureContext, ArchitectureModule } from "./architecture";
 import { orderWorkflowDefinition, WORKFLOW_EVENT_SOURCE } from "./coffee-shop/workflow";
 
@@ -126,10 +126,9 @@ export class CoffeeShop extends pulumi.ComponentResource {
 
     constructor(name: string, ctx: ArchitectureContext<CoffeeShopSettings>, opts?: pulumi.ComponentResourceOptions) {
         super("platform:architecture:CoffeeShop", name, {}, opts);
-        const { config, settings: s, foundation, tags } = ctx;
+        const { config, settings: s, foundation, tags, scope } = ctx;
         const child = { parent: this };
-        const scope: NameScope = { project: config.project, environment: config.environment, architecture: NAME };
-        const account = { region: config.region, accountId: foundation.accountId, partition: foundation.partition };
+        const account = foundation.account;
         const network = foundation.network;
         const keys = foundation.keys.keyArns;
         const protect = config.profile.protect;

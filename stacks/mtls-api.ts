@@ -27,7 +27,7 @@ import { formatCidr, parseCidr, Cidr } from "../infra/network/cidr";
 import { Dashboard, DashboardGraph } from "../infra/observability/dashboard";
 import { JsonSecret } from "../infra/security/json-secret";
 import { PrivateCertificateAuthority } from "../infra/security/private-ca";
-import { logGroupName, NameScope, physicalName } from "../infra/shared/naming";
+import { logGroupName, physicalName } from "../infra/shared/naming";
 import { ArchitectureContext, ArchitectureModule } from "./architecture";
 
 export const NAME = "mtls-api";
@@ -129,10 +129,9 @@ export class MtlsApi extends pulumi.ComponentResource {
 
     constructor(name: string, ctx: ArchitectureContext<MtlsApiSettings>, opts?: pulumi.ComponentResourceOptions) {
         super("platform:architecture:MtlsApi", name, {}, opts);
-        const { config, settings: s, foundation, tags } = ctx;
+        const { config, settings: s, foundation, tags, scope } = ctx;
         const child = { parent: this };
-        const scope: NameScope = { project: config.project, environment: config.environment, architecture: NAME };
-        const account = { region: config.region, accountId: foundation.accountId, partition: foundation.partition };
+        const account = foundation.account;
         const network = foundation.network;
         const keys = foundation.keys.keyArns;
         const protect = config.profile.protect;

@@ -39,7 +39,7 @@ import { WebService } from "../infra/kubernetes/web-service";
 import { JsonSecret } from "../infra/security/json-secret";
 import { LambdaFunction } from "../infra/serverless/lambda-function";
 import { RestApi } from "../infra/serverless/rest-api";
-import { logGroupName, NameScope, physicalName } from "../infra/shared/naming";
+import { logGroupName, physicalName } from "../infra/shared/naming";
 import { ArchitectureContext, ArchitectureModule } from "./architecture";
 
 export const NAME = "postech";
@@ -166,10 +166,9 @@ export class Postech extends pulumi.ComponentResource {
 
     constructor(name: string, ctx: ArchitectureContext<PostechSettings>, opts?: pulumi.ComponentResourceOptions) {
         super("platform:architecture:Postech", name, {}, opts);
-        const { config, settings: s, foundation, tags } = ctx;
+        const { config, settings: s, foundation, tags, scope } = ctx;
         const child = { parent: this };
-        const scope: NameScope = { project: config.project, environment: config.environment, architecture: NAME };
-        const account = { region: config.region, accountId: foundation.accountId, partition: foundation.partition };
+        const account = foundation.account;
         const network = foundation.network;
         const keys = foundation.keys.keyArns;
         const protect = config.profile.protect;

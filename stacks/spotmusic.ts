@@ -31,7 +31,7 @@ import {
 } from "../infra/observability/alarms";
 import { Dashboard } from "../infra/observability/dashboard";
 import { JsonSecret } from "../infra/security/json-secret";
-import { logGroupName, NameScope, physicalName } from "../infra/shared/naming";
+import { logGroupName, physicalName } from "../infra/shared/naming";
 import { PrivateBucket } from "../infra/storage/private-bucket";
 import { ArchitectureContext, ArchitectureModule } from "./architecture";
 import { databaseSettings, domainSettings, fargateServiceSettings, HEALTH_PATH, ORIGIN_HEADER, SERVICE_PORT } from "./ticketing";
@@ -123,10 +123,9 @@ export class Spotmusic extends pulumi.ComponentResource {
 
     constructor(name: string, ctx: ArchitectureContext<SpotmusicSettings>, opts?: pulumi.ComponentResourceOptions) {
         super("platform:architecture:Spotmusic", name, {}, opts);
-        const { config, settings: s, foundation, tags } = ctx;
+        const { config, settings: s, foundation, tags, scope } = ctx;
         const child = { parent: this };
-        const scope: NameScope = { project: config.project, environment: config.environment, architecture: NAME };
-        const account = { region: config.region, accountId: foundation.accountId, partition: foundation.partition };
+        const account = foundation.account;
         const network = foundation.network;
         const keys = foundation.keys.keyArns;
         const protect = config.profile.protect;

@@ -26,7 +26,7 @@ import { LoadBalancer, ListenerRuleSpec, TargetGroupSpec } from "../infra/edge/l
 import { QueueWithDlq } from "../infra/messaging/queue";
 import { AlarmSet, albElb5xxAlarm, albLatencyAlarm, albTarget5xxAlarm, dbCpuAlarm, dbFreeStorageAlarm, dlqDepthAlarm, queueAgeAlarm } from "../infra/observability/alarms";
 import { Dashboard } from "../infra/observability/dashboard";
-import { logGroupName, NameScope, physicalName } from "../infra/shared/naming";
+import { logGroupName, physicalName } from "../infra/shared/naming";
 import { PrivateBucket } from "../infra/storage/private-bucket";
 import { ArchitectureContext, ArchitectureModule } from "./architecture";
 
@@ -144,10 +144,9 @@ export class Ticketing extends pulumi.ComponentResource {
 
     constructor(name: string, ctx: ArchitectureContext<TicketingSettings>, opts?: pulumi.ComponentResourceOptions) {
         super("platform:architecture:Ticketing", name, {}, opts);
-        const { config, settings: s, foundation, tags } = ctx;
+        const { config, settings: s, foundation, tags, scope } = ctx;
         const child = { parent: this };
-        const scope: NameScope = { project: config.project, environment: config.environment, architecture: NAME };
-        const account = { region: config.region, accountId: foundation.accountId, partition: foundation.partition };
+        const account = foundation.account;
         const network = foundation.network;
         const keys = foundation.keys.keyArns;
         const protect = config.profile.protect;
