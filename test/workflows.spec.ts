@@ -109,7 +109,7 @@ describe("GitHub Actions workflows", () => {
         it("plan every stack with the policy check (never --no-policy), and the bootstrap against its policy config", () => {
             assert.deepStrictEqual(wf.jobs.plan.strategy!.matrix.stack, ["dev", "prod"]);
             assert.ok(runs(wf.jobs.plan).includes("npm run plan -- --stack ${{ matrix.stack }}"));
-            assert.deepStrictEqual(runs(wf.jobs["plan-bootstrap"]).slice(-2), ["npm run plan -- --project bootstrap --stack shared --no-policy", "npm run policy -- bootstrap/plan/shared.json --config bootstrap/policy-config.json"]);
+            assert.deepStrictEqual(runs(wf.jobs["plan-bootstrap"]).slice(-1), ["npm run plan -- --project bootstrap --stack shared --policy-config bootstrap/policy-config.json"]);
             for (const job of Object.values(wf.jobs)) for (const r of runs(job)) if (r.startsWith("npm run plan -- --stack")) assert.doesNotMatch(r, /--no-policy/);
         });
 

@@ -3,7 +3,9 @@
  *
  * Runs the real program offline (Pulumi runtime in preview mode, mocked providers) with the stack's
  * own config files, writes the resource graph as a `pulumi stack export` document (default
- * `plan/<stack>.json`), prints a summary, then checks the graph with the policy pack.
+ * `plan/<stack>.json`), prints a summary, then checks the graph with the repository's policy pack
+ * (`policy-pack/`), configured by `--policy-config` or else `policy-pack/config/<stack>.json` when it
+ * exists. `--project DIR` plans another Pulumi project (e.g. `bootstrap`) the same way.
  *
  * Exit codes: 0 plan written and no mandatory policy violation; 1 mandatory policy violations (the
  * plan is still written); 2 invalid config or program failure (nothing written); 64 bad arguments.
@@ -15,6 +17,9 @@ import { parseArgs } from "util";
 import { ProgramError, runPlan } from "./lib/plan-runner";
 import { loadStackSettings, StackSettingsError } from "./lib/stack-config";
 import { formatSummary, summarize } from "./lib/summary";
+
+/** Per-environment configs of the repository's policy pack (`policy-pack/config/<stack>.json`). */
+const DEFAULT_POLICY_CONFIG_DIR = path.resolve(__dirname, "..", "policy-pack", "config");
 
 const USAGE = "usage: npm run plan -- --stack <name> [--out FILE] [--no-policy] [--policy-config FILE] [--project DIR]";
 
@@ -72,16 +77,12 @@ async function main(): Promise<void> {
     console.log(`\nWrote ${path.relative(process.cwd(), out)} (pulumi stack export format).`);
 
     if (args["no-policy"]) return;
-    const policyConfig = args["policy-config"] ?? path.join(projectDir, "policy-pack", "config", `${args.stack}.json`);
-    const packDir = path.join(projectDir, "policy-pack");
-    if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
-        console.log("\nPolicy check skipped: no policy pack at policy-pack/.");
-        return;
-    }
-    // Loaded only when the check runs (it brings the analyzer's gRPC client).
+    // The repository's pack, with the stack's per-environment config when there is one (every policy
+    // at its default level, mandatory, otherwise). Loaded only when the check runs (gRPC client).
+    const stackConfig = path.join(DEFAULT_POLICY_CONFIG_DIR, `${args.stack}.json`);
+    const policyConfig = args["policy-config"] ?? (fs.existsSync(stackConfig) ? stackConfig : undefined);
     const { runPolicyCheckCli } = await import("./policy-check");
-    const code = await runPolicyCheckCli(document, { configFile: fs.existsSync(policyConfig) ? policyConfig : undefined });
-    process.exitCode = code;
+    process.exitCode = await runPolicyCheckCli(document, { configFile: policyConfig });
 }
 
 main().catch((err) => fail(2, [err instanceof Error ? (err.stack ?? err.message) : String(err)]));
