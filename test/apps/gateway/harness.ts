@@ -18,6 +18,30 @@ import * as tls from "tls";
 
 export const ENTRYPOINT = path.resolve(__dirname, "../../../apps/gateway/entrypoint.sh");
 
+let staged: string | undefined;
+
+/**
+ * The entrypoint as the tests run it: a copy of `apps/gateway` (entrypoint.sh and templates/, the
+ * image's build context) in a world-readable temp dir, because the unprivileged uid the gateway runs
+ * as when the test is root cannot always traverse the checkout (a clone under a 0700 directory).
+ * Made once per process and removed when the process exits.
+ */
+export function stagedEntrypoint(): string {
+  if (staged === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-app-"));
+    fs.chmodSync(dir, 0o755);
+    const source = path.dirname(ENTRYPOINT);
+    fs.cpSync(path.join(source, "templates"), path.join(dir, "templates"), { recursive: true });
+    fs.chmodSync(path.join(dir, "templates"), 0o755);
+    for (const t of fs.readdirSync(path.join(dir, "templates"))) fs.chmodSync(path.join(dir, "templates", t), 0o644);
+    fs.copyFileSync(ENTRYPOINT, path.join(dir, "entrypoint.sh"));
+    fs.chmodSync(path.join(dir, "entrypoint.sh"), 0o755);
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    staged = path.join(dir, "entrypoint.sh");
+  }
+  return staged;
+}
+
 /** uid/gid the gateway runs as when the test itself runs as root (the entrypoint refuses root). */
 export const UNPRIVILEGED_ID = 65534;
 
@@ -215,7 +239,8 @@ export interface EntrypointResult {
  * interpreter; through setpriv as uid 65534 when the test is root, unless `asRoot`.
  */
 function entrypointCommand(args: string[], asRoot = false, shell?: string): [string, string[]] {
-  const direct: [string, string[]] = shell === undefined ? [ENTRYPOINT, args] : [shell, [ENTRYPOINT, ...args]];
+  const entrypoint = stagedEntrypoint();
+  const direct: [string, string[]] = shell === undefined ? [entrypoint, args] : [shell, [entrypoint, ...args]];
   if (isRoot() && !asRoot) {
     return ["setpriv", [`--reuid=${UNPRIVILEGED_ID}`, `--regid=${UNPRIVILEGED_ID}`, "--clear-groups", direct[0], ...direct[1]]];
   }
