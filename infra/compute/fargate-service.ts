@@ -25,6 +25,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "../config/keys";
+import { destinationProblems, egressRule, EgressRule, isPort } from "../network/security-group-rules";
 import { fargateSizeProblem } from "./fargate-sizes";
 
 /** An IAM policy statement; values may be Outputs (ARNs of resources made in the same program). */
@@ -119,17 +120,7 @@ export interface SecurityGroupIngress {
 }
 
 /** Egress from the service's security group; exactly one destination. */
-export interface SecurityGroupEgress {
-    port: number;
-    /** Last port of a range; default `port`. */
-    toPort?: number;
-    /** Default `tcp`. */
-    protocol?: "tcp" | "udp";
-    cidrIpv4?: string;
-    destinationSecurityGroupId?: pulumi.Input<string>;
-    prefixListId?: pulumi.Input<string>;
-    description: string;
-}
+export type SecurityGroupEgress = EgressRule;
 
 /** Target tracking on a custom CloudWatch metric, e.g. SQS `ApproximateNumberOfMessagesVisible` per task. */
 export interface CustomMetricTarget {
@@ -245,7 +236,6 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const XRAY_ADDRESS = "AWS_XRAY_DAEMON_ADDRESS";
 const DEFAULT_XRAY_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.x";
 
-const isPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
 const inRange = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 
 /** Every problem of the arguments, each naming its field. */
@@ -291,8 +281,7 @@ function problemsOf(args: FargateServiceArgs): string[] {
         if (!isPort(rule.port)) p.push(`ingress.${key}.port must be 1-65535; got ${rule.port}`);
     }
     for (const [key, rule] of Object.entries(args.egress ?? {})) {
-        const destinations = [rule.cidrIpv4, rule.destinationSecurityGroupId, rule.prefixListId].filter((d) => d !== undefined).length;
-        if (destinations !== 1) p.push(`egress.${key} must name exactly one of cidrIpv4, destinationSecurityGroupId, prefixListId; got ${destinations}`);
+        p.push(...destinationProblems(`egress.${key}`, rule));
         if (!isPort(rule.port) || (rule.toPort !== undefined && (!isPort(rule.toPort) || rule.toPort < rule.port))) p.push(`egress.${key} ports must be 1-65535 with toPort >= port; got ${rule.port}-${rule.toPort ?? rule.port}`);
     }
     for (const [i, lb] of (args.loadBalancers ?? []).entries()) {
@@ -635,16 +624,6 @@ export class FargateService extends pulumi.ComponentResource {
     }
 
     private addEgress(key: string, rule: SecurityGroupEgress): aws.vpc.SecurityGroupEgressRule {
-        return new aws.vpc.SecurityGroupEgressRule(`${this.componentName}-out-${key}`, {
-            securityGroupId: this.securityGroupId,
-            ipProtocol: rule.protocol ?? "tcp",
-            fromPort: rule.port,
-            toPort: rule.toPort ?? rule.port,
-            cidrIpv4: rule.cidrIpv4,
-            referencedSecurityGroupId: rule.destinationSecurityGroupId,
-            prefixListId: rule.prefixListId,
-            description: rule.description,
-            tags: this.tags,
-        }, { parent: this });
+        return egressRule(`${this.componentName}-out-${key}`, this.securityGroupId, rule, this.tags, { parent: this });
     }
 }

@@ -21,6 +21,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { egressRule, isPort } from "../network/security-group-rules";
 
 /** The TLS policy of HTTPS/TLS listeners: TLS 1.3 and 1.2 with forward-secret AEAD suites. */
 export const DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -149,7 +150,6 @@ export interface LoadBalancerArgs {
 
 const NLB_PROTOCOLS = ["TCP", "TLS", "UDP", "TCP_UDP"];
 const ALB_PROTOCOLS = ["HTTP", "HTTPS"];
-const isPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
 const inRange = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 const sorted = <T>(r: Record<string, T>) => Object.entries(r).sort(([a], [b]) => a.localeCompare(b));
 
@@ -415,14 +415,6 @@ export class LoadBalancer extends pulumi.ComponentResource {
     /** Allows TCP `port` from the load balancer to `destinationSecurityGroupId` (rule `<name>-out-<key>`). */
     allowEgressTo(key: string, rule: { port: number; destinationSecurityGroupId: pulumi.Input<string>; description: string }): aws.vpc.SecurityGroupEgressRule {
         if (!isPort(rule.port)) throw new Error(`LoadBalancer ${this.componentName}: egress ${key} port must be 1-65535; got ${rule.port}`);
-        return new aws.vpc.SecurityGroupEgressRule(`${this.componentName}-out-${key}`, {
-            securityGroupId: this.securityGroupId,
-            ipProtocol: "tcp",
-            fromPort: rule.port,
-            toPort: rule.port,
-            referencedSecurityGroupId: rule.destinationSecurityGroupId,
-            description: rule.description,
-            tags: this.tags,
-        }, { parent: this });
+        return egressRule(`${this.componentName}-out-${key}`, this.securityGroupId, rule, this.tags, { parent: this });
     }
 }

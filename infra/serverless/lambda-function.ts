@@ -25,6 +25,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "../config/keys";
 import type { IamStatement } from "../compute/fargate-service";
+import { destinationProblems, egressRule, EgressRule, isPort } from "../network/security-group-rules";
 
 /** The bundle of `apps/lambdas/build.ts` (`bundleLambda(name)`), or any file map with its hash. */
 export interface LambdaCode {
@@ -35,15 +36,8 @@ export interface LambdaCode {
 }
 
 /** Egress from the function's security group: exactly one destination. */
-export interface LambdaEgress {
-    /** TCP port. */
-    port: number;
-    cidrIpv4?: string;
-    destinationSecurityGroupId?: pulumi.Input<string>;
-    prefixListId?: pulumi.Input<string>;
-    /** Who the function talks to and why (shown in the console). */
-    description: string;
-}
+/** Egress from the function's security group: one TCP port to exactly one destination. */
+export type LambdaEgress = Omit<EgressRule, "toPort" | "protocol">;
 
 export interface LambdaFunctionArgs {
     /**
@@ -87,7 +81,6 @@ export interface LambdaFunctionArgs {
 
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const HANDLER = /^[A-Za-z0-9_./-]+\.[A-Za-z0-9_$]+$/;
-const isPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
 const sorted = <T>(r: Record<string, T> | undefined) => Object.entries(r ?? {}).sort(([a], [b]) => a.localeCompare(b));
 
 function problemsOf(args: LambdaFunctionArgs): string[] {
@@ -117,8 +110,7 @@ function problemsOf(args: LambdaFunctionArgs): string[] {
 
 function egressProblems(key: string, rule: LambdaEgress): string[] {
     const p: string[] = [];
-    const destinations = [rule.cidrIpv4, rule.destinationSecurityGroupId, rule.prefixListId].filter((d) => d !== undefined).length;
-    if (destinations !== 1) p.push(`egress.${key} must name exactly one of cidrIpv4, destinationSecurityGroupId, prefixListId; got ${destinations}`);
+    p.push(...destinationProblems(`egress.${key}`, rule));
     if (!isPort(rule.port)) p.push(`egress.${key}.port must be 1-65535; got ${rule.port}`);
     return p;
 }
@@ -226,17 +218,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
         const problems = egressProblems(key, rule);
         if (!this.securityGroupId) problems.push("the function runs outside a VPC and has no security group");
         if (problems.length > 0) throw new Error(`LambdaFunction ${this.componentName}: ${problems.join("; ")}`);
-        return new aws.vpc.SecurityGroupEgressRule(`${this.componentName}-out-${key}`, {
-            securityGroupId: this.securityGroupId!,
-            ipProtocol: "tcp",
-            fromPort: rule.port,
-            toPort: rule.port,
-            cidrIpv4: rule.cidrIpv4,
-            referencedSecurityGroupId: rule.destinationSecurityGroupId,
-            prefixListId: rule.prefixListId,
-            description: rule.description,
-            tags: this.tags,
-        }, { parent: this });
+        return egressRule(`${this.componentName}-out-${key}`, this.securityGroupId!, rule, this.tags, { parent: this });
     }
 
     /**
