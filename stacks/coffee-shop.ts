@@ -27,6 +27,7 @@ import { got, integerIn, logRetentionDays, textMatching } from "../infra/config/
 import { DynamoDbTable } from "../infra/data/dynamodb-table";
 import { RedisCache } from "../infra/data/redis-cache";
 import { CdnDistribution } from "../infra/edge/cdn-distribution";
+import { DNS_NAME } from "../infra/edge/dns-certificate";
 import { WebAcl } from "../infra/edge/web-acl";
 import { UserPool } from "../infra/identity/user-pool";
 import { QueueWithDlq } from "../infra/messaging/queue";
@@ -73,7 +74,6 @@ export const ORDER_BODY_SCHEMA = {
 // Settings: platform:coffee-shop
 // ------------------------------------------------------------------------------------------------
 
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export const settingsSchema = z.strictObject({
     /** Retention of this architecture's log groups; default the stack's platform:logRetentionDays. */

@@ -16,10 +16,11 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { FargateService, SecretRef } from "../infra/compute/fargate-service";
-import { fargateSizeProblem } from "../infra/compute/fargate-sizes";
 import { EcrRepository } from "../infra/compute/ecr-repository";
 import { ServiceNamespace } from "../infra/compute/service-namespace";
+import { fargateServiceSettings } from "../infra/config/component-settings";
 import { got, integerIn, logRetentionDays, textMatching } from "../infra/config/schema-helpers";
+import { DNS_NAME } from "../infra/edge/dns-certificate";
 import { LoadBalancer, ListenerSpec, TargetGroupSpec } from "../infra/edge/load-balancer";
 import { TrustStore } from "../infra/edge/trust-store";
 import { WebAcl } from "../infra/edge/web-acl";
@@ -45,29 +46,14 @@ export const API_DISCOVERY_NAME = "api";
 // ------------------------------------------------------------------------------------------------
 
 const CLIENT_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** Size and count of one service. */
-const serviceSettings = (defaults: { cpu: number; memory: number }) =>
-    z.strictObject({
-        cpu: z.number({ error: (i) => `must be Fargate CPU units (256, 512, 1024, ...); ${got(i.input)}` }).default(defaults.cpu),
-        memory: z.number({ error: (i) => `must be MiB of memory; ${got(i.input)}` }).default(defaults.memory),
-        desiredCount: integerIn(2, 100, "the number of tasks; at least 2 so they span two Availability Zones").default(2),
-        maxCount: integerIn(2, 100, "the most tasks autoscaling may run").default(4),
-        cpuTargetPercent: integerIn(10, 90, "the average CPU utilisation autoscaling holds, in percent").default(60),
-    }).superRefine((s, ctx) => {
-        const size = fargateSizeProblem(s.cpu, s.memory);
-        if (size) ctx.addIssue({ code: "custom", path: [size.field], message: size.message });
-        if (s.maxCount < s.desiredCount) ctx.addIssue({ code: "custom", path: ["maxCount"], message: `must be at least desiredCount (${s.desiredCount}); got ${s.maxCount}` });
-    });
 
 export const settingsSchema = z.strictObject({
     edgeMode: z.enum(["nlb", "alb"], { error: (i) => `must be nlb (NLB passthrough, nginx verifies client certificates) or alb (ALB mutual TLS with WAF); ${got(i.input)}` }).default("nlb"),
     serverName: z.string({ error: (i) => (i.input === undefined ? "required: the DNS name webhook clients connect to, e.g. webhooks.example.com" : `must be a DNS name; ${got(i.input)}`) })
         .regex(DNS_NAME, { error: (i) => `must be a lower-case DNS name such as webhooks.example.com (no wildcard, no trailing dot); ${got(i.input)}` }),
     logRetentionDays: logRetentionDays().default(7),
-    gateway: serviceSettings({ cpu: 256, memory: 512 }).prefault({}),
-    api: serviceSettings({ cpu: 512, memory: 1024 }).prefault({}),
+    gateway: fargateServiceSettings({ cpu: 256, memory: 512 }).prefault({}),
+    api: fargateServiceSettings({ cpu: 512, memory: 1024 }).prefault({}),
     /** Passed to nginx (apps/gateway/README.md, "Limits"); same patterns as the entrypoint checks. */
     limits: z.strictObject({
         clientMaxBodySize: textMatching(/^[1-9][0-9]{0,8}[kKmM]?$/, "a non-zero nginx size such as 1m or 512k").default("1m"),

@@ -19,6 +19,7 @@ import * as tls from "@pulumi/tls";
 import { z } from "zod";
 import { EcrRepository } from "../infra/compute/ecr-repository";
 import { FargateService, IamStatement } from "../infra/compute/fargate-service";
+import { databaseSettings, domainSettings, fargateServiceSettings } from "../infra/config/component-settings";
 import { got, integerIn, logRetentionDays, textMatching } from "../infra/config/schema-helpers";
 import { RedisCache } from "../infra/data/redis-cache";
 import { RelationalDatabase } from "../infra/data/relational-database";
@@ -34,7 +35,7 @@ import { JsonSecret } from "../infra/security/json-secret";
 import { logGroupName, physicalName } from "../infra/shared/naming";
 import { PrivateBucket } from "../infra/storage/private-bucket";
 import { ArchitectureContext, ArchitectureModule } from "./architecture";
-import { databaseSettings, domainSettings, fargateServiceSettings, HEALTH_PATH, ORIGIN_HEADER, SERVICE_PORT } from "./ticketing";
+import { HEALTH_PATH, ORIGIN_HEADER, SERVICE_PORT } from "./ticketing";
 
 export const NAME = "spotmusic";
 export const WORKLOADS = { webApi: "spotmusic-web-api", workers: "spotmusic-workers" } as const;
