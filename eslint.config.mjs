@@ -4,9 +4,12 @@
 //   https://typescript-eslint.io/getting-started/typed-linting
 // - @pulumi/eslint-plugin: it exports rules only (no shareable config), so both are enabled here:
 //   an Output or OutputInstance inside a template literal is an error (use pulumi.interpolate).
+// - eslint-config-prettier last: Prettier (`.prettierrc.json`, run by `npm run lint`) owns layout, so
+//   no stylistic ESLint rule can disagree with it (https://github.com/prettier/eslint-config-prettier).
 import js from "@eslint/js";
 import pulumi from "@pulumi/eslint-plugin";
 import { defineConfig } from "eslint/config";
+import eslintConfigPrettier from "eslint-config-prettier/flat";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
@@ -56,4 +59,5 @@ export default defineConfig(
             "@typescript-eslint/no-explicit-any": "off",
         },
     },
+    eslintConfigPrettier,
 );
