@@ -15,7 +15,11 @@ import tseslint from "typescript-eslint";
 export default defineConfig(
     {
         ignores: [
-            "**/node_modules/", "bin/", "**/plan/", "docs/", "**/*.d.ts",
+            "**/node_modules/",
+            "bin/",
+            "**/plan/",
+            "docs/",
+            "**/*.d.ts",
             // A deliberately broken program: test/tools/plan.spec.ts plans it to prove that an Output
             // in a template literal fails the plan (PULUMI_ERROR_OUTPUT_STRING). Linting it would
             // report the very bug the test needs to keep.

@@ -58,11 +58,15 @@ export class GithubOidcProvider extends pulumi.ComponentResource {
             this.arn = pulumi.output(args.existingArn);
         } else {
             // No thumbprint: AWS validates GitHub's certificate against its trusted root CAs.
-            const provider = new aws.iam.OpenIdConnectProvider(name, {
-                url: `https://${GITHUB_OIDC_HOST}`,
-                clientIdLists: [GITHUB_AUDIENCE],
-                tags: args.tags,
-            }, { parent: this });
+            const provider = new aws.iam.OpenIdConnectProvider(
+                name,
+                {
+                    url: `https://${GITHUB_OIDC_HOST}`,
+                    clientIdLists: [GITHUB_AUDIENCE],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
             this.arn = provider.arn;
         }
         this.registerOutputs({ arn: this.arn });
@@ -94,11 +98,15 @@ export class DeployPolicies extends pulumi.ComponentResource {
         };
         this.policyArns = {};
         for (const [domain, document] of Object.entries(documents)) {
-            const policy = new aws.iam.Policy(`${name}-${domain}`, {
-                description: `Lets the platform's deploy roles manage its ${domain} resources (bootstrap/permissions.ts)`,
-                policy: pulumi.jsonStringify(document),
-                tags: args.tags,
-            }, { parent: this });
+            const policy = new aws.iam.Policy(
+                `${name}-${domain}`,
+                {
+                    description: `Lets the platform's deploy roles manage its ${domain} resources (bootstrap/permissions.ts)`,
+                    policy: pulumi.jsonStringify(document),
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
             this.policyArns[domain] = policy.arn;
         }
         this.registerOutputs({ policyArns: this.policyArns });
@@ -121,13 +129,20 @@ export interface CiRolesArgs {
 function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string): pulumi.Output<string> {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "GithubActionsOidc",
-            Effect: "Allow",
-            Principal: { Federated: providerArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subject } },
-        }],
+        Statement: [
+            {
+                Sid: "GithubActionsOidc",
+                Effect: "Allow",
+                Principal: { Federated: providerArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_AUDIENCE,
+                        [`${GITHUB_OIDC_HOST}:sub`]: subject,
+                    },
+                },
+            },
+        ],
     });
 }
 
@@ -139,29 +154,54 @@ export class CiRoles extends pulumi.ComponentResource {
     constructor(name: string, args: CiRolesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:bootstrap:CiRoles", name, {}, opts);
         if (!/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/.test(args.githubRepository)) {
-            throw new Error(`CiRoles ${name}: githubRepository must be owner/repository without wildcards, got '${args.githubRepository}'`);
+            throw new Error(
+                `CiRoles ${name}: githubRepository must be owner/repository without wildcards, got '${args.githubRepository}'`,
+            );
         }
         const child = { parent: this };
         const state = pulumi.output(args.state).apply((s) => ({ ...s, stack: args.environment }));
 
-        const preview = new aws.iam.Role(`${name}-preview`, {
-            name: ciRoleName(args.environment, "preview"),
-            description: `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}`,
-            assumeRolePolicy: githubTrustPolicy(args.oidcProviderArn, `repo:${args.githubRepository}:pull_request`),
-            maxSessionDuration: PREVIEW_SESSION_SECONDS,
-            tags: { ...args.tags, Purpose: "ci-preview" },
-        }, child);
-        new aws.iam.RolePolicy(`${name}-preview-state`, { role: preview.id, policy: pulumi.jsonStringify(state.apply(previewStatePolicy)) }, child);
-        new aws.iam.RolePolicy(`${name}-preview-reads`, { role: preview.id, policy: pulumi.jsonStringify(pulumi.output(args.facts).apply(previewReadsPolicy)) }, child);
+        const preview = new aws.iam.Role(
+            `${name}-preview`,
+            {
+                name: ciRoleName(args.environment, "preview"),
+                description: `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}`,
+                assumeRolePolicy: githubTrustPolicy(args.oidcProviderArn, `repo:${args.githubRepository}:pull_request`),
+                maxSessionDuration: PREVIEW_SESSION_SECONDS,
+                tags: { ...args.tags, Purpose: "ci-preview" },
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-preview-state`,
+            { role: preview.id, policy: pulumi.jsonStringify(state.apply(previewStatePolicy)) },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-preview-reads`,
+            { role: preview.id, policy: pulumi.jsonStringify(pulumi.output(args.facts).apply(previewReadsPolicy)) },
+            child,
+        );
 
-        const deploy = new aws.iam.Role(`${name}-deploy`, {
-            name: ciRoleName(args.environment, "deploy"),
-            description: `pulumi up of the ${args.environment} stack from the GitHub environment ${args.environment} of ${args.githubRepository}`,
-            assumeRolePolicy: githubTrustPolicy(args.oidcProviderArn, `repo:${args.githubRepository}:environment:${args.environment}`),
-            maxSessionDuration: DEPLOY_SESSION_SECONDS,
-            tags: { ...args.tags, Purpose: "ci-deploy" },
-        }, child);
-        new aws.iam.RolePolicy(`${name}-deploy-state`, { role: deploy.id, policy: pulumi.jsonStringify(state.apply(deployStatePolicy)) }, child);
+        const deploy = new aws.iam.Role(
+            `${name}-deploy`,
+            {
+                name: ciRoleName(args.environment, "deploy"),
+                description: `pulumi up of the ${args.environment} stack from the GitHub environment ${args.environment} of ${args.githubRepository}`,
+                assumeRolePolicy: githubTrustPolicy(
+                    args.oidcProviderArn,
+                    `repo:${args.githubRepository}:environment:${args.environment}`,
+                ),
+                maxSessionDuration: DEPLOY_SESSION_SECONDS,
+                tags: { ...args.tags, Purpose: "ci-deploy" },
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-deploy-state`,
+            { role: deploy.id, policy: pulumi.jsonStringify(state.apply(deployStatePolicy)) },
+            child,
+        );
         for (const [domain, policyArn] of Object.entries(args.deployPolicyArns)) {
             new aws.iam.RolePolicyAttachment(`${name}-deploy-${domain}`, { role: deploy.name, policyArn }, child);
         }

@@ -44,7 +44,9 @@ export interface BootstrapConfig {
 /** Thrown with every configuration problem; the Pulumi CLI prints a RunError without a stack trace. */
 export class BootstrapConfigError extends pulumi.RunError {
     constructor(readonly problems: readonly string[]) {
-        super(`invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        super(
+            `invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+        );
         this.name = "BootstrapConfigError";
     }
 }
@@ -80,7 +82,14 @@ function stringList(raw: string | undefined, key: string, fallback: string[], pr
     return v as string[];
 }
 
-function integer(raw: string | undefined, key: string, fallback: number, min: number, max: number, problems: string[]): number {
+function integer(
+    raw: string | undefined,
+    key: string,
+    fallback: number,
+    min: number,
+    max: number,
+    problems: string[],
+): number {
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!/^-?\d+$/.test(raw) || n < min || n > max) {
@@ -99,64 +108,110 @@ export function validateBootstrapConfig(stack: string, values: RawBootstrapConfi
     const key = (k: string) => values[`${NAMESPACE}:${k}`];
 
     const region = values["aws:region"];
-    if (region === undefined || !REGION.test(region)) problems.push(`aws:region: must be an AWS region code such as sa-east-1; ${got(region)}`);
+    if (region === undefined || !REGION.test(region))
+        problems.push(`aws:region: must be an AWS region code such as sa-east-1; ${got(region)}`);
 
     const githubRepository = key("githubRepository");
-    if (githubRepository === undefined) problems.push(`${NAMESPACE}:githubRepository: required; the GitHub repository as owner/repository (pulumi config set githubRepository my-org/platform)`);
-    else if (!REPOSITORY.test(githubRepository)) problems.push(`${NAMESPACE}:githubRepository: must be owner/repository (letters, digits and - in the owner; letters, digits, . _ - in the repository), no wildcards; ${got(githubRepository)}`);
+    if (githubRepository === undefined)
+        problems.push(
+            `${NAMESPACE}:githubRepository: required; the GitHub repository as owner/repository (pulumi config set githubRepository my-org/platform)`,
+        );
+    else if (!REPOSITORY.test(githubRepository))
+        problems.push(
+            `${NAMESPACE}:githubRepository: must be owner/repository (letters, digits and - in the owner; letters, digits, . _ - in the repository), no wildcards; ${got(githubRepository)}`,
+        );
 
     const environments = stringList(key("environments"), "environments", ["dev", "prod"], problems);
-    if (environments.length === 0 && key("environments") !== undefined) problems.push(`${NAMESPACE}:environments: must list at least one environment`);
+    if (environments.length === 0 && key("environments") !== undefined)
+        problems.push(`${NAMESPACE}:environments: must list at least one environment`);
     environments.forEach((e, i) => {
-        if (!ENVIRONMENT.test(e)) problems.push(`${NAMESPACE}:environments[${i}]: must be a lower-case name of up to 20 letters, digits and - starting with a letter (it names the platform stack and the GitHub environment); ${got(e)}`);
+        if (!ENVIRONMENT.test(e))
+            problems.push(
+                `${NAMESPACE}:environments[${i}]: must be a lower-case name of up to 20 letters, digits and - starting with a letter (it names the platform stack and the GitHub environment); ${got(e)}`,
+            );
     });
-    if (new Set(environments).size !== environments.length) problems.push(`${NAMESPACE}:environments: lists an environment more than once`);
+    if (new Set(environments).size !== environments.length)
+        problems.push(`${NAMESPACE}:environments: lists an environment more than once`);
 
     const adminRoleArns = stringList(key("adminRoleArns"), "adminRoleArns", [], problems);
-    if (key("adminRoleArns") === undefined) problems.push(`${NAMESPACE}:adminRoleArns: required; the IAM role ARNs of the account administrators (at least one), who keep access to the state bucket and keys`);
-    else if (adminRoleArns.length === 0) problems.push(`${NAMESPACE}:adminRoleArns: must list at least one role, or nobody but the CI roles could read the state`);
+    if (key("adminRoleArns") === undefined)
+        problems.push(
+            `${NAMESPACE}:adminRoleArns: required; the IAM role ARNs of the account administrators (at least one), who keep access to the state bucket and keys`,
+        );
+    else if (adminRoleArns.length === 0)
+        problems.push(
+            `${NAMESPACE}:adminRoleArns: must list at least one role, or nobody but the CI roles could read the state`,
+        );
     adminRoleArns.forEach((a, i) => {
-        if (!ROLE_ARN.test(a)) problems.push(`${NAMESPACE}:adminRoleArns[${i}]: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<path/name>), no wildcards; ${got(a)}`);
+        if (!ROLE_ARN.test(a))
+            problems.push(
+                `${NAMESPACE}:adminRoleArns[${i}]: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<path/name>), no wildcards; ${got(a)}`,
+            );
     });
 
     const deployRegions = stringList(key("deployRegions"), "deployRegions", ["sa-east-1", "us-east-1"], problems);
-    if (deployRegions.length === 0 && key("deployRegions") !== undefined) problems.push(`${NAMESPACE}:deployRegions: must list at least one region`);
+    if (deployRegions.length === 0 && key("deployRegions") !== undefined)
+        problems.push(`${NAMESPACE}:deployRegions: must list at least one region`);
     deployRegions.forEach((r, i) => {
-        if (!REGION.test(r)) problems.push(`${NAMESPACE}:deployRegions[${i}]: must be an AWS region code such as sa-east-1; ${got(r)}`);
+        if (!REGION.test(r))
+            problems.push(`${NAMESPACE}:deployRegions[${i}]: must be an AWS region code such as sa-east-1; ${got(r)}`);
     });
     if (region !== undefined && REGION.test(region) && deployRegions.length > 0 && !deployRegions.includes(region)) {
-        problems.push(`${NAMESPACE}:deployRegions: must include aws:region ${region} (where the state bucket and the secrets keys live)`);
+        problems.push(
+            `${NAMESPACE}:deployRegions: must include aws:region ${region} (where the state bucket and the secrets keys live)`,
+        );
     }
     if (deployRegions.length > 0 && !deployRegions.includes("us-east-1")) {
-        problems.push(`${NAMESPACE}:deployRegions: must include us-east-1 (IAM, CloudFront, Route 53 and CloudFront-scope WAF are called there)`);
+        problems.push(
+            `${NAMESPACE}:deployRegions: must include us-east-1 (IAM, CloudFront, Route 53 and CloudFront-scope WAF are called there)`,
+        );
     }
 
     const stateProject = key("stateProject") ?? "platform";
-    if (!PROJECT.test(stateProject)) problems.push(`${NAMESPACE}:stateProject: must be a Pulumi project name (letters, digits, _ . -); ${got(stateProject)}`);
+    if (!PROJECT.test(stateProject))
+        problems.push(
+            `${NAMESPACE}:stateProject: must be a Pulumi project name (letters, digits, _ . -); ${got(stateProject)}`,
+        );
 
     const githubOidcProviderArn = key("githubOidcProviderArn") ?? "";
     if (githubOidcProviderArn !== "" && !OIDC_ARN.test(githubOidcProviderArn)) {
-        problems.push(`${NAMESPACE}:githubOidcProviderArn: must be empty or arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com; ${got(githubOidcProviderArn)}`);
+        problems.push(
+            `${NAMESPACE}:githubOidcProviderArn: must be empty or arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com; ${got(githubOidcProviderArn)}`,
+        );
     }
 
     const protectRaw = key("protect") ?? "true";
-    if (protectRaw !== "true" && protectRaw !== "false") problems.push(`${NAMESPACE}:protect: must be true or false; ${got(protectRaw)}`);
+    if (protectRaw !== "true" && protectRaw !== "false")
+        problems.push(`${NAMESPACE}:protect: must be true or false; ${got(protectRaw)}`);
 
     const tagsValue = key("tags") === undefined ? {} : json(key("tags"), "tags", problems);
     const tags: Record<string, string> = {};
     if (tagsValue !== undefined) {
-        if (typeof tagsValue !== "object" || tagsValue === null || Array.isArray(tagsValue) || Object.values(tagsValue).some((v) => typeof v !== "string")) {
+        if (
+            typeof tagsValue !== "object" ||
+            tagsValue === null ||
+            Array.isArray(tagsValue) ||
+            Object.values(tagsValue).some((v) => typeof v !== "string")
+        ) {
             problems.push(`${NAMESPACE}:tags: must be a map of tag keys to string values; ${got(tagsValue)}`);
         } else {
             for (const [k, v] of Object.entries(tagsValue as Record<string, string>)) {
-                if (["Project", "Environment", "Architecture", "ManagedBy", "Stack"].includes(k)) problems.push(`${NAMESPACE}:tags.${k}: is set by the program and may not be overridden`);
+                if (["Project", "Environment", "Architecture", "ManagedBy", "Stack"].includes(k))
+                    problems.push(`${NAMESPACE}:tags.${k}: is set by the program and may not be overridden`);
                 else tags[k] = v;
             }
         }
     }
 
     const noncurrentVersionDays = integer(key("noncurrentVersionDays"), "noncurrentVersionDays", 90, 1, 3650, problems);
-    const noncurrentVersionsKept = integer(key("noncurrentVersionsKept"), "noncurrentVersionsKept", 20, 0, 100, problems);
+    const noncurrentVersionsKept = integer(
+        key("noncurrentVersionsKept"),
+        "noncurrentVersionsKept",
+        20,
+        0,
+        100,
+        problems,
+    );
 
     if (problems.length > 0) throw new BootstrapConfigError(problems);
     return Object.freeze({

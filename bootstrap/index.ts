@@ -22,10 +22,18 @@ const accountId = identity.accountId;
 
 /** Tags of every bootstrap resource; `environment` is the stack it serves, `shared` for the state backend. */
 function tags(environment: string): Record<string, string> {
-    return { ...config.tags, Project: "platform", Environment: environment, Architecture: "bootstrap", ManagedBy: "pulumi", Stack: config.stack };
+    return {
+        ...config.tags,
+        Project: "platform",
+        Environment: environment,
+        Architecture: "bootstrap",
+        ManagedBy: "pulumi",
+        Stack: config.stack,
+    };
 }
 
-const roleArn = (environment: string, kind: "preview" | "deploy") => pulumi.interpolate`arn:${partition}:iam::${accountId}:role/${ciRoleName(environment, kind)}`;
+const roleArn = (environment: string, kind: "preview" | "deploy") =>
+    pulumi.interpolate`arn:${partition}:iam::${accountId}:role/${ciRoleName(environment, kind)}`;
 const ciRoleArns = config.environments.flatMap((env) => [roleArn(env, "preview"), roleArn(env, "deploy")]);
 
 const state = new StateBackend("pulumi-state", {
@@ -55,16 +63,28 @@ const secretsKeys = Object.fromEntries(
     ]),
 );
 
-const oidc = new GithubOidcProvider("github-actions", { existingArn: config.githubOidcProviderArn || undefined, tags: tags("shared") });
+const oidc = new GithubOidcProvider("github-actions", {
+    existingArn: config.githubOidcProviderArn || undefined,
+    tags: tags("shared"),
+});
 
-const facts: pulumi.Output<AccountFacts> = pulumi.all([partition, accountId]).apply(([p, a]) => ({ partition: p, accountId: a, regions: [...config.deployRegions], namePrefixes: [...config.namePrefixes] }));
+const facts: pulumi.Output<AccountFacts> = pulumi
+    .all([partition, accountId])
+    .apply(([p, a]) => ({
+        partition: p,
+        accountId: a,
+        regions: [...config.deployRegions],
+        namePrefixes: [...config.namePrefixes],
+    }));
 const deployPolicies = new DeployPolicies("pulumi-ci-deploy", {
     facts,
-    protectedResources: pulumi.all([partition, accountId, state.bucketArn, state.keyArn, ...Object.values(secretsKeys).map((k) => k.keyArn)]).apply(([p, a, bucketArn, ...keyArns]) => ({
-        ciRoleArnPattern: `arn:${p}:iam::${a}:role/pulumi-ci-*`,
-        stateBucketArn: bucketArn,
-        bootstrapKeyArns: keyArns,
-    })),
+    protectedResources: pulumi
+        .all([partition, accountId, state.bucketArn, state.keyArn, ...Object.values(secretsKeys).map((k) => k.keyArn)])
+        .apply(([p, a, bucketArn, ...keyArns]) => ({
+            ciRoleArnPattern: `arn:${p}:iam::${a}:role/pulumi-ci-*`,
+            stateBucketArn: bucketArn,
+            bootstrapKeyArns: keyArns,
+        })),
     tags: tags("shared"),
 });
 
@@ -75,13 +95,15 @@ const roles = Object.fromEntries(
             environment: env,
             githubRepository: config.githubRepository,
             oidcProviderArn: oidc.arn,
-            state: pulumi.all([state.bucketArn, state.keyArn, secretsKeys[env].keyArn]).apply(([bucketArn, stateKeyArn, secretsKeyArn]) => ({
-                bucketArn,
-                bucketRegion: config.region,
-                stateKeyArn,
-                secretsKeyArn,
-                project: config.stateProject,
-            })),
+            state: pulumi
+                .all([state.bucketArn, state.keyArn, secretsKeys[env].keyArn])
+                .apply(([bucketArn, stateKeyArn, secretsKeyArn]) => ({
+                    bucketArn,
+                    bucketRegion: config.region,
+                    stateKeyArn,
+                    secretsKeyArn,
+                    project: config.stateProject,
+                })),
             facts,
             deployPolicyArns: deployPolicies.policyArns,
             tags: tags(env),

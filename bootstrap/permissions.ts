@@ -99,7 +99,12 @@ function stateStatements(s: StateAccess, write: boolean): Statement[] {
         { Sid: "ReadStackState", Effect: "Allow", Action: ["s3:GetObject"], Resource: objects(paths.read) },
     ];
     if (write) {
-        statements.push({ Sid: "WriteStackState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: objects(paths.write) });
+        statements.push({
+            Sid: "WriteStackState",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: objects(paths.write),
+        });
     }
     statements.push(
         {
@@ -135,7 +140,12 @@ export function previewReadsPolicy(a: AccountFacts): PolicyDocument {
         {
             Sid: "ProgramInvokes",
             Effect: "Allow",
-            Action: ["ec2:DescribeAvailabilityZones", "ec2:DescribeRegions", "eks:DescribeAddonVersions", "ecr:GetAuthorizationToken"],
+            Action: [
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeRegions",
+                "eks:DescribeAddonVersions",
+                "ecr:GetAuthorizationToken",
+            ],
             Resource: "*",
             Condition: { StringEquals: { "aws:RequestedRegion": [...a.regions] } },
         },
@@ -157,15 +167,27 @@ export function previewReadsPolicy(a: AccountFacts): PolicyDocument {
  */
 export const STAR_ONLY_WRITES: ReadonlyMap<string, string> = new Map([
     ["kms:CreateKey", "KMS CreateKey has no resource type: the key does not exist before the call"],
-    ["cognito-idp:CreateUserPool", "Cognito CreateUserPool has no resource type: the pool does not exist before the call"],
-    ["route53:CreateHostedZone", "Route 53 CreateHostedZone has no resource type (Cloud Map private DNS namespaces create one)"],
+    [
+        "cognito-idp:CreateUserPool",
+        "Cognito CreateUserPool has no resource type: the pool does not exist before the call",
+    ],
+    [
+        "route53:CreateHostedZone",
+        "Route 53 CreateHostedZone has no resource type (Cloud Map private DNS namespaces create one)",
+    ],
     ["servicediscovery:CreatePrivateDnsNamespace", "Cloud Map CreatePrivateDnsNamespace has no resource type"],
     ["servicediscovery:CreateHttpNamespace", "Cloud Map CreateHttpNamespace has no resource type"],
     ["acm:RequestCertificate", "ACM RequestCertificate: the certificate does not exist before the call"],
     ["acm:ImportCertificate", "ACM ImportCertificate of a new certificate: no ARN before the call"],
-    ["ecs:RegisterTaskDefinition", "ECS RegisterTaskDefinition is authorized on * (task definition revisions do not exist before the call)"],
+    [
+        "ecs:RegisterTaskDefinition",
+        "ECS RegisterTaskDefinition is authorized on * (task definition revisions do not exist before the call)",
+    ],
     ["ecs:DeregisterTaskDefinition", "ECS DeregisterTaskDefinition is authorized on *"],
-    ["lambda:CreateEventSourceMapping", "Lambda CreateEventSourceMapping is authorized on * (scoped by the lambda:FunctionArn condition)"],
+    [
+        "lambda:CreateEventSourceMapping",
+        "Lambda CreateEventSourceMapping is authorized on * (scoped by the lambda:FunctionArn condition)",
+    ],
 ]);
 
 interface Grant {
@@ -182,12 +204,20 @@ function allow(a: AccountFacts, g: Grant): Statement {
         Effect: "Allow",
         Action: g.actions,
         Resource: g.resources,
-        Condition: { ...(g.condition ?? {}), StringEquals: { ...(g.condition?.StringEquals ?? {}), "aws:RequestedRegion": [...a.regions] } },
+        Condition: {
+            ...(g.condition ?? {}),
+            StringEquals: { ...(g.condition?.StringEquals ?? {}), "aws:RequestedRegion": [...a.regions] },
+        },
     };
 }
 
 /** `arn:<partition>:<service>:*:<account>:<resource>` for each resource part. */
-function arns(a: AccountFacts, service: string, parts: string[], opts: { region?: string; account?: string } = {}): string[] {
+function arns(
+    a: AccountFacts,
+    service: string,
+    parts: string[],
+    opts: { region?: string; account?: string } = {},
+): string[] {
     return parts.map((p) => `arn:${a.partition}:${service}:${opts.region ?? "*"}:${opts.account ?? a.accountId}:${p}`);
 }
 
@@ -198,39 +228,121 @@ function prefixed<T>(a: AccountFacts, fmt: (prefix: string) => T): T[] {
 
 /** Describe/List on everything (read-only, no data): what the provider reads while planning and refreshing. */
 const READS = [
-    "ec2:Describe*", "ecs:Describe*", "ecs:List*", "ecr:Describe*", "ecr:List*", "eks:Describe*", "eks:List*",
-    "elasticloadbalancing:Describe*", "lambda:List*", "servicediscovery:List*", "servicediscovery:GetOperation",
-    "application-autoscaling:Describe*", "rds:Describe*", "rds:List*", "elasticache:Describe*", "elasticache:List*",
-    "dynamodb:Describe*", "dynamodb:List*", "s3:ListAllMyBuckets", "secretsmanager:List*", "ssm:Describe*",
-    "kms:List*", "kms:Describe*", "sqs:List*", "sns:List*", "events:Describe*", "events:List*", "scheduler:List*",
-    "states:List*", "states:Describe*", "cognito-idp:Describe*", "cognito-idp:List*", "logs:Describe*",
-    "cloudwatch:Describe*", "cloudwatch:List*", "xray:List*", "wafv2:List*", "wafv2:Describe*", "cloudfront:List*",
-    "acm:List*", "acm:Describe*", "route53:List*", "iam:List*",
+    "ec2:Describe*",
+    "ecs:Describe*",
+    "ecs:List*",
+    "ecr:Describe*",
+    "ecr:List*",
+    "eks:Describe*",
+    "eks:List*",
+    "elasticloadbalancing:Describe*",
+    "lambda:List*",
+    "servicediscovery:List*",
+    "servicediscovery:GetOperation",
+    "application-autoscaling:Describe*",
+    "rds:Describe*",
+    "rds:List*",
+    "elasticache:Describe*",
+    "elasticache:List*",
+    "dynamodb:Describe*",
+    "dynamodb:List*",
+    "s3:ListAllMyBuckets",
+    "secretsmanager:List*",
+    "ssm:Describe*",
+    "kms:List*",
+    "kms:Describe*",
+    "sqs:List*",
+    "sns:List*",
+    "events:Describe*",
+    "events:List*",
+    "scheduler:List*",
+    "states:List*",
+    "states:Describe*",
+    "cognito-idp:Describe*",
+    "cognito-idp:List*",
+    "logs:Describe*",
+    "cloudwatch:Describe*",
+    "cloudwatch:List*",
+    "xray:List*",
+    "wafv2:List*",
+    "wafv2:Describe*",
+    "cloudfront:List*",
+    "acm:List*",
+    "acm:Describe*",
+    "route53:List*",
+    "iam:List*",
 ];
 
 /** Network: the VPC, subnets, routes, gateways, endpoints, security groups, flow logs; Cloud Map and its private DNS; the reads and the "*"-only writes of every service. */
 export function deployNetworkPolicy(a: AccountFacts): PolicyDocument {
     const types = [
-        "vpc", "subnet", "security-group", "security-group-rule", "route-table", "internet-gateway", "egress-only-internet-gateway",
-        "natgateway", "elastic-ip", "vpc-endpoint", "vpc-flow-log", "network-acl", "network-interface", "prefix-list", "launch-template",
+        "vpc",
+        "subnet",
+        "security-group",
+        "security-group-rule",
+        "route-table",
+        "internet-gateway",
+        "egress-only-internet-gateway",
+        "natgateway",
+        "elastic-ip",
+        "vpc-endpoint",
+        "vpc-flow-log",
+        "network-acl",
+        "network-interface",
+        "prefix-list",
+        "launch-template",
         "dhcp-options",
     ];
     return doc([
         allow(a, { sid: "ReadEverything", actions: READS, resources: ["*"] }),
         allow(a, {
             sid: "Ec2Network",
-            actions: ["ec2:Create*", "ec2:Delete*", "ec2:Modify*", "ec2:Associate*", "ec2:Disassociate*", "ec2:Attach*", "ec2:Detach*", "ec2:Allocate*", "ec2:Release*", "ec2:Authorize*", "ec2:Revoke*", "ec2:Replace*", "ec2:Update*"],
-            resources: arns(a, "ec2", types.map((t) => `${t}/*`)),
+            actions: [
+                "ec2:Create*",
+                "ec2:Delete*",
+                "ec2:Modify*",
+                "ec2:Associate*",
+                "ec2:Disassociate*",
+                "ec2:Attach*",
+                "ec2:Detach*",
+                "ec2:Allocate*",
+                "ec2:Release*",
+                "ec2:Authorize*",
+                "ec2:Revoke*",
+                "ec2:Replace*",
+                "ec2:Update*",
+            ],
+            resources: arns(
+                a,
+                "ec2",
+                types.map((t) => `${t}/*`),
+            ),
         }),
         allow(a, { sid: "StarOnlyWrites", actions: [...STAR_ONLY_WRITES.keys()], resources: ["*"] }),
         allow(a, {
             sid: "CloudMap",
-            actions: ["servicediscovery:CreateService", "servicediscovery:DeleteService", "servicediscovery:UpdateService", "servicediscovery:DeleteNamespace", "servicediscovery:Get*", "servicediscovery:TagResource", "servicediscovery:UntagResource"],
+            actions: [
+                "servicediscovery:CreateService",
+                "servicediscovery:DeleteService",
+                "servicediscovery:UpdateService",
+                "servicediscovery:DeleteNamespace",
+                "servicediscovery:Get*",
+                "servicediscovery:TagResource",
+                "servicediscovery:UntagResource",
+            ],
             resources: arns(a, "servicediscovery", ["namespace/*", "service/*"]),
         }),
         allow(a, {
             sid: "PrivateDnsOfCloudMap",
-            actions: ["route53:DeleteHostedZone", "route53:ChangeResourceRecordSets", "route53:GetHostedZone", "route53:ChangeTagsForResource", "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone", "route53:GetChange"],
+            actions: [
+                "route53:DeleteHostedZone",
+                "route53:ChangeResourceRecordSets",
+                "route53:GetHostedZone",
+                "route53:ChangeTagsForResource",
+                "route53:AssociateVPCWithHostedZone",
+                "route53:DisassociateVPCFromHostedZone",
+                "route53:GetChange",
+            ],
             resources: [`arn:${a.partition}:route53:::hostedzone/*`, `arn:${a.partition}:route53:::change/*`],
         }),
     ]);
@@ -243,31 +355,104 @@ export function deployComputePolicy(a: AccountFacts): PolicyDocument {
         allow(a, {
             sid: "Ecs",
             actions: ["ecs:Create*", "ecs:Delete*", "ecs:Update*", "ecs:Put*", "ecs:TagResource", "ecs:UntagResource"],
-            resources: arns(a, "ecs", ["cluster/*", "service/*", "task-definition/*", "capacity-provider/*", "task-set/*"]),
+            resources: arns(a, "ecs", [
+                "cluster/*",
+                "service/*",
+                "task-definition/*",
+                "capacity-provider/*",
+                "task-set/*",
+            ]),
         }),
         allow(a, {
             sid: "Ecr",
-            actions: ["ecr:CreateRepository", "ecr:DeleteRepository", "ecr:Put*", "ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy", "ecr:DeleteLifecyclePolicy", "ecr:Get*", "ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:TagResource", "ecr:UntagResource"],
+            actions: [
+                "ecr:CreateRepository",
+                "ecr:DeleteRepository",
+                "ecr:Put*",
+                "ecr:SetRepositoryPolicy",
+                "ecr:DeleteRepositoryPolicy",
+                "ecr:DeleteLifecyclePolicy",
+                "ecr:Get*",
+                "ecr:BatchGetImage",
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:InitiateLayerUpload",
+                "ecr:UploadLayerPart",
+                "ecr:CompleteLayerUpload",
+                "ecr:TagResource",
+                "ecr:UntagResource",
+            ],
             resources: prefixed(a, (p) => arns(a, "ecr", [`repository/${p}-*`])[0]),
         }),
         allow(a, {
             sid: "Lambda",
-            actions: ["lambda:CreateFunction", "lambda:DeleteFunction", "lambda:Update*", "lambda:Get*", "lambda:PublishVersion", "lambda:CreateAlias", "lambda:DeleteAlias", "lambda:AddPermission", "lambda:RemovePermission", "lambda:Put*", "lambda:Delete*", "lambda:TagResource", "lambda:UntagResource"],
-            resources: [...prefixed(a, (p) => arns(a, "lambda", [`function:${p}-*`])[0]), ...arns(a, "lambda", ["event-source-mapping:*"])],
+            actions: [
+                "lambda:CreateFunction",
+                "lambda:DeleteFunction",
+                "lambda:Update*",
+                "lambda:Get*",
+                "lambda:PublishVersion",
+                "lambda:CreateAlias",
+                "lambda:DeleteAlias",
+                "lambda:AddPermission",
+                "lambda:RemovePermission",
+                "lambda:Put*",
+                "lambda:Delete*",
+                "lambda:TagResource",
+                "lambda:UntagResource",
+            ],
+            resources: [
+                ...prefixed(a, (p) => arns(a, "lambda", [`function:${p}-*`])[0]),
+                ...arns(a, "lambda", ["event-source-mapping:*"]),
+            ],
         }),
         allow(a, {
             sid: "Eks",
-            actions: ["eks:Create*", "eks:Delete*", "eks:Update*", "eks:Associate*", "eks:Disassociate*", "eks:TagResource", "eks:UntagResource"],
-            resources: prefixed(a, (p) => [`cluster/${p}-*`, `nodegroup/${p}-*/*/*`, `addon/${p}-*/*/*`, `access-entry/${p}-*/*`]).flatMap((parts) => arns(a, "eks", parts)),
+            actions: [
+                "eks:Create*",
+                "eks:Delete*",
+                "eks:Update*",
+                "eks:Associate*",
+                "eks:Disassociate*",
+                "eks:TagResource",
+                "eks:UntagResource",
+            ],
+            resources: prefixed(a, (p) => [
+                `cluster/${p}-*`,
+                `nodegroup/${p}-*/*/*`,
+                `addon/${p}-*/*/*`,
+                `access-entry/${p}-*/*`,
+            ]).flatMap((parts) => arns(a, "eks", parts)),
         }),
         allow(a, {
             sid: "LoadBalancers",
-            actions: ["elasticloadbalancing:Create*", "elasticloadbalancing:Delete*", "elasticloadbalancing:Modify*", "elasticloadbalancing:Add*", "elasticloadbalancing:Remove*", "elasticloadbalancing:Set*", "elasticloadbalancing:Register*", "elasticloadbalancing:Deregister*"],
-            resources: arns(a, "elasticloadbalancing", ["loadbalancer/*", "targetgroup/*", "listener/*", "listener-rule/*", "truststore/*"]),
+            actions: [
+                "elasticloadbalancing:Create*",
+                "elasticloadbalancing:Delete*",
+                "elasticloadbalancing:Modify*",
+                "elasticloadbalancing:Add*",
+                "elasticloadbalancing:Remove*",
+                "elasticloadbalancing:Set*",
+                "elasticloadbalancing:Register*",
+                "elasticloadbalancing:Deregister*",
+            ],
+            resources: arns(a, "elasticloadbalancing", [
+                "loadbalancer/*",
+                "targetgroup/*",
+                "listener/*",
+                "listener-rule/*",
+                "truststore/*",
+            ]),
         }),
         allow(a, {
             sid: "AutoScaling",
-            actions: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:TagResource", "application-autoscaling:UntagResource"],
+            actions: [
+                "application-autoscaling:RegisterScalableTarget",
+                "application-autoscaling:DeregisterScalableTarget",
+                "application-autoscaling:PutScalingPolicy",
+                "application-autoscaling:DeleteScalingPolicy",
+                "application-autoscaling:TagResource",
+                "application-autoscaling:UntagResource",
+            ],
             resources: arns(a, "application-autoscaling", ["scalable-target/*"]),
         }),
     ]);
@@ -278,22 +463,73 @@ export function deployDataPolicy(a: AccountFacts): PolicyDocument {
     return doc([
         allow(a, {
             sid: "Rds",
-            actions: ["rds:Create*", "rds:Delete*", "rds:Modify*", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:RebootDBInstance"],
-            resources: [...prefixed(a, (p) => [`db:${p}-*`, `cluster:${p}-*`, `subgrp:${p}-*`, `pg:${p}-*`, `cluster-pg:${p}-*`]).flatMap((parts) => arns(a, "rds", parts)), ...arns(a, "rds", ["snapshot:*", "cluster-snapshot:*", "og:*"])],
+            actions: [
+                "rds:Create*",
+                "rds:Delete*",
+                "rds:Modify*",
+                "rds:AddTagsToResource",
+                "rds:RemoveTagsFromResource",
+                "rds:RebootDBInstance",
+            ],
+            resources: [
+                ...prefixed(a, (p) => [
+                    `db:${p}-*`,
+                    `cluster:${p}-*`,
+                    `subgrp:${p}-*`,
+                    `pg:${p}-*`,
+                    `cluster-pg:${p}-*`,
+                ]).flatMap((parts) => arns(a, "rds", parts)),
+                ...arns(a, "rds", ["snapshot:*", "cluster-snapshot:*", "og:*"]),
+            ],
         }),
         allow(a, {
             sid: "ElastiCache",
-            actions: ["elasticache:Create*", "elasticache:Delete*", "elasticache:Modify*", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", "elasticache:IncreaseReplicaCount", "elasticache:DecreaseReplicaCount"],
-            resources: [...prefixed(a, (p) => [`replicationgroup:${p}-*`, `cluster:${p}-*`, `subnetgroup:${p}-*`, `parametergroup:${p}-*`]).flatMap((parts) => arns(a, "elasticache", parts)), ...arns(a, "elasticache", ["user:*", "usergroup:*"])],
+            actions: [
+                "elasticache:Create*",
+                "elasticache:Delete*",
+                "elasticache:Modify*",
+                "elasticache:AddTagsToResource",
+                "elasticache:RemoveTagsFromResource",
+                "elasticache:IncreaseReplicaCount",
+                "elasticache:DecreaseReplicaCount",
+            ],
+            resources: [
+                ...prefixed(a, (p) => [
+                    `replicationgroup:${p}-*`,
+                    `cluster:${p}-*`,
+                    `subnetgroup:${p}-*`,
+                    `parametergroup:${p}-*`,
+                ]).flatMap((parts) => arns(a, "elasticache", parts)),
+                ...arns(a, "elasticache", ["user:*", "usergroup:*"]),
+            ],
         }),
         allow(a, {
             sid: "DynamoDb",
-            actions: ["dynamodb:CreateTable", "dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTimeToLive", "dynamodb:TagResource", "dynamodb:UntagResource"],
+            actions: [
+                "dynamodb:CreateTable",
+                "dynamodb:DeleteTable",
+                "dynamodb:UpdateTable",
+                "dynamodb:UpdateContinuousBackups",
+                "dynamodb:UpdateTimeToLive",
+                "dynamodb:TagResource",
+                "dynamodb:UntagResource",
+            ],
             resources: prefixed(a, (p) => arns(a, "dynamodb", [`table/${p}-*`])[0]),
         }),
         allow(a, {
             sid: "S3",
-            actions: ["s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:DeleteBucketOwnershipControls", "s3:Put*", "s3:Get*", "s3:ListBucket", "s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            actions: [
+                "s3:CreateBucket",
+                "s3:DeleteBucket",
+                "s3:DeleteBucketPolicy",
+                "s3:DeleteBucketOwnershipControls",
+                "s3:Put*",
+                "s3:Get*",
+                "s3:ListBucket",
+                "s3:ListBucketVersions",
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+            ],
             resources: prefixed(a, (p) => [`arn:${a.partition}:s3:::${p}-*`]).flat(),
         }),
     ]);
@@ -304,21 +540,66 @@ export function deploySecretsPolicy(a: AccountFacts): PolicyDocument {
     return doc([
         allow(a, {
             sid: "Secrets",
-            actions: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:UpdateSecret", "secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:*ResourcePolicy", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
-            resources: [...prefixed(a, (p) => arns(a, "secretsmanager", [`secret:${p}-*`])[0]), ...arns(a, "secretsmanager", ["secret:rds!*"])],
+            actions: [
+                "secretsmanager:CreateSecret",
+                "secretsmanager:DeleteSecret",
+                "secretsmanager:UpdateSecret",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:*ResourcePolicy",
+                "secretsmanager:TagResource",
+                "secretsmanager:UntagResource",
+            ],
+            resources: [
+                ...prefixed(a, (p) => arns(a, "secretsmanager", [`secret:${p}-*`])[0]),
+                ...arns(a, "secretsmanager", ["secret:rds!*"]),
+            ],
         }),
         allow(a, {
             sid: "Parameters",
-            actions: ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParameter*", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"],
-            resources: [...arns(a, "ssm", ["parameter/platform/*"]), `arn:${a.partition}:ssm:*::parameter/aws/service/*`],
+            actions: [
+                "ssm:PutParameter",
+                "ssm:DeleteParameter",
+                "ssm:GetParameter*",
+                "ssm:AddTagsToResource",
+                "ssm:RemoveTagsFromResource",
+                "ssm:ListTagsForResource",
+            ],
+            resources: [
+                ...arns(a, "ssm", ["parameter/platform/*"]),
+                `arn:${a.partition}:ssm:*::parameter/aws/service/*`,
+            ],
         }),
         allow(a, {
             sid: "Keys",
-            actions: ["kms:Get*", "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:UpdateKeyDescription", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+            actions: [
+                "kms:Get*",
+                "kms:PutKeyPolicy",
+                "kms:EnableKeyRotation",
+                "kms:TagResource",
+                "kms:UntagResource",
+                "kms:ScheduleKeyDeletion",
+                "kms:CancelKeyDeletion",
+                "kms:UpdateKeyDescription",
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+            ],
             resources: arns(a, "kms", ["key/*"]),
         }),
-        allow(a, { sid: "KeyAliases", actions: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"], resources: [...arns(a, "kms", ["key/*"]), ...prefixed(a, (p) => arns(a, "kms", [`alias/${p}-*`])[0])] }),
-        allow(a, { sid: "KeyGrantsForServices", actions: ["kms:CreateGrant"], resources: arns(a, "kms", ["key/*"]), condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } }),
+        allow(a, {
+            sid: "KeyAliases",
+            actions: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],
+            resources: [...arns(a, "kms", ["key/*"]), ...prefixed(a, (p) => arns(a, "kms", [`alias/${p}-*`])[0])],
+        }),
+        allow(a, {
+            sid: "KeyGrantsForServices",
+            actions: ["kms:CreateGrant"],
+            resources: arns(a, "kms", ["key/*"]),
+            condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+        }),
     ]);
 }
 
@@ -326,39 +607,249 @@ export function deploySecretsPolicy(a: AccountFacts): PolicyDocument {
 export function deployIntegrationPolicy(a: AccountFacts): PolicyDocument {
     const names = (service: string, fmt: (p: string) => string) => prefixed(a, (p) => arns(a, service, [fmt(p)])[0]);
     return doc([
-        allow(a, { sid: "Sqs", actions: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:GetQueue*", "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags"], resources: names("sqs", (p) => `${p}-*`) }),
-        allow(a, { sid: "Sns", actions: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:GetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:*SubscriptionAttributes", "sns:TagResource", "sns:UntagResource"], resources: names("sns", (p) => `${p}-*`) }),
-        allow(a, { sid: "Events", actions: ["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets", "events:CreateEventBus", "events:DeleteEventBus", "events:PutPermission", "events:RemovePermission", "events:TagResource", "events:UntagResource", "scheduler:Create*", "scheduler:Delete*", "scheduler:Update*", "scheduler:Get*", "scheduler:TagResource", "scheduler:UntagResource"], resources: [...arns(a, "events", ["rule/*", "event-bus/*"]), ...arns(a, "scheduler", ["schedule/*", "schedule-group/*"])] }),
-        allow(a, { sid: "StepFunctions", actions: ["states:CreateStateMachine", "states:DeleteStateMachine", "states:UpdateStateMachine", "states:TagResource", "states:UntagResource"], resources: names("states", (p) => `stateMachine:${p}-*`) }),
-        allow(a, { sid: "Cognito", actions: ["cognito-idp:Delete*", "cognito-idp:Update*", "cognito-idp:Create*", "cognito-idp:Set*", "cognito-idp:Get*", "cognito-idp:AddCustomAttributes", "cognito-idp:TagResource", "cognito-idp:UntagResource"], resources: arns(a, "cognito-idp", ["userpool/*"]) }),
-        allow(a, { sid: "Logs", actions: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:*SubscriptionFilter"], resources: arns(a, "logs", ["log-group:/platform/*", "log-group:/aws/*", "log-group:aws-waf-logs-*"]) }),
+        allow(a, {
+            sid: "Sqs",
+            actions: [
+                "sqs:CreateQueue",
+                "sqs:DeleteQueue",
+                "sqs:SetQueueAttributes",
+                "sqs:GetQueue*",
+                "sqs:TagQueue",
+                "sqs:UntagQueue",
+                "sqs:ListQueueTags",
+            ],
+            resources: names("sqs", (p) => `${p}-*`),
+        }),
+        allow(a, {
+            sid: "Sns",
+            actions: [
+                "sns:CreateTopic",
+                "sns:DeleteTopic",
+                "sns:SetTopicAttributes",
+                "sns:GetTopicAttributes",
+                "sns:Subscribe",
+                "sns:Unsubscribe",
+                "sns:*SubscriptionAttributes",
+                "sns:TagResource",
+                "sns:UntagResource",
+            ],
+            resources: names("sns", (p) => `${p}-*`),
+        }),
+        allow(a, {
+            sid: "Events",
+            actions: [
+                "events:PutRule",
+                "events:DeleteRule",
+                "events:PutTargets",
+                "events:RemoveTargets",
+                "events:CreateEventBus",
+                "events:DeleteEventBus",
+                "events:PutPermission",
+                "events:RemovePermission",
+                "events:TagResource",
+                "events:UntagResource",
+                "scheduler:Create*",
+                "scheduler:Delete*",
+                "scheduler:Update*",
+                "scheduler:Get*",
+                "scheduler:TagResource",
+                "scheduler:UntagResource",
+            ],
+            resources: [
+                ...arns(a, "events", ["rule/*", "event-bus/*"]),
+                ...arns(a, "scheduler", ["schedule/*", "schedule-group/*"]),
+            ],
+        }),
+        allow(a, {
+            sid: "StepFunctions",
+            actions: [
+                "states:CreateStateMachine",
+                "states:DeleteStateMachine",
+                "states:UpdateStateMachine",
+                "states:TagResource",
+                "states:UntagResource",
+            ],
+            resources: names("states", (p) => `stateMachine:${p}-*`),
+        }),
+        allow(a, {
+            sid: "Cognito",
+            actions: [
+                "cognito-idp:Delete*",
+                "cognito-idp:Update*",
+                "cognito-idp:Create*",
+                "cognito-idp:Set*",
+                "cognito-idp:Get*",
+                "cognito-idp:AddCustomAttributes",
+                "cognito-idp:TagResource",
+                "cognito-idp:UntagResource",
+            ],
+            resources: arns(a, "cognito-idp", ["userpool/*"]),
+        }),
+        allow(a, {
+            sid: "Logs",
+            actions: [
+                "logs:CreateLogGroup",
+                "logs:DeleteLogGroup",
+                "logs:PutRetentionPolicy",
+                "logs:DeleteRetentionPolicy",
+                "logs:AssociateKmsKey",
+                "logs:DisassociateKmsKey",
+                "logs:TagResource",
+                "logs:UntagResource",
+                "logs:ListTagsForResource",
+                "logs:*SubscriptionFilter",
+            ],
+            resources: arns(a, "logs", ["log-group:/platform/*", "log-group:/aws/*", "log-group:aws-waf-logs-*"]),
+        }),
         // Vended log delivery (WAF, Step Functions, API Gateway v2 logging) is authorized only on "*".
-        allow(a, { sid: "LogDelivery", actions: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies"], resources: ["*"] }),
-        allow(a, { sid: "Alarms", actions: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards", "cloudwatch:GetDashboard", "cloudwatch:TagResource", "cloudwatch:UntagResource", "xray:Create*", "xray:Delete*", "xray:Update*", "xray:Get*", "xray:TagResource", "xray:UntagResource"], resources: [...arns(a, "cloudwatch", ["alarm:*"]), `arn:${a.partition}:cloudwatch::${a.accountId}:dashboard/*`, ...arns(a, "xray", ["group/*", "sampling-rule/*"])] }),
+        allow(a, {
+            sid: "LogDelivery",
+            actions: [
+                "logs:CreateLogDelivery",
+                "logs:GetLogDelivery",
+                "logs:UpdateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:DescribeResourcePolicies",
+            ],
+            resources: ["*"],
+        }),
+        allow(a, {
+            sid: "Alarms",
+            actions: [
+                "cloudwatch:PutMetricAlarm",
+                "cloudwatch:DeleteAlarms",
+                "cloudwatch:PutDashboard",
+                "cloudwatch:DeleteDashboards",
+                "cloudwatch:GetDashboard",
+                "cloudwatch:TagResource",
+                "cloudwatch:UntagResource",
+                "xray:Create*",
+                "xray:Delete*",
+                "xray:Update*",
+                "xray:Get*",
+                "xray:TagResource",
+                "xray:UntagResource",
+            ],
+            resources: [
+                ...arns(a, "cloudwatch", ["alarm:*"]),
+                `arn:${a.partition}:cloudwatch::${a.accountId}:dashboard/*`,
+                ...arns(a, "xray", ["group/*", "sampling-rule/*"]),
+            ],
+        }),
     ]);
 }
 
 /** Edge: API Gateway, CloudFront, WAF, ACM. */
 export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
     return doc([
-        allow(a, { sid: "ApiGateway", actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE", "apigateway:SetWebACL"], resources: ["/restapis", "/restapis/*", "/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/tags/*", "/account", "/domainnames", "/domainnames/*", "/usageplans", "/usageplans/*"].map((r) => `arn:${a.partition}:apigateway:*::${r}`) }),
-        allow(a, { sid: "CloudFront", actions: ["cloudfront:Create*", "cloudfront:Update*", "cloudfront:Delete*", "cloudfront:Get*", "cloudfront:PublishFunction", "cloudfront:DescribeFunction", "cloudfront:TagResource", "cloudfront:UntagResource"], resources: ["distribution/*", "origin-access-control/*", "cache-policy/*", "origin-request-policy/*", "response-headers-policy/*", "function/*"].map((r) => `arn:${a.partition}:cloudfront::${a.accountId}:${r}`) }),
-        allow(a, { sid: "Waf", actions: ["wafv2:Create*", "wafv2:Delete*", "wafv2:Update*", "wafv2:Get*", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:PutLoggingConfiguration", "wafv2:TagResource", "wafv2:UntagResource"], resources: arns(a, "wafv2", ["*/webacl/*", "*/ipset/*", "*/rulegroup/*", "*/managedruleset/*", "*/regexpatternset/*"]) }),
-        allow(a, { sid: "Certificates", actions: ["acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate", "acm:GetCertificate", "acm:ImportCertificate"], resources: arns(a, "acm", ["certificate/*"]) }),
+        allow(a, {
+            sid: "ApiGateway",
+            actions: [
+                "apigateway:GET",
+                "apigateway:POST",
+                "apigateway:PUT",
+                "apigateway:PATCH",
+                "apigateway:DELETE",
+                "apigateway:SetWebACL",
+            ],
+            resources: [
+                "/restapis",
+                "/restapis/*",
+                "/apis",
+                "/apis/*",
+                "/vpclinks",
+                "/vpclinks/*",
+                "/tags/*",
+                "/account",
+                "/domainnames",
+                "/domainnames/*",
+                "/usageplans",
+                "/usageplans/*",
+            ].map((r) => `arn:${a.partition}:apigateway:*::${r}`),
+        }),
+        allow(a, {
+            sid: "CloudFront",
+            actions: [
+                "cloudfront:Create*",
+                "cloudfront:Update*",
+                "cloudfront:Delete*",
+                "cloudfront:Get*",
+                "cloudfront:PublishFunction",
+                "cloudfront:DescribeFunction",
+                "cloudfront:TagResource",
+                "cloudfront:UntagResource",
+            ],
+            resources: [
+                "distribution/*",
+                "origin-access-control/*",
+                "cache-policy/*",
+                "origin-request-policy/*",
+                "response-headers-policy/*",
+                "function/*",
+            ].map((r) => `arn:${a.partition}:cloudfront::${a.accountId}:${r}`),
+        }),
+        allow(a, {
+            sid: "Waf",
+            actions: [
+                "wafv2:Create*",
+                "wafv2:Delete*",
+                "wafv2:Update*",
+                "wafv2:Get*",
+                "wafv2:AssociateWebACL",
+                "wafv2:DisassociateWebACL",
+                "wafv2:PutLoggingConfiguration",
+                "wafv2:TagResource",
+                "wafv2:UntagResource",
+            ],
+            resources: arns(a, "wafv2", [
+                "*/webacl/*",
+                "*/ipset/*",
+                "*/rulegroup/*",
+                "*/managedruleset/*",
+                "*/regexpatternset/*",
+            ]),
+        }),
+        allow(a, {
+            sid: "Certificates",
+            actions: [
+                "acm:DeleteCertificate",
+                "acm:AddTagsToCertificate",
+                "acm:RemoveTagsFromCertificate",
+                "acm:GetCertificate",
+                "acm:ImportCertificate",
+            ],
+            resources: arns(a, "acm", ["certificate/*"]),
+        }),
     ]);
 }
 
 /** Services the platform passes its roles to (`iam:PassedToService`). */
 export const PASSED_TO_SERVICES = [
-    "ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "states.amazonaws.com", "eks.amazonaws.com", "ec2.amazonaws.com",
-    "apigateway.amazonaws.com", "events.amazonaws.com", "scheduler.amazonaws.com", "vpc-flow-logs.amazonaws.com",
-    "monitoring.rds.amazonaws.com", "cognito-idp.amazonaws.com",
+    "ecs-tasks.amazonaws.com",
+    "lambda.amazonaws.com",
+    "states.amazonaws.com",
+    "eks.amazonaws.com",
+    "ec2.amazonaws.com",
+    "apigateway.amazonaws.com",
+    "events.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "vpc-flow-logs.amazonaws.com",
+    "monitoring.rds.amazonaws.com",
+    "cognito-idp.amazonaws.com",
 ];
 
 /** Service-linked roles the platform's services create on first use (`iam:AWSServiceName`). */
 export const SERVICE_LINKED_ROLES = [
-    "ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "rds.amazonaws.com", "elasticache.amazonaws.com",
-    "eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "ecs.application-autoscaling.amazonaws.com",
+    "ecs.amazonaws.com",
+    "elasticloadbalancing.amazonaws.com",
+    "rds.amazonaws.com",
+    "elasticache.amazonaws.com",
+    "eks.amazonaws.com",
+    "eks-nodegroup.amazonaws.com",
+    "autoscaling.amazonaws.com",
+    "ecs.application-autoscaling.amazonaws.com",
     "dynamodb.application-autoscaling.amazonaws.com",
 ];
 
@@ -377,18 +868,55 @@ export function deployIamPolicy(a: AccountFacts, p: ProtectedResources): PolicyD
     return doc([
         allow(a, {
             sid: "PlatformRoles",
-            actions: ["iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+            actions: [
+                "iam:CreateRole",
+                "iam:DeleteRole",
+                "iam:GetRole",
+                "iam:UpdateRole",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:PutRolePolicy",
+                "iam:GetRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy",
+            ],
             resources: prefixed(a, (x) => iam(`role/${x}-*`)),
         }),
         allow(a, {
             sid: "PlatformPolicies",
-            actions: ["iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+            actions: [
+                "iam:CreatePolicy",
+                "iam:DeletePolicy",
+                "iam:GetPolicy",
+                "iam:GetPolicyVersion",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicyVersion",
+                "iam:TagPolicy",
+                "iam:UntagPolicy",
+            ],
             resources: prefixed(a, (x) => iam(`policy/${x}-*`)),
         }),
         allow(a, {
             sid: "InstanceProfilesAndEksOidc",
-            actions: ["iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"],
-            resources: [...prefixed(a, (x) => iam(`instance-profile/${x}-*`)), iam("oidc-provider/oidc.eks.*.amazonaws.com/id/*")],
+            actions: [
+                "iam:CreateInstanceProfile",
+                "iam:DeleteInstanceProfile",
+                "iam:GetInstanceProfile",
+                "iam:AddRoleToInstanceProfile",
+                "iam:RemoveRoleFromInstanceProfile",
+                "iam:TagInstanceProfile",
+                "iam:CreateOpenIDConnectProvider",
+                "iam:DeleteOpenIDConnectProvider",
+                "iam:GetOpenIDConnectProvider",
+                "iam:TagOpenIDConnectProvider",
+                "iam:UpdateOpenIDConnectProviderThumbprint",
+            ],
+            resources: [
+                ...prefixed(a, (x) => iam(`instance-profile/${x}-*`)),
+                iam("oidc-provider/oidc.eks.*.amazonaws.com/id/*"),
+            ],
         }),
         allow(a, {
             sid: "PassPlatformRoles",
@@ -407,11 +935,42 @@ export function deployIamPolicy(a: AccountFacts, p: ProtectedResources): PolicyD
             Effect: "Deny",
             Action: ["iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"],
             Resource: "*",
-            Condition: { ArnLike: { "iam:PolicyARN": [`arn:${a.partition}:iam::aws:policy/AdministratorAccess*`, `arn:${a.partition}:iam::aws:policy/PowerUserAccess`, `arn:${a.partition}:iam::aws:policy/*FullAccess*`] } },
+            Condition: {
+                ArnLike: {
+                    "iam:PolicyARN": [
+                        `arn:${a.partition}:iam::aws:policy/AdministratorAccess*`,
+                        `arn:${a.partition}:iam::aws:policy/PowerUserAccess`,
+                        `arn:${a.partition}:iam::aws:policy/*FullAccess*`,
+                    ],
+                },
+            },
         },
         { Sid: "DenyCiRoles", Effect: "Deny", Action: ["iam:*"], Resource: [p.ciRoleArnPattern] },
-        { Sid: "DenyStateBucketSettings", Effect: "Deny", Action: ["s3:PutBucket*", "s3:DeleteBucket*", "s3:PutLifecycleConfiguration", "s3:PutEncryptionConfiguration"], Resource: [p.stateBucketArn] },
-        { Sid: "DenyBootstrapKeyAdministration", Effect: "Deny", Action: ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant", "kms:UpdateAlias", "kms:DeleteAlias", "kms:DisableKeyRotation"], Resource: p.bootstrapKeyArns },
+        {
+            Sid: "DenyStateBucketSettings",
+            Effect: "Deny",
+            Action: [
+                "s3:PutBucket*",
+                "s3:DeleteBucket*",
+                "s3:PutLifecycleConfiguration",
+                "s3:PutEncryptionConfiguration",
+            ],
+            Resource: [p.stateBucketArn],
+        },
+        {
+            Sid: "DenyBootstrapKeyAdministration",
+            Effect: "Deny",
+            Action: [
+                "kms:PutKeyPolicy",
+                "kms:ScheduleKeyDeletion",
+                "kms:DisableKey",
+                "kms:CreateGrant",
+                "kms:UpdateAlias",
+                "kms:DeleteAlias",
+                "kms:DisableKeyRotation",
+            ],
+            Resource: p.bootstrapKeyArns,
+        },
     ]);
 }
 

@@ -39,7 +39,13 @@ export function restrictedKeyPolicy(args: KeyPolicyArgs): pulumi.Output<string> 
     return pulumi.jsonStringify({
         Version: "2012-10-17",
         Statement: [
-            { Sid: "EnableIAMPoliciesOfTheAccount", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" },
+            {
+                Sid: "EnableIAMPoliciesOfTheAccount",
+                Effect: "Allow",
+                Principal: { AWS: root },
+                Action: "kms:*",
+                Resource: "*",
+            },
             {
                 Sid: "DenyUseOutsideAllowedPrincipals",
                 Effect: "Deny",
@@ -80,78 +86,179 @@ export class StateBackend extends pulumi.ComponentResource {
     constructor(name: string, args: StateBackendArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:bootstrap:StateBackend", name, {}, opts);
         const problems: string[] = [];
-        if (!Number.isInteger(args.noncurrentVersionDays) || args.noncurrentVersionDays < 1 || args.noncurrentVersionDays > 3650) problems.push(`noncurrentVersionDays must be an integer from 1 to 3650, got ${args.noncurrentVersionDays}`);
-        if (!Number.isInteger(args.noncurrentVersionsKept) || args.noncurrentVersionsKept < 0 || args.noncurrentVersionsKept > 100) problems.push(`noncurrentVersionsKept must be an integer from 0 to 100, got ${args.noncurrentVersionsKept}`);
+        if (
+            !Number.isInteger(args.noncurrentVersionDays) ||
+            args.noncurrentVersionDays < 1 ||
+            args.noncurrentVersionDays > 3650
+        )
+            problems.push(`noncurrentVersionDays must be an integer from 1 to 3650, got ${args.noncurrentVersionDays}`);
+        if (
+            !Number.isInteger(args.noncurrentVersionsKept) ||
+            args.noncurrentVersionsKept < 0 ||
+            args.noncurrentVersionsKept > 100
+        )
+            problems.push(
+                `noncurrentVersionsKept must be an integer from 0 to 100, got ${args.noncurrentVersionsKept}`,
+            );
         if (args.adminRoleArns.length === 0) problems.push("adminRoleArns must name at least one role");
         if (problems.length > 0) throw new Error(`StateBackend ${name}: ${problems.join("; ")}`);
 
         const child = { parent: this };
         const users = [...args.adminRoleArns, ...args.ciRoleArns];
-        const key = new aws.kms.Key(`${name}-key`, {
-            description: "Encrypts the Pulumi state bucket",
-            keyUsage: "ENCRYPT_DECRYPT",
-            customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-            enableKeyRotation: true,
-            rotationPeriodInDays: 365,
-            deletionWindowInDays: 30,
-            policy: restrictedKeyPolicy({ partition: args.partition, accountId: args.accountId, users }),
-            tags: { ...args.tags, Purpose: "pulumi-state" },
-        }, { ...child, protect: args.protect });
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: "Encrypts the Pulumi state bucket",
+                keyUsage: "ENCRYPT_DECRYPT",
+                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                enableKeyRotation: true,
+                rotationPeriodInDays: 365,
+                deletionWindowInDays: 30,
+                policy: restrictedKeyPolicy({ partition: args.partition, accountId: args.accountId, users }),
+                tags: { ...args.tags, Purpose: "pulumi-state" },
+            },
+            { ...child, protect: args.protect },
+        );
         new aws.kms.Alias(`${name}-key`, { name: "alias/pulumi-state", targetKeyId: key.keyId }, child);
 
-        const bucket = new aws.s3.Bucket(name, { forceDestroy: !args.protect, tags: { ...args.tags, Purpose: "pulumi-state" } }, { ...child, protect: args.protect });
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
-        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-        }, child);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-            bucket: bucket.id,
-            rules: [{
-                id: "expire-old-state-versions",
-                status: "Enabled",
-                filter: { prefix: "" },
-                noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays, newerNoncurrentVersions: args.noncurrentVersionsKept > 0 ? args.noncurrentVersionsKept : undefined },
-                expiration: { expiredObjectDeleteMarker: true },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
-        }, { ...child, dependsOn: [versioning] });
+        const bucket = new aws.s3.Bucket(
+            name,
+            { forceDestroy: !args.protect, tags: { ...args.tags, Purpose: "pulumi-state" } },
+            { ...child, protect: args.protect },
+        );
+        new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            child,
+        );
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            child,
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
+            child,
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "expire-old-state-versions",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        noncurrentVersionExpiration: {
+                            noncurrentDays: args.noncurrentVersionDays,
+                            newerNoncurrentVersions:
+                                args.noncurrentVersionsKept > 0 ? args.noncurrentVersionsKept : undefined,
+                        },
+                        expiration: { expiredObjectDeleteMarker: true },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            { ...child, dependsOn: [versioning] },
+        );
 
         const objects = pulumi.interpolate`${bucket.arn}/*`;
-        new aws.s3.BucketPolicy(`${name}-policy`, {
-            bucket: bucket.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, objects], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-                    { Sid: "DenyTlsBelow12", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, objects], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
-                    {
-                        Sid: "DenyEveryoneButAdministratorsAndCi",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [bucket.arn, objects],
-                        Condition: { ArnNotLike: { "aws:PrincipalArn": [pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`, ...users] } },
-                    },
-                    { Sid: "DenyOtherEncryption", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { "s3:x-amz-server-side-encryption": "false" } } },
-                    { Sid: "DenyOtherKeys", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": key.arn }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" } } },
-                ],
-            }),
-        }, { ...child, dependsOn: [publicAccessBlock] });
+        new aws.s3.BucketPolicy(
+            `${name}-policy`,
+            {
+                bucket: bucket.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, objects],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                        {
+                            Sid: "DenyTlsBelow12",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, objects],
+                            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+                        },
+                        {
+                            Sid: "DenyEveryoneButAdministratorsAndCi",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, objects],
+                            Condition: {
+                                ArnNotLike: {
+                                    "aws:PrincipalArn": [
+                                        pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`,
+                                        ...users,
+                                    ],
+                                },
+                            },
+                        },
+                        {
+                            Sid: "DenyOtherEncryption",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:PutObject",
+                            Resource: objects,
+                            Condition: {
+                                StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+                                Null: { "s3:x-amz-server-side-encryption": "false" },
+                            },
+                        },
+                        {
+                            Sid: "DenyOtherKeys",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:PutObject",
+                            Resource: objects,
+                            Condition: {
+                                StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": key.arn },
+                                Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+                            },
+                        },
+                    ],
+                }),
+            },
+            { ...child, dependsOn: [publicAccessBlock] },
+        );
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
         this.keyArn = key.arn;
         this.backendUrl = pulumi.interpolate`s3://${bucket.bucket}?region=${args.region}&awssdk=v2`;
-        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn, backendUrl: this.backendUrl });
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            keyArn: this.keyArn,
+            backendUrl: this.backendUrl,
+        });
     }
 }
 
@@ -176,17 +283,28 @@ export class SecretsProviderKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: SecretsProviderKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:bootstrap:SecretsProviderKey", name, {}, opts);
-        if (!/^[a-z][a-z0-9-]*$/.test(args.environment)) throw new Error(`SecretsProviderKey ${name}: environment must be lower-case letters, digits and -, got '${args.environment}'`);
-        const key = new aws.kms.Key(`${name}-key`, {
-            description: `Encrypts the secrets of the ${args.environment} stack (Pulumi awskms secrets provider)`,
-            keyUsage: "ENCRYPT_DECRYPT",
-            customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-            enableKeyRotation: true,
-            rotationPeriodInDays: 365,
-            deletionWindowInDays: 30,
-            policy: restrictedKeyPolicy({ partition: args.partition, accountId: args.accountId, users: args.users }),
-            tags: { ...args.tags, Purpose: "pulumi-secrets" },
-        }, { parent: this, protect: args.protect });
+        if (!/^[a-z][a-z0-9-]*$/.test(args.environment))
+            throw new Error(
+                `SecretsProviderKey ${name}: environment must be lower-case letters, digits and -, got '${args.environment}'`,
+            );
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `Encrypts the secrets of the ${args.environment} stack (Pulumi awskms secrets provider)`,
+                keyUsage: "ENCRYPT_DECRYPT",
+                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                enableKeyRotation: true,
+                rotationPeriodInDays: 365,
+                deletionWindowInDays: 30,
+                policy: restrictedKeyPolicy({
+                    partition: args.partition,
+                    accountId: args.accountId,
+                    users: args.users,
+                }),
+                tags: { ...args.tags, Purpose: "pulumi-secrets" },
+            },
+            { parent: this, protect: args.protect },
+        );
         this.aliasName = `alias/pulumi-secrets-${args.environment}`;
         new aws.kms.Alias(`${name}-key`, { name: this.aliasName, targetKeyId: key.keyId }, { parent: this });
         this.keyArn = key.arn;

@@ -52,38 +52,62 @@ export class Foundation extends pulumi.ComponentResource {
 
         this.edgeProvider = new aws.Provider(`${name}-${CLOUDFRONT_REGION}`, { region: CLOUDFRONT_REGION }, child);
 
-        this.keys = new PlatformKeys(`${name}-keys`, {
-            ...account,
-            aliasPrefix: `${config.project}-${config.environment}`,
-            deletionWindowInDays: profile.protect ? 30 : 7,
-            tags,
-        }, child);
+        this.keys = new PlatformKeys(
+            `${name}-keys`,
+            {
+                ...account,
+                aliasPrefix: `${config.project}-${config.environment}`,
+                deletionWindowInDays: profile.protect ? 30 : 7,
+                tags,
+            },
+            child,
+        );
 
-        this.network = new Network(`${name}-network`, {
-            ...account,
-            cidrBlock: profile.network.vpcCidr,
-            azCount: profile.network.azCount,
-            natGateways: profile.network.natGateways,
-            interfaceEndpoints: profile.network.interfaceEndpoints,
-            flowLogs: { logGroupName: logGroupName(scope, "vpc-flow-logs"), kmsKeyArn: this.keys.keyArns.logs, retentionInDays: profile.logRetentionDays },
-            tags,
-        }, child);
+        this.network = new Network(
+            `${name}-network`,
+            {
+                ...account,
+                cidrBlock: profile.network.vpcCidr,
+                azCount: profile.network.azCount,
+                natGateways: profile.network.natGateways,
+                interfaceEndpoints: profile.network.interfaceEndpoints,
+                flowLogs: {
+                    logGroupName: logGroupName(scope, "vpc-flow-logs"),
+                    kmsKeyArn: this.keys.keyArns.logs,
+                    retentionInDays: profile.logRetentionDays,
+                },
+                tags,
+            },
+            child,
+        );
 
-        this.logArchive = new LogArchiveBucket(`${name}-log-archive`, {
-            ...account,
-            retentionInDays: profile.logArchiveRetentionDays,
-            protect: profile.protect,
-            tags,
-        }, child);
+        this.logArchive = new LogArchiveBucket(
+            `${name}-log-archive`,
+            {
+                ...account,
+                retentionInDays: profile.logArchiveRetentionDays,
+                protect: profile.protect,
+                tags,
+            },
+            child,
+        );
 
-        this.alarmTopic = new AlarmTopic(`${name}-alarms`, { ...account, kmsKeyArn: this.keys.keyArns.messaging, email: profile.alarmEmail, tags }, child);
+        this.alarmTopic = new AlarmTopic(
+            `${name}-alarms`,
+            { ...account, kmsKeyArn: this.keys.keyArns.messaging, email: profile.alarmEmail, tags },
+            child,
+        );
 
-        this.cluster = new EcsCluster(`${name}-cluster`, {
-            execLogGroupName: logGroupName(scope, "ecs-exec"),
-            logsKmsKeyArn: this.keys.keyArns.logs,
-            logRetentionInDays: profile.logRetentionDays,
-            tags,
-        }, child);
+        this.cluster = new EcsCluster(
+            `${name}-cluster`,
+            {
+                execLogGroupName: logGroupName(scope, "ecs-exec"),
+                logsKmsKeyArn: this.keys.keyArns.logs,
+                logRetentionInDays: profile.logRetentionDays,
+                tags,
+            },
+            child,
+        );
 
         this.registerOutputs({});
     }

@@ -47,51 +47,105 @@ export const API_DISCOVERY_NAME = "api";
 
 const CLIENT_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
 
-export const settingsSchema = z.strictObject({
-    edgeMode: z.enum(["nlb", "alb"], { error: (i) => `must be nlb (NLB passthrough, nginx verifies client certificates) or alb (ALB mutual TLS with WAF); ${got(i.input)}` }).default("nlb"),
-    serverName: z.string({ error: (i) => (i.input === undefined ? "required: the DNS name webhook clients connect to, e.g. webhooks.example.com" : `must be a DNS name; ${got(i.input)}`) })
-        .regex(DNS_NAME, { error: (i) => `must be a lower-case DNS name such as webhooks.example.com (no wildcard, no trailing dot); ${got(i.input)}` }),
-    logRetentionDays: logRetentionDays().default(7),
-    gateway: fargateServiceSettings({ cpu: 256, memory: 512 }).prefault({}),
-    api: fargateServiceSettings({ cpu: 512, memory: 1024 }).prefault({}),
-    /** Passed to nginx (apps/gateway/README.md, "Limits"); same patterns as the entrypoint checks. */
-    limits: z.strictObject({
-        clientMaxBodySize: textMatching(/^[1-9][0-9]{0,8}[kKmM]?$/, "a non-zero nginx size such as 1m or 512k").default("1m"),
-        rateLimit: textMatching(/^[1-9][0-9]{0,5}r\/[sm]$/, "an nginx rate such as 10r/s or 600r/m").default("10r/s"),
-        rateLimitBurst: integerIn(0, 999999, "the requests a client may make at once above the rate").default(20),
-    }).prefault({}),
-    /** alb mode: requests per client IP per 5 minutes before WAF blocks it. */
-    waf: z.strictObject({
-        rateLimit: integerIn(10, 2_000_000_000, "requests per client IP per 5 minutes").default(2000),
-    }).prefault({}),
-    /** Ids of the private CAs clients may chain to; see docs/mtls-api.md, "Rotating the CA". */
-    certificateAuthorities: z.array(textMatching(/^[a-z0-9]{1,12}$/, "a CA id of 1-12 lower-case letters and digits"), { error: (i) => `must be a list of CA ids; ${got(i.input)}` })
-        .min(1, { error: "must name at least one CA" })
-        .max(3, { error: "must name at most 3 CAs (two during a rotation)" })
-        .refine((ids) => new Set(ids).size === ids.length, { error: "lists a CA more than once" })
-        .default(["1"]),
-    /** The CA that signs the server and client certificates. Default the last of certificateAuthorities. */
-    issuingCertificateAuthority: textMatching(/^[a-z0-9]{1,12}$/, "a CA id from certificateAuthorities").optional(),
-    serverCertificateValidityDays: integerIn(30, 825, "days the server certificate is valid").default(365),
-    /** Webhook clients: name -> their certificate signing request (PEM). The client keeps its key. */
-    clients: z.record(
-        z.string(),
-        z.strictObject({
-            csrPem: z.string({ error: (i) => `must be a PEM certificate signing request; ${got(i.input)}` })
-                .refine((s) => /^-----BEGIN (NEW )?CERTIFICATE REQUEST-----\r?\n[\s\S]+\r?\n-----END (NEW )?CERTIFICATE REQUEST-----\s*$/.test(s.trim() + "\n"), { error: "must be one PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST----- ...)" }),
-        }),
-        { error: (i) => `must be a map of client names to { csrPem }; ${got(i.input)}` },
-    ).superRefine((clients, ctx) => {
-        for (const client of Object.keys(clients)) {
-            if (!CLIENT_NAME.test(client)) ctx.addIssue({ code: "custom", path: [client], message: `is not a client name: use 1-31 lower-case letters, digits and -, starting with a letter or digit; ${got(client)}` });
+export const settingsSchema = z
+    .strictObject({
+        edgeMode: z
+            .enum(["nlb", "alb"], {
+                error: (i) =>
+                    `must be nlb (NLB passthrough, nginx verifies client certificates) or alb (ALB mutual TLS with WAF); ${got(i.input)}`,
+            })
+            .default("nlb"),
+        serverName: z
+            .string({
+                error: (i) =>
+                    i.input === undefined
+                        ? "required: the DNS name webhook clients connect to, e.g. webhooks.example.com"
+                        : `must be a DNS name; ${got(i.input)}`,
+            })
+            .regex(DNS_NAME, {
+                error: (i) =>
+                    `must be a lower-case DNS name such as webhooks.example.com (no wildcard, no trailing dot); ${got(i.input)}`,
+            }),
+        logRetentionDays: logRetentionDays().default(7),
+        gateway: fargateServiceSettings({ cpu: 256, memory: 512 }).prefault({}),
+        api: fargateServiceSettings({ cpu: 512, memory: 1024 }).prefault({}),
+        /** Passed to nginx (apps/gateway/README.md, "Limits"); same patterns as the entrypoint checks. */
+        limits: z
+            .strictObject({
+                clientMaxBodySize: textMatching(
+                    /^[1-9][0-9]{0,8}[kKmM]?$/,
+                    "a non-zero nginx size such as 1m or 512k",
+                ).default("1m"),
+                rateLimit: textMatching(/^[1-9][0-9]{0,5}r\/[sm]$/, "an nginx rate such as 10r/s or 600r/m").default(
+                    "10r/s",
+                ),
+                rateLimitBurst: integerIn(0, 999999, "the requests a client may make at once above the rate").default(
+                    20,
+                ),
+            })
+            .prefault({}),
+        /** alb mode: requests per client IP per 5 minutes before WAF blocks it. */
+        waf: z
+            .strictObject({
+                rateLimit: integerIn(10, 2_000_000_000, "requests per client IP per 5 minutes").default(2000),
+            })
+            .prefault({}),
+        /** Ids of the private CAs clients may chain to; see docs/mtls-api.md, "Rotating the CA". */
+        certificateAuthorities: z
+            .array(textMatching(/^[a-z0-9]{1,12}$/, "a CA id of 1-12 lower-case letters and digits"), {
+                error: (i) => `must be a list of CA ids; ${got(i.input)}`,
+            })
+            .min(1, { error: "must name at least one CA" })
+            .max(3, { error: "must name at most 3 CAs (two during a rotation)" })
+            .refine((ids) => new Set(ids).size === ids.length, { error: "lists a CA more than once" })
+            .default(["1"]),
+        /** The CA that signs the server and client certificates. Default the last of certificateAuthorities. */
+        issuingCertificateAuthority: textMatching(/^[a-z0-9]{1,12}$/, "a CA id from certificateAuthorities").optional(),
+        serverCertificateValidityDays: integerIn(30, 825, "days the server certificate is valid").default(365),
+        /** Webhook clients: name -> their certificate signing request (PEM). The client keeps its key. */
+        clients: z
+            .record(
+                z.string(),
+                z.strictObject({
+                    csrPem: z
+                        .string({ error: (i) => `must be a PEM certificate signing request; ${got(i.input)}` })
+                        .refine(
+                            (s) =>
+                                /^-----BEGIN (NEW )?CERTIFICATE REQUEST-----\r?\n[\s\S]+\r?\n-----END (NEW )?CERTIFICATE REQUEST-----\s*$/.test(
+                                    s.trim() + "\n",
+                                ),
+                            {
+                                error: "must be one PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST----- ...)",
+                            },
+                        ),
+                }),
+                { error: (i) => `must be a map of client names to { csrPem }; ${got(i.input)}` },
+            )
+            .superRefine((clients, ctx) => {
+                for (const client of Object.keys(clients)) {
+                    if (!CLIENT_NAME.test(client))
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [client],
+                            message: `is not a client name: use 1-31 lower-case letters, digits and -, starting with a letter or digit; ${got(client)}`,
+                        });
+                }
+            })
+            .default({}),
+        clientCertificateValidityDays: integerIn(1, 825, "days a client certificate is valid").default(365),
+    })
+    .superRefine((s, ctx) => {
+        if (
+            s.issuingCertificateAuthority !== undefined &&
+            !s.certificateAuthorities.includes(s.issuingCertificateAuthority)
+        ) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["issuingCertificateAuthority"],
+                message: `must be one of certificateAuthorities (${s.certificateAuthorities.join(", ")}); ${got(s.issuingCertificateAuthority)}`,
+            });
         }
-    }).default({}),
-    clientCertificateValidityDays: integerIn(1, 825, "days a client certificate is valid").default(365),
-}).superRefine((s, ctx) => {
-    if (s.issuingCertificateAuthority !== undefined && !s.certificateAuthorities.includes(s.issuingCertificateAuthority)) {
-        ctx.addIssue({ code: "custom", path: ["issuingCertificateAuthority"], message: `must be one of certificateAuthorities (${s.certificateAuthorities.join(", ")}); ${got(s.issuingCertificateAuthority)}` });
-    }
-});
+    });
 
 export type MtlsApiSettings = z.infer<typeof settingsSchema>;
 
@@ -108,7 +162,16 @@ export function vpcResolver(vpcCidr: string): string {
 const pemJoin = (pems: string[]) => pems.map((p) => (p.endsWith("\n") ? p : `${p}\n`)).join("");
 
 /** The gateway's load balancer health check (apps/gateway: GET /healthz on 8081, no certificate). */
-const GATEWAY_HEALTH_CHECK: TargetGroupSpec["healthCheck"] = { protocol: "HTTP", port: PORTS.gatewayHealth, path: "/healthz", matcher: "200", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 3, unhealthyThreshold: 3 };
+const GATEWAY_HEALTH_CHECK: TargetGroupSpec["healthCheck"] = {
+    protocol: "HTTP",
+    port: PORTS.gatewayHealth,
+    path: "/healthz",
+    matcher: "200",
+    intervalSeconds: 10,
+    timeoutSeconds: 5,
+    healthyThreshold: 3,
+    unhealthyThreshold: 3,
+};
 
 export class MtlsApi extends pulumi.ComponentResource {
     readonly outputs: Record<string, pulumi.Input<unknown>>;
@@ -124,42 +187,90 @@ export class MtlsApi extends pulumi.ComponentResource {
         const nlb = s.edgeMode === "nlb";
 
         // ------------------------------------------------------------ private CA and certificates
-        const cas = Object.fromEntries(s.certificateAuthorities.map((id) => [id, new PrivateCertificateAuthority(`${name}-ca-${id}`, {
-            commonName: `${s.serverName} webhook CA ${id}`,
-            organization: config.project,
-        }, child)]));
-        const issuer = cas[s.issuingCertificateAuthority ?? s.certificateAuthorities[s.certificateAuthorities.length - 1]];
+        const cas = Object.fromEntries(
+            s.certificateAuthorities.map((id) => [
+                id,
+                new PrivateCertificateAuthority(
+                    `${name}-ca-${id}`,
+                    {
+                        commonName: `${s.serverName} webhook CA ${id}`,
+                        organization: config.project,
+                    },
+                    child,
+                ),
+            ]),
+        );
+        const issuer =
+            cas[s.issuingCertificateAuthority ?? s.certificateAuthorities[s.certificateAuthorities.length - 1]];
         const caBundlePem = pulumi.all(s.certificateAuthorities.map((id) => cas[id].certificatePem)).apply(pemJoin);
-        const server = issuer.issueServerCertificate("server", { dnsNames: [s.serverName], organization: config.project, validityDays: s.serverCertificateValidityDays });
-        const clientCertificates = Object.fromEntries(Object.entries(s.clients).sort(([a], [b]) => a.localeCompare(b)).map(([client, c]) =>
-            [client, issuer.signClientCertificate(`client-${client}`, { csrPem: c.csrPem, validityDays: s.clientCertificateValidityDays }).certificatePem]));
+        const server = issuer.issueServerCertificate("server", {
+            dnsNames: [s.serverName],
+            organization: config.project,
+            validityDays: s.serverCertificateValidityDays,
+        });
+        const clientCertificates = Object.fromEntries(
+            Object.entries(s.clients)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([client, c]) => [
+                    client,
+                    issuer.signClientCertificate(`client-${client}`, {
+                        csrPem: c.csrPem,
+                        validityDays: s.clientCertificateValidityDays,
+                    }).certificatePem,
+                ]),
+        );
 
         // The gateway's TLS material, written to files by its entrypoint at start (never in the image).
-        const tlsSecret = new JsonSecret(`${name}-gateway-tls`, {
-            description: `${NAME} gateway: server certificate and key${nlb ? ", client CA bundle" : ""}`,
-            kmsKeyArn: keys.secrets,
-            values: {
-                certificate: server.certificatePem,
-                privateKey: server.privateKeyPem!,
-                ...(nlb ? { clientCaBundle: caBundlePem } : {}),
+        const tlsSecret = new JsonSecret(
+            `${name}-gateway-tls`,
+            {
+                description: `${NAME} gateway: server certificate and key${nlb ? ", client CA bundle" : ""}`,
+                kmsKeyArn: keys.secrets,
+                values: {
+                    certificate: server.certificatePem,
+                    privateKey: server.privateKeyPem!,
+                    ...(nlb ? { clientCaBundle: caBundlePem } : {}),
+                },
+                recoveryWindowInDays: protect ? 30 : 7,
+                tags,
             },
-            recoveryWindowInDays: protect ? 30 : 7,
-            tags,
-        }, child);
+            child,
+        );
 
         // ------------------------------------------------------------ images
-        const gatewayRepo = new EcrRepository(`${name}-gateway-repo`, { repositoryName: physicalName(scope, "gateway", 256), kmsKeyArn: keys.data, protect, tags }, child);
-        const apiRepo = new EcrRepository(`${name}-api-repo`, { repositoryName: physicalName(scope, "api", 256), kmsKeyArn: keys.data, protect, tags }, child);
-        const gatewayImage = new awsx.ecr.Image(`${name}-gateway-image`, {
-            repositoryUrl: gatewayRepo.repositoryUrl,
-            context: path.join(__dirname, "..", "apps", "gateway"),
-            platform: "linux/amd64",
-            imageTag: config.releases[WORKLOADS.gateway],
-        }, child);
+        const gatewayRepo = new EcrRepository(
+            `${name}-gateway-repo`,
+            { repositoryName: physicalName(scope, "gateway", 256), kmsKeyArn: keys.data, protect, tags },
+            child,
+        );
+        const apiRepo = new EcrRepository(
+            `${name}-api-repo`,
+            { repositoryName: physicalName(scope, "api", 256), kmsKeyArn: keys.data, protect, tags },
+            child,
+        );
+        const gatewayImage = new awsx.ecr.Image(
+            `${name}-gateway-image`,
+            {
+                repositoryUrl: gatewayRepo.repositoryUrl,
+                context: path.join(__dirname, "..", "apps", "gateway"),
+                platform: "linux/amd64",
+                imageTag: config.releases[WORKLOADS.gateway],
+            },
+            child,
+        );
         const apiImage = pulumi.interpolate`${apiRepo.repositoryUrl}:${config.releases[WORKLOADS.api]}`;
 
         // ------------------------------------------------------------ API (private, via Cloud Map)
-        const namespace = new ServiceNamespace(`${name}-discovery`, { namespaceName: NAMESPACE, vpcId: network.vpcId, description: `${NAME}: the API's private DNS name`, tags }, child);
+        const namespace = new ServiceNamespace(
+            `${name}-discovery`,
+            {
+                namespaceName: NAMESPACE,
+                vpcId: network.vpcId,
+                description: `${NAME}: the API's private DNS name`,
+                tags,
+            },
+            child,
+        );
         const common = {
             ...account,
             clusterArn: foundation.cluster.clusterArn,
@@ -168,174 +279,314 @@ export class MtlsApi extends pulumi.ComponentResource {
             subnetIds: network.subnetIds.private,
             tags,
         };
-        const api = new FargateService(`${name}-api`, {
-            ...common,
-            family: physicalName(scope, "api", 255),
-            cpu: s.api.cpu,
-            memory: s.api.memory,
-            desiredCount: s.api.desiredCount,
-            container: {
-                name: "api",
-                image: apiImage,
-                portMappings: [{ containerPort: PORTS.api }],
-                environment: { PORT: String(PORTS.api) },
-                readonlyRootFilesystem: true,
-                scratchPaths: ["/tmp"],
+        const api = new FargateService(
+            `${name}-api`,
+            {
+                ...common,
+                family: physicalName(scope, "api", 255),
+                cpu: s.api.cpu,
+                memory: s.api.memory,
+                desiredCount: s.api.desiredCount,
+                container: {
+                    name: "api",
+                    image: apiImage,
+                    portMappings: [{ containerPort: PORTS.api }],
+                    environment: { PORT: String(PORTS.api) },
+                    readonlyRootFilesystem: true,
+                    scratchPaths: ["/tmp"],
+                },
+                logs: {
+                    groupName: logGroupName(scope, "api"),
+                    kmsKeyArn: keys.logs,
+                    retentionInDays: s.logRetentionDays,
+                },
+                ecrRepositoryArns: [apiRepo.repositoryArn],
+                serviceDiscovery: {
+                    namespaceId: namespace.namespaceId,
+                    namespaceName: namespace.namespaceName,
+                    name: API_DISCOVERY_NAME,
+                },
+                autoscaling: { maxCapacity: s.api.maxCount, cpuTargetPercent: s.api.cpuTargetPercent },
             },
-            logs: { groupName: logGroupName(scope, "api"), kmsKeyArn: keys.logs, retentionInDays: s.logRetentionDays },
-            ecrRepositoryArns: [apiRepo.repositoryArn],
-            serviceDiscovery: { namespaceId: namespace.namespaceId, namespaceName: namespace.namespaceName, name: API_DISCOVERY_NAME },
-            autoscaling: { maxCapacity: s.api.maxCount, cpuTargetPercent: s.api.cpuTargetPercent },
-        }, child);
+            child,
+        );
 
         // ------------------------------------------------------------ edge
         const world = (port: number, description: string) => ({ port, cidrIpv4: "0.0.0.0/0", description });
         let lb: LoadBalancer;
         let webAcl: WebAcl | undefined;
         if (nlb) {
-            lb = new LoadBalancer(`${name}-nlb`, {
-                type: "network",
-                vpcId: network.vpcId,
-                subnetIds: network.subnetIds.public,
-                ingress: { https: world(443, "Webhook clients: TLS passed through to the gateway"), http: world(80, "Plain HTTP, answered by the gateway with 301 to https") },
-                targetGroups: {
-                    tls: { port: PORTS.gatewayTls, protocol: "TCP", healthCheck: GATEWAY_HEALTH_CHECK, preserveClientIp: false },
-                    http: { port: PORTS.gatewayHttp, protocol: "TCP", healthCheck: GATEWAY_HEALTH_CHECK, preserveClientIp: false },
+            lb = new LoadBalancer(
+                `${name}-nlb`,
+                {
+                    type: "network",
+                    vpcId: network.vpcId,
+                    subnetIds: network.subnetIds.public,
+                    ingress: {
+                        https: world(443, "Webhook clients: TLS passed through to the gateway"),
+                        http: world(80, "Plain HTTP, answered by the gateway with 301 to https"),
+                    },
+                    targetGroups: {
+                        tls: {
+                            port: PORTS.gatewayTls,
+                            protocol: "TCP",
+                            healthCheck: GATEWAY_HEALTH_CHECK,
+                            preserveClientIp: false,
+                        },
+                        http: {
+                            port: PORTS.gatewayHttp,
+                            protocol: "TCP",
+                            healthCheck: GATEWAY_HEALTH_CHECK,
+                            preserveClientIp: false,
+                        },
+                    },
+                    listeners: {
+                        tls: { port: 443, protocol: "TCP", action: { type: "forward", targetGroup: "tls" } },
+                        http: { port: 80, protocol: "TCP", action: { type: "forward", targetGroup: "http" } },
+                    },
+                    accessLogs: { bucketName: foundation.logArchive.bucketName },
+                    protect,
+                    alarmTopicArn: foundation.alarmTopic.topicArn,
+                    tags,
                 },
-                listeners: {
-                    tls: { port: 443, protocol: "TCP", action: { type: "forward", targetGroup: "tls" } },
-                    http: { port: 80, protocol: "TCP", action: { type: "forward", targetGroup: "http" } },
-                },
-                accessLogs: { bucketName: foundation.logArchive.bucketName },
-                protect,
-                alarmTopicArn: foundation.alarmTopic.topicArn,
-                tags,
-            }, child);
+                child,
+            );
         } else {
             // ACM holds the server certificate for the ALB; the ALB verifies clients against the trust store.
-            const certificate = new aws.acm.Certificate(`${name}-server-certificate`, {
-                certificateBody: server.certificatePem,
-                privateKey: server.privateKeyPem!,
-                certificateChain: issuer.certificatePem,
-                tags,
-            }, child);
+            const certificate = new aws.acm.Certificate(
+                `${name}-server-certificate`,
+                {
+                    certificateBody: server.certificatePem,
+                    privateKey: server.privateKeyPem!,
+                    certificateChain: issuer.certificatePem,
+                    tags,
+                },
+                child,
+            );
             const trustStore = new TrustStore(`${name}-trust-store`, { caBundlePem, protect, tags }, child);
             const https: ListenerSpec = {
                 port: 443,
                 protocol: "HTTPS",
                 certificateArn: certificate.arn,
-                mutualAuthentication: { trustStoreArn: trustStore.trustStoreArn, ignoreClientCertificateExpiry: false, advertiseTrustStoreCaNames: true },
+                mutualAuthentication: {
+                    trustStoreArn: trustStore.trustStoreArn,
+                    ignoreClientCertificateExpiry: false,
+                    advertiseTrustStoreCaNames: true,
+                },
                 action: { type: "forward", targetGroup: "gateway" },
             };
-            lb = new LoadBalancer(`${name}-alb`, {
-                type: "application",
-                vpcId: network.vpcId,
-                subnetIds: network.subnetIds.public,
-                ingress: { https: world(443, "Webhook clients: mutual TLS verified by the ALB"), http: world(80, "Plain HTTP, redirected to HTTPS by the ALB") },
-                targetGroups: { gateway: { port: PORTS.gatewayTls, protocol: "HTTPS", healthCheck: GATEWAY_HEALTH_CHECK } },
-                listeners: { https, http: { port: 80, protocol: "HTTP", action: { type: "redirect-https" } } },
-                accessLogs: { bucketName: foundation.logArchive.bucketName },
-                protect,
-                alarmTopicArn: foundation.alarmTopic.topicArn,
-                tags,
-            }, child);
-            webAcl = new WebAcl(`${name}-waf`, {
-                scope: "REGIONAL",
-                rateLimit: s.waf.rateLimit,
-                // nginx enforces the body limit (limits.clientMaxBodySize); the rule's 8 KB would refuse ordinary webhooks.
-                countOnlyRules: { AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"] },
-                logs: { groupName: `aws-waf-logs-${physicalName(scope, "alb", 200)}`, kmsKeyArn: keys.logs, retentionInDays: s.logRetentionDays },
-                associations: { alb: lb.loadBalancerArn },
-                tags,
-            }, child);
+            lb = new LoadBalancer(
+                `${name}-alb`,
+                {
+                    type: "application",
+                    vpcId: network.vpcId,
+                    subnetIds: network.subnetIds.public,
+                    ingress: {
+                        https: world(443, "Webhook clients: mutual TLS verified by the ALB"),
+                        http: world(80, "Plain HTTP, redirected to HTTPS by the ALB"),
+                    },
+                    targetGroups: {
+                        gateway: { port: PORTS.gatewayTls, protocol: "HTTPS", healthCheck: GATEWAY_HEALTH_CHECK },
+                    },
+                    listeners: { https, http: { port: 80, protocol: "HTTP", action: { type: "redirect-https" } } },
+                    accessLogs: { bucketName: foundation.logArchive.bucketName },
+                    protect,
+                    alarmTopicArn: foundation.alarmTopic.topicArn,
+                    tags,
+                },
+                child,
+            );
+            webAcl = new WebAcl(
+                `${name}-waf`,
+                {
+                    scope: "REGIONAL",
+                    rateLimit: s.waf.rateLimit,
+                    // nginx enforces the body limit (limits.clientMaxBodySize); the rule's 8 KB would refuse ordinary webhooks.
+                    countOnlyRules: { AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"] },
+                    logs: {
+                        groupName: `aws-waf-logs-${physicalName(scope, "alb", 200)}`,
+                        kmsKeyArn: keys.logs,
+                        retentionInDays: s.logRetentionDays,
+                    },
+                    associations: { alb: lb.loadBalancerArn },
+                    tags,
+                },
+                child,
+            );
         }
 
         // ------------------------------------------------------------ gateway (nginx)
-        const gatewayPorts = nlb ? [PORTS.gatewayTls, PORTS.gatewayHttp, PORTS.gatewayHealth] : [PORTS.gatewayTls, PORTS.gatewayHealth];
+        const gatewayPorts = nlb
+            ? [PORTS.gatewayTls, PORTS.gatewayHttp, PORTS.gatewayHealth]
+            : [PORTS.gatewayTls, PORTS.gatewayHealth];
         const secrets: Record<string, SecretRef> = {
             GATEWAY_TLS_CERT_PEM: tlsSecret.ref("certificate"),
             GATEWAY_TLS_KEY_PEM: tlsSecret.ref("privateKey"),
             ...(nlb ? { GATEWAY_CLIENT_CA_PEM: tlsSecret.ref("clientCaBundle") } : {}),
         };
-        const gateway = new FargateService(`${name}-gateway`, {
-            ...common,
-            family: physicalName(scope, "gateway", 255),
-            cpu: s.gateway.cpu,
-            memory: s.gateway.memory,
-            desiredCount: s.gateway.desiredCount,
-            container: {
-                name: "gateway",
-                image: gatewayImage.imageUri,
-                portMappings: gatewayPorts.map((containerPort) => ({ containerPort })),
-                environment: {
-                    GATEWAY_MODE: s.edgeMode,
-                    API_UPSTREAM: `${api.discoveryHostname}:${PORTS.api}`,
-                    DNS_RESOLVER: vpcResolver(network.vpcCidr),
-                    GATEWAY_SERVER_NAME: s.serverName,
-                    GATEWAY_TLS_PORT: String(PORTS.gatewayTls),
-                    ...(nlb ? { GATEWAY_HTTP_PORT: String(PORTS.gatewayHttp) } : {}),
-                    GATEWAY_HEALTH_PORT: String(PORTS.gatewayHealth),
-                    GATEWAY_CLIENT_MAX_BODY_SIZE: s.limits.clientMaxBodySize,
-                    GATEWAY_RATE_LIMIT: s.limits.rateLimit,
-                    GATEWAY_RATE_LIMIT_BURST: String(s.limits.rateLimitBurst),
+        const gateway = new FargateService(
+            `${name}-gateway`,
+            {
+                ...common,
+                family: physicalName(scope, "gateway", 255),
+                cpu: s.gateway.cpu,
+                memory: s.gateway.memory,
+                desiredCount: s.gateway.desiredCount,
+                container: {
+                    name: "gateway",
+                    image: gatewayImage.imageUri,
+                    portMappings: gatewayPorts.map((containerPort) => ({ containerPort })),
+                    environment: {
+                        GATEWAY_MODE: s.edgeMode,
+                        API_UPSTREAM: `${api.discoveryHostname}:${PORTS.api}`,
+                        DNS_RESOLVER: vpcResolver(network.vpcCidr),
+                        GATEWAY_SERVER_NAME: s.serverName,
+                        GATEWAY_TLS_PORT: String(PORTS.gatewayTls),
+                        ...(nlb ? { GATEWAY_HTTP_PORT: String(PORTS.gatewayHttp) } : {}),
+                        GATEWAY_HEALTH_PORT: String(PORTS.gatewayHealth),
+                        GATEWAY_CLIENT_MAX_BODY_SIZE: s.limits.clientMaxBodySize,
+                        GATEWAY_RATE_LIMIT: s.limits.rateLimit,
+                        GATEWAY_RATE_LIMIT_BURST: String(s.limits.rateLimitBurst),
+                    },
+                    secrets,
+                    // The image's unprivileged user (apps/gateway/Dockerfile: USER 101:101).
+                    user: "101:101",
+                    // The entrypoint writes the rendered configuration and TLS files to /tmp/gateway, the
+                    // image's declared VOLUME, so a bind mount there keeps the image's ownership (101:101).
+                    readonlyRootFilesystem: true,
+                    scratchPaths: ["/tmp/gateway"],
+                    healthCheck: {
+                        command: [
+                            "CMD-SHELL",
+                            `wget -q -O /dev/null http://127.0.0.1:${PORTS.gatewayHealth}/healthz || exit 1`,
+                        ],
+                        intervalSeconds: 15,
+                        timeoutSeconds: 5,
+                        retries: 3,
+                        startPeriodSeconds: 10,
+                    },
                 },
-                secrets,
-                // The image's unprivileged user (apps/gateway/Dockerfile: USER 101:101).
-                user: "101:101",
-                // The entrypoint writes the rendered configuration and TLS files to /tmp/gateway, the
-                // image's declared VOLUME, so a bind mount there keeps the image's ownership (101:101).
-                readonlyRootFilesystem: true,
-                scratchPaths: ["/tmp/gateway"],
-                healthCheck: { command: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORTS.gatewayHealth}/healthz || exit 1`], intervalSeconds: 15, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 10 },
+                logs: {
+                    groupName: logGroupName(scope, "gateway"),
+                    kmsKeyArn: keys.logs,
+                    retentionInDays: s.logRetentionDays,
+                },
+                ecrRepositoryArns: [gatewayRepo.repositoryArn],
+                secretsKmsKeyArn: keys.secrets,
+                loadBalancers: nlb
+                    ? [
+                          { targetGroupArn: lb.targetGroupArns.tls, containerPort: PORTS.gatewayTls },
+                          { targetGroupArn: lb.targetGroupArns.http, containerPort: PORTS.gatewayHttp },
+                      ]
+                    : [{ targetGroupArn: lb.targetGroupArns.gateway, containerPort: PORTS.gatewayTls }],
+                waitFor: lb.listeners,
+                autoscaling: { maxCapacity: s.gateway.maxCount, cpuTargetPercent: s.gateway.cpuTargetPercent },
             },
-            logs: { groupName: logGroupName(scope, "gateway"), kmsKeyArn: keys.logs, retentionInDays: s.logRetentionDays },
-            ecrRepositoryArns: [gatewayRepo.repositoryArn],
-            secretsKmsKeyArn: keys.secrets,
-            loadBalancers: nlb
-                ? [{ targetGroupArn: lb.targetGroupArns.tls, containerPort: PORTS.gatewayTls }, { targetGroupArn: lb.targetGroupArns.http, containerPort: PORTS.gatewayHttp }]
-                : [{ targetGroupArn: lb.targetGroupArns.gateway, containerPort: PORTS.gatewayTls }],
-            waitFor: lb.listeners,
-            autoscaling: { maxCapacity: s.gateway.maxCount, cpuTargetPercent: s.gateway.cpuTargetPercent },
-        }, child);
+            child,
+        );
 
         // ------------------------------------------------------------ who may reach whom
-        const portPurpose: Record<number, string> = { [PORTS.gatewayTls]: "TLS", [PORTS.gatewayHttp]: "HTTP redirect", [PORTS.gatewayHealth]: "health checks" };
+        const portPurpose: Record<number, string> = {
+            [PORTS.gatewayTls]: "TLS",
+            [PORTS.gatewayHttp]: "HTTP redirect",
+            [PORTS.gatewayHealth]: "health checks",
+        };
         for (const port of gatewayPorts) {
-            gateway.allowIngressFrom(`lb-${port}`, { port, sourceSecurityGroupId: lb.securityGroupId, description: `${portPurpose[port]} from the ${s.edgeMode.toUpperCase()} only` });
-            lb.allowEgressTo(`gateway-${port}`, { port, destinationSecurityGroupId: gateway.securityGroupId, description: `${portPurpose[port]} to the gateway` });
+            gateway.allowIngressFrom(`lb-${port}`, {
+                port,
+                sourceSecurityGroupId: lb.securityGroupId,
+                description: `${portPurpose[port]} from the ${s.edgeMode.toUpperCase()} only`,
+            });
+            lb.allowEgressTo(`gateway-${port}`, {
+                port,
+                destinationSecurityGroupId: gateway.securityGroupId,
+                description: `${portPurpose[port]} to the gateway`,
+            });
         }
-        api.allowIngressFrom("gateway", { port: PORTS.api, sourceSecurityGroupId: gateway.securityGroupId, description: "HTTP from the nginx gateway only" });
-        gateway.allowEgressTo("api", { port: PORTS.api, destinationSecurityGroupId: api.securityGroupId, description: "HTTP to the API through Cloud Map" });
+        api.allowIngressFrom("gateway", {
+            port: PORTS.api,
+            sourceSecurityGroupId: gateway.securityGroupId,
+            description: "HTTP from the nginx gateway only",
+        });
+        gateway.allowEgressTo("api", {
+            port: PORTS.api,
+            destinationSecurityGroupId: api.securityGroupId,
+            description: "HTTP to the API through Cloud Map",
+        });
 
         // ------------------------------------------------------------ dashboard
         const lbDims = (tg: string) => ({ TargetGroup: lb.targetGroupArnSuffixes[tg], LoadBalancer: lb.arnSuffix });
-        const ecsDims = (service: FargateService) => ({ ClusterName: foundation.cluster.clusterName, ServiceName: service.serviceName });
+        const ecsDims = (service: FargateService) => ({
+            ClusterName: foundation.cluster.clusterName,
+            ServiceName: service.serviceName,
+        });
         const graphs: DashboardGraph[] = [
             {
                 title: "Load balancer: healthy and unhealthy gateway tasks",
                 metrics: Object.keys(lb.targetGroupArns).flatMap((tg) => [
-                    { namespace: lb.metricNamespace, metricName: "HealthyHostCount", dimensions: lbDims(tg), stat: "Minimum", label: `${tg} healthy` },
-                    { namespace: lb.metricNamespace, metricName: "UnHealthyHostCount", dimensions: lbDims(tg), stat: "Maximum", label: `${tg} unhealthy` },
+                    {
+                        namespace: lb.metricNamespace,
+                        metricName: "HealthyHostCount",
+                        dimensions: lbDims(tg),
+                        stat: "Minimum",
+                        label: `${tg} healthy`,
+                    },
+                    {
+                        namespace: lb.metricNamespace,
+                        metricName: "UnHealthyHostCount",
+                        dimensions: lbDims(tg),
+                        stat: "Maximum",
+                        label: `${tg} unhealthy`,
+                    },
                 ]),
             },
             nlb
                 ? {
                       title: "NLB: TCP flows and resets",
                       stat: "Sum",
-                      metrics: ["NewFlowCount", "ActiveFlowCount", "TCP_Client_Reset_Count", "TCP_Target_Reset_Count"].map((metricName) => ({ namespace: lb.metricNamespace, metricName, dimensions: { LoadBalancer: lb.arnSuffix } })),
+                      metrics: [
+                          "NewFlowCount",
+                          "ActiveFlowCount",
+                          "TCP_Client_Reset_Count",
+                          "TCP_Target_Reset_Count",
+                      ].map((metricName) => ({
+                          namespace: lb.metricNamespace,
+                          metricName,
+                          dimensions: { LoadBalancer: lb.arnSuffix },
+                      })),
                   }
                 : {
                       title: "ALB: requests, TLS and HTTP errors",
                       stat: "Sum",
-                      metrics: ["RequestCount", "ClientTLSNegotiationErrorCount", "HTTPCode_ELB_4XX_Count", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"].map((metricName) => ({ namespace: lb.metricNamespace, metricName, dimensions: { LoadBalancer: lb.arnSuffix } })),
+                      metrics: [
+                          "RequestCount",
+                          "ClientTLSNegotiationErrorCount",
+                          "HTTPCode_ELB_4XX_Count",
+                          "HTTPCode_ELB_5XX_Count",
+                          "HTTPCode_Target_5XX_Count",
+                      ].map((metricName) => ({
+                          namespace: lb.metricNamespace,
+                          metricName,
+                          dimensions: { LoadBalancer: lb.arnSuffix },
+                      })),
                   },
             {
                 title: "ECS: CPU utilisation (%)",
-                metrics: [gateway, api].map((svc, i) => ({ namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: ecsDims(svc), label: ["gateway", "api"][i] })),
+                metrics: [gateway, api].map((svc, i) => ({
+                    namespace: "AWS/ECS",
+                    metricName: "CPUUtilization",
+                    dimensions: ecsDims(svc),
+                    label: ["gateway", "api"][i],
+                })),
             },
             {
                 title: "ECS: memory utilisation (%)",
-                metrics: [gateway, api].map((svc, i) => ({ namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: ecsDims(svc), label: ["gateway", "api"][i] })),
+                metrics: [gateway, api].map((svc, i) => ({
+                    namespace: "AWS/ECS",
+                    metricName: "MemoryUtilization",
+                    dimensions: ecsDims(svc),
+                    label: ["gateway", "api"][i],
+                })),
             },
         ];
         if (webAcl) {
@@ -343,10 +594,18 @@ export class MtlsApi extends pulumi.ComponentResource {
             graphs.push({
                 title: "WAF: blocked and allowed requests",
                 stat: "Sum",
-                metrics: ["BlockedRequests", "AllowedRequests"].map((metricName) => ({ namespace: "AWS/WAFV2", metricName, dimensions: { WebACL: acl.webAclName, Region: config.region, Rule: "ALL" } })),
+                metrics: ["BlockedRequests", "AllowedRequests"].map((metricName) => ({
+                    namespace: "AWS/WAFV2",
+                    metricName,
+                    dimensions: { WebACL: acl.webAclName, Region: config.region, Rule: "ALL" },
+                })),
             });
         }
-        const dashboard = new Dashboard(`${name}-dashboard`, { dashboardName: physicalName(scope, "dashboard", 255), region: config.region, graphs }, child);
+        const dashboard = new Dashboard(
+            `${name}-dashboard`,
+            { dashboardName: physicalName(scope, "dashboard", 255), region: config.region, graphs },
+            child,
+        );
 
         this.outputs = {
             edgeMode: s.edgeMode,

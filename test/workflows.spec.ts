@@ -50,7 +50,10 @@ const step = (job: Job, uses: string) => {
 const runs = (job: Job) => job.steps.filter((s) => s.run !== undefined).map((s) => s.run!.trim());
 
 describe("GitHub Actions workflows", () => {
-    const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+    const files = fs
+        .readdirSync(DIR)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort();
 
     it("are exactly pull-request.yml and deploy.yml", () => {
         assert.deepStrictEqual(files, ["deploy.yml", "pull-request.yml"]);
@@ -71,25 +74,44 @@ describe("GitHub Actions workflows", () => {
                         assert.strictEqual(ref, MAJORS[action], `${name}: ${s.uses}`);
                     }
                     const node = step(job, "actions/setup-node");
-                    assert.deepStrictEqual(node.with, { "node-version": "20", cache: "npm", "cache-dependency-path": "package-lock.json" }, name);
+                    assert.deepStrictEqual(
+                        node.with,
+                        { "node-version": "20", cache: "npm", "cache-dependency-path": "package-lock.json" },
+                        name,
+                    );
                     assert.ok(runs(job).includes("npm ci --no-audit --no-fund"), `${name} installs with npm ci`);
                 }
             });
 
             it("uses no static AWS keys and grants only contents: read at the top", () => {
                 const text = read(file);
-                assert.doesNotMatch(text, /aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\.AWS_/);
+                assert.doesNotMatch(
+                    text,
+                    /aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\.AWS_/,
+                );
                 const workflow = load(file);
                 assert.deepStrictEqual(workflow.permissions, { contents: "read" });
                 assert.deepStrictEqual(workflow.env, { PULUMI_ERROR_OUTPUT_STRING: "true" });
                 for (const [name, job] of Object.entries(workflow.jobs)) {
                     const aws = job.steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
                     if (aws.length === 0) {
-                        assert.strictEqual(job.permissions?.["id-token"], undefined, `${name} does not ask for an OIDC token it does not use`);
+                        assert.strictEqual(
+                            job.permissions?.["id-token"],
+                            undefined,
+                            `${name} does not ask for an OIDC token it does not use`,
+                        );
                         continue;
                     }
                     assert.strictEqual(job.permissions!["id-token"], "write", name);
-                    assert.deepStrictEqual(Object.keys(aws[0].with!).sort(), ["aws-region", "role-session-name", "role-to-assume", ...(file === "deploy.yml" ? ["role-duration-seconds"] : [])].sort());
+                    assert.deepStrictEqual(
+                        Object.keys(aws[0].with!).sort(),
+                        [
+                            "aws-region",
+                            "role-session-name",
+                            "role-to-assume",
+                            ...(file === "deploy.yml" ? ["role-duration-seconds"] : []),
+                        ].sort(),
+                    );
                 }
             });
         });
@@ -109,14 +131,22 @@ describe("GitHub Actions workflows", () => {
         it("plan every stack with the policy check (never --no-policy), and the bootstrap against its policy config", () => {
             assert.deepStrictEqual(wf.jobs.plan.strategy!.matrix.stack, ["dev", "prod"]);
             assert.ok(runs(wf.jobs.plan).includes("npm run plan -- --stack ${{ matrix.stack }}"));
-            assert.deepStrictEqual(runs(wf.jobs["plan-bootstrap"]).slice(-1), ["npm run plan -- --project bootstrap --stack shared --policy-config bootstrap/policy-config.json"]);
-            for (const job of Object.values(wf.jobs)) for (const r of runs(job)) if (r.startsWith("npm run plan -- --stack")) assert.doesNotMatch(r, /--no-policy/);
+            assert.deepStrictEqual(runs(wf.jobs["plan-bootstrap"]).slice(-1), [
+                "npm run plan -- --project bootstrap --stack shared --policy-config bootstrap/policy-config.json",
+            ]);
+            for (const job of Object.values(wf.jobs))
+                for (const r of runs(job))
+                    if (r.startsWith("npm run plan -- --stack")) assert.doesNotMatch(r, /--no-policy/);
         });
 
         it("preview dev and prod with the local policy pack and each environment's config, and comment on the PR", () => {
             const preview = wf.jobs.preview;
             assert.deepStrictEqual(preview.strategy!.matrix.stack, ["dev", "prod"]);
-            assert.deepStrictEqual(preview.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
+            assert.deepStrictEqual(preview.permissions, {
+                contents: "read",
+                "id-token": "write",
+                "pull-requests": "write",
+            });
             assert.strictEqual(preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
             const pulumi = step(preview, "pulumi/actions");
             assert.deepStrictEqual(pulumi.with, {
@@ -130,13 +160,27 @@ describe("GitHub Actions workflows", () => {
                 "comment-on-pr": true,
                 "github-token": "${{ secrets.GITHUB_TOKEN }}",
             });
-            for (const stack of preview.strategy!.matrix.stack) assert.ok(fs.existsSync(path.join(ROOT, "policy-pack", "config", `${stack}.json`)), `policy config of ${stack}`);
-            assert.strictEqual(step(preview, "aws-actions/configure-aws-credentials").with!["role-to-assume"], "arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/pulumi-ci-${{ matrix.stack }}-preview");
-            assert.strictEqual(`pulumi-ci-\${{ matrix.stack }}-preview`, ciRoleName("${{ matrix.stack }}", "preview"), "the role the bootstrap creates");
+            for (const stack of preview.strategy!.matrix.stack)
+                assert.ok(
+                    fs.existsSync(path.join(ROOT, "policy-pack", "config", `${stack}.json`)),
+                    `policy config of ${stack}`,
+                );
+            assert.strictEqual(
+                step(preview, "aws-actions/configure-aws-credentials").with!["role-to-assume"],
+                "arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/pulumi-ci-${{ matrix.stack }}-preview",
+            );
+            assert.strictEqual(
+                `pulumi-ci-\${{ matrix.stack }}-preview`,
+                ciRoleName("${{ matrix.stack }}", "preview"),
+                "the role the bootstrap creates",
+            );
         });
 
         it("let a newer push replace a running preview, per stack and pull request", () => {
-            assert.deepStrictEqual(wf.jobs.preview.concurrency, { group: "pulumi-preview-${{ matrix.stack }}-pr-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
+            assert.deepStrictEqual(wf.jobs.preview.concurrency, {
+                group: "pulumi-preview-${{ matrix.stack }}-pr-${{ github.event.pull_request.number }}",
+                "cancel-in-progress": true,
+            });
             for (const [name, job] of Object.entries(wf.jobs)) {
                 if (name !== "preview") assert.strictEqual(job.concurrency, undefined, name);
             }
@@ -160,7 +204,10 @@ describe("GitHub Actions workflows", () => {
                 assert.deepStrictEqual(job.concurrency, { group: `pulumi-${stack}`, "cancel-in-progress": false });
                 assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write" });
                 const aws = step(job, "aws-actions/configure-aws-credentials").with!;
-                assert.strictEqual(aws["role-to-assume"], `arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${ciRoleName(stack, "deploy")}`);
+                assert.strictEqual(
+                    aws["role-to-assume"],
+                    `arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${ciRoleName(stack, "deploy")}`,
+                );
                 assert.strictEqual(aws["role-duration-seconds"], 14400);
                 assert.deepStrictEqual(step(job, "pulumi/actions").with, {
                     command: "up",
@@ -173,7 +220,11 @@ describe("GitHub Actions workflows", () => {
                 });
                 // The offline plan and policy check run before the credentials are even requested.
                 const order = job.steps.map((s) => s.run ?? s.uses ?? "");
-                assert.ok(order.indexOf(`npm run plan -- --stack ${stack}`) >= 0 && order.indexOf(`npm run plan -- --stack ${stack}`) < order.findIndex((s) => s.startsWith("aws-actions/")));
+                assert.ok(
+                    order.indexOf(`npm run plan -- --stack ${stack}`) >= 0 &&
+                        order.indexOf(`npm run plan -- --stack ${stack}`) <
+                            order.findIndex((s) => s.startsWith("aws-actions/")),
+                );
             });
         }
 
@@ -200,15 +251,21 @@ describe("GitHub Actions workflows", () => {
                 'const bucketArn = pulumi.output("arn:aws:s3:::b");',
                 "export const policy = `${bucketArn}/*`;",
                 "export const fine = pulumi.interpolate`${bucketArn}/*`;",
-                "const loose: any = JSON.parse(\"{}\");",
+                'const loose: any = JSON.parse("{}");',
                 "export const x: number = loose.value;",
                 "",
             ].join("\n");
-            const [result] = await new ESLint({ cwd: ROOT }).lintText(code, { filePath: path.join(ROOT, "tools", "plan.ts") });
+            const [result] = await new ESLint({ cwd: ROOT }).lintText(code, {
+                filePath: path.join(ROOT, "tools", "plan.ts"),
+            });
             const found = result.messages.map((m) => `${m.line}:${m.ruleId}`);
             assert.ok(found.includes("3:@pulumi/no-output-in-template-literal"), found.join(", "));
             assert.ok(!found.some((f) => f.startsWith("4:")), `pulumi.interpolate is accepted: ${found.join(", ")}`);
-            assert.ok(found.includes("5:@typescript-eslint/no-explicit-any") && found.includes("6:@typescript-eslint/no-unsafe-member-access"), found.join(", "));
+            assert.ok(
+                found.includes("5:@typescript-eslint/no-explicit-any") &&
+                    found.includes("6:@typescript-eslint/no-unsafe-member-access"),
+                found.join(", "),
+            );
         });
 
         it("in specs, allows any (JSON documents under assertion) but keeps the Pulumi rules and floating promises", async () => {
@@ -216,12 +273,14 @@ describe("GitHub Actions workflows", () => {
                 'import * as pulumi from "@pulumi/pulumi";',
                 'const bucketArn = pulumi.output("arn:aws:s3:::b");',
                 "export const policy = `${bucketArn}/*`;",
-                "const loose: any = JSON.parse(\"{}\");",
+                'const loose: any = JSON.parse("{}");',
                 "export const x: number = loose.value;",
                 "Promise.resolve(1);",
                 "",
             ].join("\n");
-            const [result] = await new ESLint({ cwd: ROOT }).lintText(code, { filePath: path.join(ROOT, "test", "workflows.spec.ts") });
+            const [result] = await new ESLint({ cwd: ROOT }).lintText(code, {
+                filePath: path.join(ROOT, "test", "workflows.spec.ts"),
+            });
             const found = result.messages.map((m) => `${m.line}:${m.ruleId}`);
             assert.deepStrictEqual(found, [
                 "3:@pulumi/no-output-in-template-literal",
@@ -233,12 +292,21 @@ describe("GitHub Actions workflows", () => {
 
         it("ignores dependencies, build output, plans and docs", async () => {
             const eslint = new ESLint({ cwd: ROOT });
-            for (const file of ["node_modules/yaml/dist/index.js", "bin/index.js", "plan/dev.json", "docs/delivery.md", "bootstrap/plan/shared.json"]) {
+            for (const file of [
+                "node_modules/yaml/dist/index.js",
+                "bin/index.js",
+                "plan/dev.json",
+                "docs/delivery.md",
+                "bootstrap/plan/shared.json",
+            ]) {
                 assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, file)), true, file);
             }
             assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, "bootstrap", "index.ts")), false);
             // Only the deliberately broken program that test/tools/plan.spec.ts plans is ignored, not the specs.
-            assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, "test", "fixtures", "output-string", "index.ts")), true);
+            assert.strictEqual(
+                await eslint.isPathIgnored(path.join(ROOT, "test", "fixtures", "output-string", "index.ts")),
+                true,
+            );
             assert.strictEqual(await eslint.isPathIgnored(path.join(ROOT, "test", "tools", "plan.spec.ts")), false);
         });
     });

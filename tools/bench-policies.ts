@@ -13,7 +13,10 @@ import { evaluateCorpus, loadCorpus } from "../test/policy-pack/corpus";
 import { PolicyAnalyzer } from "./policy-check";
 
 async function main(argv: string[]): Promise<number> {
-    const { values } = parseArgs({ args: argv, options: { json: { type: "boolean", default: false }, "min-detection": { type: "string", default: "0.95" } } });
+    const { values } = parseArgs({
+        args: argv,
+        options: { json: { type: "boolean", default: false }, "min-detection": { type: "string", default: "0.95" } },
+    });
     const minimum = Number(values["min-detection"]);
     const modules = loadCorpus();
     const started = Date.now();
@@ -32,18 +35,41 @@ async function main(argv: string[]): Promise<number> {
             falseAlarms: report.falseAlarms.length,
             analyzerStartMs: ready - started,
             evaluationMs: Date.now() - ready,
-            misses: misses.map((m) => ({ id: m.case.id, policy: m.case.policy, reported: m.violations.map((v) => `${v.policyName}@${v.urn.split("::").pop()}`) })),
-            falseAlarmCases: report.falseAlarms.map((f) => ({ id: f.case.id, violations: f.violations.map((v) => ({ policy: v.policyName, level: v.enforcementLevel, resource: v.urn.split("::").pop(), message: v.message })) })),
+            misses: misses.map((m) => ({
+                id: m.case.id,
+                policy: m.case.policy,
+                reported: m.violations.map((v) => `${v.policyName}@${v.urn.split("::").pop()}`),
+            })),
+            falseAlarmCases: report.falseAlarms.map((f) => ({
+                id: f.case.id,
+                violations: f.violations.map((v) => ({
+                    policy: v.policyName,
+                    level: v.enforcementLevel,
+                    resource: v.urn.split("::").pop(),
+                    message: v.message,
+                })),
+            })),
         };
         if (values.json) {
             console.log(JSON.stringify(summary, null, 2));
         } else {
-            console.log(`Policy corpus: ${modules.map((m) => `${m.name} (${m.module.insecure.length}+${m.module.secure.length})`).join(", ")}`);
-            console.log(`Detection:    ${detected}/${summary.insecure} insecure resources flagged by their policy (${(report.detectionRate * 100).toFixed(1)} %)`);
+            console.log(
+                `Policy corpus: ${modules.map((m) => `${m.name} (${m.module.insecure.length}+${m.module.secure.length})`).join(", ")}`,
+            );
+            console.log(
+                `Detection:    ${detected}/${summary.insecure} insecure resources flagged by their policy (${(report.detectionRate * 100).toFixed(1)} %)`,
+            );
             console.log(`False alarms: ${summary.falseAlarms}/${summary.secure} secure cases with any diagnostic`);
-            console.log(`Time:         analyzer start ${summary.analyzerStartMs} ms, ${summary.insecure + summary.secure} cases in ${summary.evaluationMs} ms`);
-            for (const m of summary.misses) console.log(`  MISS ${m.id} (expected ${m.policy}; got ${m.reported.join(", ") || "nothing"})`);
-            for (const f of summary.falseAlarmCases) for (const v of f.violations) console.log(`  FALSE ALARM ${f.id}: [${v.level}] ${v.policy} on ${v.resource}: ${v.message.split("\n").pop()}`);
+            console.log(
+                `Time:         analyzer start ${summary.analyzerStartMs} ms, ${summary.insecure + summary.secure} cases in ${summary.evaluationMs} ms`,
+            );
+            for (const m of summary.misses)
+                console.log(`  MISS ${m.id} (expected ${m.policy}; got ${m.reported.join(", ") || "nothing"})`);
+            for (const f of summary.falseAlarmCases)
+                for (const v of f.violations)
+                    console.log(
+                        `  FALSE ALARM ${f.id}: [${v.level}] ${v.policy} on ${v.resource}: ${v.message.split("\n").pop()}`,
+                    );
         }
         return report.detectionRate >= minimum && report.falseAlarms.length === 0 ? 0 : 1;
     } finally {

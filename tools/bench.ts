@@ -40,7 +40,22 @@ const median = (xs: number[]) => {
 function timeRun(t: Target): { ms: number; resources: number } {
     const file = path.join(out, `${t.stack}.json`);
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "plan.ts"), "--stack", t.stack, "--project", t.project, "--out", file, "--no-policy"], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(
+        process.execPath,
+        [
+            "-r",
+            "ts-node/register/transpile-only",
+            path.join(ROOT, "tools", "plan.ts"),
+            "--stack",
+            t.stack,
+            "--project",
+            t.project,
+            "--out",
+            file,
+            "--no-policy",
+        ],
+        { cwd: ROOT, encoding: "utf8" },
+    );
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.status !== 0) {
         console.error(`plan of ${t.label} failed:\n${r.stderr}`);
@@ -50,13 +65,23 @@ function timeRun(t: Target): { ms: number; resources: number } {
 }
 
 console.log(`Offline plan wall time, median of ${runs} runs (node ${process.version}, ${os.cpus().length} CPUs)\n`);
-console.log(`${"target".padEnd(22)} ${"resources".padStart(9)} ${"median ms".padStart(10)} ${"min ms".padStart(8)} ${"max ms".padStart(8)} ${"x floor".padStart(8)}`);
+console.log(
+    `${"target".padEnd(22)} ${"resources".padStart(9)} ${"median ms".padStart(10)} ${"min ms".padStart(8)} ${"max ms".padStart(8)} ${"x floor".padStart(8)}`,
+);
 let floor = 0;
 for (const t of targets) {
     const samples = Array.from({ length: runs }, () => timeRun(t));
     const times = samples.map((s) => s.ms);
     const m = median(times);
     if (floor === 0) floor = m;
-    console.log(`${t.label.padEnd(22)} ${String(samples[0].resources).padStart(9)} ${m.toFixed(0).padStart(10)} ${Math.min(...times).toFixed(0).padStart(8)} ${Math.max(...times).toFixed(0).padStart(8)} ${(m / floor).toFixed(2).padStart(8)}`);
+    console.log(
+        `${t.label.padEnd(22)} ${String(samples[0].resources).padStart(9)} ${m.toFixed(0).padStart(10)} ${Math.min(
+            ...times,
+        )
+            .toFixed(0)
+            .padStart(8)} ${Math.max(...times)
+            .toFixed(0)
+            .padStart(8)} ${(m / floor).toFixed(2).padStart(8)}`,
+    );
 }
 fs.rmSync(out, { recursive: true, force: true });

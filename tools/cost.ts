@@ -19,7 +19,8 @@ import { formatMarkdown, formatText, toJson } from "./lib/cost/format";
 import { CostTableError, loadPriceTable, loadUsage, usageFile } from "./lib/cost/tables";
 import type { StackExport } from "./lib/plan-runner";
 
-const USAGE = "usage: npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] [--markdown FILE] [--project DIR]";
+const USAGE =
+    "usage: npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] [--markdown FILE] [--project DIR]";
 const WHAT_IF_REGION = "us-east-1";
 
 function main(): number {
@@ -59,7 +60,9 @@ function main(): number {
     try {
         table = loadPriceTable();
         usages = stacks.map((s) => loadUsage(usageFile(s)));
-        plans = stacks.map((s) => loadPlan(s, { projectDir, planFile: args.plan ? path.resolve(args.plan) : undefined }));
+        plans = stacks.map((s) =>
+            loadPlan(s, { projectDir, planFile: args.plan ? path.resolve(args.plan) : undefined }),
+        );
     } catch (err) {
         if (err instanceof PlanInputError) {
             console.error(`error: ${err.message}`);
@@ -73,7 +76,8 @@ function main(): number {
         throw err;
     }
 
-    const price = (region?: string): StackCost[] => stacks.map((stack, i) => estimate(plans[i], { table, usage: usages[i], stack, region }));
+    const price = (region?: string): StackCost[] =>
+        stacks.map((stack, i) => estimate(plans[i], { table, usage: usages[i], stack, region }));
     const costs = price(args.region);
 
     if (args.markdown) {

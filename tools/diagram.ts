@@ -29,9 +29,15 @@ export interface DiagramDrift {
 
 /** Compares rendered files with a directory's `*.svg` (and `*.dot` when `withDot`). */
 export function diagramDrift(dir: string, files: Record<string, string>, withDot = false): DiagramDrift {
-    const present = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".svg") || (withDot && f.endsWith(".dot"))) : [];
-    const missing = Object.keys(files).filter((f) => !present.includes(f)).sort();
-    const changed = Object.keys(files).filter((f) => present.includes(f) && fs.readFileSync(path.join(dir, f), "utf8") !== files[f]).sort();
+    const present = fs.existsSync(dir)
+        ? fs.readdirSync(dir).filter((f) => f.endsWith(".svg") || (withDot && f.endsWith(".dot")))
+        : [];
+    const missing = Object.keys(files)
+        .filter((f) => !present.includes(f))
+        .sort();
+    const changed = Object.keys(files)
+        .filter((f) => present.includes(f) && fs.readFileSync(path.join(dir, f), "utf8") !== files[f])
+        .sort();
     const extra = present.filter((f) => files[f] === undefined).sort();
     return { missing, changed, extra };
 }
@@ -84,9 +90,15 @@ async function main(): Promise<number> {
     const drift = diagramDrift(outDir, files, args.dot);
     const rel = path.relative(process.cwd(), outDir) || ".";
     if (args.check) {
-        const stale = [...drift.missing.map((f) => `missing ${f}`), ...drift.changed.map((f) => `changed ${f}`), ...drift.extra.map((f) => `no longer drawn ${f}`)];
+        const stale = [
+            ...drift.missing.map((f) => `missing ${f}`),
+            ...drift.changed.map((f) => `changed ${f}`),
+            ...drift.extra.map((f) => `no longer drawn ${f}`),
+        ];
         if (stale.length === 0) {
-            console.log(`Diagrams in ${rel} are up to date (${rendered.length}: ${rendered.map((d) => d.architecture).join(", ")}).`);
+            console.log(
+                `Diagrams in ${rel} are up to date (${rendered.length}: ${rendered.map((d) => d.architecture).join(", ")}).`,
+            );
             return 0;
         }
         console.error(`Diagrams in ${rel} are stale for stack '${args.stack}':`);

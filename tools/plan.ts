@@ -52,7 +52,8 @@ async function main(): Promise<void> {
     try {
         settings = loadStackSettings(projectDir, args.stack);
     } catch (err) {
-        if (err instanceof StackSettingsError) fail(2, ["error: the stack configuration is invalid:", ...err.problems.map((p) => `  - ${p}`)]);
+        if (err instanceof StackSettingsError)
+            fail(2, ["error: the stack configuration is invalid:", ...err.problems.map((p) => `  - ${p}`)]);
         throw err;
     }
 
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
         if (err instanceof ProgramError) {
             const lines = err.errors.flatMap((e) => {
                 const problems = (e as { problems?: string[] }).problems;
-                if (Array.isArray(problems)) return [(e as Error).message.split("\n")[0], ...problems.map((p) => `  - ${p}`)];
+                if (Array.isArray(problems))
+                    return [(e as Error).message.split("\n")[0], ...problems.map((p) => `  - ${p}`)];
                 return [e instanceof Error ? (e.stack ?? e.message) : String(e)];
             });
             fail(2, [`error: the program failed for stack '${args.stack}'; nothing was written.`, ...lines]);

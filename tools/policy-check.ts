@@ -94,7 +94,10 @@ export interface AnalysisInput {
 }
 
 /** Policy config as in a `--policy-pack-config` file: level string, or `{enforcementLevel, ...props}`. */
-export type PolicyPackConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PolicyPackConfigFile = Record<
+    string,
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 /** Options of {@link checkPolicies}. */
 export interface CheckOptions {
@@ -145,7 +148,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Preview step operations whose `newState` is not part of the resulting stack. */
-const NO_NEW_STATE_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace"]);
+const NO_NEW_STATE_OPS = new Set([
+    "delete",
+    "delete-replaced",
+    "discard",
+    "discard-replaced",
+    "remove-pending-replace",
+]);
 
 function fromStateResource(r: Record<string, unknown>, outputsMissing: boolean): AnalyzerInputResource {
     if (typeof r.urn !== "string" || typeof r.type !== "string") {
@@ -157,15 +166,24 @@ function fromStateResource(r: Record<string, unknown>, outputsMissing: boolean):
         type: r.type,
         custom: r.custom === true,
         inputs: isRecord(r.inputs) ? r.inputs : {},
-        outputs: outputsMissing && (outputs === undefined || Object.keys(outputs).length === 0) ? undefined : (outputs ?? {}),
+        outputs:
+            outputsMissing && (outputs === undefined || Object.keys(outputs).length === 0)
+                ? undefined
+                : (outputs ?? {}),
         parent: typeof r.parent === "string" && r.parent !== "" ? r.parent : undefined,
         provider: typeof r.provider === "string" && r.provider !== "" ? r.provider : undefined,
         dependencies: Array.isArray(r.dependencies) ? (r.dependencies as string[]) : [],
-        propertyDependencies: isRecord(r.propertyDependencies) ? (r.propertyDependencies as Record<string, string[] | null>) : {},
+        propertyDependencies: isRecord(r.propertyDependencies)
+            ? (r.propertyDependencies as Record<string, string[] | null>)
+            : {},
         protect: r.protect === true,
         ignoreChanges: Array.isArray(r.ignoreChanges) ? (r.ignoreChanges as string[]) : [],
-        additionalSecretOutputs: Array.isArray(r.additionalSecretOutputs) ? (r.additionalSecretOutputs as string[]) : [],
-        aliases: Array.isArray(r.aliases) ? (r.aliases as unknown[]).filter((a): a is string => typeof a === "string") : [],
+        additionalSecretOutputs: Array.isArray(r.additionalSecretOutputs)
+            ? (r.additionalSecretOutputs as string[])
+            : [],
+        aliases: Array.isArray(r.aliases)
+            ? (r.aliases as unknown[]).filter((a): a is string => typeof a === "string")
+            : [],
         customTimeouts: isRecord(r.customTimeouts) ? r.customTimeouts : undefined,
         deleteBeforeReplace: typeof r.deleteBeforeReplace === "boolean" ? r.deleteBeforeReplace : undefined,
     };
@@ -199,7 +217,9 @@ export function loadDocument(doc: unknown): AnalysisInput {
         return {
             format,
             secretsProvider: secretsProviderOf(deployment),
-            resources: resources.filter((r): r is Record<string, unknown> => isRecord(r) && r.delete !== true).map((r) => fromStateResource(r, false)),
+            resources: resources
+                .filter((r): r is Record<string, unknown> => isRecord(r) && r.delete !== true)
+                .map((r) => fromStateResource(r, false)),
         };
     };
     if ("deployment" in doc) {
@@ -219,7 +239,9 @@ export function loadDocument(doc: unknown): AnalysisInput {
         }
         return { format: "preview", resources: [...byUrn.values()] };
     }
-    throw new InputError('unrecognised document: expected a stack export ("deployment"), a checkpoint ("checkpoint") or `pulumi preview --json` output ("steps")');
+    throw new InputError(
+        'unrecognised document: expected a stack export ("deployment"), a checkpoint ("checkpoint") or `pulumi preview --json` output ("steps")',
+    );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -273,7 +295,12 @@ export function marshalValue(v: unknown, secretsProvider?: string): unknown {
             case ARCHIVE_SIG: {
                 const out: Record<string, unknown> = {};
                 for (const [k, e] of Object.entries(o)) {
-                    out[k] = k === "assets" && isRecord(e) ? Object.fromEntries(Object.entries(e).map(([n, a]) => [n, marshalValue(a, secretsProvider)])) : e;
+                    out[k] =
+                        k === "assets" && isRecord(e)
+                            ? Object.fromEntries(
+                                  Object.entries(e).map(([n, a]) => [n, marshalValue(a, secretsProvider)]),
+                              )
+                            : e;
                 }
                 // Our plan files keep only the hash of a string asset's contents; the analyzer needs
                 // a path, text or URI to rebuild an asset, so it gets a placeholder text naming the hash.
@@ -346,13 +373,17 @@ export function parsePolicyConfig(raw: unknown, where: string): Map<string, Poli
     for (const [name, v] of Object.entries(raw)) {
         if (typeof v === "string") {
             if (!LEVELS.includes(v as EnforcementLevel)) {
-                throw new InputError(`${where}: parsing enforcement level for "${name}": "${v}" is not a valid enforcement level (${LEVELS.join(", ")})`);
+                throw new InputError(
+                    `${where}: parsing enforcement level for "${name}": "${v}" is not a valid enforcement level (${LEVELS.join(", ")})`,
+                );
             }
             out.set(name, { enforcementLevel: v as EnforcementLevel });
         } else if (isRecord(v)) {
             const { enforcementLevel, ...properties } = v;
             if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel as EnforcementLevel)) {
-                throw new InputError(`${where}: parsing enforcement level for "${name}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`);
+                throw new InputError(
+                    `${where}: parsing enforcement level for "${name}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`,
+                );
             }
             if (enforcementLevel === undefined && Object.keys(properties).length === 0) {
                 continue;
@@ -362,7 +393,9 @@ export function parsePolicyConfig(raw: unknown, where: string): Map<string, Poli
                 properties: Object.keys(properties).length > 0 ? properties : undefined,
             });
         } else {
-            throw new InputError(`${where}: parsing "${name}": ${JSON.stringify(v)} is not a valid value; must be a string or object`);
+            throw new InputError(
+                `${where}: parsing "${name}": ${JSON.stringify(v)} is not a valid value; must be a string or object`,
+            );
         }
     }
     return out;
@@ -426,15 +459,21 @@ function schemaProblems(name: string, value: unknown, schema: Record<string, unk
         problems.push(`${name}: must be one of ${JSON.stringify(schema.enum)}`);
     }
     if (typeof value === "number") {
-        if (typeof schema.minimum === "number" && value < schema.minimum) problems.push(`${name}: must be >= ${schema.minimum}`);
-        if (typeof schema.maximum === "number" && value > schema.maximum) problems.push(`${name}: must be <= ${schema.maximum}`);
+        if (typeof schema.minimum === "number" && value < schema.minimum)
+            problems.push(`${name}: must be >= ${schema.minimum}`);
+        if (typeof schema.maximum === "number" && value > schema.maximum)
+            problems.push(`${name}: must be <= ${schema.maximum}`);
     }
     if (typeof value === "string") {
-        if (typeof schema.minLength === "number" && value.length < schema.minLength) problems.push(`${name}: must be at least ${schema.minLength} characters`);
-        if (typeof schema.maxLength === "number" && value.length > schema.maxLength) problems.push(`${name}: must be at most ${schema.maxLength} characters`);
+        if (typeof schema.minLength === "number" && value.length < schema.minLength)
+            problems.push(`${name}: must be at least ${schema.minLength} characters`);
+        if (typeof schema.maxLength === "number" && value.length > schema.maxLength)
+            problems.push(`${name}: must be at most ${schema.maxLength} characters`);
     }
     if (Array.isArray(value) && isRecord(schema.items)) {
-        value.forEach((e, i) => problems.push(...schemaProblems(`${name}[${i}]`, e, schema.items as Record<string, unknown>)));
+        value.forEach((e, i) =>
+            problems.push(...schemaProblems(`${name}[${i}]`, e, schema.items as Record<string, unknown>)),
+        );
     }
     if (isRecord(value)) {
         for (const req of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
@@ -464,7 +503,10 @@ export function reconcileConfig(info: PackInfo, given: Map<string, PolicyConfigE
                 defaults[k] = s.default;
             }
         }
-        result.set(p.name, { enforcementLevel: p.enforcementLevel, properties: Object.keys(defaults).length > 0 ? defaults : undefined });
+        result.set(p.name, {
+            enforcementLevel: p.enforcementLevel,
+            properties: Object.keys(defaults).length > 0 ? defaults : undefined,
+        });
     }
     applyConfig(result, info.initialConfig);
     applyConfig(result, given);
@@ -493,7 +535,10 @@ export function reconcileConfig(info: PackInfo, given: Map<string, PolicyConfigE
 // The analyzer process and its gRPC client
 // ------------------------------------------------------------------------------------------------
 
-function unary<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
+function unary<Req, Res>(
+    fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown,
+    req: Req,
+): Promise<Res> {
     return new Promise((resolve, reject) => {
         fn(req, (err, res) => (err ? reject(new AnalyzerError(err.details || err.message)) : resolve(res)));
     });
@@ -540,20 +585,34 @@ export class PolicyAnalyzer {
         try {
             script = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
         } catch {
-            throw new AnalyzerError(`@pulumi/pulumi/cmd/run-policy-pack is not installed for ${packDir} (run npm install there)`);
+            throw new AnalyzerError(
+                `@pulumi/pulumi/cmd/run-policy-pack is not installed for ${packDir} (run npm install there)`,
+            );
         }
-        const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_DRY_RUN: String(opts.dryRun ?? true), PULUMI_DRY_RUN: String(opts.dryRun ?? true) };
+        const env: NodeJS.ProcessEnv = {
+            ...process.env,
+            PULUMI_NODEJS_DRY_RUN: String(opts.dryRun ?? true),
+            PULUMI_DRY_RUN: String(opts.dryRun ?? true),
+        };
         if (opts.stack) env.PULUMI_NODEJS_STACK = env.PULUMI_STACK = opts.stack;
         if (opts.project) env.PULUMI_NODEJS_PROJECT = env.PULUMI_PROJECT = opts.project;
         // The engine address is dropped by run-policy-pack; any address will do.
-        const child = spawn(process.execPath, [script, "127.0.0.1:1", "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [script, "127.0.0.1:1", "."], {
+            cwd: packDir,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stderr = "";
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         const port = await new Promise<number>((resolve, reject) => {
             let out = "";
             const timer = setTimeout(() => {
                 child.kill("SIGKILL");
-                reject(new AnalyzerError(`the policy pack did not print a port within ${opts.startTimeoutMs ?? 60000} ms\n${stderr}`));
+                reject(
+                    new AnalyzerError(
+                        `the policy pack did not print a port within ${opts.startTimeoutMs ?? 60000} ms\n${stderr}`,
+                    ),
+                );
             }, opts.startTimeoutMs ?? 60000);
             child.stdout.on("data", (d: Buffer) => {
                 out += d.toString();
@@ -565,7 +624,9 @@ export class PolicyAnalyzer {
             });
             child.on("exit", (code, signal) => {
                 clearTimeout(timer);
-                reject(new AnalyzerError(`the policy pack exited (${code ?? signal}) before serving:\n${stderr}${out}`));
+                reject(
+                    new AnalyzerError(`the policy pack exited (${code ?? signal}) before serving:\n${stderr}${out}`),
+                );
             });
             child.on("error", (e) => {
                 clearTimeout(timer);
@@ -589,14 +650,23 @@ export class PolicyAnalyzer {
                         description: p.getDescription(),
                         enforcementLevel: levelFromProto(p.getEnforcementlevel()),
                         configSchema: schema
-                            ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() }
+                            ? {
+                                  properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<
+                                      string,
+                                      Record<string, unknown>
+                                  >,
+                                  required: schema.getRequiredList(),
+                              }
                             : undefined,
                     };
                 }),
                 initialConfig: new Map(
                     [...res.getInitialconfigMap().entries()].map(([k, v]: [string, analyzerPb.PolicyConfig]) => [
                         k,
-                        { enforcementLevel: levelFromProto(v.getEnforcementlevel()), properties: v.getProperties()?.toJavaScript() },
+                        {
+                            enforcementLevel: levelFromProto(v.getEnforcementlevel()),
+                            properties: v.getProperties()?.toJavaScript(),
+                        },
                     ]),
                 ),
             };
@@ -669,7 +739,11 @@ export class PolicyAnalyzer {
         return o;
     }
 
-    private provider(r: AnalyzerInputResource, byUrn: Map<string, AnalyzerInputResource>, secretsProvider?: string): analyzerPb.AnalyzerProviderResource | undefined {
+    private provider(
+        r: AnalyzerInputResource,
+        byUrn: Map<string, AnalyzerInputResource>,
+        secretsProvider?: string,
+    ): analyzerPb.AnalyzerProviderResource | undefined {
         if (!r.provider) {
             return undefined;
         }
@@ -706,7 +780,10 @@ export class PolicyAnalyzer {
                 req.setOptions(this.options(r));
                 const provider = this.provider(r, byUrn, input.secretsProvider);
                 if (provider) req.setProvider(provider);
-                const res = await unary<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>(this.client.analyze.bind(this.client), req);
+                const res = await unary<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>(
+                    this.client.analyze.bind(this.client),
+                    req,
+                );
                 results[i] = res.getDiagnosticsList().map((d) => this.violation(d, r.urn));
             }
         };
@@ -745,7 +822,10 @@ export class PolicyAnalyzer {
                 return a;
             }),
         );
-        const res = await unary<analyzerPb.AnalyzeStackRequest, analyzerPb.AnalyzeResponse>(this.client.analyzeStack.bind(this.client), req);
+        const res = await unary<analyzerPb.AnalyzeStackRequest, analyzerPb.AnalyzeResponse>(
+            this.client.analyzeStack.bind(this.client),
+            req,
+        );
         const root = rootStackUrn(input);
         return res.getDiagnosticsList().map((d) => {
             const urn = d.getUrn();
@@ -843,7 +923,12 @@ export async function runPolicyCheck(document: unknown, opts: CheckOptions = {})
         for (const [k, v] of parsePolicyConfig(opts.config, "config")) config.set(k, v);
     }
     const { stack, project } = stackAndProject(input);
-    const analyzer = await PolicyAnalyzer.start({ packDir: opts.packDir, startTimeoutMs: opts.startTimeoutMs, stack, project });
+    const analyzer = await PolicyAnalyzer.start({
+        packDir: opts.packDir,
+        startTimeoutMs: opts.startTimeoutMs,
+        stack,
+        project,
+    });
     try {
         if (stack && project) {
             await analyzer.configureStack(stack, project);
@@ -909,15 +994,23 @@ export function formatViolations(vs: Violation[], packs: { name: string; version
 }
 
 /** The `--json` form: `[{policyName, enforcementLevel, urn, message}]`, sorted. */
-export function violationsJson(vs: Violation[]): { policyName: string; enforcementLevel: EnforcementLevel; urn: string; message: string }[] {
-    return sortViolations(vs).map(({ policyName, enforcementLevel, urn, message }) => ({ policyName, enforcementLevel, urn, message }));
+export function violationsJson(
+    vs: Violation[],
+): { policyName: string; enforcementLevel: EnforcementLevel; urn: string; message: string }[] {
+    return sortViolations(vs).map(({ policyName, enforcementLevel, urn, message }) => ({
+        policyName,
+        enforcementLevel,
+        urn,
+        message,
+    }));
 }
 
 // ------------------------------------------------------------------------------------------------
 // CLI
 // ------------------------------------------------------------------------------------------------
 
-const USAGE = "usage: npm run policy -- <stack-export | preview.json | plan.json> [--config <policy-config.json>] [--pack <dir>] [--json]";
+const USAGE =
+    "usage: npm run policy -- <stack-export | preview.json | plan.json> [--config <policy-config.json>] [--pack <dir>] [--json]";
 
 /** Options of {@link runPolicyCheckCli}. */
 export interface CliOptions extends CheckOptions {
@@ -937,7 +1030,9 @@ export async function runPolicyCheckCli(document: unknown, opts: CliOptions = {}
         if (opts.json) {
             console.log(JSON.stringify(violationsJson(violations), null, 2));
         } else {
-            console.log(formatViolations(violations, [{ ...pack, source: path.relative(process.cwd(), packDir) || "." }]));
+            console.log(
+                formatViolations(violations, [{ ...pack, source: path.relative(process.cwd(), packDir) || "." }]),
+            );
             const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
             const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
             console.log(`\n${mandatory} mandatory, ${advisory} advisory violation(s).`);
@@ -960,7 +1055,12 @@ export async function main(argv: string[]): Promise<number> {
         args = parseArgs({
             args: argv,
             allowPositionals: true,
-            options: { config: { type: "string" }, json: { type: "boolean", default: false }, pack: { type: "string" }, help: { type: "boolean", short: "h" } },
+            options: {
+                config: { type: "string" },
+                json: { type: "boolean", default: false },
+                pack: { type: "string" },
+                help: { type: "boolean", short: "h" },
+            },
         });
     } catch (e) {
         console.error(`${(e as Error).message}\n${USAGE}`);
@@ -982,7 +1082,11 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`error: cannot read ${file}: ${(e as Error).message}`);
         return 2;
     }
-    return runPolicyCheckCli(doc, { configFile: args.values.config, packDir: args.values.pack, json: args.values.json });
+    return runPolicyCheckCli(doc, {
+        configFile: args.values.config,
+        packDir: args.values.pack,
+        json: args.values.json,
+    });
 }
 
 if (require.main === module) {

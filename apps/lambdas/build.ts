@@ -20,112 +20,119 @@
  *
  * Docs: https://esbuild.github.io/api/#build, https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
  */
-import { createHash } from 'node:crypto';
-import * as path from 'node:path';
+import { createHash } from "node:crypto";
+import * as path from "node:path";
 
-import { buildSync } from 'esbuild';
+import { buildSync } from "esbuild";
 
 /** Repository root (this file lives in `apps/lambdas/`). */
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(__dirname, "..", "..");
 
 /** One deployable function. */
 export interface LambdaSpec {
-  /** Entry file, relative to the repository root. */
-  readonly entry: string;
-  /** Name of the exported handler function in `entry`. */
-  readonly exportName: 'handler';
-  /** Lambda `handler` setting for the bundle (`<file without .js>.<export>`). */
-  readonly handler: 'index.handler';
-  /** Lambda runtime identifier. */
-  readonly runtime: 'nodejs22.x';
-  /** Environment variables the function reads (required unless listed in `optionalEnvironment`). */
-  readonly environment: readonly string[];
-  /** Environment variables the function reads when present. */
-  readonly optionalEnvironment: readonly string[];
-  /** IAM actions the function calls (resources are for the program to scope). */
-  readonly iamActions: readonly string[];
-  /** One line for the Lambda `description`. */
-  readonly description: string;
+    /** Entry file, relative to the repository root. */
+    readonly entry: string;
+    /** Name of the exported handler function in `entry`. */
+    readonly exportName: "handler";
+    /** Lambda `handler` setting for the bundle (`<file without .js>.<export>`). */
+    readonly handler: "index.handler";
+    /** Lambda runtime identifier. */
+    readonly runtime: "nodejs22.x";
+    /** Environment variables the function reads (required unless listed in `optionalEnvironment`). */
+    readonly environment: readonly string[];
+    /** Environment variables the function reads when present. */
+    readonly optionalEnvironment: readonly string[];
+    /** IAM actions the function calls (resources are for the program to scope). */
+    readonly iamActions: readonly string[];
+    /** One line for the Lambda `description`. */
+    readonly description: string;
 }
 
-const COMMON = { exportName: 'handler', handler: 'index.handler', runtime: 'nodejs22.x' } as const;
+const COMMON = { exportName: "handler", handler: "index.handler", runtime: "nodejs22.x" } as const;
 
 /**
  * Every Lambda function in this repository, keyed by its short name. The Pulumi program iterates or
  * picks from this registry; the bundle tests build every entry.
  */
 export const LAMBDAS = {
-  'cpf-auth': {
-    ...COMMON,
-    entry: 'apps/lambdas/cpf-auth/handler.ts',
-    environment: ['USER_POOL_ID', 'CLIENT_ID', 'CHALLENGE_SECRET_ARN'],
-    optionalEnvironment: [],
-    iamActions: [
-      'cognito-idp:AdminGetUser',
-      'cognito-idp:AdminCreateUser',
-      'cognito-idp:AdminInitiateAuth',
-      'cognito-idp:AdminRespondToAuthChallenge',
-      'secretsmanager:GetSecretValue',
-    ],
-    description: 'POST /auth: CPF passwordless sign-in through the Cognito custom-auth flow',
-  },
-  'jwt-authorizer': {
-    ...COMMON,
-    entry: 'apps/lambdas/jwt-authorizer/handler.ts',
-    environment: ['USER_POOL_ID', 'CLIENT_ID'],
-    optionalEnvironment: ['TOKEN_USE', 'JWKS_URL'],
-    iamActions: [],
-    description: 'API Gateway TOKEN authorizer: verifies Cognito RS256 JWTs against the pool JWKS',
-  },
-  'define-auth-challenge': {
-    ...COMMON,
-    entry: 'apps/lambdas/cognito-triggers/define-auth-challenge.ts',
-    environment: [],
-    optionalEnvironment: [],
-    iamActions: [],
-    description: 'Cognito define-auth-challenge trigger: one CUSTOM_CHALLENGE round',
-  },
-  'create-auth-challenge': {
-    ...COMMON,
-    entry: 'apps/lambdas/cognito-triggers/create-auth-challenge.ts',
-    environment: [],
-    optionalEnvironment: [],
-    iamActions: [],
-    description: 'Cognito create-auth-challenge trigger: issues a random nonce',
-  },
-  'verify-auth-challenge': {
-    ...COMMON,
-    entry: 'apps/lambdas/cognito-triggers/verify-auth-challenge.ts',
-    environment: ['CHALLENGE_SECRET_ARN'],
-    optionalEnvironment: [],
-    iamActions: ['secretsmanager:GetSecretValue'],
-    description: 'Cognito verify-auth-challenge trigger: checks the HMAC answer in constant time',
-  },
-  // coffee-shop
-  products: {
-    ...COMMON,
-    entry: 'apps/lambdas/products/handler.ts',
-    environment: ['PRODUCTS_TABLE'],
-    optionalEnvironment: ['CACHE_HOST', 'CACHE_PORT', 'CACHE_SECRET_ARN', 'CACHE_TTL_SECONDS', 'ALLOWED_ORIGIN'],
-    iamActions: ['dynamodb:GetItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue'],
-    description: 'GET /products, /products/{productId}: the catalogue from DynamoDB, cached in Redis',
-  },
-  orders: {
-    ...COMMON,
-    entry: 'apps/lambdas/orders/handler.ts',
-    environment: ['ORDERS_TABLE', 'PRODUCTS_TABLE', 'EVENT_BUS_NAME'],
-    optionalEnvironment: ['ALLOWED_ORIGIN'],
-    iamActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'events:PutEvents'],
-    description: 'POST/GET /orders: places orders (prices from the catalogue) and publishes OrderPlaced',
-  },
-  'order-steps': {
-    ...COMMON,
-    entry: 'apps/lambdas/order-steps/handler.ts',
-    environment: ['ORDERS_TABLE'],
-    optionalEnvironment: ['PAYMENT_LIMIT_CENTS'],
-    iamActions: ['dynamodb:GetItem'],
-    description: 'Order workflow steps for Step Functions: validate the order, charge the (simulated) payment',
-  },
+    "cpf-auth": {
+        ...COMMON,
+        entry: "apps/lambdas/cpf-auth/handler.ts",
+        environment: ["USER_POOL_ID", "CLIENT_ID", "CHALLENGE_SECRET_ARN"],
+        optionalEnvironment: [],
+        iamActions: [
+            "cognito-idp:AdminGetUser",
+            "cognito-idp:AdminCreateUser",
+            "cognito-idp:AdminInitiateAuth",
+            "cognito-idp:AdminRespondToAuthChallenge",
+            "secretsmanager:GetSecretValue",
+        ],
+        description: "POST /auth: CPF passwordless sign-in through the Cognito custom-auth flow",
+    },
+    "jwt-authorizer": {
+        ...COMMON,
+        entry: "apps/lambdas/jwt-authorizer/handler.ts",
+        environment: ["USER_POOL_ID", "CLIENT_ID"],
+        optionalEnvironment: ["TOKEN_USE", "JWKS_URL"],
+        iamActions: [],
+        description: "API Gateway TOKEN authorizer: verifies Cognito RS256 JWTs against the pool JWKS",
+    },
+    "define-auth-challenge": {
+        ...COMMON,
+        entry: "apps/lambdas/cognito-triggers/define-auth-challenge.ts",
+        environment: [],
+        optionalEnvironment: [],
+        iamActions: [],
+        description: "Cognito define-auth-challenge trigger: one CUSTOM_CHALLENGE round",
+    },
+    "create-auth-challenge": {
+        ...COMMON,
+        entry: "apps/lambdas/cognito-triggers/create-auth-challenge.ts",
+        environment: [],
+        optionalEnvironment: [],
+        iamActions: [],
+        description: "Cognito create-auth-challenge trigger: issues a random nonce",
+    },
+    "verify-auth-challenge": {
+        ...COMMON,
+        entry: "apps/lambdas/cognito-triggers/verify-auth-challenge.ts",
+        environment: ["CHALLENGE_SECRET_ARN"],
+        optionalEnvironment: [],
+        iamActions: ["secretsmanager:GetSecretValue"],
+        description: "Cognito verify-auth-challenge trigger: checks the HMAC answer in constant time",
+    },
+    // coffee-shop
+    products: {
+        ...COMMON,
+        entry: "apps/lambdas/products/handler.ts",
+        environment: ["PRODUCTS_TABLE"],
+        optionalEnvironment: ["CACHE_HOST", "CACHE_PORT", "CACHE_SECRET_ARN", "CACHE_TTL_SECONDS", "ALLOWED_ORIGIN"],
+        iamActions: ["dynamodb:GetItem", "dynamodb:Query", "secretsmanager:GetSecretValue"],
+        description: "GET /products, /products/{productId}: the catalogue from DynamoDB, cached in Redis",
+    },
+    orders: {
+        ...COMMON,
+        entry: "apps/lambdas/orders/handler.ts",
+        environment: ["ORDERS_TABLE", "PRODUCTS_TABLE", "EVENT_BUS_NAME"],
+        optionalEnvironment: ["ALLOWED_ORIGIN"],
+        iamActions: [
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:BatchGetItem",
+            "events:PutEvents",
+        ],
+        description: "POST/GET /orders: places orders (prices from the catalogue) and publishes OrderPlaced",
+    },
+    "order-steps": {
+        ...COMMON,
+        entry: "apps/lambdas/order-steps/handler.ts",
+        environment: ["ORDERS_TABLE"],
+        optionalEnvironment: ["PAYMENT_LIMIT_CENTS"],
+        iamActions: ["dynamodb:GetItem"],
+        description: "Order workflow steps for Step Functions: validate the order, charge the (simulated) payment",
+    },
 } as const satisfies Record<string, LambdaSpec>;
 
 /** Short name of a function in {@link LAMBDAS}. */
@@ -133,10 +140,10 @@ export type LambdaName = keyof typeof LAMBDAS;
 
 /** An in-memory bundle. */
 export interface LambdaBundle {
-  /** File name -> UTF-8 contents; today exactly `{ 'index.js': … }`. */
-  readonly files: Record<string, string>;
-  /** Hex SHA-256 over the files (name, NUL, contents, NUL; names sorted): a stable content id. */
-  readonly sha256: string;
+    /** File name -> UTF-8 contents; today exactly `{ 'index.js': … }`. */
+    readonly files: Record<string, string>;
+    /** Hex SHA-256 over the files (name, NUL, contents, NUL; names sorted): a stable content id. */
+    readonly sha256: string;
 }
 
 /**
@@ -146,41 +153,41 @@ export interface LambdaBundle {
  *   lists them).
  */
 export function bundleLambda(name: LambdaName): LambdaBundle {
-  const spec: LambdaSpec | undefined = (LAMBDAS as Record<string, LambdaSpec>)[name];
-  if (spec === undefined) {
-    throw new Error(`bundleLambda: unknown function "${String(name)}"; known: ${Object.keys(LAMBDAS).join(', ')}`);
-  }
-  let result;
-  try {
-    result = buildSync({
-      absWorkingDir: ROOT,
-      entryPoints: [spec.entry],
-      outfile: 'index.js',
-      bundle: true,
-      write: false,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      minify: false,
-      sourcemap: false,
-      charset: 'utf8',
-      logLevel: 'silent',
-    });
-  } catch (err) {
-    const errors = (err as { errors?: { text: string }[] }).errors ?? [];
-    const detail = errors.length > 0 ? errors.map((e) => e.text).join('; ') : String(err);
-    throw new Error(`bundleLambda(${name}): esbuild failed: ${detail}`, { cause: err });
-  }
-  const files: Record<string, string> = {};
-  for (const out of result.outputFiles) {
-    files[path.relative(ROOT, out.path).split(path.sep).join('/')] = out.text;
-  }
-  if (Object.keys(files).join() !== 'index.js') {
-    throw new Error(`bundleLambda(${name}): expected only index.js, got ${Object.keys(files).join(', ')}`);
-  }
-  const hash = createHash('sha256');
-  for (const file of Object.keys(files).sort()) {
-    hash.update(file).update('\0').update(files[file]).update('\0');
-  }
-  return { files, sha256: hash.digest('hex') };
+    const spec: LambdaSpec | undefined = (LAMBDAS as Record<string, LambdaSpec>)[name];
+    if (spec === undefined) {
+        throw new Error(`bundleLambda: unknown function "${String(name)}"; known: ${Object.keys(LAMBDAS).join(", ")}`);
+    }
+    let result;
+    try {
+        result = buildSync({
+            absWorkingDir: ROOT,
+            entryPoints: [spec.entry],
+            outfile: "index.js",
+            bundle: true,
+            write: false,
+            platform: "node",
+            target: "node22",
+            format: "cjs",
+            minify: false,
+            sourcemap: false,
+            charset: "utf8",
+            logLevel: "silent",
+        });
+    } catch (err) {
+        const errors = (err as { errors?: { text: string }[] }).errors ?? [];
+        const detail = errors.length > 0 ? errors.map((e) => e.text).join("; ") : String(err);
+        throw new Error(`bundleLambda(${name}): esbuild failed: ${detail}`, { cause: err });
+    }
+    const files: Record<string, string> = {};
+    for (const out of result.outputFiles) {
+        files[path.relative(ROOT, out.path).split(path.sep).join("/")] = out.text;
+    }
+    if (Object.keys(files).join() !== "index.js") {
+        throw new Error(`bundleLambda(${name}): expected only index.js, got ${Object.keys(files).join(", ")}`);
+    }
+    const hash = createHash("sha256");
+    for (const file of Object.keys(files).sort()) {
+        hash.update(file).update("\0").update(files[file]).update("\0");
+    }
+    return { files, sha256: hash.digest("hex") };
 }

@@ -41,39 +41,62 @@ export class EcrRepository extends pulumi.ComponentResource {
         const untagged = args.untaggedExpiryDays ?? 7;
         const keep = args.keepTaggedImages ?? 30;
         const problems: string[] = [];
-        if (!REPOSITORY_NAME.test(args.repositoryName)) problems.push(`repositoryName must be 2-256 lower-case letters, digits and . _ - / (each part starting and ending with a letter or digit); got ${JSON.stringify(args.repositoryName)}`);
-        if (!Number.isInteger(untagged) || untagged < 1) problems.push(`untaggedExpiryDays must be a positive integer; got ${untagged}`);
-        if (!Number.isInteger(keep) || keep < 1 || keep > 1000) problems.push(`keepTaggedImages must be an integer from 1 to 1000; got ${keep}`);
+        if (!REPOSITORY_NAME.test(args.repositoryName))
+            problems.push(
+                `repositoryName must be 2-256 lower-case letters, digits and . _ - / (each part starting and ending with a letter or digit); got ${JSON.stringify(args.repositoryName)}`,
+            );
+        if (!Number.isInteger(untagged) || untagged < 1)
+            problems.push(`untaggedExpiryDays must be a positive integer; got ${untagged}`);
+        if (!Number.isInteger(keep) || keep < 1 || keep > 1000)
+            problems.push(`keepTaggedImages must be an integer from 1 to 1000; got ${keep}`);
         if (problems.length > 0) throw new Error(`EcrRepository ${name}: ${problems.join("; ")}`);
 
-        const repository = new aws.ecr.Repository(name, {
-            name: args.repositoryName,
-            imageTagMutability: "IMMUTABLE",
-            imageScanningConfiguration: { scanOnPush: true },
-            encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
-            forceDelete: !args.protect,
-            tags: args.tags,
-        }, { parent: this, protect: args.protect });
+        const repository = new aws.ecr.Repository(
+            name,
+            {
+                name: args.repositoryName,
+                imageTagMutability: "IMMUTABLE",
+                imageScanningConfiguration: { scanOnPush: true },
+                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
+                forceDelete: !args.protect,
+                tags: args.tags,
+            },
+            { parent: this, protect: args.protect },
+        );
 
-        new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
-            repository: repository.name,
-            policy: JSON.stringify({
-                rules: [
-                    {
-                        rulePriority: 1,
-                        description: `Expire untagged images ${untagged} days after push`,
-                        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: untagged },
-                        action: { type: "expire" },
-                    },
-                    {
-                        rulePriority: 2,
-                        description: `Keep the last ${keep} tagged images`,
-                        selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keep },
-                        action: { type: "expire" },
-                    },
-                ],
-            }),
-        }, { parent: this });
+        new aws.ecr.LifecyclePolicy(
+            `${name}-lifecycle`,
+            {
+                repository: repository.name,
+                policy: JSON.stringify({
+                    rules: [
+                        {
+                            rulePriority: 1,
+                            description: `Expire untagged images ${untagged} days after push`,
+                            selection: {
+                                tagStatus: "untagged",
+                                countType: "sinceImagePushed",
+                                countUnit: "days",
+                                countNumber: untagged,
+                            },
+                            action: { type: "expire" },
+                        },
+                        {
+                            rulePriority: 2,
+                            description: `Keep the last ${keep} tagged images`,
+                            selection: {
+                                tagStatus: "tagged",
+                                tagPatternList: ["*"],
+                                countType: "imageCountMoreThan",
+                                countNumber: keep,
+                            },
+                            action: { type: "expire" },
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
 
         this.repositoryArn = repository.arn;
         this.repositoryUrl = repository.repositoryUrl;

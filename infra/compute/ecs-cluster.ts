@@ -25,28 +25,40 @@ export class EcsCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EcsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:compute:EcsCluster", name, {}, opts);
         const child = { parent: this };
-        const execLogs = new aws.cloudwatch.LogGroup(`${name}-exec-logs`, {
-            name: args.execLogGroupName,
-            retentionInDays: args.logRetentionInDays,
-            kmsKeyId: args.logsKmsKeyArn,
-            tags: args.tags,
-        }, child);
-        const cluster = new aws.ecs.Cluster(name, {
-            settings: [{ name: "containerInsights", value: "enabled" }],
-            configuration: {
-                executeCommandConfiguration: {
-                    kmsKeyId: args.logsKmsKeyArn,
-                    logging: "OVERRIDE",
-                    logConfiguration: { cloudWatchLogGroupName: execLogs.name, cloudWatchEncryptionEnabled: true },
-                },
+        const execLogs = new aws.cloudwatch.LogGroup(
+            `${name}-exec-logs`,
+            {
+                name: args.execLogGroupName,
+                retentionInDays: args.logRetentionInDays,
+                kmsKeyId: args.logsKmsKeyArn,
+                tags: args.tags,
             },
-            tags: args.tags,
-        }, child);
-        new aws.ecs.ClusterCapacityProviders(`${name}-capacity`, {
-            clusterName: cluster.name,
-            capacityProviders: ["FARGATE", "FARGATE_SPOT"],
-            defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1, base: 1 }],
-        }, child);
+            child,
+        );
+        const cluster = new aws.ecs.Cluster(
+            name,
+            {
+                settings: [{ name: "containerInsights", value: "enabled" }],
+                configuration: {
+                    executeCommandConfiguration: {
+                        kmsKeyId: args.logsKmsKeyArn,
+                        logging: "OVERRIDE",
+                        logConfiguration: { cloudWatchLogGroupName: execLogs.name, cloudWatchEncryptionEnabled: true },
+                    },
+                },
+                tags: args.tags,
+            },
+            child,
+        );
+        new aws.ecs.ClusterCapacityProviders(
+            `${name}-capacity`,
+            {
+                clusterName: cluster.name,
+                capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+                defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1, base: 1 }],
+            },
+            child,
+        );
         this.clusterArn = cluster.arn;
         this.clusterName = cluster.name;
         this.registerOutputs({ clusterArn: this.clusterArn, clusterName: this.clusterName });

@@ -212,7 +212,12 @@ export interface FargateServiceArgs {
      */
     egress?: Record<string, SecurityGroupEgress>;
     /** Register tasks in a Cloud Map namespace as `<name>.<namespace>` (A records, multivalue). */
-    serviceDiscovery?: { namespaceId: pulumi.Input<string>; namespaceName: string; name: string; dnsTtlSeconds?: number };
+    serviceDiscovery?: {
+        namespaceId: pulumi.Input<string>;
+        namespaceName: string;
+        name: string;
+        dnsTtlSeconds?: number;
+    };
     /** Target groups (target type `ip`) the service registers its tasks in. Default none. */
     loadBalancers?: { targetGroupArn: pulumi.Input<string>; containerPort: number }[];
     /** Seconds the scheduler ignores failing load balancer health checks after a task starts. Default 60 (with load balancers). */
@@ -236,7 +241,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const XRAY_ADDRESS = "AWS_XRAY_DAEMON_ADDRESS";
 const DEFAULT_XRAY_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.x";
 
-const inRange = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
+const inRange = (v: number | undefined, lo: number, hi: number) =>
+    v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 
 /** Every problem of the arguments, each naming its field. */
 function problemsOf(args: FargateServiceArgs): string[] {
@@ -244,72 +250,137 @@ function problemsOf(args: FargateServiceArgs): string[] {
     const c = args.container;
     const size = fargateSizeProblem(args.cpu, args.memory);
     if (size) p.push(`${size.field} ${size.message}`);
-    if (args.family !== undefined && !NAME.test(args.family)) p.push(`family must be 1-255 letters, digits, - and _; got ${JSON.stringify(args.family)}`);
-    if (!NAME.test(c.name)) p.push(`container.name must be 1-255 letters, digits, - and _; got ${JSON.stringify(c.name)}`);
+    if (args.family !== undefined && !NAME.test(args.family))
+        p.push(`family must be 1-255 letters, digits, - and _; got ${JSON.stringify(args.family)}`);
+    if (!NAME.test(c.name))
+        p.push(`container.name must be 1-255 letters, digits, - and _; got ${JSON.stringify(c.name)}`);
     const desired = args.desiredCount ?? 2;
-    if (!Number.isInteger(desired) || desired < 2) p.push(`desiredCount must be an integer of at least 2 (tasks in at least two Availability Zones); got ${desired}`);
-    if (args.subnetIds.length < 2) p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays)) p.push(`logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`);
+    if (!Number.isInteger(desired) || desired < 2)
+        p.push(
+            `desiredCount must be an integer of at least 2 (tasks in at least two Availability Zones); got ${desired}`,
+        );
+    if (args.subnetIds.length < 2)
+        p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
+        p.push(
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+        );
 
     const ports = (c.portMappings ?? []).map((m) => m.containerPort);
     for (const port of ports) if (!isPort(port)) p.push(`container.portMappings: ${port} is not a port (1-65535)`);
-    if (new Set(ports).size !== ports.length) p.push(`container.portMappings lists a port more than once: ${ports.join(", ")}`);
+    if (new Set(ports).size !== ports.length)
+        p.push(`container.portMappings lists a port more than once: ${ports.join(", ")}`);
 
     const envNames = Object.keys(c.environment ?? {});
     const secretNames = Object.keys(c.secrets ?? {});
-    for (const n of [...envNames, ...secretNames]) if (!ENV_NAME.test(n)) p.push(`container environment/secret name ${JSON.stringify(n)} is not a valid variable name`);
-    for (const n of envNames.filter((e) => secretNames.includes(e))) p.push(`container.${n} is both in environment and in secrets`);
-    if (args.xrayDaemon && [...envNames, ...secretNames].includes(XRAY_ADDRESS)) p.push(`container.environment: ${XRAY_ADDRESS} is set by the X-Ray sidecar`);
+    for (const n of [...envNames, ...secretNames])
+        if (!ENV_NAME.test(n))
+            p.push(`container environment/secret name ${JSON.stringify(n)} is not a valid variable name`);
+    for (const n of envNames.filter((e) => secretNames.includes(e)))
+        p.push(`container.${n} is both in environment and in secrets`);
+    if (args.xrayDaemon && [...envNames, ...secretNames].includes(XRAY_ADDRESS))
+        p.push(`container.environment: ${XRAY_ADDRESS} is set by the X-Ray sidecar`);
     for (const [n, ref] of Object.entries(c.secrets ?? {})) {
-        if (ref.jsonKey !== undefined && !/^[^:]{1,256}$/.test(ref.jsonKey)) p.push(`container.secrets.${n}.jsonKey must be 1-256 characters without ':'; got ${JSON.stringify(ref.jsonKey)}`);
+        if (ref.jsonKey !== undefined && !/^[^:]{1,256}$/.test(ref.jsonKey))
+            p.push(
+                `container.secrets.${n}.jsonKey must be 1-256 characters without ':'; got ${JSON.stringify(ref.jsonKey)}`,
+            );
     }
-    if (secretNames.length > 0 && args.secretsKmsKeyArn === undefined) p.push("secretsKmsKeyArn is required when container.secrets is set (the execution role decrypts them)");
+    if (secretNames.length > 0 && args.secretsKmsKeyArn === undefined)
+        p.push("secretsKmsKeyArn is required when container.secrets is set (the execution role decrypts them)");
 
-    for (const path of c.scratchPaths ?? []) if (!/^\/[A-Za-z0-9._/-]*$/.test(path) || path === "/") p.push(`container.scratchPaths: ${JSON.stringify(path)} must be an absolute path below /`);
-    if (new Set(c.scratchPaths ?? []).size !== (c.scratchPaths ?? []).length) p.push("container.scratchPaths lists a path more than once");
+    for (const path of c.scratchPaths ?? [])
+        if (!/^\/[A-Za-z0-9._/-]*$/.test(path) || path === "/")
+            p.push(`container.scratchPaths: ${JSON.stringify(path)} must be an absolute path below /`);
+    if (new Set(c.scratchPaths ?? []).size !== (c.scratchPaths ?? []).length)
+        p.push("container.scratchPaths lists a path more than once");
     const hc = c.healthCheck;
     if (hc) {
-        if (hc.command.length < 2 || !["CMD", "CMD-SHELL"].includes(hc.command[0])) p.push(`container.healthCheck.command must start with "CMD" or "CMD-SHELL" and hold a command; got ${JSON.stringify(hc.command)}`);
-        if (!inRange(hc.intervalSeconds, 5, 300)) p.push(`container.healthCheck.intervalSeconds must be 5-300; got ${hc.intervalSeconds}`);
-        if (!inRange(hc.timeoutSeconds, 2, 60)) p.push(`container.healthCheck.timeoutSeconds must be 2-60; got ${hc.timeoutSeconds}`);
+        if (hc.command.length < 2 || !["CMD", "CMD-SHELL"].includes(hc.command[0]))
+            p.push(
+                `container.healthCheck.command must start with "CMD" or "CMD-SHELL" and hold a command; got ${JSON.stringify(hc.command)}`,
+            );
+        if (!inRange(hc.intervalSeconds, 5, 300))
+            p.push(`container.healthCheck.intervalSeconds must be 5-300; got ${hc.intervalSeconds}`);
+        if (!inRange(hc.timeoutSeconds, 2, 60))
+            p.push(`container.healthCheck.timeoutSeconds must be 2-60; got ${hc.timeoutSeconds}`);
         if (!inRange(hc.retries, 1, 10)) p.push(`container.healthCheck.retries must be 1-10; got ${hc.retries}`);
-        if (!inRange(hc.startPeriodSeconds, 0, 300)) p.push(`container.healthCheck.startPeriodSeconds must be 0-300; got ${hc.startPeriodSeconds}`);
+        if (!inRange(hc.startPeriodSeconds, 0, 300))
+            p.push(`container.healthCheck.startPeriodSeconds must be 0-300; got ${hc.startPeriodSeconds}`);
     }
-    if (!inRange(c.stopTimeoutSeconds, 2, 120)) p.push(`container.stopTimeoutSeconds must be 2-120; got ${c.stopTimeoutSeconds}`);
+    if (!inRange(c.stopTimeoutSeconds, 2, 120))
+        p.push(`container.stopTimeoutSeconds must be 2-120; got ${c.stopTimeoutSeconds}`);
 
     for (const [key, rule] of Object.entries(args.ingress ?? {})) {
         if (!isPort(rule.port)) p.push(`ingress.${key}.port must be 1-65535; got ${rule.port}`);
     }
     for (const [key, rule] of Object.entries(args.egress ?? {})) {
         p.push(...destinationProblems(`egress.${key}`, rule));
-        if (!isPort(rule.port) || (rule.toPort !== undefined && (!isPort(rule.toPort) || rule.toPort < rule.port))) p.push(`egress.${key} ports must be 1-65535 with toPort >= port; got ${rule.port}-${rule.toPort ?? rule.port}`);
+        if (!isPort(rule.port) || (rule.toPort !== undefined && (!isPort(rule.toPort) || rule.toPort < rule.port)))
+            p.push(
+                `egress.${key} ports must be 1-65535 with toPort >= port; got ${rule.port}-${rule.toPort ?? rule.port}`,
+            );
     }
     for (const [i, lb] of (args.loadBalancers ?? []).entries()) {
-        if (!ports.includes(lb.containerPort)) p.push(`loadBalancers[${i}].containerPort ${lb.containerPort} is not in container.portMappings (${ports.join(", ") || "none"})`);
+        if (!ports.includes(lb.containerPort))
+            p.push(
+                `loadBalancers[${i}].containerPort ${lb.containerPort} is not in container.portMappings (${ports.join(", ") || "none"})`,
+            );
     }
-    if (!inRange(args.healthCheckGracePeriodSeconds, 0, 2147483647)) p.push(`healthCheckGracePeriodSeconds must be a non-negative integer; got ${args.healthCheckGracePeriodSeconds}`);
+    if (!inRange(args.healthCheckGracePeriodSeconds, 0, 2147483647))
+        p.push(
+            `healthCheckGracePeriodSeconds must be a non-negative integer; got ${args.healthCheckGracePeriodSeconds}`,
+        );
     if (args.serviceDiscovery) {
         const sd = args.serviceDiscovery;
-        if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(sd.name)) p.push(`serviceDiscovery.name must be a DNS label (lower-case letters, digits, -); got ${JSON.stringify(sd.name)}`);
-        if (!inRange(sd.dnsTtlSeconds, 0, 2147483647)) p.push(`serviceDiscovery.dnsTtlSeconds must be a non-negative integer; got ${sd.dnsTtlSeconds}`);
+        if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(sd.name))
+            p.push(
+                `serviceDiscovery.name must be a DNS label (lower-case letters, digits, -); got ${JSON.stringify(sd.name)}`,
+            );
+        if (!inRange(sd.dnsTtlSeconds, 0, 2147483647))
+            p.push(`serviceDiscovery.dnsTtlSeconds must be a non-negative integer; got ${sd.dnsTtlSeconds}`);
     }
     const a = args.autoscaling;
     if (a) {
         const min = a.minCapacity ?? desired;
-        if (!Number.isInteger(min) || min < 2) p.push(`autoscaling.minCapacity must be an integer of at least 2; got ${min}`);
-        if (!Number.isInteger(a.maxCapacity) || a.maxCapacity < min || a.maxCapacity > 5000) p.push(`autoscaling.maxCapacity must be an integer from minCapacity (${min}) to 5000; got ${a.maxCapacity}`);
-        if (desired < min || desired > a.maxCapacity) p.push(`desiredCount ${desired} must lie within autoscaling capacity ${min}-${a.maxCapacity}`);
-        if (a.cpuTargetPercent !== null && !inRange(a.cpuTargetPercent, 1, 100)) p.push(`autoscaling.cpuTargetPercent must be 1-100; got ${a.cpuTargetPercent}`);
-        if (!inRange(a.memoryTargetPercent, 1, 100)) p.push(`autoscaling.memoryTargetPercent must be 1-100; got ${a.memoryTargetPercent}`);
-        if (a.customMetric && !(a.customMetric.targetValue > 0)) p.push(`autoscaling.customMetric.targetValue must be positive; got ${a.customMetric.targetValue}`);
-        if (a.queueBacklogPerTask && !(a.queueBacklogPerTask.targetMessagesPerTask > 0)) p.push(`autoscaling.queueBacklogPerTask.targetMessagesPerTask must be positive; got ${a.queueBacklogPerTask.targetMessagesPerTask}`);
-        if (a.cpuTargetPercent === null && a.memoryTargetPercent === undefined && !a.customMetric && !a.queueBacklogPerTask) p.push("autoscaling needs at least one policy: cpuTargetPercent, memoryTargetPercent, customMetric or queueBacklogPerTask");
-        if (!inRange(a.scaleInCooldownSeconds, 0, 3600) || !inRange(a.scaleOutCooldownSeconds, 0, 3600)) p.push("autoscaling cooldowns must be 0-3600 seconds");
+        if (!Number.isInteger(min) || min < 2)
+            p.push(`autoscaling.minCapacity must be an integer of at least 2; got ${min}`);
+        if (!Number.isInteger(a.maxCapacity) || a.maxCapacity < min || a.maxCapacity > 5000)
+            p.push(
+                `autoscaling.maxCapacity must be an integer from minCapacity (${min}) to 5000; got ${a.maxCapacity}`,
+            );
+        if (desired < min || desired > a.maxCapacity)
+            p.push(`desiredCount ${desired} must lie within autoscaling capacity ${min}-${a.maxCapacity}`);
+        if (a.cpuTargetPercent !== null && !inRange(a.cpuTargetPercent, 1, 100))
+            p.push(`autoscaling.cpuTargetPercent must be 1-100; got ${a.cpuTargetPercent}`);
+        if (!inRange(a.memoryTargetPercent, 1, 100))
+            p.push(`autoscaling.memoryTargetPercent must be 1-100; got ${a.memoryTargetPercent}`);
+        if (a.customMetric && !(a.customMetric.targetValue > 0))
+            p.push(`autoscaling.customMetric.targetValue must be positive; got ${a.customMetric.targetValue}`);
+        if (a.queueBacklogPerTask && !(a.queueBacklogPerTask.targetMessagesPerTask > 0))
+            p.push(
+                `autoscaling.queueBacklogPerTask.targetMessagesPerTask must be positive; got ${a.queueBacklogPerTask.targetMessagesPerTask}`,
+            );
+        if (
+            a.cpuTargetPercent === null &&
+            a.memoryTargetPercent === undefined &&
+            !a.customMetric &&
+            !a.queueBacklogPerTask
+        )
+            p.push(
+                "autoscaling needs at least one policy: cpuTargetPercent, memoryTargetPercent, customMetric or queueBacklogPerTask",
+            );
+        if (!inRange(a.scaleInCooldownSeconds, 0, 3600) || !inRange(a.scaleOutCooldownSeconds, 0, 3600))
+            p.push("autoscaling cooldowns must be 0-3600 seconds");
     }
     if (args.xrayDaemon) {
         const x = args.xrayDaemon;
-        if ((x.memoryReservation ?? 256) >= args.memory) p.push(`xrayDaemon.memoryReservation ${x.memoryReservation ?? 256} MiB leaves nothing of the task's ${args.memory} MiB`);
-        if ((x.cpu ?? 32) >= args.cpu) p.push(`xrayDaemon.cpu ${x.cpu ?? 32} leaves nothing of the task's ${args.cpu} CPU units`);
+        if ((x.memoryReservation ?? 256) >= args.memory)
+            p.push(
+                `xrayDaemon.memoryReservation ${x.memoryReservation ?? 256} MiB leaves nothing of the task's ${args.memory} MiB`,
+            );
+        if ((x.cpu ?? 32) >= args.cpu)
+            p.push(`xrayDaemon.cpu ${x.cpu ?? 32} leaves nothing of the task's ${args.cpu} CPU units`);
     }
     return p;
 }
@@ -320,10 +391,13 @@ function problemsOf(args: FargateServiceArgs): string[] {
  */
 export function secretValueFrom(ref: SecretRef): pulumi.Output<string> {
     if (ref.versionId !== undefined) return pulumi.interpolate`${ref.secretArn}:${ref.jsonKey ?? ""}::${ref.versionId}`;
-    return ref.jsonKey === undefined ? pulumi.output(ref.secretArn) : pulumi.interpolate`${ref.secretArn}:${ref.jsonKey}::`;
+    return ref.jsonKey === undefined
+        ? pulumi.output(ref.secretArn)
+        : pulumi.interpolate`${ref.secretArn}:${ref.jsonKey}::`;
 }
 
-const sortedEntries = <T>(record: Record<string, T> | undefined) => Object.entries(record ?? {}).sort(([a], [b]) => a.localeCompare(b));
+const sortedEntries = <T>(record: Record<string, T> | undefined) =>
+    Object.entries(record ?? {}).sort(([a], [b]) => a.localeCompare(b));
 const volumeName = (path: string) => `scratch${path.replace(/[^A-Za-z0-9]+/g, "-")}`.replace(/-+$/, "");
 
 export class FargateService extends pulumi.ComponentResource {
@@ -350,37 +424,75 @@ export class FargateService extends pulumi.ComponentResource {
         const c = args.container;
         const desiredCount = args.desiredCount ?? 2;
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: args.logs.groupName,
-            retentionInDays: args.logs.retentionInDays,
-            kmsKeyId: args.logs.kmsKeyArn,
-            tags,
-        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: args.logs.groupName,
+                retentionInDays: args.logs.retentionInDays,
+                kmsKeyId: args.logs.kmsKeyArn,
+                tags,
+            },
+            child,
+        );
 
         // ---------------------------------------------------------------- IAM
-        const assumedByEcsTasks = (conditions: IamStatement["Condition"]) => pulumi.jsonStringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", ...(conditions ? { Condition: conditions } : {}) }],
-        });
-        const executionRole = new aws.iam.Role(`${name}-execution`, {
-            description: `ECS agent of ${name}: pulls its image, writes its logs, reads its secrets`,
-            assumeRolePolicy: assumedByEcsTasks(undefined),
-            tags,
-        }, child);
+        const assumedByEcsTasks = (conditions: IamStatement["Condition"]) =>
+            pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "ecs-tasks.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                        ...(conditions ? { Condition: conditions } : {}),
+                    },
+                ],
+            });
+        const executionRole = new aws.iam.Role(
+            `${name}-execution`,
+            {
+                description: `ECS agent of ${name}: pulls its image, writes its logs, reads its secrets`,
+                assumeRolePolicy: assumedByEcsTasks(undefined),
+                tags,
+            },
+            child,
+        );
         const secretRefs = sortedEntries(c.secrets).map(([, ref]) => ref);
         const executionStatements: IamStatement[] = [];
         const repositories = args.ecrRepositoryArns ?? [];
         if (repositories.length > 0) {
             executionStatements.push(
-                { Sid: "PullItsImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: repositories },
-                { Sid: "GetEcrAuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+                {
+                    Sid: "PullItsImages",
+                    Effect: "Allow",
+                    Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                    Resource: repositories,
+                },
+                {
+                    Sid: "GetEcrAuthorizationToken",
+                    Effect: "Allow",
+                    Action: "ecr:GetAuthorizationToken",
+                    Resource: "*",
+                },
             );
         }
-        executionStatements.push({ Sid: "WriteItsLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` });
+        executionStatements.push({
+            Sid: "WriteItsLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: pulumi.interpolate`${logGroup.arn}:*`,
+        });
         if (secretRefs.length > 0) {
-            const secretArns = pulumi.all(secretRefs.map((r) => r.secretArn)).apply((arns) => [...new Set(arns)].sort());
+            const secretArns = pulumi
+                .all(secretRefs.map((r) => r.secretArn))
+                .apply((arns) => [...new Set(arns)].sort());
             executionStatements.push(
-                { Sid: "ReadItsSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
+                {
+                    Sid: "ReadItsSecrets",
+                    Effect: "Allow",
+                    Action: "secretsmanager:GetSecretValue",
+                    Resource: secretArns,
+                },
                 {
                     Sid: "DecryptItsSecretsThroughSecretsManager",
                     Effect: "Allow",
@@ -390,41 +502,81 @@ export class FargateService extends pulumi.ComponentResource {
                 },
             );
         }
-        new aws.iam.RolePolicy(`${name}-execution`, {
-            role: executionRole.id,
-            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: executionStatements }),
-        }, child);
+        new aws.iam.RolePolicy(
+            `${name}-execution`,
+            {
+                role: executionRole.id,
+                policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: executionStatements }),
+            },
+            child,
+        );
 
-        const taskRole = new aws.iam.Role(`${name}-task`, {
-            description: `Application of ${name}: only what its code calls`,
-            assumeRolePolicy: assumedByEcsTasks({
-                StringEquals: { "aws:SourceAccount": args.accountId },
-                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:ecs:${args.region}:${args.accountId}:*` },
-            }),
-            tags,
-        }, child);
+        const taskRole = new aws.iam.Role(
+            `${name}-task`,
+            {
+                description: `Application of ${name}: only what its code calls`,
+                assumeRolePolicy: assumedByEcsTasks({
+                    StringEquals: { "aws:SourceAccount": args.accountId },
+                    ArnLike: {
+                        "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:ecs:${args.region}:${args.accountId}:*`,
+                    },
+                }),
+                tags,
+            },
+            child,
+        );
         const taskStatements: IamStatement[] = [...(args.taskPolicyStatements ?? [])];
         if (args.xrayDaemon) {
             taskStatements.push({
                 Sid: "XrayDaemonSendsTraces",
                 Effect: "Allow",
-                Action: ["xray:GetSamplingRules", "xray:GetSamplingStatisticSummaries", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+                Action: [
+                    "xray:GetSamplingRules",
+                    "xray:GetSamplingStatisticSummaries",
+                    "xray:GetSamplingTargets",
+                    "xray:PutTelemetryRecords",
+                    "xray:PutTraceSegments",
+                ],
                 Resource: "*",
             });
         }
         if (args.executeCommand) {
             taskStatements.push(
-                { Sid: "EcsExecChannels", Effect: "Allow", Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], Resource: "*" },
-                { Sid: "EcsExecSessionLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: pulumi.interpolate`${args.executeCommand.logGroupArn}:*` },
+                {
+                    Sid: "EcsExecChannels",
+                    Effect: "Allow",
+                    Action: [
+                        "ssmmessages:CreateControlChannel",
+                        "ssmmessages:CreateDataChannel",
+                        "ssmmessages:OpenControlChannel",
+                        "ssmmessages:OpenDataChannel",
+                    ],
+                    Resource: "*",
+                },
+                {
+                    Sid: "EcsExecSessionLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    Resource: pulumi.interpolate`${args.executeCommand.logGroupArn}:*`,
+                },
                 { Sid: "EcsExecLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
-                { Sid: "EcsExecEncryption", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.executeCommand.kmsKeyArn },
+                {
+                    Sid: "EcsExecEncryption",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                    Resource: args.executeCommand.kmsKeyArn,
+                },
             );
         }
         if (taskStatements.length > 0) {
-            new aws.iam.RolePolicy(`${name}-task`, {
-                role: taskRole.id,
-                policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: taskStatements }),
-            }, child);
+            new aws.iam.RolePolicy(
+                `${name}-task`,
+                {
+                    role: taskRole.id,
+                    policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: taskStatements }),
+                },
+                child,
+            );
         }
 
         // ---------------------------------------------------------------- task definition
@@ -447,17 +599,32 @@ export class FargateService extends pulumi.ComponentResource {
             name: c.name,
             image: c.image,
             essential: true,
-            portMappings: (c.portMappings ?? []).map((m) => ({ containerPort: m.containerPort, protocol: m.protocol ?? "tcp" })),
+            portMappings: (c.portMappings ?? []).map((m) => ({
+                containerPort: m.containerPort,
+                protocol: m.protocol ?? "tcp",
+            })),
             environment,
             secrets: sortedEntries(c.secrets).map(([n, ref]) => ({ name: n, valueFrom: secretValueFrom(ref) })),
             readonlyRootFilesystem: c.readonlyRootFilesystem ?? true,
-            mountPoints: scratch.map((path) => ({ sourceVolume: volumeName(path), containerPath: path, readOnly: false })),
+            mountPoints: scratch.map((path) => ({
+                sourceVolume: volumeName(path),
+                containerPath: path,
+                readOnly: false,
+            })),
             linuxParameters: (c.dropAllCapabilities ?? true) ? { capabilities: { drop: ["ALL"] } } : undefined,
             user: c.user,
             command: c.command,
             entryPoint: c.entryPoint,
             stopTimeout: c.stopTimeoutSeconds,
-            healthCheck: hc ? { command: hc.command, interval: hc.intervalSeconds ?? 30, timeout: hc.timeoutSeconds ?? 5, retries: hc.retries ?? 3, startPeriod: hc.startPeriodSeconds ?? 0 } : undefined,
+            healthCheck: hc
+                ? {
+                      command: hc.command,
+                      interval: hc.intervalSeconds ?? 30,
+                      timeout: hc.timeoutSeconds ?? 5,
+                      retries: hc.retries ?? 3,
+                      startPeriod: hc.startPeriodSeconds ?? 0,
+                  }
+                : undefined,
             logConfiguration: logConfiguration(c.name),
         };
         const containers: object[] = [mainContainer];
@@ -474,95 +641,149 @@ export class FargateService extends pulumi.ComponentResource {
                 logConfiguration: logConfiguration("xray-daemon"),
             });
         }
-        const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
-            family: args.family ?? name,
-            requiresCompatibilities: ["FARGATE"],
-            networkMode: "awsvpc",
-            cpu: String(args.cpu),
-            memory: String(args.memory),
-            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: args.cpuArchitecture ?? "X86_64" },
-            executionRoleArn: executionRole.arn,
-            taskRoleArn: taskRole.arn,
-            containerDefinitions: pulumi.jsonStringify(containers),
-            volumes: scratch.map((path) => ({ name: volumeName(path) })),
-            tags,
-        }, child);
+        const taskDefinition = new aws.ecs.TaskDefinition(
+            `${name}-task`,
+            {
+                family: args.family ?? name,
+                requiresCompatibilities: ["FARGATE"],
+                networkMode: "awsvpc",
+                cpu: String(args.cpu),
+                memory: String(args.memory),
+                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: args.cpuArchitecture ?? "X86_64" },
+                executionRoleArn: executionRole.arn,
+                taskRoleArn: taskRole.arn,
+                containerDefinitions: pulumi.jsonStringify(containers),
+                volumes: scratch.map((path) => ({ name: volumeName(path) })),
+                tags,
+            },
+            child,
+        );
 
         // ---------------------------------------------------------------- network
-        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: `ECS service ${name}: ingress only from the security groups allowed explicitly`,
-            revokeRulesOnDelete: true,
-            tags: { ...tags, Name: `${name}-sg` },
-        }, child);
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: `ECS service ${name}: ingress only from the security groups allowed explicitly`,
+                revokeRulesOnDelete: true,
+                tags: { ...tags, Name: `${name}-sg` },
+            },
+            child,
+        );
         this.securityGroupId = sg.id;
         for (const [key, rule] of sortedEntries(args.ingress)) this.allowIngressFrom(key, rule);
         const egress = args.egress ?? {
-            https: { port: 443, cidrIpv4: "0.0.0.0/0", description: "HTTPS to AWS APIs (ECR, Secrets Manager, CloudWatch Logs) through NAT or endpoints" },
+            https: {
+                port: 443,
+                cidrIpv4: "0.0.0.0/0",
+                description: "HTTPS to AWS APIs (ECR, Secrets Manager, CloudWatch Logs) through NAT or endpoints",
+            },
         };
         for (const [key, rule] of sortedEntries(egress)) this.addEgress(key, rule);
 
         let discoveryArn: pulumi.Output<string> | undefined;
         if (args.serviceDiscovery) {
             const sd = args.serviceDiscovery;
-            const discovery = new aws.servicediscovery.Service(`${name}-discovery`, {
-                name: sd.name,
-                description: `Tasks of ${name}`,
-                namespaceId: sd.namespaceId,
-                dnsConfig: { namespaceId: sd.namespaceId, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: sd.dnsTtlSeconds ?? 10 }] },
-                // ECS reports task health to Cloud Map; unhealthy or stopped tasks leave the answers.
-                healthCheckCustomConfig: {},
-                forceDestroy: true,
-                tags,
-            }, child);
+            const discovery = new aws.servicediscovery.Service(
+                `${name}-discovery`,
+                {
+                    name: sd.name,
+                    description: `Tasks of ${name}`,
+                    namespaceId: sd.namespaceId,
+                    dnsConfig: {
+                        namespaceId: sd.namespaceId,
+                        routingPolicy: "MULTIVALUE",
+                        dnsRecords: [{ type: "A", ttl: sd.dnsTtlSeconds ?? 10 }],
+                    },
+                    // ECS reports task health to Cloud Map; unhealthy or stopped tasks leave the answers.
+                    healthCheckCustomConfig: {},
+                    forceDestroy: true,
+                    tags,
+                },
+                child,
+            );
             discoveryArn = discovery.arn;
             this.discoveryHostname = `${sd.name}.${sd.namespaceName}`;
         }
 
         const loadBalancers = args.loadBalancers ?? [];
-        const service = new aws.ecs.Service(name, {
-            cluster: args.clusterArn,
-            taskDefinition: taskDefinition.arn,
-            desiredCount,
-            launchType: "FARGATE",
-            platformVersion: "LATEST",
-            networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: false },
-            // Fargate spreads a service's tasks across the subnets' AZs; rebalancing keeps them spread.
-            availabilityZoneRebalancing: "ENABLED",
-            deploymentCircuitBreaker: { enable: true, rollback: true },
-            deploymentMinimumHealthyPercent: 100,
-            deploymentMaximumPercent: 200,
-            enableExecuteCommand: args.executeCommand !== undefined,
-            enableEcsManagedTags: true,
-            propagateTags: "SERVICE",
-            loadBalancers: loadBalancers.length > 0 ? loadBalancers.map((lb) => ({ targetGroupArn: lb.targetGroupArn, containerName: c.name, containerPort: lb.containerPort })) : undefined,
-            healthCheckGracePeriodSeconds: loadBalancers.length > 0 ? (args.healthCheckGracePeriodSeconds ?? 60) : undefined,
-            serviceRegistries: discoveryArn ? { registryArn: discoveryArn } : undefined,
-            tags,
-        }, { ...child, dependsOn: args.waitFor, ignoreChanges: args.autoscaling ? ["desiredCount"] : [] });
+        const service = new aws.ecs.Service(
+            name,
+            {
+                cluster: args.clusterArn,
+                taskDefinition: taskDefinition.arn,
+                desiredCount,
+                launchType: "FARGATE",
+                platformVersion: "LATEST",
+                networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: false },
+                // Fargate spreads a service's tasks across the subnets' AZs; rebalancing keeps them spread.
+                availabilityZoneRebalancing: "ENABLED",
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                deploymentMinimumHealthyPercent: 100,
+                deploymentMaximumPercent: 200,
+                enableExecuteCommand: args.executeCommand !== undefined,
+                enableEcsManagedTags: true,
+                propagateTags: "SERVICE",
+                loadBalancers:
+                    loadBalancers.length > 0
+                        ? loadBalancers.map((lb) => ({
+                              targetGroupArn: lb.targetGroupArn,
+                              containerName: c.name,
+                              containerPort: lb.containerPort,
+                          }))
+                        : undefined,
+                healthCheckGracePeriodSeconds:
+                    loadBalancers.length > 0 ? (args.healthCheckGracePeriodSeconds ?? 60) : undefined,
+                serviceRegistries: discoveryArn ? { registryArn: discoveryArn } : undefined,
+                tags,
+            },
+            { ...child, dependsOn: args.waitFor, ignoreChanges: args.autoscaling ? ["desiredCount"] : [] },
+        );
 
         if (args.autoscaling) {
             const a = args.autoscaling;
-            const target = new aws.appautoscaling.Target(`${name}-scaling`, {
-                serviceNamespace: "ecs",
-                scalableDimension: "ecs:service:DesiredCount",
-                resourceId: pulumi.interpolate`service/${args.clusterName}/${service.name}`,
-                minCapacity: a.minCapacity ?? desiredCount,
-                maxCapacity: a.maxCapacity,
-                tags,
-            }, child);
-            const cooldowns = { scaleInCooldown: a.scaleInCooldownSeconds ?? 300, scaleOutCooldown: a.scaleOutCooldownSeconds ?? 60 };
-            const policy = (suffix: string, configuration: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration) =>
-                new aws.appautoscaling.Policy(`${name}-${suffix}`, {
-                    policyType: "TargetTrackingScaling",
-                    serviceNamespace: target.serviceNamespace,
-                    scalableDimension: target.scalableDimension,
-                    resourceId: target.resourceId,
-                    targetTrackingScalingPolicyConfiguration: { ...cooldowns, ...configuration },
-                }, child);
+            const target = new aws.appautoscaling.Target(
+                `${name}-scaling`,
+                {
+                    serviceNamespace: "ecs",
+                    scalableDimension: "ecs:service:DesiredCount",
+                    resourceId: pulumi.interpolate`service/${args.clusterName}/${service.name}`,
+                    minCapacity: a.minCapacity ?? desiredCount,
+                    maxCapacity: a.maxCapacity,
+                    tags,
+                },
+                child,
+            );
+            const cooldowns = {
+                scaleInCooldown: a.scaleInCooldownSeconds ?? 300,
+                scaleOutCooldown: a.scaleOutCooldownSeconds ?? 60,
+            };
+            const policy = (
+                suffix: string,
+                configuration: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration,
+            ) =>
+                new aws.appautoscaling.Policy(
+                    `${name}-${suffix}`,
+                    {
+                        policyType: "TargetTrackingScaling",
+                        serviceNamespace: target.serviceNamespace,
+                        scalableDimension: target.scalableDimension,
+                        resourceId: target.resourceId,
+                        targetTrackingScalingPolicyConfiguration: { ...cooldowns, ...configuration },
+                    },
+                    child,
+                );
             const cpuTarget = a.cpuTargetPercent === null ? undefined : (a.cpuTargetPercent ?? 60);
-            if (cpuTarget !== undefined) policy("cpu", { targetValue: cpuTarget, predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } });
-            if (a.memoryTargetPercent !== undefined) policy("memory", { targetValue: a.memoryTargetPercent, predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" } });
+            if (cpuTarget !== undefined)
+                policy("cpu", {
+                    targetValue: cpuTarget,
+                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                });
+            if (a.memoryTargetPercent !== undefined)
+                policy("memory", {
+                    targetValue: a.memoryTargetPercent,
+                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
+                });
             if (a.customMetric) {
                 const m = a.customMetric;
                 policy("custom-metric", {
@@ -582,9 +803,41 @@ export class FargateService extends pulumi.ComponentResource {
                     targetValue: q.targetMessagesPerTask,
                     customizedMetricSpecification: {
                         metrics: [
-                            { id: "visible", label: "Visible messages", returnData: false, metricStat: { stat: "Sum", metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: q.queueName }] } } },
-                            { id: "tasks", label: "Running tasks", returnData: false, metricStat: { stat: "Average", metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: [{ name: "ClusterName", value: args.clusterName }, { name: "ServiceName", value: service.name }] } } },
-                            { id: "backlog", label: "Messages per task", expression: "visible / tasks", returnData: true },
+                            {
+                                id: "visible",
+                                label: "Visible messages",
+                                returnData: false,
+                                metricStat: {
+                                    stat: "Sum",
+                                    metric: {
+                                        namespace: "AWS/SQS",
+                                        metricName: "ApproximateNumberOfMessagesVisible",
+                                        dimensions: [{ name: "QueueName", value: q.queueName }],
+                                    },
+                                },
+                            },
+                            {
+                                id: "tasks",
+                                label: "Running tasks",
+                                returnData: false,
+                                metricStat: {
+                                    stat: "Average",
+                                    metric: {
+                                        namespace: "ECS/ContainerInsights",
+                                        metricName: "RunningTaskCount",
+                                        dimensions: [
+                                            { name: "ClusterName", value: args.clusterName },
+                                            { name: "ServiceName", value: service.name },
+                                        ],
+                                    },
+                                },
+                            },
+                            {
+                                id: "backlog",
+                                label: "Messages per task",
+                                expression: "visible / tasks",
+                                returnData: true,
+                            },
                         ],
                     },
                 });
@@ -597,7 +850,12 @@ export class FargateService extends pulumi.ComponentResource {
         this.executionRoleArn = executionRole.arn;
         this.taskDefinitionArn = taskDefinition.arn;
         this.logGroupName = logGroup.name;
-        this.registerOutputs({ serviceName: this.serviceName, serviceArn: this.serviceArn, securityGroupId: this.securityGroupId, taskRoleArn: this.taskRoleArn });
+        this.registerOutputs({
+            serviceName: this.serviceName,
+            serviceArn: this.serviceArn,
+            securityGroupId: this.securityGroupId,
+            taskRoleArn: this.taskRoleArn,
+        });
     }
 
     /**
@@ -605,21 +863,34 @@ export class FargateService extends pulumi.ComponentResource {
      * `aws.vpc.SecurityGroupIngressRule` named `<service>-in-<key>`). `key` must be unique per service.
      */
     allowIngressFrom(key: string, rule: SecurityGroupIngress): aws.vpc.SecurityGroupIngressRule {
-        if (!isPort(rule.port)) throw new Error(`FargateService ${this.componentName}: ingress ${key} port must be 1-65535; got ${rule.port}`);
-        return new aws.vpc.SecurityGroupIngressRule(`${this.componentName}-in-${key}`, {
-            securityGroupId: this.securityGroupId,
-            referencedSecurityGroupId: rule.sourceSecurityGroupId,
-            ipProtocol: "tcp",
-            fromPort: rule.port,
-            toPort: rule.port,
-            description: rule.description,
-            tags: this.tags,
-        }, { parent: this });
+        if (!isPort(rule.port))
+            throw new Error(
+                `FargateService ${this.componentName}: ingress ${key} port must be 1-65535; got ${rule.port}`,
+            );
+        return new aws.vpc.SecurityGroupIngressRule(
+            `${this.componentName}-in-${key}`,
+            {
+                securityGroupId: this.securityGroupId,
+                referencedSecurityGroupId: rule.sourceSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: rule.port,
+                toPort: rule.port,
+                description: rule.description,
+                tags: this.tags,
+            },
+            { parent: this },
+        );
     }
 
     /** Allows TCP `port` from the service to `destinationSecurityGroupId` (rule `<service>-out-<key>`). */
-    allowEgressTo(key: string, rule: { port: number; destinationSecurityGroupId: pulumi.Input<string>; description: string }): aws.vpc.SecurityGroupEgressRule {
-        if (!isPort(rule.port)) throw new Error(`FargateService ${this.componentName}: egress ${key} port must be 1-65535; got ${rule.port}`);
+    allowEgressTo(
+        key: string,
+        rule: { port: number; destinationSecurityGroupId: pulumi.Input<string>; description: string },
+    ): aws.vpc.SecurityGroupEgressRule {
+        if (!isPort(rule.port))
+            throw new Error(
+                `FargateService ${this.componentName}: egress ${key} port must be 1-65535; got ${rule.port}`,
+            );
         return this.addEgress(key, rule);
     }
 

@@ -6,7 +6,8 @@
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
  */
 
-const range = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+const range = (from: number, to: number, step: number) =>
+    Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
 
 /** Task CPU units (1024 = 1 vCPU) -> allowed task memory in MiB. */
 export const FARGATE_TASK_SIZES: Readonly<Record<number, readonly number[]>> = {
@@ -20,7 +21,9 @@ export const FARGATE_TASK_SIZES: Readonly<Record<number, readonly number[]>> = {
 };
 
 /** CPU values Fargate accepts, ascending. */
-export const FARGATE_CPU_VALUES: readonly number[] = Object.keys(FARGATE_TASK_SIZES).map(Number).sort((a, b) => a - b);
+export const FARGATE_CPU_VALUES: readonly number[] = Object.keys(FARGATE_TASK_SIZES)
+    .map(Number)
+    .sort((a, b) => a - b);
 
 /** Human form of a memory list: `1024-4096 in steps of 1024` or `512, 1024, 2048`. */
 function describeMemory(values: readonly number[]): string {
@@ -40,7 +43,15 @@ export interface FargateSizeProblem {
  */
 export function fargateSizeProblem(cpu: number, memory: number): FargateSizeProblem | undefined {
     const allowed = FARGATE_TASK_SIZES[cpu];
-    if (!allowed) return { field: "cpu", message: `must be one of ${FARGATE_CPU_VALUES.join(", ")} CPU units (1024 = 1 vCPU); got ${cpu}` };
-    if (!allowed.includes(memory)) return { field: "memory", message: `must be a Fargate size for cpu ${cpu}: ${describeMemory(allowed)} MiB; got ${memory}` };
+    if (!allowed)
+        return {
+            field: "cpu",
+            message: `must be one of ${FARGATE_CPU_VALUES.join(", ")} CPU units (1024 = 1 vCPU); got ${cpu}`,
+        };
+    if (!allowed.includes(memory))
+        return {
+            field: "memory",
+            message: `must be a Fargate size for cpu ${cpu}: ${describeMemory(allowed)} MiB; got ${memory}`,
+        };
     return undefined;
 }

@@ -32,14 +32,20 @@ export class ServiceNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:compute:ServiceNamespace", name, {}, opts);
         if (!DNS_NAME.test(args.namespaceName)) {
-            throw new Error(`ServiceNamespace ${name}: namespaceName must be a DNS name of at least two lower-case labels (e.g. mtls-api.internal); got ${JSON.stringify(args.namespaceName)}`);
+            throw new Error(
+                `ServiceNamespace ${name}: namespaceName must be a DNS name of at least two lower-case labels (e.g. mtls-api.internal); got ${JSON.stringify(args.namespaceName)}`,
+            );
         }
-        const namespace = new aws.servicediscovery.PrivateDnsNamespace(name, {
-            name: args.namespaceName,
-            vpc: args.vpcId,
-            description: args.description ?? `Service discovery of ${name}`,
-            tags: args.tags,
-        }, { parent: this });
+        const namespace = new aws.servicediscovery.PrivateDnsNamespace(
+            name,
+            {
+                name: args.namespaceName,
+                vpc: args.vpcId,
+                description: args.description ?? `Service discovery of ${name}`,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         this.namespaceId = namespace.id;
         this.namespaceArn = namespace.arn;
         this.namespaceName = args.namespaceName;

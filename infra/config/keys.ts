@@ -15,10 +15,29 @@ export const ARCHITECTURE_NAMES = ["ticketing", "coffee-shop", "spotmusic", "pos
 export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
 
 /** Retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Interface endpoints the network can create (service name suffix after `com.amazonaws.<region>.`). */
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sts", "ssm", "kms", "sqs", "sns", "monitoring", "xray", "ecs", "ecs-agent", "ecs-telemetry", "elasticloadbalancing", "execute-api"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = [
+    "ecr.api",
+    "ecr.dkr",
+    "logs",
+    "secretsmanager",
+    "sts",
+    "ssm",
+    "kms",
+    "sqs",
+    "sns",
+    "monitoring",
+    "xray",
+    "ecs",
+    "ecs-agent",
+    "ecs-telemetry",
+    "elasticloadbalancing",
+    "execute-api",
+] as const;
 
 /** Tag keys the platform sets itself; config tags may not use them. */
 export const REQUIRED_TAG_KEYS = ["Project", "Environment", "Architecture", "ManagedBy", "Stack"] as const;
@@ -57,7 +76,11 @@ export interface FoundationValues {
 
 /** A foundation key's declaration: its `key` names a field of {@link FoundationValues}, its schema (and default) produce that field's type. */
 export type FoundationKeyDeclaration = {
-    [K in keyof FoundationValues]: KeyDeclaration & { key: K; default?: FoundationValues[K]; schema: z.ZodType<FoundationValues[K]> };
+    [K in keyof FoundationValues]: KeyDeclaration & {
+        key: K;
+        default?: FoundationValues[K];
+        schema: z.ZodType<FoundationValues[K]>;
+    };
 }[keyof FoundationValues];
 
 const got = (input: unknown) => `got ${JSON.stringify(input)}`;
@@ -69,10 +92,16 @@ const cidrSchema = z.string().superRefine((value, ctx) => {
         return;
     }
     if (!PRIVATE_RANGES.some((r) => contains(r, parsed))) {
-        ctx.addIssue({ code: "custom", message: `must lie in an RFC 1918 private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); ${got(value)}` });
+        ctx.addIssue({
+            code: "custom",
+            message: `must lie in an RFC 1918 private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); ${got(value)}`,
+        });
     }
     if (parsed.prefix < LAYOUT_LIMITS.minVpcPrefix || parsed.prefix > LAYOUT_LIMITS.maxVpcPrefix) {
-        ctx.addIssue({ code: "custom", message: `must have a prefix length from /${LAYOUT_LIMITS.minVpcPrefix} to /${LAYOUT_LIMITS.maxVpcPrefix} (the subnet layout cuts it in three tiers); ${got(value)}` });
+        ctx.addIssue({
+            code: "custom",
+            message: `must have a prefix length from /${LAYOUT_LIMITS.minVpcPrefix} to /${LAYOUT_LIMITS.maxVpcPrefix} (the subnet layout cuts it in three tiers); ${got(value)}`,
+        });
     }
 });
 
@@ -86,8 +115,11 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
     {
         key: "environment",
         type: "string",
-        description: "Environment name, used in names and the Environment tag: dev, staging or prod. prod requires platform:protect true.",
-        schema: z.enum(["dev", "staging", "prod"], { error: (i) => `must be one of dev, staging, prod; ${got(i.input)}` }),
+        description:
+            "Environment name, used in names and the Environment tag: dev, staging or prod. prod requires platform:protect true.",
+        schema: z.enum(["dev", "staging", "prod"], {
+            error: (i) => `must be one of dev, staging, prod; ${got(i.input)}`,
+        }),
     },
     {
         key: "architectures",
@@ -96,20 +128,28 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         description: "Architectures this stack deploys, any of: ticketing, coffee-shop, spotmusic, postech, mtls-api.",
         default: [...ARCHITECTURE_NAMES],
         schema: z
-            .array(z.enum(ARCHITECTURE_NAMES, { error: (i) => `unknown architecture ${JSON.stringify(i.input)}; allowed: ${ARCHITECTURE_NAMES.join(", ")}` }), { error: (i) => `must be a list of architecture names; ${got(i.input)}` })
+            .array(
+                z.enum(ARCHITECTURE_NAMES, {
+                    error: (i) =>
+                        `unknown architecture ${JSON.stringify(i.input)}; allowed: ${ARCHITECTURE_NAMES.join(", ")}`,
+                }),
+                { error: (i) => `must be a list of architecture names; ${got(i.input)}` },
+            )
             .refine((a) => new Set(a).size === a.length, { message: "lists an architecture more than once" }),
     },
     {
         key: "vpcCidr",
         type: "string",
-        description: "IPv4 CIDR of the VPC, /16 to /20 in an RFC 1918 range (for example 10.10.0.0/16). Must not overlap platform:reservedCidrs.",
+        description:
+            "IPv4 CIDR of the VPC, /16 to /20 in an RFC 1918 range (for example 10.10.0.0/16). Must not overlap platform:reservedCidrs.",
         schema: cidrSchema,
     },
     {
         key: "reservedCidrs",
         type: "array",
         items: "string",
-        description: "Networks the VPC must not overlap: other stacks' VPCs, peered VPCs, on-premises ranges reached over VPN or Direct Connect.",
+        description:
+            "Networks the VPC must not overlap: other stacks' VPCs, peered VPCs, on-premises ranges reached over VPN or Direct Connect.",
         default: [],
         schema: z.array(z.string(), { error: (i) => `must be a list of CIDR blocks; ${got(i.input)}` }),
     },
@@ -117,12 +157,23 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         key: "azCount",
         type: "integer",
         description: `Number of Availability Zones the network spans, ${LAYOUT_LIMITS.minAzCount} to ${LAYOUT_LIMITS.maxAzCount} (sa-east-1 has 3).`,
-        schema: z.number({ error: (i) => `must be an integer; ${got(i.input)}` }).int({ error: (i) => `must be an integer; ${got(i.input)}` }).min(LAYOUT_LIMITS.minAzCount, { error: (i) => `must be from ${LAYOUT_LIMITS.minAzCount} to ${LAYOUT_LIMITS.maxAzCount}; ${got(i.input)}` }).max(LAYOUT_LIMITS.maxAzCount, { error: (i) => `must be from ${LAYOUT_LIMITS.minAzCount} to ${LAYOUT_LIMITS.maxAzCount}; ${got(i.input)}` }),
+        schema: z
+            .number({ error: (i) => `must be an integer; ${got(i.input)}` })
+            .int({ error: (i) => `must be an integer; ${got(i.input)}` })
+            .min(LAYOUT_LIMITS.minAzCount, {
+                error: (i) =>
+                    `must be from ${LAYOUT_LIMITS.minAzCount} to ${LAYOUT_LIMITS.maxAzCount}; ${got(i.input)}`,
+            })
+            .max(LAYOUT_LIMITS.maxAzCount, {
+                error: (i) =>
+                    `must be from ${LAYOUT_LIMITS.minAzCount} to ${LAYOUT_LIMITS.maxAzCount}; ${got(i.input)}`,
+            }),
     },
     {
         key: "natGateways",
         type: "string",
-        description: "NAT strategy for the private subnets: single (one NAT gateway, cheaper, one AZ's failure cuts egress) or per-az (one per AZ, highly available).",
+        description:
+            "NAT strategy for the private subnets: single (one NAT gateway, cheaper, one AZ's failure cuts egress) or per-az (one per AZ, highly available).",
         schema: z.enum(["single", "per-az"], { error: (i) => `must be single or per-az; ${got(i.input)}` }),
     },
     {
@@ -132,26 +183,43 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         description: `Interface VPC endpoints to create in the private subnets, any of: ${INTERFACE_ENDPOINT_SERVICES.join(", ")}.`,
         default: [],
         schema: z
-            .array(z.enum(INTERFACE_ENDPOINT_SERVICES, { error: (i) => `unknown interface endpoint ${JSON.stringify(i.input)}; allowed: ${INTERFACE_ENDPOINT_SERVICES.join(", ")}` }), { error: (i) => `must be a list of service names; ${got(i.input)}` })
+            .array(
+                z.enum(INTERFACE_ENDPOINT_SERVICES, {
+                    error: (i) =>
+                        `unknown interface endpoint ${JSON.stringify(i.input)}; allowed: ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
+                }),
+                { error: (i) => `must be a list of service names; ${got(i.input)}` },
+            )
             .refine((a) => new Set(a).size === a.length, { message: "lists a service more than once" }),
     },
     {
         key: "logRetentionDays",
         type: "integer",
         description: `Retention of every CloudWatch log group, in days; one of ${LOG_RETENTION_DAYS.join(", ")}.`,
-        schema: z.number({ error: (i) => `must be an integer; ${got(i.input)}` }).refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), { error: (i) => `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}; ${got(i.input)}` }),
+        schema: z
+            .number({ error: (i) => `must be an integer; ${got(i.input)}` })
+            .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+                error: (i) =>
+                    `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}; ${got(i.input)}`,
+            }),
     },
     {
         key: "logArchiveRetentionDays",
         type: "integer",
-        description: "Days the log archive bucket keeps access logs before they expire (objects move to Standard-IA after 30 days and Glacier Instant Retrieval after 90 when they live that long).",
+        description:
+            "Days the log archive bucket keeps access logs before they expire (objects move to Standard-IA after 30 days and Glacier Instant Retrieval after 90 when they live that long).",
         default: 365,
-        schema: z.number({ error: (i) => `must be an integer; ${got(i.input)}` }).int({ error: (i) => `must be an integer; ${got(i.input)}` }).min(1, { error: (i) => `must be from 1 to 3653; ${got(i.input)}` }).max(3653, { error: (i) => `must be from 1 to 3653; ${got(i.input)}` }),
+        schema: z
+            .number({ error: (i) => `must be an integer; ${got(i.input)}` })
+            .int({ error: (i) => `must be an integer; ${got(i.input)}` })
+            .min(1, { error: (i) => `must be from 1 to 3653; ${got(i.input)}` })
+            .max(3653, { error: (i) => `must be from 1 to 3653; ${got(i.input)}` }),
     },
     {
         key: "protect",
         type: "boolean",
-        description: "Protect stateful resources: deletion protection on databases and tables, Pulumi `protect`, final snapshots, KMS key deletion window 30 days. Must be true when platform:environment is prod.",
+        description:
+            "Protect stateful resources: deletion protection on databases and tables, Pulumi `protect`, final snapshots, KMS key deletion window 30 days. Must be true when platform:environment is prod.",
         schema: z.boolean({ error: (i) => `must be true or false; ${got(i.input)}` }),
     },
     {
@@ -159,31 +227,70 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         type: "string",
         description: "E-mail address subscribed to the alarm topic (AWS sends a confirmation mail); empty for none.",
         default: "",
-        schema: z.union([z.literal(""), z.email({ error: (i) => `must be an e-mail address or empty; ${got(i.input)}` })]),
+        schema: z.union([
+            z.literal(""),
+            z.email({ error: (i) => `must be an e-mail address or empty; ${got(i.input)}` }),
+        ]),
     },
     {
         key: "tags",
         type: "object",
-        description: "Extra tags for every taggable resource (for example CostCenter, Owner). The keys Project, Environment, Architecture, ManagedBy and Stack are set by the platform and may not be used.",
+        description:
+            "Extra tags for every taggable resource (for example CostCenter, Owner). The keys Project, Environment, Architecture, ManagedBy and Stack are set by the platform and may not be used.",
         default: {},
         schema: z
-            .record(z.string(), z.string({ error: (i) => `tag values must be strings; ${got(i.input)}` }), { error: (i) => `must be a map of tag keys to values; ${got(i.input)}` })
+            .record(z.string(), z.string({ error: (i) => `tag values must be strings; ${got(i.input)}` }), {
+                error: (i) => `must be a map of tag keys to values; ${got(i.input)}`,
+            })
             .superRefine((tags, ctx) => {
                 for (const [k, v] of Object.entries(tags)) {
-                    if ((REQUIRED_TAG_KEYS as readonly string[]).includes(k)) ctx.addIssue({ code: "custom", path: [k], message: `is set by the platform and may not be overridden (reserved: ${REQUIRED_TAG_KEYS.join(", ")})` });
-                    else if (k.toLowerCase().startsWith("aws:")) ctx.addIssue({ code: "custom", path: [k], message: "tag keys may not start with aws: (reserved by AWS)" });
-                    else if (!tagKey.test(k)) ctx.addIssue({ code: "custom", path: [k], message: "tag keys are 1-128 letters, digits, spaces and _ . : / = + - @" });
-                    if (!tagValue.test(v)) ctx.addIssue({ code: "custom", path: [k], message: `tag values are 0-256 letters, digits, spaces and _ . : / = + - @; ${got(v)}` });
+                    if ((REQUIRED_TAG_KEYS as readonly string[]).includes(k))
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [k],
+                            message: `is set by the platform and may not be overridden (reserved: ${REQUIRED_TAG_KEYS.join(", ")})`,
+                        });
+                    else if (k.toLowerCase().startsWith("aws:"))
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [k],
+                            message: "tag keys may not start with aws: (reserved by AWS)",
+                        });
+                    else if (!tagKey.test(k))
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [k],
+                            message: "tag keys are 1-128 letters, digits, spaces and _ . : / = + - @",
+                        });
+                    if (!tagValue.test(v))
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [k],
+                            message: `tag values are 0-256 letters, digits, spaces and _ . : / = + - @; ${got(v)}`,
+                        });
                 }
-                if (Object.keys(tags).length > 50 - REQUIRED_TAG_KEYS.length) ctx.addIssue({ code: "custom", message: `at most ${50 - REQUIRED_TAG_KEYS.length} tags (AWS allows 50 per resource, ${REQUIRED_TAG_KEYS.length} are the platform's)` });
+                if (Object.keys(tags).length > 50 - REQUIRED_TAG_KEYS.length)
+                    ctx.addIssue({
+                        code: "custom",
+                        message: `at most ${50 - REQUIRED_TAG_KEYS.length} tags (AWS allows 50 per resource, ${REQUIRED_TAG_KEYS.length} are the platform's)`,
+                    });
             }),
     },
     {
         key: "releases",
         type: "object",
-        description: "What to deploy: workload name -> image tag, image digest (sha256:...) or artifact version. Promotion copies this key, and only this key, from dev to prod.",
-        schema: z
-            .record(z.string(), z.string({ error: (i) => `must be a string; ${got(i.input)}` }).regex(RELEASE_PATTERN, { error: (i) => `must be an image tag ([A-Za-z0-9_.-], at most 128 characters, not starting with . or -) or a digest sha256:<64 hex>; ${got(i.input)}` }), { error: (i) => `must be a map of workload names to versions; ${got(i.input)}` }),
+        description:
+            "What to deploy: workload name -> image tag, image digest (sha256:...) or artifact version. Promotion copies this key, and only this key, from dev to prod.",
+        schema: z.record(
+            z.string(),
+            z
+                .string({ error: (i) => `must be a string; ${got(i.input)}` })
+                .regex(RELEASE_PATTERN, {
+                    error: (i) =>
+                        `must be an image tag ([A-Za-z0-9_.-], at most 128 characters, not starting with . or -) or a digest sha256:<64 hex>; ${got(i.input)}`,
+                }),
+            { error: (i) => `must be a map of workload names to versions; ${got(i.input)}` },
+        ),
     },
 ];
 
@@ -191,7 +298,10 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
 export function crossKeyProblems(values: Partial<FoundationValues>): { key: string; message: string }[] {
     const problems: { key: string; message: string }[] = [];
     if (values.environment === "prod" && values.protect === false) {
-        problems.push({ key: "protect", message: "must be true when platform:environment is prod (deletion protection of stateful resources)" });
+        problems.push({
+            key: "protect",
+            message: "must be true when platform:environment is prod (deletion protection of stateful resources)",
+        });
     }
     const vpcCidr = values.vpcCidr;
     const vpc = vpcCidr === undefined ? undefined : parseCidr(vpcCidr);
@@ -200,7 +310,10 @@ export function crossKeyProblems(values: Partial<FoundationValues>): { key: stri
         if (typeof parsed === "string") {
             problems.push({ key: `reservedCidrs[${i}]`, message: `must be an IPv4 CIDR block: ${parsed}` });
         } else if (vpcCidr !== undefined && vpc && typeof vpc !== "string" && overlaps(vpc, parsed)) {
-            problems.push({ key: "vpcCidr", message: `${vpcCidr} overlaps platform:reservedCidrs[${i}] ${text}; choose a range that does not` });
+            problems.push({
+                key: "vpcCidr",
+                message: `${vpcCidr} overlaps platform:reservedCidrs[${i}] ${text}; choose a range that does not`,
+            });
         }
     });
     return problems;

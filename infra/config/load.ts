@@ -65,7 +65,9 @@ export interface RawConfig {
 /** Thrown with every configuration problem; the Pulumi CLI prints a RunError without a stack trace. */
 export class ConfigValidationError extends pulumi.RunError {
     constructor(readonly problems: readonly string[]) {
-        super(`invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        super(
+            `invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+        );
         this.name = "ConfigValidationError";
     }
 }
@@ -92,7 +94,10 @@ function decode(type: PulumiConfigType, text: string): unknown {
 }
 
 function formatPath(key: string, path: readonly PropertyKey[]): string {
-    return path.reduce<string>((acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : `${acc}.${String(seg)}`), `${NAMESPACE}:${key}`);
+    return path.reduce<string>(
+        (acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : `${acc}.${String(seg)}`),
+        `${NAMESPACE}:${key}`,
+    );
 }
 
 /** What {@link validateKey} needs of a declaration; `T` is what its schema produces. */
@@ -104,17 +109,27 @@ interface Validated<T> {
 }
 
 /** The key's value as its schema parsed it (or its default), or `undefined` after pushing every problem. */
-function validateKey<T>(decl: Validated<T>, text: string | undefined, problems: string[], stack: string): T | undefined {
+function validateKey<T>(
+    decl: Validated<T>,
+    text: string | undefined,
+    problems: string[],
+    stack: string,
+): T | undefined {
     if (text === undefined) {
         if (decl.default !== undefined) return structuredClone(decl.default);
-        problems.push(`${NAMESPACE}:${decl.key}: required; set it in Pulumi.${stack}.yaml (pulumi config set ${decl.key} <value>)`);
+        problems.push(
+            `${NAMESPACE}:${decl.key}: required; set it in Pulumi.${stack}.yaml (pulumi config set ${decl.key} <value>)`,
+        );
         return undefined;
     }
     const result = decl.schema.safeParse(decode(decl.type, text));
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
         const path = issue.code === "unrecognized_keys" ? [...issue.path] : issue.path;
-        const message = issue.code === "unrecognized_keys" ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` : issue.message;
+        const message =
+            issue.code === "unrecognized_keys"
+                ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
+                : issue.message;
         problems.push(`${formatPath(decl.key, path)}: ${message}`);
     }
     return undefined;
@@ -126,21 +141,41 @@ function validateKey<T>(decl: Validated<T>, text: string | undefined, problems: 
  * @param specs config spec of every architecture module the program knows (implemented ones).
  * @throws ConfigValidationError listing every problem.
  */
-export function validateConfig(raw: RawConfig, specs: Readonly<Partial<Record<ArchitectureName, ArchitectureConfigSpec>>>): PlatformConfig {
+export function validateConfig(
+    raw: RawConfig,
+    specs: Readonly<Partial<Record<ArchitectureName, ArchitectureConfigSpec>>>,
+): PlatformConfig {
     const problems: string[] = [];
     const v: Partial<FoundationValues> = {};
-    for (const decl of FOUNDATION_KEYS) setValue(v, decl.key, validateKey<FoundationValues[typeof decl.key]>(decl, raw.values[`${NAMESPACE}:${decl.key}`], problems, raw.stack));
+    for (const decl of FOUNDATION_KEYS)
+        setValue(
+            v,
+            decl.key,
+            validateKey<FoundationValues[typeof decl.key]>(
+                decl,
+                raw.values[`${NAMESPACE}:${decl.key}`],
+                problems,
+                raw.stack,
+            ),
+        );
     for (const p of crossKeyProblems(v)) problems.push(`${NAMESPACE}:${p.key}: ${p.message}`);
 
     const region = raw.values["aws:region"];
-    if (region === undefined) problems.push(`aws:region: required; set it in Pulumi.${raw.stack}.yaml (pulumi config set aws:region sa-east-1)`);
-    else if (!REGION_PATTERN.test(region)) problems.push(`aws:region: must be an AWS region code such as sa-east-1; got ${JSON.stringify(region)}`);
+    if (region === undefined)
+        problems.push(
+            `aws:region: required; set it in Pulumi.${raw.stack}.yaml (pulumi config set aws:region sa-east-1)`,
+        );
+    else if (!REGION_PATTERN.test(region))
+        problems.push(`aws:region: must be an AWS region code such as sa-east-1; got ${JSON.stringify(region)}`);
 
     // Keys of the platform namespace nobody reads are typos or leftovers: say so rather than ignore them.
     const known = new Set([...FOUNDATION_KEYS.map((d) => d.key), ...Object.keys(specs)]);
     for (const fullKey of Object.keys(raw.values).sort()) {
         const [ns, key] = fullKey.split(":");
-        if (ns === NAMESPACE && !known.has(key)) problems.push(`${fullKey}: unknown key; the platform reads ${[...known].map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+        if (ns === NAMESPACE && !known.has(key))
+            problems.push(
+                `${fullKey}: unknown key; the platform reads ${[...known].map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
+            );
     }
 
     const settings: Partial<Record<ArchitectureName, unknown>> = {};
@@ -149,18 +184,33 @@ export function validateConfig(raw: RawConfig, specs: Readonly<Partial<Record<Ar
     // Workload names are checked even when a version failed its pattern, so both problems show at once.
     const releaseText = raw.values[`${NAMESPACE}:releases`];
     const decodedReleases = releaseText === undefined ? undefined : decode("object", releaseText);
-    const releaseNames = decodedReleases && typeof decodedReleases === "object" && !Array.isArray(decodedReleases) ? Object.keys(decodedReleases) : [];
+    const releaseNames =
+        decodedReleases && typeof decodedReleases === "object" && !Array.isArray(decodedReleases)
+            ? Object.keys(decodedReleases)
+            : [];
     const allWorkloads = new Set(Object.values(specs).flatMap((s) => [...(s?.workloads ?? [])]));
     for (const name of selected) {
         const spec = specs[name];
         if (!spec) continue; // a partial registry (tests): nothing to validate for it
-        if (spec.settings) settings[name] = validateKey({ key: name, type: "object", schema: spec.settings, default: {} }, raw.values[`${NAMESPACE}:${name}`], problems, raw.stack);
+        if (spec.settings)
+            settings[name] = validateKey(
+                { key: name, type: "object", schema: spec.settings, default: {} },
+                raw.values[`${NAMESPACE}:${name}`],
+                problems,
+                raw.stack,
+            );
         for (const w of spec.workloads) {
-            if (decodedReleases !== undefined && !releaseNames.includes(w)) problems.push(`${NAMESPACE}:releases.${w}: required by architecture ${name}; set the image tag or version to deploy`);
+            if (decodedReleases !== undefined && !releaseNames.includes(w))
+                problems.push(
+                    `${NAMESPACE}:releases.${w}: required by architecture ${name}; set the image tag or version to deploy`,
+                );
         }
     }
     for (const w of [...releaseNames].sort()) {
-        if (!allWorkloads.has(w)) problems.push(`${NAMESPACE}:releases.${w}: unknown workload; known workloads: ${[...allWorkloads].sort().join(", ") || "(none)"}`);
+        if (!allWorkloads.has(w))
+            problems.push(
+                `${NAMESPACE}:releases.${w}: unknown workload; known workloads: ${[...allWorkloads].sort().join(", ") || "(none)"}`,
+            );
     }
 
     if (problems.length > 0) throw new ConfigValidationError(problems);
@@ -173,7 +223,13 @@ export function validateConfig(raw: RawConfig, specs: Readonly<Partial<Record<Ar
         environment: f.environment,
         architectures: selected,
         profile: {
-            network: { vpcCidr: f.vpcCidr, reservedCidrs: f.reservedCidrs, azCount: f.azCount, natGateways: f.natGateways, interfaceEndpoints: f.interfaceEndpoints },
+            network: {
+                vpcCidr: f.vpcCidr,
+                reservedCidrs: f.reservedCidrs,
+                azCount: f.azCount,
+                natGateways: f.natGateways,
+                interfaceEndpoints: f.interfaceEndpoints,
+            },
             logRetentionDays: f.logRetentionDays,
             logArchiveRetentionDays: f.logArchiveRetentionDays,
             protect: f.protect,
@@ -186,7 +242,11 @@ export function validateConfig(raw: RawConfig, specs: Readonly<Partial<Record<Ar
 }
 
 /** `target[key] = value`, keeping the key's own type (FOUNDATION_KEYS ties each declaration's key to its schema's output). */
-function setValue<K extends keyof FoundationValues>(target: Partial<FoundationValues>, key: K, value: FoundationValues[K] | undefined): void {
+function setValue<K extends keyof FoundationValues>(
+    target: Partial<FoundationValues>,
+    key: K,
+    value: FoundationValues[K] | undefined,
+): void {
     target[key] = value;
 }
 

@@ -22,5 +22,9 @@ export function textMatching(pattern: RegExp, what: string) {
 
 /** A CloudWatch Logs retention period in days (PutRetentionPolicy accepts only these). */
 export const logRetentionDays = () =>
-    z.number({ error: (i) => `must be a number of days; ${got(i.input)}` })
-        .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), { error: (i) => `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}; ${got(i.input)}` });
+    z
+        .number({ error: (i) => `must be a number of days; ${got(i.input)}` })
+        .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+            error: (i) =>
+                `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}; ${got(i.input)}`,
+        });

@@ -59,14 +59,27 @@ function problemsOf(args: RedisCacheArgs): string[] {
     const p: string[] = [];
     const replicas = args.replicas ?? 0;
     const snapshots = args.snapshotRetentionDays ?? 7;
-    if (!NODE_TYPE.test(args.nodeType)) p.push(`nodeType must be an ElastiCache node type such as cache.t4g.micro; got ${JSON.stringify(args.nodeType)}`);
-    if (args.engineVersion !== undefined && !/^[67]\.\d+$/.test(args.engineVersion)) p.push(`engineVersion must be a Redis OSS version such as 7.1; got ${JSON.stringify(args.engineVersion)}`);
-    if (!Number.isInteger(replicas) || replicas < 0 || replicas > 5) p.push(`replicas must be an integer from 0 to 5; got ${replicas}`);
+    if (!NODE_TYPE.test(args.nodeType))
+        p.push(
+            `nodeType must be an ElastiCache node type such as cache.t4g.micro; got ${JSON.stringify(args.nodeType)}`,
+        );
+    if (args.engineVersion !== undefined && !/^[67]\.\d+$/.test(args.engineVersion))
+        p.push(`engineVersion must be a Redis OSS version such as 7.1; got ${JSON.stringify(args.engineVersion)}`);
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > 5)
+        p.push(`replicas must be an integer from 0 to 5; got ${replicas}`);
     if (args.multiAz && replicas < 1) p.push("multiAz needs at least 1 replica to fail over to");
-    if (args.subnetIds.length < 2) p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
-    if (!Number.isInteger(snapshots) || snapshots < 0 || snapshots > 35) p.push(`snapshotRetentionDays must be an integer from 0 to 35; got ${snapshots}`);
-    if (!/^[A-Za-z0-9_./#-]{1,480}$/.test(args.logs.groupNamePrefix)) p.push(`logs.groupNamePrefix must be a log group name prefix; got ${JSON.stringify(args.logs.groupNamePrefix)}`);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays)) p.push(`logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`);
+    if (args.subnetIds.length < 2)
+        p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
+    if (!Number.isInteger(snapshots) || snapshots < 0 || snapshots > 35)
+        p.push(`snapshotRetentionDays must be an integer from 0 to 35; got ${snapshots}`);
+    if (!/^[A-Za-z0-9_./#-]{1,480}$/.test(args.logs.groupNamePrefix))
+        p.push(
+            `logs.groupNamePrefix must be a log group name prefix; got ${JSON.stringify(args.logs.groupNamePrefix)}`,
+        );
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
+        p.push(
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+        );
     return p;
 }
 
@@ -97,74 +110,102 @@ export class RedisCache extends pulumi.ComponentResource {
 
         // ElastiCache accepts 16-128 printable characters without spaces, / " @; letters and digits avoid any quoting.
         const token = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, child);
-        this.authSecret = new JsonSecret(`${name}-auth`, {
-            description: `${name}: Redis AUTH token`,
-            kmsKeyArn: args.secretsKmsKeyArn,
-            values: { authToken: token.result },
-            recoveryWindowInDays: args.protect ? 30 : 7,
-            tags,
-        }, child);
+        this.authSecret = new JsonSecret(
+            `${name}-auth`,
+            {
+                description: `${name}: Redis AUTH token`,
+                kmsKeyArn: args.secretsKmsKeyArn,
+                values: { authToken: token.result },
+                recoveryWindowInDays: args.protect ? 30 : 7,
+                tags,
+            },
+            child,
+        );
         this.authSecretArn = this.authSecret.secretArn;
 
-        const subnetGroup = new aws.elasticache.SubnetGroup(`${name}-subnets`, {
-            description: `${name}: isolated subnets (no route to the internet)`,
-            subnetIds: args.subnetIds,
-            tags,
-        }, child);
-        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: `ElastiCache ${name}: ingress only from the client security groups allowed explicitly; no egress`,
-            revokeRulesOnDelete: true,
-            tags: { ...tags, Name: `${name}-sg` },
-        }, child);
+        const subnetGroup = new aws.elasticache.SubnetGroup(
+            `${name}-subnets`,
+            {
+                description: `${name}: isolated subnets (no route to the internet)`,
+                subnetIds: args.subnetIds,
+                tags,
+            },
+            child,
+        );
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: `ElastiCache ${name}: ingress only from the client security groups allowed explicitly; no egress`,
+                revokeRulesOnDelete: true,
+                tags: { ...tags, Name: `${name}-sg` },
+            },
+            child,
+        );
         this.securityGroupId = sg.id;
 
         const logTypes = ["slow-log", "engine-log"] as const;
-        const logGroups = logTypes.map((type) => new aws.cloudwatch.LogGroup(`${name}-${type}`, {
-            name: `${args.logs.groupNamePrefix}/${type}`,
-            retentionInDays: args.logs.retentionInDays,
-            kmsKeyId: args.logs.kmsKeyArn,
-            tags,
-        }, child));
+        const logGroups = logTypes.map(
+            (type) =>
+                new aws.cloudwatch.LogGroup(
+                    `${name}-${type}`,
+                    {
+                        name: `${args.logs.groupNamePrefix}/${type}`,
+                        retentionInDays: args.logs.retentionInDays,
+                        kmsKeyId: args.logs.kmsKeyArn,
+                        tags,
+                    },
+                    child,
+                ),
+        );
 
         const snapshots = args.snapshotRetentionDays ?? 7;
-        const group = new aws.elasticache.ReplicationGroup(name, {
-            description: `${name}: Redis OSS, TLS and AUTH required, encrypted at rest`,
-            engine: "redis",
-            engineVersion: args.engineVersion ?? "7.1",
-            nodeType: args.nodeType,
-            numCacheClusters: 1 + replicas,
-            port: REDIS_PORT,
-            subnetGroupName: subnetGroup.name,
-            securityGroupIds: [sg.id],
-            atRestEncryptionEnabled: true,
-            kmsKeyId: args.dataKmsKeyArn,
-            transitEncryptionEnabled: true,
-            transitEncryptionMode: "required",
-            authToken: token.result,
-            authTokenUpdateStrategy: "ROTATE",
-            automaticFailoverEnabled: args.multiAz,
-            multiAzEnabled: args.multiAz,
-            snapshotRetentionLimit: snapshots,
-            snapshotWindow: snapshots > 0 ? "03:00-04:00" : undefined,
-            maintenanceWindow: "sun:04:30-sun:05:30",
-            finalSnapshotIdentifier: args.protect ? `${name}-final` : undefined,
-            autoMinorVersionUpgrade: true,
-            applyImmediately: !args.protect,
-            logDeliveryConfigurations: logTypes.map((logType, i) => ({
-                destination: logGroups[i].name,
-                destinationType: "cloudwatch-logs",
-                logFormat: "json",
-                logType,
-            })),
-            tags,
-        }, { ...child, protect: args.protect });
+        const group = new aws.elasticache.ReplicationGroup(
+            name,
+            {
+                description: `${name}: Redis OSS, TLS and AUTH required, encrypted at rest`,
+                engine: "redis",
+                engineVersion: args.engineVersion ?? "7.1",
+                nodeType: args.nodeType,
+                numCacheClusters: 1 + replicas,
+                port: REDIS_PORT,
+                subnetGroupName: subnetGroup.name,
+                securityGroupIds: [sg.id],
+                atRestEncryptionEnabled: true,
+                kmsKeyId: args.dataKmsKeyArn,
+                transitEncryptionEnabled: true,
+                transitEncryptionMode: "required",
+                authToken: token.result,
+                authTokenUpdateStrategy: "ROTATE",
+                automaticFailoverEnabled: args.multiAz,
+                multiAzEnabled: args.multiAz,
+                snapshotRetentionLimit: snapshots,
+                snapshotWindow: snapshots > 0 ? "03:00-04:00" : undefined,
+                maintenanceWindow: "sun:04:30-sun:05:30",
+                finalSnapshotIdentifier: args.protect ? `${name}-final` : undefined,
+                autoMinorVersionUpgrade: true,
+                applyImmediately: !args.protect,
+                logDeliveryConfigurations: logTypes.map((logType, i) => ({
+                    destination: logGroups[i].name,
+                    destinationType: "cloudwatch-logs",
+                    logFormat: "json",
+                    logType,
+                })),
+                tags,
+            },
+            { ...child, protect: args.protect },
+        );
 
         this.replicationGroupId = group.id;
         this.replicationGroupArn = group.arn;
         this.primaryEndpoint = group.primaryEndpointAddress;
         this.readerEndpoint = group.readerEndpointAddress;
-        this.registerOutputs({ replicationGroupArn: this.replicationGroupArn, primaryEndpoint: this.primaryEndpoint, securityGroupId: this.securityGroupId, authSecretArn: this.authSecretArn });
+        this.registerOutputs({
+            replicationGroupArn: this.replicationGroupArn,
+            primaryEndpoint: this.primaryEndpoint,
+            securityGroupId: this.securityGroupId,
+            authSecretArn: this.authSecretArn,
+        });
     }
 
     /** The AUTH token for `FargateService` container secrets, pinned to the version written here. */
@@ -173,15 +214,23 @@ export class RedisCache extends pulumi.ComponentResource {
     }
 
     /** Admits TCP 6379 from `sourceSecurityGroupId` (rule `<name>-in-<key>`); the client needs the matching egress. */
-    allowFrom(key: string, sourceSecurityGroupId: pulumi.Input<string>, description: string): aws.vpc.SecurityGroupIngressRule {
-        return new aws.vpc.SecurityGroupIngressRule(`${this.componentName}-in-${key}`, {
-            securityGroupId: this.securityGroupId,
-            referencedSecurityGroupId: sourceSecurityGroupId,
-            ipProtocol: "tcp",
-            fromPort: REDIS_PORT,
-            toPort: REDIS_PORT,
-            description,
-            tags: this.tags,
-        }, { parent: this });
+    allowFrom(
+        key: string,
+        sourceSecurityGroupId: pulumi.Input<string>,
+        description: string,
+    ): aws.vpc.SecurityGroupIngressRule {
+        return new aws.vpc.SecurityGroupIngressRule(
+            `${this.componentName}-in-${key}`,
+            {
+                securityGroupId: this.securityGroupId,
+                referencedSecurityGroupId: sourceSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: REDIS_PORT,
+                toPort: REDIS_PORT,
+                description,
+                tags: this.tags,
+            },
+            { parent: this },
+        );
     }
 }

@@ -86,7 +86,10 @@ const ENGINE_DEFAULTS: Record<DatabaseEngine, { version: string; port: number; l
 };
 
 /** Parameters that refuse plaintext connections and TLS older than 1.2, per engine. */
-export const TLS_PARAMETERS: Record<DatabaseEngine, { name: string; value: string; applyMethod: "immediate" | "pending-reboot" }[]> = {
+export const TLS_PARAMETERS: Record<
+    DatabaseEngine,
+    { name: string; value: string; applyMethod: "immediate" | "pending-reboot" }[]
+> = {
     postgres: [
         { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
         { name: "ssl_min_protocol_version", value: "TLSv1.2", applyMethod: "immediate" },
@@ -109,26 +112,60 @@ export function parameterGroupFamily(engine: DatabaseEngine, version: string): s
 function problemsOf(args: RelationalDatabaseArgs): string[] {
     const p: string[] = [];
     const version = args.engineVersion ?? ENGINE_DEFAULTS[args.engine]?.version;
-    if (!["postgres", "mysql"].includes(args.engine)) p.push(`engine must be postgres or mysql; got ${JSON.stringify(args.engine)}`);
-    else if (args.engine === "postgres" && !/^\d{2}(\.\d+)?$/.test(version)) p.push(`engineVersion must be a PostgreSQL version such as 16 or 16.6; got ${JSON.stringify(version)}`);
-    else if (args.engine === "mysql" && !/^8\.[04](\.\d+)?$/.test(version)) p.push(`engineVersion must be a MySQL 8.0 or 8.4 version such as 8.0 or 8.0.40; got ${JSON.stringify(version)}`);
-    if (!/^[a-z](?!.*--)[a-z0-9-]{0,62}$/.test(args.identifier) || args.identifier.endsWith("-")) p.push(`identifier must be 1-63 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen; got ${JSON.stringify(args.identifier)}`);
-    if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass)) p.push(`instanceClass must be an RDS class such as db.t4g.micro; got ${JSON.stringify(args.instanceClass)}`);
-    if (!Number.isInteger(args.allocatedStorageGb) || args.allocatedStorageGb < 20 || args.allocatedStorageGb > 65536) p.push(`allocatedStorageGb must be an integer from 20 to 65536; got ${args.allocatedStorageGb}`);
-    if (args.maxAllocatedStorageGb !== undefined && (!Number.isInteger(args.maxAllocatedStorageGb) || args.maxAllocatedStorageGb <= args.allocatedStorageGb || args.maxAllocatedStorageGb > 65536)) {
-        p.push(`maxAllocatedStorageGb must be an integer above allocatedStorageGb (${args.allocatedStorageGb}) and at most 65536; got ${args.maxAllocatedStorageGb}`);
+    if (!["postgres", "mysql"].includes(args.engine))
+        p.push(`engine must be postgres or mysql; got ${JSON.stringify(args.engine)}`);
+    else if (args.engine === "postgres" && !/^\d{2}(\.\d+)?$/.test(version))
+        p.push(`engineVersion must be a PostgreSQL version such as 16 or 16.6; got ${JSON.stringify(version)}`);
+    else if (args.engine === "mysql" && !/^8\.[04](\.\d+)?$/.test(version))
+        p.push(
+            `engineVersion must be a MySQL 8.0 or 8.4 version such as 8.0 or 8.0.40; got ${JSON.stringify(version)}`,
+        );
+    if (!/^[a-z](?!.*--)[a-z0-9-]{0,62}$/.test(args.identifier) || args.identifier.endsWith("-"))
+        p.push(
+            `identifier must be 1-63 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen; got ${JSON.stringify(args.identifier)}`,
+        );
+    if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass))
+        p.push(`instanceClass must be an RDS class such as db.t4g.micro; got ${JSON.stringify(args.instanceClass)}`);
+    if (!Number.isInteger(args.allocatedStorageGb) || args.allocatedStorageGb < 20 || args.allocatedStorageGb > 65536)
+        p.push(`allocatedStorageGb must be an integer from 20 to 65536; got ${args.allocatedStorageGb}`);
+    if (
+        args.maxAllocatedStorageGb !== undefined &&
+        (!Number.isInteger(args.maxAllocatedStorageGb) ||
+            args.maxAllocatedStorageGb <= args.allocatedStorageGb ||
+            args.maxAllocatedStorageGb > 65536)
+    ) {
+        p.push(
+            `maxAllocatedStorageGb must be an integer above allocatedStorageGb (${args.allocatedStorageGb}) and at most 65536; got ${args.maxAllocatedStorageGb}`,
+        );
     }
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName)) p.push(`databaseName must be 1-63 letters, digits and _, starting with a letter; got ${JSON.stringify(args.databaseName)}`);
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName))
+        p.push(
+            `databaseName must be 1-63 letters, digits and _, starting with a letter; got ${JSON.stringify(args.databaseName)}`,
+        );
     const user = args.masterUsername ?? "dbadmin";
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(user) || ["admin", "postgres", "rdsadmin", "root"].includes(user.toLowerCase())) p.push(`masterUsername must be 1-16 letters, digits and _, starting with a letter, and not a reserved name; got ${JSON.stringify(user)}`);
-    if (args.subnetIds.length < 2) p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
-    if (!Number.isInteger(args.backupRetentionDays) || args.backupRetentionDays < 1 || args.backupRetentionDays > 35) p.push(`backupRetentionDays must be an integer from 1 to 35; got ${args.backupRetentionDays}`);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays)) p.push(`logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`);
+    if (
+        !/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(user) ||
+        ["admin", "postgres", "rdsadmin", "root"].includes(user.toLowerCase())
+    )
+        p.push(
+            `masterUsername must be 1-16 letters, digits and _, starting with a letter, and not a reserved name; got ${JSON.stringify(user)}`,
+        );
+    if (args.subnetIds.length < 2)
+        p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
+    if (!Number.isInteger(args.backupRetentionDays) || args.backupRetentionDays < 1 || args.backupRetentionDays > 35)
+        p.push(`backupRetentionDays must be an integer from 1 to 35; got ${args.backupRetentionDays}`);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
+        p.push(
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+        );
     if (args.engine === "mysql" && (args.performanceInsights ?? true) && MYSQL_NO_INSIGHTS.test(args.instanceClass)) {
-        p.push(`performanceInsights is not available for MySQL on ${args.instanceClass}; choose db.t4g.medium or larger, or turn it off`);
+        p.push(
+            `performanceInsights is not available for MySQL on ${args.instanceClass}; choose db.t4g.medium or larger, or turn it off`,
+        );
     }
     const interval = args.monitoringIntervalSeconds ?? 0;
-    if (![0, 1, 5, 10, 15, 30, 60].includes(interval)) p.push(`monitoringIntervalSeconds must be 0, 1, 5, 10, 15, 30 or 60; got ${interval}`);
+    if (![0, 1, 5, 10, 15, 30, 60].includes(interval))
+        p.push(`monitoringIntervalSeconds must be 0, 1, 5, 10, 15, 30 or 60; got ${interval}`);
     const tlsNames = (TLS_PARAMETERS[args.engine] ?? []).map((t) => t.name);
     for (const name of Object.keys(args.parameters ?? {})) {
         if (tlsNames.includes(name)) p.push(`parameters.${name} is set by the component (connections must use TLS)`);
@@ -169,125 +206,173 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         this.databaseName = args.databaseName;
         this.engine = args.engine;
 
-        const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
-            description: `${name}: isolated subnets (no route to the internet)`,
-            subnetIds: args.subnetIds,
-            tags,
-        }, child);
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            {
+                description: `${name}: isolated subnets (no route to the internet)`,
+                subnetIds: args.subnetIds,
+                tags,
+            },
+            child,
+        );
 
-        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: `RDS ${name}: ingress only from the client security groups allowed explicitly; no egress`,
-            revokeRulesOnDelete: true,
-            tags: { ...tags, Name: `${name}-sg` },
-        }, child);
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: `RDS ${name}: ingress only from the client security groups allowed explicitly; no egress`,
+                revokeRulesOnDelete: true,
+                tags: { ...tags, Name: `${name}-sg` },
+            },
+            child,
+        );
         this.securityGroupId = sg.id;
 
-        const parameterGroup = new aws.rds.ParameterGroup(`${name}-params`, {
-            family: parameterGroupFamily(args.engine, version),
-            description: `${name}: TLS-only connections`,
-            parameters: [
-                ...TLS_PARAMETERS[args.engine],
-                ...Object.entries(args.parameters ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([n, value]) => ({ name: n, value, applyMethod: "pending-reboot" })),
-            ],
-            tags,
-        }, child);
+        const parameterGroup = new aws.rds.ParameterGroup(
+            `${name}-params`,
+            {
+                family: parameterGroupFamily(args.engine, version),
+                description: `${name}: TLS-only connections`,
+                parameters: [
+                    ...TLS_PARAMETERS[args.engine],
+                    ...Object.entries(args.parameters ?? {})
+                        .sort(([a], [b]) => a.localeCompare(b))
+                        .map(([n, value]) => ({ name: n, value, applyMethod: "pending-reboot" })),
+                ],
+                tags,
+            },
+            child,
+        );
 
         // Created before the instance, so RDS writes into encrypted groups with a retention.
-        const logGroups = defaults.logs.map((log) => new aws.cloudwatch.LogGroup(`${name}-log-${log}`, {
-            name: `/aws/rds/instance/${args.identifier}/${log}`,
-            retentionInDays: args.logs.retentionInDays,
-            kmsKeyId: args.logs.kmsKeyArn,
-            tags,
-        }, child));
+        const logGroups = defaults.logs.map(
+            (log) =>
+                new aws.cloudwatch.LogGroup(
+                    `${name}-log-${log}`,
+                    {
+                        name: `/aws/rds/instance/${args.identifier}/${log}`,
+                        retentionInDays: args.logs.retentionInDays,
+                        kmsKeyId: args.logs.kmsKeyArn,
+                        tags,
+                    },
+                    child,
+                ),
+        );
 
         const interval = args.monitoringIntervalSeconds ?? 0;
         let monitoringRole: aws.iam.Role | undefined;
         if (interval > 0) {
-            monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
-                description: `Enhanced Monitoring of ${name}: publishes OS metrics to CloudWatch Logs`,
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [{
-                        Effect: "Allow",
-                        Principal: { Service: "monitoring.rds.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                    }],
-                }),
-                tags,
-            }, child);
-            new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
-                role: monitoringRole.name,
-                policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
-            }, child);
+            monitoringRole = new aws.iam.Role(
+                `${name}-monitoring`,
+                {
+                    description: `Enhanced Monitoring of ${name}: publishes OS metrics to CloudWatch Logs`,
+                    assumeRolePolicy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { Service: "monitoring.rds.amazonaws.com" },
+                                Action: "sts:AssumeRole",
+                                Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                            },
+                        ],
+                    }),
+                    tags,
+                },
+                child,
+            );
+            new aws.iam.RolePolicyAttachment(
+                `${name}-monitoring`,
+                {
+                    role: monitoringRole.name,
+                    policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+                },
+                child,
+            );
         }
 
         const insights = args.performanceInsights ?? true;
-        const instance = new aws.rds.Instance(name, {
-            identifier: args.identifier,
-            engine: args.engine,
-            engineVersion: version,
-            instanceClass: args.instanceClass,
-            allocatedStorage: args.allocatedStorageGb,
-            maxAllocatedStorage: args.maxAllocatedStorageGb,
-            storageType: "gp3",
-            storageEncrypted: true,
-            kmsKeyId: args.dataKmsKeyArn,
-            dbName: args.databaseName,
-            username: args.masterUsername ?? "dbadmin",
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: args.secretsKmsKeyArn,
-            iamDatabaseAuthenticationEnabled: true,
-            port: defaults.port,
-            dbSubnetGroupName: subnetGroup.name,
-            vpcSecurityGroupIds: [sg.id],
-            publiclyAccessible: false,
-            networkType: "IPV4",
-            parameterGroupName: parameterGroup.name,
-            multiAz: args.multiAz,
-            backupRetentionPeriod: args.backupRetentionDays,
-            backupWindow: "03:00-04:00",
-            maintenanceWindow: "sun:04:30-sun:05:30",
-            copyTagsToSnapshot: true,
-            deleteAutomatedBackups: !args.protect,
-            deletionProtection: args.protect,
-            skipFinalSnapshot: !args.protect,
-            finalSnapshotIdentifier: args.protect ? `${args.identifier}-final` : undefined,
-            autoMinorVersionUpgrade: true,
-            allowMajorVersionUpgrade: false,
-            performanceInsightsEnabled: insights,
-            performanceInsightsKmsKeyId: insights ? args.dataKmsKeyArn : undefined,
-            performanceInsightsRetentionPeriod: insights ? 7 : undefined,
-            enabledCloudwatchLogsExports: defaults.logs,
-            monitoringInterval: interval,
-            monitoringRoleArn: monitoringRole?.arn,
-            applyImmediately: !args.protect,
-            tags,
-        }, { ...child, dependsOn: logGroups, protect: args.protect });
+        const instance = new aws.rds.Instance(
+            name,
+            {
+                identifier: args.identifier,
+                engine: args.engine,
+                engineVersion: version,
+                instanceClass: args.instanceClass,
+                allocatedStorage: args.allocatedStorageGb,
+                maxAllocatedStorage: args.maxAllocatedStorageGb,
+                storageType: "gp3",
+                storageEncrypted: true,
+                kmsKeyId: args.dataKmsKeyArn,
+                dbName: args.databaseName,
+                username: args.masterUsername ?? "dbadmin",
+                manageMasterUserPassword: true,
+                masterUserSecretKmsKeyId: args.secretsKmsKeyArn,
+                iamDatabaseAuthenticationEnabled: true,
+                port: defaults.port,
+                dbSubnetGroupName: subnetGroup.name,
+                vpcSecurityGroupIds: [sg.id],
+                publiclyAccessible: false,
+                networkType: "IPV4",
+                parameterGroupName: parameterGroup.name,
+                multiAz: args.multiAz,
+                backupRetentionPeriod: args.backupRetentionDays,
+                backupWindow: "03:00-04:00",
+                maintenanceWindow: "sun:04:30-sun:05:30",
+                copyTagsToSnapshot: true,
+                deleteAutomatedBackups: !args.protect,
+                deletionProtection: args.protect,
+                skipFinalSnapshot: !args.protect,
+                finalSnapshotIdentifier: args.protect ? `${args.identifier}-final` : undefined,
+                autoMinorVersionUpgrade: true,
+                allowMajorVersionUpgrade: false,
+                performanceInsightsEnabled: insights,
+                performanceInsightsKmsKeyId: insights ? args.dataKmsKeyArn : undefined,
+                performanceInsightsRetentionPeriod: insights ? 7 : undefined,
+                enabledCloudwatchLogsExports: defaults.logs,
+                monitoringInterval: interval,
+                monitoringRoleArn: monitoringRole?.arn,
+                applyImmediately: !args.protect,
+                tags,
+            },
+            { ...child, dependsOn: logGroups, protect: args.protect },
+        );
 
         this.instanceArn = instance.arn;
         this.instanceIdentifier = instance.identifier;
         this.address = instance.address;
         this.resourceId = instance.resourceId;
         this.masterUserSecretArn = instance.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
-        this.registerOutputs({ instanceArn: this.instanceArn, address: this.address, securityGroupId: this.securityGroupId, masterUserSecretArn: this.masterUserSecretArn });
+        this.registerOutputs({
+            instanceArn: this.instanceArn,
+            address: this.address,
+            securityGroupId: this.securityGroupId,
+            masterUserSecretArn: this.masterUserSecretArn,
+        });
     }
 
     /**
      * Admits TCP on the database port from `sourceSecurityGroupId` (rule `<name>-in-<key>`). The
      * client's own security group needs the matching egress rule.
      */
-    allowFrom(key: string, sourceSecurityGroupId: pulumi.Input<string>, description: string): aws.vpc.SecurityGroupIngressRule {
-        return new aws.vpc.SecurityGroupIngressRule(`${this.componentName}-in-${key}`, {
-            securityGroupId: this.securityGroupId,
-            referencedSecurityGroupId: sourceSecurityGroupId,
-            ipProtocol: "tcp",
-            fromPort: this.port,
-            toPort: this.port,
-            description,
-            tags: this.tags,
-        }, { parent: this });
+    allowFrom(
+        key: string,
+        sourceSecurityGroupId: pulumi.Input<string>,
+        description: string,
+    ): aws.vpc.SecurityGroupIngressRule {
+        return new aws.vpc.SecurityGroupIngressRule(
+            `${this.componentName}-in-${key}`,
+            {
+                securityGroupId: this.securityGroupId,
+                referencedSecurityGroupId: sourceSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: this.port,
+                toPort: this.port,
+                description,
+                tags: this.tags,
+            },
+            { parent: this },
+        );
     }
 
     /**
@@ -295,7 +380,10 @@ export class RelationalDatabase extends pulumi.ComponentResource {
      * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
      */
     connectArn(dbUser: string): pulumi.Output<string> {
-        if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(dbUser)) throw new Error(`RelationalDatabase ${this.componentName}: dbUser must be 1-63 letters, digits and _, starting with a letter; got ${JSON.stringify(dbUser)}`);
+        if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(dbUser))
+            throw new Error(
+                `RelationalDatabase ${this.componentName}: dbUser must be 1-63 letters, digits and _, starting with a letter; got ${JSON.stringify(dbUser)}`,
+            );
         const a = this.account;
         return pulumi.interpolate`arn:${a.partition}:rds-db:${a.region}:${a.accountId}:dbuser:${this.resourceId}/${dbUser}`;
     }

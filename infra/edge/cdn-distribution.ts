@@ -113,7 +113,30 @@ export interface CdnDistributionArgs {
 const ORIGIN_ID = /^[a-z][a-z0-9-]{0,30}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
 /** Headers CloudFront refuses as custom origin headers (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html). */
-const FORBIDDEN_HEADERS = ["cache-control", "connection", "content-length", "cookie", "host", "if-match", "if-modified-since", "if-none-match", "if-range", "if-unmodified-since", "max-forwards", "pragma", "proxy-authorization", "proxy-connection", "range", "request-range", "te", "trailer", "transfer-encoding", "upgrade", "via", "x-real-ip"];
+const FORBIDDEN_HEADERS = [
+    "cache-control",
+    "connection",
+    "content-length",
+    "cookie",
+    "host",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-range",
+    "if-unmodified-since",
+    "max-forwards",
+    "pragma",
+    "proxy-authorization",
+    "proxy-connection",
+    "range",
+    "request-range",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+    "x-real-ip",
+];
 
 function problemsOf(args: CdnDistributionArgs): string[] {
     const p: string[] = [];
@@ -121,14 +144,22 @@ function problemsOf(args: CdnDistributionArgs): string[] {
     if (origins.length === 0) p.push("origins must hold at least one origin");
     const buckets = new Set<PrivateBucket>();
     for (const [id, o] of origins) {
-        if (!ORIGIN_ID.test(id)) p.push(`origins: id ${JSON.stringify(id)} must be 1-31 lower-case letters, digits and -, starting with a letter`);
+        if (!ORIGIN_ID.test(id))
+            p.push(
+                `origins: id ${JSON.stringify(id)} must be 1-31 lower-case letters, digits and -, starting with a letter`,
+            );
         if (o.type === "https") {
-            if (o.originPath !== undefined && !/^\/[A-Za-z0-9._~/-]*[^/]$/.test(o.originPath)) p.push(`origins.${id}.originPath must start with / and not end with /; got ${JSON.stringify(o.originPath)}`);
+            if (o.originPath !== undefined && !/^\/[A-Za-z0-9._~/-]*[^/]$/.test(o.originPath))
+                p.push(
+                    `origins.${id}.originPath must start with / and not end with /; got ${JSON.stringify(o.originPath)}`,
+                );
             for (const h of Object.keys(o.customHeaders ?? {})) {
-                if (!HEADER_NAME.test(h) || FORBIDDEN_HEADERS.includes(h.toLowerCase()) || /^x-(amz|edge)-/i.test(h)) p.push(`origins.${id}.customHeaders: ${JSON.stringify(h)} is not a header CloudFront may add`);
+                if (!HEADER_NAME.test(h) || FORBIDDEN_HEADERS.includes(h.toLowerCase()) || /^x-(amz|edge)-/i.test(h))
+                    p.push(`origins.${id}.customHeaders: ${JSON.stringify(h)} is not a header CloudFront may add`);
             }
             const timeout = o.readTimeoutSeconds ?? 30;
-            if (!Number.isInteger(timeout) || timeout < 1 || timeout > 60) p.push(`origins.${id}.readTimeoutSeconds must be an integer from 1 to 60; got ${timeout}`);
+            if (!Number.isInteger(timeout) || timeout < 1 || timeout > 60)
+                p.push(`origins.${id}.readTimeoutSeconds must be an integer from 1 to 60; got ${timeout}`);
         } else if (o.type === "s3") {
             if (buckets.has(o.bucket)) p.push(`origins.${id}: a bucket may back only one origin`);
             buckets.add(o.bucket);
@@ -140,15 +171,29 @@ function problemsOf(args: CdnDistributionArgs): string[] {
     for (const b of behaviors) {
         const at = b.pathPattern === "default" ? "defaultBehavior" : `behaviors[${b.pathPattern}]`;
         if (!(b.origin in args.origins)) p.push(`${at}.origin ${JSON.stringify(b.origin)} is not in origins`);
-        if (!["dynamic", "static"].includes(b.cache)) p.push(`${at}.cache must be dynamic or static; got ${JSON.stringify(b.cache)}`);
+        if (!["dynamic", "static"].includes(b.cache))
+            p.push(`${at}.cache must be dynamic or static; got ${JSON.stringify(b.cache)}`);
     }
     const patterns = (args.behaviors ?? []).map((b) => b.pathPattern);
-    for (const pattern of patterns) if (!/^\/?[A-Za-z0-9._~/*?-]{1,255}$/.test(pattern) || pattern === "*") p.push(`behaviors: path pattern ${JSON.stringify(pattern)} is not a CloudFront path pattern (or is the default)`);
-    if (new Set(patterns).size !== patterns.length) p.push(`behaviors list a path pattern more than once: ${patterns.join(", ")}`);
-    if (args.domain && !DNS_NAME.test(args.domain.name)) p.push(`domain.name must be a lower-case DNS name; got ${JSON.stringify(args.domain.name)}`);
-    if (args.defaultRootObject !== undefined && !/^[A-Za-z0-9._-]{1,255}$/.test(args.defaultRootObject)) p.push(`defaultRootObject must be an object name such as index.html; got ${JSON.stringify(args.defaultRootObject)}`);
-    if (args.description.length > 128) p.push(`description must be at most 128 characters; got ${args.description.length}`);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.waf.retentionInDays)) p.push(`waf.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.waf.retentionInDays}`);
+    for (const pattern of patterns)
+        if (!/^\/?[A-Za-z0-9._~/*?-]{1,255}$/.test(pattern) || pattern === "*")
+            p.push(
+                `behaviors: path pattern ${JSON.stringify(pattern)} is not a CloudFront path pattern (or is the default)`,
+            );
+    if (new Set(patterns).size !== patterns.length)
+        p.push(`behaviors list a path pattern more than once: ${patterns.join(", ")}`);
+    if (args.domain && !DNS_NAME.test(args.domain.name))
+        p.push(`domain.name must be a lower-case DNS name; got ${JSON.stringify(args.domain.name)}`);
+    if (args.defaultRootObject !== undefined && !/^[A-Za-z0-9._-]{1,255}$/.test(args.defaultRootObject))
+        p.push(
+            `defaultRootObject must be an object name such as index.html; got ${JSON.stringify(args.defaultRootObject)}`,
+        );
+    if (args.description.length > 128)
+        p.push(`description must be at most 128 characters; got ${args.description.length}`);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.waf.retentionInDays))
+        p.push(
+            `waf.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.waf.retentionInDays}`,
+        );
     return p;
 }
 
@@ -179,74 +224,121 @@ export class CdnDistribution extends pulumi.ComponentResource {
         // ------------------------------------------------------------ WAF (us-east-1)
         let wafKeyArn = args.waf.kmsKeyArn;
         if (wafKeyArn === undefined) {
-            const key = new aws.kms.Key(`${name}-edge-logs-key`, {
-                description: `Encrypts the WAF log group of ${name} in ${CLOUDFRONT_REGION}`,
-                keyUsage: "ENCRYPT_DECRYPT",
-                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-                enableKeyRotation: true,
-                rotationPeriodInDays: 365,
-                deletionWindowInDays: 30,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        { Sid: "EnableIAMPoliciesOfTheAccount", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
-                        {
-                            Sid: "AllowCloudWatchLogsOfThisAccount",
-                            Effect: "Allow",
-                            Principal: { Service: `logs.${CLOUDFRONT_REGION}.amazonaws.com` },
-                            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                            Resource: "*",
-                            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${args.partition}:logs:${CLOUDFRONT_REGION}:${args.accountId}:log-group:*` } },
-                        },
-                    ],
-                }),
-                tags: { ...tags, Purpose: "logs" },
-            }, edge);
+            const key = new aws.kms.Key(
+                `${name}-edge-logs-key`,
+                {
+                    description: `Encrypts the WAF log group of ${name} in ${CLOUDFRONT_REGION}`,
+                    keyUsage: "ENCRYPT_DECRYPT",
+                    customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                    enableKeyRotation: true,
+                    rotationPeriodInDays: 365,
+                    deletionWindowInDays: 30,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "EnableIAMPoliciesOfTheAccount",
+                                Effect: "Allow",
+                                Principal: {
+                                    AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`,
+                                },
+                                Action: "kms:*",
+                                Resource: "*",
+                            },
+                            {
+                                Sid: "AllowCloudWatchLogsOfThisAccount",
+                                Effect: "Allow",
+                                Principal: { Service: `logs.${CLOUDFRONT_REGION}.amazonaws.com` },
+                                Action: [
+                                    "kms:Encrypt*",
+                                    "kms:Decrypt*",
+                                    "kms:ReEncrypt*",
+                                    "kms:GenerateDataKey*",
+                                    "kms:Describe*",
+                                ],
+                                Resource: "*",
+                                Condition: {
+                                    ArnLike: {
+                                        "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${args.partition}:logs:${CLOUDFRONT_REGION}:${args.accountId}:log-group:*`,
+                                    },
+                                },
+                            },
+                        ],
+                    }),
+                    tags: { ...tags, Purpose: "logs" },
+                },
+                edge,
+            );
             wafKeyArn = key.arn;
         }
-        const webAcl = new WebAcl(`${name}-waf`, {
-            scope: "CLOUDFRONT",
-            rateLimit: args.waf.rateLimit,
-            logs: { groupName: args.waf.logGroupName, kmsKeyArn: wafKeyArn, retentionInDays: args.waf.retentionInDays },
-            tags,
-        }, edge);
+        const webAcl = new WebAcl(
+            `${name}-waf`,
+            {
+                scope: "CLOUDFRONT",
+                rateLimit: args.waf.rateLimit,
+                logs: {
+                    groupName: args.waf.logGroupName,
+                    kmsKeyArn: wafKeyArn,
+                    retentionInDays: args.waf.retentionInDays,
+                },
+                tags,
+            },
+            edge,
+        );
 
         // ------------------------------------------------------------ certificate (us-east-1)
         let certificate: DnsCertificate | undefined;
         if (args.domain) {
-            certificate = new DnsCertificate(`${name}-certificate`, { domainName: args.domain.name, hostedZoneId: args.domain.hostedZoneId, tags }, edge);
+            certificate = new DnsCertificate(
+                `${name}-certificate`,
+                { domainName: args.domain.name, hostedZoneId: args.domain.hostedZoneId, tags },
+                edge,
+            );
             if (args.domain.hostedZoneId === undefined) this.certificateValidationRecord = certificate.validationRecord;
         }
 
         // ------------------------------------------------------------ origins
         const s3Origins = Object.entries(args.origins).filter(([, o]) => o.type === "s3");
-        const oac = s3Origins.length > 0
-            ? new aws.cloudfront.OriginAccessControl(`${name}-oac`, {
-                description: `${name}: signs requests to its private buckets`,
-                originAccessControlOriginType: "s3",
-                signingBehavior: "always",
-                signingProtocol: "sigv4",
-            }, child)
-            : undefined;
-        const origins = Object.entries(args.origins).sort(([a], [b]) => a.localeCompare(b)).map(([id, o]): aws.types.input.cloudfront.DistributionOrigin => {
-            if (o.type === "s3") {
-                return { originId: id, domainName: o.bucket.bucketRegionalDomainName, originAccessControlId: oac!.id };
-            }
-            return {
-                originId: id,
-                domainName: o.domainName,
-                originPath: o.originPath,
-                customHeaders: Object.entries(o.customHeaders ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([headerName, value]) => ({ name: headerName, value })),
-                customOriginConfig: {
-                    originProtocolPolicy: "https-only",
-                    originSslProtocols: ["TLSv1.2"],
-                    httpsPort: 443,
-                    httpPort: 80,
-                    originReadTimeout: o.readTimeoutSeconds ?? 30,
-                    originKeepaliveTimeout: 5,
-                },
-            };
-        });
+        const oac =
+            s3Origins.length > 0
+                ? new aws.cloudfront.OriginAccessControl(
+                      `${name}-oac`,
+                      {
+                          description: `${name}: signs requests to its private buckets`,
+                          originAccessControlOriginType: "s3",
+                          signingBehavior: "always",
+                          signingProtocol: "sigv4",
+                      },
+                      child,
+                  )
+                : undefined;
+        const origins = Object.entries(args.origins)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([id, o]): aws.types.input.cloudfront.DistributionOrigin => {
+                if (o.type === "s3") {
+                    return {
+                        originId: id,
+                        domainName: o.bucket.bucketRegionalDomainName,
+                        originAccessControlId: oac!.id,
+                    };
+                }
+                return {
+                    originId: id,
+                    domainName: o.domainName,
+                    originPath: o.originPath,
+                    customHeaders: Object.entries(o.customHeaders ?? {})
+                        .sort(([a], [b]) => a.localeCompare(b))
+                        .map(([headerName, value]) => ({ name: headerName, value })),
+                    customOriginConfig: {
+                        originProtocolPolicy: "https-only",
+                        originSslProtocols: ["TLSv1.2"],
+                        httpsPort: 443,
+                        httpPort: 80,
+                        originReadTimeout: o.readTimeoutSeconds ?? 30,
+                        originKeepaliveTimeout: 5,
+                    },
+                };
+            });
 
         const behavior = (b: CdnBehavior) => {
             const dynamic = b.cache === "dynamic";
@@ -263,62 +355,101 @@ export class CdnDistribution extends pulumi.ComponentResource {
             };
         };
 
-        const distribution = new aws.cloudfront.Distribution(name, {
-            enabled: true,
-            comment: args.description,
-            httpVersion: "http2and3",
-            isIpv6Enabled: true,
-            priceClass: args.priceClass ?? "PriceClass_All",
-            aliases: args.domain ? [args.domain.name] : undefined,
-            defaultRootObject: args.defaultRootObject,
-            origins,
-            defaultCacheBehavior: behavior(args.defaultBehavior),
-            orderedCacheBehaviors: (args.behaviors ?? []).map((b) => ({ pathPattern: b.pathPattern, ...behavior(b) })),
-            restrictions: { geoRestriction: { restrictionType: "none" } },
-            viewerCertificate: certificate
-                ? { acmCertificateArn: certificate.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
-                : { cloudfrontDefaultCertificate: true },
-            webAclId: webAcl.webAclArn,
-            tags,
-        }, child);
+        const distribution = new aws.cloudfront.Distribution(
+            name,
+            {
+                enabled: true,
+                comment: args.description,
+                httpVersion: "http2and3",
+                isIpv6Enabled: true,
+                priceClass: args.priceClass ?? "PriceClass_All",
+                aliases: args.domain ? [args.domain.name] : undefined,
+                defaultRootObject: args.defaultRootObject,
+                origins,
+                defaultCacheBehavior: behavior(args.defaultBehavior),
+                orderedCacheBehaviors: (args.behaviors ?? []).map((b) => ({
+                    pathPattern: b.pathPattern,
+                    ...behavior(b),
+                })),
+                restrictions: { geoRestriction: { restrictionType: "none" } },
+                viewerCertificate: certificate
+                    ? {
+                          acmCertificateArn: certificate.certificateArn,
+                          sslSupportMethod: "sni-only",
+                          minimumProtocolVersion: "TLSv1.2_2021",
+                      }
+                    : { cloudfrontDefaultCertificate: true },
+                webAclId: webAcl.webAclArn,
+                tags,
+            },
+            child,
+        );
 
         for (const [, o] of s3Origins) (o as S3Origin).bucket.allowCloudFront(distribution.arn);
 
         // ------------------------------------------------------------ access logs (v2)
-        const source = new aws.cloudwatch.LogDeliverySource(`${name}-access-logs`, {
-            logType: "ACCESS_LOGS",
-            resourceArn: distribution.arn,
-            tags,
-        }, edge);
-        const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-access-logs`, {
-            outputFormat: "parquet",
-            deliveryDestinationConfiguration: { destinationResourceArn: args.accessLogs.bucketArn },
-            tags,
-        }, edge);
-        new aws.cloudwatch.LogDelivery(`${name}-access-logs`, {
-            deliverySourceName: source.name,
-            deliveryDestinationArn: destination.arn,
-            s3DeliveryConfigurations: [{ suffixPath: "{DistributionId}/{yyyy}/{MM}/{dd}/{HH}", enableHiveCompatiblePath: false }],
-            tags,
-        }, edge);
+        const source = new aws.cloudwatch.LogDeliverySource(
+            `${name}-access-logs`,
+            {
+                logType: "ACCESS_LOGS",
+                resourceArn: distribution.arn,
+                tags,
+            },
+            edge,
+        );
+        const destination = new aws.cloudwatch.LogDeliveryDestination(
+            `${name}-access-logs`,
+            {
+                outputFormat: "parquet",
+                deliveryDestinationConfiguration: { destinationResourceArn: args.accessLogs.bucketArn },
+                tags,
+            },
+            edge,
+        );
+        new aws.cloudwatch.LogDelivery(
+            `${name}-access-logs`,
+            {
+                deliverySourceName: source.name,
+                deliveryDestinationArn: destination.arn,
+                s3DeliveryConfigurations: [
+                    { suffixPath: "{DistributionId}/{yyyy}/{MM}/{dd}/{HH}", enableHiveCompatiblePath: false },
+                ],
+                tags,
+            },
+            edge,
+        );
 
         if (args.domain?.hostedZoneId !== undefined) {
             for (const type of ["A", "AAAA"]) {
-                new aws.route53.Record(`${name}-alias-${type.toLowerCase()}`, {
-                    zoneId: args.domain.hostedZoneId,
-                    name: args.domain.name,
-                    type,
-                    aliases: [{ name: distribution.domainName, zoneId: CLOUDFRONT_ZONE_ID, evaluateTargetHealth: false }],
-                }, child);
+                new aws.route53.Record(
+                    `${name}-alias-${type.toLowerCase()}`,
+                    {
+                        zoneId: args.domain.hostedZoneId,
+                        name: args.domain.name,
+                        type,
+                        aliases: [
+                            { name: distribution.domainName, zoneId: CLOUDFRONT_ZONE_ID, evaluateTargetHealth: false },
+                        ],
+                    },
+                    child,
+                );
             }
         }
 
         this.distributionId = distribution.id;
         this.distributionArn = distribution.arn;
         this.domainName = distribution.domainName;
-        this.url = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`https://${distribution.domainName}`;
+        this.url = args.domain
+            ? pulumi.output(`https://${args.domain.name}`)
+            : pulumi.interpolate`https://${distribution.domainName}`;
         this.webAclArn = webAcl.webAclArn;
         this.webAclName = webAcl.webAclName;
-        this.registerOutputs({ distributionId: this.distributionId, distributionArn: this.distributionArn, domainName: this.domainName, url: this.url, webAclArn: this.webAclArn });
+        this.registerOutputs({
+            distributionId: this.distributionId,
+            distributionArn: this.distributionArn,
+            domainName: this.domainName,
+            url: this.url,
+            webAclArn: this.webAclArn,
+        });
     }
 }

@@ -42,18 +42,28 @@ export class DnsCertificate extends pulumi.ComponentResource {
     constructor(name: string, args: DnsCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:DnsCertificate", name, {}, opts);
         const problems: string[] = [];
-        if (!DNS_NAME.test(args.domainName)) problems.push(`domainName must be a lower-case DNS name such as tickets.example.com (no wildcard, no trailing dot); got ${JSON.stringify(args.domainName)}`);
-        if (args.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(args.hostedZoneId)) problems.push(`hostedZoneId must be a Route 53 zone id such as Z0123456789ABCDEFGHIJ; got ${JSON.stringify(args.hostedZoneId)}`);
+        if (!DNS_NAME.test(args.domainName))
+            problems.push(
+                `domainName must be a lower-case DNS name such as tickets.example.com (no wildcard, no trailing dot); got ${JSON.stringify(args.domainName)}`,
+            );
+        if (args.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(args.hostedZoneId))
+            problems.push(
+                `hostedZoneId must be a Route 53 zone id such as Z0123456789ABCDEFGHIJ; got ${JSON.stringify(args.hostedZoneId)}`,
+            );
         if (problems.length > 0) throw new Error(`DnsCertificate ${name}: ${problems.join("; ")}`);
         const child = { parent: this };
 
-        const certificate = new aws.acm.Certificate(name, {
-            domainName: args.domainName,
-            validationMethod: "DNS",
-            keyAlgorithm: "RSA_2048",
-            options: { certificateTransparencyLoggingPreference: "ENABLED" },
-            tags: args.tags,
-        }, child);
+        const certificate = new aws.acm.Certificate(
+            name,
+            {
+                domainName: args.domainName,
+                validationMethod: "DNS",
+                keyAlgorithm: "RSA_2048",
+                options: { certificateTransparencyLoggingPreference: "ENABLED" },
+                tags: args.tags,
+            },
+            child,
+        );
         // One name, so exactly one validation option.
         const option = certificate.domainValidationOptions.apply((o) => o[0]);
         this.validationRecord = {
@@ -63,20 +73,28 @@ export class DnsCertificate extends pulumi.ComponentResource {
         };
         let fqdns: pulumi.Output<string>[] | undefined;
         if (args.hostedZoneId !== undefined) {
-            const record = new aws.route53.Record(`${name}-validation`, {
-                zoneId: args.hostedZoneId,
-                name: this.validationRecord.name,
-                type: this.validationRecord.type,
-                records: [this.validationRecord.value],
-                ttl: 300,
-                allowOverwrite: true,
-            }, child);
+            const record = new aws.route53.Record(
+                `${name}-validation`,
+                {
+                    zoneId: args.hostedZoneId,
+                    name: this.validationRecord.name,
+                    type: this.validationRecord.type,
+                    records: [this.validationRecord.value],
+                    ttl: 300,
+                    allowOverwrite: true,
+                },
+                child,
+            );
             fqdns = [record.fqdn];
         }
-        const validation = new aws.acm.CertificateValidation(`${name}-validation`, {
-            certificateArn: certificate.arn,
-            validationRecordFqdns: fqdns,
-        }, child);
+        const validation = new aws.acm.CertificateValidation(
+            `${name}-validation`,
+            {
+                certificateArn: certificate.arn,
+                validationRecordFqdns: fqdns,
+            },
+            child,
+        );
         this.certificateArn = validation.certificateArn;
         this.registerOutputs({ certificateArn: this.certificateArn });
     }

@@ -105,7 +105,11 @@ export interface ListenerSpec {
      * certificate chaining to the store and forwards the certificate in `X-Amzn-Mtls-Clientcert-*`
      * headers (default names; this component never renames them).
      */
-    mutualAuthentication?: { trustStoreArn: pulumi.Input<string>; ignoreClientCertificateExpiry?: boolean; advertiseTrustStoreCaNames?: boolean };
+    mutualAuthentication?: {
+        trustStoreArn: pulumi.Input<string>;
+        ignoreClientCertificateExpiry?: boolean;
+        advertiseTrustStoreCaNames?: boolean;
+    };
     /** ALB HTTPS listeners only: rules keyed by a stable name (`<lb>-<listener>-<rule>`). Default none. */
     rules?: Record<string, ListenerRuleSpec>;
 }
@@ -150,7 +154,8 @@ export interface LoadBalancerArgs {
 
 const NLB_PROTOCOLS = ["TCP", "TLS", "UDP", "TCP_UDP"];
 const ALB_PROTOCOLS = ["HTTP", "HTTPS"];
-const inRange = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
+const inRange = (v: number | undefined, lo: number, hi: number) =>
+    v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 const sorted = <T>(r: Record<string, T>) => Object.entries(r).sort(([a], [b]) => a.localeCompare(b));
 
 function problemsOf(name: string, args: LoadBalancerArgs): string[] {
@@ -158,34 +163,59 @@ function problemsOf(name: string, args: LoadBalancerArgs): string[] {
     const alb = args.type === "application";
     const protocols = alb ? ALB_PROTOCOLS : NLB_PROTOCOLS;
     const onType = alb ? "on an application load balancer" : "on a network load balancer";
-    if (!["network", "application"].includes(args.type)) p.push(`type must be network or application; got ${JSON.stringify(args.type)}`);
-    if (name.length > MAX_LOGICAL_NAME) p.push(`the name must be at most ${MAX_LOGICAL_NAME} characters (AWS allows 32 with Pulumi's suffix); got ${name.length}`);
-    if (args.subnetIds.length < 2) p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
-    if (!alb && args.idleTimeoutSeconds !== undefined) p.push("idleTimeoutSeconds applies to application load balancers only");
-    if (!inRange(args.idleTimeoutSeconds, 1, 4000)) p.push(`idleTimeoutSeconds must be 1-4000; got ${args.idleTimeoutSeconds}`);
-    if (alb && args.crossZone !== undefined) p.push("crossZone applies to network load balancers only (always on for ALBs)");
+    if (!["network", "application"].includes(args.type))
+        p.push(`type must be network or application; got ${JSON.stringify(args.type)}`);
+    if (name.length > MAX_LOGICAL_NAME)
+        p.push(
+            `the name must be at most ${MAX_LOGICAL_NAME} characters (AWS allows 32 with Pulumi's suffix); got ${name.length}`,
+        );
+    if (args.subnetIds.length < 2)
+        p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
+    if (!alb && args.idleTimeoutSeconds !== undefined)
+        p.push("idleTimeoutSeconds applies to application load balancers only");
+    if (!inRange(args.idleTimeoutSeconds, 1, 4000))
+        p.push(`idleTimeoutSeconds must be 1-4000; got ${args.idleTimeoutSeconds}`);
+    if (alb && args.crossZone !== undefined)
+        p.push("crossZone applies to network load balancers only (always on for ALBs)");
 
     for (const [key, rule] of sorted(args.ingress)) {
-        const sources = [rule.cidrIpv4, rule.sourceSecurityGroupId, rule.prefixListId].filter((s) => s !== undefined).length;
-        if (sources !== 1) p.push(`ingress.${key} must name exactly one of cidrIpv4, sourceSecurityGroupId, prefixListId; got ${sources}`);
+        const sources = [rule.cidrIpv4, rule.sourceSecurityGroupId, rule.prefixListId].filter(
+            (s) => s !== undefined,
+        ).length;
+        if (sources !== 1)
+            p.push(
+                `ingress.${key} must name exactly one of cidrIpv4, sourceSecurityGroupId, prefixListId; got ${sources}`,
+            );
         if (!isPort(rule.port)) p.push(`ingress.${key}.port must be 1-65535; got ${rule.port}`);
     }
 
     for (const [key, tg] of sorted(args.targetGroups)) {
         const at = `targetGroups.${key}`;
-        if (`${name}-${key}`.length > MAX_LOGICAL_NAME) p.push(`${at}: "${name}-${key}" is longer than ${MAX_LOGICAL_NAME} characters (target group names are limited to 32 with Pulumi's suffix)`);
+        if (`${name}-${key}`.length > MAX_LOGICAL_NAME)
+            p.push(
+                `${at}: "${name}-${key}" is longer than ${MAX_LOGICAL_NAME} characters (target group names are limited to 32 with Pulumi's suffix)`,
+            );
         if (!isPort(tg.port)) p.push(`${at}.port must be 1-65535; got ${tg.port}`);
-        if (!protocols.includes(tg.protocol)) p.push(`${at}.protocol must be one of ${protocols.join(", ")} ${onType}; got ${tg.protocol}`);
+        if (!protocols.includes(tg.protocol))
+            p.push(`${at}.protocol must be one of ${protocols.join(", ")} ${onType}; got ${tg.protocol}`);
         const hc = tg.healthCheck;
-        if (hc.protocol !== "TCP" && !(hc.path ?? "").startsWith("/")) p.push(`${at}.healthCheck.path must start with / for ${hc.protocol} checks`);
-        if (hc.protocol === "TCP" && alb) p.push(`${at}.healthCheck.protocol TCP is not available on application load balancers`);
+        if (hc.protocol !== "TCP" && !(hc.path ?? "").startsWith("/"))
+            p.push(`${at}.healthCheck.path must start with / for ${hc.protocol} checks`);
+        if (hc.protocol === "TCP" && alb)
+            p.push(`${at}.healthCheck.protocol TCP is not available on application load balancers`);
         if (hc.port !== undefined && !isPort(hc.port)) p.push(`${at}.healthCheck.port must be 1-65535; got ${hc.port}`);
-        if (!inRange(hc.intervalSeconds, 5, 300)) p.push(`${at}.healthCheck.intervalSeconds must be 5-300; got ${hc.intervalSeconds}`);
-        if (!inRange(hc.timeoutSeconds, 2, 120)) p.push(`${at}.healthCheck.timeoutSeconds must be 2-120; got ${hc.timeoutSeconds}`);
-        if (!inRange(hc.healthyThreshold, 2, 10) || !inRange(hc.unhealthyThreshold, 2, 10)) p.push(`${at}.healthCheck thresholds must be 2-10`);
-        if ((hc.timeoutSeconds ?? 5) >= (hc.intervalSeconds ?? 10)) p.push(`${at}.healthCheck.timeoutSeconds must be shorter than intervalSeconds`);
-        if (!inRange(tg.deregistrationDelaySeconds, 0, 3600)) p.push(`${at}.deregistrationDelaySeconds must be 0-3600; got ${tg.deregistrationDelaySeconds}`);
-        if (alb && tg.preserveClientIp !== undefined) p.push(`${at}.preserveClientIp applies to network load balancers only`);
+        if (!inRange(hc.intervalSeconds, 5, 300))
+            p.push(`${at}.healthCheck.intervalSeconds must be 5-300; got ${hc.intervalSeconds}`);
+        if (!inRange(hc.timeoutSeconds, 2, 120))
+            p.push(`${at}.healthCheck.timeoutSeconds must be 2-120; got ${hc.timeoutSeconds}`);
+        if (!inRange(hc.healthyThreshold, 2, 10) || !inRange(hc.unhealthyThreshold, 2, 10))
+            p.push(`${at}.healthCheck thresholds must be 2-10`);
+        if ((hc.timeoutSeconds ?? 5) >= (hc.intervalSeconds ?? 10))
+            p.push(`${at}.healthCheck.timeoutSeconds must be shorter than intervalSeconds`);
+        if (!inRange(tg.deregistrationDelaySeconds, 0, 3600))
+            p.push(`${at}.deregistrationDelaySeconds must be 0-3600; got ${tg.deregistrationDelaySeconds}`);
+        if (alb && tg.preserveClientIp !== undefined)
+            p.push(`${at}.preserveClientIp applies to network load balancers only`);
     }
 
     const ports = Object.values(args.listeners).map((l) => l.port);
@@ -193,39 +223,68 @@ function problemsOf(name: string, args: LoadBalancerArgs): string[] {
     for (const [key, l] of sorted(args.listeners)) {
         const at = `listeners.${key}`;
         if (!isPort(l.port)) p.push(`${at}.port must be 1-65535; got ${l.port}`);
-        if (!protocols.includes(l.protocol)) p.push(`${at}.protocol must be one of ${protocols.join(", ")} ${onType}; got ${l.protocol}`);
+        if (!protocols.includes(l.protocol))
+            p.push(`${at}.protocol must be one of ${protocols.join(", ")} ${onType}; got ${l.protocol}`);
         const secure = l.protocol === "HTTPS" || l.protocol === "TLS";
         if (secure && l.certificateArn === undefined) p.push(`${at}: ${l.protocol} needs certificateArn`);
-        if (!secure && (l.certificateArn !== undefined || l.sslPolicy !== undefined)) p.push(`${at}: certificateArn and sslPolicy apply to HTTPS and TLS listeners only`);
-        if (l.sslPolicy !== undefined && !/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/.test(l.sslPolicy)) p.push(`${at}.sslPolicy ${l.sslPolicy} allows TLS older than 1.2; use ${DEFAULT_TLS_POLICY}`);
-        if (l.mutualAuthentication && l.protocol !== "HTTPS") p.push(`${at}.mutualAuthentication needs an HTTPS listener`);
+        if (!secure && (l.certificateArn !== undefined || l.sslPolicy !== undefined))
+            p.push(`${at}: certificateArn and sslPolicy apply to HTTPS and TLS listeners only`);
+        if (l.sslPolicy !== undefined && !/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/.test(l.sslPolicy))
+            p.push(`${at}.sslPolicy ${l.sslPolicy} allows TLS older than 1.2; use ${DEFAULT_TLS_POLICY}`);
+        if (l.mutualAuthentication && l.protocol !== "HTTPS")
+            p.push(`${at}.mutualAuthentication needs an HTTPS listener`);
         const a = l.action;
-        if (a.type === "forward" && !(a.targetGroup in args.targetGroups)) p.push(`${at}.action forwards to unknown target group ${JSON.stringify(a.targetGroup)}`);
-        if (a.type === "forward" && a.targetGroup in args.targetGroups && alb !== ALB_PROTOCOLS.includes(args.targetGroups[a.targetGroup].protocol)) p.push(`${at}.action target group protocol does not fit the listener`);
-        if ((a.type === "redirect-https" || a.type === "fixed-response") && !alb) p.push(`${at}.action ${a.type} is available on application load balancers only`);
-        if (a.type === "redirect-https" && l.protocol !== "HTTP") p.push(`${at}.action redirect-https belongs on an HTTP listener`);
-        if (a.type === "redirect-https" && !inRange(a.port, 1, 65535)) p.push(`${at}.action.port must be 1-65535; got ${a.port}`);
-        if (a.type === "fixed-response" && !inRange(a.statusCode, 200, 599)) p.push(`${at}.action.statusCode must be 200-599; got ${a.statusCode}`);
+        if (a.type === "forward" && !(a.targetGroup in args.targetGroups))
+            p.push(`${at}.action forwards to unknown target group ${JSON.stringify(a.targetGroup)}`);
+        if (
+            a.type === "forward" &&
+            a.targetGroup in args.targetGroups &&
+            alb !== ALB_PROTOCOLS.includes(args.targetGroups[a.targetGroup].protocol)
+        )
+            p.push(`${at}.action target group protocol does not fit the listener`);
+        if ((a.type === "redirect-https" || a.type === "fixed-response") && !alb)
+            p.push(`${at}.action ${a.type} is available on application load balancers only`);
+        if (a.type === "redirect-https" && l.protocol !== "HTTP")
+            p.push(`${at}.action redirect-https belongs on an HTTP listener`);
+        if (a.type === "redirect-https" && !inRange(a.port, 1, 65535))
+            p.push(`${at}.action.port must be 1-65535; got ${a.port}`);
+        if (a.type === "fixed-response" && !inRange(a.statusCode, 200, 599))
+            p.push(`${at}.action.statusCode must be 200-599; got ${a.statusCode}`);
         // Plain HTTP on an ALB only ever redirects: nothing is served without TLS.
-        if (alb && l.protocol === "HTTP" && a.type !== "redirect-https") p.push(`${at}: an HTTP listener may only redirect to HTTPS (action redirect-https)`);
+        if (alb && l.protocol === "HTTP" && a.type !== "redirect-https")
+            p.push(`${at}: an HTTP listener may only redirect to HTTPS (action redirect-https)`);
         const rules = sorted(l.rules ?? {});
-        if (rules.length > 0 && !(alb && l.protocol === "HTTPS")) p.push(`${at}.rules belong on an HTTPS listener of an application load balancer`);
+        if (rules.length > 0 && !(alb && l.protocol === "HTTPS"))
+            p.push(`${at}.rules belong on an HTTPS listener of an application load balancer`);
         const priorities = rules.map(([, r]) => r.priority);
-        if (new Set(priorities).size !== priorities.length) p.push(`${at}.rules use a priority more than once: ${priorities.join(", ")}`);
+        if (new Set(priorities).size !== priorities.length)
+            p.push(`${at}.rules use a priority more than once: ${priorities.join(", ")}`);
         for (const [ruleKey, r] of rules) {
             const rat = `${at}.rules.${ruleKey}`;
-            if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(ruleKey)) p.push(`${rat}: the key must be 1-31 lower-case letters, digits and -`);
-            if (!inRange(r.priority, 1, 50000)) p.push(`${rat}.priority must be an integer from 1 to 50000; got ${r.priority}`);
+            if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(ruleKey))
+                p.push(`${rat}: the key must be 1-31 lower-case letters, digits and -`);
+            if (!inRange(r.priority, 1, 50000))
+                p.push(`${rat}.priority must be an integer from 1 to 50000; got ${r.priority}`);
             const counts = [r.pathPatterns?.length ?? 0, r.hostHeaders?.length ?? 0, r.httpHeader?.values.length ?? 0];
-            if (counts.every((c) => c === 0)) p.push(`${rat} needs at least one condition (pathPatterns, hostHeaders or httpHeader)`);
+            if (counts.every((c) => c === 0))
+                p.push(`${rat} needs at least one condition (pathPatterns, hostHeaders or httpHeader)`);
             if (counts.some((c) => c > 3)) p.push(`${rat}: a condition may hold at most 3 values`);
             if (counts.reduce((x, y) => x + y, 0) > 5) p.push(`${rat}: a rule may hold at most 5 condition values`);
-            for (const path of r.pathPatterns ?? []) if (!/^\/[A-Za-z0-9_\-.$/~"'@:+?*&=]{0,127}$/.test(path)) p.push(`${rat}.pathPatterns: ${JSON.stringify(path)} must start with / and hold at most 128 URL characters`);
-            if (r.httpHeader && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/.test(r.httpHeader.name)) p.push(`${rat}.httpHeader.name must be an HTTP header name of at most 40 characters; got ${JSON.stringify(r.httpHeader.name)}`);
+            for (const path of r.pathPatterns ?? [])
+                if (!/^\/[A-Za-z0-9_\-.$/~"'@:+?*&=]{0,127}$/.test(path))
+                    p.push(
+                        `${rat}.pathPatterns: ${JSON.stringify(path)} must start with / and hold at most 128 URL characters`,
+                    );
+            if (r.httpHeader && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/.test(r.httpHeader.name))
+                p.push(
+                    `${rat}.httpHeader.name must be an HTTP header name of at most 40 characters; got ${JSON.stringify(r.httpHeader.name)}`,
+                );
             const ra = r.action;
-            if (ra.type === "forward" && !(ra.targetGroup in args.targetGroups)) p.push(`${rat}.action forwards to unknown target group ${JSON.stringify(ra.targetGroup)}`);
+            if (ra.type === "forward" && !(ra.targetGroup in args.targetGroups))
+                p.push(`${rat}.action forwards to unknown target group ${JSON.stringify(ra.targetGroup)}`);
             if (ra.type === "redirect-https") p.push(`${rat}.action must be forward or fixed-response`);
-            if (ra.type === "fixed-response" && !inRange(ra.statusCode, 200, 599)) p.push(`${rat}.action.statusCode must be 200-599; got ${ra.statusCode}`);
+            if (ra.type === "fixed-response" && !inRange(ra.statusCode, 200, 599))
+                p.push(`${rat}.action.statusCode must be 200-599; got ${ra.statusCode}`);
         }
     }
     return p;
@@ -261,67 +320,83 @@ export class LoadBalancer extends pulumi.ComponentResource {
         const internal = args.internal ?? false;
         this.metricNamespace = alb ? "AWS/ApplicationELB" : "AWS/NetworkELB";
 
-        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: `${alb ? "Application" : "Network"} load balancer ${name}`,
-            revokeRulesOnDelete: true,
-            tags: { ...args.tags, Name: `${name}-sg` },
-        }, child);
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: `${alb ? "Application" : "Network"} load balancer ${name}`,
+                revokeRulesOnDelete: true,
+                tags: { ...args.tags, Name: `${name}-sg` },
+            },
+            child,
+        );
         this.securityGroupId = sg.id;
         for (const [key, rule] of sorted(args.ingress)) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${key}`, {
-                securityGroupId: sg.id,
-                ipProtocol: "tcp",
-                fromPort: rule.port,
-                toPort: rule.port,
-                cidrIpv4: rule.cidrIpv4,
-                referencedSecurityGroupId: rule.sourceSecurityGroupId,
-                prefixListId: rule.prefixListId,
-                description: rule.description,
-                tags: args.tags,
-            }, child);
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-in-${key}`,
+                {
+                    securityGroupId: sg.id,
+                    ipProtocol: "tcp",
+                    fromPort: rule.port,
+                    toPort: rule.port,
+                    cidrIpv4: rule.cidrIpv4,
+                    referencedSecurityGroupId: rule.sourceSecurityGroupId,
+                    prefixListId: rule.prefixListId,
+                    description: rule.description,
+                    tags: args.tags,
+                },
+                child,
+            );
         }
 
-        const lb = new aws.lb.LoadBalancer(name, {
-            loadBalancerType: args.type,
-            internal,
-            subnets: args.subnetIds,
-            securityGroups: [sg.id],
-            ipAddressType: "ipv4",
-            enableDeletionProtection: args.protect,
-            accessLogs: { enabled: true, bucket: args.accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX },
-            dropInvalidHeaderFields: alb ? true : undefined,
-            idleTimeout: alb ? (args.idleTimeoutSeconds ?? 60) : undefined,
-            enableCrossZoneLoadBalancing: alb ? undefined : (args.crossZone ?? true),
-            tags: args.tags,
-        }, child);
+        const lb = new aws.lb.LoadBalancer(
+            name,
+            {
+                loadBalancerType: args.type,
+                internal,
+                subnets: args.subnetIds,
+                securityGroups: [sg.id],
+                ipAddressType: "ipv4",
+                enableDeletionProtection: args.protect,
+                accessLogs: { enabled: true, bucket: args.accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX },
+                dropInvalidHeaderFields: alb ? true : undefined,
+                idleTimeout: alb ? (args.idleTimeoutSeconds ?? 60) : undefined,
+                enableCrossZoneLoadBalancing: alb ? undefined : (args.crossZone ?? true),
+                tags: args.tags,
+            },
+            child,
+        );
 
         this.targetGroupArns = {};
         this.targetGroupArnSuffixes = {};
         const targetGroups: Record<string, aws.lb.TargetGroup> = {};
         for (const [key, spec] of sorted(args.targetGroups)) {
             const hc = spec.healthCheck;
-            const tg = new aws.lb.TargetGroup(`${name}-${key}`, {
-                vpcId: args.vpcId,
-                targetType: "ip",
-                port: spec.port,
-                protocol: spec.protocol,
-                ipAddressType: "ipv4",
-                deregistrationDelay: spec.deregistrationDelaySeconds ?? 30,
-                preserveClientIp: alb ? undefined : String(spec.preserveClientIp ?? false),
-                healthCheck: {
-                    enabled: true,
-                    protocol: hc.protocol,
-                    port: hc.port === undefined ? "traffic-port" : String(hc.port),
-                    path: hc.protocol === "TCP" ? undefined : hc.path,
-                    matcher: hc.protocol === "TCP" ? undefined : (hc.matcher ?? "200"),
-                    interval: hc.intervalSeconds ?? 10,
-                    timeout: hc.timeoutSeconds ?? 5,
-                    healthyThreshold: hc.healthyThreshold ?? 3,
-                    unhealthyThreshold: hc.unhealthyThreshold ?? 3,
+            const tg = new aws.lb.TargetGroup(
+                `${name}-${key}`,
+                {
+                    vpcId: args.vpcId,
+                    targetType: "ip",
+                    port: spec.port,
+                    protocol: spec.protocol,
+                    ipAddressType: "ipv4",
+                    deregistrationDelay: spec.deregistrationDelaySeconds ?? 30,
+                    preserveClientIp: alb ? undefined : String(spec.preserveClientIp ?? false),
+                    healthCheck: {
+                        enabled: true,
+                        protocol: hc.protocol,
+                        port: hc.port === undefined ? "traffic-port" : String(hc.port),
+                        path: hc.protocol === "TCP" ? undefined : hc.path,
+                        matcher: hc.protocol === "TCP" ? undefined : (hc.matcher ?? "200"),
+                        interval: hc.intervalSeconds ?? 10,
+                        timeout: hc.timeoutSeconds ?? 5,
+                        healthyThreshold: hc.healthyThreshold ?? 3,
+                        unhealthyThreshold: hc.unhealthyThreshold ?? 3,
+                    },
+                    tags: args.tags,
                 },
-                tags: args.tags,
-            }, child);
+                child,
+            );
             targetGroups[key] = tg;
             this.targetGroupArns[key] = tg.arn;
             this.targetGroupArnSuffixes[key] = tg.arnSuffix;
@@ -331,37 +406,63 @@ export class LoadBalancer extends pulumi.ComponentResource {
             a.type === "forward"
                 ? { type: "forward", targetGroupArn: targetGroups[a.targetGroup].arn }
                 : a.type === "redirect-https"
-                  ? { type: "redirect", redirect: { protocol: "HTTPS", port: String(a.port ?? 443), statusCode: "HTTP_301" } }
-                  : { type: "fixed-response", fixedResponse: { statusCode: String(a.statusCode), contentType: a.contentType ?? "text/plain", messageBody: a.body } };
+                  ? {
+                        type: "redirect",
+                        redirect: { protocol: "HTTPS", port: String(a.port ?? 443), statusCode: "HTTP_301" },
+                    }
+                  : {
+                        type: "fixed-response",
+                        fixedResponse: {
+                            statusCode: String(a.statusCode),
+                            contentType: a.contentType ?? "text/plain",
+                            messageBody: a.body,
+                        },
+                    };
         this.listenerRules = [];
         this.listeners = sorted(args.listeners).map(([key, l]) => {
             const secure = l.protocol === "HTTPS" || l.protocol === "TLS";
             const defaultAction = actionOf(l.action);
             const m = l.mutualAuthentication;
-            const listener = new aws.lb.Listener(`${name}-${key}`, {
-                loadBalancerArn: lb.arn,
-                port: l.port,
-                protocol: l.protocol,
-                certificateArn: secure ? l.certificateArn : undefined,
-                sslPolicy: secure ? (l.sslPolicy ?? DEFAULT_TLS_POLICY) : undefined,
-                mutualAuthentication: m
-                    ? { mode: "verify", trustStoreArn: m.trustStoreArn, ignoreClientCertificateExpiry: m.ignoreClientCertificateExpiry ?? false, advertiseTrustStoreCaNames: (m.advertiseTrustStoreCaNames ?? true) ? "on" : "off" }
-                    : undefined,
-                defaultActions: [defaultAction],
-                tags: args.tags,
-            }, child);
+            const listener = new aws.lb.Listener(
+                `${name}-${key}`,
+                {
+                    loadBalancerArn: lb.arn,
+                    port: l.port,
+                    protocol: l.protocol,
+                    certificateArn: secure ? l.certificateArn : undefined,
+                    sslPolicy: secure ? (l.sslPolicy ?? DEFAULT_TLS_POLICY) : undefined,
+                    mutualAuthentication: m
+                        ? {
+                              mode: "verify",
+                              trustStoreArn: m.trustStoreArn,
+                              ignoreClientCertificateExpiry: m.ignoreClientCertificateExpiry ?? false,
+                              advertiseTrustStoreCaNames: (m.advertiseTrustStoreCaNames ?? true) ? "on" : "off",
+                          }
+                        : undefined,
+                    defaultActions: [defaultAction],
+                    tags: args.tags,
+                },
+                child,
+            );
             for (const [ruleKey, r] of sorted(l.rules ?? {})) {
                 const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
                 if (r.hostHeaders?.length) conditions.push({ hostHeader: { values: r.hostHeaders } });
-                if (r.httpHeader) conditions.push({ httpHeader: { httpHeaderName: r.httpHeader.name, values: r.httpHeader.values } });
+                if (r.httpHeader)
+                    conditions.push({ httpHeader: { httpHeaderName: r.httpHeader.name, values: r.httpHeader.values } });
                 if (r.pathPatterns?.length) conditions.push({ pathPattern: { values: r.pathPatterns } });
-                this.listenerRules.push(new aws.lb.ListenerRule(`${name}-${key}-${ruleKey}`, {
-                    listenerArn: listener.arn,
-                    priority: r.priority,
-                    conditions,
-                    actions: [actionOf(r.action)],
-                    tags: args.tags,
-                }, child));
+                this.listenerRules.push(
+                    new aws.lb.ListenerRule(
+                        `${name}-${key}-${ruleKey}`,
+                        {
+                            listenerArn: listener.arn,
+                            priority: r.priority,
+                            conditions,
+                            actions: [actionOf(r.action)],
+                            tags: args.tags,
+                        },
+                        child,
+                    ),
+                );
             }
             return listener;
         });
@@ -370,38 +471,46 @@ export class LoadBalancer extends pulumi.ComponentResource {
             const actions = [args.alarmTopicArn];
             for (const [key, tg] of Object.entries(targetGroups)) {
                 const dimensions = { LoadBalancer: lb.arnSuffix, TargetGroup: tg.arnSuffix };
-                new aws.cloudwatch.MetricAlarm(`${name}-${key}-unhealthy`, {
-                    alarmDescription: `${name}: a target of ${key} has failed its health checks for 3 minutes`,
-                    namespace: this.metricNamespace,
-                    metricName: "UnHealthyHostCount",
-                    dimensions,
-                    statistic: "Maximum",
-                    period: 60,
-                    evaluationPeriods: 3,
-                    datapointsToAlarm: 3,
-                    threshold: 0,
-                    comparisonOperator: "GreaterThanThreshold",
-                    treatMissingData: "notBreaching",
-                    alarmActions: actions,
-                    okActions: actions,
-                    tags: args.tags,
-                }, child);
-                new aws.cloudwatch.MetricAlarm(`${name}-${key}-no-healthy`, {
-                    alarmDescription: `${name}: ${key} has had no healthy target for 2 minutes (the service is down)`,
-                    namespace: this.metricNamespace,
-                    metricName: "HealthyHostCount",
-                    dimensions,
-                    statistic: "Minimum",
-                    period: 60,
-                    evaluationPeriods: 2,
-                    datapointsToAlarm: 2,
-                    threshold: 1,
-                    comparisonOperator: "LessThanThreshold",
-                    treatMissingData: "breaching",
-                    alarmActions: actions,
-                    okActions: actions,
-                    tags: args.tags,
-                }, child);
+                new aws.cloudwatch.MetricAlarm(
+                    `${name}-${key}-unhealthy`,
+                    {
+                        alarmDescription: `${name}: a target of ${key} has failed its health checks for 3 minutes`,
+                        namespace: this.metricNamespace,
+                        metricName: "UnHealthyHostCount",
+                        dimensions,
+                        statistic: "Maximum",
+                        period: 60,
+                        evaluationPeriods: 3,
+                        datapointsToAlarm: 3,
+                        threshold: 0,
+                        comparisonOperator: "GreaterThanThreshold",
+                        treatMissingData: "notBreaching",
+                        alarmActions: actions,
+                        okActions: actions,
+                        tags: args.tags,
+                    },
+                    child,
+                );
+                new aws.cloudwatch.MetricAlarm(
+                    `${name}-${key}-no-healthy`,
+                    {
+                        alarmDescription: `${name}: ${key} has had no healthy target for 2 minutes (the service is down)`,
+                        namespace: this.metricNamespace,
+                        metricName: "HealthyHostCount",
+                        dimensions,
+                        statistic: "Minimum",
+                        period: 60,
+                        evaluationPeriods: 2,
+                        datapointsToAlarm: 2,
+                        threshold: 1,
+                        comparisonOperator: "LessThanThreshold",
+                        treatMissingData: "breaching",
+                        alarmActions: actions,
+                        okActions: actions,
+                        tags: args.tags,
+                    },
+                    child,
+                );
             }
         }
 
@@ -409,12 +518,21 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.arnSuffix = lb.arnSuffix;
         this.dnsName = lb.dnsName;
         this.zoneId = lb.zoneId;
-        this.registerOutputs({ loadBalancerArn: this.loadBalancerArn, dnsName: this.dnsName, securityGroupId: this.securityGroupId, targetGroupArns: this.targetGroupArns });
+        this.registerOutputs({
+            loadBalancerArn: this.loadBalancerArn,
+            dnsName: this.dnsName,
+            securityGroupId: this.securityGroupId,
+            targetGroupArns: this.targetGroupArns,
+        });
     }
 
     /** Allows TCP `port` from the load balancer to `destinationSecurityGroupId` (rule `<name>-out-<key>`). */
-    allowEgressTo(key: string, rule: { port: number; destinationSecurityGroupId: pulumi.Input<string>; description: string }): aws.vpc.SecurityGroupEgressRule {
-        if (!isPort(rule.port)) throw new Error(`LoadBalancer ${this.componentName}: egress ${key} port must be 1-65535; got ${rule.port}`);
+    allowEgressTo(
+        key: string,
+        rule: { port: number; destinationSecurityGroupId: pulumi.Input<string>; description: string },
+    ): aws.vpc.SecurityGroupEgressRule {
+        if (!isPort(rule.port))
+            throw new Error(`LoadBalancer ${this.componentName}: egress ${key} port must be 1-65535; got ${rule.port}`);
         return egressRule(`${this.componentName}-out-${key}`, this.securityGroupId, rule, this.tags, { parent: this });
     }
 }

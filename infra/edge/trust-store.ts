@@ -31,62 +31,105 @@ export class TrustStore extends pulumi.ComponentResource {
 
     constructor(name: string, args: TrustStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:TrustStore", name, {}, opts);
-        if (name.length > 24) throw new Error(`TrustStore ${name}: the name must be at most 24 characters (trust store names are limited to 32 with Pulumi's suffix); got ${name.length}`);
+        if (name.length > 24)
+            throw new Error(
+                `TrustStore ${name}: the name must be at most 24 characters (trust store names are limited to 32 with Pulumi's suffix); got ${name.length}`,
+            );
         const child = { parent: this };
 
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !args.protect, tags: args.tags }, { ...child, protect: args.protect });
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
-        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, child);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-            bucket: bucket.id,
-            rules: [{
-                id: "expire-old-bundles",
-                status: "Enabled",
-                filter: { prefix: "" },
-                noncurrentVersionExpiration: { noncurrentDays: 90 },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-            }],
-        }, { ...child, dependsOn: [versioning] });
-        new aws.s3.BucketPolicy(`${name}-policy`, {
-            bucket: bucket.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Sid: "DenyInsecureTransport",
-                    Effect: "Deny",
-                    Principal: "*",
-                    Action: "s3:*",
-                    Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                    Condition: { Bool: { "aws:SecureTransport": "false" } },
-                }],
-            }),
-        }, { ...child, dependsOn: [publicAccessBlock] });
+        const bucket = new aws.s3.Bucket(
+            `${name}-bucket`,
+            { forceDestroy: !args.protect, tags: args.tags },
+            { ...child, protect: args.protect },
+        );
+        new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            child,
+        );
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            child,
+        );
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket: bucket.id,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+            },
+            child,
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "expire-old-bundles",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        noncurrentVersionExpiration: { noncurrentDays: 90 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                    },
+                ],
+            },
+            { ...child, dependsOn: [versioning] },
+        );
+        new aws.s3.BucketPolicy(
+            `${name}-policy`,
+            {
+                bucket: bucket.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            },
+            { ...child, dependsOn: [publicAccessBlock] },
+        );
 
-        const bundle = new aws.s3.BucketObjectv2(`${name}-ca-bundle`, {
-            bucket: bucket.id,
-            key: CA_BUNDLE_KEY,
-            content: args.caBundlePem,
-            contentType: "application/x-pem-file",
-            tags: args.tags,
-        }, { ...child, dependsOn: [versioning, encryption] });
+        const bundle = new aws.s3.BucketObjectv2(
+            `${name}-ca-bundle`,
+            {
+                bucket: bucket.id,
+                key: CA_BUNDLE_KEY,
+                content: args.caBundlePem,
+                contentType: "application/x-pem-file",
+                tags: args.tags,
+            },
+            { ...child, dependsOn: [versioning, encryption] },
+        );
 
-        const store = new aws.lb.TrustStore(name, {
-            caCertificatesBundleS3Bucket: bucket.id,
-            caCertificatesBundleS3Key: bundle.key,
-            caCertificatesBundleS3ObjectVersion: bundle.versionId,
-            tags: args.tags,
-        }, child);
+        const store = new aws.lb.TrustStore(
+            name,
+            {
+                caCertificatesBundleS3Bucket: bucket.id,
+                caCertificatesBundleS3Key: bundle.key,
+                caCertificatesBundleS3ObjectVersion: bundle.versionId,
+                tags: args.tags,
+            },
+            child,
+        );
 
         this.trustStoreArn = store.arn;
         this.bucketName = bucket.bucket;

@@ -66,26 +66,50 @@ export class WebAcl extends pulumi.ComponentResource {
         const window = args.rateLimitWindowSeconds ?? 300;
         const associations = Object.entries(args.associations ?? {}).sort(([a], [b]) => a.localeCompare(b));
         const problems: string[] = [];
-        if (!["REGIONAL", "CLOUDFRONT"].includes(args.scope)) problems.push(`scope must be REGIONAL or CLOUDFRONT; got ${JSON.stringify(args.scope)}`);
-        if (!Number.isInteger(rateLimit) || rateLimit < 10 || rateLimit > 2_000_000_000) problems.push(`rateLimit must be an integer from 10 to 2000000000 requests per window; got ${rateLimit}`);
-        if (![60, 120, 300, 600].includes(window)) problems.push(`rateLimitWindowSeconds must be 60, 120, 300 or 600; got ${window}`);
-        if (!/^aws-waf-logs-[A-Za-z0-9_./#-]{1,499}$/.test(args.logs.groupName)) problems.push(`logs.groupName must start with aws-waf-logs- (WAF refuses other names); got ${JSON.stringify(args.logs.groupName)}`);
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays)) problems.push(`logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`);
+        if (!["REGIONAL", "CLOUDFRONT"].includes(args.scope))
+            problems.push(`scope must be REGIONAL or CLOUDFRONT; got ${JSON.stringify(args.scope)}`);
+        if (!Number.isInteger(rateLimit) || rateLimit < 10 || rateLimit > 2_000_000_000)
+            problems.push(`rateLimit must be an integer from 10 to 2000000000 requests per window; got ${rateLimit}`);
+        if (![60, 120, 300, 600].includes(window))
+            problems.push(`rateLimitWindowSeconds must be 60, 120, 300 or 600; got ${window}`);
+        if (!/^aws-waf-logs-[A-Za-z0-9_./#-]{1,499}$/.test(args.logs.groupName))
+            problems.push(
+                `logs.groupName must start with aws-waf-logs- (WAF refuses other names); got ${JSON.stringify(args.logs.groupName)}`,
+            );
+        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
+            problems.push(
+                `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+            );
         for (const group of Object.keys(args.countOnlyRules ?? {})) {
-            if (!(MANAGED_RULE_GROUPS as readonly string[]).includes(group)) problems.push(`countOnlyRules: unknown rule group ${group}; the ACL has ${MANAGED_RULE_GROUPS.join(", ")}`);
+            if (!(MANAGED_RULE_GROUPS as readonly string[]).includes(group))
+                problems.push(
+                    `countOnlyRules: unknown rule group ${group}; the ACL has ${MANAGED_RULE_GROUPS.join(", ")}`,
+                );
         }
-        if (args.scope === "CLOUDFRONT" && associations.length > 0) problems.push("associations are for REGIONAL ACLs; a CloudFront distribution names the ACL in its webAclId");
-        if (!METRIC.test(`${name}-${RATE_RULE_NAME}`)) problems.push(`the name must be letters, digits, - and _ (it prefixes metric names); got ${JSON.stringify(name)}`);
+        if (args.scope === "CLOUDFRONT" && associations.length > 0)
+            problems.push(
+                "associations are for REGIONAL ACLs; a CloudFront distribution names the ACL in its webAclId",
+            );
+        if (!METRIC.test(`${name}-${RATE_RULE_NAME}`))
+            problems.push(
+                `the name must be letters, digits, - and _ (it prefixes metric names); got ${JSON.stringify(name)}`,
+            );
         if (problems.length > 0) throw new Error(`WebAcl ${name}: ${problems.join("; ")}`);
         const child = { parent: this };
 
-        const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${name}-${metric}`.slice(0, 128) });
+        const visibility = (metric: string) => ({
+            cloudwatchMetricsEnabled: true,
+            sampledRequestsEnabled: true,
+            metricName: `${name}-${metric}`.slice(0, 128),
+        });
         const rules: aws.types.input.wafv2.WebAclRule[] = [
             {
                 name: RATE_RULE_NAME,
                 priority: 0,
                 action: { block: {} },
-                statement: { rateBasedStatement: { limit: rateLimit, evaluationWindowSec: window, aggregateKeyType: "IP" } },
+                statement: {
+                    rateBasedStatement: { limit: rateLimit, evaluationWindowSec: window, aggregateKeyType: "IP" },
+                },
                 visibilityConfig: visibility(RATE_RULE_NAME),
             },
             ...MANAGED_RULE_GROUPS.map((group, i) => ({
@@ -96,32 +120,49 @@ export class WebAcl extends pulumi.ComponentResource {
                     managedRuleGroupStatement: {
                         vendorName: "AWS",
                         name: group,
-                        ruleActionOverrides: (args.countOnlyRules?.[group] ?? []).map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+                        ruleActionOverrides: (args.countOnlyRules?.[group] ?? []).map((rule) => ({
+                            name: rule,
+                            actionToUse: { count: {} },
+                        })),
                     },
                 },
                 visibilityConfig: visibility(group),
             })),
         ];
-        const acl = new aws.wafv2.WebAcl(name, {
-            scope: args.scope,
-            description: `${name}: AWS managed rules and a per-IP rate limit`,
-            defaultAction: { allow: {} },
-            rules,
-            visibilityConfig: visibility("all"),
-            tags: args.tags,
-        }, child);
+        const acl = new aws.wafv2.WebAcl(
+            name,
+            {
+                scope: args.scope,
+                description: `${name}: AWS managed rules and a per-IP rate limit`,
+                defaultAction: { allow: {} },
+                rules,
+                visibilityConfig: visibility("all"),
+                tags: args.tags,
+            },
+            child,
+        );
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: args.logs.groupName,
-            retentionInDays: args.logs.retentionInDays,
-            kmsKeyId: args.logs.kmsKeyArn,
-            tags: args.tags,
-        }, child);
-        new aws.wafv2.WebAclLoggingConfiguration(`${name}-logging`, {
-            resourceArn: acl.arn,
-            logDestinationConfigs: [logGroup.arn],
-            redactedFields: (args.redactedHeaders ?? ["authorization", "cookie"]).map((header) => ({ singleHeader: { name: header.toLowerCase() } })),
-        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: args.logs.groupName,
+                retentionInDays: args.logs.retentionInDays,
+                kmsKeyId: args.logs.kmsKeyArn,
+                tags: args.tags,
+            },
+            child,
+        );
+        new aws.wafv2.WebAclLoggingConfiguration(
+            `${name}-logging`,
+            {
+                resourceArn: acl.arn,
+                logDestinationConfigs: [logGroup.arn],
+                redactedFields: (args.redactedHeaders ?? ["authorization", "cookie"]).map((header) => ({
+                    singleHeader: { name: header.toLowerCase() },
+                })),
+            },
+            child,
+        );
 
         for (const [key, resourceArn] of associations) {
             new aws.wafv2.WebAclAssociation(`${name}-${key}`, { resourceArn, webAclArn: acl.arn }, child);

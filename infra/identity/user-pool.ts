@@ -29,11 +29,23 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LambdaFunction } from "../serverless/lambda-function";
 
 /** The triggers this component wires (the `lambdaConfig` keys of the pool). */
-export const TRIGGERS = ["defineAuthChallenge", "createAuthChallenge", "verifyAuthChallengeResponse", "preSignUp", "postConfirmation", "preTokenGeneration"] as const;
+export const TRIGGERS = [
+    "defineAuthChallenge",
+    "createAuthChallenge",
+    "verifyAuthChallengeResponse",
+    "preSignUp",
+    "postConfirmation",
+    "preTokenGeneration",
+] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** Authentication flows an app client may enable (never the legacy plain-password flows). */
-export const AUTH_FLOWS = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"] as const;
+export const AUTH_FLOWS = [
+    "ALLOW_CUSTOM_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_USER_AUTH",
+] as const;
 export type AuthFlow = (typeof AUTH_FLOWS)[number];
 
 export interface UserPoolClientSpec {
@@ -75,26 +87,53 @@ function problemsOf(args: UserPoolArgs): string[] {
     const p: string[] = [];
     const minLength = args.passwordPolicy?.minimumLength ?? 12;
     const temporaryDays = args.passwordPolicy?.temporaryPasswordValidityDays ?? 1;
-    if (!/^[\w\s+=,.@-]{1,128}$/.test(args.poolName)) p.push(`poolName must be 1-128 letters, digits, spaces and + = , . @ - _; got ${JSON.stringify(args.poolName)}`);
-    if (!["username", "email"].includes(args.signInWith)) p.push(`signInWith must be username or email; got ${JSON.stringify(args.signInWith)}`);
-    if (!inRange(minLength, 8, 99)) p.push(`passwordPolicy.minimumLength must be 8-99 (Cognito's range; 12 or more recommended); got ${minLength}`);
-    if (!inRange(temporaryDays, 1, 365)) p.push(`passwordPolicy.temporaryPasswordValidityDays must be 1-365; got ${temporaryDays}`);
-    if (!["OFF", "OPTIONAL", "ON"].includes(args.mfa ?? "OPTIONAL")) p.push(`mfa must be OFF, OPTIONAL or ON; got ${JSON.stringify(args.mfa)}`);
-    if (!["OFF", "AUDIT", "ENFORCED"].includes(args.advancedSecurity ?? "OFF")) p.push(`advancedSecurity must be OFF, AUDIT or ENFORCED; got ${JSON.stringify(args.advancedSecurity)}`);
-    for (const t of Object.keys(args.triggers ?? {})) if (!(TRIGGERS as readonly string[]).includes(t)) p.push(`triggers: unknown trigger ${t}; known: ${TRIGGERS.join(", ")}`);
-    const custom = ["defineAuthChallenge", "createAuthChallenge", "verifyAuthChallengeResponse"].filter((t) => args.triggers?.[t as Trigger] !== undefined);
-    if (custom.length > 0 && custom.length < 3) p.push(`triggers: custom authentication needs defineAuthChallenge, createAuthChallenge and verifyAuthChallengeResponse together; got ${custom.join(", ")}`);
+    if (!/^[\w\s+=,.@-]{1,128}$/.test(args.poolName))
+        p.push(
+            `poolName must be 1-128 letters, digits, spaces and + = , . @ - _; got ${JSON.stringify(args.poolName)}`,
+        );
+    if (!["username", "email"].includes(args.signInWith))
+        p.push(`signInWith must be username or email; got ${JSON.stringify(args.signInWith)}`);
+    if (!inRange(minLength, 8, 99))
+        p.push(`passwordPolicy.minimumLength must be 8-99 (Cognito's range; 12 or more recommended); got ${minLength}`);
+    if (!inRange(temporaryDays, 1, 365))
+        p.push(`passwordPolicy.temporaryPasswordValidityDays must be 1-365; got ${temporaryDays}`);
+    if (!["OFF", "OPTIONAL", "ON"].includes(args.mfa ?? "OPTIONAL"))
+        p.push(`mfa must be OFF, OPTIONAL or ON; got ${JSON.stringify(args.mfa)}`);
+    if (!["OFF", "AUDIT", "ENFORCED"].includes(args.advancedSecurity ?? "OFF"))
+        p.push(`advancedSecurity must be OFF, AUDIT or ENFORCED; got ${JSON.stringify(args.advancedSecurity)}`);
+    for (const t of Object.keys(args.triggers ?? {}))
+        if (!(TRIGGERS as readonly string[]).includes(t))
+            p.push(`triggers: unknown trigger ${t}; known: ${TRIGGERS.join(", ")}`);
+    const custom = ["defineAuthChallenge", "createAuthChallenge", "verifyAuthChallengeResponse"].filter(
+        (t) => args.triggers?.[t as Trigger] !== undefined,
+    );
+    if (custom.length > 0 && custom.length < 3)
+        p.push(
+            `triggers: custom authentication needs defineAuthChallenge, createAuthChallenge and verifyAuthChallengeResponse together; got ${custom.join(", ")}`,
+        );
     const clients = Object.entries(args.clients);
     if (clients.length === 0) p.push("clients must hold at least one app client");
     for (const [key, c] of clients) {
-        if (!/^[a-z][a-z0-9-]{0,62}$/.test(key)) p.push(`clients: name ${JSON.stringify(key)} must be 1-63 lower-case letters, digits and -, starting with a letter`);
+        if (!/^[a-z][a-z0-9-]{0,62}$/.test(key))
+            p.push(
+                `clients: name ${JSON.stringify(key)} must be 1-63 lower-case letters, digits and -, starting with a letter`,
+            );
         if (c.authFlows.length === 0) p.push(`clients.${key}.authFlows must list at least one flow`);
-        for (const f of c.authFlows) if (!(AUTH_FLOWS as readonly string[]).includes(f)) p.push(`clients.${key}.authFlows: ${f} is not allowed; use ${AUTH_FLOWS.join(", ")} (no plain-password flows)`);
-        if (new Set(c.authFlows).size !== c.authFlows.length) p.push(`clients.${key}.authFlows lists a flow more than once`);
-        if (c.authFlows.includes("ALLOW_CUSTOM_AUTH") && custom.length === 0) p.push(`clients.${key}.authFlows has ALLOW_CUSTOM_AUTH but the pool has no custom-auth triggers`);
-        if (!inRange(c.tokenValidityMinutes ?? 60, 5, 1440)) p.push(`clients.${key}.tokenValidityMinutes must be 5-1440; got ${c.tokenValidityMinutes}`);
-        if (!inRange(c.refreshTokenValidityDays ?? 30, 1, 3650)) p.push(`clients.${key}.refreshTokenValidityDays must be 1-3650; got ${c.refreshTokenValidityDays}`);
-        if (!inRange(c.authSessionValidityMinutes ?? 3, 3, 15)) p.push(`clients.${key}.authSessionValidityMinutes must be 3-15; got ${c.authSessionValidityMinutes}`);
+        for (const f of c.authFlows)
+            if (!(AUTH_FLOWS as readonly string[]).includes(f))
+                p.push(
+                    `clients.${key}.authFlows: ${f} is not allowed; use ${AUTH_FLOWS.join(", ")} (no plain-password flows)`,
+                );
+        if (new Set(c.authFlows).size !== c.authFlows.length)
+            p.push(`clients.${key}.authFlows lists a flow more than once`);
+        if (c.authFlows.includes("ALLOW_CUSTOM_AUTH") && custom.length === 0)
+            p.push(`clients.${key}.authFlows has ALLOW_CUSTOM_AUTH but the pool has no custom-auth triggers`);
+        if (!inRange(c.tokenValidityMinutes ?? 60, 5, 1440))
+            p.push(`clients.${key}.tokenValidityMinutes must be 5-1440; got ${c.tokenValidityMinutes}`);
+        if (!inRange(c.refreshTokenValidityDays ?? 30, 1, 3650))
+            p.push(`clients.${key}.refreshTokenValidityDays must be 1-3650; got ${c.refreshTokenValidityDays}`);
+        if (!inRange(c.authSessionValidityMinutes ?? 3, 3, 15))
+            p.push(`clients.${key}.authSessionValidityMinutes must be 3-15; got ${c.authSessionValidityMinutes}`);
     }
     return p;
 }
@@ -115,53 +154,73 @@ export class UserPool extends pulumi.ComponentResource {
         const mfa = args.mfa ?? "OPTIONAL";
         const advancedSecurity = args.advancedSecurity ?? "OFF";
         const email = args.signInWith === "email";
-        const triggers = Object.entries(args.triggers ?? {}).sort(([a], [b]) => a.localeCompare(b)) as [Trigger, LambdaFunction][];
+        const triggers = Object.entries(args.triggers ?? {}).sort(([a], [b]) => a.localeCompare(b)) as [
+            Trigger,
+            LambdaFunction,
+        ][];
 
-        const pool = new aws.cognito.UserPool(name, {
-            name: args.poolName,
-            userPoolTier: advancedSecurity === "OFF" ? "ESSENTIALS" : "PLUS",
-            usernameAttributes: email ? ["email"] : undefined,
-            autoVerifiedAttributes: email ? ["email"] : undefined,
-            usernameConfiguration: { caseSensitive: false },
-            adminCreateUserConfig: { allowAdminCreateUserOnly: !(args.selfSignUp ?? false) },
-            passwordPolicy: {
-                minimumLength: args.passwordPolicy?.minimumLength ?? 12,
-                requireLowercase: true,
-                requireUppercase: true,
-                requireNumbers: true,
-                requireSymbols: true,
-                temporaryPasswordValidityDays: args.passwordPolicy?.temporaryPasswordValidityDays ?? 1,
+        const pool = new aws.cognito.UserPool(
+            name,
+            {
+                name: args.poolName,
+                userPoolTier: advancedSecurity === "OFF" ? "ESSENTIALS" : "PLUS",
+                usernameAttributes: email ? ["email"] : undefined,
+                autoVerifiedAttributes: email ? ["email"] : undefined,
+                usernameConfiguration: { caseSensitive: false },
+                adminCreateUserConfig: { allowAdminCreateUserOnly: !(args.selfSignUp ?? false) },
+                passwordPolicy: {
+                    minimumLength: args.passwordPolicy?.minimumLength ?? 12,
+                    requireLowercase: true,
+                    requireUppercase: true,
+                    requireNumbers: true,
+                    requireSymbols: true,
+                    temporaryPasswordValidityDays: args.passwordPolicy?.temporaryPasswordValidityDays ?? 1,
+                },
+                mfaConfiguration: mfa,
+                softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
+                accountRecoverySetting: {
+                    recoveryMechanisms: email
+                        ? [{ name: "verified_email", priority: 1 }]
+                        : [{ name: "admin_only", priority: 1 }],
+                },
+                userPoolAddOns: {
+                    advancedSecurityMode: advancedSecurity,
+                    advancedSecurityAdditionalFlows:
+                        advancedSecurity === "OFF" ? undefined : { customAuthMode: advancedSecurity },
+                },
+                lambdaConfig:
+                    triggers.length > 0
+                        ? Object.fromEntries(triggers.map(([t, fn]) => [t, fn.functionArn]))
+                        : undefined,
+                deletionProtection: args.protect ? "ACTIVE" : "INACTIVE",
+                tags: args.tags,
             },
-            mfaConfiguration: mfa,
-            softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
-            accountRecoverySetting: { recoveryMechanisms: email ? [{ name: "verified_email", priority: 1 }] : [{ name: "admin_only", priority: 1 }] },
-            userPoolAddOns: {
-                advancedSecurityMode: advancedSecurity,
-                advancedSecurityAdditionalFlows: advancedSecurity === "OFF" ? undefined : { customAuthMode: advancedSecurity },
-            },
-            lambdaConfig: triggers.length > 0 ? Object.fromEntries(triggers.map(([t, fn]) => [t, fn.functionArn])) : undefined,
-            deletionProtection: args.protect ? "ACTIVE" : "INACTIVE",
-            tags: args.tags,
-        }, { parent: this, protect: args.protect });
+            { parent: this, protect: args.protect },
+        );
 
-        for (const [trigger, fn] of triggers) fn.grantInvoke(`cognito-${trigger}`, { principal: "cognito-idp.amazonaws.com", sourceArn: pool.arn });
+        for (const [trigger, fn] of triggers)
+            fn.grantInvoke(`cognito-${trigger}`, { principal: "cognito-idp.amazonaws.com", sourceArn: pool.arn });
 
         this.clientIds = {};
         for (const [key, c] of Object.entries(args.clients).sort(([a], [b]) => a.localeCompare(b))) {
-            const client = new aws.cognito.UserPoolClient(`${name}-${key}`, {
-                name: key,
-                userPoolId: pool.id,
-                generateSecret: false,
-                explicitAuthFlows: [...c.authFlows].sort(),
-                preventUserExistenceErrors: "ENABLED",
-                enableTokenRevocation: true,
-                accessTokenValidity: c.tokenValidityMinutes ?? 60,
-                idTokenValidity: c.tokenValidityMinutes ?? 60,
-                refreshTokenValidity: c.refreshTokenValidityDays ?? 30,
-                authSessionValidity: c.authSessionValidityMinutes ?? 3,
-                tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
-                supportedIdentityProviders: ["COGNITO"],
-            }, child);
+            const client = new aws.cognito.UserPoolClient(
+                `${name}-${key}`,
+                {
+                    name: key,
+                    userPoolId: pool.id,
+                    generateSecret: false,
+                    explicitAuthFlows: [...c.authFlows].sort(),
+                    preventUserExistenceErrors: "ENABLED",
+                    enableTokenRevocation: true,
+                    accessTokenValidity: c.tokenValidityMinutes ?? 60,
+                    idTokenValidity: c.tokenValidityMinutes ?? 60,
+                    refreshTokenValidity: c.refreshTokenValidityDays ?? 30,
+                    authSessionValidity: c.authSessionValidityMinutes ?? 3,
+                    tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+                    supportedIdentityProviders: ["COGNITO"],
+                },
+                child,
+            );
             this.clientIds[key] = client.id;
         }
 

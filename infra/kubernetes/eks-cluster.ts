@@ -39,7 +39,11 @@ import type { IamStatement } from "../compute/fargate-service";
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 /** AWS managed policies of the node role (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html). */
-export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"] as const;
+export const NODE_POLICIES = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryPullOnly",
+] as const;
 
 /** The EKS access policy administrators get (cluster scope). */
 export const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
@@ -86,29 +90,50 @@ const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 function problemsOf(args: EksClusterArgs): string[] {
     const p: string[] = [];
     const n = args.nodes;
-    if (!CLUSTER_NAME.test(args.clusterName)) p.push(`clusterName must be 1-100 letters, digits, - and _, starting with a letter or digit; got ${JSON.stringify(args.clusterName)}`);
-    if (!/^1\.\d{2}$/.test(args.version)) p.push(`version must be a Kubernetes minor version such as 1.33; got ${JSON.stringify(args.version)}`);
-    if (args.subnetIds.length < 2) p.push(`subnetIds must hold at least 2 private subnets in different Availability Zones; got ${args.subnetIds.length}`);
+    if (!CLUSTER_NAME.test(args.clusterName))
+        p.push(
+            `clusterName must be 1-100 letters, digits, - and _, starting with a letter or digit; got ${JSON.stringify(args.clusterName)}`,
+        );
+    if (!/^1\.\d{2}$/.test(args.version))
+        p.push(`version must be a Kubernetes minor version such as 1.33; got ${JSON.stringify(args.version)}`);
+    if (args.subnetIds.length < 2)
+        p.push(
+            `subnetIds must hold at least 2 private subnets in different Availability Zones; got ${args.subnetIds.length}`,
+        );
     if (args.publicEndpointCidrs !== false) {
-        if (args.publicEndpointCidrs.length === 0) p.push("publicEndpointCidrs must list at least one CIDR, or be false to turn the public endpoint off");
+        if (args.publicEndpointCidrs.length === 0)
+            p.push("publicEndpointCidrs must list at least one CIDR, or be false to turn the public endpoint off");
         for (const c of args.publicEndpointCidrs) {
             if (!CIDR.test(c)) p.push(`publicEndpointCidrs: ${JSON.stringify(c)} is not an IPv4 CIDR`);
             else if (c.endsWith("/0")) p.push(`publicEndpointCidrs: ${c} opens the API endpoint to the whole internet`);
         }
     }
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays)) p.push(`logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
+        p.push(
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+        );
     if (n.instanceTypes.length === 0) p.push("nodes.instanceTypes must list at least one instance type");
-    for (const t of n.instanceTypes) if (!INSTANCE_TYPE.test(t)) p.push(`nodes.instanceTypes: ${JSON.stringify(t)} is not an EC2 instance type`);
-    if (![n.minSize, n.desiredSize, n.maxSize].every((v) => Number.isInteger(v) && v >= 0) || n.maxSize < 1) p.push(`nodes sizes must be non-negative integers with maxSize >= 1; got ${n.minSize}/${n.desiredSize}/${n.maxSize}`);
-    else if (!(n.minSize <= n.desiredSize && n.desiredSize <= n.maxSize)) p.push(`nodes must satisfy minSize <= desiredSize <= maxSize; got ${n.minSize}/${n.desiredSize}/${n.maxSize}`);
+    for (const t of n.instanceTypes)
+        if (!INSTANCE_TYPE.test(t)) p.push(`nodes.instanceTypes: ${JSON.stringify(t)} is not an EC2 instance type`);
+    if (![n.minSize, n.desiredSize, n.maxSize].every((v) => Number.isInteger(v) && v >= 0) || n.maxSize < 1)
+        p.push(
+            `nodes sizes must be non-negative integers with maxSize >= 1; got ${n.minSize}/${n.desiredSize}/${n.maxSize}`,
+        );
+    else if (!(n.minSize <= n.desiredSize && n.desiredSize <= n.maxSize))
+        p.push(`nodes must satisfy minSize <= desiredSize <= maxSize; got ${n.minSize}/${n.desiredSize}/${n.maxSize}`);
     const disk = n.diskSizeGib ?? 30;
-    if (!Number.isInteger(disk) || disk < 20 || disk > 1000) p.push(`nodes.diskSizeGib must be an integer from 20 to 1000; got ${disk}`);
-    for (const arn of args.adminRoleArns ?? []) if (!ROLE_ARN.test(arn)) p.push(`adminRoleArns: ${JSON.stringify(arn)} is not an IAM role ARN`);
+    if (!Number.isInteger(disk) || disk < 20 || disk > 1000)
+        p.push(`nodes.diskSizeGib must be an integer from 20 to 1000; got ${disk}`);
+    for (const arn of args.adminRoleArns ?? [])
+        if (!ROLE_ARN.test(arn)) p.push(`adminRoleArns: ${JSON.stringify(arn)} is not an IAM role ARN`);
     return p;
 }
 
 /** Trust policy of a role assumed by an AWS service for this account. */
-const assumedBy = (service: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+const assumedBy = (service: string) => ({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+});
 
 export class EksCluster extends pulumi.ComponentResource {
     readonly clusterName: string;
@@ -138,112 +163,201 @@ export class EksCluster extends pulumi.ComponentResource {
         const tags = args.tags;
 
         // ------------------------------------------------------------ control plane
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: `/aws/eks/${args.clusterName}/cluster`,
-            retentionInDays: args.logs.retentionInDays,
-            kmsKeyId: args.logs.kmsKeyArn,
-            tags,
-        }, child);
-        const serviceRole = new aws.iam.Role(`${name}-service-role`, {
-            description: `EKS control plane of ${args.clusterName}`,
-            assumeRolePolicy: JSON.stringify(assumedBy("eks.amazonaws.com")),
-            tags,
-        }, child);
-        const serviceRolePolicy = new aws.iam.RolePolicyAttachment(`${name}-service-role`, {
-            role: serviceRole.name,
-            policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
-        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: `/aws/eks/${args.clusterName}/cluster`,
+                retentionInDays: args.logs.retentionInDays,
+                kmsKeyId: args.logs.kmsKeyArn,
+                tags,
+            },
+            child,
+        );
+        const serviceRole = new aws.iam.Role(
+            `${name}-service-role`,
+            {
+                description: `EKS control plane of ${args.clusterName}`,
+                assumeRolePolicy: JSON.stringify(assumedBy("eks.amazonaws.com")),
+                tags,
+            },
+            child,
+        );
+        const serviceRolePolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-service-role`,
+            {
+                role: serviceRole.name,
+                policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
+            },
+            child,
+        );
 
         const publicEndpoint = args.publicEndpointCidrs !== false;
-        const cluster = new eks.Cluster(name, {
-            name: args.clusterName,
-            version: args.version,
-            serviceRole,
-            vpcId: args.vpcId,
-            privateSubnetIds: args.subnetIds,
-            endpointPrivateAccess: true,
-            endpointPublicAccess: publicEndpoint,
-            publicAccessCidrs: publicEndpoint ? [...(args.publicEndpointCidrs as string[])].sort() : undefined,
-            encryptionConfigKeyArn: args.secretsKmsKeyArn,
-            enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
-            createOidcProvider: true,
-            authenticationMode: "API",
-            skipDefaultNodeGroup: true,
-            skipDefaultSecurityGroups: true,
-            nodeAssociatePublicIpAddress: false,
-            deletionProtection: args.protect,
-            upgradePolicy: { supportType: "STANDARD" },
-            tags,
-            clusterTags: tags,
-        }, { parent: this, dependsOn: [logGroup, serviceRolePolicy], protect: args.protect });
+        const cluster = new eks.Cluster(
+            name,
+            {
+                name: args.clusterName,
+                version: args.version,
+                serviceRole,
+                vpcId: args.vpcId,
+                privateSubnetIds: args.subnetIds,
+                endpointPrivateAccess: true,
+                endpointPublicAccess: publicEndpoint,
+                publicAccessCidrs: publicEndpoint ? [...(args.publicEndpointCidrs as string[])].sort() : undefined,
+                encryptionConfigKeyArn: args.secretsKmsKeyArn,
+                enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+                createOidcProvider: true,
+                authenticationMode: "API",
+                skipDefaultNodeGroup: true,
+                skipDefaultSecurityGroups: true,
+                nodeAssociatePublicIpAddress: false,
+                deletionProtection: args.protect,
+                upgradePolicy: { supportType: "STANDARD" },
+                tags,
+                clusterTags: tags,
+            },
+            { parent: this, dependsOn: [logGroup, serviceRolePolicy], protect: args.protect },
+        );
 
         // ------------------------------------------------------------ nodes
-        const nodeRole = new aws.iam.Role(`${name}-node-role`, {
-            description: `EC2 nodes of ${args.clusterName}`,
-            assumeRolePolicy: JSON.stringify(assumedBy("ec2.amazonaws.com")),
-            tags,
-        }, child);
-        const nodePolicies = NODE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
-            role: nodeRole.name,
-            policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/${policy}`,
-        }, child));
-        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-nodes`, {
-            description: `Nodes of ${args.clusterName}: IMDSv2 only, hop limit 1, encrypted gp3 root volume`,
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-            blockDeviceMappings: [{
-                deviceName: "/dev/xvda",
-                ebs: { volumeSize: args.nodes.diskSizeGib ?? 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
-            }],
-            monitoring: { enabled: true },
-            tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: { ...tags, Name: `${args.clusterName}-node` } })),
-            updateDefaultVersion: true,
-            tags,
-        }, child);
-        this.nodeGroup = new aws.eks.NodeGroup(`${name}-nodes`, {
-            clusterName: args.clusterName,
-            nodeRoleArn: nodeRole.arn,
-            subnetIds: args.subnetIds,
-            amiType: "AL2023_x86_64_STANDARD",
-            capacityType: "ON_DEMAND",
-            instanceTypes: args.nodes.instanceTypes,
-            scalingConfig: { minSize: args.nodes.minSize, desiredSize: args.nodes.desiredSize, maxSize: args.nodes.maxSize },
-            updateConfig: { maxUnavailable: 1 },
-            launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-            labels: { "platform/node-group": "general" },
-            tags,
-        }, { parent: this, dependsOn: [cluster, ...nodePolicies] });
+        const nodeRole = new aws.iam.Role(
+            `${name}-node-role`,
+            {
+                description: `EC2 nodes of ${args.clusterName}`,
+                assumeRolePolicy: JSON.stringify(assumedBy("ec2.amazonaws.com")),
+                tags,
+            },
+            child,
+        );
+        const nodePolicies = NODE_POLICIES.map(
+            (policy) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-node-${policy}`,
+                    {
+                        role: nodeRole.name,
+                        policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/${policy}`,
+                    },
+                    child,
+                ),
+        );
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-nodes`,
+            {
+                description: `Nodes of ${args.clusterName}: IMDSv2 only, hop limit 1, encrypted gp3 root volume`,
+                metadataOptions: {
+                    httpEndpoint: "enabled",
+                    httpTokens: "required",
+                    httpPutResponseHopLimit: 1,
+                    instanceMetadataTags: "disabled",
+                },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: {
+                            volumeSize: args.nodes.diskSizeGib ?? 30,
+                            volumeType: "gp3",
+                            encrypted: "true",
+                            deleteOnTermination: "true",
+                        },
+                    },
+                ],
+                monitoring: { enabled: true },
+                tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+                    resourceType,
+                    tags: { ...tags, Name: `${args.clusterName}-node` },
+                })),
+                updateDefaultVersion: true,
+                tags,
+            },
+            child,
+        );
+        this.nodeGroup = new aws.eks.NodeGroup(
+            `${name}-nodes`,
+            {
+                clusterName: args.clusterName,
+                nodeRoleArn: nodeRole.arn,
+                subnetIds: args.subnetIds,
+                amiType: "AL2023_x86_64_STANDARD",
+                capacityType: "ON_DEMAND",
+                instanceTypes: args.nodes.instanceTypes,
+                scalingConfig: {
+                    minSize: args.nodes.minSize,
+                    desiredSize: args.nodes.desiredSize,
+                    maxSize: args.nodes.maxSize,
+                },
+                updateConfig: { maxUnavailable: 1 },
+                launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+                labels: { "platform/node-group": "general" },
+                tags,
+            },
+            { parent: this, dependsOn: [cluster, ...nodePolicies] },
+        );
 
         // ------------------------------------------------------------ administrators (access entries)
-        const adminRole = new aws.iam.Role(`${name}-admin`, {
-            description: `Administrators of the EKS cluster ${args.clusterName} (assume with MFA)`,
-            maxSessionDuration: 3600,
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` },
-                    Action: "sts:AssumeRole",
-                    Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
-                }],
-            }),
-            tags,
-        }, child);
-        new aws.iam.RolePolicy(`${name}-admin`, {
-            role: adminRole.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{ Sid: "DescribeTheCluster", Effect: "Allow", Action: ["eks:DescribeCluster", "eks:ListClusters"], Resource: pulumi.interpolate`arn:${args.partition}:eks:${args.region}:${args.accountId}:cluster/${args.clusterName}` }],
-            }),
-        }, child);
-        const admins: [string, pulumi.Input<string>][] = [["admin", adminRole.arn], ...[...(args.adminRoleArns ?? [])].sort().map((arn): [string, string] => [`admin-${arn.split("/").pop()!.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`, arn])];
+        const adminRole = new aws.iam.Role(
+            `${name}-admin`,
+            {
+                description: `Administrators of the EKS cluster ${args.clusterName} (assume with MFA)`,
+                maxSessionDuration: 3600,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` },
+                            Action: "sts:AssumeRole",
+                            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+                        },
+                    ],
+                }),
+                tags,
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-admin`,
+            {
+                role: adminRole.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "DescribeTheCluster",
+                            Effect: "Allow",
+                            Action: ["eks:DescribeCluster", "eks:ListClusters"],
+                            Resource: pulumi.interpolate`arn:${args.partition}:eks:${args.region}:${args.accountId}:cluster/${args.clusterName}`,
+                        },
+                    ],
+                }),
+            },
+            child,
+        );
+        const admins: [string, pulumi.Input<string>][] = [
+            ["admin", adminRole.arn],
+            ...[...(args.adminRoleArns ?? [])].sort().map((arn): [string, string] => [
+                `admin-${arn
+                    .split("/")
+                    .pop()!
+                    .toLowerCase()
+                    .replace(/[^a-z0-9-]/g, "-")}`,
+                arn,
+            ]),
+        ];
         for (const [key, principalArn] of admins) {
-            const entry = new aws.eks.AccessEntry(`${name}-${key}`, { clusterName: args.clusterName, principalArn, type: "STANDARD", tags }, { parent: this, dependsOn: [cluster] });
-            new aws.eks.AccessPolicyAssociation(`${name}-${key}`, {
-                clusterName: args.clusterName,
-                principalArn: entry.principalArn,
-                policyArn: CLUSTER_ADMIN_POLICY,
-                accessScope: { type: "cluster" },
-            }, child);
+            const entry = new aws.eks.AccessEntry(
+                `${name}-${key}`,
+                { clusterName: args.clusterName, principalArn, type: "STANDARD", tags },
+                { parent: this, dependsOn: [cluster] },
+            );
+            new aws.eks.AccessPolicyAssociation(
+                `${name}-${key}`,
+                {
+                    clusterName: args.clusterName,
+                    principalArn: entry.principalArn,
+                    policyArn: CLUSTER_ADMIN_POLICY,
+                    accessScope: { type: "cluster" },
+                },
+                child,
+            );
         }
 
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
@@ -252,8 +366,17 @@ export class EksCluster extends pulumi.ComponentResource {
         this.nodeRoleArn = nodeRole.arn;
         this.adminRoleArn = adminRole.arn;
         this.kubeconfig = cluster.kubeconfigJson;
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent: this, dependsOn: [this.nodeGroup] });
-        this.registerOutputs({ clusterSecurityGroupId: this.clusterSecurityGroupId, oidcProviderArn: this.oidcProviderArn, nodeRoleArn: this.nodeRoleArn, adminRoleArn: this.adminRoleArn });
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
+            { parent: this, dependsOn: [this.nodeGroup] },
+        );
+        this.registerOutputs({
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            oidcProviderArn: this.oidcProviderArn,
+            nodeRoleArn: this.nodeRoleArn,
+            adminRoleArn: this.adminRoleArn,
+        });
     }
 
     /**
@@ -262,27 +385,61 @@ export class EksCluster extends pulumi.ComponentResource {
      * `sts.amazonaws.com`, allowed exactly `statements` (none: no inline policy) and the AWS managed policies in `managedPolicies`
      * (attachment `<name>-irsa-<key>-<policy key>`).
      */
-    serviceAccountRole(key: string, spec: { namespace: string; serviceAccount: string; statements?: IamStatement[]; managedPolicies?: Record<string, pulumi.Input<string>> }): aws.iam.Role {
+    serviceAccountRole(
+        key: string,
+        spec: {
+            namespace: string;
+            serviceAccount: string;
+            statements?: IamStatement[];
+            managedPolicies?: Record<string, pulumi.Input<string>>;
+        },
+    ): aws.iam.Role {
         const k8sName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-        if (!k8sName.test(spec.namespace) || !k8sName.test(spec.serviceAccount)) throw new Error(`EksCluster ${this.componentName}: serviceAccountRole ${key} needs Kubernetes names (lower-case letters, digits, -); got ${spec.namespace}/${spec.serviceAccount}`);
-        const role = new aws.iam.Role(`${this.componentName}-irsa-${key}`, {
-            description: `IRSA: ${spec.namespace}/${spec.serviceAccount} on ${this.clusterName}`,
-            assumeRolePolicy: pulumi.all([this.oidcProviderArn, this.oidcIssuer]).apply(([providerArn, issuer]) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Federated: providerArn },
-                    Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: { StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${spec.namespace}:${spec.serviceAccount}`, [`${issuer}:aud`]: "sts.amazonaws.com" } },
-                }],
-            })),
-            tags: this.tags,
-        }, { parent: this });
+        if (!k8sName.test(spec.namespace) || !k8sName.test(spec.serviceAccount))
+            throw new Error(
+                `EksCluster ${this.componentName}: serviceAccountRole ${key} needs Kubernetes names (lower-case letters, digits, -); got ${spec.namespace}/${spec.serviceAccount}`,
+            );
+        const role = new aws.iam.Role(
+            `${this.componentName}-irsa-${key}`,
+            {
+                description: `IRSA: ${spec.namespace}/${spec.serviceAccount} on ${this.clusterName}`,
+                assumeRolePolicy: pulumi.all([this.oidcProviderArn, this.oidcIssuer]).apply(([providerArn, issuer]) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { Federated: providerArn },
+                                Action: "sts:AssumeRoleWithWebIdentity",
+                                Condition: {
+                                    StringEquals: {
+                                        [`${issuer}:sub`]: `system:serviceaccount:${spec.namespace}:${spec.serviceAccount}`,
+                                        [`${issuer}:aud`]: "sts.amazonaws.com",
+                                    },
+                                },
+                            },
+                        ],
+                    }),
+                ),
+                tags: this.tags,
+            },
+            { parent: this },
+        );
         if ((spec.statements ?? []).length > 0) {
-            new aws.iam.RolePolicy(`${this.componentName}-irsa-${key}`, { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: spec.statements }) }, { parent: this });
+            new aws.iam.RolePolicy(
+                `${this.componentName}-irsa-${key}`,
+                { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: spec.statements }) },
+                { parent: this },
+            );
         }
-        for (const [policyKey, policyArn] of Object.entries(spec.managedPolicies ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-            new aws.iam.RolePolicyAttachment(`${this.componentName}-irsa-${key}-${policyKey}`, { role: role.name, policyArn }, { parent: this });
+        for (const [policyKey, policyArn] of Object.entries(spec.managedPolicies ?? {}).sort(([a], [b]) =>
+            a.localeCompare(b),
+        )) {
+            new aws.iam.RolePolicyAttachment(
+                `${this.componentName}-irsa-${key}-${policyKey}`,
+                { role: role.name, policyArn },
+                { parent: this },
+            );
         }
         return role;
     }

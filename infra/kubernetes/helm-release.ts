@@ -35,7 +35,10 @@ const SEMVER = /^\d+\.\d+\.\d+$/;
 /** Problems of a chart pin (empty when it is exact and from HTTPS). */
 export function chartProblems(c: PinnedChart): string[] {
     const p: string[] = [];
-    if (!SEMVER.test(c.version)) p.push(`version must be an exact chart version such as 1.2.3 (no range, no latest); got ${JSON.stringify(c.version)}`);
+    if (!SEMVER.test(c.version))
+        p.push(
+            `version must be an exact chart version such as 1.2.3 (no range, no latest); got ${JSON.stringify(c.version)}`,
+        );
     if (!/^https:\/\/[^\s]+$/.test(c.repo)) p.push(`repo must be an HTTPS URL; got ${JSON.stringify(c.repo)}`);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(c.chart)) p.push(`chart must be a chart name; got ${JSON.stringify(c.chart)}`);
     return p;
@@ -45,21 +48,32 @@ export function chartProblems(c: PinnedChart): string[] {
  * Registers the release `name`.
  * @throws Error naming the release and field when the pin is not exact or the repository not HTTPS.
  */
-export function pinnedRelease(name: string, args: PinnedReleaseArgs, opts: pulumi.CustomResourceOptions & { provider: k8s.Provider }): k8s.helm.v3.Release {
+export function pinnedRelease(
+    name: string,
+    args: PinnedReleaseArgs,
+    opts: pulumi.CustomResourceOptions & { provider: k8s.Provider },
+): k8s.helm.v3.Release {
     const problems = chartProblems(args);
-    if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(args.releaseName)) problems.push(`releaseName must be 1-53 lower-case letters, digits and -; got ${JSON.stringify(args.releaseName)}`);
+    if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(args.releaseName))
+        problems.push(
+            `releaseName must be 1-53 lower-case letters, digits and -; got ${JSON.stringify(args.releaseName)}`,
+        );
     if (problems.length > 0) throw new Error(`Helm release ${name}: ${problems.join("; ")}`);
-    return new k8s.helm.v3.Release(name, {
-        name: args.releaseName,
-        chart: args.chart,
-        version: args.version,
-        repositoryOpts: { repo: args.repo },
-        namespace: args.namespace,
-        createNamespace: false,
-        values: args.values,
-        atomic: true,
-        cleanupOnFail: true,
-        timeout: args.timeoutSeconds ?? 600,
-        maxHistory: 10,
-    }, opts);
+    return new k8s.helm.v3.Release(
+        name,
+        {
+            name: args.releaseName,
+            chart: args.chart,
+            version: args.version,
+            repositoryOpts: { repo: args.repo },
+            namespace: args.namespace,
+            createNamespace: false,
+            values: args.values,
+            atomic: true,
+            cleanupOnFail: true,
+            timeout: args.timeoutSeconds ?? 600,
+            maxHistory: 10,
+        },
+        opts,
+    );
 }

@@ -64,17 +64,37 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Mi|Gi|Ki)?$/;
 function problemsOf(args: WebServiceArgs): string[] {
     const p: string[] = [];
     const a = args.autoscaling;
-    if (!DNS_LABEL.test(args.appName)) p.push(`appName must be a DNS label (1-63 lower-case letters, digits and -); got ${JSON.stringify(args.appName)}`);
-    if (!Number.isInteger(args.containerPort) || args.containerPort < 1024 || args.containerPort > 65535) p.push(`containerPort must be 1024-65535 (a non-root process cannot bind lower ports); got ${args.containerPort}`);
-    for (const [k, v] of Object.entries(args.resources)) if (!QUANTITY.test(v)) p.push(`resources.${k} must be a Kubernetes quantity such as 250m or 512Mi; got ${JSON.stringify(v)}`);
-    for (const [k, v] of Object.entries(args.probes)) if (!v.startsWith("/")) p.push(`probes.${k} must be an absolute path; got ${JSON.stringify(v)}`);
-    if (!Number.isInteger(args.runAsUser) || args.runAsUser < 1) p.push(`runAsUser must be a non-zero UID; got ${args.runAsUser}`);
-    if (!Number.isInteger(a.minReplicas) || a.minReplicas < 2) p.push(`autoscaling.minReplicas must be at least 2 (one pod per zone survives a zone failure); got ${a.minReplicas}`);
-    if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) p.push(`autoscaling.maxReplicas must be at least minReplicas (${a.minReplicas}); got ${a.maxReplicas}`);
-    if (!Number.isInteger(a.cpuTargetPercent) || a.cpuTargetPercent < 10 || a.cpuTargetPercent > 95) p.push(`autoscaling.cpuTargetPercent must be 10-95; got ${a.cpuTargetPercent}`);
-    if (!Number.isInteger(args.minAvailable) || args.minAvailable < 1 || args.minAvailable >= a.minReplicas) p.push(`minAvailable must be at least 1 and less than autoscaling.minReplicas (${a.minReplicas}), or node drains block; got ${args.minAvailable}`);
-    for (const key of Object.keys(args.env ?? {})) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) p.push(`env: ${JSON.stringify(key)} is not a variable name`);
-    if (args.metricsPath !== undefined && !args.metricsPath.startsWith("/")) p.push(`metricsPath must be an absolute path; got ${JSON.stringify(args.metricsPath)}`);
+    if (!DNS_LABEL.test(args.appName))
+        p.push(
+            `appName must be a DNS label (1-63 lower-case letters, digits and -); got ${JSON.stringify(args.appName)}`,
+        );
+    if (!Number.isInteger(args.containerPort) || args.containerPort < 1024 || args.containerPort > 65535)
+        p.push(
+            `containerPort must be 1024-65535 (a non-root process cannot bind lower ports); got ${args.containerPort}`,
+        );
+    for (const [k, v] of Object.entries(args.resources))
+        if (!QUANTITY.test(v))
+            p.push(`resources.${k} must be a Kubernetes quantity such as 250m or 512Mi; got ${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(args.probes))
+        if (!v.startsWith("/")) p.push(`probes.${k} must be an absolute path; got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(args.runAsUser) || args.runAsUser < 1)
+        p.push(`runAsUser must be a non-zero UID; got ${args.runAsUser}`);
+    if (!Number.isInteger(a.minReplicas) || a.minReplicas < 2)
+        p.push(
+            `autoscaling.minReplicas must be at least 2 (one pod per zone survives a zone failure); got ${a.minReplicas}`,
+        );
+    if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas)
+        p.push(`autoscaling.maxReplicas must be at least minReplicas (${a.minReplicas}); got ${a.maxReplicas}`);
+    if (!Number.isInteger(a.cpuTargetPercent) || a.cpuTargetPercent < 10 || a.cpuTargetPercent > 95)
+        p.push(`autoscaling.cpuTargetPercent must be 10-95; got ${a.cpuTargetPercent}`);
+    if (!Number.isInteger(args.minAvailable) || args.minAvailable < 1 || args.minAvailable >= a.minReplicas)
+        p.push(
+            `minAvailable must be at least 1 and less than autoscaling.minReplicas (${a.minReplicas}), or node drains block; got ${args.minAvailable}`,
+        );
+    for (const key of Object.keys(args.env ?? {}))
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) p.push(`env: ${JSON.stringify(key)} is not a variable name`);
+    if (args.metricsPath !== undefined && !args.metricsPath.startsWith("/"))
+        p.push(`metricsPath must be an absolute path; got ${JSON.stringify(args.metricsPath)}`);
     return p;
 }
 
@@ -91,102 +111,186 @@ export class WebService extends pulumi.ComponentResource {
         const crdOpts = { ...k8sOpts, dependsOn: args.dependsOn ?? [] };
         const selector = { "app.kubernetes.io/name": args.appName };
         const labels = { ...(args.labels ?? {}), ...selector, "app.kubernetes.io/managed-by": "pulumi" };
-        const meta = (extra: Record<string, pulumi.Input<string>> = {}) => ({ name: args.appName, namespace: args.namespace, labels, annotations: Object.keys(extra).length > 0 ? extra : undefined });
+        const meta = (extra: Record<string, pulumi.Input<string>> = {}) => ({
+            name: args.appName,
+            namespace: args.namespace,
+            labels,
+            annotations: Object.keys(extra).length > 0 ? extra : undefined,
+        });
         const httpProbe = (path: string) => ({ httpGet: { path, port: "http" as const, scheme: "HTTP" } });
 
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-            metadata: meta(args.iamRoleArn ? { "eks.amazonaws.com/role-arn": args.iamRoleArn } : {}),
-            automountServiceAccountToken: false,
-        }, k8sOpts);
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-sa`,
+            {
+                metadata: meta(args.iamRoleArn ? { "eks.amazonaws.com/role-arn": args.iamRoleArn } : {}),
+                automountServiceAccountToken: false,
+            },
+            k8sOpts,
+        );
 
-        const deployment = new k8s.apps.v1.Deployment(name, {
-            metadata: meta(),
-            spec: {
-                replicas: args.autoscaling.minReplicas,
-                revisionHistoryLimit: 5,
-                selector: { matchLabels: selector },
-                strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
-                template: {
-                    metadata: { labels },
-                    spec: {
-                        serviceAccountName: serviceAccount.metadata.name,
-                        automountServiceAccountToken: false,
-                        terminationGracePeriodSeconds: 30,
-                        securityContext: {
-                            runAsNonRoot: true,
-                            runAsUser: args.runAsUser,
-                            runAsGroup: args.runAsUser,
-                            fsGroup: args.runAsUser,
-                            seccompProfile: { type: "RuntimeDefault" },
-                        },
-                        topologySpreadConstraints: [
-                            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
-                            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
-                        ],
-                        containers: [{
-                            name: args.appName,
-                            image: args.image,
-                            imagePullPolicy: "IfNotPresent",
-                            ports: [{ name: "http", containerPort: args.containerPort, protocol: "TCP" }],
-                            env: Object.entries(args.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([envName, value]) => ({ name: envName, value })),
-                            resources: {
-                                requests: { cpu: args.resources.cpuRequest, memory: args.resources.memoryRequest },
-                                limits: { cpu: args.resources.cpuLimit, memory: args.resources.memoryLimit },
-                            },
-                            startupProbe: { ...httpProbe(args.probes.startupPath), periodSeconds: 5, failureThreshold: 24, timeoutSeconds: 2 },
-                            readinessProbe: { ...httpProbe(args.probes.readinessPath), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
-                            livenessProbe: { ...httpProbe(args.probes.livenessPath), periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 2 },
+        const deployment = new k8s.apps.v1.Deployment(
+            name,
+            {
+                metadata: meta(),
+                spec: {
+                    replicas: args.autoscaling.minReplicas,
+                    revisionHistoryLimit: 5,
+                    selector: { matchLabels: selector },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            serviceAccountName: serviceAccount.metadata.name,
+                            automountServiceAccountToken: false,
+                            terminationGracePeriodSeconds: 30,
                             securityContext: {
-                                allowPrivilegeEscalation: false,
-                                readOnlyRootFilesystem: true,
-                                privileged: false,
                                 runAsNonRoot: true,
-                                capabilities: { drop: ["ALL"] },
+                                runAsUser: args.runAsUser,
+                                runAsGroup: args.runAsUser,
+                                fsGroup: args.runAsUser,
+                                seccompProfile: { type: "RuntimeDefault" },
                             },
-                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                        }],
-                        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+                            topologySpreadConstraints: [
+                                {
+                                    maxSkew: 1,
+                                    topologyKey: "topology.kubernetes.io/zone",
+                                    whenUnsatisfiable: "ScheduleAnyway",
+                                    labelSelector: { matchLabels: selector },
+                                },
+                                {
+                                    maxSkew: 1,
+                                    topologyKey: "kubernetes.io/hostname",
+                                    whenUnsatisfiable: "ScheduleAnyway",
+                                    labelSelector: { matchLabels: selector },
+                                },
+                            ],
+                            containers: [
+                                {
+                                    name: args.appName,
+                                    image: args.image,
+                                    imagePullPolicy: "IfNotPresent",
+                                    ports: [{ name: "http", containerPort: args.containerPort, protocol: "TCP" }],
+                                    env: Object.entries(args.env ?? {})
+                                        .sort(([a], [b]) => a.localeCompare(b))
+                                        .map(([envName, value]) => ({ name: envName, value })),
+                                    resources: {
+                                        requests: {
+                                            cpu: args.resources.cpuRequest,
+                                            memory: args.resources.memoryRequest,
+                                        },
+                                        limits: { cpu: args.resources.cpuLimit, memory: args.resources.memoryLimit },
+                                    },
+                                    startupProbe: {
+                                        ...httpProbe(args.probes.startupPath),
+                                        periodSeconds: 5,
+                                        failureThreshold: 24,
+                                        timeoutSeconds: 2,
+                                    },
+                                    readinessProbe: {
+                                        ...httpProbe(args.probes.readinessPath),
+                                        periodSeconds: 10,
+                                        failureThreshold: 3,
+                                        timeoutSeconds: 2,
+                                    },
+                                    livenessProbe: {
+                                        ...httpProbe(args.probes.livenessPath),
+                                        periodSeconds: 20,
+                                        failureThreshold: 3,
+                                        timeoutSeconds: 2,
+                                    },
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        readOnlyRootFilesystem: true,
+                                        privileged: false,
+                                        runAsNonRoot: true,
+                                        capabilities: { drop: ["ALL"] },
+                                    },
+                                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                },
+                            ],
+                            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+                        },
                     },
                 },
             },
-        }, k8sOpts);
+            k8sOpts,
+        );
 
-        const service = new k8s.core.v1.Service(`${name}-service`, {
-            metadata: meta(),
-            spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
-        }, k8sOpts);
-
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-            metadata: meta(),
-            spec: {
-                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-                minReplicas: args.autoscaling.minReplicas,
-                maxReplicas: args.autoscaling.maxReplicas,
-                metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.autoscaling.cpuTargetPercent } } }],
-                behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+        const service = new k8s.core.v1.Service(
+            `${name}-service`,
+            {
+                metadata: meta(),
+                spec: {
+                    type: "ClusterIP",
+                    selector,
+                    ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+                },
             },
-        }, k8sOpts);
+            k8sOpts,
+        );
 
-        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-            metadata: meta(),
-            spec: { minAvailable: args.minAvailable, selector: { matchLabels: selector } },
-        }, k8sOpts);
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+            `${name}-hpa`,
+            {
+                metadata: meta(),
+                spec: {
+                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+                    minReplicas: args.autoscaling.minReplicas,
+                    maxReplicas: args.autoscaling.maxReplicas,
+                    metrics: [
+                        {
+                            type: "Resource",
+                            resource: {
+                                name: "cpu",
+                                target: { type: "Utilization", averageUtilization: args.autoscaling.cpuTargetPercent },
+                            },
+                        },
+                    ],
+                    behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+                },
+            },
+            k8sOpts,
+        );
+
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pdb`,
+            {
+                metadata: meta(),
+                spec: { minAvailable: args.minAvailable, selector: { matchLabels: selector } },
+            },
+            k8sOpts,
+        );
 
         if (args.targetGroupArn !== undefined) {
-            new k8s.apiextensions.CustomResource(`${name}-tgb`, {
-                apiVersion: "elbv2.k8s.aws/v1beta1",
-                kind: "TargetGroupBinding",
-                metadata: meta(),
-                spec: { targetGroupARN: args.targetGroupArn, targetType: "ip", serviceRef: { name: service.metadata.name, port: 80 } },
-            }, crdOpts);
+            new k8s.apiextensions.CustomResource(
+                `${name}-tgb`,
+                {
+                    apiVersion: "elbv2.k8s.aws/v1beta1",
+                    kind: "TargetGroupBinding",
+                    metadata: meta(),
+                    spec: {
+                        targetGroupARN: args.targetGroupArn,
+                        targetType: "ip",
+                        serviceRef: { name: service.metadata.name, port: 80 },
+                    },
+                },
+                crdOpts,
+            );
         }
         if (args.metricsPath !== undefined) {
-            new k8s.apiextensions.CustomResource(`${name}-monitor`, {
-                apiVersion: "monitoring.coreos.com/v1",
-                kind: "ServiceMonitor",
-                metadata: meta(),
-                spec: { selector: { matchLabels: selector }, endpoints: [{ port: "http", path: args.metricsPath, interval: "30s" }] },
-            }, crdOpts);
+            new k8s.apiextensions.CustomResource(
+                `${name}-monitor`,
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "ServiceMonitor",
+                    metadata: meta(),
+                    spec: {
+                        selector: { matchLabels: selector },
+                        endpoints: [{ port: "http", path: args.metricsPath, interval: "30s" }],
+                    },
+                },
+                crdOpts,
+            );
         }
 
         this.serviceHost = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;

@@ -64,11 +64,20 @@ export class QueueWithDlq extends pulumi.ComponentResource {
         const delay = args.delaySeconds ?? 0;
         const wait = args.receiveWaitTimeSeconds ?? 20;
         const problems: string[] = [];
-        if (!inRange(visibility, 0, 43200)) problems.push(`visibilityTimeoutSeconds must be an integer from 0 to 43200; got ${visibility}`);
-        if (!inRange(retention, 60, 1209600)) problems.push(`messageRetentionSeconds must be an integer from 60 to 1209600; got ${retention}`);
-        if (!inRange(dlqRetention, 60, 1209600) || dlqRetention < retention) problems.push(`dlqRetentionSeconds must be an integer from messageRetentionSeconds (${retention}) to 1209600, so a message never expires sooner in the DLQ; got ${dlqRetention}`);
-        if (!inRange(maxReceive, 1, 1000)) problems.push(`maxReceiveCount must be an integer from 1 to 1000; got ${maxReceive}`);
-        if (!inRange(delay, 0, 900)) problems.push(`delaySeconds must be an integer from 0 to 900 (SQS delays at most 15 minutes); got ${delay}`);
+        if (!inRange(visibility, 0, 43200))
+            problems.push(`visibilityTimeoutSeconds must be an integer from 0 to 43200; got ${visibility}`);
+        if (!inRange(retention, 60, 1209600))
+            problems.push(`messageRetentionSeconds must be an integer from 60 to 1209600; got ${retention}`);
+        if (!inRange(dlqRetention, 60, 1209600) || dlqRetention < retention)
+            problems.push(
+                `dlqRetentionSeconds must be an integer from messageRetentionSeconds (${retention}) to 1209600, so a message never expires sooner in the DLQ; got ${dlqRetention}`,
+            );
+        if (!inRange(maxReceive, 1, 1000))
+            problems.push(`maxReceiveCount must be an integer from 1 to 1000; got ${maxReceive}`);
+        if (!inRange(delay, 0, 900))
+            problems.push(
+                `delaySeconds must be an integer from 0 to 900 (SQS delays at most 15 minutes); got ${delay}`,
+            );
         if (!inRange(wait, 0, 20)) problems.push(`receiveWaitTimeSeconds must be an integer from 0 to 20; got ${wait}`);
         if (problems.length > 0) throw new Error(`QueueWithDlq ${name}: ${problems.join("; ")}`);
         const child = { parent: this };
@@ -76,40 +85,64 @@ export class QueueWithDlq extends pulumi.ComponentResource {
         this.kmsKeyArn = args.kmsKeyArn;
         const encryption = { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 };
 
-        const dlq = new aws.sqs.Queue(`${name}-dlq`, {
-            ...encryption,
-            messageRetentionSeconds: dlqRetention,
-            receiveWaitTimeSeconds: wait,
-            tags: args.tags,
-        }, child);
-        const queue = new aws.sqs.Queue(name, {
-            ...encryption,
-            visibilityTimeoutSeconds: visibility,
-            messageRetentionSeconds: retention,
-            delaySeconds: delay,
-            receiveWaitTimeSeconds: wait,
-            redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: maxReceive }),
-            tags: args.tags,
-        }, child);
-        new aws.sqs.RedriveAllowPolicy(`${name}-dlq-sources`, {
-            queueUrl: dlq.url,
-            redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] }),
-        }, child);
-        for (const [key, q] of [["", queue], ["-dlq", dlq]] as const) {
-            new aws.sqs.QueuePolicy(`${name}${key}-policy`, {
-                queueUrl: q.url,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [{
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "sqs:*",
-                        Resource: q.arn,
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    }],
+        const dlq = new aws.sqs.Queue(
+            `${name}-dlq`,
+            {
+                ...encryption,
+                messageRetentionSeconds: dlqRetention,
+                receiveWaitTimeSeconds: wait,
+                tags: args.tags,
+            },
+            child,
+        );
+        const queue = new aws.sqs.Queue(
+            name,
+            {
+                ...encryption,
+                visibilityTimeoutSeconds: visibility,
+                messageRetentionSeconds: retention,
+                delaySeconds: delay,
+                receiveWaitTimeSeconds: wait,
+                redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: maxReceive }),
+                tags: args.tags,
+            },
+            child,
+        );
+        new aws.sqs.RedriveAllowPolicy(
+            `${name}-dlq-sources`,
+            {
+                queueUrl: dlq.url,
+                redriveAllowPolicy: pulumi.jsonStringify({
+                    redrivePermission: "byQueue",
+                    sourceQueueArns: [queue.arn],
                 }),
-            }, child);
+            },
+            child,
+        );
+        for (const [key, q] of [
+            ["", queue],
+            ["-dlq", dlq],
+        ] as const) {
+            new aws.sqs.QueuePolicy(
+                `${name}${key}-policy`,
+                {
+                    queueUrl: q.url,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "DenyInsecureTransport",
+                                Effect: "Deny",
+                                Principal: "*",
+                                Action: "sqs:*",
+                                Resource: q.arn,
+                                Condition: { Bool: { "aws:SecureTransport": "false" } },
+                            },
+                        ],
+                    }),
+                },
+                child,
+            );
         }
 
         this.queueArn = queue.arn;
@@ -122,7 +155,13 @@ export class QueueWithDlq extends pulumi.ComponentResource {
     }
 
     private kmsThroughSqs(sid: string, actions: string[]): IamStatement {
-        return { Sid: sid, Effect: "Allow", Action: actions, Resource: this.kmsKeyArn, Condition: { StringEquals: { "kms:ViaService": `sqs.${this.region}.amazonaws.com` } } };
+        return {
+            Sid: sid,
+            Effect: "Allow",
+            Action: actions,
+            Resource: this.kmsKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `sqs.${this.region}.amazonaws.com` } },
+        };
     }
 
     /** What a producer needs: `sqs:SendMessage` on this queue; `kms:GenerateDataKey` and `kms:Decrypt` on its key through SQS. `sid` prefixes the statement ids. */
@@ -139,7 +178,17 @@ export class QueueWithDlq extends pulumi.ComponentResource {
      */
     consumeStatements(sid: string): IamStatement[] {
         return [
-            { Sid: `${sid}Consume`, Effect: "Allow", Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: this.queueArn },
+            {
+                Sid: `${sid}Consume`,
+                Effect: "Allow",
+                Action: [
+                    "sqs:ChangeMessageVisibility",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:ReceiveMessage",
+                ],
+                Resource: this.queueArn,
+            },
             this.kmsThroughSqs(`${sid}Decrypt`, ["kms:Decrypt"]),
         ];
     }

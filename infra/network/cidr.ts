@@ -50,7 +50,9 @@ export function contains(outer: Cidr, inner: Cidr): boolean {
 }
 
 /** The RFC 1918 private ranges, the only ones a VPC of this platform may use. */
-export const PRIVATE_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t) as Cidr);
+export const PRIVATE_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
+    (t) => parseCidr(t) as Cidr,
+);
 
 /**
  * The `index`-th block of prefix length `prefix` inside `parent` (like Terraform's `cidrsubnet`).
@@ -59,6 +61,9 @@ export const PRIVATE_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "
 export function subnet(parent: Cidr, prefix: number, index: number): Cidr {
     if (prefix < parent.prefix) throw new RangeError(`a /${prefix} does not fit in ${formatCidr(parent)}`);
     const count = 2 ** (prefix - parent.prefix);
-    if (index < 0 || index >= count) throw new RangeError(`${formatCidr(parent)} holds ${count} blocks of /${prefix}; index ${index} is out of range`);
+    if (index < 0 || index >= count)
+        throw new RangeError(
+            `${formatCidr(parent)} holds ${count} blocks of /${prefix}; index ${index} is out of range`,
+        );
     return { base: parent.base + index * 2 ** (32 - prefix), prefix };
 }

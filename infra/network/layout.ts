@@ -32,7 +32,9 @@ export function subnetLayout(vpcCidr: string, azCount: number): SubnetLayout {
     const vpc = parseCidr(vpcCidr);
     if (typeof vpc === "string") throw new RangeError(vpc);
     if (vpc.prefix < LAYOUT_LIMITS.minVpcPrefix || vpc.prefix > LAYOUT_LIMITS.maxVpcPrefix) {
-        throw new RangeError(`VPC prefix /${vpc.prefix} is outside /${LAYOUT_LIMITS.minVpcPrefix}-/${LAYOUT_LIMITS.maxVpcPrefix}`);
+        throw new RangeError(
+            `VPC prefix /${vpc.prefix} is outside /${LAYOUT_LIMITS.minVpcPrefix}-/${LAYOUT_LIMITS.maxVpcPrefix}`,
+        );
     }
     if (!Number.isInteger(azCount) || azCount < LAYOUT_LIMITS.minAzCount || azCount > LAYOUT_LIMITS.maxAzCount) {
         throw new RangeError(`azCount ${azCount} is outside ${LAYOUT_LIMITS.minAzCount}-${LAYOUT_LIMITS.maxAzCount}`);

@@ -59,155 +59,270 @@ export class Network extends pulumi.ComponentResource {
         const tags = (extra: Record<string, string>) => ({ ...args.tags, ...extra });
         const azOrdinals = [...Array(args.azCount).keys()].map((i) => `az${i + 1}`);
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: args.cidrBlock,
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: tags({ Name: `${name}-vpc` }),
-        }, child);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: args.cidrBlock,
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: tags({ Name: `${name}-vpc` }),
+            },
+            child,
+        );
 
         // Adopts the VPC's default security group and strips every rule from it.
-        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [], tags: tags({ Name: `${name}-default-closed` }) }, child);
+        new aws.ec2.DefaultSecurityGroup(
+            `${name}-default-sg`,
+            { vpcId: vpc.id, ingress: [], egress: [], tags: tags({ Name: `${name}-default-closed` }) },
+            child,
+        );
 
-        const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, child);
-        const availabilityZones = azOrdinals.map((_, i) => zones.names.apply((names) => {
-            if (names.length <= i) throw new Error(`Network ${name}: azCount ${args.azCount} but region ${args.region} has only ${names.length} available zones`);
-            return names[i];
-        }));
+        const zones = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            child,
+        );
+        const availabilityZones = azOrdinals.map((_, i) =>
+            zones.names.apply((names) => {
+                if (names.length <= i)
+                    throw new Error(
+                        `Network ${name}: azCount ${args.azCount} but region ${args.region} has only ${names.length} available zones`,
+                    );
+                return names[i];
+            }),
+        );
 
         const subnets = {} as Record<SubnetTier, aws.ec2.Subnet[]>;
         for (const tier of SUBNET_TIERS) {
-            subnets[tier] = azOrdinals.map((az, i) => new aws.ec2.Subnet(`${name}-${tier}-${az}`, {
-                vpcId: vpc.id,
-                cidrBlock: layout[tier][i],
-                availabilityZone: availabilityZones[i],
-                mapPublicIpOnLaunch: false,
-                tags: tags({
-                    Name: `${name}-${tier}-${az}`,
-                    Tier: tier,
-                    // Subnet discovery of the AWS Load Balancer Controller (EKS).
-                    ...(tier === "public" ? { "kubernetes.io/role/elb": "1" } : {}),
-                    ...(tier === "private" ? { "kubernetes.io/role/internal-elb": "1" } : {}),
-                }),
-            }, child));
+            subnets[tier] = azOrdinals.map(
+                (az, i) =>
+                    new aws.ec2.Subnet(
+                        `${name}-${tier}-${az}`,
+                        {
+                            vpcId: vpc.id,
+                            cidrBlock: layout[tier][i],
+                            availabilityZone: availabilityZones[i],
+                            mapPublicIpOnLaunch: false,
+                            tags: tags({
+                                Name: `${name}-${tier}-${az}`,
+                                Tier: tier,
+                                // Subnet discovery of the AWS Load Balancer Controller (EKS).
+                                ...(tier === "public" ? { "kubernetes.io/role/elb": "1" } : {}),
+                                ...(tier === "private" ? { "kubernetes.io/role/internal-elb": "1" } : {}),
+                            }),
+                        },
+                        child,
+                    ),
+            );
         }
 
-        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags({ Name: `${name}-igw` }) }, child);
-        const publicRouteTable = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, tags: tags({ Name: `${name}-public`, Tier: "public" }) }, child);
-        new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicRouteTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, child);
-        subnets.public.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${azOrdinals[i]}`, { subnetId: s.id, routeTableId: publicRouteTable.id }, child));
+        const igw = new aws.ec2.InternetGateway(
+            `${name}-igw`,
+            { vpcId: vpc.id, tags: tags({ Name: `${name}-igw` }) },
+            child,
+        );
+        const publicRouteTable = new aws.ec2.RouteTable(
+            `${name}-public-rt`,
+            { vpcId: vpc.id, tags: tags({ Name: `${name}-public`, Tier: "public" }) },
+            child,
+        );
+        new aws.ec2.Route(
+            `${name}-public-internet`,
+            { routeTableId: publicRouteTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+            child,
+        );
+        subnets.public.forEach(
+            (s, i) =>
+                new aws.ec2.RouteTableAssociation(
+                    `${name}-public-${azOrdinals[i]}`,
+                    { subnetId: s.id, routeTableId: publicRouteTable.id },
+                    child,
+                ),
+        );
 
         const natAzs = args.natGateways === "per-az" ? azOrdinals : azOrdinals.slice(0, 1);
         const natGateways = natAzs.map((az, i) => {
-            const eip = new aws.ec2.Eip(`${name}-nat-${az}`, { domain: "vpc", tags: tags({ Name: `${name}-nat-${az}` }) }, { ...child, dependsOn: [igw] });
-            return new aws.ec2.NatGateway(`${name}-nat-${az}`, {
-                allocationId: eip.allocationId,
-                subnetId: subnets.public[i].id,
-                connectivityType: "public",
-                tags: tags({ Name: `${name}-nat-${az}` }),
-            }, { ...child, dependsOn: [igw] });
+            const eip = new aws.ec2.Eip(
+                `${name}-nat-${az}`,
+                { domain: "vpc", tags: tags({ Name: `${name}-nat-${az}` }) },
+                { ...child, dependsOn: [igw] },
+            );
+            return new aws.ec2.NatGateway(
+                `${name}-nat-${az}`,
+                {
+                    allocationId: eip.allocationId,
+                    subnetId: subnets.public[i].id,
+                    connectivityType: "public",
+                    tags: tags({ Name: `${name}-nat-${az}` }),
+                },
+                { ...child, dependsOn: [igw] },
+            );
         });
 
         const privateRouteTables = azOrdinals.map((az, i) => {
-            const rt = new aws.ec2.RouteTable(`${name}-private-${az}-rt`, { vpcId: vpc.id, tags: tags({ Name: `${name}-private-${az}`, Tier: "private" }) }, child);
+            const rt = new aws.ec2.RouteTable(
+                `${name}-private-${az}-rt`,
+                { vpcId: vpc.id, tags: tags({ Name: `${name}-private-${az}`, Tier: "private" }) },
+                child,
+            );
             const nat = natGateways[args.natGateways === "per-az" ? i : 0];
-            new aws.ec2.Route(`${name}-private-${az}-egress`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, child);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${az}`, { subnetId: subnets.private[i].id, routeTableId: rt.id }, child);
+            new aws.ec2.Route(
+                `${name}-private-${az}-egress`,
+                { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+                child,
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${name}-private-${az}`,
+                { subnetId: subnets.private[i].id, routeTableId: rt.id },
+                child,
+            );
             return rt;
         });
 
         // Isolated subnets share one route table that holds nothing but the implicit local route.
-        const isolatedRouteTable = new aws.ec2.RouteTable(`${name}-isolated-rt`, { vpcId: vpc.id, tags: tags({ Name: `${name}-isolated`, Tier: "isolated" }) }, child);
-        subnets.isolated.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-isolated-${azOrdinals[i]}`, { subnetId: s.id, routeTableId: isolatedRouteTable.id }, child));
+        const isolatedRouteTable = new aws.ec2.RouteTable(
+            `${name}-isolated-rt`,
+            { vpcId: vpc.id, tags: tags({ Name: `${name}-isolated`, Tier: "isolated" }) },
+            child,
+        );
+        subnets.isolated.forEach(
+            (s, i) =>
+                new aws.ec2.RouteTableAssociation(
+                    `${name}-isolated-${azOrdinals[i]}`,
+                    { subnetId: s.id, routeTableId: isolatedRouteTable.id },
+                    child,
+                ),
+        );
 
         for (const service of ["s3", "dynamodb"]) {
-            new aws.ec2.VpcEndpoint(`${name}-${service}-gateway`, {
-                vpcId: vpc.id,
-                vpcEndpointType: "Gateway",
-                serviceName: `com.amazonaws.${args.region}.${service}`,
-                routeTableIds: [...privateRouteTables.map((rt) => rt.id), isolatedRouteTable.id],
-                tags: tags({ Name: `${name}-${service}` }),
-            }, child);
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}-gateway`,
+                {
+                    vpcId: vpc.id,
+                    vpcEndpointType: "Gateway",
+                    serviceName: `com.amazonaws.${args.region}.${service}`,
+                    routeTableIds: [...privateRouteTables.map((rt) => rt.id), isolatedRouteTable.id],
+                    tags: tags({ Name: `${name}-${service}` }),
+                },
+                child,
+            );
         }
 
         const endpoints = args.interfaceEndpoints ?? [];
         if (endpoints.length > 0) {
-            const sg = new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, {
-                vpcId: vpc.id,
-                description: "Interface VPC endpoints: HTTPS from inside the VPC",
-                tags: tags({ Name: `${name}-endpoints` }),
-            }, child);
-            new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https`, {
-                securityGroupId: sg.id,
-                description: "HTTPS from the VPC",
-                ipProtocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
-                cidrIpv4: args.cidrBlock,
-                tags: tags({}),
-            }, child);
-            for (const service of endpoints) {
-                new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}-endpoint`, {
+            const sg = new aws.ec2.SecurityGroup(
+                `${name}-endpoints-sg`,
+                {
                     vpcId: vpc.id,
-                    vpcEndpointType: "Interface",
-                    serviceName: `com.amazonaws.${args.region}.${service}`,
-                    privateDnsEnabled: true,
-                    subnetIds: subnets.private.map((s) => s.id),
-                    securityGroupIds: [sg.id],
-                    tags: tags({ Name: `${name}-${service}` }),
-                }, child);
+                    description: "Interface VPC endpoints: HTTPS from inside the VPC",
+                    tags: tags({ Name: `${name}-endpoints` }),
+                },
+                child,
+            );
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-endpoints-https`,
+                {
+                    securityGroupId: sg.id,
+                    description: "HTTPS from the VPC",
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    cidrIpv4: args.cidrBlock,
+                    tags: tags({}),
+                },
+                child,
+            );
+            for (const service of endpoints) {
+                new aws.ec2.VpcEndpoint(
+                    `${name}-${service.replace(/\./g, "-")}-endpoint`,
+                    {
+                        vpcId: vpc.id,
+                        vpcEndpointType: "Interface",
+                        serviceName: `com.amazonaws.${args.region}.${service}`,
+                        privateDnsEnabled: true,
+                        subnetIds: subnets.private.map((s) => s.id),
+                        securityGroupIds: [sg.id],
+                        tags: tags({ Name: `${name}-${service}` }),
+                    },
+                    child,
+                );
             }
             this.endpointSecurityGroupId = sg.id;
         }
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-            name: args.flowLogs.logGroupName,
-            retentionInDays: args.flowLogs.retentionInDays,
-            kmsKeyId: args.flowLogs.kmsKeyArn,
-            tags: tags({}),
-        }, child);
-        const flowLogsRole = new aws.iam.Role(`${name}-flow-logs`, {
-            description: "VPC Flow Logs delivery to CloudWatch Logs",
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                    Action: "sts:AssumeRole",
-                    Condition: {
-                        StringEquals: { "aws:SourceAccount": args.accountId },
-                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:ec2:${args.region}:${args.accountId}:vpc-flow-log/*` },
-                    },
-                }],
-            }),
-            tags: tags({}),
-        }, child);
-        new aws.iam.RolePolicy(`${name}-flow-logs`, {
-            role: flowLogsRole.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Sid: "WriteFlowLogsToItsLogGroup",
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    Resource: pulumi.interpolate`${logGroup.arn}:*`,
-                }],
-            }),
-        }, child);
-        new aws.ec2.FlowLog(`${name}-flow-log`, {
-            vpcId: vpc.id,
-            trafficType: "ALL",
-            logDestinationType: "cloud-watch-logs",
-            logDestination: logGroup.arn,
-            iamRoleArn: flowLogsRole.arn,
-            maxAggregationInterval: 60,
-            tags: tags({ Name: `${name}-flow-log` }),
-        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-flow-logs`,
+            {
+                name: args.flowLogs.logGroupName,
+                retentionInDays: args.flowLogs.retentionInDays,
+                kmsKeyId: args.flowLogs.kmsKeyArn,
+                tags: tags({}),
+            },
+            child,
+        );
+        const flowLogsRole = new aws.iam.Role(
+            `${name}-flow-logs`,
+            {
+                description: "VPC Flow Logs delivery to CloudWatch Logs",
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": args.accountId },
+                                ArnLike: {
+                                    "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:ec2:${args.region}:${args.accountId}:vpc-flow-log/*`,
+                                },
+                            },
+                        },
+                    ],
+                }),
+                tags: tags({}),
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-flow-logs`,
+            {
+                role: flowLogsRole.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "WriteFlowLogsToItsLogGroup",
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                        },
+                    ],
+                }),
+            },
+            child,
+        );
+        new aws.ec2.FlowLog(
+            `${name}-flow-log`,
+            {
+                vpcId: vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logGroup.arn,
+                iamRoleArn: flowLogsRole.arn,
+                maxAggregationInterval: 60,
+                tags: tags({ Name: `${name}-flow-log` }),
+            },
+            child,
+        );
 
         this.vpcId = vpc.id;
         this.vpcCidr = args.cidrBlock;
         this.subnetCidrs = layout;
-        this.subnetIds = { public: subnets.public.map((s) => s.id), private: subnets.private.map((s) => s.id), isolated: subnets.isolated.map((s) => s.id) };
+        this.subnetIds = {
+            public: subnets.public.map((s) => s.id),
+            private: subnets.private.map((s) => s.id),
+            isolated: subnets.isolated.map((s) => s.id),
+        };
         this.availabilityZones = availabilityZones;
         this.natGatewayIds = natGateways.map((n) => n.id);
         this.flowLogGroupName = logGroup.name;

@@ -25,22 +25,39 @@ export interface EgressRule {
 }
 
 /** The problem when a rule names no destination or more than one (`at` is the rule's field path). */
-export function destinationProblems(at: string, rule: Pick<EgressRule, "cidrIpv4" | "destinationSecurityGroupId" | "prefixListId">): string[] {
-    const destinations = [rule.cidrIpv4, rule.destinationSecurityGroupId, rule.prefixListId].filter((d) => d !== undefined).length;
-    return destinations === 1 ? [] : [`${at} must name exactly one of cidrIpv4, destinationSecurityGroupId, prefixListId; got ${destinations}`];
+export function destinationProblems(
+    at: string,
+    rule: Pick<EgressRule, "cidrIpv4" | "destinationSecurityGroupId" | "prefixListId">,
+): string[] {
+    const destinations = [rule.cidrIpv4, rule.destinationSecurityGroupId, rule.prefixListId].filter(
+        (d) => d !== undefined,
+    ).length;
+    return destinations === 1
+        ? []
+        : [`${at} must name exactly one of cidrIpv4, destinationSecurityGroupId, prefixListId; got ${destinations}`];
 }
 
 /** Registers the egress rule `name` on `securityGroupId`; the caller validates the rule first. */
-export function egressRule(name: string, securityGroupId: pulumi.Input<string>, rule: EgressRule, tags: Record<string, string>, opts: pulumi.CustomResourceOptions): aws.vpc.SecurityGroupEgressRule {
-    return new aws.vpc.SecurityGroupEgressRule(name, {
-        securityGroupId,
-        ipProtocol: rule.protocol ?? "tcp",
-        fromPort: rule.port,
-        toPort: rule.toPort ?? rule.port,
-        cidrIpv4: rule.cidrIpv4,
-        referencedSecurityGroupId: rule.destinationSecurityGroupId,
-        prefixListId: rule.prefixListId,
-        description: rule.description,
-        tags,
-    }, opts);
+export function egressRule(
+    name: string,
+    securityGroupId: pulumi.Input<string>,
+    rule: EgressRule,
+    tags: Record<string, string>,
+    opts: pulumi.CustomResourceOptions,
+): aws.vpc.SecurityGroupEgressRule {
+    return new aws.vpc.SecurityGroupEgressRule(
+        name,
+        {
+            securityGroupId,
+            ipProtocol: rule.protocol ?? "tcp",
+            fromPort: rule.port,
+            toPort: rule.toPort ?? rule.port,
+            cidrIpv4: rule.cidrIpv4,
+            referencedSecurityGroupId: rule.destinationSecurityGroupId,
+            prefixListId: rule.prefixListId,
+            description: rule.description,
+            tags,
+        },
+        opts,
+    );
 }

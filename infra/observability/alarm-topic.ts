@@ -27,50 +27,66 @@ export class AlarmTopic extends pulumi.ComponentResource {
         super("platform:observability:AlarmTopic", name, {}, opts);
         const child = { parent: this };
         const topic = new aws.sns.Topic(name, { kmsMasterKeyId: args.kmsKeyArn, tags: args.tags }, child);
-        new aws.sns.TopicPolicy(`${name}-policy`, {
-            arn: topic.arn,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "AccountManagesTheTopic",
-                        Effect: "Allow",
-                        Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` },
-                        Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
-                        Resource: topic.arn,
-                    },
-                    {
-                        Sid: "CloudWatchAlarmsOfThisAccount",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudwatch.amazonaws.com" },
-                        Action: "sns:Publish",
-                        Resource: topic.arn,
-                        Condition: {
-                            StringEquals: { "aws:SourceAccount": args.accountId },
-                            ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:cloudwatch:${args.region}:${args.accountId}:alarm:*` },
+        new aws.sns.TopicPolicy(
+            `${name}-policy`,
+            {
+                arn: topic.arn,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AccountManagesTheTopic",
+                            Effect: "Allow",
+                            Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` },
+                            Action: [
+                                "sns:GetTopicAttributes",
+                                "sns:SetTopicAttributes",
+                                "sns:Subscribe",
+                                "sns:ListSubscriptionsByTopic",
+                                "sns:Publish",
+                            ],
+                            Resource: topic.arn,
                         },
-                    },
-                    {
-                        Sid: "EventBridgeRulesOfThisAccount",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: "sns:Publish",
-                        Resource: topic.arn,
-                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                    },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "sns:Publish",
-                        Resource: topic.arn,
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
-                ],
-            }),
-        }, child);
+                        {
+                            Sid: "CloudWatchAlarmsOfThisAccount",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudwatch.amazonaws.com" },
+                            Action: "sns:Publish",
+                            Resource: topic.arn,
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": args.accountId },
+                                ArnLike: {
+                                    "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:cloudwatch:${args.region}:${args.accountId}:alarm:*`,
+                                },
+                            },
+                        },
+                        {
+                            Sid: "EventBridgeRulesOfThisAccount",
+                            Effect: "Allow",
+                            Principal: { Service: "events.amazonaws.com" },
+                            Action: "sns:Publish",
+                            Resource: topic.arn,
+                            Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                        },
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "sns:Publish",
+                            Resource: topic.arn,
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            },
+            child,
+        );
         if (args.email) {
-            new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: args.email }, child);
+            new aws.sns.TopicSubscription(
+                `${name}-email`,
+                { topic: topic.arn, protocol: "email", endpoint: args.email },
+                child,
+            );
         }
         this.topicArn = topic.arn;
         this.registerOutputs({ topicArn: this.topicArn });

@@ -32,7 +32,8 @@ export interface AlarmSpec {
     evaluationPeriods: number;
     datapointsToAlarm: number;
     threshold: number;
-    comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+    comparisonOperator:
+        "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
     /** What a period without data counts as. */
     treatMissingData: "missing" | "notBreaching" | "breaching" | "ignore";
 }
@@ -43,11 +44,20 @@ const STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
 /** Every problem of one alarm, naming its fields under `at`. */
 export function alarmProblems(at: string, a: AlarmSpec): string[] {
     const p: string[] = [];
-    if (!STATISTICS.includes(a.statistic) && !PERCENTILE.test(a.statistic)) p.push(`${at}.statistic must be one of ${STATISTICS.join(", ")} or a percentile such as p99; got ${JSON.stringify(a.statistic)}`);
-    if (!Number.isInteger(a.periodSeconds) || a.periodSeconds < 60 || a.periodSeconds % 60 !== 0) p.push(`${at}.periodSeconds must be a multiple of 60; got ${a.periodSeconds}`);
-    if (!Number.isInteger(a.evaluationPeriods) || a.evaluationPeriods < 1) p.push(`${at}.evaluationPeriods must be a positive integer; got ${a.evaluationPeriods}`);
-    if (!Number.isInteger(a.datapointsToAlarm) || a.datapointsToAlarm < 1 || a.datapointsToAlarm > a.evaluationPeriods) p.push(`${at}.datapointsToAlarm must be from 1 to evaluationPeriods (${a.evaluationPeriods}); got ${a.datapointsToAlarm}`);
-    if (a.periodSeconds * a.evaluationPeriods > 86400) p.push(`${at}: periodSeconds × evaluationPeriods must be at most one day`);
+    if (!STATISTICS.includes(a.statistic) && !PERCENTILE.test(a.statistic))
+        p.push(
+            `${at}.statistic must be one of ${STATISTICS.join(", ")} or a percentile such as p99; got ${JSON.stringify(a.statistic)}`,
+        );
+    if (!Number.isInteger(a.periodSeconds) || a.periodSeconds < 60 || a.periodSeconds % 60 !== 0)
+        p.push(`${at}.periodSeconds must be a multiple of 60; got ${a.periodSeconds}`);
+    if (!Number.isInteger(a.evaluationPeriods) || a.evaluationPeriods < 1)
+        p.push(`${at}.evaluationPeriods must be a positive integer; got ${a.evaluationPeriods}`);
+    if (!Number.isInteger(a.datapointsToAlarm) || a.datapointsToAlarm < 1 || a.datapointsToAlarm > a.evaluationPeriods)
+        p.push(
+            `${at}.datapointsToAlarm must be from 1 to evaluationPeriods (${a.evaluationPeriods}); got ${a.datapointsToAlarm}`,
+        );
+    if (a.periodSeconds * a.evaluationPeriods > 86400)
+        p.push(`${at}: periodSeconds × evaluationPeriods must be at most one day`);
     if (!Number.isFinite(a.threshold)) p.push(`${at}.threshold must be a number; got ${a.threshold}`);
     return p;
 }
@@ -248,7 +258,8 @@ export class AlarmSet extends pulumi.ComponentResource {
         const problems: string[] = [];
         if (entries.length === 0) problems.push("alarms must hold at least one alarm");
         for (const [key, spec] of entries) {
-            if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(key)) problems.push(`alarms: key ${JSON.stringify(key)} must be 1-63 lower-case letters, digits and -`);
+            if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(key))
+                problems.push(`alarms: key ${JSON.stringify(key)} must be 1-63 lower-case letters, digits and -`);
             problems.push(...alarmProblems(`alarms.${key}`, spec));
         }
         if (problems.length > 0) throw new Error(`AlarmSet ${name}: ${problems.join("; ")}`);
@@ -257,23 +268,27 @@ export class AlarmSet extends pulumi.ComponentResource {
         this.alarmArns = {};
         for (const [key, a] of entries) {
             const percentile = PERCENTILE.test(a.statistic);
-            const alarm = new aws.cloudwatch.MetricAlarm(`${name}-${key}`, {
-                alarmDescription: a.description,
-                namespace: a.namespace,
-                metricName: a.metricName,
-                dimensions: a.dimensions,
-                statistic: percentile ? undefined : a.statistic,
-                extendedStatistic: percentile ? a.statistic : undefined,
-                period: a.periodSeconds,
-                evaluationPeriods: a.evaluationPeriods,
-                datapointsToAlarm: a.datapointsToAlarm,
-                threshold: a.threshold,
-                comparisonOperator: a.comparisonOperator,
-                treatMissingData: a.treatMissingData,
-                alarmActions: actions,
-                okActions: actions,
-                tags: args.tags,
-            }, { parent: this });
+            const alarm = new aws.cloudwatch.MetricAlarm(
+                `${name}-${key}`,
+                {
+                    alarmDescription: a.description,
+                    namespace: a.namespace,
+                    metricName: a.metricName,
+                    dimensions: a.dimensions,
+                    statistic: percentile ? undefined : a.statistic,
+                    extendedStatistic: percentile ? a.statistic : undefined,
+                    period: a.periodSeconds,
+                    evaluationPeriods: a.evaluationPeriods,
+                    datapointsToAlarm: a.datapointsToAlarm,
+                    threshold: a.threshold,
+                    comparisonOperator: a.comparisonOperator,
+                    treatMissingData: a.treatMissingData,
+                    alarmActions: actions,
+                    okActions: actions,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
             this.alarmArns[key] = alarm.arn;
         }
         this.registerOutputs({ alarmArns: this.alarmArns });

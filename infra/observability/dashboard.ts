@@ -63,7 +63,11 @@ export function dashboardBody(region: string, graphs: DashboardGraph[]): pulumi.
                 const options: Record<string, string> = {};
                 if (m.label !== undefined) options.label = m.label;
                 if (m.stat !== undefined) options.stat = m.stat;
-                const row: pulumi.Input<string>[] = [m.namespace, m.metricName, ...Object.entries(m.dimensions).flatMap(([k, v]) => [k, v])];
+                const row: pulumi.Input<string>[] = [
+                    m.namespace,
+                    m.metricName,
+                    ...Object.entries(m.dimensions).flatMap(([k, v]) => [k, v]),
+                ];
                 return Object.keys(options).length > 0 ? [...row, options] : row;
             }),
         },
@@ -78,18 +82,28 @@ export class Dashboard extends pulumi.ComponentResource {
     constructor(name: string, args: DashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:observability:Dashboard", name, {}, opts);
         const problems: string[] = [];
-        if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.dashboardName)) problems.push(`dashboardName must be 1-255 letters, digits, - and _; got ${JSON.stringify(args.dashboardName)}`);
+        if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.dashboardName))
+            problems.push(
+                `dashboardName must be 1-255 letters, digits, - and _; got ${JSON.stringify(args.dashboardName)}`,
+            );
         if (args.graphs.length === 0) problems.push("graphs must hold at least one graph");
         for (const g of args.graphs) {
             if (g.metrics.length === 0) problems.push(`graph ${JSON.stringify(g.title)} has no metrics`);
             const period = g.periodSeconds ?? 60;
-            if (!Number.isInteger(period) || period < 60 || period % 60 !== 0) problems.push(`graph ${JSON.stringify(g.title)}: periodSeconds must be a multiple of 60; got ${period}`);
+            if (!Number.isInteger(period) || period < 60 || period % 60 !== 0)
+                problems.push(
+                    `graph ${JSON.stringify(g.title)}: periodSeconds must be a multiple of 60; got ${period}`,
+                );
         }
         if (problems.length > 0) throw new Error(`Dashboard ${name}: ${problems.join("; ")}`);
-        const dashboard = new aws.cloudwatch.Dashboard(name, {
-            dashboardName: args.dashboardName,
-            dashboardBody: dashboardBody(args.region, args.graphs),
-        }, { parent: this });
+        const dashboard = new aws.cloudwatch.Dashboard(
+            name,
+            {
+                dashboardName: args.dashboardName,
+                dashboardBody: dashboardBody(args.region, args.graphs),
+            },
+            { parent: this },
+        );
         this.dashboardName = dashboard.dashboardName;
         this.dashboardArn = dashboard.dashboardArn;
         this.registerOutputs({ dashboardName: this.dashboardName });

@@ -38,23 +38,33 @@ export class JsonSecret extends pulumi.ComponentResource {
         const keys = Object.keys(args.values).sort();
         const problems: string[] = [];
         if (keys.length === 0) problems.push("values must hold at least one key");
-        for (const k of keys) if (!KEY.test(k)) problems.push(`values: key ${JSON.stringify(k)} must be 1-256 letters, digits and _`);
-        if (!Number.isInteger(window) || window < 7 || window > 30) problems.push(`recoveryWindowInDays must be an integer from 7 to 30; got ${window}`);
+        for (const k of keys)
+            if (!KEY.test(k)) problems.push(`values: key ${JSON.stringify(k)} must be 1-256 letters, digits and _`);
+        if (!Number.isInteger(window) || window < 7 || window > 30)
+            problems.push(`recoveryWindowInDays must be an integer from 7 to 30; got ${window}`);
         if (problems.length > 0) throw new Error(`JsonSecret ${name}: ${problems.join("; ")}`);
         this.componentName = name;
         this.keys = keys;
 
-        const secret = new aws.secretsmanager.Secret(name, {
-            description: args.description,
-            kmsKeyId: args.kmsKeyArn,
-            recoveryWindowInDays: window,
-            tags: args.tags,
-        }, { parent: this });
+        const secret = new aws.secretsmanager.Secret(
+            name,
+            {
+                description: args.description,
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: window,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         const ordered = Object.fromEntries(keys.map((k) => [k, args.values[k]]));
-        const version = new aws.secretsmanager.SecretVersion(`${name}-value`, {
-            secretId: secret.id,
-            secretString: pulumi.secret(pulumi.jsonStringify(ordered)),
-        }, { parent: this });
+        const version = new aws.secretsmanager.SecretVersion(
+            `${name}-value`,
+            {
+                secretId: secret.id,
+                secretString: pulumi.secret(pulumi.jsonStringify(ordered)),
+            },
+            { parent: this },
+        );
         this.secretArn = secret.arn;
         this.versionId = version.versionId;
         this.registerOutputs({ secretArn: this.secretArn });
@@ -66,7 +76,10 @@ export class JsonSecret extends pulumi.ComponentResource {
      * Throws for an unknown key.
      */
     ref(key: string): SecretRef {
-        if (!this.keys.includes(key)) throw new Error(`JsonSecret ${this.componentName}: no key ${JSON.stringify(key)}; it holds ${this.keys.join(", ")}`);
+        if (!this.keys.includes(key))
+            throw new Error(
+                `JsonSecret ${this.componentName}: no key ${JSON.stringify(key)}; it holds ${this.keys.join(", ")}`,
+            );
         return { secretArn: this.secretArn, jsonKey: key, versionId: this.versionId };
     }
 }

@@ -51,12 +51,20 @@ export class PlatformKeys extends pulumi.ComponentResource {
         super("platform:security:PlatformKeys", name, {}, opts);
         const window = args.deletionWindowInDays ?? 30;
         const problems: string[] = [];
-        if (!Number.isInteger(window) || window < 7 || window > 30) problems.push(`deletionWindowInDays must be an integer from 7 to 30, got ${window}`);
-        if (!/^[A-Za-z0-9_-]+$/.test(args.aliasPrefix)) problems.push(`aliasPrefix may hold only letters, digits, - and _, got '${args.aliasPrefix}'`);
+        if (!Number.isInteger(window) || window < 7 || window > 30)
+            problems.push(`deletionWindowInDays must be an integer from 7 to 30, got ${window}`);
+        if (!/^[A-Za-z0-9_-]+$/.test(args.aliasPrefix))
+            problems.push(`aliasPrefix may hold only letters, digits, - and _, got '${args.aliasPrefix}'`);
         if (problems.length > 0) throw new Error(`PlatformKeys ${name}: ${problems.join("; ")}`);
 
         const root = pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`;
-        const rootStatement = { Sid: "EnableIAMPoliciesOfTheAccount", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" };
+        const rootStatement = {
+            Sid: "EnableIAMPoliciesOfTheAccount",
+            Effect: "Allow",
+            Principal: { AWS: root },
+            Action: "kms:*",
+            Resource: "*",
+        };
         const serviceStatements: Record<KeyPurpose, object[]> = {
             data: [],
             secrets: [],
@@ -67,7 +75,11 @@ export class PlatformKeys extends pulumi.ComponentResource {
                     Principal: { Service: `logs.${args.region}.amazonaws.com` },
                     Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     Resource: "*",
-                    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:*` } },
+                    Condition: {
+                        ArnLike: {
+                            "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:*`,
+                        },
+                    },
                 },
             ],
             messaging: [
@@ -85,17 +97,28 @@ export class PlatformKeys extends pulumi.ComponentResource {
         const arns = {} as Record<KeyPurpose, pulumi.Output<string>>;
         const ids = {} as Record<KeyPurpose, pulumi.Output<string>>;
         for (const purpose of KEY_PURPOSES) {
-            const key = new aws.kms.Key(`${name}-${purpose}`, {
-                description: DESCRIPTIONS[purpose],
-                keyUsage: "ENCRYPT_DECRYPT",
-                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-                enableKeyRotation: true,
-                rotationPeriodInDays: 365,
-                deletionWindowInDays: window,
-                policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [rootStatement, ...serviceStatements[purpose]] }),
-                tags: { ...args.tags, Purpose: purpose },
-            }, { parent: this });
-            new aws.kms.Alias(`${name}-${purpose}`, { name: `alias/${args.aliasPrefix}-${purpose}`, targetKeyId: key.keyId }, { parent: this });
+            const key = new aws.kms.Key(
+                `${name}-${purpose}`,
+                {
+                    description: DESCRIPTIONS[purpose],
+                    keyUsage: "ENCRYPT_DECRYPT",
+                    customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                    enableKeyRotation: true,
+                    rotationPeriodInDays: 365,
+                    deletionWindowInDays: window,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [rootStatement, ...serviceStatements[purpose]],
+                    }),
+                    tags: { ...args.tags, Purpose: purpose },
+                },
+                { parent: this },
+            );
+            new aws.kms.Alias(
+                `${name}-${purpose}`,
+                { name: `alias/${args.aliasPrefix}-${purpose}`, targetKeyId: key.keyId },
+                { parent: this },
+            );
             arns[purpose] = key.arn;
             ids[purpose] = key.keyId;
         }

@@ -48,8 +48,10 @@ function validityProblems(v: Validity): string[] {
     const days = v.validityDays ?? 365;
     const renew = v.renewBeforeDays ?? 30;
     const p: string[] = [];
-    if (!Number.isInteger(days) || days < 1 || days > 825) p.push(`validityDays must be an integer from 1 to 825; got ${days}`);
-    if (!Number.isInteger(renew) || renew < 0 || renew >= days) p.push(`renewBeforeDays must be an integer from 0 to less than validityDays; got ${renew}`);
+    if (!Number.isInteger(days) || days < 1 || days > 825)
+        p.push(`validityDays must be an integer from 1 to 825; got ${days}`);
+    if (!Number.isInteger(renew) || renew < 0 || renew >= days)
+        p.push(`renewBeforeDays must be an integer from 0 to less than validityDays; got ${renew}`);
     return p;
 }
 
@@ -63,22 +65,28 @@ export class PrivateCertificateAuthority extends pulumi.ComponentResource {
         super("platform:security:PrivateCertificateAuthority", name, {}, opts);
         const days = args.validityDays ?? 3650;
         const problems: string[] = [];
-        if (!Number.isInteger(days) || days < 30 || days > 7300) problems.push(`validityDays must be an integer from 30 to 7300; got ${days}`);
-        if (args.commonName.length < 1 || args.commonName.length > 64) problems.push(`commonName must be 1-64 characters; got ${args.commonName.length}`);
+        if (!Number.isInteger(days) || days < 30 || days > 7300)
+            problems.push(`validityDays must be an integer from 30 to 7300; got ${days}`);
+        if (args.commonName.length < 1 || args.commonName.length > 64)
+            problems.push(`commonName must be 1-64 characters; got ${args.commonName.length}`);
         if (problems.length > 0) throw new Error(`PrivateCertificateAuthority ${name}: ${problems.join("; ")}`);
         this.componentName = name;
 
         const key = new tls.PrivateKey(`${name}-key`, { algorithm: "ECDSA", ecdsaCurve: "P384" }, { parent: this });
-        const certificate = new tls.SelfSignedCert(`${name}-certificate`, {
-            privateKeyPem: key.privateKeyPem,
-            isCaCertificate: true,
-            // Signs leaf certificates only, never another CA.
-            maxPathLength: 0,
-            setSubjectKeyId: true,
-            subject: { commonName: args.commonName, organization: args.organization },
-            validityPeriodHours: days * HOURS,
-            allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-        }, { parent: this });
+        const certificate = new tls.SelfSignedCert(
+            `${name}-certificate`,
+            {
+                privateKeyPem: key.privateKeyPem,
+                isCaCertificate: true,
+                // Signs leaf certificates only, never another CA.
+                maxPathLength: 0,
+                setSubjectKeyId: true,
+                subject: { commonName: args.commonName, organization: args.organization },
+                validityPeriodHours: days * HOURS,
+                allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+            },
+            { parent: this },
+        );
         this.keyPem = key.privateKeyPem;
         this.certificatePem = certificate.certPem;
         this.registerOutputs({ certificatePem: this.certificatePem });
@@ -89,18 +97,33 @@ export class PrivateCertificateAuthority extends pulumi.ComponentResource {
      * serverAuth only, so it can never pass as a client certificate). Children `<ca>-<key>-key`,
      * `-request`, `-certificate`.
      */
-    issueServerCertificate(key: string, args: { dnsNames: string[]; organization?: string } & Validity): IssuedCertificate {
+    issueServerCertificate(
+        key: string,
+        args: { dnsNames: string[]; organization?: string } & Validity,
+    ): IssuedCertificate {
         const problems = validityProblems(args);
         if (args.dnsNames.length === 0) problems.push("dnsNames must hold at least one name");
-        for (const n of args.dnsNames) if (!DNS_NAME.test(n)) problems.push(`dnsNames: ${JSON.stringify(n)} is not a lower-case DNS name`);
-        if (problems.length > 0) throw new Error(`PrivateCertificateAuthority ${this.componentName} server certificate ${key}: ${problems.join("; ")}`);
+        for (const n of args.dnsNames)
+            if (!DNS_NAME.test(n)) problems.push(`dnsNames: ${JSON.stringify(n)} is not a lower-case DNS name`);
+        if (problems.length > 0)
+            throw new Error(
+                `PrivateCertificateAuthority ${this.componentName} server certificate ${key}: ${problems.join("; ")}`,
+            );
         const prefix = `${this.componentName}-${key}`;
-        const privateKey = new tls.PrivateKey(`${prefix}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent: this });
-        const request = new tls.CertRequest(`${prefix}-request`, {
-            privateKeyPem: privateKey.privateKeyPem,
-            subject: { commonName: args.dnsNames[0], organization: args.organization },
-            dnsNames: args.dnsNames,
-        }, { parent: this });
+        const privateKey = new tls.PrivateKey(
+            `${prefix}-key`,
+            { algorithm: "ECDSA", ecdsaCurve: "P256" },
+            { parent: this },
+        );
+        const request = new tls.CertRequest(
+            `${prefix}-request`,
+            {
+                privateKeyPem: privateKey.privateKeyPem,
+                subject: { commonName: args.dnsNames[0], organization: args.organization },
+                dnsNames: args.dnsNames,
+            },
+            { parent: this },
+        );
         const certificate = this.sign(prefix, request.certRequestPem, ["digital_signature", "server_auth"], args);
         return { certificatePem: certificate, privateKeyPem: privateKey.privateKeyPemPkcs8 };
     }
@@ -111,20 +134,39 @@ export class PrivateCertificateAuthority extends pulumi.ComponentResource {
      */
     signClientCertificate(key: string, args: { csrPem: pulumi.Input<string> } & Validity): IssuedCertificate {
         const problems = validityProblems(args);
-        if (problems.length > 0) throw new Error(`PrivateCertificateAuthority ${this.componentName} client certificate ${key}: ${problems.join("; ")}`);
-        return { certificatePem: this.sign(`${this.componentName}-${key}`, args.csrPem, ["digital_signature", "client_auth"], args) };
+        if (problems.length > 0)
+            throw new Error(
+                `PrivateCertificateAuthority ${this.componentName} client certificate ${key}: ${problems.join("; ")}`,
+            );
+        return {
+            certificatePem: this.sign(
+                `${this.componentName}-${key}`,
+                args.csrPem,
+                ["digital_signature", "client_auth"],
+                args,
+            ),
+        };
     }
 
-    private sign(prefix: string, csrPem: pulumi.Input<string>, allowedUses: string[], v: Validity): pulumi.Output<string> {
+    private sign(
+        prefix: string,
+        csrPem: pulumi.Input<string>,
+        allowedUses: string[],
+        v: Validity,
+    ): pulumi.Output<string> {
         const days = v.validityDays ?? 365;
-        return new tls.LocallySignedCert(`${prefix}-certificate`, {
-            certRequestPem: csrPem,
-            caPrivateKeyPem: this.keyPem,
-            caCertPem: this.certificatePem,
-            validityPeriodHours: days * HOURS,
-            earlyRenewalHours: (v.renewBeforeDays ?? 30) * HOURS,
-            setSubjectKeyId: true,
-            allowedUses,
-        }, { parent: this }).certPem;
+        return new tls.LocallySignedCert(
+            `${prefix}-certificate`,
+            {
+                certRequestPem: csrPem,
+                caPrivateKeyPem: this.keyPem,
+                caCertPem: this.certificatePem,
+                validityPeriodHours: days * HOURS,
+                earlyRenewalHours: (v.renewBeforeDays ?? 30) * HOURS,
+                setSubjectKeyId: true,
+                allowedUses,
+            },
+            { parent: this },
+        ).certPem;
     }
 }

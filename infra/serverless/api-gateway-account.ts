@@ -40,27 +40,57 @@ export function apiGatewayAccount(args: ApiGatewayAccountArgs): aws.apigateway.A
     if (existing) return existing;
     const tags = { ...args.tags, Architecture: "foundation" };
     const opts = { parent: args.parent };
-    const role = new aws.iam.Role(`${API_GATEWAY_ACCOUNT}-cloudwatch`, {
-        description: "API Gateway (this account and region) writes REST API execution and access logs to CloudWatch Logs",
-        assumeRolePolicy: pulumi.jsonStringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
-        }),
-        tags,
-    }, opts);
-    const policy = new aws.iam.RolePolicy(`${API_GATEWAY_ACCOUNT}-cloudwatch`, {
-        role: role.id,
-        policy: pulumi.jsonStringify({
-            Version: "2012-10-17",
-            Statement: [{
-                Sid: "WriteApiGatewayLogs",
-                Effect: "Allow",
-                Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
-                Resource: pulumi.interpolate`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:*`,
-            }],
-        }),
-    }, opts);
-    const account = new aws.apigateway.Account(API_GATEWAY_ACCOUNT, { cloudwatchRoleArn: role.arn }, { ...opts, dependsOn: [policy] });
+    const role = new aws.iam.Role(
+        `${API_GATEWAY_ACCOUNT}-cloudwatch`,
+        {
+            description:
+                "API Gateway (this account and region) writes REST API execution and access logs to CloudWatch Logs",
+            assumeRolePolicy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "apigateway.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                    },
+                ],
+            }),
+            tags,
+        },
+        opts,
+    );
+    const policy = new aws.iam.RolePolicy(
+        `${API_GATEWAY_ACCOUNT}-cloudwatch`,
+        {
+            role: role.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "WriteApiGatewayLogs",
+                        Effect: "Allow",
+                        Action: [
+                            "logs:CreateLogGroup",
+                            "logs:CreateLogStream",
+                            "logs:DescribeLogGroups",
+                            "logs:DescribeLogStreams",
+                            "logs:PutLogEvents",
+                            "logs:GetLogEvents",
+                            "logs:FilterLogEvents",
+                        ],
+                        Resource: pulumi.interpolate`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:*`,
+                    },
+                ],
+            }),
+        },
+        opts,
+    );
+    const account = new aws.apigateway.Account(
+        API_GATEWAY_ACCOUNT,
+        { cloudwatchRoleArn: role.arn },
+        { ...opts, dependsOn: [policy] },
+    );
     registered.set(run, account);
     return account;
 }

@@ -87,23 +87,49 @@ function problemsOf(args: LambdaFunctionArgs): string[] {
     const p: string[] = [];
     const memory = args.memorySize ?? 256;
     const timeout = args.timeoutSeconds ?? 10;
-    if (!FUNCTION_NAME.test(args.functionName)) p.push(`functionName must be 1-64 letters, digits, - and _; got ${JSON.stringify(args.functionName)}`);
-    if (args.description.length > 256) p.push(`description must be at most 256 characters; got ${args.description.length}`);
-    if (!HANDLER.test(args.handler)) p.push(`handler must be <file>.<export> such as index.handler; got ${JSON.stringify(args.handler)}`);
-    else if (!(`${args.handler.slice(0, args.handler.lastIndexOf("."))}.js` in args.code.files) && !(`${args.handler.slice(0, args.handler.lastIndexOf("."))}.mjs` in args.code.files)) {
-        p.push(`code has no file for handler ${args.handler}; it holds ${Object.keys(args.code.files).join(", ") || "nothing"}`);
+    if (!FUNCTION_NAME.test(args.functionName))
+        p.push(`functionName must be 1-64 letters, digits, - and _; got ${JSON.stringify(args.functionName)}`);
+    if (args.description.length > 256)
+        p.push(`description must be at most 256 characters; got ${args.description.length}`);
+    if (!HANDLER.test(args.handler))
+        p.push(`handler must be <file>.<export> such as index.handler; got ${JSON.stringify(args.handler)}`);
+    else if (
+        !(`${args.handler.slice(0, args.handler.lastIndexOf("."))}.js` in args.code.files) &&
+        !(`${args.handler.slice(0, args.handler.lastIndexOf("."))}.mjs` in args.code.files)
+    ) {
+        p.push(
+            `code has no file for handler ${args.handler}; it holds ${Object.keys(args.code.files).join(", ") || "nothing"}`,
+        );
     }
-    if (!/^[a-f0-9]{64}$/.test(args.code.sha256)) p.push(`code.sha256 must be 64 hex characters; got ${JSON.stringify(args.code.sha256)}`);
-    if (!Number.isInteger(memory) || memory < 128 || memory > 10240) p.push(`memorySize must be an integer from 128 to 10240 MB; got ${memory}`);
-    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900) p.push(`timeoutSeconds must be an integer from 1 to 900; got ${timeout}`);
-    if (args.reservedConcurrency !== undefined && (!Number.isInteger(args.reservedConcurrency) || args.reservedConcurrency < 1)) p.push(`reservedConcurrency must be a positive integer; got ${args.reservedConcurrency}`);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays)) p.push(`logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`);
-    if (args.vpc && args.vpc.subnetIds.length < 2) p.push(`vpc.subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.vpc.subnetIds.length}`);
-    if (!args.vpc && Object.keys(args.egress ?? {}).length > 0) p.push("egress needs vpc (a function outside a VPC has no security group)");
+    if (!/^[a-f0-9]{64}$/.test(args.code.sha256))
+        p.push(`code.sha256 must be 64 hex characters; got ${JSON.stringify(args.code.sha256)}`);
+    if (!Number.isInteger(memory) || memory < 128 || memory > 10240)
+        p.push(`memorySize must be an integer from 128 to 10240 MB; got ${memory}`);
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900)
+        p.push(`timeoutSeconds must be an integer from 1 to 900; got ${timeout}`);
+    if (
+        args.reservedConcurrency !== undefined &&
+        (!Number.isInteger(args.reservedConcurrency) || args.reservedConcurrency < 1)
+    )
+        p.push(`reservedConcurrency must be a positive integer; got ${args.reservedConcurrency}`);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
+        p.push(
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+        );
+    if (args.vpc && args.vpc.subnetIds.length < 2)
+        p.push(
+            `vpc.subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.vpc.subnetIds.length}`,
+        );
+    if (!args.vpc && Object.keys(args.egress ?? {}).length > 0)
+        p.push("egress needs vpc (a function outside a VPC has no security group)");
     for (const [key, rule] of sorted(args.egress)) p.push(...egressProblems(key, rule));
     for (const key of Object.keys(args.environment ?? {})) {
-        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) p.push(`environment: ${JSON.stringify(key)} is not a variable name (letters, digits and _, starting with a letter)`);
-        if (key.startsWith("AWS_") || key.startsWith("LAMBDA_")) p.push(`environment: ${key} is reserved by the Lambda runtime`);
+        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key))
+            p.push(
+                `environment: ${JSON.stringify(key)} is not a variable name (letters, digits and _, starting with a letter)`,
+            );
+        if (key.startsWith("AWS_") || key.startsWith("LAMBDA_"))
+            p.push(`environment: ${key} is reserved by the Lambda runtime`);
     }
     return p;
 }
@@ -140,68 +166,126 @@ export class LambdaFunction extends pulumi.ComponentResource {
         const tracing = args.tracing ?? true;
         const tags = { ...args.tags, CodeSha256: args.code.sha256 };
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: `/aws/lambda/${args.functionName}`,
-            retentionInDays: args.logs.retentionInDays,
-            kmsKeyId: args.logs.kmsKeyArn,
-            tags: args.tags,
-        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: `/aws/lambda/${args.functionName}`,
+                retentionInDays: args.logs.retentionInDays,
+                kmsKeyId: args.logs.kmsKeyArn,
+                tags: args.tags,
+            },
+            child,
+        );
 
-        const role = new aws.iam.Role(`${name}-role`, {
-            description: `Execution role of the Lambda function ${args.functionName}`,
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
-            }),
-            tags: args.tags,
-        }, child);
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `Execution role of the Lambda function ${args.functionName}`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "lambda.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                        },
+                    ],
+                }),
+                tags: args.tags,
+            },
+            child,
+        );
 
         const statements: IamStatement[] = [
-            { Sid: "WriteItsLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+            {
+                Sid: "WriteItsLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: pulumi.interpolate`${logGroup.arn}:*`,
+            },
         ];
-        if (tracing) statements.push({ Sid: "SendTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" });
+        if (tracing)
+            statements.push({
+                Sid: "SendTraces",
+                Effect: "Allow",
+                Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                Resource: "*",
+            });
         if (args.vpc) {
             statements.push({
                 Sid: "ManageItsNetworkInterfaces",
                 Effect: "Allow",
-                Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+                Action: [
+                    "ec2:CreateNetworkInterface",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSubnets",
+                    "ec2:AssignPrivateIpAddresses",
+                    "ec2:UnassignPrivateIpAddresses",
+                ],
                 Resource: "*",
             });
         }
         statements.push(...(args.policyStatements ?? []));
-        const policy = new aws.iam.RolePolicy(`${name}-policy`, {
-            role: role.id,
-            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
-        }, child);
+        const policy = new aws.iam.RolePolicy(
+            `${name}-policy`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
+            },
+            child,
+        );
 
         let securityGroup: aws.ec2.SecurityGroup | undefined;
         if (args.vpc) {
-            securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-                vpcId: args.vpc.vpcId,
-                description: `Lambda function ${args.functionName}: no ingress, explicit egress`,
-                revokeRulesOnDelete: true,
-                tags: { ...args.tags, Name: `${name}-sg` },
-            }, child);
+            securityGroup = new aws.ec2.SecurityGroup(
+                `${name}-sg`,
+                {
+                    vpcId: args.vpc.vpcId,
+                    description: `Lambda function ${args.functionName}: no ingress, explicit egress`,
+                    revokeRulesOnDelete: true,
+                    tags: { ...args.tags, Name: `${name}-sg` },
+                },
+                child,
+            );
             this.securityGroupId = securityGroup.id;
         }
 
-        const fn = new aws.lambda.Function(name, {
-            name: args.functionName,
-            description: args.description,
-            role: role.arn,
-            code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(args.code.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]))),
-            handler: args.handler,
-            runtime: args.runtime,
-            architectures: [args.architecture ?? "arm64"],
-            memorySize: args.memorySize ?? 256,
-            timeout: args.timeoutSeconds ?? 10,
-            reservedConcurrentExecutions: args.reservedConcurrency,
-            environment: args.environment && Object.keys(args.environment).length > 0 ? { variables: Object.fromEntries(sorted(args.environment)) } : undefined,
-            tracingConfig: { mode: tracing ? "Active" : "PassThrough" },
-            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-            vpcConfig: args.vpc && securityGroup ? { subnetIds: args.vpc.subnetIds, securityGroupIds: [securityGroup.id] } : undefined,
-            tags,
-        }, { parent: this, dependsOn: [logGroup, policy] });
+        const fn = new aws.lambda.Function(
+            name,
+            {
+                name: args.functionName,
+                description: args.description,
+                role: role.arn,
+                code: new pulumi.asset.AssetArchive(
+                    Object.fromEntries(
+                        Object.entries(args.code.files).map(([file, text]) => [
+                            file,
+                            new pulumi.asset.StringAsset(text),
+                        ]),
+                    ),
+                ),
+                handler: args.handler,
+                runtime: args.runtime,
+                architectures: [args.architecture ?? "arm64"],
+                memorySize: args.memorySize ?? 256,
+                timeout: args.timeoutSeconds ?? 10,
+                reservedConcurrentExecutions: args.reservedConcurrency,
+                environment:
+                    args.environment && Object.keys(args.environment).length > 0
+                        ? { variables: Object.fromEntries(sorted(args.environment)) }
+                        : undefined,
+                tracingConfig: { mode: tracing ? "Active" : "PassThrough" },
+                loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+                vpcConfig:
+                    args.vpc && securityGroup
+                        ? { subnetIds: args.vpc.subnetIds, securityGroupIds: [securityGroup.id] }
+                        : undefined,
+                tags,
+            },
+            { parent: this, dependsOn: [logGroup, policy] },
+        );
 
         this.functionArn = fn.arn;
         this.functionName = fn.name;
@@ -210,7 +294,12 @@ export class LambdaFunction extends pulumi.ComponentResource {
         this.roleName = role.name;
         this.logGroupName = logGroup.name;
         for (const [key, rule] of sorted(args.egress)) this.allowEgressTo(key, rule);
-        this.registerOutputs({ functionArn: this.functionArn, functionName: this.functionName, roleArn: this.roleArn, securityGroupId: this.securityGroupId });
+        this.registerOutputs({
+            functionArn: this.functionArn,
+            functionName: this.functionName,
+            roleArn: this.roleArn,
+            securityGroupId: this.securityGroupId,
+        });
     }
 
     /** Allows TCP `port` out of the function's security group (rule `<name>-out-<key>`). Throws outside a VPC. */
@@ -228,13 +317,20 @@ export class LambdaFunction extends pulumi.ComponentResource {
      * this account (confused-deputy protection, https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html).
      */
     grantInvoke(key: string, grant: { principal: string; sourceArn: pulumi.Input<string> }): aws.lambda.Permission {
-        if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(grant.principal)) throw new Error(`LambdaFunction ${this.componentName}: grantInvoke ${key} principal must be an AWS service principal (<service>.amazonaws.com); got ${JSON.stringify(grant.principal)}`);
-        return new aws.lambda.Permission(`${this.componentName}-invoke-${key}`, {
-            function: this.functionName,
-            action: "lambda:InvokeFunction",
-            principal: grant.principal,
-            sourceArn: grant.sourceArn,
-            sourceAccount: this.accountId,
-        }, { parent: this });
+        if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(grant.principal))
+            throw new Error(
+                `LambdaFunction ${this.componentName}: grantInvoke ${key} principal must be an AWS service principal (<service>.amazonaws.com); got ${JSON.stringify(grant.principal)}`,
+            );
+        return new aws.lambda.Permission(
+            `${this.componentName}-invoke-${key}`,
+            {
+                function: this.functionName,
+                action: "lambda:InvokeFunction",
+                principal: grant.principal,
+                sourceArn: grant.sourceArn,
+                sourceAccount: this.accountId,
+            },
+            { parent: this },
+        );
     }
 }

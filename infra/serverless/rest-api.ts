@@ -137,13 +137,20 @@ const KEY = /^[a-z][a-z0-9-]{0,30}$/;
 
 /** `/orders/{orderId}` -> `orders-orderId`; `/` -> `root`; used in logical names. */
 export function pathSlug(path: string): string {
-    const slug = path.split("/").filter(Boolean).map((s) => s.replace(/[{}+]/g, "")).join("-");
+    const slug = path
+        .split("/")
+        .filter(Boolean)
+        .map((s) => s.replace(/[{}+]/g, ""))
+        .join("-");
     return slug === "" ? "root" : slug;
 }
 
 /** The `execute-api` ARN suffix of a route: path parameters become `*` (`GET/orders/*`). */
 export function routeArnSuffix(method: HttpMethod, path: string): string {
-    const p = path.split("/").map((s) => (s.startsWith("{") ? "*" : s)).join("/");
+    const p = path
+        .split("/")
+        .map((s) => (s.startsWith("{") ? "*" : s))
+        .join("/");
     return `${method === "ANY" ? "*" : method}${p}`;
 }
 
@@ -152,14 +159,20 @@ function parseRoutes(routes: Record<string, RouteSpec>, problems: string[]): Par
     for (const [key, spec] of Object.entries(routes).sort(([a], [b]) => a.localeCompare(b))) {
         const m = /^([A-Z]+) (\/\S*)$/.exec(key);
         if (!m || !(HTTP_METHODS as readonly string[]).includes(m[1])) {
-            problems.push(`routes: ${JSON.stringify(key)} must be "<METHOD> <path>" with METHOD one of ${HTTP_METHODS.join(", ")}`);
+            problems.push(
+                `routes: ${JSON.stringify(key)} must be "<METHOD> <path>" with METHOD one of ${HTTP_METHODS.join(", ")}`,
+            );
             continue;
         }
         const path = m[2].length > 1 ? m[2].replace(/\/$/, "") : m[2];
         const segments = path.split("/").filter(Boolean);
         const bad = segments.filter((s) => !SEGMENT.test(s));
-        if (bad.length > 0) problems.push(`routes: ${key} has invalid path segments ${bad.join(", ")} (letters, digits, . _ -, {param} or a final {proxy+})`);
-        if (segments.slice(0, -1).includes("{proxy+}")) problems.push(`routes: ${key}: {proxy+} may only be the last segment`);
+        if (bad.length > 0)
+            problems.push(
+                `routes: ${key} has invalid path segments ${bad.join(", ")} (letters, digits, . _ -, {param} or a final {proxy+})`,
+            );
+        if (segments.slice(0, -1).includes("{proxy+}"))
+            problems.push(`routes: ${key}: {proxy+} may only be the last segment`);
         parsed.push({ key, method: m[1] as HttpMethod, path, spec });
     }
     return parsed;
@@ -170,19 +183,36 @@ function problemsOf(args: RestApiArgs, routes: ParsedRoute[]): string[] {
     const authorizers = args.authorizers ?? {};
     if (Object.keys(args.routes).length === 0) p.push("routes must hold at least one route");
     for (const [key, a] of Object.entries(authorizers)) {
-        if (!KEY.test(key)) p.push(`authorizers: name ${JSON.stringify(key)} must be 1-31 lower-case letters, digits and -, starting with a letter`);
+        if (!KEY.test(key))
+            p.push(
+                `authorizers: name ${JSON.stringify(key)} must be 1-31 lower-case letters, digits and -, starting with a letter`,
+            );
         const ttl = a.resultTtlSeconds ?? 300;
-        if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) p.push(`authorizers.${key}.resultTtlSeconds must be 0-3600; got ${ttl}`);
-        if (a.type === "cognito" && a.userPoolArns.length === 0) p.push(`authorizers.${key}.userPoolArns must name at least one user pool`);
+        if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600)
+            p.push(`authorizers.${key}.resultTtlSeconds must be 0-3600; got ${ttl}`);
+        if (a.type === "cognito" && a.userPoolArns.length === 0)
+            p.push(`authorizers.${key}.userPoolArns must name at least one user pool`);
     }
     for (const r of routes) {
         const auth = r.spec.auth;
-        if ("authorizer" in auth && !(auth.authorizer in authorizers)) p.push(`routes.${r.key}: unknown authorizer ${JSON.stringify(auth.authorizer)}`);
-        if ("public" in auth && auth.public.trim().length < 10) p.push(`routes.${r.key}: a public route needs a reason of at least 10 characters (the policy pack's publicRoutes asks for the same)`);
+        if ("authorizer" in auth && !(auth.authorizer in authorizers))
+            p.push(`routes.${r.key}: unknown authorizer ${JSON.stringify(auth.authorizer)}`);
+        if ("public" in auth && auth.public.trim().length < 10)
+            p.push(
+                `routes.${r.key}: a public route needs a reason of at least 10 characters (the policy pack's publicRoutes asks for the same)`,
+            );
         const i = r.spec.integration;
-        if (i.type === "vpc-link" && i.timeoutMilliseconds !== undefined && (!Number.isInteger(i.timeoutMilliseconds) || i.timeoutMilliseconds < 50 || i.timeoutMilliseconds > 29000)) p.push(`routes.${r.key}.integration.timeoutMilliseconds must be 50-29000; got ${i.timeoutMilliseconds}`);
-        if (r.spec.bodySchema !== undefined && ["GET", "HEAD", "DELETE"].includes(r.method)) p.push(`routes.${r.key}: bodySchema on a ${r.method} route (no body)`);
-        for (const q of r.spec.requiredQueryParameters ?? []) if (!/^[A-Za-z0-9_.-]+$/.test(q)) p.push(`routes.${r.key}.requiredQueryParameters: ${JSON.stringify(q)} is not a parameter name`);
+        if (
+            i.type === "vpc-link" &&
+            i.timeoutMilliseconds !== undefined &&
+            (!Number.isInteger(i.timeoutMilliseconds) || i.timeoutMilliseconds < 50 || i.timeoutMilliseconds > 29000)
+        )
+            p.push(`routes.${r.key}.integration.timeoutMilliseconds must be 50-29000; got ${i.timeoutMilliseconds}`);
+        if (r.spec.bodySchema !== undefined && ["GET", "HEAD", "DELETE"].includes(r.method))
+            p.push(`routes.${r.key}: bodySchema on a ${r.method} route (no body)`);
+        for (const q of r.spec.requiredQueryParameters ?? [])
+            if (!/^[A-Za-z0-9_.-]+$/.test(q))
+                p.push(`routes.${r.key}.requiredQueryParameters: ${JSON.stringify(q)} is not a parameter name`);
     }
     const seen = new Set<string>();
     for (const r of routes) {
@@ -190,17 +220,34 @@ function problemsOf(args: RestApiArgs, routes: ParsedRoute[]): string[] {
         if (seen.has(k)) p.push(`routes: ${k} appears twice`);
         seen.add(k);
     }
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(args.stage.name)) p.push(`stage.name must be 1-128 letters, digits, - and _; got ${JSON.stringify(args.stage.name)}`);
-    if (!(args.stage.rateLimit > 0) || !Number.isInteger(args.stage.burstLimit) || args.stage.burstLimit < 1) p.push(`stage.rateLimit must be > 0 and stage.burstLimit a positive integer; got ${args.stage.rateLimit}/${args.stage.burstLimit}`);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.stage.logs.retentionInDays)) p.push(`stage.logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.stage.logs.retentionInDays}`);
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(args.stage.name))
+        p.push(`stage.name must be 1-128 letters, digits, - and _; got ${JSON.stringify(args.stage.name)}`);
+    if (!(args.stage.rateLimit > 0) || !Number.isInteger(args.stage.burstLimit) || args.stage.burstLimit < 1)
+        p.push(
+            `stage.rateLimit must be > 0 and stage.burstLimit a positive integer; got ${args.stage.rateLimit}/${args.stage.burstLimit}`,
+        );
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.stage.logs.retentionInDays))
+        p.push(
+            `stage.logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.stage.logs.retentionInDays}`,
+        );
     const u = args.usagePlan;
     if (u) {
-        if (!(u.rateLimit > 0) || !Number.isInteger(u.burstLimit) || u.burstLimit < 1) p.push(`usagePlan.rateLimit must be > 0 and usagePlan.burstLimit a positive integer; got ${u.rateLimit}/${u.burstLimit}`);
-        if (u.rateLimit > args.stage.rateLimit || u.burstLimit > args.stage.burstLimit) p.push(`usagePlan limits (${u.rateLimit}/${u.burstLimit}) must not exceed the stage's (${args.stage.rateLimit}/${args.stage.burstLimit})`);
-        if ((u.quotaLimit === undefined) !== (u.quotaPeriod === undefined)) p.push("usagePlan.quotaLimit and usagePlan.quotaPeriod go together");
-        if (u.quotaLimit !== undefined && (!Number.isInteger(u.quotaLimit) || u.quotaLimit < 1)) p.push(`usagePlan.quotaLimit must be a positive integer; got ${u.quotaLimit}`);
+        if (!(u.rateLimit > 0) || !Number.isInteger(u.burstLimit) || u.burstLimit < 1)
+            p.push(
+                `usagePlan.rateLimit must be > 0 and usagePlan.burstLimit a positive integer; got ${u.rateLimit}/${u.burstLimit}`,
+            );
+        if (u.rateLimit > args.stage.rateLimit || u.burstLimit > args.stage.burstLimit)
+            p.push(
+                `usagePlan limits (${u.rateLimit}/${u.burstLimit}) must not exceed the stage's (${args.stage.rateLimit}/${args.stage.burstLimit})`,
+            );
+        if ((u.quotaLimit === undefined) !== (u.quotaPeriod === undefined))
+            p.push("usagePlan.quotaLimit and usagePlan.quotaPeriod go together");
+        if (u.quotaLimit !== undefined && (!Number.isInteger(u.quotaLimit) || u.quotaLimit < 1))
+            p.push(`usagePlan.quotaLimit must be a positive integer; got ${u.quotaLimit}`);
         if (u.apiKeys.length === 0) p.push("usagePlan.apiKeys must name at least one client application");
-        for (const k of u.apiKeys) if (!KEY.test(k)) p.push(`usagePlan.apiKeys: ${JSON.stringify(k)} must be 1-31 lower-case letters, digits and -`);
+        for (const k of u.apiKeys)
+            if (!KEY.test(k))
+                p.push(`usagePlan.apiKeys: ${JSON.stringify(k)} must be 1-31 lower-case letters, digits and -`);
     }
     if (args.cors && args.cors.allowOrigins.length === 0) p.push("cors.allowOrigins must name at least one origin");
     return p;
@@ -228,13 +275,17 @@ export class RestApi extends pulumi.ComponentResource {
         const child = { parent: this };
         const apiKeyRequired = args.usagePlan !== undefined;
 
-        const api = new aws.apigateway.RestApi(name, {
-            name: args.apiName,
-            description: args.description,
-            endpointConfiguration: { types: "REGIONAL" },
-            apiKeySource: "HEADER",
-            tags: args.tags,
-        }, child);
+        const api = new aws.apigateway.RestApi(
+            name,
+            {
+                name: args.apiName,
+                description: args.description,
+                endpointConfiguration: { types: "REGIONAL" },
+                apiKeySource: "HEADER",
+                tags: args.tags,
+            },
+            child,
+        );
         const executionArn = api.executionArn;
 
         // ------------------------------------------------------------ resources (one per path segment)
@@ -244,7 +295,11 @@ export class RestApi extends pulumi.ComponentResource {
             if (known) return known;
             const cut = path.lastIndexOf("/");
             const parentPath = cut === 0 ? "/" : path.slice(0, cut);
-            const resource = new aws.apigateway.Resource(`${name}-${pathSlug(path)}`, { restApi: api.id, parentId: resourceOf(parentPath), pathPart: path.slice(cut + 1) }, child);
+            const resource = new aws.apigateway.Resource(
+                `${name}-${pathSlug(path)}`,
+                { restApi: api.id, parentId: resourceOf(parentPath), pathPart: path.slice(cut + 1) },
+                child,
+            );
             resourceIds.set(path, resource.id);
             return resource.id;
         };
@@ -253,16 +308,24 @@ export class RestApi extends pulumi.ComponentResource {
         const authorizerIds: Record<string, pulumi.Output<string>> = {};
         const authorizerTypes: Record<string, "CUSTOM" | "COGNITO_USER_POOLS"> = {};
         for (const [key, a] of Object.entries(args.authorizers ?? {}).sort(([x], [y]) => x.localeCompare(y))) {
-            const authorizer = new aws.apigateway.Authorizer(`${name}-${key}`, {
-                name: key,
-                restApi: api.id,
-                type: a.type === "token" ? "TOKEN" : "COGNITO_USER_POOLS",
-                identitySource: "method.request.header.Authorization",
-                authorizerUri: a.type === "token" ? a.function.invokeArn : undefined,
-                providerArns: a.type === "cognito" ? a.userPoolArns : undefined,
-                authorizerResultTtlInSeconds: a.resultTtlSeconds ?? 300,
-            }, child);
-            if (a.type === "token") a.function.grantInvoke(`apigw-authorizer-${key}`, { principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${executionArn}/authorizers/${authorizer.id}` });
+            const authorizer = new aws.apigateway.Authorizer(
+                `${name}-${key}`,
+                {
+                    name: key,
+                    restApi: api.id,
+                    type: a.type === "token" ? "TOKEN" : "COGNITO_USER_POOLS",
+                    identitySource: "method.request.header.Authorization",
+                    authorizerUri: a.type === "token" ? a.function.invokeArn : undefined,
+                    providerArns: a.type === "cognito" ? a.userPoolArns : undefined,
+                    authorizerResultTtlInSeconds: a.resultTtlSeconds ?? 300,
+                },
+                child,
+            );
+            if (a.type === "token")
+                a.function.grantInvoke(`apigw-authorizer-${key}`, {
+                    principal: "apigateway.amazonaws.com",
+                    sourceArn: pulumi.interpolate`${executionArn}/authorizers/${authorizer.id}`,
+                });
             authorizerIds[key] = authorizer.id;
             authorizerTypes[key] = a.type === "token" ? "CUSTOM" : "COGNITO_USER_POOLS";
         }
@@ -271,8 +334,23 @@ export class RestApi extends pulumi.ComponentResource {
         const needsBody = routes.some((r) => r.spec.bodySchema !== undefined);
         const needsParams = routes.some((r) => (r.spec.requiredQueryParameters ?? []).length > 0);
         const validators: Record<string, aws.apigateway.RequestValidator> = {};
-        if (needsBody) validators.body = new aws.apigateway.RequestValidator(`${name}-validate-body`, { restApi: api.id, name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true }, child);
-        if (needsParams) validators.params = new aws.apigateway.RequestValidator(`${name}-validate-params`, { restApi: api.id, name: "parameters", validateRequestBody: false, validateRequestParameters: true }, child);
+        if (needsBody)
+            validators.body = new aws.apigateway.RequestValidator(
+                `${name}-validate-body`,
+                {
+                    restApi: api.id,
+                    name: "body-and-parameters",
+                    validateRequestBody: true,
+                    validateRequestParameters: true,
+                },
+                child,
+            );
+        if (needsParams)
+            validators.params = new aws.apigateway.RequestValidator(
+                `${name}-validate-params`,
+                { restApi: api.id, name: "parameters", validateRequestBody: false, validateRequestParameters: true },
+                child,
+            );
 
         // ------------------------------------------------------------ methods and integrations
         const dependencies: pulumi.Resource[] = [];
@@ -280,164 +358,297 @@ export class RestApi extends pulumi.ComponentResource {
             const slug = `${r.method.toLowerCase()}-${pathSlug(r.path)}`;
             const resourceId = resourceOf(r.path);
             const auth = r.spec.auth;
-            const pathParams = r.path.split("/").filter((s) => s.startsWith("{")).map((s) => s.replace(/[{}+]/g, ""));
+            const pathParams = r.path
+                .split("/")
+                .filter((s) => s.startsWith("{"))
+                .map((s) => s.replace(/[{}+]/g, ""));
             const requestParameters: Record<string, boolean> = {};
             for (const param of pathParams) requestParameters[`method.request.path.${param}`] = true;
-            for (const q of r.spec.requiredQueryParameters ?? []) requestParameters[`method.request.querystring.${q}`] = true;
+            for (const q of r.spec.requiredQueryParameters ?? [])
+                requestParameters[`method.request.querystring.${q}`] = true;
             let model: aws.apigateway.Model | undefined;
             if (r.spec.bodySchema) {
-                model = new aws.apigateway.Model(`${name}-${slug}-body`, {
-                    restApi: api.id,
-                    name: `${pathSlug(r.path).replace(/[^A-Za-z0-9]/g, "")}${r.method.charAt(0)}${r.method.slice(1).toLowerCase()}Body`,
-                    contentType: "application/json",
-                    schema: JSON.stringify({ $schema: "http://json-schema.org/draft-04/schema#", ...r.spec.bodySchema }),
-                }, child);
+                model = new aws.apigateway.Model(
+                    `${name}-${slug}-body`,
+                    {
+                        restApi: api.id,
+                        name: `${pathSlug(r.path).replace(/[^A-Za-z0-9]/g, "")}${r.method.charAt(0)}${r.method.slice(1).toLowerCase()}Body`,
+                        contentType: "application/json",
+                        schema: JSON.stringify({
+                            $schema: "http://json-schema.org/draft-04/schema#",
+                            ...r.spec.bodySchema,
+                        }),
+                    },
+                    child,
+                );
             }
-            const validator = model ? validators.body : (r.spec.requiredQueryParameters ?? []).length > 0 ? validators.params : undefined;
-            const method = new aws.apigateway.Method(`${name}-${slug}`, {
-                restApi: api.id,
-                resourceId,
-                httpMethod: r.method,
-                authorization: "authorizer" in auth ? authorizerTypes[auth.authorizer] : "NONE",
-                authorizerId: "authorizer" in auth ? authorizerIds[auth.authorizer] : undefined,
-                apiKeyRequired,
-                requestValidatorId: validator?.id,
-                requestModels: model ? { "application/json": model.name } : undefined,
-                requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
-            }, child);
+            const validator = model
+                ? validators.body
+                : (r.spec.requiredQueryParameters ?? []).length > 0
+                  ? validators.params
+                  : undefined;
+            const method = new aws.apigateway.Method(
+                `${name}-${slug}`,
+                {
+                    restApi: api.id,
+                    resourceId,
+                    httpMethod: r.method,
+                    authorization: "authorizer" in auth ? authorizerTypes[auth.authorizer] : "NONE",
+                    authorizerId: "authorizer" in auth ? authorizerIds[auth.authorizer] : undefined,
+                    apiKeyRequired,
+                    requestValidatorId: validator?.id,
+                    requestModels: model ? { "application/json": model.name } : undefined,
+                    requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
+                },
+                child,
+            );
             const i = r.spec.integration;
             let integration: aws.apigateway.Integration;
             if (i.type === "lambda") {
-                integration = new aws.apigateway.Integration(`${name}-${slug}`, {
-                    restApi: api.id,
-                    resourceId,
-                    httpMethod: method.httpMethod,
-                    type: "AWS_PROXY",
-                    integrationHttpMethod: "POST",
-                    uri: i.function.invokeArn,
-                    timeoutMilliseconds: 29000,
-                }, child);
-                i.function.grantInvoke(`apigw-${slug}`, { principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${executionArn}/*/${routeArnSuffix(r.method, r.path)}` });
+                integration = new aws.apigateway.Integration(
+                    `${name}-${slug}`,
+                    {
+                        restApi: api.id,
+                        resourceId,
+                        httpMethod: method.httpMethod,
+                        type: "AWS_PROXY",
+                        integrationHttpMethod: "POST",
+                        uri: i.function.invokeArn,
+                        timeoutMilliseconds: 29000,
+                    },
+                    child,
+                );
+                i.function.grantInvoke(`apigw-${slug}`, {
+                    principal: "apigateway.amazonaws.com",
+                    sourceArn: pulumi.interpolate`${executionArn}/*/${routeArnSuffix(r.method, r.path)}`,
+                });
             } else {
                 const forwarded: Record<string, string> = {};
-                for (const param of pathParams) forwarded[`integration.request.path.${param}`] = `method.request.path.${param}`;
+                for (const param of pathParams)
+                    forwarded[`integration.request.path.${param}`] = `method.request.path.${param}`;
                 if ("authorizer" in auth) {
-                    forwarded[`integration.request.header.${AUTHENTICATED_SUB_HEADER}`] = authorizerTypes[auth.authorizer] === "CUSTOM" ? "context.authorizer.principalId" : "context.authorizer.claims.sub";
+                    forwarded[`integration.request.header.${AUTHENTICATED_SUB_HEADER}`] =
+                        authorizerTypes[auth.authorizer] === "CUSTOM"
+                            ? "context.authorizer.principalId"
+                            : "context.authorizer.claims.sub";
                 }
-                integration = new aws.apigateway.Integration(`${name}-${slug}`, {
-                    restApi: api.id,
-                    resourceId,
-                    httpMethod: method.httpMethod,
-                    type: "HTTP_PROXY",
-                    integrationHttpMethod: r.method,
-                    uri: i.uri,
-                    connectionType: "VPC_LINK",
-                    connectionId: i.vpcLinkId,
-                    requestParameters: forwarded,
-                    timeoutMilliseconds: i.timeoutMilliseconds ?? 29000,
-                }, child);
+                integration = new aws.apigateway.Integration(
+                    `${name}-${slug}`,
+                    {
+                        restApi: api.id,
+                        resourceId,
+                        httpMethod: method.httpMethod,
+                        type: "HTTP_PROXY",
+                        integrationHttpMethod: r.method,
+                        uri: i.uri,
+                        connectionType: "VPC_LINK",
+                        connectionId: i.vpcLinkId,
+                        requestParameters: forwarded,
+                        timeoutMilliseconds: i.timeoutMilliseconds ?? 29000,
+                    },
+                    child,
+                );
             }
             dependencies.push(method, integration);
         }
 
         // ------------------------------------------------------------ CORS preflight
         if (args.cors) {
-            const allowHeaders = ["Authorization", "Content-Type", ...(apiKeyRequired ? ["X-Api-Key"] : []), ...(args.cors.allowHeaders ?? [])].join(",");
+            const allowHeaders = [
+                "Authorization",
+                "Content-Type",
+                ...(apiKeyRequired ? ["X-Api-Key"] : []),
+                ...(args.cors.allowHeaders ?? []),
+            ].join(",");
             const byPath = new Map<string, Set<string>>();
-            for (const r of routes) byPath.set(r.path, new Set([...(byPath.get(r.path) ?? []), ...(r.method === "ANY" ? ["GET", "POST", "PUT", "PATCH", "DELETE"] : [r.method])]));
+            for (const r of routes)
+                byPath.set(
+                    r.path,
+                    new Set([
+                        ...(byPath.get(r.path) ?? []),
+                        ...(r.method === "ANY" ? ["GET", "POST", "PUT", "PATCH", "DELETE"] : [r.method]),
+                    ]),
+                );
             const origin = pulumi.output(args.cors.allowOrigins).apply((o) => o[0]);
             for (const [path, methods] of [...byPath.entries()].sort(([a], [b]) => a.localeCompare(b))) {
                 const slug = `options-${pathSlug(path)}`;
                 const resourceId = resourceOf(path);
-                const method = new aws.apigateway.Method(`${name}-${slug}`, { restApi: api.id, resourceId, httpMethod: "OPTIONS", authorization: "NONE", apiKeyRequired: false }, child);
-                const integration = new aws.apigateway.Integration(`${name}-${slug}`, {
-                    restApi: api.id,
-                    resourceId,
-                    httpMethod: method.httpMethod,
-                    type: "MOCK",
-                    requestTemplates: { "application/json": '{"statusCode": 200}' },
-                }, child);
-                const response = new aws.apigateway.MethodResponse(`${name}-${slug}`, {
-                    restApi: api.id,
-                    resourceId,
-                    httpMethod: method.httpMethod,
-                    statusCode: "204",
-                    responseParameters: { "method.response.header.Access-Control-Allow-Origin": true, "method.response.header.Access-Control-Allow-Methods": true, "method.response.header.Access-Control-Allow-Headers": true, "method.response.header.Access-Control-Max-Age": true },
-                }, child);
-                const integrationResponse = new aws.apigateway.IntegrationResponse(`${name}-${slug}`, {
-                    restApi: api.id,
-                    resourceId,
-                    httpMethod: method.httpMethod,
-                    statusCode: response.statusCode,
-                    responseParameters: {
-                        "method.response.header.Access-Control-Allow-Origin": pulumi.interpolate`'${origin}'`,
-                        "method.response.header.Access-Control-Allow-Methods": `'${["OPTIONS", ...[...methods].sort()].join(",")}'`,
-                        "method.response.header.Access-Control-Allow-Headers": `'${allowHeaders}'`,
-                        "method.response.header.Access-Control-Max-Age": "'600'",
+                const method = new aws.apigateway.Method(
+                    `${name}-${slug}`,
+                    {
+                        restApi: api.id,
+                        resourceId,
+                        httpMethod: "OPTIONS",
+                        authorization: "NONE",
+                        apiKeyRequired: false,
                     },
-                }, { parent: this, dependsOn: [integration] });
+                    child,
+                );
+                const integration = new aws.apigateway.Integration(
+                    `${name}-${slug}`,
+                    {
+                        restApi: api.id,
+                        resourceId,
+                        httpMethod: method.httpMethod,
+                        type: "MOCK",
+                        requestTemplates: { "application/json": '{"statusCode": 200}' },
+                    },
+                    child,
+                );
+                const response = new aws.apigateway.MethodResponse(
+                    `${name}-${slug}`,
+                    {
+                        restApi: api.id,
+                        resourceId,
+                        httpMethod: method.httpMethod,
+                        statusCode: "204",
+                        responseParameters: {
+                            "method.response.header.Access-Control-Allow-Origin": true,
+                            "method.response.header.Access-Control-Allow-Methods": true,
+                            "method.response.header.Access-Control-Allow-Headers": true,
+                            "method.response.header.Access-Control-Max-Age": true,
+                        },
+                    },
+                    child,
+                );
+                const integrationResponse = new aws.apigateway.IntegrationResponse(
+                    `${name}-${slug}`,
+                    {
+                        restApi: api.id,
+                        resourceId,
+                        httpMethod: method.httpMethod,
+                        statusCode: response.statusCode,
+                        responseParameters: {
+                            "method.response.header.Access-Control-Allow-Origin": pulumi.interpolate`'${origin}'`,
+                            "method.response.header.Access-Control-Allow-Methods": `'${["OPTIONS", ...[...methods].sort()].join(",")}'`,
+                            "method.response.header.Access-Control-Allow-Headers": `'${allowHeaders}'`,
+                            "method.response.header.Access-Control-Max-Age": "'600'",
+                        },
+                    },
+                    { parent: this, dependsOn: [integration] },
+                );
                 dependencies.push(method, integration, response, integrationResponse);
             }
         }
 
         // ------------------------------------------------------------ deployment and stage
         // A new deployment whenever the routes change (their keys, authorization and integration kinds).
-        const fingerprint = createHash("sha256").update(JSON.stringify({
-            routes: routes.map((r) => [r.key, r.spec.auth, r.spec.integration.type, r.spec.bodySchema ?? null, r.spec.requiredQueryParameters ?? []]),
-            authorizers: Object.entries(args.authorizers ?? {}).map(([k, a]) => [k, a.type, a.resultTtlSeconds ?? 300]).sort(),
-            cors: args.cors ? { headers: args.cors.allowHeaders ?? [] } : null,
-            apiKeyRequired,
-        })).digest("hex");
-        const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
-            restApi: api.id,
-            description: `routes ${fingerprint.slice(0, 12)}`,
-            triggers: { routes: fingerprint },
-        }, { parent: this, dependsOn: dependencies });
-
-        const logsArgs = { kmsKeyId: args.stage.logs.kmsKeyArn, retentionInDays: args.stage.logs.retentionInDays, tags: args.tags };
-        const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: args.stage.logs.accessLogGroupName, ...logsArgs }, child);
-        // API Gateway writes execution logs to this fixed name; created here so it is encrypted and expires.
-        const executionLogs = new aws.cloudwatch.LogGroup(`${name}-execution-logs`, { name: pulumi.interpolate`API-Gateway-Execution-Logs_${api.id}/${args.stage.name}`, ...logsArgs }, child);
-        const account = apiGatewayAccount({ accountId: args.accountId, partition: args.partition, region: args.region, tags: args.tags, parent: args.accountSettingParent });
-
-        const stage = new aws.apigateway.Stage(`${name}-stage`, {
-            restApi: api.id,
-            deployment: deployment.id,
-            stageName: args.stage.name,
-            description: `${args.apiName} ${args.stage.name}`,
-            xrayTracingEnabled: true,
-            accessLogSettings: { destinationArn: accessLogs.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) },
-            tags: args.tags,
-        }, { parent: this, dependsOn: [account, executionLogs] });
-        new aws.apigateway.MethodSettings(`${name}-settings`, {
-            restApi: api.id,
-            stageName: stage.stageName,
-            methodPath: "*/*",
-            settings: {
-                metricsEnabled: true,
-                loggingLevel: "ERROR",
-                dataTraceEnabled: false,
-                throttlingRateLimit: args.stage.rateLimit,
-                throttlingBurstLimit: args.stage.burstLimit,
-                cachingEnabled: false,
+        const fingerprint = createHash("sha256")
+            .update(
+                JSON.stringify({
+                    routes: routes.map((r) => [
+                        r.key,
+                        r.spec.auth,
+                        r.spec.integration.type,
+                        r.spec.bodySchema ?? null,
+                        r.spec.requiredQueryParameters ?? [],
+                    ]),
+                    authorizers: Object.entries(args.authorizers ?? {})
+                        .map(([k, a]) => [k, a.type, a.resultTtlSeconds ?? 300])
+                        .sort(),
+                    cors: args.cors ? { headers: args.cors.allowHeaders ?? [] } : null,
+                    apiKeyRequired,
+                }),
+            )
+            .digest("hex");
+        const deployment = new aws.apigateway.Deployment(
+            `${name}-deployment`,
+            {
+                restApi: api.id,
+                description: `routes ${fingerprint.slice(0, 12)}`,
+                triggers: { routes: fingerprint },
             },
-        }, child);
+            { parent: this, dependsOn: dependencies },
+        );
+
+        const logsArgs = {
+            kmsKeyId: args.stage.logs.kmsKeyArn,
+            retentionInDays: args.stage.logs.retentionInDays,
+            tags: args.tags,
+        };
+        const accessLogs = new aws.cloudwatch.LogGroup(
+            `${name}-access-logs`,
+            { name: args.stage.logs.accessLogGroupName, ...logsArgs },
+            child,
+        );
+        // API Gateway writes execution logs to this fixed name; created here so it is encrypted and expires.
+        const executionLogs = new aws.cloudwatch.LogGroup(
+            `${name}-execution-logs`,
+            { name: pulumi.interpolate`API-Gateway-Execution-Logs_${api.id}/${args.stage.name}`, ...logsArgs },
+            child,
+        );
+        const account = apiGatewayAccount({
+            accountId: args.accountId,
+            partition: args.partition,
+            region: args.region,
+            tags: args.tags,
+            parent: args.accountSettingParent,
+        });
+
+        const stage = new aws.apigateway.Stage(
+            `${name}-stage`,
+            {
+                restApi: api.id,
+                deployment: deployment.id,
+                stageName: args.stage.name,
+                description: `${args.apiName} ${args.stage.name}`,
+                xrayTracingEnabled: true,
+                accessLogSettings: { destinationArn: accessLogs.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) },
+                tags: args.tags,
+            },
+            { parent: this, dependsOn: [account, executionLogs] },
+        );
+        new aws.apigateway.MethodSettings(
+            `${name}-settings`,
+            {
+                restApi: api.id,
+                stageName: stage.stageName,
+                methodPath: "*/*",
+                settings: {
+                    metricsEnabled: true,
+                    loggingLevel: "ERROR",
+                    dataTraceEnabled: false,
+                    throttlingRateLimit: args.stage.rateLimit,
+                    throttlingBurstLimit: args.stage.burstLimit,
+                    cachingEnabled: false,
+                },
+            },
+            child,
+        );
 
         // ------------------------------------------------------------ usage plan and keys
         this.apiKeyIds = {};
         const u = args.usagePlan;
         if (u) {
-            const plan = new aws.apigateway.UsagePlan(`${name}-usage-plan`, {
-                name: `${args.apiName}-clients`,
-                description: `${args.apiName}: per-client throttling${u.quotaLimit !== undefined ? " and quota" : ""}`,
-                apiStages: [{ apiId: api.id, stage: stage.stageName }],
-                throttleSettings: { rateLimit: u.rateLimit, burstLimit: u.burstLimit },
-                quotaSettings: u.quotaLimit !== undefined ? { limit: u.quotaLimit, period: u.quotaPeriod! } : undefined,
-                tags: args.tags,
-            }, child);
+            const plan = new aws.apigateway.UsagePlan(
+                `${name}-usage-plan`,
+                {
+                    name: `${args.apiName}-clients`,
+                    description: `${args.apiName}: per-client throttling${u.quotaLimit !== undefined ? " and quota" : ""}`,
+                    apiStages: [{ apiId: api.id, stage: stage.stageName }],
+                    throttleSettings: { rateLimit: u.rateLimit, burstLimit: u.burstLimit },
+                    quotaSettings:
+                        u.quotaLimit !== undefined ? { limit: u.quotaLimit, period: u.quotaPeriod! } : undefined,
+                    tags: args.tags,
+                },
+                child,
+            );
             for (const client of [...u.apiKeys].sort()) {
-                const key = new aws.apigateway.ApiKey(`${name}-key-${client}`, { name: `${args.apiName}-${client}`, description: `API key of the client application ${client}`, enabled: true, tags: args.tags }, child);
-                new aws.apigateway.UsagePlanKey(`${name}-key-${client}`, { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id }, child);
+                const key = new aws.apigateway.ApiKey(
+                    `${name}-key-${client}`,
+                    {
+                        name: `${args.apiName}-${client}`,
+                        description: `API key of the client application ${client}`,
+                        enabled: true,
+                        tags: args.tags,
+                    },
+                    child,
+                );
+                new aws.apigateway.UsagePlanKey(
+                    `${name}-key-${client}`,
+                    { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id },
+                    child,
+                );
                 this.apiKeyIds[client] = key.id;
             }
         }

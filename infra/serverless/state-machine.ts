@@ -39,46 +39,107 @@ export class StateMachine extends pulumi.ComponentResource {
     constructor(name: string, args: StateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:serverless:StateMachine", name, {}, opts);
         const problems: string[] = [];
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays)) problems.push(`logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`);
-        if (!["ALL", "ERROR", "FATAL"].includes(args.logLevel ?? "ALL")) problems.push(`logLevel must be ALL, ERROR or FATAL; got ${JSON.stringify(args.logLevel)}`);
-        if (args.policyStatements.length === 0) problems.push("policyStatements must allow at least what the states call");
+        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
+            problems.push(
+                `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+            );
+        if (!["ALL", "ERROR", "FATAL"].includes(args.logLevel ?? "ALL"))
+            problems.push(`logLevel must be ALL, ERROR or FATAL; got ${JSON.stringify(args.logLevel)}`);
+        if (args.policyStatements.length === 0)
+            problems.push("policyStatements must allow at least what the states call");
         if (problems.length > 0) throw new Error(`StateMachine ${name}: ${problems.join("; ")}`);
         const child = { parent: this };
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: args.logs.groupName, retentionInDays: args.logs.retentionInDays, kmsKeyId: args.logs.kmsKeyArn, tags: args.tags }, child);
-        const role = new aws.iam.Role(`${name}-role`, {
-            description: `Execution role of the state machine ${name}`,
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Service: "states.amazonaws.com" },
-                    Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:states:${args.region}:${args.accountId}:stateMachine:*` } },
-                }],
-            }),
-            tags: args.tags,
-        }, child);
-        const policy = new aws.iam.RolePolicy(`${name}-policy`, {
-            role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    ...args.policyStatements,
-                    { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"], Resource: "*" },
-                    { Sid: "SendTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: "*" },
-                ],
-            }),
-        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: args.logs.groupName,
+                retentionInDays: args.logs.retentionInDays,
+                kmsKeyId: args.logs.kmsKeyArn,
+                tags: args.tags,
+            },
+            child,
+        );
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `Execution role of the state machine ${name}`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "states.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": args.accountId },
+                                ArnLike: {
+                                    "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:states:${args.region}:${args.accountId}:stateMachine:*`,
+                                },
+                            },
+                        },
+                    ],
+                }),
+                tags: args.tags,
+            },
+            child,
+        );
+        const policy = new aws.iam.RolePolicy(
+            `${name}-policy`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        ...args.policyStatements,
+                        {
+                            Sid: "DeliverExecutionLogs",
+                            Effect: "Allow",
+                            Action: [
+                                "logs:CreateLogDelivery",
+                                "logs:GetLogDelivery",
+                                "logs:UpdateLogDelivery",
+                                "logs:DeleteLogDelivery",
+                                "logs:ListLogDeliveries",
+                                "logs:PutResourcePolicy",
+                                "logs:DescribeResourcePolicies",
+                                "logs:DescribeLogGroups",
+                            ],
+                            Resource: "*",
+                        },
+                        {
+                            Sid: "SendTraces",
+                            Effect: "Allow",
+                            Action: [
+                                "xray:PutTraceSegments",
+                                "xray:PutTelemetryRecords",
+                                "xray:GetSamplingRules",
+                                "xray:GetSamplingTargets",
+                            ],
+                            Resource: "*",
+                        },
+                    ],
+                }),
+            },
+            child,
+        );
 
-        const machine = new aws.sfn.StateMachine(name, {
-            type: "STANDARD",
-            roleArn: role.arn,
-            definition: pulumi.jsonStringify(args.definition),
-            loggingConfiguration: { level: args.logLevel ?? "ALL", includeExecutionData: args.includeExecutionData ?? false, logDestination: pulumi.interpolate`${logGroup.arn}:*` },
-            tracingConfiguration: { enabled: true },
-            tags: args.tags,
-        }, { parent: this, dependsOn: [policy] });
+        const machine = new aws.sfn.StateMachine(
+            name,
+            {
+                type: "STANDARD",
+                roleArn: role.arn,
+                definition: pulumi.jsonStringify(args.definition),
+                loggingConfiguration: {
+                    level: args.logLevel ?? "ALL",
+                    includeExecutionData: args.includeExecutionData ?? false,
+                    logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+                },
+                tracingConfiguration: { enabled: true },
+                tags: args.tags,
+            },
+            { parent: this, dependsOn: [policy] },
+        );
 
         this.stateMachineArn = machine.arn;
         this.stateMachineName = machine.name;

@@ -32,7 +32,9 @@ export function logGroupName(scope: NameScope, purpose: string): string {
  * at most `maxLength` characters (a hash keeps truncated names unique).
  */
 export function physicalName(scope: NameScope, purpose: string, maxLength: number): string {
-    const full = `${scope.project}-${scope.environment}-${scope.architecture}-${purpose}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+    const full = `${scope.project}-${scope.environment}-${scope.architecture}-${purpose}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-");
     if (full.length <= maxLength) return full;
     let hash = 0;
     for (const ch of full) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;

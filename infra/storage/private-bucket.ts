@@ -77,16 +77,33 @@ export class PrivateBucket extends pulumi.ComponentResource {
         const transitions = args.lifecycle?.transitions ?? [];
         const expiration = args.lifecycle?.expirationDays;
         const problems: string[] = [];
-        if (cloudFront && args.kmsKeyArn !== undefined) problems.push("kmsKeyArn must be absent when cloudFrontOrigin is true (the bucket gets a key CloudFront may use)");
-        if (!cloudFront && args.kmsKeyArn === undefined) problems.push("kmsKeyArn is required (the platform's data key)");
-        if (!Number.isInteger(noncurrent) || noncurrent < 1 || noncurrent > 36500) problems.push(`lifecycle.noncurrentVersionDays must be an integer from 1 to 36500; got ${noncurrent}`);
+        if (cloudFront && args.kmsKeyArn !== undefined)
+            problems.push(
+                "kmsKeyArn must be absent when cloudFrontOrigin is true (the bucket gets a key CloudFront may use)",
+            );
+        if (!cloudFront && args.kmsKeyArn === undefined)
+            problems.push("kmsKeyArn is required (the platform's data key)");
+        if (!Number.isInteger(noncurrent) || noncurrent < 1 || noncurrent > 36500)
+            problems.push(`lifecycle.noncurrentVersionDays must be an integer from 1 to 36500; got ${noncurrent}`);
         transitions.forEach((t, i) => {
-            if (!Number.isInteger(t.days) || t.days < 0) problems.push(`lifecycle.transitions[${i}].days must be a non-negative integer; got ${t.days}`);
-            if (i > 0 && t.days <= transitions[i - 1].days) problems.push(`lifecycle.transitions[${i}].days must be later than the previous transition`);
-            if (t.storageClass === "STANDARD_IA" && t.days < 30) problems.push(`lifecycle.transitions[${i}]: STANDARD_IA needs at least 30 days; got ${t.days}`);
+            if (!Number.isInteger(t.days) || t.days < 0)
+                problems.push(`lifecycle.transitions[${i}].days must be a non-negative integer; got ${t.days}`);
+            if (i > 0 && t.days <= transitions[i - 1].days)
+                problems.push(`lifecycle.transitions[${i}].days must be later than the previous transition`);
+            if (t.storageClass === "STANDARD_IA" && t.days < 30)
+                problems.push(`lifecycle.transitions[${i}]: STANDARD_IA needs at least 30 days; got ${t.days}`);
         });
-        if (expiration !== undefined && (!Number.isInteger(expiration) || expiration < 1 || transitions.some((t) => t.days >= expiration))) problems.push(`lifecycle.expirationDays must be a positive integer after every transition; got ${expiration}`);
-        if (!/^[a-z0-9][a-z0-9-]{0,35}$/.test(name)) problems.push(`the name must be 1-36 lower-case letters, digits and - (it is the bucket name prefix, at most 37 characters with its -, and the log prefix); got ${JSON.stringify(name)}`);
+        if (
+            expiration !== undefined &&
+            (!Number.isInteger(expiration) || expiration < 1 || transitions.some((t) => t.days >= expiration))
+        )
+            problems.push(
+                `lifecycle.expirationDays must be a positive integer after every transition; got ${expiration}`,
+            );
+        if (!/^[a-z0-9][a-z0-9-]{0,35}$/.test(name))
+            problems.push(
+                `the name must be 1-36 lower-case letters, digits and - (it is the bucket name prefix, at most 37 characters with its -, and the log prefix); got ${JSON.stringify(name)}`,
+            );
         if (problems.length > 0) throw new Error(`PrivateBucket ${name}: ${problems.join("; ")}`);
         this.componentName = name;
         this.cloudFrontOrigin = cloudFront;
@@ -97,68 +114,117 @@ export class PrivateBucket extends pulumi.ComponentResource {
 
         let kmsKeyArn: pulumi.Input<string>;
         if (cloudFront) {
-            const key = new aws.kms.Key(`${name}-key`, {
-                description: `Encrypts the objects of ${name}; CloudFront distributions of this account may decrypt them through origin access control`,
-                keyUsage: "ENCRYPT_DECRYPT",
-                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-                enableKeyRotation: true,
-                rotationPeriodInDays: 365,
-                deletionWindowInDays: args.protect ? 30 : 7,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        { Sid: "EnableIAMPoliciesOfTheAccount", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
-                        {
-                            Sid: "CloudFrontOriginAccessControlOfThisAccount",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudfront.amazonaws.com" },
-                            Action: "kms:Decrypt",
-                            Resource: "*",
-                            Condition: {
-                                StringEquals: { "aws:SourceAccount": args.accountId },
-                                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:cloudfront::${args.accountId}:distribution/*` },
+            const key = new aws.kms.Key(
+                `${name}-key`,
+                {
+                    description: `Encrypts the objects of ${name}; CloudFront distributions of this account may decrypt them through origin access control`,
+                    keyUsage: "ENCRYPT_DECRYPT",
+                    customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                    enableKeyRotation: true,
+                    rotationPeriodInDays: 365,
+                    deletionWindowInDays: args.protect ? 30 : 7,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "EnableIAMPoliciesOfTheAccount",
+                                Effect: "Allow",
+                                Principal: {
+                                    AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`,
+                                },
+                                Action: "kms:*",
+                                Resource: "*",
                             },
-                        },
-                    ],
-                }),
-                tags: { ...tags, Purpose: "cdn-content" },
-            }, child);
+                            {
+                                Sid: "CloudFrontOriginAccessControlOfThisAccount",
+                                Effect: "Allow",
+                                Principal: { Service: "cloudfront.amazonaws.com" },
+                                Action: "kms:Decrypt",
+                                Resource: "*",
+                                Condition: {
+                                    StringEquals: { "aws:SourceAccount": args.accountId },
+                                    ArnLike: {
+                                        "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:cloudfront::${args.accountId}:distribution/*`,
+                                    },
+                                },
+                            },
+                        ],
+                    }),
+                    tags: { ...tags, Purpose: "cdn-content" },
+                },
+                child,
+            );
             kmsKeyArn = key.arn;
         } else {
             kmsKeyArn = args.kmsKeyArn!;
         }
 
-        const bucket = new aws.s3.Bucket(name, { bucketPrefix: `${name}-`, forceDestroy: !args.protect, tags }, { ...child, protect: args.protect });
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-        this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
-        new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }],
-        }, child);
-        new aws.s3.BucketLogging(`${name}-access-logs`, {
-            bucket: bucket.id,
-            targetBucket: args.accessLogs.bucketName,
-            targetPrefix: this.accessLogPrefix,
-        }, child);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-            bucket: bucket.id,
-            rules: [{
-                id: "versions-and-uploads",
-                status: "Enabled",
-                filter: { prefix: "" },
-                transitions: transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
-                expiration: expiration !== undefined ? { days: expiration } : undefined,
-                noncurrentVersionExpiration: { noncurrentDays: noncurrent },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
-        }, child);
+        const bucket = new aws.s3.Bucket(
+            name,
+            { bucketPrefix: `${name}-`, forceDestroy: !args.protect, tags },
+            { ...child, protect: args.protect },
+        );
+        new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            child,
+        );
+        this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
+        new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            child,
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
+            child,
+        );
+        new aws.s3.BucketLogging(
+            `${name}-access-logs`,
+            {
+                bucket: bucket.id,
+                targetBucket: args.accessLogs.bucketName,
+                targetPrefix: this.accessLogPrefix,
+            },
+            child,
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "versions-and-uploads",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        transitions: transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+                        expiration: expiration !== undefined ? { days: expiration } : undefined,
+                        noncurrentVersionExpiration: { noncurrentDays: noncurrent },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            child,
+        );
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
@@ -171,23 +237,27 @@ export class PrivateBucket extends pulumi.ComponentResource {
     private writePolicy(extra: object[]): aws.s3.BucketPolicy {
         this.policyWritten = true;
         const arn = this.bucketArn;
-        return new aws.s3.BucketPolicy(`${this.componentName}-policy`, {
-            bucket: this.bucketName,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [arn, pulumi.interpolate`${arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
-                    ...extra,
-                ],
-            }),
-        }, { parent: this, dependsOn: [this.publicAccessBlock] });
+        return new aws.s3.BucketPolicy(
+            `${this.componentName}-policy`,
+            {
+                bucket: this.bucketName,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [arn, pulumi.interpolate`${arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                        ...extra,
+                    ],
+                }),
+            },
+            { parent: this, dependsOn: [this.publicAccessBlock] },
+        );
     }
 
     /**
@@ -196,16 +266,22 @@ export class PrivateBucket extends pulumi.ComponentResource {
      * Throws unless the bucket was made with `cloudFrontOrigin`, and when called twice.
      */
     allowCloudFront(distributionArn: pulumi.Input<string>): aws.s3.BucketPolicy {
-        if (!this.cloudFrontOrigin) throw new Error(`PrivateBucket ${this.componentName}: allowCloudFront needs cloudFrontOrigin: true`);
-        if (this.policyWritten) throw new Error(`PrivateBucket ${this.componentName}: allowCloudFront was already called; pass the one distribution that serves the bucket`);
-        return this.writePolicy([{
-            Sid: "CloudFrontOriginAccessControl",
-            Effect: "Allow",
-            Principal: { Service: "cloudfront.amazonaws.com" },
-            Action: "s3:GetObject",
-            Resource: pulumi.interpolate`${this.bucketArn}/*`,
-            Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
-        }]);
+        if (!this.cloudFrontOrigin)
+            throw new Error(`PrivateBucket ${this.componentName}: allowCloudFront needs cloudFrontOrigin: true`);
+        if (this.policyWritten)
+            throw new Error(
+                `PrivateBucket ${this.componentName}: allowCloudFront was already called; pass the one distribution that serves the bucket`,
+            );
+        return this.writePolicy([
+            {
+                Sid: "CloudFrontOriginAccessControl",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: "s3:GetObject",
+                Resource: pulumi.interpolate`${this.bucketArn}/*`,
+                Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+            },
+        ]);
     }
 
     /**
@@ -215,14 +291,29 @@ export class PrivateBucket extends pulumi.ComponentResource {
      */
     accessStatements(sid: string, access: { read?: boolean; write?: boolean; prefix?: string }): IamStatement[] {
         const actions = [...(access.read ? ["s3:GetObject"] : []), ...(access.write ? ["s3:PutObject"] : [])];
-        if (actions.length === 0) throw new Error(`PrivateBucket ${this.componentName}: accessStatements needs read or write`);
+        if (actions.length === 0)
+            throw new Error(`PrivateBucket ${this.componentName}: accessStatements needs read or write`);
         const prefix = access.prefix ?? "";
-        if (prefix.includes("*") || prefix.startsWith("/")) throw new Error(`PrivateBucket ${this.componentName}: prefix must be a key prefix without * or leading /; got ${JSON.stringify(prefix)}`);
+        if (prefix.includes("*") || prefix.startsWith("/"))
+            throw new Error(
+                `PrivateBucket ${this.componentName}: prefix must be a key prefix without * or leading /; got ${JSON.stringify(prefix)}`,
+            );
         // Reads decrypt; writes make data keys, and decrypt them again to finish multipart uploads.
         const kms = access.write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"];
         return [
-            { Sid: `${sid}Objects`, Effect: "Allow", Action: actions, Resource: pulumi.interpolate`${this.bucketArn}/${prefix}*` },
-            { Sid: `${sid}Kms`, Effect: "Allow", Action: kms, Resource: this.kmsKeyArn, Condition: { StringEquals: { "kms:ViaService": `s3.${this.region}.amazonaws.com` } } },
+            {
+                Sid: `${sid}Objects`,
+                Effect: "Allow",
+                Action: actions,
+                Resource: pulumi.interpolate`${this.bucketArn}/${prefix}*`,
+            },
+            {
+                Sid: `${sid}Kms`,
+                Effect: "Allow",
+                Action: kms,
+                Resource: this.kmsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `s3.${this.region}.amazonaws.com` } },
+            },
         ];
     }
 }

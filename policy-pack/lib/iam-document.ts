@@ -44,7 +44,10 @@ export class PolicyStatement {
      * @param raw the statement object as found in the document (may be an unknown-checking proxy).
      * @param index position in the document's `Statement` list (0 when `Statement` is one object).
      */
-    constructor(private readonly raw: Record<string, unknown>, readonly index: number) {}
+    constructor(
+        private readonly raw: Record<string, unknown>,
+        readonly index: number,
+    ) {}
 
     /** `Sid`, when it is a string. */
     get sid(): string | undefined {

@@ -52,12 +52,12 @@ import { block, Props, resourcePolicy, stackPolicy, T, text, tokensOf } from "..
 export function publicStatementProblem(s: PolicyStatement): string | undefined {
     if (!s.isAllow) return undefined;
     if (s.notPrincipal !== undefined) {
-        return "combines Effect \"Allow\" with NotPrincipal, which grants access to everyone else: name the principals in Principal instead.";
+        return 'combines Effect "Allow" with NotPrincipal, which grants access to everyone else: name the principals in Principal instead.';
     }
     if (!s.principal?.wildcard) return undefined;
     if (narrowingPrincipalConditions(s).length > 0) return undefined;
     return (
-        "allows Principal \"*\" without a condition that narrows the caller: name the account, role or service " +
+        'allows Principal "*" without a condition that narrows the caller: name the account, role or service ' +
         "in Principal, or add a StringEquals/ArnLike condition on aws:SourceArn, aws:SourceAccount, aws:SourceVpce or aws:PrincipalOrgID."
     );
 }
@@ -90,7 +90,9 @@ function resourcePolicyPolicy(
                 const parsed = parsePolicyDocument(args.props[source.property]);
                 if (parsed.kind === "absent") continue;
                 if (parsed.kind === "invalid") {
-                    report(`${source.property} is not a valid policy document (${parsed.reason}): give a JSON policy document with a Statement list.`);
+                    report(
+                        `${source.property} is not a valid policy document (${parsed.reason}): give a JSON policy document with a Statement list.`,
+                    );
                     continue;
                 }
                 for (const s of parsed.document.statements) {
@@ -102,21 +104,33 @@ function resourcePolicyPolicy(
     };
 }
 
-export const s3BucketPolicyNoPublicPrincipal = resourcePolicyPolicy("s3-bucket-policy-no-public-principal", "S3 bucket", [
-    { type: "aws:s3/bucketPolicy:BucketPolicy", property: "policy" },
-    { type: "aws:s3/bucket:Bucket", property: "policy" },
-    { type: "aws:s3/bucketV2:BucketV2", property: "policy" },
-]);
+export const s3BucketPolicyNoPublicPrincipal = resourcePolicyPolicy(
+    "s3-bucket-policy-no-public-principal",
+    "S3 bucket",
+    [
+        { type: "aws:s3/bucketPolicy:BucketPolicy", property: "policy" },
+        { type: "aws:s3/bucket:Bucket", property: "policy" },
+        { type: "aws:s3/bucketV2:BucketV2", property: "policy" },
+    ],
+);
 
-export const sqsQueuePolicyNoPublicPrincipal = resourcePolicyPolicy("sqs-queue-policy-no-public-principal", "SQS queue", [
-    { type: "aws:sqs/queuePolicy:QueuePolicy", property: "policy" },
-    { type: "aws:sqs/queue:Queue", property: "policy" },
-]);
+export const sqsQueuePolicyNoPublicPrincipal = resourcePolicyPolicy(
+    "sqs-queue-policy-no-public-principal",
+    "SQS queue",
+    [
+        { type: "aws:sqs/queuePolicy:QueuePolicy", property: "policy" },
+        { type: "aws:sqs/queue:Queue", property: "policy" },
+    ],
+);
 
-export const snsTopicPolicyNoPublicPrincipal = resourcePolicyPolicy("sns-topic-policy-no-public-principal", "SNS topic", [
-    { type: "aws:sns/topicPolicy:TopicPolicy", property: "policy" },
-    { type: "aws:sns/topic:Topic", property: "policy" },
-]);
+export const snsTopicPolicyNoPublicPrincipal = resourcePolicyPolicy(
+    "sns-topic-policy-no-public-principal",
+    "SNS topic",
+    [
+        { type: "aws:sns/topicPolicy:TopicPolicy", property: "policy" },
+        { type: "aws:sns/topic:Topic", property: "policy" },
+    ],
+);
 
 export const kmsKeyPolicyNoPublicPrincipal = resourcePolicyPolicy("kms-key-policy-no-public-principal", "KMS key", [
     { type: "aws:kms/key:Key", property: "policy" },
@@ -124,10 +138,14 @@ export const kmsKeyPolicyNoPublicPrincipal = resourcePolicyPolicy("kms-key-polic
     { type: "aws:kms/replicaKey:ReplicaKey", property: "policy" },
 ]);
 
-export const ecrRepositoryPolicyNoPublicPrincipal = resourcePolicyPolicy("ecr-repository-policy-no-public-principal", "ECR repository and registry", [
-    { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", property: "policy" },
-    { type: "aws:ecr/registryPolicy:RegistryPolicy", property: "policy" },
-]);
+export const ecrRepositoryPolicyNoPublicPrincipal = resourcePolicyPolicy(
+    "ecr-repository-policy-no-public-principal",
+    "ECR repository and registry",
+    [
+        { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", property: "policy" },
+        { type: "aws:ecr/registryPolicy:RegistryPolicy", property: "policy" },
+    ],
+);
 
 /** `aws:cloudwatch/eventPermission:EventPermission`: principal "*" needs an aws:PrincipalOrgID condition. */
 function eventPermission(args: ResourceValidationArgs, report: ReportViolation): void {
@@ -135,10 +153,17 @@ function eventPermission(args: ResourceValidationArgs, report: ReportViolation):
     if (args.props.principal !== "*") return;
     const condition: unknown = args.props.condition;
     const value = block(condition)?.value;
-    if (condition !== undefined && condition !== null && typeof value === "string" && value.trim() !== "" && value !== "*") return;
+    if (
+        condition !== undefined &&
+        condition !== null &&
+        typeof value === "string" &&
+        value.trim() !== "" &&
+        value !== "*"
+    )
+        return;
     report(
-        "principal is \"*\" without condition: set principal to an account id, or add condition " +
-            "{ key: \"aws:PrincipalOrgID\", type: \"StringEquals\", value: \"<org id>\" }.",
+        'principal is "*" without condition: set principal to an account id, or add condition ' +
+            '{ key: "aws:PrincipalOrgID", type: "StringEquals", value: "<org id>" }.',
     );
 }
 
@@ -163,11 +188,17 @@ const namesSomething = (v: unknown): boolean => typeof v === "string" && v.trim(
 
 export const lambdaPermissionNoPublicPrincipal = resourcePolicy({
     name: "lambda-permission-no-public-principal",
-    description: "Lambda permissions must not let principal \"*\" invoke a function without sourceArn, sourceAccount or principalOrgId.",
+    description:
+        'Lambda permissions must not let principal "*" invoke a function without sourceArn, sourceAccount or principalOrgId.',
     types: T.lambdaPermission,
     check: (props, _args, report) => {
         if (text(props.principal).trim() !== "*") return;
-        if (namesSomething(props.sourceArn) || namesSomething(props.sourceAccount) || namesSomething(props.principalOrgId)) return;
+        if (
+            namesSomething(props.sourceArn) ||
+            namesSomething(props.sourceAccount) ||
+            namesSomething(props.principalOrgId)
+        )
+            return;
         report(
             `principal "*" may invoke the function (or its URL) from any account: set principal to the account or service ` +
                 `(e.g. "apigateway.amazonaws.com") and sourceArn to the calling resource, or set principalOrgId.`,
@@ -218,7 +249,8 @@ export const s3PublicAccessBlockEnabled = resourcePolicy({
  */
 export const s3BucketHasPublicAccessBlock = stackPolicy({
     name: "s3-bucket-has-public-access-block",
-    description: "Every S3 bucket in the stack has a BucketPublicAccessBlock (or the stack sets an account-level block with all four flags).",
+    description:
+        "Every S3 bucket in the stack has a BucketPublicAccessBlock (or the stack sets an account-level block with all four flags).",
     check: (graph, _args, report) => {
         if (graph.ofType(T.s3AccountPublicAccessBlock).some((r) => pabFlagsOff(r.props).length === 0)) return;
         for (const bucket of graph.ofType(T.s3Bucket)) {
@@ -248,13 +280,20 @@ export const s3NoPublicAcl = resourcePolicy({
         const isBucket = T.s3Bucket.includes(args.type as never);
         const acl: unknown = props.acl;
         if (typeof acl === "string" && PUBLIC_CANNED_ACLS.has(acl)) {
-            report(`acl is "${acl}", which makes the ${isAcl || isBucket ? "bucket" : "object"} readable outside the account: use "private" (or remove acl) and grant access through a bucket policy.`);
+            report(
+                `acl is "${acl}", which makes the ${isAcl || isBucket ? "bucket" : "object"} readable outside the account: use "private" (or remove acl) and grant access through a bucket policy.`,
+            );
         }
         const grants: { where: string; uri: unknown }[] = [];
         if (isAcl) {
             const list: unknown = block(props.accessControlPolicy)?.grants;
             if (Array.isArray(list)) {
-                (list as unknown[]).forEach((g, i) => grants.push({ where: `accessControlPolicy.grants[${i}].grantee.uri`, uri: block(block(g)?.grantee)?.uri }));
+                (list as unknown[]).forEach((g, i) =>
+                    grants.push({
+                        where: `accessControlPolicy.grants[${i}].grantee.uri`,
+                        uri: block(block(g)?.grantee)?.uri,
+                    }),
+                );
             }
         } else if (isBucket) {
             const list: unknown = props.grants;
@@ -264,7 +303,9 @@ export const s3NoPublicAcl = resourcePolicy({
         }
         for (const g of grants) {
             if (typeof g.uri === "string" && PUBLIC_GRANTEE_URIS.includes(g.uri)) {
-                report(`${g.where} grants to "${g.uri}" (public): remove the grant and give access through a bucket policy to named principals.`);
+                report(
+                    `${g.where} grants to "${g.uri}" (public): remove the grant and give access through a bucket policy to named principals.`,
+                );
             }
         }
     },
@@ -280,7 +321,9 @@ export const cognitoIdentityPoolNoUnauthenticated = resourcePolicy({
     types: T.cognitoIdentityPool,
     check: (props, _args, report) => {
         if (props.allowUnauthenticatedIdentities === true) {
-            report("allowUnauthenticatedIdentities is true, which gives AWS credentials to anyone: set allowUnauthenticatedIdentities to false.");
+            report(
+                "allowUnauthenticatedIdentities is true, which gives AWS credentials to anyone: set allowUnauthenticatedIdentities to false.",
+            );
         }
     },
 });
@@ -308,7 +351,8 @@ const routeConfigSchema = (what: string) => ({
         allowOptions: {
             type: "boolean" as const,
             default: true,
-            description: "Allow OPTIONS (CORS preflight) without authorization; browsers send preflight without credentials.",
+            description:
+                "Allow OPTIONS (CORS preflight) without authorization; browsers send preflight without credentials.",
         },
         publicRoutes: {
             type: "array" as const,
@@ -328,7 +372,12 @@ const routeConfigSchema = (what: string) => ({
 });
 
 const globMatch = (pattern: string, value: string): boolean =>
-    new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\/-]/g, "\\$&")).join(".*")}$`).test(value);
+    new RegExp(
+        `^${pattern
+            .split("*")
+            .map((p) => p.replace(/[.+?^${}()|[\]\\/-]/g, "\\$&"))
+            .join(".*")}$`,
+    ).test(value);
 
 /** True when a configured exception covers this resource (by logical name or route key). */
 function isPublicByDesign(config: RouteAuthorizationConfig, name: string, routeKey?: string): boolean {
@@ -388,7 +437,9 @@ export function openApiRoutesWithoutAuthorizer(body: unknown): string[] | "inval
     const authorized = (security: unknown): boolean =>
         Array.isArray(security) &&
         security.length > 0 &&
-        security.every((req: unknown) => typeof req === "object" && req !== null && Object.keys(req).some(isAuthorizer));
+        security.every(
+            (req: unknown) => typeof req === "object" && req !== null && Object.keys(req).some(isAuthorizer),
+        );
     const open: string[] = [];
     for (const path of Object.keys(paths)) {
         const item = block(paths[path]);
@@ -407,11 +458,19 @@ export function openApiRoutesWithoutAuthorizer(body: unknown): string[] | "inval
  * Reports the unauthorized operations of an OpenAPI body, except preflight (when allowed) and
  * configured public routes; `policyName` names where exceptions are configured.
  */
-function checkOpenApiBody(body: unknown, config: RouteAuthorizationConfig, name: string, policyName: string, report: ReportViolation): void {
+function checkOpenApiBody(
+    body: unknown,
+    config: RouteAuthorizationConfig,
+    name: string,
+    policyName: string,
+    report: ReportViolation,
+): void {
     const open = openApiRoutesWithoutAuthorizer(body);
     if (open === undefined) return;
     if (open === "invalid") {
-        report("body is not an OpenAPI document (JSON or YAML object): give the API definition as OpenAPI so its authorizers can be checked.");
+        report(
+            "body is not an OpenAPI document (JSON or YAML object): give the API definition as OpenAPI so its authorizers can be checked.",
+        );
         return;
     }
     for (const routeKey of open) {
@@ -427,13 +486,22 @@ function checkOpenApiBody(body: unknown, config: RouteAuthorizationConfig, name:
 
 export const apiGatewayMethodAuthorization = resourcePolicy({
     name: "apigateway-method-authorization",
-    description: "API Gateway REST methods must use an authorizer (AWS_IAM, CUSTOM or COGNITO_USER_POOLS), except OPTIONS and configured public routes.",
-    configSchema: routeConfigSchema("Methods (aws:apigateway/method:Method, or routes of an OpenAPI body of aws:apigateway/restApi:RestApi)"),
+    description:
+        "API Gateway REST methods must use an authorizer (AWS_IAM, CUSTOM or COGNITO_USER_POOLS), except OPTIONS and configured public routes.",
+    configSchema: routeConfigSchema(
+        "Methods (aws:apigateway/method:Method, or routes of an OpenAPI body of aws:apigateway/restApi:RestApi)",
+    ),
     types: [...T.apigatewayMethod, ...T.apigatewayRestApi],
     check: (props, args, report) => {
         if (T.apigatewayRestApi.includes(args.type as never)) {
             if (props.body === undefined || props.body === null) return;
-            checkOpenApiBody(props.body, args.getConfig<RouteAuthorizationConfig>(), args.name, "apigateway-method-authorization", report);
+            checkOpenApiBody(
+                props.body,
+                args.getConfig<RouteAuthorizationConfig>(),
+                args.name,
+                "apigateway-method-authorization",
+                report,
+            );
             return;
         }
         const authorization = text(props.authorization, "NONE").toUpperCase();
@@ -458,13 +526,22 @@ const isWebSocketMessageRoute = (routeKey: string): boolean =>
 
 export const apiGatewayV2RouteAuthorization = resourcePolicy({
     name: "apigatewayv2-route-authorization",
-    description: "API Gateway v2 routes must use an authorizer (JWT, AWS_IAM or CUSTOM), except OPTIONS and configured public routes.",
-    configSchema: routeConfigSchema("Routes (aws:apigatewayv2/route:Route, or routes of an OpenAPI body of aws:apigatewayv2/api:Api)"),
+    description:
+        "API Gateway v2 routes must use an authorizer (JWT, AWS_IAM or CUSTOM), except OPTIONS and configured public routes.",
+    configSchema: routeConfigSchema(
+        "Routes (aws:apigatewayv2/route:Route, or routes of an OpenAPI body of aws:apigatewayv2/api:Api)",
+    ),
     types: [...T.apigatewayv2Route, APIGATEWAYV2_API],
     check: (props, args, report) => {
         if (args.type === APIGATEWAYV2_API) {
             if (props.body === undefined || props.body === null) return;
-            checkOpenApiBody(props.body, args.getConfig<RouteAuthorizationConfig>(), args.name, "apigatewayv2-route-authorization", report);
+            checkOpenApiBody(
+                props.body,
+                args.getConfig<RouteAuthorizationConfig>(),
+                args.name,
+                "apigatewayv2-route-authorization",
+                report,
+            );
             return;
         }
         const authorizationType = text(props.authorizationType, "NONE").toUpperCase();

@@ -7,7 +7,19 @@
  * default key policy https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html.
  */
 import { parsePolicyDocument, wildcardMatch } from "../lib/iam-document";
-import { block, isOneOf, isSet, isTrue, num, Policy, resourcePolicy, stackPolicy, T, text, tokensOf } from "../lib/resource";
+import {
+    block,
+    isOneOf,
+    isSet,
+    isTrue,
+    num,
+    Policy,
+    resourcePolicy,
+    stackPolicy,
+    T,
+    text,
+    tokensOf,
+} from "../lib/resource";
 
 /** Config of `rds-backup-retention`. */
 export interface BackupRetentionConfig {
@@ -93,7 +105,9 @@ export const secretsmanagerRecoveryWindow = resourcePolicy({
     check: (props, _args, report) => {
         const days = num(props.recoveryWindowInDays);
         if (days !== undefined && days < 7) {
-            report(`recoveryWindowInDays is ${days}: leave it unset (30) or set 7-30 so a deleted secret can be restored.`);
+            report(
+                `recoveryWindowInDays is ${days}: leave it unset (30) or set 7-30 so a deleted secret can be restored.`,
+            );
         }
     },
 });

@@ -6,7 +6,20 @@
  * (`s3-bucket-missing-encryption`) reads outputs and follows property dependencies.
  * AWS references: https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html
  */
-import { block, isAmong, isOneOf, isSet, isTrue, list, Policy, resourcePolicy, stackPolicy, T, text, tokensOf } from "../lib/resource";
+import {
+    block,
+    isAmong,
+    isOneOf,
+    isSet,
+    isTrue,
+    list,
+    Policy,
+    resourcePolicy,
+    stackPolicy,
+    T,
+    text,
+    tokensOf,
+} from "../lib/resource";
 
 /** SSE algorithms S3 accepts for default bucket encryption. AES256 stays allowed: ALB access logs only support SSE-S3. */
 const S3_SSE_ALGORITHMS = ["aws:kms", "aws:kms:dsse", "AES256"];
@@ -33,7 +46,10 @@ export const s3BucketEncryption = resourcePolicy({
                 return;
             }
             const rules = list(block(inline)?.rule ?? block(inline)?.rules);
-            const problem = rules.length === 0 ? "add a rule with applyServerSideEncryptionByDefault" : rules.map(checkS3Rule).find((p) => p !== undefined);
+            const problem =
+                rules.length === 0
+                    ? "add a rule with applyServerSideEncryptionByDefault"
+                    : rules.map(checkS3Rule).find((p) => p !== undefined);
             if (problem !== undefined) {
                 report(`serverSideEncryptionConfiguration.rule: ${problem}`);
             }
@@ -140,7 +156,9 @@ export const elasticacheAtRestEncryption = resourcePolicy({
             if (isSet(props.replicationGroupId) || props.engine === "memcached") {
                 return;
             }
-            report("Use an aws.elasticache.ReplicationGroup with atRestEncryptionEnabled: true instead of a standalone Redis cluster.");
+            report(
+                "Use an aws.elasticache.ReplicationGroup with atRestEncryptionEnabled: true instead of a standalone Redis cluster.",
+            );
             return;
         }
         if (!isTrue(props.atRestEncryptionEnabled)) {
@@ -195,7 +213,12 @@ export const ec2LaunchTemplateEbsEncryption = resourcePolicy({
     check: (props, _args, report) => {
         list(props.blockDeviceMappings).forEach((value, i) => {
             const m = block(value);
-            if (m?.ebs !== undefined && m?.ebs !== null && !isTrue(block(m.ebs)?.encrypted) && !isSet(block(m.ebs)?.snapshotId)) {
+            if (
+                m?.ebs !== undefined &&
+                m?.ebs !== null &&
+                !isTrue(block(m.ebs)?.encrypted) &&
+                !isSet(block(m.ebs)?.snapshotId)
+            ) {
                 report(`Set blockDeviceMappings[${i}].ebs.encrypted: "true" (device ${text(m.deviceName, "?")}).`);
             }
         });
@@ -240,7 +263,9 @@ export const secretsmanagerSecretCmk = resourcePolicy({
     types: T.secretsmanagerSecret,
     check: (props, _args, report) => {
         if (!isSet(props.kmsKeyId)) {
-            report("Set kmsKeyId to a customer-managed KMS key (the default aws/secretsmanager key cannot be shared or audited per purpose).");
+            report(
+                "Set kmsKeyId to a customer-managed KMS key (the default aws/secretsmanager key cannot be shared or audited per purpose).",
+            );
         }
     },
 });

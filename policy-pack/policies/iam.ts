@@ -86,7 +86,8 @@ export function identityDocuments(type: string, props: Props): DocumentRef[] {
     if (IDENTITY_POLICY_TYPES.includes(type)) return [{ where: "policy", value: props.policy }];
     const inline: { path: string; list: unknown }[] = [];
     if (type === ROLE_TYPE) inline.push({ path: "inlinePolicies", list: props.inlinePolicies });
-    for (const r of awsxRoleArgs(type, props)) inline.push({ path: `${r.path}.inlinePolicies`, list: r.args.inlinePolicies });
+    for (const r of awsxRoleArgs(type, props))
+        inline.push({ path: `${r.path}.inlinePolicies`, list: r.args.inlinePolicies });
     const docs: DocumentRef[] = [];
     for (const { path, list } of inline) {
         if (!Array.isArray(list)) continue;
@@ -128,7 +129,9 @@ function forEachAllowStatement(
     const parsed = parsePolicyDocument(doc.value);
     if (parsed.kind === "absent") return;
     if (parsed.kind === "invalid") {
-        report(`${doc.where} is not a valid IAM policy document (${parsed.reason}): give a JSON policy document with a Statement list.`);
+        report(
+            `${doc.where} is not a valid IAM policy document (${parsed.reason}): give a JSON policy document with a Statement list.`,
+        );
         return;
     }
     for (const s of parsed.document.statements) {
@@ -148,7 +151,7 @@ const quoteList = (xs: readonly string[]): string => xs.map((x) => JSON.stringif
 export const iamNoWildcardActions = identityStatementPolicy(
     {
         name: "iam-no-wildcard-actions",
-        description: "IAM policy statements that Allow must list actions, not \"*\" or \"<service>:*\".",
+        description: 'IAM policy statements that Allow must list actions, not "*" or "<service>:*".',
     },
     (s) => {
         const wide = (s.actions ?? []).filter(isServiceWideAction);
@@ -164,7 +167,7 @@ export const iamNoWildcardActions = identityStatementPolicy(
 export const iamNoAllowNotAction = identityStatementPolicy(
     {
         name: "iam-no-allow-not-action",
-        description: "IAM policy statements must not combine Effect \"Allow\" with NotAction.",
+        description: 'IAM policy statements must not combine Effect "Allow" with NotAction.',
     },
     (s) => {
         const notActions = s.notActions;
@@ -187,15 +190,15 @@ export const iamNoWildcardResourceWrites = identityStatementPolicy(
     {
         name: "iam-no-wildcard-resource-writes",
         description:
-            "IAM policy statements must not Allow write, permission-management or data-reading actions on Resource \"*\" " +
-            "(only read actions and actions AWS authorizes solely on \"*\").",
+            'IAM policy statements must not Allow write, permission-management or data-reading actions on Resource "*" ' +
+            '(only read actions and actions AWS authorizes solely on "*").',
         configSchema: {
             properties: {
                 allowedActions: {
                     type: "array",
                     default: [],
                     description:
-                        "Actions accepted on Resource \"*\" besides the built-in list of actions AWS authorizes only on \"*\"; each entry needs a reason.",
+                        'Actions accepted on Resource "*" besides the built-in list of actions AWS authorizes only on "*"; each entry needs a reason.',
                     items: {
                         type: "object",
                         properties: { action: { type: "string" }, reason: { type: "string", minLength: 10 } },
@@ -221,7 +224,10 @@ export const iamNoWildcardResourceWrites = identityStatementPolicy(
         const notResources = s.notResources;
         const unscoped = notResources !== undefined ? ["NotResource"] : (s.resources ?? []).filter(isUnscopedResource);
         if (unscoped.length === 0) return undefined;
-        const on = notResources !== undefined ? `every resource except NotResource ${quoteList(notResources)}` : `Resource ${quoteList(unscoped)}`;
+        const on =
+            notResources !== undefined
+                ? `every resource except NotResource ${quoteList(notResources)}`
+                : `Resource ${quoteList(unscoped)}`;
         return (
             `allows ${quoteList(broad)} on ${on}: put the ARNs of the resources the workload uses in Resource ` +
             `(e.g. the bucket, queue or table ARN); only read actions and actions AWS authorizes solely on "*" ` +
@@ -236,15 +242,16 @@ const ALL_ROLES = /^arn:[^:]*:iam::[^:]*:role\/\*$/i;
 export const iamNoPassRoleWildcard = identityStatementPolicy(
     {
         name: "iam-no-passrole-wildcard",
-        description: "iam:PassRole must name the roles it passes, not Resource \"*\" or every role of the account.",
+        description: 'iam:PassRole must name the roles it passes, not Resource "*" or every role of the account.',
     },
     (s) => {
         const passing = (s.actions ?? []).filter((a) => wildcardMatch(a.trim(), "iam:PassRole"));
         if (passing.length === 0) return undefined;
         const notResources = s.notResources;
-        const wide = notResources !== undefined
-            ? ["NotResource"]
-            : (s.resources ?? []).filter((r) => isUnscopedResource(r) || ALL_ROLES.test(r.trim()));
+        const wide =
+            notResources !== undefined
+                ? ["NotResource"]
+                : (s.resources ?? []).filter((r) => isUnscopedResource(r) || ALL_ROLES.test(r.trim()));
         if (wide.length === 0) return undefined;
         return (
             `allows ${quoteList(passing)} on ${notResources !== undefined ? "every role outside NotResource" : `Resource ${quoteList(wide)}`}: ` +
@@ -335,7 +342,8 @@ export interface AdminPolicyConfig {
 
 export const iamNoAdminManagedPolicies: ResourceValidationPolicy = {
     name: "iam-no-admin-managed-policies",
-    description: "No AdministratorAccess, PowerUserAccess, IAMFullAccess or other AWS managed *FullAccess policy attached to a role, user or group.",
+    description:
+        "No AdministratorAccess, PowerUserAccess, IAMFullAccess or other AWS managed *FullAccess policy attached to a role, user or group.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -355,7 +363,9 @@ export const iamNoAdminManagedPolicies: ResourceValidationPolicy = {
         const config = args.getConfig<AdminPolicyConfig>();
         const allowed = new Set(
             (config.allowedPolicyArns ?? [])
-                .filter((e) => typeof e?.policyArn === "string" && typeof e?.reason === "string" && e.reason.trim() !== "")
+                .filter(
+                    (e) => typeof e?.policyArn === "string" && typeof e?.reason === "string" && e.reason.trim() !== "",
+                )
                 .map((e) => e.policyArn.trim()),
         );
         for (const { where, arn } of attachedPolicyArns(args.type, args.props)) {
@@ -405,7 +415,8 @@ function trustDocument(args: ResourceValidationArgs): DocumentRef | undefined {
 
 export const iamRoleTrustNoWildcardPrincipal: ResourceValidationPolicy = {
     name: "iam-role-trust-no-wildcard-principal",
-    description: "Role trust policies must name who may assume the role: no Principal \"*\" and no NotPrincipal with Allow.",
+    description:
+        'Role trust policies must name who may assume the role: no Principal "*" and no NotPrincipal with Allow.',
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         const doc = trustDocument(args);
@@ -414,14 +425,14 @@ export const iamRoleTrustNoWildcardPrincipal: ResourceValidationPolicy = {
             const not = s.notPrincipal;
             if (not !== undefined) {
                 return (
-                    "combines Effect \"Allow\" with NotPrincipal, which lets every other principal assume the role: " +
+                    'combines Effect "Allow" with NotPrincipal, which lets every other principal assume the role: ' +
                     "use Principal with the account, role or service that assumes it."
                 );
             }
             if (s.principal?.wildcard) {
                 return (
-                    "trusts Principal \"*\" (any AWS account): set Principal to the account root, role ARN " +
-                    "(e.g. {\"AWS\": \"arn:aws:iam::<account>:role/<name>\"}) or service (e.g. {\"Service\": \"ecs-tasks.amazonaws.com\"}) that assumes it."
+                    'trusts Principal "*" (any AWS account): set Principal to the account root, role ARN ' +
+                    '(e.g. {"AWS": "arn:aws:iam::<account>:role/<name>"}) or service (e.g. {"Service": "ecs-tasks.amazonaws.com"}) that assumes it.'
                 );
             }
             return undefined;
@@ -463,11 +474,15 @@ export function oidcTrustProblems(statement: PolicyStatement, providerHost: stri
     if (host === GITHUB_OIDC_HOST) {
         const sub = withKey("sub").filter((c) => isEqualsOrLike(c.operator));
         if (sub.length === 0) {
-            problems.push(`has no StringEquals/StringLike condition on "${host}:sub": add one naming the repository, e.g. "repo:<owner>/<repo>:ref:refs/heads/main"`);
+            problems.push(
+                `has no StringEquals/StringLike condition on "${host}:sub": add one naming the repository, e.g. "repo:<owner>/<repo>:ref:refs/heads/main"`,
+            );
         } else {
             const loose = sub.flatMap((c) => c.values).filter((v) => !GITHUB_PINNED_SUB.test(v));
             if (loose.length > 0) {
-                problems.push(`lets ${quoteList(loose)} assume the role through "${host}:sub": pin owner and repository, e.g. "repo:<owner>/<repo>:environment:prod"`);
+                problems.push(
+                    `lets ${quoteList(loose)} assume the role through "${host}:sub": pin owner and repository, e.g. "repo:<owner>/<repo>:environment:prod"`,
+                );
             }
         }
         const aud = withKey("aud").filter((c) => /^string(equals)$/i.test(c.operator));
@@ -479,7 +494,9 @@ export function oidcTrustProblems(statement: PolicyStatement, providerHost: stri
             problems.push(`has no condition on "${host}:aud": add StringEquals with the identity pool id`);
         }
     } else if (withKey("sub").length === 0) {
-        problems.push(`has no condition on "${providerHost}:sub": add StringEquals with the subject, e.g. "system:serviceaccount:<namespace>:<service-account>" for EKS`);
+        problems.push(
+            `has no condition on "${providerHost}:sub": add StringEquals with the subject, e.g. "system:serviceaccount:<namespace>:<service-account>" for EKS`,
+        );
     }
     return problems;
 }

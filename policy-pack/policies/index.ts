@@ -11,7 +11,15 @@ import { loggingPolicies } from "./logging";
 import { networkPolicies } from "./network";
 import { transitPolicies } from "./transit";
 
-export { accessPolicies, dataProtectionPolicies, encryptionPolicies, iamPolicies, loggingPolicies, networkPolicies, transitPolicies };
+export {
+    accessPolicies,
+    dataProtectionPolicies,
+    encryptionPolicies,
+    iamPolicies,
+    loggingPolicies,
+    networkPolicies,
+    transitPolicies,
+};
 
 /** The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access. */
 export const allPolicies: Policies = [

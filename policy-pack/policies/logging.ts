@@ -7,14 +7,31 @@
  * CloudTrail.4, StepFunctions.1, EKS.8, ECS.9, EC2.6, WAF.10/11, CloudWatch retention)
  * https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html
  */
-import { block, isAmong, isOneOf, isSet, isTrue, list, num, parseJson, Policy, resourcePolicy, stackPolicy, T, text, tokensOf } from "../lib/resource";
+import {
+    block,
+    isAmong,
+    isOneOf,
+    isSet,
+    isTrue,
+    list,
+    num,
+    parseJson,
+    Policy,
+    resourcePolicy,
+    stackPolicy,
+    T,
+    text,
+    tokensOf,
+} from "../lib/resource";
 
 export const lbAccessLogs = resourcePolicy({
     name: "lb-access-logs",
     description: "Application load balancers must write access logs to S3.",
     types: tokensOf("loadBalancer", "awsxApplicationLoadBalancer"),
     check: (props, args, report) => {
-        const type = isOneOf(args.type, T.awsxApplicationLoadBalancer) ? "application" : (props.loadBalancerType ?? "application");
+        const type = isOneOf(args.type, T.awsxApplicationLoadBalancer)
+            ? "application"
+            : (props.loadBalancerType ?? "application");
         if (type !== "application") {
             return; // NLB access logs exist only for TLS listeners; GWLB has none.
         }
@@ -27,7 +44,8 @@ export const lbAccessLogs = resourcePolicy({
 
 export const cloudfrontAccessLogs = stackPolicy({
     name: "cloudfront-access-logs",
-    description: "CloudFront distributions must log requests (standard logs to S3 or a CloudWatch log delivery source).",
+    description:
+        "CloudFront distributions must log requests (standard logs to S3 or a CloudWatch log delivery source).",
     check: (graph, _args, report) => {
         const sources = graph.ofType(T.logDeliverySource);
         for (const d of graph.ofType(T.cloudfrontDistribution)) {
@@ -77,7 +95,9 @@ export const sfnLogging = resourcePolicy({
         const cfg = block(props.loggingConfiguration);
         const level = cfg?.level;
         if (!isAmong(level, ["ALL", "ERROR", "FATAL"]) || !isSet(cfg?.logDestination)) {
-            report('Set loggingConfiguration: { level: "ERROR" (or "ALL"), logDestination: "<log group ARN>:*", includeExecutionData: false }.');
+            report(
+                'Set loggingConfiguration: { level: "ERROR" (or "ALL"), logDestination: "<log group ARN>:*", includeExecutionData: false }.',
+            );
         }
     },
 });
@@ -111,7 +131,9 @@ export const ecsContainerLogging = resourcePolicy({
         for (const value of defs as unknown[]) {
             const c = block(value);
             if (!isSet(block(c?.logConfiguration)?.logDriver)) {
-                report(`Container "${text(c?.name, "?")}": set logConfiguration { logDriver: "awslogs", options: { awslogs-group, awslogs-region, awslogs-stream-prefix } }.`);
+                report(
+                    `Container "${text(c?.name, "?")}": set logConfiguration { logDriver: "awslogs", options: { awslogs-group, awslogs-region, awslogs-stream-prefix } }.`,
+                );
             }
         }
     },
@@ -124,7 +146,10 @@ export const ec2VpcFlowLogs = stackPolicy({
         const flowLogs = graph.ofType(T.flowLog);
         for (const vpc of graph.ofType(T.vpc)) {
             if (!flowLogs.some((f) => graph.pointsTo(f, "vpcId", vpc))) {
-                report(`VPC ${vpc.name}: add an aws.ec2.FlowLog { vpcId, trafficType: "ALL", logDestination: <encrypted log group> }.`, vpc.urn);
+                report(
+                    `VPC ${vpc.name}: add an aws.ec2.FlowLog { vpcId, trafficType: "ALL", logDestination: <encrypted log group> }.`,
+                    vpc.urn,
+                );
             }
         }
     },
@@ -137,7 +162,9 @@ export const wafv2Metrics = resourcePolicy({
     check: (props, _args, report) => {
         const v = block(props.visibilityConfig);
         if (!isTrue(v?.cloudwatchMetricsEnabled) || !isTrue(v?.sampledRequestsEnabled)) {
-            report("Set visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName }.");
+            report(
+                "Set visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName }.",
+            );
         }
         const rules = props.rules !== undefined ? list(props.rules) : list(parseJson(props.ruleJson));
         for (const value of rules) {
@@ -158,7 +185,10 @@ export const wafv2Logging = stackPolicy({
         const configs = graph.ofType(T.wafv2WebAclLogging);
         for (const acl of graph.ofType(T.wafv2WebAcl)) {
             if (!configs.some((c) => graph.pointsTo(c, "resourceArn", acl))) {
-                report("Add an aws.wafv2.WebAclLoggingConfiguration { resourceArn: <this web ACL ARN>, logDestinationConfigs: [<aws-waf-logs-* destination>] }.", acl.urn);
+                report(
+                    "Add an aws.wafv2.WebAclLoggingConfiguration { resourceArn: <this web ACL ARN>, logDestinationConfigs: [<aws-waf-logs-* destination>] }.",
+                    acl.urn,
+                );
             }
         }
     },
@@ -171,7 +201,9 @@ export const cloudwatchLogGroupRetention = resourcePolicy({
     check: (props, _args, report) => {
         const days = num(props.retentionInDays);
         if (days === undefined || days <= 0) {
-            report("Set retentionInDays (e.g. 7 in dev, 90 or more in prod); 0/unset keeps logs forever at growing cost and exposure.");
+            report(
+                "Set retentionInDays (e.g. 7 in dev, 90 or more in prod); 0/unset keeps logs forever at growing cost and exposure.",
+            );
         }
     },
 });

@@ -34,7 +34,9 @@ export const ecsServiceNoPublicIp = resourcePolicy({
     types: tokensOf("ecsService", "awsxFargateService", "awsxEc2Service"),
     check: (props, _args, report) => {
         if (isTrue(block(props.networkConfiguration)?.assignPublicIp) || isTrue(props.assignPublicIp)) {
-            report("Set networkConfiguration.assignPublicIp: false and run tasks in private subnets (egress through NAT or VPC endpoints).");
+            report(
+                "Set networkConfiguration.assignPublicIp: false and run tasks in private subnets (egress through NAT or VPC endpoints).",
+            );
         }
     },
 });
@@ -45,7 +47,9 @@ export const ec2InstanceNoPublicIp = resourcePolicy({
     types: T.ec2Instance,
     check: (props, _args, report) => {
         if (isTrue(props.associatePublicIpAddress)) {
-            report("Set associatePublicIpAddress: false; reach the instance through a load balancer or SSM Session Manager.");
+            report(
+                "Set associatePublicIpAddress: false; reach the instance through a load balancer or SSM Session Manager.",
+            );
         }
     },
 });
@@ -72,7 +76,9 @@ export const eksNodeNoPublicIp = resourcePolicy({
             return; // No default node group is created.
         }
         if (!isFalse(props.nodeAssociatePublicIpAddress)) {
-            report("Set nodeAssociatePublicIpAddress: false (or skipDefaultNodeGroup: true with managed node groups in private subnets).");
+            report(
+                "Set nodeAssociatePublicIpAddress: false (or skipDefaultNodeGroup: true with managed node groups in private subnets).",
+            );
         }
     },
 });
@@ -99,7 +105,10 @@ function routeIsToIgw(graph: StackGraph, route: PolicyResource): boolean {
         return deps.some((d) => isOneOf(d.type, T.internetGateway));
     }
     const gw: unknown = route.props.gatewayId;
-    return typeof gw === "string" && (gw.startsWith("igw-") || graph.targets(route, "gatewayId", T.internetGateway).length > 0);
+    return (
+        typeof gw === "string" &&
+        (gw.startsWith("igw-") || graph.targets(route, "gatewayId", T.internetGateway).length > 0)
+    );
 }
 
 /** True for an internet gateway id (`igw-...`). */
@@ -126,7 +135,9 @@ function routeTablesOf(graph: StackGraph, subnet: PolicyResource): PolicyResourc
     }
     const vpcs = graph.targets(subnet, "vpcId", T.vpc);
     return vpcs.flatMap((vpc) =>
-        graph.referrers(vpc, "vpcId", T.mainRouteTableAssociation).flatMap((m) => graph.targets(m, "routeTableId", T.routeTable)),
+        graph
+            .referrers(vpc, "vpcId", T.mainRouteTableAssociation)
+            .flatMap((m) => graph.targets(m, "routeTableId", T.routeTable)),
     );
 }
 
@@ -154,7 +165,12 @@ function privateSubnetsPolicy(name: string, service: string, groupTokens: readon
     });
 }
 
-export const rdsPrivateSubnets = privateSubnetsPolicy("rds-private-subnets", "RDS", T.rdsSubnetGroup, "DB subnet group");
+export const rdsPrivateSubnets = privateSubnetsPolicy(
+    "rds-private-subnets",
+    "RDS",
+    T.rdsSubnetGroup,
+    "DB subnet group",
+);
 export const elasticachePrivateSubnets = privateSubnetsPolicy(
     "elasticache-private-subnets",
     "ElastiCache",
@@ -174,7 +190,10 @@ export const ec2DataSubnetNoPublicIp = stackPolicy({
                 }
                 seen.add(subnet.urn);
                 if (isTrue(subnet.props.mapPublicIpOnLaunch)) {
-                    report(`Data subnet ${subnet.name} (used by ${group.name}): set mapPublicIpOnLaunch: false.`, subnet.urn);
+                    report(
+                        `Data subnet ${subnet.name} (used by ${group.name}): set mapPublicIpOnLaunch: false.`,
+                        subnet.urn,
+                    );
                 }
             }
         }
@@ -203,7 +222,9 @@ function normaliseProtocol(p: unknown): string {
 
 /** True when an open rule allows exactly TCP 80 or TCP 443. */
 function isWebPort(o: OpenIngress): boolean {
-    return o.protocol === "tcp" && o.fromPort !== undefined && o.fromPort === o.toPort && PUBLIC_PORTS.includes(o.fromPort);
+    return (
+        o.protocol === "tcp" && o.fromPort !== undefined && o.fromPort === o.toPort && PUBLIC_PORTS.includes(o.fromPort)
+    );
 }
 
 /** The world-open ingress permissions a resource declares (inline rules, rule resources). */
@@ -212,7 +233,14 @@ function openIngressOf(type: string, props: Props): OpenIngress[] {
         return list(props.ingress).flatMap((value, i) => {
             const r = block(value);
             return list<string>(r?.cidrBlocks).concat(list<string>(r?.ipv6CidrBlocks)).some(isAnywhere)
-                ? [{ protocol: normaliseProtocol(r?.protocol), fromPort: num(r?.fromPort), toPort: num(r?.toPort), where: `ingress[${i}]` }]
+                ? [
+                      {
+                          protocol: normaliseProtocol(r?.protocol),
+                          fromPort: num(r?.fromPort),
+                          toPort: num(r?.toPort),
+                          where: `ingress[${i}]`,
+                      },
+                  ]
                 : [];
         });
     }
@@ -221,17 +249,40 @@ function openIngressOf(type: string, props: Props): OpenIngress[] {
             return [];
         }
         const open = list<string>(props.cidrBlocks).concat(list<string>(props.ipv6CidrBlocks)).some(isAnywhere);
-        return open ? [{ protocol: normaliseProtocol(props.protocol), fromPort: num(props.fromPort), toPort: num(props.toPort), where: "rule" }] : [];
+        return open
+            ? [
+                  {
+                      protocol: normaliseProtocol(props.protocol),
+                      fromPort: num(props.fromPort),
+                      toPort: num(props.toPort),
+                      where: "rule",
+                  },
+              ]
+            : [];
     }
     if (isOneOf(type, T.securityGroupIngressRule)) {
         const open = isAnywhere(props.cidrIpv4) || isAnywhere(props.cidrIpv6);
-        return open ? [{ protocol: normaliseProtocol(props.ipProtocol), fromPort: num(props.fromPort), toPort: num(props.toPort), where: "rule" }] : [];
+        return open
+            ? [
+                  {
+                      protocol: normaliseProtocol(props.ipProtocol),
+                      fromPort: num(props.fromPort),
+                      toPort: num(props.toPort),
+                      where: "rule",
+                  },
+              ]
+            : [];
     }
     return [];
 }
 
 function describe(o: OpenIngress): string {
-    const ports = o.protocol === "-1" ? "all traffic" : o.fromPort === o.toPort ? `${o.protocol} ${o.fromPort}` : `${o.protocol} ${o.fromPort}-${o.toPort}`;
+    const ports =
+        o.protocol === "-1"
+            ? "all traffic"
+            : o.fromPort === o.toPort
+              ? `${o.protocol} ${o.fromPort}`
+              : `${o.protocol} ${o.fromPort}-${o.toPort}`;
     return `${o.where} opens ${ports} to the internet`;
 }
 
@@ -244,7 +295,9 @@ export const ec2SgPublicIngressPorts = resourcePolicy({
     check: (props, args, report) => {
         for (const o of openIngressOf(args.type, props)) {
             if (!isWebPort(o)) {
-                report(`${describe(o)}: restrict the source to a security group, prefix list or private CIDR; only TCP 80/443 may be open to the world (on a load balancer).`);
+                report(
+                    `${describe(o)}: restrict the source to a security group, prefix list or private CIDR; only TCP 80/443 may be open to the world (on a load balancer).`,
+                );
             }
         }
     },
@@ -261,7 +314,9 @@ export const ec2SgPublicIngressLbOnly = stackPolicy({
             if (open.length === 0) {
                 continue;
             }
-            const groups = isOneOf(r.type, T.securityGroup) ? [r] : graph.targets(r, "securityGroupId", T.securityGroup);
+            const groups = isOneOf(r.type, T.securityGroup)
+                ? [r]
+                : graph.targets(r, "securityGroupId", T.securityGroup);
             if (groups.length > 0 && groups.every(isLbGroup)) {
                 continue;
             }
@@ -281,7 +336,10 @@ export const ec2DefaultSgClosed = stackPolicy({
         const defaults = graph.ofType(T.defaultSecurityGroup);
         for (const d of defaults) {
             if (list(d.props.ingress).length > 0 || list(d.props.egress).length > 0) {
-                report("Remove every ingress and egress rule from the default security group (ingress: [], egress: []).", d.urn);
+                report(
+                    "Remove every ingress and egress rule from the default security group (ingress: [], egress: []).",
+                    d.urn,
+                );
             }
         }
         for (const vpc of graph.ofType(T.vpc)) {
@@ -330,7 +388,8 @@ const VPC_ONLY = tokensOf(
 
 export const lambdaVpcAccess = stackPolicy({
     name: "lambda-vpc-access",
-    description: "Lambda functions that use VPC-only resources (RDS, ElastiCache, EFS, internal load balancers) must run in the VPC.",
+    description:
+        "Lambda functions that use VPC-only resources (RDS, ElastiCache, EFS, internal load balancers) must run in the VPC.",
     check: (graph, _args, report) => {
         for (const fn of graph.ofType(T.lambdaFunction)) {
             const used = new Map<string, PolicyResource>();

@@ -9,7 +9,21 @@
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html,
  * RDS SSL https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html.
  */
-import { block, isAmong, isOneOf, isSet, isTrue, list, num, Policy, Props, resourcePolicy, T, text, tokensOf } from "../lib/resource";
+import {
+    block,
+    isAmong,
+    isOneOf,
+    isSet,
+    isTrue,
+    list,
+    num,
+    Policy,
+    Props,
+    resourcePolicy,
+    T,
+    text,
+    tokensOf,
+} from "../lib/resource";
 
 /** ELB policies that allow nothing older than TLS 1.2 (TLS13-1-2/1-3, TLS-1-2, FS-1-2 families, FIPS/PQ/Ext variants). */
 const ELB_TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/;
@@ -47,7 +61,15 @@ function listenersOf(props: Props, type: string): Listener[] {
         if (props.listener !== undefined) {
             return [one(props.listener, "listener.")];
         }
-        return [{ protocol: "HTTP", port: 80, defaultActions: [{ type: "forward" }], sslPolicy: undefined, label: "(default listener) " }];
+        return [
+            {
+                protocol: "HTTP",
+                port: 80,
+                defaultActions: [{ type: "forward" }],
+                sslPolicy: undefined,
+                label: "(default listener) ",
+            },
+        ];
     }
     return [one(props, "")];
 }
@@ -65,7 +87,11 @@ export const lbListenerHttpsRedirect = resourcePolicy({
             }
             const redirectsToHttps =
                 l.defaultActions.length > 0 &&
-                l.defaultActions.every((a) => block(a)?.type === "redirect" && text(block(block(a)?.redirect)?.protocol).toUpperCase() === "HTTPS");
+                l.defaultActions.every(
+                    (a) =>
+                        block(a)?.type === "redirect" &&
+                        text(block(block(a)?.redirect)?.protocol).toUpperCase() === "HTTPS",
+                );
             if (!redirectsToHttps) {
                 report(
                     `${l.label}HTTP listener on port ${l.port ?? "?"}: use protocol "HTTPS", or make defaultActions a single ` +
@@ -106,7 +132,9 @@ export const cloudfrontViewerHttps = resourcePolicy({
         list(props.orderedCacheBehaviors).forEach((b, i) => behaviors.push([`orderedCacheBehaviors[${i}]`, b]));
         for (const [where, b] of behaviors) {
             if (!isAmong(block(b)?.viewerProtocolPolicy, HTTPS_VIEWER)) {
-                report(`${where}.viewerProtocolPolicy is ${JSON.stringify(block(b)?.viewerProtocolPolicy ?? null)}: set "redirect-to-https" or "https-only".`);
+                report(
+                    `${where}.viewerProtocolPolicy is ${JSON.stringify(block(b)?.viewerProtocolPolicy ?? null)}: set "redirect-to-https" or "https-only".`,
+                );
             }
         }
     },
@@ -119,7 +147,12 @@ export const cloudfrontMinimumTls = resourcePolicy({
     check: (props, _args, report) => {
         const raw = props.viewerCertificate;
         const cert = block(raw);
-        if (raw === undefined || raw === null || isTrue(cert?.cloudfrontDefaultCertificate) || (!isSet(cert?.acmCertificateArn) && !isSet(cert?.iamCertificateId))) {
+        if (
+            raw === undefined ||
+            raw === null ||
+            isTrue(cert?.cloudfrontDefaultCertificate) ||
+            (!isSet(cert?.acmCertificateArn) && !isSet(cert?.iamCertificateId))
+        ) {
             report(
                 "viewerCertificate uses the *.cloudfront.net default certificate, which allows TLSv1: set acmCertificateArn (us-east-1), " +
                     'sslSupportMethod: "sni-only" and minimumProtocolVersion: "TLSv1.2_2021".',
@@ -150,11 +183,15 @@ export const cloudfrontOriginHttps = resourcePolicy({
             const custom = block(raw);
             const policy = custom?.originProtocolPolicy;
             if (policy !== "https-only" && !(policy === "match-viewer" && viewerAlwaysHttps)) {
-                report(`origins[${i}] (${String(o?.originId)}): customOriginConfig.originProtocolPolicy is ${JSON.stringify(policy)}: set "https-only".`);
+                report(
+                    `origins[${i}] (${String(o?.originId)}): customOriginConfig.originProtocolPolicy is ${JSON.stringify(policy)}: set "https-only".`,
+                );
             }
             const weak = list<string>(custom?.originSslProtocols).filter((p) => p !== "TLSv1.2" && p !== "TLSv1.3");
             if (weak.length > 0) {
-                report(`origins[${i}] (${String(o?.originId)}): remove ${weak.join(", ")} from customOriginConfig.originSslProtocols; allow only "TLSv1.2".`);
+                report(
+                    `origins[${i}] (${String(o?.originId)}): remove ${weak.join(", ")} from customOriginConfig.originSslProtocols; allow only "TLSv1.2".`,
+                );
             }
         });
     },
@@ -177,7 +214,9 @@ export const apigatewayDomainTls = resourcePolicy({
         }
         const policy = props.securityPolicy;
         if (typeof policy !== "string" || !APIGW_TLS12_POLICY.test(policy)) {
-            report(`securityPolicy is ${JSON.stringify(policy ?? null)} (TLS 1.0 is allowed unless set): set "TLS_1_2".`);
+            report(
+                `securityPolicy is ${JSON.stringify(policy ?? null)} (TLS 1.0 is allowed unless set): set "TLS_1_2".`,
+            );
         }
     },
 });
@@ -192,7 +231,9 @@ export const elasticacheTransitEncryption = resourcePolicy({
                 return; // Members follow their replication group.
             }
             if (props.engine !== "memcached") {
-                report("A standalone Redis/Valkey cluster cannot use TLS: use an aws.elasticache.ReplicationGroup with transitEncryptionEnabled: true.");
+                report(
+                    "A standalone Redis/Valkey cluster cannot use TLS: use an aws.elasticache.ReplicationGroup with transitEncryptionEnabled: true.",
+                );
                 return;
             }
         }
@@ -260,7 +301,9 @@ export const rdsForceSsl = resourcePolicy({
             const param = list(props.parameters).find((p) => block(p)?.name === need.parameter);
             const value = param === undefined ? undefined : String(block(param)?.value).toLowerCase();
             if (value === undefined ? !need.defaultOn : !FORCE_SSL_ON.includes(value)) {
-                report(`Family ${family}: set parameter ${need.parameter} = "1" (applyMethod "pending-reboot" if static).`);
+                report(
+                    `Family ${family}: set parameter ${need.parameter} = "1" (applyMethod "pending-reboot" if static).`,
+                );
             }
             return;
         }
@@ -275,7 +318,9 @@ export const rdsForceSsl = resourcePolicy({
             const family = engine === "postgres" ? `postgres${major ?? 99}` : engine;
             const need = sslRequirement(family);
             if (need !== undefined && !need.defaultOn) {
-                report(`The default parameter group for ${engine} ${text(props.engineVersion)} accepts plaintext: set parameterGroupName to a group with ${need.parameter} = "1".`);
+                report(
+                    `The default parameter group for ${engine} ${text(props.engineVersion)} accepts plaintext: set parameterGroupName to a group with ${need.parameter} = "1".`,
+                );
             }
             return;
         }
@@ -285,7 +330,9 @@ export const rdsForceSsl = resourcePolicy({
         }
         const need = sslRequirement(engine);
         if (need !== undefined && !need.defaultOn) {
-            report(`The default cluster parameter group for ${engine} accepts plaintext: set dbClusterParameterGroupName to a group with ${need.parameter} = "1".`);
+            report(
+                `The default cluster parameter group for ${engine} accepts plaintext: set dbClusterParameterGroupName to a group with ${need.parameter} = "1".`,
+            );
         }
     },
 });

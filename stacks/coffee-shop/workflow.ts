@@ -28,11 +28,35 @@ export interface WorkflowTargets {
 export const WORKFLOW_EVENT_SOURCE = "coffee-shop.orders";
 
 /** Transient errors of Lambda invocations (AWS's recommended retry set). */
-const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "ThrottlingException", "ProvisionedThroughputExceededException"];
+const LAMBDA_TRANSIENT = [
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+];
 /** Transient errors of the DynamoDB, EventBridge and SQS integrations. */
-const SERVICE_TRANSIENT = ["DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException", "DynamoDB.InternalServerErrorException", "EventBridge.InternalException", "EventBridge.ThrottlingException", "SQS.SdkClientException", "States.Timeout"];
+const SERVICE_TRANSIENT = [
+    "DynamoDB.ProvisionedThroughputExceededException",
+    "DynamoDB.ThrottlingException",
+    "DynamoDB.InternalServerErrorException",
+    "EventBridge.InternalException",
+    "EventBridge.ThrottlingException",
+    "SQS.SdkClientException",
+    "States.Timeout",
+];
 
-const retry = (errors: string[], maxAttempts: number) => [{ ErrorEquals: errors, IntervalSeconds: 2, MaxAttempts: maxAttempts, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: "FULL" }];
+const retry = (errors: string[], maxAttempts: number) => [
+    {
+        ErrorEquals: errors,
+        IntervalSeconds: 2,
+        MaxAttempts: maxAttempts,
+        BackoffRate: 2,
+        MaxDelaySeconds: 30,
+        JitterStrategy: "FULL",
+    },
+];
 const toFailure = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" }];
 const orderKey = { customerId: { "S.$": "$.detail.customerId" }, orderId: { "S.$": "$.detail.orderId" } };
 
@@ -52,7 +76,11 @@ export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unkn
     const publish = (detailType: string, detail: Record<string, string>, next: string) => ({
         Type: "Task",
         Resource: "arn:aws:states:::events:putEvents",
-        Parameters: { Entries: [{ EventBusName: t.eventBusName, Source: WORKFLOW_EVENT_SOURCE, DetailType: detailType, Detail: detail }] },
+        Parameters: {
+            Entries: [
+                { EventBusName: t.eventBusName, Source: WORKFLOW_EVENT_SOURCE, DetailType: detailType, Detail: detail },
+            ],
+        },
         ResultPath: null,
         Retry: retry(SERVICE_TRANSIENT, 5),
         Next: next,
@@ -62,13 +90,23 @@ export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unkn
         StartAt: "ValidateOrder",
         TimeoutSeconds: 900,
         States: {
-            ValidateOrder: lambdaStep("validate", { "orderId.$": "$.detail.orderId", "customerId.$": "$.detail.customerId" }, "$.validated", "ChargePayment"),
-            ChargePayment: lambdaStep("charge", {
-                "orderId.$": "$.validated.result.orderId",
-                "customerId.$": "$.validated.result.customerId",
-                "totalCents.$": "$.validated.result.totalCents",
-                "currency.$": "$.validated.result.currency",
-            }, "$.payment", "ConfirmOrder"),
+            ValidateOrder: lambdaStep(
+                "validate",
+                { "orderId.$": "$.detail.orderId", "customerId.$": "$.detail.customerId" },
+                "$.validated",
+                "ChargePayment",
+            ),
+            ChargePayment: lambdaStep(
+                "charge",
+                {
+                    "orderId.$": "$.validated.result.orderId",
+                    "customerId.$": "$.validated.result.customerId",
+                    "totalCents.$": "$.validated.result.totalCents",
+                    "currency.$": "$.validated.result.currency",
+                },
+                "$.payment",
+                "ConfirmOrder",
+            ),
             ConfirmOrder: {
                 Type: "Task",
                 Resource: "arn:aws:states:::dynamodb:updateItem",
@@ -78,18 +116,33 @@ export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unkn
                     UpdateExpression: "SET #status = :confirmed, paymentId = :payment",
                     ConditionExpression: "#status = :placed",
                     ExpressionAttributeNames: { "#status": "status" },
-                    ExpressionAttributeValues: { ":confirmed": { S: "CONFIRMED" }, ":placed": { S: "PLACED" }, ":payment": { "S.$": "$.payment.result.paymentId" } },
+                    ExpressionAttributeValues: {
+                        ":confirmed": { S: "CONFIRMED" },
+                        ":placed": { S: "PLACED" },
+                        ":payment": { "S.$": "$.payment.result.paymentId" },
+                    },
                 },
                 ResultPath: null,
                 Retry: retry(SERVICE_TRANSIENT, 5),
                 Catch: toFailure,
                 Next: "NotifyCustomer",
             },
-            NotifyCustomer: publish("OrderConfirmed", { "orderId.$": "$.detail.orderId", "customerId.$": "$.detail.customerId", "paymentId.$": "$.payment.result.paymentId" }, "StartFulfilment"),
+            NotifyCustomer: publish(
+                "OrderConfirmed",
+                {
+                    "orderId.$": "$.detail.orderId",
+                    "customerId.$": "$.detail.customerId",
+                    "paymentId.$": "$.payment.result.paymentId",
+                },
+                "StartFulfilment",
+            ),
             StartFulfilment: {
                 Type: "Task",
                 Resource: "arn:aws:states:::sqs:sendMessage",
-                Parameters: { QueueUrl: t.fulfilmentQueueUrl, MessageBody: { "orderId.$": "$.detail.orderId", "customerId.$": "$.detail.customerId" } },
+                Parameters: {
+                    QueueUrl: t.fulfilmentQueueUrl,
+                    MessageBody: { "orderId.$": "$.detail.orderId", "customerId.$": "$.detail.customerId" },
+                },
                 ResultPath: null,
                 Retry: retry(SERVICE_TRANSIENT, 5),
                 Next: "Done",
@@ -109,8 +162,16 @@ export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unkn
                 Retry: retry(SERVICE_TRANSIENT, 5),
                 Next: "NotifyFailure",
             },
-            NotifyFailure: publish("OrderFailed", { "orderId.$": "$.detail.orderId", "customerId.$": "$.detail.customerId", "reason.$": "$.error.Error" }, "OrderFailed"),
-            OrderFailed: { Type: "Fail", Error: "OrderFailed", Cause: "The order could not be validated, paid or confirmed; it is marked FAILED." },
+            NotifyFailure: publish(
+                "OrderFailed",
+                { "orderId.$": "$.detail.orderId", "customerId.$": "$.detail.customerId", "reason.$": "$.error.Error" },
+                "OrderFailed",
+            ),
+            OrderFailed: {
+                Type: "Fail",
+                Error: "OrderFailed",
+                Cause: "The order could not be validated, paid or confirmed; it is marked FAILED.",
+            },
         },
     };
 }

@@ -27,15 +27,32 @@ export function planBootstrap(options: { stack?: string; stackYaml?: string } = 
     if (options.stackYaml !== undefined) {
         projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-"));
         const project = fs.readFileSync(path.join(BOOTSTRAP, "Pulumi.yaml"), "utf8");
-        fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), `${project}\nmain: ${JSON.stringify(path.join(BOOTSTRAP, "index.ts"))}\n`);
+        fs.writeFileSync(
+            path.join(projectDir, "Pulumi.yaml"),
+            `${project}\nmain: ${JSON.stringify(path.join(BOOTSTRAP, "index.ts"))}\n`,
+        );
         fs.writeFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), options.stackYaml);
     }
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-out-")), `${stack}.json`);
-    const result = spawnSync(process.execPath, [...TS_NODE, path.join(ROOT, "tools", "plan.ts"), "--stack", stack, "--project", projectDir, "--out", out, "--no-policy"], {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 120_000,
-    });
+    const result = spawnSync(
+        process.execPath,
+        [
+            ...TS_NODE,
+            path.join(ROOT, "tools", "plan.ts"),
+            "--stack",
+            stack,
+            "--project",
+            projectDir,
+            "--out",
+            out,
+            "--no-policy",
+        ],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+            timeout: 120_000,
+        },
+    );
     const plan = fs.existsSync(out) ? new Plan(JSON.parse(fs.readFileSync(out, "utf8")) as StackExport) : undefined;
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
     if (projectDir !== BOOTSTRAP) fs.rmSync(projectDir, { recursive: true, force: true });
@@ -48,7 +65,8 @@ let cached: Plan | undefined;
 export function bootstrapPlan(): Plan {
     if (!cached) {
         const run = planBootstrap();
-        if (run.status !== 0 || !run.plan) throw new Error(`bootstrap plan failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
+        if (run.status !== 0 || !run.plan)
+            throw new Error(`bootstrap plan failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
         cached = run.plan;
     }
     return cached;

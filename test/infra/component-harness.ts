@@ -36,18 +36,26 @@ export function componentHarness(): Harness {
     return {
         registered,
         install() {
-            void pulumi.runtime.setMocks({
-                newResource: (a) => {
-                    registered.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider });
-                    const result = mocks.newResource(a) as pulumi.runtime.MockResourceResult; // planMocks answers synchronously
-                    // Top-level providers (the only kind specs make): their reference is `<urn>::<id>`.
-                    if (a.type.startsWith("pulumi:providers:") && typeof a.inputs.region === "string") {
-                        providerRegions.set(`urn:pulumi:test::platform::${a.type}::${a.name}::${result.id}`, a.inputs.region);
-                    }
-                    return result;
+            void pulumi.runtime.setMocks(
+                {
+                    newResource: (a) => {
+                        registered.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider });
+                        const result = mocks.newResource(a) as pulumi.runtime.MockResourceResult; // planMocks answers synchronously
+                        // Top-level providers (the only kind specs make): their reference is `<urn>::<id>`.
+                        if (a.type.startsWith("pulumi:providers:") && typeof a.inputs.region === "string") {
+                            providerRegions.set(
+                                `urn:pulumi:test::platform::${a.type}::${a.name}::${result.id}`,
+                                a.inputs.region,
+                            );
+                        }
+                        return result;
+                    },
+                    call: (a) => mocks.call(a),
                 },
-                call: (a) => mocks.call(a),
-            }, "platform", "test", false);
+                "platform",
+                "test",
+                false,
+            );
         },
         async settle<T>(o: pulumi.Output<T>): Promise<T> {
             const value = await resolve(o);
@@ -71,7 +79,13 @@ export function componentHarness(): Harness {
 /** Resolves an Output (or returns a plain value). */
 export const value = <T>(o: pulumi.Input<T>): Promise<T> => resolve(pulumi.output(o) as pulumi.Output<T>);
 
-export const TAGS = { Project: "platform", Environment: "test", Architecture: "test", ManagedBy: "pulumi", Stack: "test" };
+export const TAGS = {
+    Project: "platform",
+    Environment: "test",
+    Architecture: "test",
+    ManagedBy: "pulumi",
+    Stack: "test",
+};
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** An input as the program gave it: secrets (in Pulumi's wire form in mock inputs) unwrapped, recursively. */
@@ -84,4 +98,5 @@ export function plain(v: any): any {
     return v;
 }
 /** Whether an input arrived as a secret. */
-export const isSecret = (v: any): boolean => Boolean(v && typeof v === "object" && v[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270");
+export const isSecret = (v: any): boolean =>
+    Boolean(v && typeof v === "object" && v[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270");

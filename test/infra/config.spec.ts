@@ -33,7 +33,16 @@ const raw = (overrides: Record<string, string | undefined>): RawConfig => {
 const SPECS: Record<string, ArchitectureConfigSpec> = {
     ticketing: {
         workloads: ["checkout-service", "ticket-service"],
-        settings: z.strictObject({ services: z.record(z.string(), z.strictObject({ cpu: z.union([z.literal(256), z.literal(512), z.literal(1024)], { error: (i) => `must be 256, 512 or 1024 CPU units; got ${JSON.stringify(i.input)}` }) })) }),
+        settings: z.strictObject({
+            services: z.record(
+                z.string(),
+                z.strictObject({
+                    cpu: z.union([z.literal(256), z.literal(512), z.literal(1024)], {
+                        error: (i) => `must be 256, 512 or 1024 CPU units; got ${JSON.stringify(i.input)}`,
+                    }),
+                }),
+            ),
+        }),
     },
 };
 
@@ -51,7 +60,13 @@ describe("config validation", () => {
     it("accepts the base config and returns a typed, frozen object with defaults applied", () => {
         const c = validateConfig(raw({}), {});
         assert.deepStrictEqual(c.profile, {
-            network: { vpcCidr: "10.10.0.0/16", reservedCidrs: [], azCount: 2, natGateways: "single", interfaceEndpoints: [] },
+            network: {
+                vpcCidr: "10.10.0.0/16",
+                reservedCidrs: [],
+                azCount: 2,
+                natGateways: "single",
+                interfaceEndpoints: [],
+            },
             logRetentionDays: 30,
             logArchiveRetentionDays: 365,
             protect: false,
@@ -63,31 +78,143 @@ describe("config validation", () => {
     });
 
     const cases: [string, Record<string, string | undefined>, string[]][] = [
-        ["a bad CIDR", { "platform:vpcCidr": "10.10.0.0/33" }, ["platform:vpcCidr: must be an IPv4 CIDR block: '10.10.0.0/33' has a prefix length above 32"]],
-        ["a CIDR that is not a CIDR", { "platform:vpcCidr": "ten-dot-ten" }, ["platform:vpcCidr: must be an IPv4 CIDR block: 'ten-dot-ten' is not an IPv4 CIDR block like 10.0.0.0/16"]],
-        ["an unaligned CIDR", { "platform:vpcCidr": "10.10.5.0/16" }, ["platform:vpcCidr: must be an IPv4 CIDR block: '10.10.5.0/16' is not aligned: the network address of a /16 containing it is 10.10.0.0/16"]],
-        ["a public CIDR", { "platform:vpcCidr": "8.8.0.0/16" }, ['platform:vpcCidr: must lie in an RFC 1918 private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); got "8.8.0.0/16"']],
-        ["a VPC too small for the layout", { "platform:vpcCidr": "10.10.0.0/24" }, ['platform:vpcCidr: must have a prefix length from /16 to /20 (the subnet layout cuts it in three tiers); got "10.10.0.0/24"']],
-        ["overlapping CIDRs", { "platform:reservedCidrs": '["10.10.128.0/20"]' }, ["platform:vpcCidr: 10.10.0.0/16 overlaps platform:reservedCidrs[0] 10.10.128.0/20; choose a range that does not"]],
-        ["a bad reserved CIDR", { "platform:reservedCidrs": '["10.300.0.0/16"]' }, ["platform:reservedCidrs[0]: must be an IPv4 CIDR block: '10.300.0.0/16' has an octet above 255"]],
+        [
+            "a bad CIDR",
+            { "platform:vpcCidr": "10.10.0.0/33" },
+            ["platform:vpcCidr: must be an IPv4 CIDR block: '10.10.0.0/33' has a prefix length above 32"],
+        ],
+        [
+            "a CIDR that is not a CIDR",
+            { "platform:vpcCidr": "ten-dot-ten" },
+            ["platform:vpcCidr: must be an IPv4 CIDR block: 'ten-dot-ten' is not an IPv4 CIDR block like 10.0.0.0/16"],
+        ],
+        [
+            "an unaligned CIDR",
+            { "platform:vpcCidr": "10.10.5.0/16" },
+            [
+                "platform:vpcCidr: must be an IPv4 CIDR block: '10.10.5.0/16' is not aligned: the network address of a /16 containing it is 10.10.0.0/16",
+            ],
+        ],
+        [
+            "a public CIDR",
+            { "platform:vpcCidr": "8.8.0.0/16" },
+            [
+                'platform:vpcCidr: must lie in an RFC 1918 private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); got "8.8.0.0/16"',
+            ],
+        ],
+        [
+            "a VPC too small for the layout",
+            { "platform:vpcCidr": "10.10.0.0/24" },
+            [
+                'platform:vpcCidr: must have a prefix length from /16 to /20 (the subnet layout cuts it in three tiers); got "10.10.0.0/24"',
+            ],
+        ],
+        [
+            "overlapping CIDRs",
+            { "platform:reservedCidrs": '["10.10.128.0/20"]' },
+            [
+                "platform:vpcCidr: 10.10.0.0/16 overlaps platform:reservedCidrs[0] 10.10.128.0/20; choose a range that does not",
+            ],
+        ],
+        [
+            "a bad reserved CIDR",
+            { "platform:reservedCidrs": '["10.300.0.0/16"]' },
+            ["platform:reservedCidrs[0]: must be an IPv4 CIDR block: '10.300.0.0/16' has an octet above 255"],
+        ],
         ["an AZ count out of range", { "platform:azCount": "7" }, ["platform:azCount: must be from 2 to 6; got 7"]],
         ["an AZ count of one", { "platform:azCount": "1" }, ["platform:azCount: must be from 2 to 6; got 1"]],
-        ["an AZ count of the wrong type", { "platform:azCount": "two" }, ['platform:azCount: must be an integer; got "two"']],
-        ["an unknown architecture", { "platform:architectures": '["ticketing","shop"]' }, ['platform:architectures[1]: unknown architecture "shop"; allowed: ticketing, coffee-shop, spotmusic, postech, mtls-api']],
-        ["a duplicated architecture", { "platform:architectures": '["postech","postech"]' }, ["platform:architectures: lists an architecture more than once"]],
-        ["prod without protection", { "platform:environment": "prod" }, ["platform:protect: must be true when platform:environment is prod (deletion protection of stateful resources)"]],
-        ["a missing required key", { "platform:vpcCidr": undefined }, ["platform:vpcCidr: required; set it in Pulumi.dev.yaml (pulumi config set vpcCidr <value>)"]],
-        ["a missing region", { "aws:region": undefined }, ["aws:region: required; set it in Pulumi.dev.yaml (pulumi config set aws:region sa-east-1)"]],
-        ["a boolean of the wrong type", { "platform:protect": "yes" }, ['platform:protect: must be true or false; got "yes"']],
-        ["an unknown NAT strategy", { "platform:natGateways": "none" }, ['platform:natGateways: must be single or per-az; got "none"']],
-        ["a log retention CloudWatch does not accept", { "platform:logRetentionDays": "10" }, ["platform:logRetentionDays: must be one of the retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; got 10"]],
-        ["an unknown environment", { "platform:environment": "qa" }, ['platform:environment: must be one of dev, staging, prod; got "qa"']],
-        ["an unknown interface endpoint", { "platform:interfaceEndpoints": '["ecr.api","s4"]' }, ['platform:interfaceEndpoints[1]: unknown interface endpoint "s4"; allowed: ecr.api, ecr.dkr, logs, secretsmanager, sts, ssm, kms, sqs, sns, monitoring, xray, ecs, ecs-agent, ecs-telemetry, elasticloadbalancing, execute-api']],
-        ["a reserved tag key", { "platform:tags": '{"Environment":"prod"}' }, ["platform:tags.Environment: is set by the platform and may not be overridden (reserved: Project, Environment, Architecture, ManagedBy, Stack)"]],
-        ["an aws: tag key", { "platform:tags": '{"aws:owner":"x"}' }, ["platform:tags.aws:owner: tag keys may not start with aws: (reserved by AWS)"]],
-        ["a bad alarm e-mail", { "platform:alarmEmail": "ops-at-example" }, ['platform:alarmEmail: must be an e-mail address or empty; got "ops-at-example"']],
-        ["a bad region", { "aws:region": "sao-paulo" }, ['aws:region: must be an AWS region code such as sa-east-1; got "sao-paulo"']],
-        ["a misspelt key", { "platform:azCnt": "3" }, ["platform:azCnt: unknown key; the platform reads platform:environment, platform:architectures, platform:vpcCidr, platform:reservedCidrs, platform:azCount, platform:natGateways, platform:interfaceEndpoints, platform:logRetentionDays, platform:logArchiveRetentionDays, platform:protect, platform:alarmEmail, platform:tags, platform:releases"]],
+        [
+            "an AZ count of the wrong type",
+            { "platform:azCount": "two" },
+            ['platform:azCount: must be an integer; got "two"'],
+        ],
+        [
+            "an unknown architecture",
+            { "platform:architectures": '["ticketing","shop"]' },
+            [
+                'platform:architectures[1]: unknown architecture "shop"; allowed: ticketing, coffee-shop, spotmusic, postech, mtls-api',
+            ],
+        ],
+        [
+            "a duplicated architecture",
+            { "platform:architectures": '["postech","postech"]' },
+            ["platform:architectures: lists an architecture more than once"],
+        ],
+        [
+            "prod without protection",
+            { "platform:environment": "prod" },
+            [
+                "platform:protect: must be true when platform:environment is prod (deletion protection of stateful resources)",
+            ],
+        ],
+        [
+            "a missing required key",
+            { "platform:vpcCidr": undefined },
+            ["platform:vpcCidr: required; set it in Pulumi.dev.yaml (pulumi config set vpcCidr <value>)"],
+        ],
+        [
+            "a missing region",
+            { "aws:region": undefined },
+            ["aws:region: required; set it in Pulumi.dev.yaml (pulumi config set aws:region sa-east-1)"],
+        ],
+        [
+            "a boolean of the wrong type",
+            { "platform:protect": "yes" },
+            ['platform:protect: must be true or false; got "yes"'],
+        ],
+        [
+            "an unknown NAT strategy",
+            { "platform:natGateways": "none" },
+            ['platform:natGateways: must be single or per-az; got "none"'],
+        ],
+        [
+            "a log retention CloudWatch does not accept",
+            { "platform:logRetentionDays": "10" },
+            [
+                "platform:logRetentionDays: must be one of the retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; got 10",
+            ],
+        ],
+        [
+            "an unknown environment",
+            { "platform:environment": "qa" },
+            ['platform:environment: must be one of dev, staging, prod; got "qa"'],
+        ],
+        [
+            "an unknown interface endpoint",
+            { "platform:interfaceEndpoints": '["ecr.api","s4"]' },
+            [
+                'platform:interfaceEndpoints[1]: unknown interface endpoint "s4"; allowed: ecr.api, ecr.dkr, logs, secretsmanager, sts, ssm, kms, sqs, sns, monitoring, xray, ecs, ecs-agent, ecs-telemetry, elasticloadbalancing, execute-api',
+            ],
+        ],
+        [
+            "a reserved tag key",
+            { "platform:tags": '{"Environment":"prod"}' },
+            [
+                "platform:tags.Environment: is set by the platform and may not be overridden (reserved: Project, Environment, Architecture, ManagedBy, Stack)",
+            ],
+        ],
+        [
+            "an aws: tag key",
+            { "platform:tags": '{"aws:owner":"x"}' },
+            ["platform:tags.aws:owner: tag keys may not start with aws: (reserved by AWS)"],
+        ],
+        [
+            "a bad alarm e-mail",
+            { "platform:alarmEmail": "ops-at-example" },
+            ['platform:alarmEmail: must be an e-mail address or empty; got "ops-at-example"'],
+        ],
+        [
+            "a bad region",
+            { "aws:region": "sao-paulo" },
+            ['aws:region: must be an AWS region code such as sa-east-1; got "sao-paulo"'],
+        ],
+        [
+            "a misspelt key",
+            { "platform:azCnt": "3" },
+            [
+                "platform:azCnt: unknown key; the platform reads platform:environment, platform:architectures, platform:vpcCidr, platform:reservedCidrs, platform:azCount, platform:natGateways, platform:interfaceEndpoints, platform:logRetentionDays, platform:logArchiveRetentionDays, platform:protect, platform:alarmEmail, platform:tags, platform:releases",
+            ],
+        ],
     ];
     for (const [what, overrides, expected] of cases) {
         it(`rejects ${what} with a message naming the key`, () => {
@@ -96,41 +223,68 @@ describe("config validation", () => {
     }
 
     it("collects every problem at once instead of stopping at the first", () => {
-        assert.deepStrictEqual(problemsOf(raw({ "platform:azCount": "9", "platform:natGateways": "both", "platform:vpcCidr": undefined })), [
-            "platform:vpcCidr: required; set it in Pulumi.dev.yaml (pulumi config set vpcCidr <value>)",
-            "platform:azCount: must be from 2 to 6; got 9",
-            'platform:natGateways: must be single or per-az; got "both"',
-        ]);
+        assert.deepStrictEqual(
+            problemsOf(raw({ "platform:azCount": "9", "platform:natGateways": "both", "platform:vpcCidr": undefined })),
+            [
+                "platform:vpcCidr: required; set it in Pulumi.dev.yaml (pulumi config set vpcCidr <value>)",
+                "platform:azCount: must be from 2 to 6; got 9",
+                'platform:natGateways: must be single or per-az; got "both"',
+            ],
+        );
     });
 
     describe("architecture settings and releases", () => {
-        const withTicketing = (overrides: Record<string, string | undefined>) => raw({ "platform:architectures": '["ticketing"]', "platform:releases": '{"checkout-service":"1.4.2","ticket-service":"sha256:' + "a".repeat(64) + '"}', ...overrides });
+        const withTicketing = (overrides: Record<string, string | undefined>) =>
+            raw({
+                "platform:architectures": '["ticketing"]',
+                "platform:releases": '{"checkout-service":"1.4.2","ticket-service":"sha256:' + "a".repeat(64) + '"}',
+                ...overrides,
+            });
 
         it("accepts complete releases and parses the architecture's settings", () => {
-            const c = validateConfig(withTicketing({ "platform:ticketing": '{"services":{"checkout":{"cpu":512}}}' }), SPECS);
+            const c = validateConfig(
+                withTicketing({ "platform:ticketing": '{"services":{"checkout":{"cpu":512}}}' }),
+                SPECS,
+            );
             assert.deepStrictEqual(c.settings.ticketing, { services: { checkout: { cpu: 512 } } });
             assert.strictEqual(c.releases["checkout-service"], "1.4.2");
         });
         it("names the full nested key of a bad architecture setting", () => {
-            assert.deepStrictEqual(problemsOf(withTicketing({ "platform:ticketing": '{"services":{"checkout":{"cpu":300}}}' }), SPECS), [
-                "platform:ticketing.services.checkout.cpu: must be 256, 512 or 1024 CPU units; got 300",
-            ]);
+            assert.deepStrictEqual(
+                problemsOf(withTicketing({ "platform:ticketing": '{"services":{"checkout":{"cpu":300}}}' }), SPECS),
+                ["platform:ticketing.services.checkout.cpu: must be 256, 512 or 1024 CPU units; got 300"],
+            );
         });
         it("names unknown nested keys", () => {
-            assert.deepStrictEqual(problemsOf(withTicketing({ "platform:ticketing": '{"services":{"checkout":{"cpu":256,"memroy":512}}}' }), SPECS), [
-                'platform:ticketing.services.checkout: unknown key "memroy"',
-            ]);
+            assert.deepStrictEqual(
+                problemsOf(
+                    withTicketing({ "platform:ticketing": '{"services":{"checkout":{"cpu":256,"memroy":512}}}' }),
+                    SPECS,
+                ),
+                ['platform:ticketing.services.checkout: unknown key "memroy"'],
+            );
         });
         it("requires a release for every workload of a selected architecture", () => {
-            assert.deepStrictEqual(problemsOf(withTicketing({ "platform:releases": '{"checkout-service":"1.4.2"}' }), SPECS), [
-                "platform:releases.ticket-service: required by architecture ticketing; set the image tag or version to deploy",
-            ]);
+            assert.deepStrictEqual(
+                problemsOf(withTicketing({ "platform:releases": '{"checkout-service":"1.4.2"}' }), SPECS),
+                [
+                    "platform:releases.ticket-service: required by architecture ticketing; set the image tag or version to deploy",
+                ],
+            );
         });
         it("rejects releases of unknown workloads and malformed versions", () => {
-            assert.deepStrictEqual(problemsOf(withTicketing({ "platform:releases": '{"checkout-service":"-bad","ticket-service":"1","ghost":"1"}' }), SPECS), [
-                'platform:releases.checkout-service: must be an image tag ([A-Za-z0-9_.-], at most 128 characters, not starting with . or -) or a digest sha256:<64 hex>; got "-bad"',
-                "platform:releases.ghost: unknown workload; known workloads: checkout-service, ticket-service",
-            ]);
+            assert.deepStrictEqual(
+                problemsOf(
+                    withTicketing({
+                        "platform:releases": '{"checkout-service":"-bad","ticket-service":"1","ghost":"1"}',
+                    }),
+                    SPECS,
+                ),
+                [
+                    'platform:releases.checkout-service: must be an image tag ([A-Za-z0-9_.-], at most 128 characters, not starting with . or -) or a digest sha256:<64 hex>; got "-bad"',
+                    "platform:releases.ghost: unknown workload; known workloads: checkout-service, ticket-service",
+                ],
+            );
         });
     });
 
@@ -149,8 +303,14 @@ describe("config validation", () => {
             };
             const dev = load("dev");
             const prod = load("prod");
-            assert.deepStrictEqual([dev.profile.network.azCount, dev.profile.network.natGateways, dev.profile.protect], [2, "single", false]);
-            assert.deepStrictEqual([prod.profile.network.azCount, prod.profile.network.natGateways, prod.profile.protect], [3, "per-az", true]);
+            assert.deepStrictEqual(
+                [dev.profile.network.azCount, dev.profile.network.natGateways, dev.profile.protect],
+                [2, "single", false],
+            );
+            assert.deepStrictEqual(
+                [prod.profile.network.azCount, prod.profile.network.natGateways, prod.profile.protect],
+                [3, "per-az", true],
+            );
         });
     });
 
@@ -168,13 +328,20 @@ describe("config validation", () => {
         }
         for (const name of Object.keys(ARCHITECTURES)) {
             it(`platform:${name}, the settings of an implemented architecture, as an object`, () => {
-                assert.strictEqual(project.config[name]?.type, "object", `Pulumi.yaml does not declare ${name} as an object`);
+                assert.strictEqual(
+                    project.config[name]?.type,
+                    "object",
+                    `Pulumi.yaml does not declare ${name} as an object`,
+                );
                 assert.ok(project.config[name].description, `${name} has no description`);
             });
         }
         it("and nothing the program does not read", () => {
             const declared = Object.keys(project.config).filter((k) => !k.includes(":"));
-            assert.deepStrictEqual(declared.sort(), [...FOUNDATION_KEYS.map((d) => d.key), ...Object.keys(ARCHITECTURES)].sort());
+            assert.deepStrictEqual(
+                declared.sort(),
+                [...FOUNDATION_KEYS.map((d) => d.key), ...Object.keys(ARCHITECTURES)].sort(),
+            );
         });
     });
 });

@@ -16,7 +16,8 @@ function routeTableOf(plan: Plan, subnetId: string) {
     assert.strictEqual(assoc.length, 1, `subnet ${subnetId} has ${assoc.length} route table associations`);
     return plan.byRef(assoc[0].inputs!.routeTableId)!;
 }
-const routesOf = (plan: Plan, routeTableId: string) => plan.ofType(ROUTE).filter((r) => r.inputs!.routeTableId === routeTableId);
+const routesOf = (plan: Plan, routeTableId: string) =>
+    plan.ofType(ROUTE).filter((r) => r.inputs!.routeTableId === routeTableId);
 
 describe("subnet layout", () => {
     it("cuts a /16 into /19 private and /22 public and isolated subnets", () => {
@@ -29,7 +30,8 @@ describe("subnet layout", () => {
     it("keeps existing subnets when the AZ count grows", () => {
         const two = subnetLayout("172.16.0.0/20", 2);
         const six = subnetLayout("172.16.0.0/20", 6);
-        for (const tier of ["public", "private", "isolated"] as const) assert.deepStrictEqual(six[tier].slice(0, 2), two[tier]);
+        for (const tier of ["public", "private", "isolated"] as const)
+            assert.deepStrictEqual(six[tier].slice(0, 2), two[tier]);
     });
     it("never overlaps and stays inside the VPC, for every allowed prefix and AZ count", () => {
         for (let prefix = 16; prefix <= 20; prefix++) {
@@ -48,10 +50,15 @@ describe("subnet layout", () => {
     });
 });
 
-for (const [stack, azs, nats, vpcCidr] of [["dev", 2, 1, "10.10.0.0/16"], ["prod", 3, 3, "10.20.0.0/16"]] as const) {
+for (const [stack, azs, nats, vpcCidr] of [
+    ["dev", 2, 1, "10.10.0.0/16"],
+    ["prod", 3, 3, "10.20.0.0/16"],
+] as const) {
     describe(`network of the ${stack} plan`, function () {
         let plan: Plan;
-        before(() => { plan = stackPlan(stack); });
+        before(() => {
+            plan = stackPlan(stack);
+        });
 
         it(`has one VPC ${vpcCidr} with DNS support and hostnames`, () => {
             const vpcs = plan.ofType("aws:ec2/vpc:Vpc");
@@ -66,7 +73,10 @@ for (const [stack, azs, nats, vpcCidr] of [["dev", 2, 1, "10.10.0.0/16"], ["prod
             for (const tier of ["public", "private", "isolated"]) {
                 const subnets = tierOf(plan, tier);
                 assert.strictEqual(subnets.length, azs, tier);
-                assert.deepStrictEqual(subnets.map((s) => s.inputs!.availabilityZone), ["sa-east-1a", "sa-east-1b", "sa-east-1c"].slice(0, azs));
+                assert.deepStrictEqual(
+                    subnets.map((s) => s.inputs!.availabilityZone),
+                    ["sa-east-1a", "sa-east-1b", "sa-east-1c"].slice(0, azs),
+                );
             }
         });
 
@@ -85,7 +95,14 @@ for (const [stack, azs, nats, vpcCidr] of [["dev", 2, 1, "10.10.0.0/16"], ["prod
             assert.strictEqual(igw.length, 1);
             for (const s of tierOf(plan, "public")) {
                 const rt = routeTableOf(plan, s.id!);
-                assert.deepStrictEqual(routesOf(plan, rt.id!).map((r) => [r.inputs!.destinationCidrBlock, r.inputs!.gatewayId, r.inputs!.natGatewayId]), [["0.0.0.0/0", igw[0].id, undefined]]);
+                assert.deepStrictEqual(
+                    routesOf(plan, rt.id!).map((r) => [
+                        r.inputs!.destinationCidrBlock,
+                        r.inputs!.gatewayId,
+                        r.inputs!.natGatewayId,
+                    ]),
+                    [["0.0.0.0/0", igw[0].id, undefined]],
+                );
             }
         });
 
@@ -101,7 +118,10 @@ for (const [stack, azs, nats, vpcCidr] of [["dev", 2, 1, "10.10.0.0/16"], ["prod
             const natIds = plan.ofType("aws:ec2/natGateway:NatGateway").map((n) => n.id);
             tierOf(plan, "private").forEach((s, i) => {
                 const routes = routesOf(plan, routeTableOf(plan, s.id!).id!);
-                assert.deepStrictEqual(routes.map((r) => [r.inputs!.destinationCidrBlock, r.inputs!.natGatewayId, r.inputs!.gatewayId]), [["0.0.0.0/0", natIds[nats === 1 ? 0 : i], undefined]]);
+                assert.deepStrictEqual(
+                    routes.map((r) => [r.inputs!.destinationCidrBlock, r.inputs!.natGatewayId, r.inputs!.gatewayId]),
+                    [["0.0.0.0/0", natIds[nats === 1 ? 0 : i], undefined]],
+                );
             });
         });
 
@@ -130,38 +150,60 @@ for (const [stack, azs, nats, vpcCidr] of [["dev", 2, 1, "10.10.0.0/16"], ["prod
             const group = plan.byRef(fl.logDestination)!;
             assert.strictEqual(group.inputs!.name, `/platform/${stack}/foundation/vpc-flow-logs`);
             assert.strictEqual(group.inputs!.retentionInDays, stack === "dev" ? 30 : 365);
-            assert.strictEqual(plan.byRef(group.inputs!.kmsKeyId)!.inputs!.description, "Encrypts CloudWatch log groups");
+            assert.strictEqual(
+                plan.byRef(group.inputs!.kmsKeyId)!.inputs!.description,
+                "Encrypts CloudWatch log groups",
+            );
             const role = plan.byRef(fl.iamRoleArn)!;
             const trust = JSON.parse(role.inputs!.assumeRolePolicy as string);
             assert.deepStrictEqual(trust.Statement[0].Principal, { Service: "vpc-flow-logs.amazonaws.com" });
             assert.deepStrictEqual(trust.Statement[0].Condition.StringEquals, { "aws:SourceAccount": "123456789012" });
             const policy = plan.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs!.role === role.id)!;
-            assert.deepStrictEqual(JSON.parse(policy.inputs!.policy as string).Statement, [{
-                Sid: "WriteFlowLogsToItsLogGroup",
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                Resource: `${String(group.outputs!.arn)}:*`,
-            }]);
+            assert.deepStrictEqual(JSON.parse(policy.inputs!.policy as string).Statement, [
+                {
+                    Sid: "WriteFlowLogsToItsLogGroup",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Resource: `${String(group.outputs!.arn)}:*`,
+                },
+            ]);
         });
 
         it("attaches S3 and DynamoDB gateway endpoints to the private and isolated route tables only", () => {
-            const gateways = plan.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs!.vpcEndpointType === "Gateway");
-            assert.deepStrictEqual(gateways.map((g) => g.inputs!.serviceName), ["com.amazonaws.sa-east-1.s3", "com.amazonaws.sa-east-1.dynamodb"]);
-            const expected = [...tierOf(plan, "private"), ...tierOf(plan, "isolated").slice(0, 1)].map((s) => routeTableOf(plan, s.id!).id);
+            const gateways = plan
+                .ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
+                .filter((e) => e.inputs!.vpcEndpointType === "Gateway");
+            assert.deepStrictEqual(
+                gateways.map((g) => g.inputs!.serviceName),
+                ["com.amazonaws.sa-east-1.s3", "com.amazonaws.sa-east-1.dynamodb"],
+            );
+            const expected = [...tierOf(plan, "private"), ...tierOf(plan, "isolated").slice(0, 1)].map(
+                (s) => routeTableOf(plan, s.id!).id,
+            );
             for (const g of gateways) assert.deepStrictEqual(g.inputs!.routeTableIds, expected);
         });
 
         const interfaces = stack === "prod" ? ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sts"] : [];
         it(`creates the configured interface endpoints (${interfaces.join(", ") || "none"}) in the private subnets`, () => {
-            const endpoints = plan.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs!.vpcEndpointType === "Interface");
-            assert.deepStrictEqual(endpoints.map((e) => e.inputs!.serviceName), interfaces.map((s) => `com.amazonaws.sa-east-1.${s}`));
+            const endpoints = plan
+                .ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
+                .filter((e) => e.inputs!.vpcEndpointType === "Interface");
+            assert.deepStrictEqual(
+                endpoints.map((e) => e.inputs!.serviceName),
+                interfaces.map((s) => `com.amazonaws.sa-east-1.${s}`),
+            );
             const privateIds = tierOf(plan, "private").map((s) => s.id);
             for (const e of endpoints) {
                 assert.deepStrictEqual(e.inputs!.subnetIds, privateIds);
                 assert.strictEqual(e.inputs!.privateDnsEnabled, true);
             }
-            const rules = plan.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => nameOf(r) === "foundation-network-endpoints-https");
-            assert.deepStrictEqual(rules.map((r) => [r.inputs!.ipProtocol, r.inputs!.fromPort, r.inputs!.toPort, r.inputs!.cidrIpv4]), interfaces.length ? [["tcp", 443, 443, vpcCidr]] : []);
+            const rules = plan
+                .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                .filter((r) => nameOf(r) === "foundation-network-endpoints-https");
+            assert.deepStrictEqual(
+                rules.map((r) => [r.inputs!.ipProtocol, r.inputs!.fromPort, r.inputs!.toPort, r.inputs!.cidrIpv4]),
+                interfaces.length ? [["tcp", 443, 443, vpcCidr]] : [],
+            );
         });
     });
 }

@@ -19,7 +19,12 @@ function isTaggable(type: string): boolean {
 
 describe("tags", () => {
     it("applies config tags, then extra tags, then the required keys, which always win", () => {
-        const config = { project: "platform", stack: "dev", environment: "dev" as const, tags: { CostCenter: "42", Owner: "team" } };
+        const config = {
+            project: "platform",
+            stack: "dev",
+            environment: "dev" as const,
+            tags: { CostCenter: "42", Owner: "team" },
+        };
         assert.deepStrictEqual(platformTags(config, "ticketing", { Owner: "payments", Stack: "spoofed" }), {
             CostCenter: "42",
             Owner: "payments",
@@ -46,8 +51,15 @@ describe("tags", () => {
             for (const r of taggable) {
                 const tags = (r.inputs!.tags ?? {}) as Record<string, string>;
                 const architecture = tags.Architecture;
-                const expected = { Project: "platform", Environment: stack, ManagedBy: "pulumi", Stack: stack, CostCenter: `platform-${stack}` };
-                for (const [k, v] of Object.entries(expected)) if (tags[k] !== v) untagged.push(`${nameOf(r)} (${r.type}): ${k}=${tags[k]}`);
+                const expected = {
+                    Project: "platform",
+                    Environment: stack,
+                    ManagedBy: "pulumi",
+                    Stack: stack,
+                    CostCenter: `platform-${stack}`,
+                };
+                for (const [k, v] of Object.entries(expected))
+                    if (tags[k] !== v) untagged.push(`${nameOf(r)} (${r.type}): ${k}=${tags[k]}`);
                 if (!architecture) untagged.push(`${nameOf(r)} (${r.type}): no Architecture tag`);
             }
             assert.deepStrictEqual(untagged, []);

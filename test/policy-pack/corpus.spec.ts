@@ -37,7 +37,9 @@ describe("policy corpus (npm run bench:policies)", () => {
     });
 
     it("raises no false alarm (no diagnostic at all) on the secure cases", () => {
-        const alarms = report.falseAlarms.flatMap((f) => f.violations.map((v) => `${f.case.id}: ${v.policyName} [${v.enforcementLevel}] ${v.message}`));
+        const alarms = report.falseAlarms.flatMap((f) =>
+            f.violations.map((v) => `${f.case.id}: ${v.policyName} [${v.enforcementLevel}] ${v.message}`),
+        );
         assert.deepStrictEqual(alarms, []);
     });
 

@@ -57,7 +57,13 @@ describe("policy-pack/lib/iam-document", () => {
         });
 
         it("accepts a single Statement object", () => {
-            const [s] = statements({ Statement: { Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:111122223333:q" } });
+            const [s] = statements({
+                Statement: {
+                    Effect: "Allow",
+                    Action: "sqs:SendMessage",
+                    Resource: "arn:aws:sqs:eu-west-1:111122223333:q",
+                },
+            });
             assert.deepStrictEqual(s.actions, ["sqs:SendMessage"]);
             assert.strictEqual(s.index, 0);
         });
@@ -69,8 +75,14 @@ describe("policy-pack/lib/iam-document", () => {
             assert.strictEqual(notJson.kind, "invalid");
             assert.match(notJson.kind === "invalid" ? notJson.reason : "", /^not valid JSON/);
             assert.deepStrictEqual(parsePolicyDocument("[1]"), { kind: "invalid", reason: "not a JSON object" });
-            assert.deepStrictEqual(parsePolicyDocument({ Version: "2012-10-17" }), { kind: "invalid", reason: "it has no Statement object or list" });
-            assert.deepStrictEqual(parsePolicyDocument({ Statement: ["x"] }), { kind: "invalid", reason: "Statement[0] is not an object" });
+            assert.deepStrictEqual(parsePolicyDocument({ Version: "2012-10-17" }), {
+                kind: "invalid",
+                reason: "it has no Statement object or list",
+            });
+            assert.deepStrictEqual(parsePolicyDocument({ Statement: ["x"] }), {
+                kind: "invalid",
+                reason: "Statement[0] is not an object",
+            });
         });
 
         it("normalises principals and conditions", () => {
@@ -79,7 +91,10 @@ describe("policy-pack/lib/iam-document", () => {
                     {
                         Effect: "Allow",
                         Principal: { AWS: ["arn:aws:iam::111122223333:root", "*"], Service: "logs.amazonaws.com" },
-                        Condition: { StringEquals: { "aws:SourceAccount": "111122223333", "aws:SourceArn": ["a", "b"] }, Bool: { "aws:SecureTransport": true } },
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": "111122223333", "aws:SourceArn": ["a", "b"] },
+                            Bool: { "aws:SecureTransport": true },
+                        },
                     },
                     { Effect: "Allow", Principal: "*" },
                 ],
@@ -121,15 +136,21 @@ describe("policy-pack/lib/iam-document", () => {
         });
 
         it("recognises service-wide actions", () => {
-            for (const a of ["*", "s3:*", "*:*", "*:GetObject", "S3:*", "iam:"]) assert.strictEqual(isServiceWideAction(a), true, a);
-            for (const a of ["s3:Get*", "s3:GetObject", "ec2:Describe*"]) assert.strictEqual(isServiceWideAction(a), false, a);
+            for (const a of ["*", "s3:*", "*:*", "*:GetObject", "S3:*", "iam:"])
+                assert.strictEqual(isServiceWideAction(a), true, a);
+            for (const a of ["s3:Get*", "s3:GetObject", "ec2:Describe*"])
+                assert.strictEqual(isServiceWideAction(a), false, a);
         });
 
         it("recognises unscoped resources", () => {
             for (const r of ["*", "arn:aws:s3:::*", "arn:aws:s3:::*/*", "arn:aws:sqs:*:*:*", "arn:aws:*:*:*:*"]) {
                 assert.strictEqual(isUnscopedResource(r), true, r);
             }
-            for (const r of ["arn:aws:s3:::bucket/*", "arn:aws:dynamodb:eu-west-1:111122223333:table/*", "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/x:*"]) {
+            for (const r of [
+                "arn:aws:s3:::bucket/*",
+                "arn:aws:dynamodb:eu-west-1:111122223333:table/*",
+                "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/x:*",
+            ]) {
                 assert.strictEqual(isUnscopedResource(r), false, r);
             }
         });
@@ -161,7 +182,10 @@ describe("policy-pack/lib/iam-document", () => {
             it(`${action} -> ${expected}`, () => assert.strictEqual(classifyActionOnAllResources(action), expected));
         }
         it("accepts configured extra actions", () => {
-            assert.strictEqual(classifyActionOnAllResources("ec2:CreateTags", new Set(["ec2:createtags"])), "star-only");
+            assert.strictEqual(
+                classifyActionOnAllResources("ec2:CreateTags", new Set(["ec2:createtags"])),
+                "star-only",
+            );
         });
     });
 
@@ -169,12 +193,24 @@ describe("policy-pack/lib/iam-document", () => {
         it("counts only positive operators with real values", () => {
             const c = (operator: string, key: string, values: string[]) => ({ operator, key, values });
             assert.strictEqual(isNarrowingCondition(c("StringEquals", "aws:SourceAccount", ["111122223333"])), true);
-            assert.strictEqual(isNarrowingCondition(c("ArnLike", "aws:SourceArn", ["arn:aws:sns:eu-west-1:111122223333:*"])), true);
-            assert.strictEqual(isNarrowingCondition(c("StringNotEquals", "aws:SourceAccount", ["111122223333"])), false);
-            assert.strictEqual(isNarrowingCondition(c("StringEqualsIfExists", "aws:SourceAccount", ["111122223333"])), false);
+            assert.strictEqual(
+                isNarrowingCondition(c("ArnLike", "aws:SourceArn", ["arn:aws:sns:eu-west-1:111122223333:*"])),
+                true,
+            );
+            assert.strictEqual(
+                isNarrowingCondition(c("StringNotEquals", "aws:SourceAccount", ["111122223333"])),
+                false,
+            );
+            assert.strictEqual(
+                isNarrowingCondition(c("StringEqualsIfExists", "aws:SourceAccount", ["111122223333"])),
+                false,
+            );
             assert.strictEqual(isNarrowingCondition(c("StringLike", "aws:SourceArn", ["*"])), false);
             assert.strictEqual(isNarrowingCondition(c("IpAddress", "aws:SourceIp", ["0.0.0.0/0"])), false);
-            assert.strictEqual(isNarrowingCondition(c("ForAllValues:StringEquals", "aws:PrincipalOrgID", ["o-1"])), false);
+            assert.strictEqual(
+                isNarrowingCondition(c("ForAllValues:StringEquals", "aws:PrincipalOrgID", ["o-1"])),
+                false,
+            );
             assert.strictEqual(isNarrowingCondition(c("StringEquals", "aws:SourceAccount", [])), false);
         });
 

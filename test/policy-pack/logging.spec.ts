@@ -7,7 +7,18 @@ const container = (name: string, logs: boolean) => ({
     name,
     image: `111122223333.dkr.ecr.us-east-1.amazonaws.com/${name}:1.4.2`,
     essential: true,
-    ...(logs ? { logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": `/platform/dev/${name}`, "awslogs-region": "us-east-1", "awslogs-stream-prefix": name } } } : {}),
+    ...(logs
+        ? {
+              logConfiguration: {
+                  logDriver: "awslogs",
+                  options: {
+                      "awslogs-group": `/platform/dev/${name}`,
+                      "awslogs-region": "us-east-1",
+                      "awslogs-stream-prefix": name,
+                  },
+              },
+          }
+        : {}),
 });
 
 describe("policy-pack/policies/logging (through the analyzer)", () => {
@@ -23,36 +34,82 @@ describe("policy-pack/policies/logging (through the analyzer)", () => {
 
     policyCases(pack, "lb-access-logs", {
         compliant: [
-            { resources: [res("aws:lb/loadBalancer:LoadBalancer", "alb", { loadBalancerType: "application", accessLogs: { enabled: true, bucket: "platform-dev-logs", prefix: "alb" } })] },
+            {
+                resources: [
+                    res("aws:lb/loadBalancer:LoadBalancer", "alb", {
+                        loadBalancerType: "application",
+                        accessLogs: { enabled: true, bucket: "platform-dev-logs", prefix: "alb" },
+                    }),
+                ],
+            },
             { resources: [res("aws:lb/loadBalancer:LoadBalancer", "nlb", { loadBalancerType: "network" })] },
-            { resources: [res("awsx:lb:ApplicationLoadBalancer", "alb", { accessLogs: { enabled: true, bucket: "platform-dev-logs" } })] },
+            {
+                resources: [
+                    res("awsx:lb:ApplicationLoadBalancer", "alb", {
+                        accessLogs: { enabled: true, bucket: "platform-dev-logs" },
+                    }),
+                ],
+            },
         ],
         violating: [
             (() => {
                 const lb = res("aws:alb/loadBalancer:LoadBalancer", "alb", {});
-                return { resources: [lb], flagged: [lb], message: /Set accessLogs: \{ enabled: true, bucket: <log archive bucket>/ };
+                return {
+                    resources: [lb],
+                    flagged: [lb],
+                    message: /Set accessLogs: \{ enabled: true, bucket: <log archive bucket>/,
+                };
             })(),
             (() => {
-                const lb = res("aws:lb/loadBalancer:LoadBalancer", "disabled", { accessLogs: { enabled: false, bucket: "platform-dev-logs" } });
+                const lb = res("aws:lb/loadBalancer:LoadBalancer", "disabled", {
+                    accessLogs: { enabled: false, bucket: "platform-dev-logs" },
+                });
                 return { resources: [lb], flagged: [lb], message: /Set accessLogs/ };
             })(),
         ],
-        unknown: [{ resources: [res("aws:lb/loadBalancer:LoadBalancer", "alb", { accessLogs: { enabled: true, bucket: UNKNOWN } })] }],
+        unknown: [
+            {
+                resources: [
+                    res("aws:lb/loadBalancer:LoadBalancer", "alb", { accessLogs: { enabled: true, bucket: UNKNOWN } }),
+                ],
+            },
+        ],
     });
 
-    const dist = (name: string, extra: Record<string, unknown> = {}) => res("aws:cloudfront/distribution:Distribution", name, { enabled: true, ...extra });
+    const dist = (name: string, extra: Record<string, unknown> = {}) =>
+        res("aws:cloudfront/distribution:Distribution", name, { enabled: true, ...extra });
     policyCases(pack, "cloudfront-access-logs", {
         compliant: [
-            { resources: [dist("web", { loggingConfig: { bucket: "platform-dev-logs.s3.amazonaws.com", prefix: "cloudfront/web/" } })] },
+            {
+                resources: [
+                    dist("web", {
+                        loggingConfig: { bucket: "platform-dev-logs.s3.amazonaws.com", prefix: "cloudfront/web/" },
+                    }),
+                ],
+            },
             (() => {
                 const d = dist("web");
-                return { resources: [d, res("aws:cloudwatch/logDeliverySource:LogDeliverySource", "web-logs", { logType: "ACCESS_LOGS", resourceArn: "arn:aws:test:::web" }, { deps: { resourceArn: [d] } })] };
+                return {
+                    resources: [
+                        d,
+                        res(
+                            "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+                            "web-logs",
+                            { logType: "ACCESS_LOGS", resourceArn: "arn:aws:test:::web" },
+                            { deps: { resourceArn: [d] } },
+                        ),
+                    ],
+                };
             })(),
         ],
         violating: [
             (() => {
                 const d = dist("web");
-                return { resources: [d], flagged: [d], message: /Set loggingConfig: \{ bucket: <log archive bucket domain name>/ };
+                return {
+                    resources: [d],
+                    flagged: [d],
+                    message: /Set loggingConfig: \{ bucket: <log archive bucket domain name>/,
+                };
             })(),
         ],
         unknown: [{ resources: [dist("web", { loggingConfig: { bucket: UNKNOWN } })] }],
@@ -60,24 +117,59 @@ describe("policy-pack/policies/logging (through the analyzer)", () => {
 
     policyCases(pack, "apigateway-stage-access-logs", {
         compliant: [
-            { resources: [res("aws:apigateway/stage:Stage", "v1", { stageName: "v1", accessLogSettings: { destinationArn: LOGS, format: '{"requestId":"$context.requestId"}' } })] },
-            { resources: [res("aws:apigatewayv2/stage:Stage", "default", { name: "$default", accessLogSettings: { destinationArn: LOGS, format: '{"requestId":"$context.requestId"}' } })] },
+            {
+                resources: [
+                    res("aws:apigateway/stage:Stage", "v1", {
+                        stageName: "v1",
+                        accessLogSettings: { destinationArn: LOGS, format: '{"requestId":"$context.requestId"}' },
+                    }),
+                ],
+            },
+            {
+                resources: [
+                    res("aws:apigatewayv2/stage:Stage", "default", {
+                        name: "$default",
+                        accessLogSettings: { destinationArn: LOGS, format: '{"requestId":"$context.requestId"}' },
+                    }),
+                ],
+            },
         ],
         violating: [
             (() => {
                 const s = res("aws:apigateway/stage:Stage", "v1", { stageName: "v1", xrayTracingEnabled: true });
-                return { resources: [s], flagged: [s], message: /Set accessLogSettings: \{ destinationArn: <log group ARN>, format/ };
+                return {
+                    resources: [s],
+                    flagged: [s],
+                    message: /Set accessLogSettings: \{ destinationArn: <log group ARN>, format/,
+                };
             })(),
             (() => {
-                const s = res("aws:apigatewayv2/stage:Stage", "default", { name: "$default", accessLogSettings: { destinationArn: LOGS } });
+                const s = res("aws:apigatewayv2/stage:Stage", "default", {
+                    name: "$default",
+                    accessLogSettings: { destinationArn: LOGS },
+                });
                 return { resources: [s], flagged: [s], message: /format: <JSON access log format>/ };
             })(),
         ],
-        unknown: [{ resources: [res("aws:apigateway/stage:Stage", "v1", { accessLogSettings: { destinationArn: UNKNOWN, format: "{}" } })] }],
+        unknown: [
+            {
+                resources: [
+                    res("aws:apigateway/stage:Stage", "v1", {
+                        accessLogSettings: { destinationArn: UNKNOWN, format: "{}" },
+                    }),
+                ],
+            },
+        ],
     });
 
     policyCases(pack, "cloudtrail-log-validation", {
-        compliant: [{ resources: [res("aws:cloudtrail/trail:Trail", "audit", { s3BucketName: "logs", enableLogFileValidation: true })] }],
+        compliant: [
+            {
+                resources: [
+                    res("aws:cloudtrail/trail:Trail", "audit", { s3BucketName: "logs", enableLogFileValidation: true }),
+                ],
+            },
+        ],
         violating: [
             (() => {
                 const t = res("aws:cloudtrail/trail:Trail", "audit", { s3BucketName: "logs" });
@@ -88,77 +180,183 @@ describe("policy-pack/policies/logging (through the analyzer)", () => {
     });
 
     policyCases(pack, "sfn-logging", {
-        compliant: [{ resources: [res("aws:sfn/stateMachine:StateMachine", "orders", { loggingConfiguration: { level: "ERROR", logDestination: `${LOGS}:*`, includeExecutionData: false } })] }],
+        compliant: [
+            {
+                resources: [
+                    res("aws:sfn/stateMachine:StateMachine", "orders", {
+                        loggingConfiguration: {
+                            level: "ERROR",
+                            logDestination: `${LOGS}:*`,
+                            includeExecutionData: false,
+                        },
+                    }),
+                ],
+            },
+        ],
         violating: [
             (() => {
-                const m = res("aws:sfn/stateMachine:StateMachine", "orders", { loggingConfiguration: { level: "OFF" } });
-                return { resources: [m], flagged: [m], message: /Set loggingConfiguration: \{ level: "ERROR" \(or "ALL"\), logDestination/ };
+                const m = res("aws:sfn/stateMachine:StateMachine", "orders", {
+                    loggingConfiguration: { level: "OFF" },
+                });
+                return {
+                    resources: [m],
+                    flagged: [m],
+                    message: /Set loggingConfiguration: \{ level: "ERROR" \(or "ALL"\), logDestination/,
+                };
             })(),
             (() => {
-                const m = res("aws:sfn/stateMachine:StateMachine", "no-dest", { loggingConfiguration: { level: "ALL" } });
+                const m = res("aws:sfn/stateMachine:StateMachine", "no-dest", {
+                    loggingConfiguration: { level: "ALL" },
+                });
                 return { resources: [m], flagged: [m], message: /logDestination: "<log group ARN>:\*"/ };
             })(),
         ],
-        unknown: [{ resources: [res("aws:sfn/stateMachine:StateMachine", "orders", { loggingConfiguration: { level: UNKNOWN } })] }],
+        unknown: [
+            {
+                resources: [
+                    res("aws:sfn/stateMachine:StateMachine", "orders", { loggingConfiguration: { level: UNKNOWN } }),
+                ],
+            },
+        ],
     });
 
     policyCases(pack, "eks-control-plane-logs", {
         compliant: [
-            { resources: [res("aws:eks/cluster:Cluster", "eks", { enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"] })] },
-            { resources: [res("eks:index:Cluster", "postech", { enabledClusterLogTypes: ["api", "audit", "authenticator"] })] },
+            {
+                resources: [
+                    res("aws:eks/cluster:Cluster", "eks", {
+                        enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+                    }),
+                ],
+            },
+            {
+                resources: [
+                    res("eks:index:Cluster", "postech", { enabledClusterLogTypes: ["api", "audit", "authenticator"] }),
+                ],
+            },
         ],
         violating: [
             (() => {
                 const c = res("eks:index:Cluster", "postech", { enabledClusterLogTypes: ["api"] });
-                return { resources: [c], flagged: [c], message: /Add "audit", "authenticator" to enabledClusterLogTypes\./ };
+                return {
+                    resources: [c],
+                    flagged: [c],
+                    message: /Add "audit", "authenticator" to enabledClusterLogTypes\./,
+                };
             })(),
             (() => {
                 const c = res("aws:eks/cluster:Cluster", "eks", {});
-                return { resources: [c], flagged: [c], message: /Add "api", "audit", "authenticator" to enabledClusterLogTypes\./ };
+                return {
+                    resources: [c],
+                    flagged: [c],
+                    message: /Add "api", "audit", "authenticator" to enabledClusterLogTypes\./,
+                };
             })(),
         ],
         unknown: [{ resources: [res("eks:index:Cluster", "postech", { enabledClusterLogTypes: UNKNOWN })] }],
     });
 
     policyCases(pack, "ecs-container-logging", {
-        compliant: [{ resources: [res("aws:ecs/taskDefinition:TaskDefinition", "checkout", { family: "checkout", containerDefinitions: JSON.stringify([container("checkout", true), container("xray-daemon", true)]) })] }],
+        compliant: [
+            {
+                resources: [
+                    res("aws:ecs/taskDefinition:TaskDefinition", "checkout", {
+                        family: "checkout",
+                        containerDefinitions: JSON.stringify([
+                            container("checkout", true),
+                            container("xray-daemon", true),
+                        ]),
+                    }),
+                ],
+            },
+        ],
         violating: [
             (() => {
-                const t = res("aws:ecs/taskDefinition:TaskDefinition", "checkout", { family: "checkout", containerDefinitions: JSON.stringify([container("checkout", true), container("xray-daemon", false)]) });
-                return { resources: [t], flagged: [t], message: /Container "xray-daemon": set logConfiguration \{ logDriver: "awslogs"/ };
+                const t = res("aws:ecs/taskDefinition:TaskDefinition", "checkout", {
+                    family: "checkout",
+                    containerDefinitions: JSON.stringify([
+                        container("checkout", true),
+                        container("xray-daemon", false),
+                    ]),
+                });
+                return {
+                    resources: [t],
+                    flagged: [t],
+                    message: /Container "xray-daemon": set logConfiguration \{ logDriver: "awslogs"/,
+                };
             })(),
             (() => {
-                const t = res("aws:ecs/taskDefinition:TaskDefinition", "broken", { family: "broken", containerDefinitions: "not json" });
+                const t = res("aws:ecs/taskDefinition:TaskDefinition", "broken", {
+                    family: "broken",
+                    containerDefinitions: "not json",
+                });
                 return { resources: [t], flagged: [t], message: /containerDefinitions is not a JSON array/ };
             })(),
         ],
-        unknown: [{ resources: [res("aws:ecs/taskDefinition:TaskDefinition", "checkout", { family: "checkout", containerDefinitions: UNKNOWN })] }],
+        unknown: [
+            {
+                resources: [
+                    res("aws:ecs/taskDefinition:TaskDefinition", "checkout", {
+                        family: "checkout",
+                        containerDefinitions: UNKNOWN,
+                    }),
+                ],
+            },
+        ],
     });
 
     policyCases(pack, "ec2-vpc-flow-logs", {
         compliant: [
             (() => {
                 const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" });
-                return { resources: [vpc, res("aws:ec2/flowLog:FlowLog", "vpc-flow", { vpcId: "vpc-id", trafficType: "ALL", logDestination: LOGS }, { deps: { vpcId: [vpc] } })] };
+                return {
+                    resources: [
+                        vpc,
+                        res(
+                            "aws:ec2/flowLog:FlowLog",
+                            "vpc-flow",
+                            { vpcId: "vpc-id", trafficType: "ALL", logDestination: LOGS },
+                            { deps: { vpcId: [vpc] } },
+                        ),
+                    ],
+                };
             })(),
         ],
         violating: [
             (() => {
                 const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" });
                 const other = res("aws:ec2/vpc:Vpc", "other", { cidrBlock: "10.1.0.0/16" });
-                const fl = res("aws:ec2/flowLog:FlowLog", "vpc-flow", { vpcId: "vpc-id", trafficType: "ALL" }, { deps: { vpcId: [vpc] } });
-                return { resources: [vpc, other, fl], flagged: [other], message: /VPC other: add an aws\.ec2\.FlowLog \{ vpcId, trafficType: "ALL"/ };
+                const fl = res(
+                    "aws:ec2/flowLog:FlowLog",
+                    "vpc-flow",
+                    { vpcId: "vpc-id", trafficType: "ALL" },
+                    { deps: { vpcId: [vpc] } },
+                );
+                return {
+                    resources: [vpc, other, fl],
+                    flagged: [other],
+                    message: /VPC other: add an aws\.ec2\.FlowLog \{ vpcId, trafficType: "ALL"/,
+                };
             })(),
         ],
         unknown: [
             (() => {
                 const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" });
-                return { resources: [vpc, res("aws:ec2/flowLog:FlowLog", "vpc-flow", { vpcId: UNKNOWN, trafficType: "ALL" })] };
+                return {
+                    resources: [
+                        vpc,
+                        res("aws:ec2/flowLog:FlowLog", "vpc-flow", { vpcId: UNKNOWN, trafficType: "ALL" }),
+                    ],
+                };
             })(),
         ],
     });
 
-    const visibility = (metrics: boolean) => ({ cloudwatchMetricsEnabled: metrics, sampledRequestsEnabled: true, metricName: "m" });
+    const visibility = (metrics: boolean) => ({
+        cloudwatchMetricsEnabled: metrics,
+        sampledRequestsEnabled: true,
+        metricName: "m",
+    });
     const acl = (name: string, extra: Record<string, unknown> = {}) =>
         res("aws:wafv2/webAcl:WebAcl", name, {
             scope: "CLOUDFRONT",
@@ -172,35 +370,86 @@ describe("policy-pack/policies/logging (through the analyzer)", () => {
         compliant: [{ resources: [acl("edge")] }],
         violating: [
             (() => {
-                const a = acl("edge", { visibilityConfig: visibility(false), rules: [{ name: "rate-limit", priority: 2, visibilityConfig: visibility(false) }] });
-                return { resources: [a], flagged: [a], count: 2, message: /(Set visibilityConfig: \{ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true|Rule "rate-limit": set visibilityConfig\.cloudwatchMetricsEnabled: true)/ };
+                const a = acl("edge", {
+                    visibilityConfig: visibility(false),
+                    rules: [{ name: "rate-limit", priority: 2, visibilityConfig: visibility(false) }],
+                });
+                return {
+                    resources: [a],
+                    flagged: [a],
+                    count: 2,
+                    message:
+                        /(Set visibilityConfig: \{ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true|Rule "rate-limit": set visibilityConfig\.cloudwatchMetricsEnabled: true)/,
+                };
             })(),
         ],
-        unknown: [{ resources: [acl("edge", { visibilityConfig: { cloudwatchMetricsEnabled: UNKNOWN, sampledRequestsEnabled: true } })] }],
+        unknown: [
+            {
+                resources: [
+                    acl("edge", {
+                        visibilityConfig: { cloudwatchMetricsEnabled: UNKNOWN, sampledRequestsEnabled: true },
+                    }),
+                ],
+            },
+        ],
     });
 
     policyCases(pack, "wafv2-logging", {
         compliant: [
             (() => {
                 const a = acl("edge");
-                return { resources: [a, res("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "edge-logs", { resourceArn: "arn:aws:test:::edge", logDestinationConfigs: ["arn:aws:logs:us-east-1:111122223333:log-group:aws-waf-logs-edge"] }, { deps: { resourceArn: [a] } })] };
+                return {
+                    resources: [
+                        a,
+                        res(
+                            "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+                            "edge-logs",
+                            {
+                                resourceArn: "arn:aws:test:::edge",
+                                logDestinationConfigs: [
+                                    "arn:aws:logs:us-east-1:111122223333:log-group:aws-waf-logs-edge",
+                                ],
+                            },
+                            { deps: { resourceArn: [a] } },
+                        ),
+                    ],
+                };
             })(),
         ],
         violating: [
             (() => {
                 const a = acl("edge");
-                return { resources: [a], flagged: [a], message: /Add an aws\.wafv2\.WebAclLoggingConfiguration \{ resourceArn: <this web ACL ARN>/ };
+                return {
+                    resources: [a],
+                    flagged: [a],
+                    message: /Add an aws\.wafv2\.WebAclLoggingConfiguration \{ resourceArn: <this web ACL ARN>/,
+                };
             })(),
         ],
-        unknown: [{ resources: [acl("edge"), res("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "edge-logs", { resourceArn: UNKNOWN })] }],
+        unknown: [
+            {
+                resources: [
+                    acl("edge"),
+                    res("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "edge-logs", {
+                        resourceArn: UNKNOWN,
+                    }),
+                ],
+            },
+        ],
     });
 
     policyCases(pack, "cloudwatch-log-group-retention", {
-        compliant: [{ resources: [res("aws:cloudwatch/logGroup:LogGroup", "api", { retentionInDays: 7, kmsKeyId: "k" })] }],
+        compliant: [
+            { resources: [res("aws:cloudwatch/logGroup:LogGroup", "api", { retentionInDays: 7, kmsKeyId: "k" })] },
+        ],
         violating: [
             (() => {
                 const g = res("aws:cloudwatch/logGroup:LogGroup", "api", { kmsKeyId: "k" });
-                return { resources: [g], flagged: [g], message: /Set retentionInDays \(e\.g\. 7 in dev, 90 or more in prod\)/ };
+                return {
+                    resources: [g],
+                    flagged: [g],
+                    message: /Set retentionInDays \(e\.g\. 7 in dev, 90 or more in prod\)/,
+                };
             })(),
             (() => {
                 const g = res("aws:cloudwatch/logGroup:LogGroup", "forever", { retentionInDays: 0 });

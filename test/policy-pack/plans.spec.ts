@@ -10,7 +10,12 @@ const PACK = path.resolve(__dirname, "..", "..", "policy-pack");
 function acceptedAdvisories(): { stack: string; policy: string; resource: string; reason: string }[] {
     const text = fs.readFileSync(path.join(PACK, "README.md"), "utf8");
     const section = text.slice(text.indexOf("## Accepted advisory findings"), text.indexOf("## Where things are"));
-    return [...section.matchAll(/^\| (dev|prod) \| `([a-z0-9-]+)` \| `([^`]+)` \| (.+) \|$/gm)].map((m) => ({ stack: m[1], policy: m[2], resource: m[3], reason: m[4] }));
+    return [...section.matchAll(/^\| (dev|prod) \| `([a-z0-9-]+)` \| `([^`]+)` \| (.+) \|$/gm)].map((m) => ({
+        stack: m[1],
+        policy: m[2],
+        resource: m[3],
+        reason: m[4],
+    }));
 }
 
 describe("policy pack over the offline plans (npm run plan)", () => {
@@ -18,14 +23,27 @@ describe("policy pack over the offline plans (npm run plan)", () => {
         it(`${stack}: no mandatory violation; every advisory finding is accepted in policy-pack/README.md with a reason`, async function () {
             this.timeout(600_000);
             const plan = stackPlan(stack);
-            const violations: Violation[] = await checkPolicies(plan.document, { configFile: path.join(PACK, "config", `${stack}.json`) });
+            const violations: Violation[] = await checkPolicies(plan.document, {
+                configFile: path.join(PACK, "config", `${stack}.json`),
+            });
             const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
-            assert.deepStrictEqual(mandatory.map((v) => `${v.policyName} on ${v.urn}: ${v.message}`), []);
+            assert.deepStrictEqual(
+                mandatory.map((v) => `${v.policyName} on ${v.urn}: ${v.message}`),
+                [],
+            );
             const accepted = acceptedAdvisories().filter((a) => a.stack === stack);
             const unexplained = violations
                 .filter((v) => v.enforcementLevel === "advisory")
-                .filter((v) => !accepted.some((a) => a.policy === v.policyName && a.resource === urnName(v.urn) && a.reason.length >= 20));
-            assert.deepStrictEqual(unexplained.map((v) => `${v.policyName} on ${urnName(v.urn)}: ${v.message}`), []);
+                .filter(
+                    (v) =>
+                        !accepted.some(
+                            (a) => a.policy === v.policyName && a.resource === urnName(v.urn) && a.reason.length >= 20,
+                        ),
+                );
+            assert.deepStrictEqual(
+                unexplained.map((v) => `${v.policyName} on ${urnName(v.urn)}: ${v.message}`),
+                [],
+            );
         });
     }
 });

@@ -36,10 +36,38 @@ function exportDoc(queueInputs: Record<string, unknown> = {}) {
             secrets_providers: { type: "passphrase", state: { salt: "v1:x" } },
             resources: [
                 { urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack", outputs: {} },
-                { urn: PROVIDER_URN, custom: true, id: "p-1", type: "pulumi:providers:aws", inputs: { region: "us-east-1", secretKey: { [SIG]: SECRET, ciphertext: "v1:abc" }, __internal: "x" }, outputs: {} },
-                { urn: QUEUE_URN, custom: true, id: "q-1", type: "aws:sqs/queue:Queue", inputs: queueInputs, outputs: { ...queueInputs, arn: "arn:aws:sqs:us-east-1:111122223333:orders" }, parent: STACK_URN, provider: `${PROVIDER_URN}::p-1` },
+                {
+                    urn: PROVIDER_URN,
+                    custom: true,
+                    id: "p-1",
+                    type: "pulumi:providers:aws",
+                    inputs: {
+                        region: "us-east-1",
+                        secretKey: { [SIG]: SECRET, ciphertext: "v1:abc" },
+                        __internal: "x",
+                    },
+                    outputs: {},
+                },
+                {
+                    urn: QUEUE_URN,
+                    custom: true,
+                    id: "q-1",
+                    type: "aws:sqs/queue:Queue",
+                    inputs: queueInputs,
+                    outputs: { ...queueInputs, arn: "arn:aws:sqs:us-east-1:111122223333:orders" },
+                    parent: STACK_URN,
+                    provider: `${PROVIDER_URN}::p-1`,
+                },
                 // A resource pending deletion is not part of the stack.
-                { urn: QUEUE_URN.replace("orders", "old"), custom: true, id: "q-0", type: "aws:sqs/queue:Queue", inputs: {}, outputs: {}, delete: true },
+                {
+                    urn: QUEUE_URN.replace("orders", "old"),
+                    custom: true,
+                    id: "q-0",
+                    type: "aws:sqs/queue:Queue",
+                    inputs: {},
+                    outputs: {},
+                    delete: true,
+                },
             ],
         },
     };
@@ -71,7 +99,11 @@ describe("tools/policy-check", () => {
     describe("the pack starts as the engine starts it", () => {
         it("`node node_modules/@pulumi/pulumi/cmd/run-policy-pack 127.0.0.1:1 .` in policy-pack/ prints a port", async function () {
             this.timeout(90_000);
-            const child = spawn(process.execPath, ["node_modules/@pulumi/pulumi/cmd/run-policy-pack", "127.0.0.1:1", "."], { cwd: DEFAULT_PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn(
+                process.execPath,
+                ["node_modules/@pulumi/pulumi/cmd/run-policy-pack", "127.0.0.1:1", "."],
+                { cwd: DEFAULT_PACK_DIR, stdio: ["ignore", "pipe", "pipe"] },
+            );
             let stderr = "";
             child.stderr.on("data", (d) => (stderr += d));
             try {
@@ -99,7 +131,10 @@ describe("tools/policy-check", () => {
             const a = await PolicyAnalyzer.start();
             try {
                 assert.strictEqual(a.info.name, "platform-policies");
-                assert.strictEqual(a.info.version, JSON.parse(fs.readFileSync(path.join(DEFAULT_PACK_DIR, "package.json"), "utf8")).version);
+                assert.strictEqual(
+                    a.info.version,
+                    JSON.parse(fs.readFileSync(path.join(DEFAULT_PACK_DIR, "package.json"), "utf8")).version,
+                );
                 assert.strictEqual(a.info.supportsConfig, true);
                 const names = a.info.policies.map((p) => p.name);
                 assert.strictEqual(new Set(names).size, names.length);
@@ -117,7 +152,10 @@ describe("tools/policy-check", () => {
         it("reads a stack export, skipping resources pending deletion", () => {
             const input = loadDocument(exportDoc());
             assert.strictEqual(input.format, "export");
-            assert.deepStrictEqual(input.resources.map((r) => r.urn), [STACK_URN, PROVIDER_URN, QUEUE_URN]);
+            assert.deepStrictEqual(
+                input.resources.map((r) => r.urn),
+                [STACK_URN, PROVIDER_URN, QUEUE_URN],
+            );
             assert.strictEqual(input.secretsProvider, "passphrase");
             assert.strictEqual(input.resources[2].provider, `${PROVIDER_URN}::p-1`);
         });
@@ -132,15 +170,41 @@ describe("tools/policy-check", () => {
         it("reads `pulumi preview --json` steps: last newState per URN, deletes skipped, missing outputs left undefined", () => {
             const doc = {
                 steps: [
-                    { op: "same", urn: STACK_URN, newState: { urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack", inputs: {}, outputs: {} } },
-                    { op: "create", urn: QUEUE_URN, newState: { urn: QUEUE_URN, custom: true, type: "aws:sqs/queue:Queue", inputs: { kmsMasterKeyId: UNKNOWN } } },
-                    { op: "delete", urn: BUCKET_URN, oldState: { urn: BUCKET_URN, custom: true, type: "aws:s3/bucket:Bucket", inputs: {} } },
+                    {
+                        op: "same",
+                        urn: STACK_URN,
+                        newState: {
+                            urn: STACK_URN,
+                            custom: false,
+                            type: "pulumi:pulumi:Stack",
+                            inputs: {},
+                            outputs: {},
+                        },
+                    },
+                    {
+                        op: "create",
+                        urn: QUEUE_URN,
+                        newState: {
+                            urn: QUEUE_URN,
+                            custom: true,
+                            type: "aws:sqs/queue:Queue",
+                            inputs: { kmsMasterKeyId: UNKNOWN },
+                        },
+                    },
+                    {
+                        op: "delete",
+                        urn: BUCKET_URN,
+                        oldState: { urn: BUCKET_URN, custom: true, type: "aws:s3/bucket:Bucket", inputs: {} },
+                    },
                 ],
                 changeSummary: { create: 1, same: 1, delete: 1 },
             };
             const input = loadDocument(doc);
             assert.strictEqual(input.format, "preview");
-            assert.deepStrictEqual(input.resources.map((r) => r.urn), [STACK_URN, QUEUE_URN]);
+            assert.deepStrictEqual(
+                input.resources.map((r) => r.urn),
+                [STACK_URN, QUEUE_URN],
+            );
             assert.strictEqual(input.resources[1].outputs, undefined);
         });
 
@@ -159,9 +223,21 @@ describe("tools/policy-check", () => {
         });
 
         it("downgrades resource references to their id (URN when no id), keeps unknowns, drops __ keys", () => {
-            const ref = { [SIG]: "5cf8f73096256a8f31e491e813e4eb8e", urn: QUEUE_URN, id: "q-1", packageVersion: "7.48.0" };
-            assert.deepStrictEqual(marshalValue({ queue: ref, n: [1, null], u: UNKNOWN, __defaults: ["x"] }), { queue: "q-1", n: [1, null], u: UNKNOWN });
-            assert.strictEqual(marshalValue({ [SIG]: "5cf8f73096256a8f31e491e813e4eb8e", urn: QUEUE_URN, id: "" }), QUEUE_URN);
+            const ref = {
+                [SIG]: "5cf8f73096256a8f31e491e813e4eb8e",
+                urn: QUEUE_URN,
+                id: "q-1",
+                packageVersion: "7.48.0",
+            };
+            assert.deepStrictEqual(marshalValue({ queue: ref, n: [1, null], u: UNKNOWN, __defaults: ["x"] }), {
+                queue: "q-1",
+                n: [1, null],
+                u: UNKNOWN,
+            });
+            assert.strictEqual(
+                marshalValue({ [SIG]: "5cf8f73096256a8f31e491e813e4eb8e", urn: QUEUE_URN, id: "" }),
+                QUEUE_URN,
+            );
             assert.strictEqual(marshalValue({ [SIG]: "d0e6a833031e9bbcd3f4e8bde6ca49a4", dependencies: [] }), UNKNOWN);
         });
     });
@@ -173,21 +249,35 @@ describe("tools/policy-check", () => {
             supportsConfig: true,
             policies: [
                 { name: "a-b", description: "d", enforcementLevel: "mandatory" as const },
-                { name: "c-d", description: "d", enforcementLevel: "mandatory" as const, configSchema: { properties: { days: { type: "integer", minimum: 1, default: 7 } }, required: [] } },
+                {
+                    name: "c-d",
+                    description: "d",
+                    enforcementLevel: "mandatory" as const,
+                    configSchema: { properties: { days: { type: "integer", minimum: 1, default: 7 } }, required: [] },
+                },
             ],
             initialConfig: new Map(),
         };
 
         it("applies defaults, then `all`, then per-policy entries", () => {
-            const r = reconcileConfig(info, parsePolicyConfig({ all: "advisory", "c-d": { enforcementLevel: "mandatory", days: 3 } }, "t"));
+            const r = reconcileConfig(
+                info,
+                parsePolicyConfig({ all: "advisory", "c-d": { enforcementLevel: "mandatory", days: 3 } }, "t"),
+            );
             assert.deepStrictEqual(r.get("a-b"), { enforcementLevel: "advisory", properties: undefined });
             assert.deepStrictEqual(r.get("c-d"), { enforcementLevel: "mandatory", properties: { days: 3 } });
         });
 
         it("rejects invalid levels and values outside the schema", () => {
             assert.throws(() => parsePolicyConfig({ "a-b": "warn" }, "t"), /"warn" is not a valid enforcement level/);
-            assert.throws(() => reconcileConfig(info, parsePolicyConfig({ "c-d": { days: 0 } }, "t")), /c-d: days: must be >= 1/);
-            assert.throws(() => reconcileConfig(info, parsePolicyConfig({ "c-d": { days: "7" } }, "t")), /c-d: days: invalid type, expected integer/);
+            assert.throws(
+                () => reconcileConfig(info, parsePolicyConfig({ "c-d": { days: 0 } }, "t")),
+                /c-d: days: must be >= 1/,
+            );
+            assert.throws(
+                () => reconcileConfig(info, parsePolicyConfig({ "c-d": { days: "7" } }, "t")),
+                /c-d: days: invalid type, expected integer/,
+            );
         });
 
         it("config files name every policy of the pack, with valid levels", async function () {
@@ -201,8 +291,15 @@ describe("tools/policy-check", () => {
                     assert.deepStrictEqual([...cfg.keys()].sort(), names, env);
                     await a.configure(cfg); // schema-valid
                 }
-                const prod = parsePolicyConfig(JSON.parse(fs.readFileSync(path.join(DEFAULT_PACK_DIR, "config", "prod.json"), "utf8")), "prod");
-                assert.deepStrictEqual([...prod.values()].filter((c) => c.enforcementLevel !== "mandatory"), [], "prod is all mandatory");
+                const prod = parsePolicyConfig(
+                    JSON.parse(fs.readFileSync(path.join(DEFAULT_PACK_DIR, "config", "prod.json"), "utf8")),
+                    "prod",
+                );
+                assert.deepStrictEqual(
+                    [...prod.values()].filter((c) => c.enforcementLevel !== "mandatory"),
+                    [],
+                    "prod is all mandatory",
+                );
             } finally {
                 await a.close();
             }
@@ -225,25 +322,56 @@ describe("tools/policy-check", () => {
                 vs.map((v) => [v.policyName, v.enforcementLevel, v.urn]),
                 [["sqs-queue-encryption", "mandatory", QUEUE_URN]],
             );
-            assert.strictEqual(vs[0].message, "SQS queues must be encrypted (KMS key or SQS-managed SSE).\nSet kmsMasterKeyId to a KMS key (or sqsManagedSseEnabled: true).");
+            assert.strictEqual(
+                vs[0].message,
+                "SQS queues must be encrypted (KMS key or SQS-managed SSE).\nSet kmsMasterKeyId to a KMS key (or sqsManagedSseEnabled: true).",
+            );
         });
 
         it("a preview create with an unknown input gives an advisory `can't run` and no violation", async () => {
             const input = loadDocument({
-                steps: [{ op: "create", urn: QUEUE_URN, newState: { urn: QUEUE_URN, custom: true, type: "aws:sqs/queue:Queue", inputs: { kmsMasterKeyId: UNKNOWN } } }],
+                steps: [
+                    {
+                        op: "create",
+                        urn: QUEUE_URN,
+                        newState: {
+                            urn: QUEUE_URN,
+                            custom: true,
+                            type: "aws:sqs/queue:Queue",
+                            inputs: { kmsMasterKeyId: UNKNOWN },
+                        },
+                    },
+                ],
             });
             const vs = await a.check(input);
             assert.strictEqual(vs.length, 1);
             assert.strictEqual(vs[0].enforcementLevel, "advisory");
-            assert.match(vs[0].message, /^can't run policy 'sqs-queue-encryption' from policy pack 'platform-policies@v0\.1\.0' during preview: string value at \.kmsMasterKeyId can't be known during preview$/);
+            assert.match(
+                vs[0].message,
+                /^can't run policy 'sqs-queue-encryption' from policy pack 'platform-policies@v0\.1\.0' during preview: string value at \.kmsMasterKeyId can't be known during preview$/,
+            );
         });
 
         it("reads every real state file in shared/testdata (several provider generations) and finds the expected problems", async function () {
             this.timeout(60_000);
             const expected: Record<string, string[]> = {
-                "KazamaMana__boto-pulumi-eb__stack.json": ["rds-backup-retention", "rds-deletion-protection", "rds-force-ssl", "rds-storage-encrypted"],
-                "spacedog__pulumi-test__backups__dev.1585683400547365726.json": ["s3-bucket-has-public-access-block", "s3-bucket-missing-encryption", "s3-bucket-versioning"],
-                "spacedog__pulumi-test__backups__dev.1585683604177893725.json": ["kms-key-rotation", "s3-bucket-has-public-access-block", "s3-bucket-missing-encryption", "s3-bucket-versioning"],
+                "KazamaMana__boto-pulumi-eb__stack.json": [
+                    "rds-backup-retention",
+                    "rds-deletion-protection",
+                    "rds-force-ssl",
+                    "rds-storage-encrypted",
+                ],
+                "spacedog__pulumi-test__backups__dev.1585683400547365726.json": [
+                    "s3-bucket-has-public-access-block",
+                    "s3-bucket-missing-encryption",
+                    "s3-bucket-versioning",
+                ],
+                "spacedog__pulumi-test__backups__dev.1585683604177893725.json": [
+                    "kms-key-rotation",
+                    "s3-bucket-has-public-access-block",
+                    "s3-bucket-missing-encryption",
+                    "s3-bucket-versioning",
+                ],
             };
             const files = fs.readdirSync(REAL).filter((f) => f.endsWith(".json"));
             assert.strictEqual(files.length, 8);
@@ -252,7 +380,10 @@ describe("tools/policy-check", () => {
                 assert.ok(input.resources.length > 0, f);
                 const vs: Violation[] = await a.check(input);
                 for (const v of vs) {
-                    assert.ok(input.resources.some((r) => r.urn === v.urn), `${f}: ${v.urn}`);
+                    assert.ok(
+                        input.resources.some((r) => r.urn === v.urn),
+                        `${f}: ${v.urn}`,
+                    );
                 }
                 if (expected[f]) {
                     assert.deepStrictEqual([...new Set(vs.map((v) => v.policyName))].sort(), expected[f], f);
@@ -267,7 +398,10 @@ describe("tools/policy-check", () => {
         it("prints preview-style groups and exits 1 on a mandatory violation", async () => {
             const [code, out] = await cli([tmpFile("export.json", exportDoc())]);
             assert.strictEqual(code, 1);
-            assert.match(out, /^Policies:\n {4}❌ platform-policies@v0\.1\.0 \(local: policy-pack\)\n {8}- \[mandatory\] {2}sqs-queue-encryption {2}\(aws:sqs\/queue:Queue: orders\)\n {10}SQS queues must be encrypted/m);
+            assert.match(
+                out,
+                /^Policies:\n {4}❌ platform-policies@v0\.1\.0 \(local: policy-pack\)\n {8}- \[mandatory\] {2}sqs-queue-encryption {2}\(aws:sqs\/queue:Queue: orders\)\n {10}SQS queues must be encrypted/m,
+            );
             assert.match(out, /1 mandatory, 0 advisory violation\(s\)\./);
         });
 
@@ -280,7 +414,8 @@ describe("tools/policy-check", () => {
                     policyName: "sqs-queue-encryption",
                     enforcementLevel: "advisory",
                     urn: QUEUE_URN,
-                    message: "SQS queues must be encrypted (KMS key or SQS-managed SSE).\nSet kmsMasterKeyId to a KMS key (or sqsManagedSseEnabled: true).",
+                    message:
+                        "SQS queues must be encrypted (KMS key or SQS-managed SSE).\nSet kmsMasterKeyId to a KMS key (or sqsManagedSseEnabled: true).",
                 },
             ]);
         });
@@ -295,16 +430,38 @@ describe("tools/policy-check", () => {
             assert.strictEqual((await cli([path.join(os.tmpdir(), "does-not-exist.json")]))[0], 2);
             assert.strictEqual((await cli([tmpFile("bad.json", "{not json")]))[0], 2);
             assert.strictEqual((await cli([tmpFile("other.json", { hello: 1 })]))[0], 2);
-            assert.strictEqual((await cli([tmpFile("e.json", exportDoc()), "--config", tmpFile("c.json", { "sqs-queue-encryption": "loud" })]))[0], 2);
+            assert.strictEqual(
+                (
+                    await cli([
+                        tmpFile("e.json", exportDoc()),
+                        "--config",
+                        tmpFile("c.json", { "sqs-queue-encryption": "loud" }),
+                    ])
+                )[0],
+                2,
+            );
             assert.strictEqual((await cli([]))[0], 2);
         });
     });
 
     it("violationsJson sorts by policy, level (mandatory first), URN", () => {
-        const v = (policyName: string, enforcementLevel: "advisory" | "mandatory", urn: string): Violation => ({ policyName, enforcementLevel, urn, message: "m", policyPackName: "p", policyPackVersion: "1" });
+        const v = (policyName: string, enforcementLevel: "advisory" | "mandatory", urn: string): Violation => ({
+            policyName,
+            enforcementLevel,
+            urn,
+            message: "m",
+            policyPackName: "p",
+            policyPackVersion: "1",
+        });
         assert.deepStrictEqual(
-            violationsJson([v("b-c", "advisory", "u2"), v("a-b", "advisory", "u1"), v("b-c", "mandatory", "u3")]).map((x) => [x.policyName, x.enforcementLevel, x.urn]),
-            [["a-b", "advisory", "u1"], ["b-c", "mandatory", "u3"], ["b-c", "advisory", "u2"]],
+            violationsJson([v("b-c", "advisory", "u2"), v("a-b", "advisory", "u1"), v("b-c", "mandatory", "u3")]).map(
+                (x) => [x.policyName, x.enforcementLevel, x.urn],
+            ),
+            [
+                ["a-b", "advisory", "u1"],
+                ["b-c", "mandatory", "u3"],
+                ["b-c", "advisory", "u2"],
+            ],
         );
     });
 });

@@ -41,6 +41,7 @@ describe("policy-pack/README.md", () => {
         const advisory = allPolicies.map((p) => p.name).filter((n) => level(dev, n) === "advisory");
         assert.strictEqual(advisory.length, 5);
         const why = text.slice(text.indexOf("Why dev is lower"), text.indexOf("### Encryption at rest"));
-        for (const n of advisory) assert.ok(why.includes(`\`${n}\``), `README does not explain why ${n} is advisory in dev`);
+        for (const n of advisory)
+            assert.ok(why.includes(`\`${n}\``), `README does not explain why ${n} is advisory in dev`);
     });
 });

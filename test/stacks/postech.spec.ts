@@ -32,27 +32,54 @@ const T = {
     release: "kubernetes:helm.sh/v3:Release",
 } as const;
 
-const ofArch = (plan: Plan, type?: string) => plan.resources.filter((r) => r.urn.includes(`::${ARCH}`) && (type === undefined || r.type === type));
-const key = (plan: Plan, purpose: string) => plan.ofType(T.kmsKey).find((k) => (k.inputs!.tags as any).Purpose === purpose)!.outputs!.arn as string;
-const subnetIds = (plan: Plan, tier: string) => plan.ofType("aws:ec2/subnet:Subnet").filter((s) => (s.inputs!.tags as any).Tier === tier).map((s) => s.id);
+const ofArch = (plan: Plan, type?: string) =>
+    plan.resources.filter((r) => r.urn.includes(`::${ARCH}`) && (type === undefined || r.type === type));
+const key = (plan: Plan, purpose: string) =>
+    plan.ofType(T.kmsKey).find((k) => (k.inputs!.tags as any).Purpose === purpose)!.outputs!.arn as string;
+const subnetIds = (plan: Plan, tier: string) =>
+    plan
+        .ofType("aws:ec2/subnet:Subnet")
+        .filter((s) => (s.inputs!.tags as any).Tier === tier)
+        .map((s) => s.id);
 const inputs = (plan: Plan, type: string, name: string) => plan.one(type, name).inputs as any;
 const outputs = (plan: Plan, type: string, name: string) => plan.one(type, name).outputs as any;
-const statements = (plan: Plan, policyName: string) => policyDocument(inputs(plan, T.rolePolicy, policyName).policy).Statement;
+const statements = (plan: Plan, policyName: string) =>
+    policyDocument(inputs(plan, T.rolePolicy, policyName).policy).Statement;
 const arch = (plan: Plan) => plan.outputs.architectures.postech;
-const FUNCTIONS = ["cpf-auth", "jwt-authorizer", "define-auth-challenge", "create-auth-challenge", "verify-auth-challenge"];
+const FUNCTIONS = [
+    "cpf-auth",
+    "jwt-authorizer",
+    "define-auth-challenge",
+    "create-auth-challenge",
+    "verify-auth-challenge",
+];
 const BASELINE = ["WriteItsLogs", "SendTraces", "ManageItsNetworkInterfaces"];
 
 /** Security group id -> a readable role (`nlb`, `db`, `cpf-auth`, ..., `eks-cluster`). */
 function sgRoles(plan: Plan): Map<string, string> {
-    const roles = new Map(ofArch(plan, T.sg).map((sg) => [sg.id!, nameOf(sg).replace(/^postech-/, "").replace(/-sg$/, "")]));
+    const roles = new Map(
+        ofArch(plan, T.sg).map((sg) => [
+            sg.id!,
+            nameOf(sg)
+                .replace(/^postech-/, "")
+                .replace(/-sg$/, ""),
+        ]),
+    );
     roles.set(outputs(plan, T.eks, "postech-eks").clusterSecurityGroupId, "eks-cluster");
     return roles;
 }
 function ruleSet(plan: Plan): string[] {
     const roles = sgRoles(plan);
-    const peer = (r: ExportedResource) => (r.inputs!.referencedSecurityGroupId ? roles.get(r.inputs!.referencedSecurityGroupId as string) ?? "UNKNOWN-SG" : r.inputs!.cidrIpv4);
-    const line = (r: ExportedResource, dir: string) => `${roles.get(r.inputs!.securityGroupId as string)} ${dir} ${String(peer(r))} ${String(r.inputs!.ipProtocol)} ${String(r.inputs!.fromPort)}`;
-    return [...ofArch(plan, T.ingress).map((r) => line(r, "from")), ...ofArch(plan, T.egress).map((r) => line(r, "to"))].sort();
+    const peer = (r: ExportedResource) =>
+        r.inputs!.referencedSecurityGroupId
+            ? (roles.get(r.inputs!.referencedSecurityGroupId as string) ?? "UNKNOWN-SG")
+            : r.inputs!.cidrIpv4;
+    const line = (r: ExportedResource, dir: string) =>
+        `${roles.get(r.inputs!.securityGroupId as string)} ${dir} ${String(peer(r))} ${String(r.inputs!.ipProtocol)} ${String(r.inputs!.fromPort)}`;
+    return [
+        ...ofArch(plan, T.ingress).map((r) => line(r, "from")),
+        ...ofArch(plan, T.egress).map((r) => line(r, "to")),
+    ].sort();
 }
 
 for (const stack of ["dev", "prod"] as const) {
@@ -64,36 +91,123 @@ for (const stack of ["dev", "prod"] as const) {
         });
 
         it("exposes POST /auth without a token (Lambda proxy, body schema) and every other route behind the JWT authorizer through the VPC link", () => {
-            const methods = ofArch(plan, T.method).map((m) => [nameOf(m), (m.inputs as any).httpMethod, (m.inputs as any).authorization, (m.inputs as any).apiKeyRequired]).sort();
-            assert.deepStrictEqual(methods, [["postech-api-any-proxy", "ANY", "CUSTOM", true], ["postech-api-post-auth", "POST", "NONE", true]]);
+            const methods = ofArch(plan, T.method)
+                .map((m) => [
+                    nameOf(m),
+                    (m.inputs as any).httpMethod,
+                    (m.inputs as any).authorization,
+                    (m.inputs as any).apiKeyRequired,
+                ])
+                .sort();
+            assert.deepStrictEqual(methods, [
+                ["postech-api-any-proxy", "ANY", "CUSTOM", true],
+                ["postech-api-post-auth", "POST", "NONE", true],
+            ]);
             const authorizer = inputs(plan, "aws:apigateway/authorizer:Authorizer", "postech-api-jwt");
-            assert.deepStrictEqual([authorizer.type, authorizer.identitySource, authorizer.authorizerResultTtlInSeconds, authorizer.authorizerUri], ["TOKEN", "method.request.header.Authorization", 300, outputs(plan, T.fn, "postech-jwt-authorizer").invokeArn]);
-            assert.strictEqual(inputs(plan, T.method, "postech-api-any-proxy").authorizerId, plan.one("aws:apigateway/authorizer:Authorizer", "postech-api-jwt").id);
+            assert.deepStrictEqual(
+                [
+                    authorizer.type,
+                    authorizer.identitySource,
+                    authorizer.authorizerResultTtlInSeconds,
+                    authorizer.authorizerUri,
+                ],
+                [
+                    "TOKEN",
+                    "method.request.header.Authorization",
+                    300,
+                    outputs(plan, T.fn, "postech-jwt-authorizer").invokeArn,
+                ],
+            );
+            assert.strictEqual(
+                inputs(plan, T.method, "postech-api-any-proxy").authorizerId,
+                plan.one("aws:apigateway/authorizer:Authorizer", "postech-api-jwt").id,
+            );
             const auth = inputs(plan, T.integration, "postech-api-post-auth");
-            assert.deepStrictEqual([auth.type, auth.uri], ["AWS_PROXY", outputs(plan, T.fn, "postech-cpf-auth").invokeArn]);
-            assert.deepStrictEqual(JSON.parse(inputs(plan, "aws:apigateway/model:Model", "postech-api-post-auth-body").schema), { $schema: "http://json-schema.org/draft-04/schema#", ...AUTH_BODY_SCHEMA });
+            assert.deepStrictEqual(
+                [auth.type, auth.uri],
+                ["AWS_PROXY", outputs(plan, T.fn, "postech-cpf-auth").invokeArn],
+            );
+            assert.deepStrictEqual(
+                JSON.parse(inputs(plan, "aws:apigateway/model:Model", "postech-api-post-auth-body").schema),
+                { $schema: "http://json-schema.org/draft-04/schema#", ...AUTH_BODY_SCHEMA },
+            );
             const proxy = inputs(plan, T.integration, "postech-api-any-proxy");
             const nlb = outputs(plan, "aws:lb/loadBalancer:LoadBalancer", "postech-nlb");
-            assert.deepStrictEqual([proxy.type, proxy.connectionType, proxy.connectionId, proxy.uri], ["HTTP_PROXY", "VPC_LINK", plan.one("aws:apigateway/vpcLink:VpcLink", "postech-vpc-link").id, `http://${nlb.dnsName}:80/{proxy}`]);
-            assert.deepStrictEqual(proxy.requestParameters, { "integration.request.path.proxy": "method.request.path.proxy", "integration.request.header.X-Authenticated-Sub": "context.authorizer.principalId" });
-            assert.deepStrictEqual(inputs(plan, "aws:apigateway/vpcLink:VpcLink", "postech-vpc-link").targetArn, nlb.arn);
+            assert.deepStrictEqual(
+                [proxy.type, proxy.connectionType, proxy.connectionId, proxy.uri],
+                [
+                    "HTTP_PROXY",
+                    "VPC_LINK",
+                    plan.one("aws:apigateway/vpcLink:VpcLink", "postech-vpc-link").id,
+                    `http://${nlb.dnsName}:80/{proxy}`,
+                ],
+            );
+            assert.deepStrictEqual(proxy.requestParameters, {
+                "integration.request.path.proxy": "method.request.path.proxy",
+                "integration.request.header.X-Authenticated-Sub": "context.authorizer.principalId",
+            });
+            assert.deepStrictEqual(
+                inputs(plan, "aws:apigateway/vpcLink:VpcLink", "postech-vpc-link").targetArn,
+                nlb.arn,
+            );
         });
 
         it("logs, traces and throttles the stage, meters clients with API keys, and puts WAF in front of it", () => {
             const stage = inputs(plan, "aws:apigateway/stage:Stage", "postech-api-stage");
             const access = plan.one("aws:cloudwatch/logGroup:LogGroup", "postech-api-access-logs");
-            assert.deepStrictEqual([stage.stageName, stage.xrayTracingEnabled, stage.accessLogSettings], ["v1", true, { destinationArn: access.outputs!.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) }]);
-            assert.deepStrictEqual([access.inputs!.name, access.inputs!.kmsKeyId], [`/platform/${stack}/postech/api-access`, key(plan, "logs")]);
-            assert.deepStrictEqual(inputs(plan, "aws:apigateway/methodSettings:MethodSettings", "postech-api-settings").settings, { metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: 50, throttlingBurstLimit: 100, cachingEnabled: false });
+            assert.deepStrictEqual(
+                [stage.stageName, stage.xrayTracingEnabled, stage.accessLogSettings],
+                ["v1", true, { destinationArn: access.outputs!.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) }],
+            );
+            assert.deepStrictEqual(
+                [access.inputs!.name, access.inputs!.kmsKeyId],
+                [`/platform/${stack}/postech/api-access`, key(plan, "logs")],
+            );
+            assert.deepStrictEqual(
+                inputs(plan, "aws:apigateway/methodSettings:MethodSettings", "postech-api-settings").settings,
+                {
+                    metricsEnabled: true,
+                    loggingLevel: "ERROR",
+                    dataTraceEnabled: false,
+                    throttlingRateLimit: 50,
+                    throttlingBurstLimit: 100,
+                    cachingEnabled: false,
+                },
+            );
             const usage = inputs(plan, "aws:apigateway/usagePlan:UsagePlan", "postech-api-usage-plan");
-            assert.deepStrictEqual([usage.throttleSettings, usage.quotaSettings], [{ rateLimit: 20, burstLimit: 40 }, { limit: 100000, period: "DAY" }]);
+            assert.deepStrictEqual(
+                [usage.throttleSettings, usage.quotaSettings],
+                [
+                    { rateLimit: 20, burstLimit: 40 },
+                    { limit: 100000, period: "DAY" },
+                ],
+            );
             assert.deepStrictEqual(ofArch(plan, "aws:apigateway/apiKey:ApiKey").map(nameOf), ["postech-api-key-app"]);
             const association = inputs(plan, "aws:wafv2/webAclAssociation:WebAclAssociation", "postech-waf-api");
             const api = plan.one("aws:apigateway/restApi:RestApi", "postech-api");
-            assert.deepStrictEqual(association, { resourceArn: `arn:aws:apigateway:sa-east-1::/restapis/${api.id}/stages/v1`, webAclArn: outputs(plan, "aws:wafv2/webAcl:WebAcl", "postech-waf").arn });
+            assert.deepStrictEqual(association, {
+                resourceArn: `arn:aws:apigateway:sa-east-1::/restapis/${api.id}/stages/v1`,
+                webAclArn: outputs(plan, "aws:wafv2/webAcl:WebAcl", "postech-waf").arn,
+            });
             const acl = inputs(plan, "aws:wafv2/webAcl:WebAcl", "postech-waf");
-            assert.deepStrictEqual([acl.scope, acl.rules[0].statement.rateBasedStatement.limit, acl.rules.map((r: any) => r.name)], ["REGIONAL", 1000, ["rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"]]);
-            assert.strictEqual(inputs(plan, "aws:apigateway/restApi:RestApi", "postech-api").endpointConfiguration.types, "REGIONAL");
+            assert.deepStrictEqual(
+                [acl.scope, acl.rules[0].statement.rateBasedStatement.limit, acl.rules.map((r: any) => r.name)],
+                [
+                    "REGIONAL",
+                    1000,
+                    [
+                        "rate-limit-per-ip",
+                        "AWSManagedRulesAmazonIpReputationList",
+                        "AWSManagedRulesCommonRuleSet",
+                        "AWSManagedRulesKnownBadInputsRuleSet",
+                        "AWSManagedRulesSQLiRuleSet",
+                    ],
+                ],
+            );
+            assert.strictEqual(
+                inputs(plan, "aws:apigateway/restApi:RestApi", "postech-api").endpointConfiguration.types,
+                "REGIONAL",
+            );
         });
 
         it("deploys the five Lambda functions from this repository's bundles, in the private subnets, traced, each with its own role", () => {
@@ -102,10 +216,17 @@ for (const stack of ["dev", "prod"] as const) {
             const roles = new Set<string>();
             for (const f of FUNCTIONS) {
                 const i = inputs(plan, T.fn, `postech-${f}`);
-                assert.deepStrictEqual([i.name, i.runtime, i.handler, i.architectures, i.tracingConfig], [`platform-${stack}-postech-${f}`, "nodejs22.x", "index.handler", ["arm64"], { mode: "Active" }]);
+                assert.deepStrictEqual(
+                    [i.name, i.runtime, i.handler, i.architectures, i.tracingConfig],
+                    [`platform-${stack}-postech-${f}`, "nodejs22.x", "index.handler", ["arm64"], { mode: "Active" }],
+                );
                 assert.deepStrictEqual(i.vpcConfig.subnetIds, subnetIds(plan, "private"));
                 assert.deepStrictEqual(i.vpcConfig.securityGroupIds, [plan.one(T.sg, `postech-${f}-sg`).id]);
-                assert.strictEqual(i.code.assets["index.js"].hash, sha256(bundleLambda(f as any).files["index.js"]), "the plan keeps the bundle's SHA-256");
+                assert.strictEqual(
+                    i.code.assets["index.js"].hash,
+                    sha256(bundleLambda(f as any).files["index.js"]),
+                    "the plan keeps the bundle's SHA-256",
+                );
                 assert.deepStrictEqual([i.tags.CodeSha256, i.tags.Release], [bundleLambda(f as any).sha256, "1.0.0"]);
                 assert.deepStrictEqual(i.loggingConfig.logGroup, `/aws/lambda/platform-${stack}-postech-${f}`);
                 roles.add(i.role);
@@ -117,18 +238,49 @@ for (const stack of ["dev", "prod"] as const) {
             const pool = outputs(plan, "aws:cognito/userPool:UserPool", "postech-users");
             const secret = outputs(plan, "aws:secretsmanager/secret:Secret", "postech-challenge-secret").arn;
             const readSecret = [
-                { Sid: "ReadTheChallengeSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret },
-                { Sid: "DecryptThroughsecretsmanager", Effect: "Allow", Action: "kms:Decrypt", Resource: key(plan, "secrets"), Condition: { StringEquals: { "kms:ViaService": "secretsmanager.sa-east-1.amazonaws.com" } } },
+                {
+                    Sid: "ReadTheChallengeSecret",
+                    Effect: "Allow",
+                    Action: "secretsmanager:GetSecretValue",
+                    Resource: secret,
+                },
+                {
+                    Sid: "DecryptThroughsecretsmanager",
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: key(plan, "secrets"),
+                    Condition: { StringEquals: { "kms:ViaService": "secretsmanager.sa-east-1.amazonaws.com" } },
+                },
             ];
             const auth = statements(plan, "postech-cpf-auth-policy");
-            assert.deepStrictEqual(auth.map((s: any) => s.Sid), [...BASELINE, "SignInCustomersByCpf", "ReadTheChallengeSecret", "DecryptThroughsecretsmanager"]);
-            assert.deepStrictEqual(auth[3], { Sid: "SignInCustomersByCpf", Effect: "Allow", Action: ["cognito-idp:AdminGetUser", "cognito-idp:AdminCreateUser", "cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge"], Resource: pool.arn });
+            assert.deepStrictEqual(
+                auth.map((s: any) => s.Sid),
+                [...BASELINE, "SignInCustomersByCpf", "ReadTheChallengeSecret", "DecryptThroughsecretsmanager"],
+            );
+            assert.deepStrictEqual(auth[3], {
+                Sid: "SignInCustomersByCpf",
+                Effect: "Allow",
+                Action: [
+                    "cognito-idp:AdminGetUser",
+                    "cognito-idp:AdminCreateUser",
+                    "cognito-idp:AdminInitiateAuth",
+                    "cognito-idp:AdminRespondToAuthChallenge",
+                ],
+                Resource: pool.arn,
+            });
             assert.deepStrictEqual(auth.slice(4), readSecret);
             assert.deepStrictEqual(statements(plan, "postech-verify-auth-challenge-policy").slice(3), readSecret);
             for (const f of ["jwt-authorizer", "define-auth-challenge", "create-auth-challenge"]) {
-                assert.deepStrictEqual(statements(plan, `postech-${f}-policy`).map((s: any) => s.Sid), BASELINE, f);
+                assert.deepStrictEqual(
+                    statements(plan, `postech-${f}-policy`).map((s: any) => s.Sid),
+                    BASELINE,
+                    f,
+                );
             }
-            assert.deepStrictEqual(statements(plan, "postech-cpf-auth-policy")[0].Resource, `${outputs(plan, "aws:cloudwatch/logGroup:LogGroup", "postech-cpf-auth-logs").arn}:*`);
+            assert.deepStrictEqual(
+                statements(plan, "postech-cpf-auth-policy")[0].Resource,
+                `${outputs(plan, "aws:cloudwatch/logGroup:LogGroup", "postech-cpf-auth-logs").arn}:*`,
+            );
         });
 
         it("wires the functions' environment to the pool, its client and the secret, as apps/lambdas/README.md asks", () => {
@@ -136,82 +288,256 @@ for (const stack of ["dev", "prod"] as const) {
             const client = plan.one("aws:cognito/userPoolClient:UserPoolClient", "postech-users-app").id;
             const secret = outputs(plan, "aws:secretsmanager/secret:Secret", "postech-challenge-secret").arn;
             const env = (f: string) => inputs(plan, T.fn, `postech-${f}`).environment?.variables;
-            assert.deepStrictEqual(env("cpf-auth"), { CHALLENGE_SECRET_ARN: secret, CLIENT_ID: client, USER_POOL_ID: pool });
-            assert.deepStrictEqual(env("jwt-authorizer"), { CLIENT_ID: client, TOKEN_USE: "access", USER_POOL_ID: pool });
+            assert.deepStrictEqual(env("cpf-auth"), {
+                CHALLENGE_SECRET_ARN: secret,
+                CLIENT_ID: client,
+                USER_POOL_ID: pool,
+            });
+            assert.deepStrictEqual(env("jwt-authorizer"), {
+                CLIENT_ID: client,
+                TOKEN_USE: "access",
+                USER_POOL_ID: pool,
+            });
             assert.deepStrictEqual(env("verify-auth-challenge"), { CHALLENGE_SECRET_ARN: secret });
-            assert.deepStrictEqual([env("define-auth-challenge"), env("create-auth-challenge")], [undefined, undefined]);
+            assert.deepStrictEqual(
+                [env("define-auth-challenge"), env("create-auth-challenge")],
+                [undefined, undefined],
+            );
             const secretInputs = inputs(plan, "aws:secretsmanager/secret:Secret", "postech-challenge-secret");
-            assert.deepStrictEqual([secretInputs.kmsKeyId, secretInputs.recoveryWindowInDays], [key(plan, "secrets"), stack === "prod" ? 30 : 7]);
-            assert.deepStrictEqual(inputs(plan, "random:index/randomPassword:RandomPassword", "postech-challenge-key").length, 64);
+            assert.deepStrictEqual(
+                [secretInputs.kmsKeyId, secretInputs.recoveryWindowInDays],
+                [key(plan, "secrets"), stack === "prod" ? 30 : 7],
+            );
+            assert.deepStrictEqual(
+                inputs(plan, "random:index/randomPassword:RandomPassword", "postech-challenge-key").length,
+                64,
+            );
         });
 
         it("lets Cognito call the triggers for this pool only, and API Gateway call cpf-auth and the authorizer for this API only", () => {
             const pool = outputs(plan, "aws:cognito/userPool:UserPool", "postech-users").arn;
             const api = outputs(plan, "aws:apigateway/restApi:RestApi", "postech-api").executionArn;
             const authorizerId = plan.one("aws:apigateway/authorizer:Authorizer", "postech-api-jwt").id;
-            const grants = ofArch(plan, T.permission).map((p) => [nameOf(p), (p.inputs as any).principal, (p.inputs as any).sourceArn, (p.inputs as any).sourceAccount]).sort();
+            const grants = ofArch(plan, T.permission)
+                .map((p) => [
+                    nameOf(p),
+                    (p.inputs as any).principal,
+                    (p.inputs as any).sourceArn,
+                    (p.inputs as any).sourceAccount,
+                ])
+                .sort();
             assert.deepStrictEqual(grants, [
-                ["postech-cpf-auth-invoke-apigw-post-auth", "apigateway.amazonaws.com", `${api}/*/POST/auth`, "123456789012"],
-                ["postech-create-auth-challenge-invoke-cognito-createAuthChallenge", "cognito-idp.amazonaws.com", pool, "123456789012"],
-                ["postech-define-auth-challenge-invoke-cognito-defineAuthChallenge", "cognito-idp.amazonaws.com", pool, "123456789012"],
-                ["postech-jwt-authorizer-invoke-apigw-authorizer-jwt", "apigateway.amazonaws.com", `${api}/authorizers/${authorizerId}`, "123456789012"],
-                ["postech-verify-auth-challenge-invoke-cognito-verifyAuthChallengeResponse", "cognito-idp.amazonaws.com", pool, "123456789012"],
+                [
+                    "postech-cpf-auth-invoke-apigw-post-auth",
+                    "apigateway.amazonaws.com",
+                    `${api}/*/POST/auth`,
+                    "123456789012",
+                ],
+                [
+                    "postech-create-auth-challenge-invoke-cognito-createAuthChallenge",
+                    "cognito-idp.amazonaws.com",
+                    pool,
+                    "123456789012",
+                ],
+                [
+                    "postech-define-auth-challenge-invoke-cognito-defineAuthChallenge",
+                    "cognito-idp.amazonaws.com",
+                    pool,
+                    "123456789012",
+                ],
+                [
+                    "postech-jwt-authorizer-invoke-apigw-authorizer-jwt",
+                    "apigateway.amazonaws.com",
+                    `${api}/authorizers/${authorizerId}`,
+                    "123456789012",
+                ],
+                [
+                    "postech-verify-auth-challenge-invoke-cognito-verifyAuthChallengeResponse",
+                    "cognito-idp.amazonaws.com",
+                    pool,
+                    "123456789012",
+                ],
             ]);
         });
 
         it("makes the CPF the username, no password flows, no self sign-up, and a public client with custom auth and refresh only", () => {
             const p = inputs(plan, "aws:cognito/userPool:UserPool", "postech-users");
-            assert.deepStrictEqual([p.usernameAttributes, p.aliasAttributes, p.adminCreateUserConfig, p.mfaConfiguration], [undefined, undefined, { allowAdminCreateUserOnly: true }, "OFF"]);
-            assert.deepStrictEqual(Object.keys(p.lambdaConfig).sort(), ["createAuthChallenge", "defineAuthChallenge", "verifyAuthChallengeResponse"]);
-            assert.deepStrictEqual([p.userPoolAddOns.advancedSecurityMode, p.userPoolTier, p.deletionProtection], stack === "prod" ? ["ENFORCED", "PLUS", "ACTIVE"] : ["OFF", "ESSENTIALS", "INACTIVE"]);
+            assert.deepStrictEqual(
+                [p.usernameAttributes, p.aliasAttributes, p.adminCreateUserConfig, p.mfaConfiguration],
+                [undefined, undefined, { allowAdminCreateUserOnly: true }, "OFF"],
+            );
+            assert.deepStrictEqual(Object.keys(p.lambdaConfig).sort(), [
+                "createAuthChallenge",
+                "defineAuthChallenge",
+                "verifyAuthChallengeResponse",
+            ]);
+            assert.deepStrictEqual(
+                [p.userPoolAddOns.advancedSecurityMode, p.userPoolTier, p.deletionProtection],
+                stack === "prod" ? ["ENFORCED", "PLUS", "ACTIVE"] : ["OFF", "ESSENTIALS", "INACTIVE"],
+            );
             const c = inputs(plan, "aws:cognito/userPoolClient:UserPoolClient", "postech-users-app");
-            assert.deepStrictEqual([c.generateSecret, c.explicitAuthFlows, c.preventUserExistenceErrors, c.enableTokenRevocation], [false, ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], "ENABLED", true]);
+            assert.deepStrictEqual(
+                [c.generateSecret, c.explicitAuthFlows, c.preventUserExistenceErrors, c.enableTokenRevocation],
+                [false, ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], "ENABLED", true],
+            );
         });
 
         it("asks @pulumi/eks for a cluster in the private subnets with KMS-encrypted secrets, every log type, IRSA and access entries; public endpoint per environment", () => {
             const c = inputs(plan, T.eks, "postech-eks");
-            assert.deepStrictEqual([c.name, c.vpcId, c.privateSubnetIds, c.publicSubnetIds], [`platform-${stack}-postech-eks`, plan.ofType("aws:ec2/vpc:Vpc")[0].id, subnetIds(plan, "private"), undefined]);
-            assert.deepStrictEqual([c.endpointPrivateAccess, c.endpointPublicAccess, c.publicAccessCidrs], stack === "prod" ? [true, false, undefined] : [true, true, ["203.0.113.0/24"]]);
-            assert.deepStrictEqual([c.encryptionConfigKeyArn, c.enabledClusterLogTypes], [key(plan, "secrets"), ["api", "audit", "authenticator", "controllerManager", "scheduler"]]);
-            assert.deepStrictEqual([c.createOidcProvider, c.authenticationMode, c.skipDefaultNodeGroup, c.nodeAssociatePublicIpAddress, c.deletionProtection], [true, "API", true, false, stack === "prod"]);
+            assert.deepStrictEqual(
+                [c.name, c.vpcId, c.privateSubnetIds, c.publicSubnetIds],
+                [
+                    `platform-${stack}-postech-eks`,
+                    plan.ofType("aws:ec2/vpc:Vpc")[0].id,
+                    subnetIds(plan, "private"),
+                    undefined,
+                ],
+            );
+            assert.deepStrictEqual(
+                [c.endpointPrivateAccess, c.endpointPublicAccess, c.publicAccessCidrs],
+                stack === "prod" ? [true, false, undefined] : [true, true, ["203.0.113.0/24"]],
+            );
+            assert.deepStrictEqual(
+                [c.encryptionConfigKeyArn, c.enabledClusterLogTypes],
+                [key(plan, "secrets"), ["api", "audit", "authenticator", "controllerManager", "scheduler"]],
+            );
+            assert.deepStrictEqual(
+                [
+                    c.createOidcProvider,
+                    c.authenticationMode,
+                    c.skipDefaultNodeGroup,
+                    c.nodeAssociatePublicIpAddress,
+                    c.deletionProtection,
+                ],
+                [true, "API", true, false, stack === "prod"],
+            );
             const ng = inputs(plan, "aws:eks/nodeGroup:NodeGroup", "postech-eks-nodes");
-            assert.deepStrictEqual([ng.subnetIds, ng.instanceTypes, ng.scalingConfig], [subnetIds(plan, "private"), ["t3.medium"], stack === "prod" ? { minSize: 3, desiredSize: 3, maxSize: 6 } : { minSize: 2, desiredSize: 2, maxSize: 3 }]);
-            assert.deepStrictEqual(inputs(plan, "aws:ec2/launchTemplate:LaunchTemplate", "postech-eks-nodes").metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" });
-            assert.deepStrictEqual(ofArch(plan, "aws:eks/accessEntry:AccessEntry").map((e) => (e.inputs as any).principalArn), [outputs(plan, T.role, "postech-eks-admin").arn]);
+            assert.deepStrictEqual(
+                [ng.subnetIds, ng.instanceTypes, ng.scalingConfig],
+                [
+                    subnetIds(plan, "private"),
+                    ["t3.medium"],
+                    stack === "prod"
+                        ? { minSize: 3, desiredSize: 3, maxSize: 6 }
+                        : { minSize: 2, desiredSize: 2, maxSize: 3 },
+                ],
+            );
+            assert.deepStrictEqual(
+                inputs(plan, "aws:ec2/launchTemplate:LaunchTemplate", "postech-eks-nodes").metadataOptions,
+                {
+                    httpEndpoint: "enabled",
+                    httpTokens: "required",
+                    httpPutResponseHopLimit: 1,
+                    instanceMetadataTags: "disabled",
+                },
+            );
+            assert.deepStrictEqual(
+                ofArch(plan, "aws:eks/accessEntry:AccessEntry").map((e) => (e.inputs as any).principalArn),
+                [outputs(plan, T.role, "postech-eks-admin").arn],
+            );
         });
 
         it("runs the FastAPI pods restricted: non-root, read-only root, no capabilities, probes, requests and limits, HPA and PDB bounds", () => {
             const d = inputs(plan, "kubernetes:apps/v1:Deployment", "postech-api");
             const pod = d.spec.template.spec;
             const [c] = pod.containers;
-            assert.strictEqual(c.image, `${outputs(plan, "aws:ecr/repository:Repository", "postech-api-repo").repositoryUrl}:1.0.0`);
-            assert.deepStrictEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: APP.uid, runAsGroup: APP.uid, fsGroup: APP.uid, seccompProfile: { type: "RuntimeDefault" } });
-            assert.deepStrictEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
-            assert.deepStrictEqual([c.startupProbe.httpGet.path, c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path, c.ports], ["/health", "/ready", "/health", [{ name: "http", containerPort: 8000, protocol: "TCP" }]]);
-            assert.deepStrictEqual(c.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+            assert.strictEqual(
+                c.image,
+                `${outputs(plan, "aws:ecr/repository:Repository", "postech-api-repo").repositoryUrl}:1.0.0`,
+            );
+            assert.deepStrictEqual(pod.securityContext, {
+                runAsNonRoot: true,
+                runAsUser: APP.uid,
+                runAsGroup: APP.uid,
+                fsGroup: APP.uid,
+                seccompProfile: { type: "RuntimeDefault" },
+            });
+            assert.deepStrictEqual(c.securityContext, {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                privileged: false,
+                runAsNonRoot: true,
+                capabilities: { drop: ["ALL"] },
+            });
+            assert.deepStrictEqual(
+                [c.startupProbe.httpGet.path, c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path, c.ports],
+                ["/health", "/ready", "/health", [{ name: "http", containerPort: 8000, protocol: "TCP" }]],
+            );
+            assert.deepStrictEqual(c.resources, {
+                requests: { cpu: "250m", memory: "256Mi" },
+                limits: { cpu: "1", memory: "512Mi" },
+            });
             const hpa = inputs(plan, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "postech-api-hpa").spec;
-            assert.deepStrictEqual([hpa.minReplicas, hpa.maxReplicas, hpa.metrics[0].resource.target.averageUtilization], stack === "prod" ? [3, 10, 70] : [2, 4, 70]);
-            assert.deepStrictEqual(inputs(plan, "kubernetes:policy/v1:PodDisruptionBudget", "postech-api-pdb").spec.minAvailable, stack === "prod" ? 2 : 1);
-            assert.deepStrictEqual(inputs(plan, "kubernetes:core/v1:Namespace", "postech-ns-app").metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
-            assert.deepStrictEqual(inputs(plan, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "postech-api-tgb").spec.targetGroupARN, outputs(plan, "aws:lb/targetGroup:TargetGroup", "postech-nlb-api").arn);
+            assert.deepStrictEqual(
+                [hpa.minReplicas, hpa.maxReplicas, hpa.metrics[0].resource.target.averageUtilization],
+                stack === "prod" ? [3, 10, 70] : [2, 4, 70],
+            );
+            assert.deepStrictEqual(
+                inputs(plan, "kubernetes:policy/v1:PodDisruptionBudget", "postech-api-pdb").spec.minAvailable,
+                stack === "prod" ? 2 : 1,
+            );
+            assert.deepStrictEqual(
+                inputs(plan, "kubernetes:core/v1:Namespace", "postech-ns-app").metadata.labels[
+                    "pod-security.kubernetes.io/enforce"
+                ],
+                "restricted",
+            );
+            assert.deepStrictEqual(
+                inputs(plan, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "postech-api-tgb").spec
+                    .targetGroupARN,
+                outputs(plan, "aws:lb/targetGroup:TargetGroup", "postech-nlb-api").arn,
+            );
             const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
             const db = outputs(plan, "aws:rds/instance:Instance", "postech-db");
-            assert.deepStrictEqual([env.DB_HOST, env.DB_PORT, env.DB_SECRET_ARN, env.DB_SSLMODE], [db.address, "5432", db.masterUserSecrets[0].secretArn, "require"]);
+            assert.deepStrictEqual(
+                [env.DB_HOST, env.DB_PORT, env.DB_SECRET_ARN, env.DB_SSLMODE],
+                [db.address, "5432", db.masterUserSecrets[0].secretArn, "require"],
+            );
             const provider = plan.one("pulumi:providers:kubernetes", "postech-eks-k8s");
-            for (const o of plan.resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom)) assert.strictEqual(o.provider, `${provider.urn}::${provider.id}`, nameOf(o));
+            for (const o of plan.resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom))
+                assert.strictEqual(o.provider, `${provider.urn}::${provider.id}`, nameOf(o));
         });
 
         it("lets the pods read only the database secret (IRSA for postech/fastapi), and each add-on only what it needs", () => {
             const issuer = outputs(plan, T.eks, "postech-eks").oidcIssuer;
             const trust = policyDocument(inputs(plan, T.role, "postech-eks-irsa-api").assumeRolePolicy).Statement[0];
-            assert.deepStrictEqual(trust.Condition, { StringEquals: { [`${issuer}:sub`]: "system:serviceaccount:postech:fastapi", [`${issuer}:aud`]: "sts.amazonaws.com" } });
+            assert.deepStrictEqual(trust.Condition, {
+                StringEquals: {
+                    [`${issuer}:sub`]: "system:serviceaccount:postech:fastapi",
+                    [`${issuer}:aud`]: "sts.amazonaws.com",
+                },
+            });
             const db = outputs(plan, "aws:rds/instance:Instance", "postech-db");
             assert.deepStrictEqual(statements(plan, "postech-eks-irsa-api"), [
-                { Sid: "ReadTheDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: db.masterUserSecrets[0].secretArn },
-                { Sid: "DecryptThroughsecretsmanager", Effect: "Allow", Action: "kms:Decrypt", Resource: key(plan, "secrets"), Condition: { StringEquals: { "kms:ViaService": "secretsmanager.sa-east-1.amazonaws.com" } } },
+                {
+                    Sid: "ReadTheDatabaseSecret",
+                    Effect: "Allow",
+                    Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                    Resource: db.masterUserSecrets[0].secretArn,
+                },
+                {
+                    Sid: "DecryptThroughsecretsmanager",
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: key(plan, "secrets"),
+                    Condition: { StringEquals: { "kms:ViaService": "secretsmanager.sa-east-1.amazonaws.com" } },
+                },
             ]);
-            assert.strictEqual(inputs(plan, "kubernetes:core/v1:ServiceAccount", "postech-api-sa").metadata.annotations["eks.amazonaws.com/role-arn"], outputs(plan, T.role, "postech-eks-irsa-api").arn);
-            const subjects = ofArch(plan, T.role).filter((r) => nameOf(r).includes("-irsa-")).map((r) => [nameOf(r), Object.values(policyDocument((r.inputs as any).assumeRolePolicy).Statement[0].Condition.StringEquals)[0]]).sort();
+            assert.strictEqual(
+                inputs(plan, "kubernetes:core/v1:ServiceAccount", "postech-api-sa").metadata.annotations[
+                    "eks.amazonaws.com/role-arn"
+                ],
+                outputs(plan, T.role, "postech-eks-irsa-api").arn,
+            );
+            const subjects = ofArch(plan, T.role)
+                .filter((r) => nameOf(r).includes("-irsa-"))
+                .map((r) => [
+                    nameOf(r),
+                    Object.values(
+                        policyDocument((r.inputs as any).assumeRolePolicy).Statement[0].Condition.StringEquals,
+                    )[0],
+                ])
+                .sort();
             assert.deepStrictEqual(subjects, [
                 ["postech-eks-irsa-api", "system:serviceaccount:postech:fastapi"],
                 ["postech-eks-irsa-ebs-csi", "system:serviceaccount:kube-system:ebs-csi-controller-sa"],
@@ -220,62 +546,175 @@ for (const stack of ["dev", "prod"] as const) {
                 ["postech-eks-irsa-otel-collector", "system:serviceaccount:monitoring:otel-collector"],
             ]);
             const lbc = statements(plan, "postech-eks-irsa-lb-controller");
-            assert.deepStrictEqual(lbc[1], { Sid: "RegisterPodsInItsTargetGroup", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: outputs(plan, "aws:lb/targetGroup:TargetGroup", "postech-nlb-api").arn });
-            assert.deepStrictEqual(statements(plan, "postech-eks-irsa-fluent-bit"), [{ Sid: "WriteContainerLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${outputs(plan, "aws:cloudwatch/logGroup:LogGroup", "postech-container-logs").arn}:*` }]);
+            assert.deepStrictEqual(lbc[1], {
+                Sid: "RegisterPodsInItsTargetGroup",
+                Effect: "Allow",
+                Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+                Resource: outputs(plan, "aws:lb/targetGroup:TargetGroup", "postech-nlb-api").arn,
+            });
+            assert.deepStrictEqual(statements(plan, "postech-eks-irsa-fluent-bit"), [
+                {
+                    Sid: "WriteContainerLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Resource: `${outputs(plan, "aws:cloudwatch/logGroup:LogGroup", "postech-container-logs").arn}:*`,
+                },
+            ]);
         });
 
         it("installs the add-ons as Helm releases pinned to exact chart versions", () => {
-            const releases = ofArch(plan, T.release).map((r) => [(r.inputs as any).name, (r.inputs as any).chart, (r.inputs as any).version, (r.inputs as any).repositoryOpts.repo, (r.inputs as any).namespace, (r.inputs as any).atomic]).sort();
+            const releases = ofArch(plan, T.release)
+                .map((r) => [
+                    (r.inputs as any).name,
+                    (r.inputs as any).chart,
+                    (r.inputs as any).version,
+                    (r.inputs as any).repositoryOpts.repo,
+                    (r.inputs as any).namespace,
+                    (r.inputs as any).atomic,
+                ])
+                .sort();
             assert.deepStrictEqual(releases, [
-                ["aws-for-fluent-bit", "aws-for-fluent-bit", "0.2.0", "https://aws.github.io/eks-charts", "kube-system", true],
-                ["aws-load-balancer-controller", "aws-load-balancer-controller", "1.17.1", "https://aws.github.io/eks-charts", "kube-system", true],
-                ["kube-prometheus-stack", "kube-prometheus-stack", "80.7.0", "https://prometheus-community.github.io/helm-charts", "monitoring", true],
-                ["metrics-server", "metrics-server", "3.13.0", "https://kubernetes-sigs.github.io/metrics-server", "kube-system", true],
-                ["otel-collector", "opentelemetry-collector", "0.158.3", "https://open-telemetry.github.io/opentelemetry-helm-charts", "monitoring", true],
+                [
+                    "aws-for-fluent-bit",
+                    "aws-for-fluent-bit",
+                    "0.2.0",
+                    "https://aws.github.io/eks-charts",
+                    "kube-system",
+                    true,
+                ],
+                [
+                    "aws-load-balancer-controller",
+                    "aws-load-balancer-controller",
+                    "1.17.1",
+                    "https://aws.github.io/eks-charts",
+                    "kube-system",
+                    true,
+                ],
+                [
+                    "kube-prometheus-stack",
+                    "kube-prometheus-stack",
+                    "80.7.0",
+                    "https://prometheus-community.github.io/helm-charts",
+                    "monitoring",
+                    true,
+                ],
+                [
+                    "metrics-server",
+                    "metrics-server",
+                    "3.13.0",
+                    "https://kubernetes-sigs.github.io/metrics-server",
+                    "kube-system",
+                    true,
+                ],
+                [
+                    "otel-collector",
+                    "opentelemetry-collector",
+                    "0.158.3",
+                    "https://open-telemetry.github.io/opentelemetry-helm-charts",
+                    "monitoring",
+                    true,
+                ],
             ]);
             assert.deepStrictEqual(Object.keys(CHARTS).length, 5);
             const fluent = inputs(plan, T.release, "postech-fluent-bit").values;
-            assert.deepStrictEqual(fluent.cloudWatchLogs, { enabled: true, region: "sa-east-1", logGroupName: `/platform/${stack}/postech/containers`, autoCreateGroup: false, logStreamPrefix: "fluentbit-" });
+            assert.deepStrictEqual(fluent.cloudWatchLogs, {
+                enabled: true,
+                region: "sa-east-1",
+                logGroupName: `/platform/${stack}/postech/containers`,
+                autoCreateGroup: false,
+                logStreamPrefix: "fluentbit-",
+            });
             const prometheus = inputs(plan, T.release, "postech-prometheus-stack").values;
-            assert.deepStrictEqual([prometheus.grafana.admin.existingSecret, prometheus.grafana.service.type, prometheus.prometheus.prometheusSpec.retention], ["grafana-admin", "ClusterIP", stack === "prod" ? "15d" : "7d"]);
-            assert.strictEqual(inputs(plan, "kubernetes:storage.k8s.io/v1:StorageClass", "postech-gp3").parameters.kmsKeyId, key(plan, "data"));
-            assert.strictEqual(inputs(plan, T.release, "postech-lb-controller").values.enableServiceMutatorWebhook, false);
+            assert.deepStrictEqual(
+                [
+                    prometheus.grafana.admin.existingSecret,
+                    prometheus.grafana.service.type,
+                    prometheus.prometheus.prometheusSpec.retention,
+                ],
+                ["grafana-admin", "ClusterIP", stack === "prod" ? "15d" : "7d"],
+            );
+            assert.strictEqual(
+                inputs(plan, "kubernetes:storage.k8s.io/v1:StorageClass", "postech-gp3").parameters.kmsKeyId,
+                key(plan, "data"),
+            );
+            assert.strictEqual(
+                inputs(plan, T.release, "postech-lb-controller").values.enableServiceMutatorWebhook,
+                false,
+            );
         });
 
         it("lets only the VPC link reach the internal NLB, only the NLB reach the pods, only the pods reach the database", () => {
-            assert.deepStrictEqual(ruleSet(plan), [
-                "cpf-auth to 0.0.0.0/0 tcp 443",
-                "create-auth-challenge to 0.0.0.0/0 tcp 443",
-                "db from eks-cluster tcp 5432",
-                "define-auth-challenge to 0.0.0.0/0 tcp 443",
-                "eks-cluster from nlb tcp 8000",
-                "jwt-authorizer to 0.0.0.0/0 tcp 443",
-                "nlb from 10.10.0.0/16 tcp 80".replace("10.10", stack === "prod" ? "10.20" : "10.10"),
-                "nlb to eks-cluster tcp 8000",
-                "verify-auth-challenge to 0.0.0.0/0 tcp 443",
-            ].sort());
+            assert.deepStrictEqual(
+                ruleSet(plan),
+                [
+                    "cpf-auth to 0.0.0.0/0 tcp 443",
+                    "create-auth-challenge to 0.0.0.0/0 tcp 443",
+                    "db from eks-cluster tcp 5432",
+                    "define-auth-challenge to 0.0.0.0/0 tcp 443",
+                    "eks-cluster from nlb tcp 8000",
+                    "jwt-authorizer to 0.0.0.0/0 tcp 443",
+                    "nlb from 10.10.0.0/16 tcp 80".replace("10.10", stack === "prod" ? "10.20" : "10.10"),
+                    "nlb to eks-cluster tcp 8000",
+                    "verify-auth-challenge to 0.0.0.0/0 tcp 443",
+                ].sort(),
+            );
             const nlb = inputs(plan, "aws:lb/loadBalancer:LoadBalancer", "postech-nlb");
-            assert.deepStrictEqual([nlb.loadBalancerType, nlb.internal, nlb.subnets], ["network", true, subnetIds(plan, "private")]);
+            assert.deepStrictEqual(
+                [nlb.loadBalancerType, nlb.internal, nlb.subnets],
+                ["network", true, subnetIds(plan, "private")],
+            );
             const tg = inputs(plan, "aws:lb/targetGroup:TargetGroup", "postech-nlb-api");
-            assert.deepStrictEqual([tg.targetType, tg.port, tg.protocol, tg.healthCheck.path], ["ip", 8000, "TCP", "/ready"]);
+            assert.deepStrictEqual(
+                [tg.targetType, tg.port, tg.protocol, tg.healthCheck.path],
+                ["ip", 8000, "TCP", "/ready"],
+            );
         });
 
         it("keeps PostgreSQL in the isolated subnets, TLS only, sized per environment", () => {
             const db = inputs(plan, "aws:rds/instance:Instance", "postech-db");
-            assert.deepStrictEqual([db.engine, db.publiclyAccessible, db.storageEncrypted, db.kmsKeyId, db.manageMasterUserPassword], ["postgres", false, true, key(plan, "data"), true]);
-            assert.deepStrictEqual([db.multiAz, db.backupRetentionPeriod, db.deletionProtection, db.instanceClass], stack === "prod" ? [true, 14, true, "db.t4g.small"] : [false, 1, false, "db.t4g.micro"]);
-            assert.deepStrictEqual(inputs(plan, "aws:rds/subnetGroup:SubnetGroup", "postech-db-subnets").subnetIds, subnetIds(plan, "isolated"));
-            assert.ok(inputs(plan, "aws:rds/parameterGroup:ParameterGroup", "postech-db-params").parameters.some((p: any) => p.name === "rds.force_ssl" && p.value === "1"));
+            assert.deepStrictEqual(
+                [db.engine, db.publiclyAccessible, db.storageEncrypted, db.kmsKeyId, db.manageMasterUserPassword],
+                ["postgres", false, true, key(plan, "data"), true],
+            );
+            assert.deepStrictEqual(
+                [db.multiAz, db.backupRetentionPeriod, db.deletionProtection, db.instanceClass],
+                stack === "prod" ? [true, 14, true, "db.t4g.small"] : [false, 1, false, "db.t4g.micro"],
+            );
+            assert.deepStrictEqual(
+                inputs(plan, "aws:rds/subnetGroup:SubnetGroup", "postech-db-subnets").subnetIds,
+                subnetIds(plan, "isolated"),
+            );
+            assert.ok(
+                inputs(plan, "aws:rds/parameterGroup:ParameterGroup", "postech-db-params").parameters.some(
+                    (p: any) => p.name === "rds.force_ssl" && p.value === "1",
+                ),
+            );
         });
 
         it("tags every taggable resource with Architecture postech and exposes the outputs operators need", () => {
-            const aws = ofArch(plan).filter((r) => r.custom && r.type.startsWith("aws:") && (r.inputs as any).tags !== undefined);
+            const aws = ofArch(plan).filter(
+                (r) => r.custom && r.type.startsWith("aws:") && (r.inputs as any).tags !== undefined,
+            );
             assert.ok(aws.length > 60, `${aws.length}`);
             for (const r of aws) assert.strictEqual((r.inputs as any).tags.Architecture, "postech", nameOf(r));
             const o = arch(plan);
             const api = plan.one("aws:apigateway/restApi:RestApi", "postech-api").id;
-            assert.deepStrictEqual([o.apiUrl, o.authUrl, o.clusterName, o.userPoolId], [`https://${api}.execute-api.sa-east-1.amazonaws.com/v1`, `https://${api}.execute-api.sa-east-1.amazonaws.com/v1/auth`, `platform-${stack}-postech-eks`, plan.one("aws:cognito/userPool:UserPool", "postech-users").id]);
-            assert.deepStrictEqual(o.helmCharts, { "aws-load-balancer-controller": "1.17.1", "metrics-server": "3.13.0", "kube-prometheus-stack": "80.7.0", "aws-for-fluent-bit": "0.2.0", "opentelemetry-collector": "0.158.3" });
+            assert.deepStrictEqual(
+                [o.apiUrl, o.authUrl, o.clusterName, o.userPoolId],
+                [
+                    `https://${api}.execute-api.sa-east-1.amazonaws.com/v1`,
+                    `https://${api}.execute-api.sa-east-1.amazonaws.com/v1/auth`,
+                    `platform-${stack}-postech-eks`,
+                    plan.one("aws:cognito/userPool:UserPool", "postech-users").id,
+                ],
+            );
+            assert.deepStrictEqual(o.helmCharts, {
+                "aws-load-balancer-controller": "1.17.1",
+                "metrics-server": "3.13.0",
+                "kube-prometheus-stack": "80.7.0",
+                "aws-for-fluent-bit": "0.2.0",
+                "opentelemetry-collector": "0.158.3",
+            });
         });
     });
 }
@@ -292,7 +731,11 @@ describe("platform:postech settings", () => {
         "platform:architectures": '["postech"]',
         "platform:releases": '{"postech-api":"1.0.0","postech-lambdas":"1.0.0"}',
     };
-    const validate = (settings: unknown) => validateConfig({ project: "platform", stack: "dev", values: { ...base, "platform:postech": JSON.stringify(settings) } }, { postech });
+    const validate = (settings: unknown) =>
+        validateConfig(
+            { project: "platform", stack: "dev", values: { ...base, "platform:postech": JSON.stringify(settings) } },
+            { postech },
+        );
     const problems = (settings: unknown) => {
         try {
             validate(settings);
@@ -305,39 +748,78 @@ describe("platform:postech settings", () => {
 
     it("applies the defaults: private-only EKS endpoint, 2-4 t3.medium nodes, 2-6 pods, single-AZ db.t4g.micro", () => {
         const s = validate({}).settings.postech as any;
-        assert.deepStrictEqual(s.eks, { version: "1.33", publicEndpointCidrs: [], adminRoleArns: [], instanceTypes: ["t3.medium"], minNodes: 2, desiredNodes: 2, maxNodes: 4, nodeDiskGib: 30 });
-        assert.deepStrictEqual(s.api, { stageName: "v1", rateLimit: 50, burstLimit: 100, clients: ["app"], clientRateLimit: 20, clientBurstLimit: 40, clientDailyQuota: 100000, authorizerCacheSeconds: 300 });
-        assert.deepStrictEqual([s.app.minReplicas, s.app.maxReplicas, s.database.instanceClass, s.database.multiAz, s.cognito.advancedSecurity, s.logRetentionDays], [2, 6, "db.t4g.micro", false, "OFF", undefined]);
+        assert.deepStrictEqual(s.eks, {
+            version: "1.33",
+            publicEndpointCidrs: [],
+            adminRoleArns: [],
+            instanceTypes: ["t3.medium"],
+            minNodes: 2,
+            desiredNodes: 2,
+            maxNodes: 4,
+            nodeDiskGib: 30,
+        });
+        assert.deepStrictEqual(s.api, {
+            stageName: "v1",
+            rateLimit: 50,
+            burstLimit: 100,
+            clients: ["app"],
+            clientRateLimit: 20,
+            clientBurstLimit: 40,
+            clientDailyQuota: 100000,
+            authorizerCacheSeconds: 300,
+        });
+        assert.deepStrictEqual(
+            [
+                s.app.minReplicas,
+                s.app.maxReplicas,
+                s.database.instanceClass,
+                s.database.multiAz,
+                s.cognito.advancedSecurity,
+                s.logRetentionDays,
+            ],
+            [2, 6, "db.t4g.micro", false, "OFF", undefined],
+        );
     });
 
     it("names every bad value with its full key, all at once", () => {
-        assert.deepStrictEqual(problems({
-            eks: { publicEndpointCidrs: ["0.0.0.0/0"], minNodes: 3, desiredNodes: 2, version: "1.3" },
-            app: { minReplicas: 4, maxReplicas: 3, cpuRequest: "lots" },
-            cognito: { advancedSecurity: "FULL" },
-            api: { clients: [] },
-            extra: true,
-        }), [
-            "platform:postech.api.clients: must name at least one client application",
-            "platform:postech.cognito.advancedSecurity: must be OFF, AUDIT or ENFORCED (threat protection; anything but OFF needs the Plus plan); got \"FULL\"",
-            "platform:postech.eks.version: must be a Kubernetes minor version such as 1.33; got \"1.3\"",
-            "platform:postech.eks.publicEndpointCidrs: must not hold a /0: the API endpoint would be open to the whole internet",
-            "platform:postech.eks.desiredNodes: must be at least minNodes (3); got 2",
-            "platform:postech.app.cpuRequest: must be a Kubernetes quantity for CPU such as 250m or 512Mi; got \"lots\"",
-            "platform:postech.app.maxReplicas: must be at least minReplicas (4); got 3",
-            "platform:postech: unknown key \"extra\"",
-        ]);
-        assert.deepStrictEqual(problems({ eks: { minNodes: 3, desiredNodes: 2 }, app: { minReplicas: 4, maxReplicas: 3 } }), [
-            "platform:postech.eks.desiredNodes: must be at least minNodes (3); got 2",
-            "platform:postech.app.maxReplicas: must be at least minReplicas (4); got 3",
-        ]);
+        assert.deepStrictEqual(
+            problems({
+                eks: { publicEndpointCidrs: ["0.0.0.0/0"], minNodes: 3, desiredNodes: 2, version: "1.3" },
+                app: { minReplicas: 4, maxReplicas: 3, cpuRequest: "lots" },
+                cognito: { advancedSecurity: "FULL" },
+                api: { clients: [] },
+                extra: true,
+            }),
+            [
+                "platform:postech.api.clients: must name at least one client application",
+                'platform:postech.cognito.advancedSecurity: must be OFF, AUDIT or ENFORCED (threat protection; anything but OFF needs the Plus plan); got "FULL"',
+                'platform:postech.eks.version: must be a Kubernetes minor version such as 1.33; got "1.3"',
+                "platform:postech.eks.publicEndpointCidrs: must not hold a /0: the API endpoint would be open to the whole internet",
+                "platform:postech.eks.desiredNodes: must be at least minNodes (3); got 2",
+                'platform:postech.app.cpuRequest: must be a Kubernetes quantity for CPU such as 250m or 512Mi; got "lots"',
+                "platform:postech.app.maxReplicas: must be at least minReplicas (4); got 3",
+                'platform:postech: unknown key "extra"',
+            ],
+        );
+        assert.deepStrictEqual(
+            problems({ eks: { minNodes: 3, desiredNodes: 2 }, app: { minReplicas: 4, maxReplicas: 3 } }),
+            [
+                "platform:postech.eks.desiredNodes: must be at least minNodes (3); got 2",
+                "platform:postech.app.maxReplicas: must be at least minReplicas (4); got 3",
+            ],
+        );
     });
 
     it("requires both workloads in platform:releases", () => {
         const values = { ...base, "platform:releases": '{"postech-api":"1.0.0"}' };
-        assert.throws(() => validateConfig({ project: "platform", stack: "dev", values }, { postech }), (err: ConfigValidationError) => {
-            assert.deepStrictEqual(err.problems, ["platform:releases.postech-lambdas: required by architecture postech; set the image tag or version to deploy"]);
-            return true;
-        });
+        assert.throws(
+            () => validateConfig({ project: "platform", stack: "dev", values }, { postech }),
+            (err: ConfigValidationError) => {
+                assert.deepStrictEqual(err.problems, [
+                    "platform:releases.postech-lambdas: required by architecture postech; set the image tag or version to deploy",
+                ]);
+                return true;
+            },
+        );
     });
 });

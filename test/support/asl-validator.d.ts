@@ -9,6 +9,9 @@ declare module "asl-validator" {
         errors: { message?: string; instancePath?: string }[];
         errorsText(this: void, separator?: string): string;
     }
-    function aslValidator(definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }): AslValidationResult;
+    function aslValidator(
+        definition: unknown,
+        options?: { checkPaths?: boolean; checkArn?: boolean },
+    ): AslValidationResult;
     export = aslValidator;
 }

@@ -71,15 +71,33 @@ export function runPlanCli(stack: string, options: { stackYaml?: string; extraAr
     if (options.stackYaml !== undefined) {
         projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
         const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
-        fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), `${project}\nmain: ${JSON.stringify(path.join(ROOT, "index.ts"))}\n`);
+        fs.writeFileSync(
+            path.join(projectDir, "Pulumi.yaml"),
+            `${project}\nmain: ${JSON.stringify(path.join(ROOT, "index.ts"))}\n`,
+        );
         fs.writeFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), options.stackYaml);
     }
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-")), `${stack}.json`);
-    const result = spawnSync(process.execPath, [...TS_NODE, path.join(ROOT, "tools", "plan.ts"), "--stack", stack, "--project", projectDir, "--out", out, "--no-policy", ...(options.extraArgs ?? [])], {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 120_000,
-    });
+    const result = spawnSync(
+        process.execPath,
+        [
+            ...TS_NODE,
+            path.join(ROOT, "tools", "plan.ts"),
+            "--stack",
+            stack,
+            "--project",
+            projectDir,
+            "--out",
+            out,
+            "--no-policy",
+            ...(options.extraArgs ?? []),
+        ],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+            timeout: 120_000,
+        },
+    );
     const plan = fs.existsSync(out) ? new Plan(JSON.parse(fs.readFileSync(out, "utf8"))) : undefined;
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, plan };
 }
@@ -91,7 +109,8 @@ export function stackPlan(stack: "dev" | "prod"): Plan {
     let plan = cache.get(stack);
     if (!plan) {
         const run = runPlanCli(stack);
-        if (run.status !== 0 || !run.plan) throw new Error(`plan of ${stack} failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
+        if (run.status !== 0 || !run.plan)
+            throw new Error(`plan of ${stack} failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
         plan = run.plan;
         cache.set(stack, plan);
     }

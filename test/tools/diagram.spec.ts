@@ -14,30 +14,65 @@ import { ROOT, stackPlan, TS_NODE } from "../support/plan";
 /** A hand-made plan: stack, default provider, components, resources with property dependencies. */
 class HandPlan {
     readonly resources: ExportedResource[] = [];
-    readonly stack: ExportedResource = { urn: "urn:pulumi:dev::platform::pulumi:pulumi:Stack::platform-dev", custom: false, type: "pulumi:pulumi:Stack" };
+    readonly stack: ExportedResource = {
+        urn: "urn:pulumi:dev::platform::pulumi:pulumi:Stack::platform-dev",
+        custom: false,
+        type: "pulumi:pulumi:Stack",
+    };
     private readonly provider = "urn:pulumi:dev::platform::pulumi:providers:aws::default_7_48_0::p1";
 
     constructor() {
-        this.resources.push(this.stack, { urn: "urn:pulumi:dev::platform::pulumi:providers:aws::default_7_48_0", custom: true, id: "p1", type: "pulumi:providers:aws", inputs: { region: "sa-east-1" } });
+        this.resources.push(this.stack, {
+            urn: "urn:pulumi:dev::platform::pulumi:providers:aws::default_7_48_0",
+            custom: true,
+            id: "p1",
+            type: "pulumi:providers:aws",
+            inputs: { region: "sa-east-1" },
+        });
     }
 
     component(type: string, name: string, parent = this.stack): ExportedResource {
-        const r: ExportedResource = { urn: `urn:pulumi:dev::platform::${type}::${name}`, custom: false, type, parent: parent.urn };
+        const r: ExportedResource = {
+            urn: `urn:pulumi:dev::platform::${type}::${name}`,
+            custom: false,
+            type,
+            parent: parent.urn,
+        };
         this.resources.push(r);
         return r;
     }
 
-    resource(type: string, name: string, parent: ExportedResource, inputs: Record<string, unknown> = {}, deps: Record<string, ExportedResource[]> = {}): ExportedResource {
+    resource(
+        type: string,
+        name: string,
+        parent: ExportedResource,
+        inputs: Record<string, unknown> = {},
+        deps: Record<string, ExportedResource[]> = {},
+    ): ExportedResource {
         const propertyDependencies = Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v.map((d) => d.urn)]));
         const dependencies = [...new Set(Object.values(propertyDependencies).flat())];
-        const r: ExportedResource = { urn: `urn:pulumi:dev::platform::${type}::${name}`, custom: true, id: `${name}-id`, type, inputs, parent: parent.urn, provider: this.provider };
+        const r: ExportedResource = {
+            urn: `urn:pulumi:dev::platform::${type}::${name}`,
+            custom: true,
+            id: `${name}-id`,
+            type,
+            inputs,
+            parent: parent.urn,
+            provider: this.provider,
+        };
         if (dependencies.length > 0) Object.assign(r, { dependencies, propertyDependencies });
         this.resources.push(r);
         return r;
     }
 
     document(order: (rs: ExportedResource[]) => ExportedResource[] = (rs) => rs): StackExport {
-        return { version: 3, deployment: { manifest: { time: "2026-01-01T00:00:00Z", magic: "m", version: "v" }, resources: order([...this.resources]) } };
+        return {
+            version: 3,
+            deployment: {
+                manifest: { time: "2026-01-01T00:00:00Z", magic: "m", version: "v" },
+                resources: order([...this.resources]),
+            },
+        };
     }
 }
 
@@ -48,11 +83,35 @@ function samplePlan(): HandPlan {
     const network = p.component("platform:network:Network", "foundation-network", foundation);
     const keys = p.component("platform:security:PlatformKeys", "foundation-keys", foundation);
     const vpc = p.resource("aws:ec2/vpc:Vpc", "vpc", network);
-    const privateA = p.resource("aws:ec2/subnet:Subnet", "private-a", network, { tags: { Tier: "private" } }, { vpcId: [vpc] });
-    const privateB = p.resource("aws:ec2/subnet:Subnet", "private-b", network, { tags: { Tier: "private" } }, { vpcId: [vpc] });
+    const privateA = p.resource(
+        "aws:ec2/subnet:Subnet",
+        "private-a",
+        network,
+        { tags: { Tier: "private" } },
+        { vpcId: [vpc] },
+    );
+    const privateB = p.resource(
+        "aws:ec2/subnet:Subnet",
+        "private-b",
+        network,
+        { tags: { Tier: "private" } },
+        { vpcId: [vpc] },
+    );
     const rt = p.resource("aws:ec2/routeTable:RouteTable", "rt", network, {}, { vpcId: [vpc] });
-    p.resource("aws:ec2/routeTableAssociation:RouteTableAssociation", "assoc-a", network, {}, { routeTableId: [rt], subnetId: [privateA] });
-    p.resource("aws:ec2/routeTableAssociation:RouteTableAssociation", "assoc-b", network, {}, { routeTableId: [rt], subnetId: [privateB] });
+    p.resource(
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        "assoc-a",
+        network,
+        {},
+        { routeTableId: [rt], subnetId: [privateA] },
+    );
+    p.resource(
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        "assoc-b",
+        network,
+        {},
+        { routeTableId: [rt], subnetId: [privateB] },
+    );
     const key = p.resource("aws:kms/key:Key", "key-data", keys);
     p.resource("aws:kms/alias:Alias", "alias-data", keys, {}, { targetKeyId: [key] });
 
@@ -61,16 +120,46 @@ function samplePlan(): HandPlan {
     const svc = p.component("platform:compute:FargateService", "app-svc", app);
     const data = p.component("platform:data:Database", "app-db", app);
     const sg = p.resource("aws:ec2/securityGroup:SecurityGroup", "app-lb-sg", edge, {}, { vpcId: [vpc] });
-    p.resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "app-lb-https", edge, {}, { securityGroupId: [sg] });
-    const lb = p.resource("aws:lb/loadBalancer:LoadBalancer", "app-lb", edge, { loadBalancerType: "application" }, { securityGroups: [sg], subnets: [privateA, privateB] });
+    p.resource(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "app-lb-https",
+        edge,
+        {},
+        { securityGroupId: [sg] },
+    );
+    const lb = p.resource(
+        "aws:lb/loadBalancer:LoadBalancer",
+        "app-lb",
+        edge,
+        { loadBalancerType: "application" },
+        { securityGroups: [sg], subnets: [privateA, privateB] },
+    );
     const listener = p.resource("aws:lb/listener:Listener", "app-lb-https", edge, {}, { loadBalancerArn: [lb] });
     p.resource("aws:lb/listenerRule:ListenerRule", "app-lb-rule", edge, {}, { listenerArn: [listener] });
     const tg = p.resource("aws:lb/targetGroup:TargetGroup", "app-tg", edge, {}, { vpcId: [vpc] });
     const role = p.resource("aws:iam/role:Role", "app-task", svc);
     p.resource("aws:iam/rolePolicy:RolePolicy", "app-task", svc, {}, { role: [role] });
-    p.resource("aws:ecs/service:Service", "app-svc", svc, {}, { loadBalancers: [tg], networkConfiguration: [privateA] });
-    const subnetGroup = p.resource("aws:rds/subnetGroup:SubnetGroup", "app-db-subnets", data, {}, { subnetIds: [privateA, privateB] });
-    p.resource("aws:rds/instance:Instance", "app-db", data, { engine: "postgres" }, { dbSubnetGroupName: [subnetGroup], kmsKeyId: [key] });
+    p.resource(
+        "aws:ecs/service:Service",
+        "app-svc",
+        svc,
+        {},
+        { loadBalancers: [tg], networkConfiguration: [privateA] },
+    );
+    const subnetGroup = p.resource(
+        "aws:rds/subnetGroup:SubnetGroup",
+        "app-db-subnets",
+        data,
+        {},
+        { subnetIds: [privateA, privateB] },
+    );
+    p.resource(
+        "aws:rds/instance:Instance",
+        "app-db",
+        data,
+        { engine: "postgres" },
+        { dbSubnetGroupName: [subnetGroup], kmsKeyId: [key] },
+    );
     p.resource("aws:sqs/weirdNewThing:WeirdNewThing", "app-weird", app);
     // Glue whose owner lives in another architecture stays in its own.
     p.resource("aws:kms/alias:Alias", "app-alias", app, {}, { targetKeyId: [key] });
@@ -82,7 +171,8 @@ const diagramOf = (doc: StackExport, name: string): Diagram => {
     assert.ok(d, `no diagram ${name}`);
     return d;
 };
-const clusterNamed = (c: DiagramCluster, name: string): DiagramCluster | undefined => (c.name === name ? c : c.clusters.map((s) => clusterNamed(s, name)).find(Boolean));
+const clusterNamed = (c: DiagramCluster, name: string): DiagramCluster | undefined =>
+    c.name === name ? c : c.clusters.map((s) => clusterNamed(s, name)).find(Boolean);
 const nodeLabels = (c: DiagramCluster): string[] => c.nodes.map((n) => n.label);
 const nodeIn = (c: DiagramCluster, label: string): DiagramNode => {
     const n = c.nodes.find((x) => x.label === label);
@@ -94,12 +184,21 @@ describe("npm run diagram", () => {
     describe("the diagram model", () => {
         it("draws one diagram per architecture, sorted, each counting its own cloud resources", () => {
             const diagrams = buildDiagrams(samplePlan().document());
-            assert.deepStrictEqual(diagrams.map((d) => [d.architecture, d.resourceCount]), [["app", 13], ["foundation", 8]]);
+            assert.deepStrictEqual(
+                diagrams.map((d) => [d.architecture, d.resourceCount]),
+                [
+                    ["app", 13],
+                    ["foundation", 8],
+                ],
+            );
         });
 
         it("nests one cluster per component and aggregates same-service resources with a count", () => {
             const d = diagramOf(samplePlan().document(), "foundation");
-            assert.deepStrictEqual(d.root.clusters.map((c) => c.name), ["foundation-keys", "foundation-network"]);
+            assert.deepStrictEqual(
+                d.root.clusters.map((c) => c.name),
+                ["foundation-keys", "foundation-network"],
+            );
             const network = clusterNamed(d.root, "foundation-network")!;
             assert.deepStrictEqual(nodeLabels(network), ["Route table", "Subnet (private)", "VPC"]);
             const subnets = nodeIn(network, "Subnet (private)");
@@ -110,14 +209,25 @@ describe("npm run diagram", () => {
 
         it("folds glue into its owner: associations into the route table, aliases into the key, listener rules through the listener into the load balancer, rules into the security group, inline policies into the role", () => {
             const f = diagramOf(samplePlan().document(), "foundation");
-            assert.deepStrictEqual(nodeIn(clusterNamed(f.root, "foundation-network")!, "Route table").folded, { "aws:ec2/routeTableAssociation:RouteTableAssociation": 2 });
-            assert.deepStrictEqual(nodeIn(clusterNamed(f.root, "foundation-keys")!, "KMS key").folded, { "aws:kms/alias:Alias": 1 });
+            assert.deepStrictEqual(nodeIn(clusterNamed(f.root, "foundation-network")!, "Route table").folded, {
+                "aws:ec2/routeTableAssociation:RouteTableAssociation": 2,
+            });
+            assert.deepStrictEqual(nodeIn(clusterNamed(f.root, "foundation-keys")!, "KMS key").folded, {
+                "aws:kms/alias:Alias": 1,
+            });
             const app = diagramOf(samplePlan().document(), "app");
             const edge = clusterNamed(app.root, "app-lb")!;
             assert.deepStrictEqual(nodeLabels(edge), ["Application Load Balancer", "Security group", "Target group"]);
-            assert.deepStrictEqual(nodeIn(edge, "Application Load Balancer").folded, { "aws:lb/listener:Listener": 1, "aws:lb/listenerRule:ListenerRule": 1 });
-            assert.deepStrictEqual(nodeIn(edge, "Security group").folded, { "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 1 });
-            assert.deepStrictEqual(nodeIn(clusterNamed(app.root, "app-svc")!, "IAM role").folded, { "aws:iam/rolePolicy:RolePolicy": 1 });
+            assert.deepStrictEqual(nodeIn(edge, "Application Load Balancer").folded, {
+                "aws:lb/listener:Listener": 1,
+                "aws:lb/listenerRule:ListenerRule": 1,
+            });
+            assert.deepStrictEqual(nodeIn(edge, "Security group").folded, {
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 1,
+            });
+            assert.deepStrictEqual(nodeIn(clusterNamed(app.root, "app-svc")!, "IAM role").folded, {
+                "aws:iam/rolePolicy:RolePolicy": 1,
+            });
         });
 
         it("folds subnet groups into the database that uses them, and keeps glue whose owner is in another architecture", () => {
@@ -138,12 +248,21 @@ describe("npm run diagram", () => {
 
         it("shows the components of other architectures it uses as shared nodes naming the services used", () => {
             const app = diagramOf(samplePlan().document(), "app");
-            assert.deepStrictEqual(app.externals.map((x) => x.architecture), ["foundation"]);
-            assert.deepStrictEqual(app.externals[0].nodes.map((n) => n.label), ["Network · foundation-network\nSubnet (private), VPC", "PlatformKeys · foundation-keys\nKMS key"]);
+            assert.deepStrictEqual(
+                app.externals.map((x) => x.architecture),
+                ["foundation"],
+            );
+            assert.deepStrictEqual(
+                app.externals[0].nodes.map((n) => n.label),
+                ["Network · foundation-network\nSubnet (private), VPC", "PlatformKeys · foundation-keys\nKMS key"],
+            );
             const shared = new Set(app.externals[0].nodes.map((n) => n.id));
             const toShared = app.edges.filter((e) => shared.has(e.to)).map((e) => e.fromCluster ?? "(app)");
             const id = (name: string) => clusterNamed(app.root, name)!.id;
-            assert.deepStrictEqual(toShared.sort(), [id("app-db"), id("app-db"), id("app-lb"), id("app-svc"), "(app)"].sort());
+            assert.deepStrictEqual(
+                toShared.sort(),
+                [id("app-db"), id("app-db"), id("app-lb"), id("app-svc"), "(app)"].sort(),
+            );
         });
 
         it("gives the same DOT whatever the order of the plan's resources", () => {
@@ -156,14 +275,36 @@ describe("npm run diagram", () => {
     });
 
     describe("the type tables", () => {
-        const r = (type: string, inputs: Record<string, unknown> = {}): ExportedResource => ({ urn: `urn:x::${type}::n`, custom: true, type, inputs });
+        const r = (type: string, inputs: Record<string, unknown> = {}): ExportedResource => ({
+            urn: `urn:x::${type}::n`,
+            custom: true,
+            type,
+            inputs,
+        });
 
         it("names resources as AWS does, reading the inputs that change the service", () => {
             assert.strictEqual(serviceLabel(r("aws:ec2/natGateway:NatGateway")), "NAT gateway");
-            assert.strictEqual(serviceLabel(r("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "application" })), "Application Load Balancer");
-            assert.strictEqual(serviceLabel(r("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "network", internal: true })), "Network Load Balancer (internal)");
-            assert.strictEqual(serviceLabel(r("aws:ec2/vpcEndpoint:VpcEndpoint", { serviceName: "com.amazonaws.sa-east-1.ecr.dkr", vpcEndpointType: "Interface" })), "Interface VPC endpoint (ecr.dkr)");
-            assert.strictEqual(serviceLabel(r("aws:elasticache/replicationGroup:ReplicationGroup", { engine: "valkey" })), "ElastiCache Valkey");
+            assert.strictEqual(
+                serviceLabel(r("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "application" })),
+                "Application Load Balancer",
+            );
+            assert.strictEqual(
+                serviceLabel(r("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "network", internal: true })),
+                "Network Load Balancer (internal)",
+            );
+            assert.strictEqual(
+                serviceLabel(
+                    r("aws:ec2/vpcEndpoint:VpcEndpoint", {
+                        serviceName: "com.amazonaws.sa-east-1.ecr.dkr",
+                        vpcEndpointType: "Interface",
+                    }),
+                ),
+                "Interface VPC endpoint (ecr.dkr)",
+            );
+            assert.strictEqual(
+                serviceLabel(r("aws:elasticache/replicationGroup:ReplicationGroup", { engine: "valkey" })),
+                "ElastiCache Valkey",
+            );
         });
 
         it("puts every resource in a tier, falling back to the provider module for types not in the table", () => {
@@ -183,7 +324,12 @@ describe("npm run diagram", () => {
             assert.match(app.svg, /^<\?xml version="1.0"/);
             assert.match(app.svg, /<svg /);
             const svg = app.svg.replace(/&#45;/g, "-");
-            for (const text of ["Application Load Balancer", "RDS PostgreSQL", "LoadBalancer · app-lb", "foundation (shared, drawn in its own diagram)"]) {
+            for (const text of [
+                "Application Load Balancer",
+                "RDS PostgreSQL",
+                "LoadBalancer · app-lb",
+                "foundation (shared, drawn in its own diagram)",
+            ]) {
                 assert.ok(svg.includes(`>${text}</text>`), `missing ${text}`);
             }
             assert.doesNotMatch(app.svg, /\d{4}-\d{2}-\d{2}T\d{2}:/);
@@ -193,17 +339,46 @@ describe("npm run diagram", () => {
     describe("committed diagrams", () => {
         it("docs/diagrams/dev matches the dev plan (run `npm run diagram -- --stack dev` when it does not)", async () => {
             const rendered = await renderDiagrams(stackPlan("dev").document);
-            assert.ok(rendered.some((d) => d.architecture === "foundation"), "the foundation is drawn");
-            const drift = diagramDrift(path.join(ROOT, "docs", "diagrams", "dev"), Object.fromEntries(rendered.map((d) => [d.file, d.svg])));
-            const stale = [...drift.missing.map((f) => `missing ${f}`), ...drift.changed.map((f) => `changed ${f}`), ...drift.extra.map((f) => `no longer drawn ${f}`)];
-            assert.deepStrictEqual(stale, [], `the committed dev diagrams are stale: run \`npm run diagram -- --stack dev\` and commit docs/diagrams/dev\n${stale.join("\n")}`);
+            assert.ok(
+                rendered.some((d) => d.architecture === "foundation"),
+                "the foundation is drawn",
+            );
+            const drift = diagramDrift(
+                path.join(ROOT, "docs", "diagrams", "dev"),
+                Object.fromEntries(rendered.map((d) => [d.file, d.svg])),
+            );
+            const stale = [
+                ...drift.missing.map((f) => `missing ${f}`),
+                ...drift.changed.map((f) => `changed ${f}`),
+                ...drift.extra.map((f) => `no longer drawn ${f}`),
+            ];
+            assert.deepStrictEqual(
+                stale,
+                [],
+                `the committed dev diagrams are stale: run \`npm run diagram -- --stack dev\` and commit docs/diagrams/dev\n${stale.join("\n")}`,
+            );
         });
 
         it("--check exits 1 naming the command when a diagram is stale, 0 when up to date", () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagrams-"));
             const planFile = path.join(dir, "dev.json");
             fs.writeFileSync(planFile, JSON.stringify(samplePlan().document()));
-            const run = (...extra: string[]) => spawnSync(process.execPath, [...TS_NODE, path.join(ROOT, "tools", "diagram.ts"), "--stack", "dev", "--plan", planFile, "--out", path.join(dir, "out"), ...extra], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+            const run = (...extra: string[]) =>
+                spawnSync(
+                    process.execPath,
+                    [
+                        ...TS_NODE,
+                        path.join(ROOT, "tools", "diagram.ts"),
+                        "--stack",
+                        "dev",
+                        "--plan",
+                        planFile,
+                        "--out",
+                        path.join(dir, "out"),
+                        ...extra,
+                    ],
+                    { cwd: ROOT, encoding: "utf8", timeout: 60_000 },
+                );
             const write = run();
             assert.strictEqual(write.status, 0, write.stderr);
             assert.deepStrictEqual(fs.readdirSync(path.join(dir, "out")).sort(), ["app.svg", "foundation.svg"]);
@@ -212,14 +387,29 @@ describe("npm run diagram", () => {
             fs.writeFileSync(path.join(dir, "out", "gone.svg"), "<svg/>");
             const check = run("--check");
             assert.strictEqual(check.status, 1);
-            assert.ok(check.stderr.includes("  - changed app.svg") && check.stderr.includes("  - no longer drawn gone.svg"), check.stderr);
-            assert.ok(check.stderr.includes("run `npm run diagram -- --stack dev` and commit the result."), check.stderr);
+            assert.ok(
+                check.stderr.includes("  - changed app.svg") && check.stderr.includes("  - no longer drawn gone.svg"),
+                check.stderr,
+            );
+            assert.ok(
+                check.stderr.includes("run `npm run diagram -- --stack dev` and commit the result."),
+                check.stderr,
+            );
             assert.strictEqual(run().status, 0);
-            assert.deepStrictEqual(fs.readdirSync(path.join(dir, "out")).sort(), ["app.svg", "foundation.svg"], "stale files are removed");
+            assert.deepStrictEqual(
+                fs.readdirSync(path.join(dir, "out")).sort(),
+                ["app.svg", "foundation.svg"],
+                "stale files are removed",
+            );
         });
 
         it("fails clearly on a missing plan file and on bad arguments", () => {
-            const run = (...args: string[]) => spawnSync(process.execPath, [...TS_NODE, path.join(ROOT, "tools", "diagram.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+            const run = (...args: string[]) =>
+                spawnSync(process.execPath, [...TS_NODE, path.join(ROOT, "tools", "diagram.ts"), ...args], {
+                    cwd: ROOT,
+                    encoding: "utf8",
+                    timeout: 60_000,
+                });
             const missing = run("--stack", "dev", "--plan", "/nonexistent/plan.json", "--check");
             assert.strictEqual(missing.status, 2);
             assert.ok(missing.stderr.includes("error: plan file not found: /nonexistent/plan.json"), missing.stderr);

@@ -19,8 +19,10 @@ describe("npm run plan", () => {
         const [stackResource] = plan.resources;
         assert.strictEqual(stackResource.urn, "urn:pulumi:dev::platform::pulumi:pulumi:Stack::platform-dev");
         for (const r of plan.resources.slice(1)) {
-            if (!r.type.startsWith("pulumi:providers:")) assert.ok(r.parent && urns.has(r.parent), `${r.urn} parent ${r.parent}`);
-            for (const d of [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()]) assert.ok(urns.has(d), `${r.urn} depends on unknown ${d}`);
+            if (!r.type.startsWith("pulumi:providers:"))
+                assert.ok(r.parent && urns.has(r.parent), `${r.urn} parent ${r.parent}`);
+            for (const d of [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()])
+                assert.ok(urns.has(d), `${r.urn} depends on unknown ${d}`);
             if (r.custom && !r.type.startsWith("pulumi:providers:")) {
                 assert.ok(r.id, `${r.urn} has no id`);
                 const provider = r.provider!.split("::").slice(0, -1).join("::");
@@ -31,13 +33,18 @@ describe("npm run plan", () => {
 
     it("gives URNs the engine's parent type chain", () => {
         const subnet = stackPlan("dev").one("aws:ec2/subnet:Subnet", "foundation-network-private-az1");
-        assert.strictEqual(subnet.urn, "urn:pulumi:dev::platform::platform:foundation:Foundation$platform:network:Network$aws:ec2/subnet:Subnet::foundation-network-private-az1");
+        assert.strictEqual(
+            subnet.urn,
+            "urn:pulumi:dev::platform::platform:foundation:Foundation$platform:network:Network$aws:ec2/subnet:Subnet::foundation-network-private-az1",
+        );
     });
 
     it("records property dependencies (the subnet's vpcId comes from the VPC)", () => {
         const plan = stackPlan("dev");
         const subnet = plan.one("aws:ec2/subnet:Subnet", "foundation-network-private-az1");
-        assert.deepStrictEqual(subnet.propertyDependencies!.vpcId, [plan.one("aws:ec2/vpc:Vpc", "foundation-network-vpc").urn]);
+        assert.deepStrictEqual(subnet.propertyDependencies!.vpcId, [
+            plan.one("aws:ec2/vpc:Vpc", "foundation-network-vpc").urn,
+        ]);
     });
 
     it("puts the us-east-1 provider in the graph for CloudFront's certificates and WAF", () => {
@@ -55,25 +62,39 @@ describe("npm run plan", () => {
     });
 
     it("fails on an invalid stack file with every message, exit 2, and writes nothing", () => {
-        const bad = devYaml().replace("platform:azCount: 2", "platform:azCount: 9").replace("platform:natGateways: single", "platform:natGateways: both").replace("platform:vpcCidr: 10.10.0.0/16", "platform:vpcCidr: 10.16.0.0/12");
+        const bad = devYaml()
+            .replace("platform:azCount: 2", "platform:azCount: 9")
+            .replace("platform:natGateways: single", "platform:natGateways: both")
+            .replace("platform:vpcCidr: 10.10.0.0/16", "platform:vpcCidr: 10.16.0.0/12");
         const run = runPlanCli("dev", { stackYaml: bad });
         assert.strictEqual(run.status, 2, run.stderr);
         assert.strictEqual(run.plan, undefined);
         assert.ok(run.stderr.includes("error: the program failed for stack 'dev'; nothing was written."), run.stderr);
         for (const line of [
-            "  - platform:vpcCidr: must have a prefix length from /16 to /20 (the subnet layout cuts it in three tiers); got \"10.16.0.0/12\"",
+            '  - platform:vpcCidr: must have a prefix length from /16 to /20 (the subnet layout cuts it in three tiers); got "10.16.0.0/12"',
             "  - platform:azCount: must be from 2 to 6; got 9",
-            "  - platform:natGateways: must be single or per-az; got \"both\"",
-        ]) assert.ok(run.stderr.includes(line), `missing: ${line}\n${run.stderr}`);
+            '  - platform:natGateways: must be single or per-az; got "both"',
+        ])
+            assert.ok(run.stderr.includes(line), `missing: ${line}\n${run.stderr}`);
     });
 
     it("fails like the Pulumi CLI when a declared key has the wrong type or is missing", () => {
-        const bad = devYaml().replace("platform:azCount: 2", "platform:azCount: [2]").replace(/\n\s*platform:environment: dev/, "");
+        const bad = devYaml()
+            .replace("platform:azCount: 2", "platform:azCount: [2]")
+            .replace(/\n\s*platform:environment: dev/, "");
         const run = runPlanCli("dev", { stackYaml: bad });
         assert.strictEqual(run.status, 2);
         assert.strictEqual(run.plan, undefined);
-        assert.ok(run.stderr.includes("Pulumi.dev.yaml: missing required configuration key 'platform:environment'"), run.stderr);
-        assert.ok(run.stderr.includes("Pulumi.dev.yaml: 'platform:azCount' is declared as integer in Pulumi.yaml but the stack sets a array"), run.stderr);
+        assert.ok(
+            run.stderr.includes("Pulumi.dev.yaml: missing required configuration key 'platform:environment'"),
+            run.stderr,
+        );
+        assert.ok(
+            run.stderr.includes(
+                "Pulumi.dev.yaml: 'platform:azCount' is declared as integer in Pulumi.yaml but the stack sets a array",
+            ),
+            run.stderr,
+        );
     });
 
     it("rejects a missing stack file and bad arguments", () => {
@@ -97,7 +118,10 @@ describe("npm run plan", () => {
 });
 
 describe("stack settings (what the CLI does before the program starts)", () => {
-    const scratch = (stackYaml: string, projectYaml = "name: demo\nruntime: nodejs\nconfig:\n  size:\n    type: integer\n    default: 2\n  name:\n    type: string\n  token:\n    type: string\n    secret: true\n") => {
+    const scratch = (
+        stackYaml: string,
+        projectYaml = "name: demo\nruntime: nodejs\nconfig:\n  size:\n    type: integer\n    default: 2\n  name:\n    type: string\n  token:\n    type: string\n    secret: true\n",
+    ) => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "settings-"));
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), projectYaml);
         fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), stackYaml);
@@ -105,13 +129,24 @@ describe("stack settings (what the CLI does before the program starts)", () => {
     };
 
     it("applies project defaults, stringifies values and hides secure values behind a placeholder", () => {
-        const s = loadStackSettings(scratch("config:\n  demo:name: x\n  demo:token:\n    secure: AAABAKx==\n  demo:nested:\n    a: [1, 2]\n"), "s");
-        assert.deepStrictEqual(s.config, { "demo:size": "2", "demo:name": "x", "demo:token": SECRET_PLACEHOLDER, "demo:nested": '{"a":[1,2]}' });
+        const s = loadStackSettings(
+            scratch("config:\n  demo:name: x\n  demo:token:\n    secure: AAABAKx==\n  demo:nested:\n    a: [1, 2]\n"),
+            "s",
+        );
+        assert.deepStrictEqual(s.config, {
+            "demo:size": "2",
+            "demo:name": "x",
+            "demo:token": SECRET_PLACEHOLDER,
+            "demo:nested": '{"a":[1,2]}',
+        });
         assert.deepStrictEqual(s.secretKeys, ["demo:token"]);
     });
 
     it("accepts the strings `pulumi config set` writes for integers", () => {
-        const s = loadStackSettings(scratch('config:\n  demo:name: x\n  demo:size: "3"\n  demo:token:\n    secure: v1:abc\n'), "s");
+        const s = loadStackSettings(
+            scratch('config:\n  demo:name: x\n  demo:size: "3"\n  demo:token:\n    secure: v1:abc\n'),
+            "s",
+        );
         assert.strictEqual(s.config["demo:size"], "3");
     });
 
@@ -134,7 +169,14 @@ describe("plan values", () => {
     it("replaces the text of string assets by its SHA-256 hash and drops the mocks' markers", () => {
         const asset = { [SECRET_SIG_KEY]: ASSET_SIG, __pulumiAsset: true, text: "exports.handler = async () => 1;" };
         assert.deepStrictEqual(toPlanValue({ code: { assets: { "index.js": asset } } }), {
-            code: { assets: { "index.js": { [SECRET_SIG_KEY]: ASSET_SIG, hash: "963c7a2df68ba4a8f3485f083cdcdb23d57d20f77431aa8afb78fdc9f079df09" } } },
+            code: {
+                assets: {
+                    "index.js": {
+                        [SECRET_SIG_KEY]: ASSET_SIG,
+                        hash: "963c7a2df68ba4a8f3485f083cdcdb23d57d20f77431aa8afb78fdc9f079df09",
+                    },
+                },
+            },
         });
     });
 
@@ -151,7 +193,22 @@ describe("plan values", () => {
 describe("strict outputs", () => {
     it("fails the plan of a program that turns an Output into a string", () => {
         const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "strict-")), "plan.json");
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "plan.ts"), "--stack", "test", "--project", path.join(ROOT, "test", "fixtures", "output-string"), "--out", out, "--no-policy"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+        const r = spawnSync(
+            process.execPath,
+            [
+                "-r",
+                "ts-node/register/transpile-only",
+                path.join(ROOT, "tools", "plan.ts"),
+                "--stack",
+                "test",
+                "--project",
+                path.join(ROOT, "test", "fixtures", "output-string"),
+                "--out",
+                out,
+                "--no-policy",
+            ],
+            { cwd: ROOT, encoding: "utf8", timeout: 60_000 },
+        );
         assert.strictEqual(r.status, 2, r.stdout + r.stderr);
         assert.match(r.stderr, /Calling \[toString\] on an \[Output<T>\] is not supported/);
         assert.strictEqual(fs.existsSync(out), false);
@@ -169,8 +226,14 @@ describe("remote components and declared secret outputs", () => {
 
     it("masks every TLS private key in the plan", () => {
         for (const key of stackPlan("dev").ofType("tls:index/privateKey:PrivateKey")) {
-            assert.deepStrictEqual(key.outputs!.privateKeyPem, { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: MASKED_SECRET });
+            assert.deepStrictEqual(key.outputs!.privateKeyPem, {
+                [SECRET_SIG_KEY]: SECRET_SIG,
+                ciphertext: MASKED_SECRET,
+            });
         }
-        assert.ok(!JSON.stringify(stackPlan("dev").document).includes("PRIVATE KEY-----\\n"), "a private key PEM appears in the plan");
+        assert.ok(
+            !JSON.stringify(stackPlan("dev").document).includes("PRIVATE KEY-----\\n"),
+            "a private key PEM appears in the plan",
+        );
     });
 });

@@ -18,7 +18,10 @@ const DIGEST_B = `sha256:${"b".repeat(64)}`;
 /** A registry with one architecture (names of the real one, workloads of our own): independent of stacks/. */
 const SPECS: Record<string, ArchitectureConfigSpec> = { "mtls-api": { workloads: ["gateway", "api", "worker"] } };
 
-const stackYaml = (environment: "dev" | "prod", releases: string) => `# ${environment}: fixture stack for the promotion tests.
+const stackYaml = (
+    environment: "dev" | "prod",
+    releases: string,
+) => `# ${environment}: fixture stack for the promotion tests.
 config:
   aws:region: sa-east-1
   platform:environment: ${environment}
@@ -76,13 +79,20 @@ function project(files: Record<string, string>, options: { realProject?: boolean
     scratch.push(dir);
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), projectYaml(options.realProject ?? false));
     for (const [stack, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
-    return { dir, file: (s) => path.join(dir, `Pulumi.${s}.yaml`), read: (s) => fs.readFileSync(path.join(dir, `Pulumi.${s}.yaml`), "utf8") };
+    return {
+        dir,
+        file: (s) => path.join(dir, `Pulumi.${s}.yaml`),
+        read: (s) => fs.readFileSync(path.join(dir, `Pulumi.${s}.yaml`), "utf8"),
+    };
 }
 
 function promote(p: Project, args: string[], specs: Record<string, ArchitectureConfigSpec> = SPECS) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = runPromote([...args, "--project", p.dir], { specs, io: { out: (t) => out.push(t), err: (t) => err.push(t) } });
+    const code = runPromote([...args, "--project", p.dir], {
+        specs,
+        io: { out: (t) => out.push(t), err: (t) => err.push(t) },
+    });
     return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -114,7 +124,10 @@ describe("npm run promote", () => {
         });
 
         it("turns an empty target map into a block map with the source's quoting, keeping the comment on the key", () => {
-            const p = project({ dev: stackYaml("dev", DEV_RELEASES), prod: stackYaml("prod", "  platform:releases: {} # set by promotion") });
+            const p = project({
+                dev: stackYaml("dev", DEV_RELEASES),
+                prod: stackYaml("prod", "  platform:releases: {} # set by promotion"),
+            });
             const run = promote(p, ["--from", "dev", "--to", "prod"]);
             assert.strictEqual(run.code, EXIT.ok, run.err);
             assert.strictEqual(
@@ -136,14 +149,21 @@ describe("npm run promote", () => {
             // A stand-in architecture under a name the registry does not implement yet, so the test does not
             // depend on which architectures exist; the real ones are validated as they are.
             const spare = ARCHITECTURE_NAMES.find((n) => !(n in ARCHITECTURES));
-            const specs: Record<string, ArchitectureConfigSpec> = { ...(ARCHITECTURES as Record<string, ArchitectureConfigSpec>) };
+            const specs: Record<string, ArchitectureConfigSpec> = {
+                ...(ARCHITECTURES as Record<string, ArchitectureConfigSpec>),
+            };
             const extra: Record<string, string> = {};
             if (spare !== undefined) {
                 specs[spare] = { workloads: ["promo-web", "promo-worker"] };
                 Object.assign(extra, { "promo-web": "3.2.1", "promo-worker": DIGEST_B });
             }
             const devDoc = parseDocument(realDev);
-            const releases = { ...((devDoc.getIn(["config", "platform:releases"]) as { toJSON(): Record<string, string> } | undefined)?.toJSON() ?? {}), ...extra };
+            const releases = {
+                ...((
+                    devDoc.getIn(["config", "platform:releases"]) as { toJSON(): Record<string, string> } | undefined
+                )?.toJSON() ?? {}),
+                ...extra,
+            };
             devDoc.setIn(["config", "platform:releases"], releases);
             assert.ok(Object.keys(releases).length > 0, "the dev copy has releases to promote");
             const p = project({ dev: devDoc.toString(), prod: realProd }, { realProject: true });
@@ -151,21 +171,43 @@ describe("npm run promote", () => {
             const run = promote(p, ["--from", "dev", "--to", "prod"], specs);
             assert.strictEqual(run.code, EXIT.ok, `${run.err}\n${run.out}`);
             const after = p.read("prod");
-            const commentLines = (text: string) => text.split("\n").filter((l) => /^\s*#/.test(l) || / #/.test(l)).map((l) => l.slice(l.indexOf("#")));
-            assert.deepStrictEqual(commentLines(after), commentLines(realProd), "every comment is still there, in order");
+            const commentLines = (text: string) =>
+                text
+                    .split("\n")
+                    .filter((l) => /^\s*#/.test(l) || / #/.test(l))
+                    .map((l) => l.slice(l.indexOf("#")));
+            assert.deepStrictEqual(
+                commentLines(after),
+                commentLines(realProd),
+                "every comment is still there, in order",
+            );
             // Outside the releases map, the file is byte-identical: strip the map from both and compare.
             const withoutReleases = (text: string) => text.replace(/^( *)platform:releases:.*\n?((\1 +.*\n?)*)/m, "");
             assert.strictEqual(withoutReleases(after), withoutReleases(realProd));
-            const promoted = parseDocument(after).getIn(["config", "platform:releases"]) as { toJSON(): Record<string, string> };
-            assert.deepStrictEqual(promoted.toJSON(), { ...((parseDocument(realProd).getIn(["config", "platform:releases"]) as { toJSON(): object } | undefined)?.toJSON() ?? {}), ...releases });
+            const promoted = parseDocument(after).getIn(["config", "platform:releases"]) as {
+                toJSON(): Record<string, string>;
+            };
+            assert.deepStrictEqual(promoted.toJSON(), {
+                ...((
+                    parseDocument(realProd).getIn(["config", "platform:releases"]) as { toJSON(): object } | undefined
+                )?.toJSON() ?? {}),
+                ...releases,
+            });
         });
 
         it("copies only the --only workloads", () => {
             const p = project({ dev: stackYaml("dev", DEV_RELEASES), prod: stackYaml("prod", PROD_RELEASES) });
             const run = promote(p, ["--from", "dev", "--to", "prod", "--only", "gateway"]);
             assert.strictEqual(run.code, EXIT.ok, run.err);
-            const releases = readReleases(p.read("prod"), "prod", "platform:releases").entries.map((e) => [e.workload, e.value]);
-            assert.deepStrictEqual(releases, [["gateway", "1.4.0"], ["api", DIGEST_A], ["worker", "2.1.0"]]);
+            const releases = readReleases(p.read("prod"), "prod", "platform:releases").entries.map((e) => [
+                e.workload,
+                e.value,
+            ]);
+            assert.deepStrictEqual(releases, [
+                ["gateway", "1.4.0"],
+                ["api", DIGEST_A],
+                ["worker", "2.1.0"],
+            ]);
             assert.doesNotMatch(run.out, /^ {2}api /m, "the summary lists only the selected workloads");
         });
 
@@ -173,7 +215,10 @@ describe("npm run promote", () => {
             const p = project({ dev: stackYaml("dev", DEV_RELEASES), prod: stackYaml("prod", PROD_RELEASES) });
             const run = promote(p, ["--from", "dev", "--to", "prod", "--only", "gateway,api", "--only", "worker"]);
             assert.strictEqual(run.code, EXIT.ok, run.err);
-            assert.deepStrictEqual(readReleases(p.read("prod"), "prod", "platform:releases").entries.map((e) => e.value), ["1.4.0", DIGEST_B, "2.1.0"]);
+            assert.deepStrictEqual(
+                readReleases(p.read("prod"), "prod", "platform:releases").entries.map((e) => e.value),
+                ["1.4.0", DIGEST_B, "2.1.0"],
+            );
         });
 
         it("--dry-run prints the diff and writes nothing", () => {
@@ -183,7 +228,11 @@ describe("npm run promote", () => {
             assert.strictEqual(run.code, EXIT.ok, run.err);
             assert.strictEqual(p.read("prod"), stackYaml("prod", PROD_RELEASES));
             assert.strictEqual(fs.statSync(p.file("prod")).mtimeMs, before);
-            assert.deepStrictEqual(fs.readdirSync(p.dir).sort(), ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.yaml"], "no temporary file left behind");
+            assert.deepStrictEqual(
+                fs.readdirSync(p.dir).sort(),
+                ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.yaml"],
+                "no temporary file left behind",
+            );
             assert.match(run.out, /^\+ {4}gateway: {3}"1\.4\.0"/m);
             assert.match(run.out, /Dry run: Pulumi\.prod\.yaml not written\./);
         });
@@ -204,7 +253,10 @@ describe("npm run promote", () => {
             const run = promote(p, ["--from", "dev", "--to", "prod"]);
             assert.strictEqual(run.code, EXIT.ok, run.err);
             assert.match(run.out, /left as they are \(not in Pulumi\.dev\.yaml\): worker/);
-            assert.deepStrictEqual(readReleases(p.read("prod"), "prod", "platform:releases").entries.map((e) => e.value), ["1.4.0", "1.0.0", "2.1.0"]);
+            assert.deepStrictEqual(
+                readReleases(p.read("prod"), "prod", "platform:releases").entries.map((e) => e.value),
+                ["1.4.0", "1.0.0", "2.1.0"],
+            );
         });
     });
 
@@ -222,87 +274,182 @@ describe("npm run promote", () => {
 
         it("a lower version than the target's (exit 1), every one named; --allow-downgrade writes it", () => {
             const p = project({
-                dev: stackYaml("dev", `  platform:releases:\n    gateway: "1.3.0"\n    api: "2.0.0-rc.1"\n    worker: "2.1.0"`),
-                prod: stackYaml("prod", `  platform:releases:\n    gateway: "1.3.2"\n    api: "2.0.0"\n    worker: "2.1.0"`),
+                dev: stackYaml(
+                    "dev",
+                    `  platform:releases:\n    gateway: "1.3.0"\n    api: "2.0.0-rc.1"\n    worker: "2.1.0"`,
+                ),
+                prod: stackYaml(
+                    "prod",
+                    `  platform:releases:\n    gateway: "1.3.2"\n    api: "2.0.0"\n    worker: "2.1.0"`,
+                ),
             });
-            const run = refused(p, ["--from", "dev", "--to", "prod"], EXIT.downgrade, /gateway would go down from 1\.3\.2 \(Pulumi\.prod\.yaml\) to 1\.3\.0 \(Pulumi\.dev\.yaml\)/);
+            const run = refused(
+                p,
+                ["--from", "dev", "--to", "prod"],
+                EXIT.downgrade,
+                /gateway would go down from 1\.3\.2 \(Pulumi\.prod\.yaml\) to 1\.3\.0 \(Pulumi\.dev\.yaml\)/,
+            );
             assert.match(run.err, /api would go down from 2\.0\.0 \(Pulumi\.prod\.yaml\) to 2\.0\.0-rc\.1/);
             assert.match(run.err, /pass --allow-downgrade/);
             const forced = promote(p, ["--from", "dev", "--to", "prod", "--allow-downgrade"]);
             assert.strictEqual(forced.code, EXIT.ok, forced.err);
             assert.match(forced.out, /gateway\s+1\.3\.2\s+->\s+1\.3\.0\s+DOWNGRADE/);
-            assert.deepStrictEqual(readReleases(p.read("prod"), "prod", "platform:releases").entries.map((e) => e.value), ["1.3.0", "2.0.0-rc.1", "2.1.0"]);
+            assert.deepStrictEqual(
+                readReleases(p.read("prod"), "prod", "platform:releases").entries.map((e) => e.value),
+                ["1.3.0", "2.0.0-rc.1", "2.1.0"],
+            );
         });
 
         it("a downgrade of a workload outside --only does not block", () => {
             const p = project({
-                dev: stackYaml("dev", `  platform:releases:\n    gateway: "1.5.0"\n    api: "0.9.0"\n    worker: "2.1.0"`),
-                prod: stackYaml("prod", `  platform:releases:\n    gateway: "1.3.2"\n    api: "1.0.0"\n    worker: "2.1.0"`),
+                dev: stackYaml(
+                    "dev",
+                    `  platform:releases:\n    gateway: "1.5.0"\n    api: "0.9.0"\n    worker: "2.1.0"`,
+                ),
+                prod: stackYaml(
+                    "prod",
+                    `  platform:releases:\n    gateway: "1.3.2"\n    api: "1.0.0"\n    worker: "2.1.0"`,
+                ),
             });
             assert.strictEqual(promote(p, ["--from", "dev", "--to", "prod", "--only", "gateway"]).code, EXIT.ok);
         });
 
         it("an unknown stack (exit 3)", () => {
-            refused(fixture(), ["--from", "dev", "--to", "qa"], EXIT.unknownStack, /unknown stack 'qa'; this program's stacks are named after their environment: dev, staging, prod/);
+            refused(
+                fixture(),
+                ["--from", "dev", "--to", "qa"],
+                EXIT.unknownStack,
+                /unknown stack 'qa'; this program's stacks are named after their environment: dev, staging, prod/,
+            );
             refused(fixture(), ["--from", "develop", "--to", "prod"], EXIT.unknownStack, /unknown stack 'develop'/);
         });
 
         it("a missing stack file (exit 4)", () => {
-            refused(fixture(), ["--from", "dev", "--to", "staging"], EXIT.unreadableFile, /Pulumi\.staging\.yaml \(stack 'staging'\) not found at .*Pulumi\.staging\.yaml/);
+            refused(
+                fixture(),
+                ["--from", "dev", "--to", "staging"],
+                EXIT.unreadableFile,
+                /Pulumi\.staging\.yaml \(stack 'staging'\) not found at .*Pulumi\.staging\.yaml/,
+            );
             const p = fixture();
             fs.rmSync(p.file("prod"));
-            refused(p, ["--from", "dev", "--to", "prod"], EXIT.unreadableFile, /Pulumi\.prod\.yaml \(stack 'prod'\) not found/);
+            refused(
+                p,
+                ["--from", "dev", "--to", "prod"],
+                EXIT.unreadableFile,
+                /Pulumi\.prod\.yaml \(stack 'prod'\) not found/,
+            );
         });
 
         it("a missing project file, a file that is not YAML, a source without releases (exit 4)", () => {
             const p = fixture();
             fs.rmSync(path.join(p.dir, "Pulumi.yaml"));
-            refused(p, ["--from", "dev", "--to", "prod"], EXIT.unreadableFile, /Pulumi\.yaml \(the project file\) not found/);
+            refused(
+                p,
+                ["--from", "dev", "--to", "prod"],
+                EXIT.unreadableFile,
+                /Pulumi\.yaml \(the project file\) not found/,
+            );
             const q = fixture();
             fs.writeFileSync(q.file("prod"), "config:\n  platform:releases: {gateway: [\n");
             refused(q, ["--from", "dev", "--to", "prod"], EXIT.unreadableFile, /Pulumi\.prod\.yaml: not valid YAML/);
-            const r = project({ dev: stackYaml("dev", '  platform:alarmEmail: ""'), prod: stackYaml("prod", PROD_RELEASES) });
-            refused(r, ["--from", "dev", "--to", "prod"], EXIT.unreadableFile, /Pulumi\.dev\.yaml sets no platform:releases: there is nothing to promote/);
+            const r = project({
+                dev: stackYaml("dev", '  platform:alarmEmail: ""'),
+                prod: stackYaml("prod", PROD_RELEASES),
+            });
+            refused(
+                r,
+                ["--from", "dev", "--to", "prod"],
+                EXIT.unreadableFile,
+                /Pulumi\.dev\.yaml sets no platform:releases: there is nothing to promote/,
+            );
         });
 
         it("a workload that does not exist in the source (exit 5)", () => {
-            refused(fixture(), ["--from", "dev", "--to", "prod", "--only", "gateway", "--only", "billing"], EXIT.unknownWorkload, /workload 'billing' has no release in Pulumi\.dev\.yaml; its platform:releases lists gateway, api, worker/);
+            refused(
+                fixture(),
+                ["--from", "dev", "--to", "prod", "--only", "gateway", "--only", "billing"],
+                EXIT.unknownWorkload,
+                /workload 'billing' has no release in Pulumi\.dev\.yaml; its platform:releases lists gateway, api, worker/,
+            );
         });
 
         it("a target the program's validation rejects (exit 2), with the validation's own messages", () => {
             const p = project({
-                dev: stackYaml("dev", `  platform:releases:\n    gateway: "1.4.0 beta"\n    api: "1.0.0"\n    worker: "2.1.0"\n    billing: "1.0.0"`),
+                dev: stackYaml(
+                    "dev",
+                    `  platform:releases:\n    gateway: "1.4.0 beta"\n    api: "1.0.0"\n    worker: "2.1.0"\n    billing: "1.0.0"`,
+                ),
                 prod: stackYaml("prod", PROD_RELEASES),
             });
-            const run = refused(p, ["--from", "dev", "--to", "prod"], EXIT.invalidTarget, /Pulumi\.prod\.yaml would not pass the program's config validation after promotion; nothing written/);
-            assert.match(run.err, /- platform:releases\.gateway: must be an image tag \(\[A-Za-z0-9_.-\], at most 128 characters, not starting with \. or -\) or a digest sha256:<64 hex>; got "1\.4\.0 beta"/);
-            assert.match(run.err, /- platform:releases\.billing: unknown workload; known workloads: api, gateway, worker/);
+            const run = refused(
+                p,
+                ["--from", "dev", "--to", "prod"],
+                EXIT.invalidTarget,
+                /Pulumi\.prod\.yaml would not pass the program's config validation after promotion; nothing written/,
+            );
+            assert.match(
+                run.err,
+                /- platform:releases\.gateway: must be an image tag \(\[A-Za-z0-9_.-\], at most 128 characters, not starting with \. or -\) or a digest sha256:<64 hex>; got "1\.4\.0 beta"/,
+            );
+            assert.match(
+                run.err,
+                /- platform:releases\.billing: unknown workload; known workloads: api, gateway, worker/,
+            );
         });
 
         it("a target that is invalid for another reason: promotion does not write an invalid stack (exit 2)", () => {
-            const p = project({ dev: stackYaml("dev", DEV_RELEASES), prod: stackYaml("prod", PROD_RELEASES).replace("platform:protect: true", "platform:protect: false") });
-            refused(p, ["--from", "dev", "--to", "prod"], EXIT.invalidTarget, /- platform:protect: must be true when platform:environment is prod/);
+            const p = project({
+                dev: stackYaml("dev", DEV_RELEASES),
+                prod: stackYaml("prod", PROD_RELEASES).replace("platform:protect: true", "platform:protect: false"),
+            });
+            refused(
+                p,
+                ["--from", "dev", "--to", "prod"],
+                EXIT.invalidTarget,
+                /- platform:protect: must be true when platform:environment is prod/,
+            );
         });
 
         it("a source value YAML reads as a number (exit 2), with the fix", () => {
-            const p = project({ dev: stackYaml("dev", `  platform:releases:\n    gateway: 1.10\n    api: "1.0.0"\n    worker: "2.1.0"`), prod: stackYaml("prod", PROD_RELEASES) });
-            refused(p, ["--from", "dev", "--to", "prod"], EXIT.invalidTarget, /Pulumi\.dev\.yaml: platform:releases\.gateway must be a string; got 1\.1 \(quote it: "1\.1"\)/);
+            const p = project({
+                dev: stackYaml("dev", `  platform:releases:\n    gateway: 1.10\n    api: "1.0.0"\n    worker: "2.1.0"`),
+                prod: stackYaml("prod", PROD_RELEASES),
+            });
+            refused(
+                p,
+                ["--from", "dev", "--to", "prod"],
+                EXIT.invalidTarget,
+                /Pulumi\.dev\.yaml: platform:releases\.gateway must be a string; got 1\.1 \(quote it: "1\.1"\)/,
+            );
         });
 
         it("usage errors (exit 64)", () => {
             refused(fixture(), ["--from", "dev"], EXIT.usage, /--to is required\n[^]*usage: npm run promote/);
             refused(fixture(), ["--from", "prod", "--to", "prod"], EXIT.usage, /--from and --to are both 'prod'/);
             refused(fixture(), ["--from", "dev", "--to", "prod", "--force"], EXIT.usage, /Unknown option '--force'/);
-            refused(fixture(), ["--from", "../dev", "--to", "prod"], EXIT.usage, /--from "\.\.\/dev" is not a stack name/);
+            refused(
+                fixture(),
+                ["--from", "../dev", "--to", "prod"],
+                EXIT.usage,
+                /--from "\.\.\/dev" is not a stack name/,
+            );
         });
     });
 
     describe("the command", () => {
         const cli = (dir: string, args: string[]) =>
-            spawnSync(process.execPath, [...TS_NODE, path.join(ROOT, "tools", "promote.ts"), ...args, "--project", dir], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+            spawnSync(
+                process.execPath,
+                [...TS_NODE, path.join(ROOT, "tools", "promote.ts"), ...args, "--project", dir],
+                { cwd: ROOT, encoding: "utf8", timeout: 60_000 },
+            );
 
         it("validates with the program's real architecture registry", () => {
-            const p = project({ dev: stackYaml("dev", `  platform:releases:\n    no-such-workload: "1.0.0"`), prod: stackYaml("prod", "  platform:releases: {}") });
+            const p = project({
+                dev: stackYaml("dev", `  platform:releases:\n    no-such-workload: "1.0.0"`),
+                prod: stackYaml("prod", "  platform:releases: {}"),
+            });
             const run = cli(p.dir, ["--from", "dev", "--to", "prod"]);
             assert.strictEqual(run.status, EXIT.invalidTarget, run.stderr);
             assert.match(run.stderr, /- platform:releases\.no-such-workload: unknown workload; known workloads: /);
@@ -317,13 +464,22 @@ describe("npm run promote", () => {
             const { workload, value } = entries[0];
             const version = parseSemver(String(value));
             const bumped = version ? `${version.major}.${version.minor}.${version.patch + 1n}` : DIGEST_B;
-            const p = project({ dev: writeReleases(realDev, "Pulumi.dev.yaml", "platform:releases", [{ workload, value: bumped }]), prod: realProd }, { realProject: true });
+            const p = project(
+                {
+                    dev: writeReleases(realDev, "Pulumi.dev.yaml", "platform:releases", [{ workload, value: bumped }]),
+                    prod: realProd,
+                },
+                { realProject: true },
+            );
             const run = cli(p.dir, ["--from", "dev", "--to", "prod"]);
             assert.strictEqual(run.status, EXIT.ok, `${run.stderr}\n${run.stdout}`);
             const after = p.read("prod");
             const changed = after.split("\n").filter((line, i) => line !== realProd.split("\n")[i]);
             assert.strictEqual(changed.length, 1, `one line changed: ${changed.join(" | ")}`);
-            assert.match(changed[0], new RegExp(`^\\s+${workload}: ["']?${bumped.replace(/[.]/g, "\\.")}["']?( #.*)?$`));
+            assert.match(
+                changed[0],
+                new RegExp(`^\\s+${workload}: ["']?${bumped.replace(/[.]/g, "\\.")}["']?( #.*)?$`),
+            );
             assert.strictEqual(after.split("\n").length, realProd.split("\n").length);
         });
 
@@ -343,20 +499,49 @@ describe("npm run promote", () => {
 describe("release ordering", () => {
     it("follows Semantic Versioning 2.0.0 precedence", () => {
         // The example chain of https://semver.org/#spec-item-11, then core versions.
-        const ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "1.10.0", "2.0.0", "10.0.0"];
+        const ordered = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+            "1.0.1",
+            "1.1.0",
+            "1.10.0",
+            "2.0.0",
+            "10.0.0",
+        ];
         for (let i = 0; i < ordered.length; i++) {
             for (let j = 0; j < ordered.length; j++) {
                 const c = compareSemver(parseSemver(ordered[i])!, parseSemver(ordered[j])!);
                 assert.strictEqual(c, Math.sign(i - j), `${ordered[i]} vs ${ordered[j]}`);
             }
         }
-        assert.strictEqual(compareSemver(parseSemver("1.2.3+build.1")!, parseSemver("1.2.3+build.2")!), 0, "build metadata has no precedence");
-        assert.strictEqual(compareSemver(parseSemver("99999999999999999999.0.0")!, parseSemver("99999999999999999998.9.9")!), 1, "big numbers compare exactly");
+        assert.strictEqual(
+            compareSemver(parseSemver("1.2.3+build.1")!, parseSemver("1.2.3+build.2")!),
+            0,
+            "build metadata has no precedence",
+        );
+        assert.strictEqual(
+            compareSemver(parseSemver("99999999999999999999.0.0")!, parseSemver("99999999999999999998.9.9")!),
+            1,
+            "big numbers compare exactly",
+        );
     });
 
     it("parses v-prefixed versions and rejects what is not semver", () => {
-        assert.deepStrictEqual(parseSemver("v1.2.3-rc.1"), { major: 1n, minor: 2n, patch: 3n, prerelease: ["rc", "1"], build: [] });
-        for (const text of ["1.2", "01.2.3", "1.2.3-01", "latest", DIGEST_A, "1.2.3.4", "main-4f2a9c1"]) assert.strictEqual(parseSemver(text), undefined, text);
+        assert.deepStrictEqual(parseSemver("v1.2.3-rc.1"), {
+            major: 1n,
+            minor: 2n,
+            patch: 3n,
+            prerelease: ["rc", "1"],
+            build: [],
+        });
+        for (const text of ["1.2", "01.2.3", "1.2.3-01", "latest", DIGEST_A, "1.2.3.4", "main-4f2a9c1"])
+            assert.strictEqual(parseSemver(text), undefined, text);
     });
 
     it("classifies promotions; digests and tags are unordered", () => {
@@ -385,23 +570,54 @@ describe("stack file editing", () => {
 
     it("keeps a non-empty flow map a flow map", () => {
         const text = "config:\n  platform:releases: {gateway: '1.0.0'} # flow\n  platform:tags: {a: b}\n";
-        const out = writeReleases(text, "f", KEY, [{ workload: "gateway", value: "1.1.0" }, { workload: "api", value: "2.0.0", style: "QUOTE_DOUBLE" }]);
-        assert.strictEqual(out, "config:\n  platform:releases: { gateway: '1.1.0', api: \"2.0.0\" } # flow\n  platform:tags: {a: b}\n");
+        const out = writeReleases(text, "f", KEY, [
+            { workload: "gateway", value: "1.1.0" },
+            { workload: "api", value: "2.0.0", style: "QUOTE_DOUBLE" },
+        ]);
+        assert.strictEqual(
+            out,
+            "config:\n  platform:releases: { gateway: '1.1.0', api: \"2.0.0\" } # flow\n  platform:tags: {a: b}\n",
+        );
     });
 
     it("fills a key with no value and adds the key when the file has none", () => {
-        assert.strictEqual(writeReleases("config:\n  platform:releases:\n  platform:x: 1\n", "f", KEY, [{ workload: "api", value: "1.0.0" }]), "config:\n  platform:releases:\n    api: 1.0.0\n  platform:x: 1\n");
-        assert.strictEqual(writeReleases("config:\n  platform:x: 1 # last\n", "f", KEY, [{ workload: "api", value: "1.0.0" }]), "config:\n  platform:x: 1 # last\n  platform:releases:\n    api: 1.0.0\n");
+        assert.strictEqual(
+            writeReleases("config:\n  platform:releases:\n  platform:x: 1\n", "f", KEY, [
+                { workload: "api", value: "1.0.0" },
+            ]),
+            "config:\n  platform:releases:\n    api: 1.0.0\n  platform:x: 1\n",
+        );
+        assert.strictEqual(
+            writeReleases("config:\n  platform:x: 1 # last\n", "f", KEY, [{ workload: "api", value: "1.0.0" }]),
+            "config:\n  platform:x: 1 # last\n  platform:releases:\n    api: 1.0.0\n",
+        );
     });
 
     it("fills an entry without a value, and keeps CRLF line endings", () => {
-        assert.strictEqual(writeReleases("config:\n  platform:releases:\n    api:\n    web: 1.0.0\n", "f", KEY, [{ workload: "api", value: "2.0.0" }]), "config:\n  platform:releases:\n    api: 2.0.0\n    web: 1.0.0\n");
+        assert.strictEqual(
+            writeReleases("config:\n  platform:releases:\n    api:\n    web: 1.0.0\n", "f", KEY, [
+                { workload: "api", value: "2.0.0" },
+            ]),
+            "config:\n  platform:releases:\n    api: 2.0.0\n    web: 1.0.0\n",
+        );
         const crlf = "config:\r\n  platform:releases:\r\n    api: 1.0.0\r\n";
-        assert.strictEqual(writeReleases(crlf, "f", KEY, [{ workload: "web", value: "3.0.0" }]), "config:\r\n  platform:releases:\r\n    api: 1.0.0\r\n    web: 3.0.0\r\n");
+        assert.strictEqual(
+            writeReleases(crlf, "f", KEY, [{ workload: "web", value: "3.0.0" }]),
+            "config:\r\n  platform:releases:\r\n    api: 1.0.0\r\n    web: 3.0.0\r\n",
+        );
     });
 
     it("refuses a releases key that is not a map", () => {
-        assert.throws(() => writeReleases("config:\n  platform:releases: [a]\n", "Pulumi.prod.yaml", KEY, [{ workload: "a", value: "1" }]), /Pulumi\.prod\.yaml: platform:releases must be a map of workload names to versions/);
-        assert.throws(() => readReleases("just: text\n", "Pulumi.prod.yaml", KEY), /Pulumi\.prod\.yaml: has no 'config:' map/);
+        assert.throws(
+            () =>
+                writeReleases("config:\n  platform:releases: [a]\n", "Pulumi.prod.yaml", KEY, [
+                    { workload: "a", value: "1" },
+                ]),
+            /Pulumi\.prod\.yaml: platform:releases must be a map of workload names to versions/,
+        );
+        assert.throws(
+            () => readReleases("just: text\n", "Pulumi.prod.yaml", KEY),
+            /Pulumi\.prod\.yaml: has no 'config:' map/,
+        );
     });
 });

@@ -40,7 +40,10 @@ function ec2Id(prefix: string, seed: string): string {
 
 /** `length` lower-case alphanumerics derived from `seed` (API Gateway and Cognito client ids). */
 function base36(seed: string, length: number): string {
-    return BigInt(`0x${hex(seed, 40)}`).toString(36).padStart(length, "0").slice(0, length);
+    return BigInt(`0x${hex(seed, 40)}`)
+        .toString(36)
+        .padStart(length, "0")
+        .slice(0, length);
 }
 
 /** `length` mixed-case alphanumerics derived from `seed` (user pool id suffixes, API key values). */
@@ -102,20 +105,36 @@ const SHAPES: Record<string, Shaper> = {
     "aws:ec2/subnet:Subnet": ec2("subnet", "subnet"),
     "aws:ec2/securityGroup:SecurityGroup": (ctx) => {
         const id = ec2Id("sg", ctx.seed);
-        return { id, state: { arn: arn(ctx, "ec2", `security-group/${id}`), name: named(ctx), ownerId: MOCK_ACCOUNT_ID } };
+        return {
+            id,
+            state: { arn: arn(ctx, "ec2", `security-group/${id}`), name: named(ctx), ownerId: MOCK_ACCOUNT_ID },
+        };
     },
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ec2("sg", "security-group"),
     "aws:ec2/internetGateway:InternetGateway": ec2("igw", "internet-gateway"),
     "aws:ec2/routeTable:RouteTable": ec2("rtb", "route-table"),
-    "aws:ec2/natGateway:NatGateway": (ctx) => ({ id: ec2Id("nat", ctx.seed), state: { networkInterfaceId: ec2Id("eni", ctx.seed), privateIp: "10.0.0.10" } }),
+    "aws:ec2/natGateway:NatGateway": (ctx) => ({
+        id: ec2Id("nat", ctx.seed),
+        state: { networkInterfaceId: ec2Id("eni", ctx.seed), privateIp: "10.0.0.10" },
+    }),
     "aws:ec2/eip:Eip": (ctx) => {
         const id = ec2Id("eipalloc", ctx.seed);
         const n = parseInt(hex(ctx.seed, 4), 16);
-        return { id, state: { allocationId: id, publicIp: `18.228.${n % 256}.${(n >> 8) % 256}`, arn: arn(ctx, "ec2", `elastic-ip/${id}`) } };
+        return {
+            id,
+            state: {
+                allocationId: id,
+                publicIp: `18.228.${n % 256}.${(n >> 8) % 256}`,
+                arn: arn(ctx, "ec2", `elastic-ip/${id}`),
+            },
+        };
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": (ctx) => {
         const id = ec2Id("vpce", ctx.seed);
-        return { id, state: { arn: arn(ctx, "ec2", `vpc-endpoint/${id}`), prefixListId: ec2Id("pl", ctx.seed), dnsEntries: [] } };
+        return {
+            id,
+            state: { arn: arn(ctx, "ec2", `vpc-endpoint/${id}`), prefixListId: ec2Id("pl", ctx.seed), dnsEntries: [] },
+        };
     },
     "aws:ec2/flowLog:FlowLog": ec2("fl", "vpc-flow-log"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (ctx) => ({ id: ec2Id("rtbassoc", ctx.seed), state: {} }),
@@ -134,7 +153,10 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:kms/alias:Alias": (ctx) => {
         const name = named(ctx);
-        return { id: name, state: { arn: arn(ctx, "kms", name), targetKeyArn: arn(ctx, "kms", `key/${text(ctx, "targetKeyId")}`) } };
+        return {
+            id: name,
+            state: { arn: arn(ctx, "kms", name), targetKeyArn: arn(ctx, "kms", `key/${text(ctx, "targetKeyId")}`) },
+        };
     },
     "aws:s3/bucket:Bucket": (ctx) => {
         const bucket = named(ctx, "bucket", 63, true);
@@ -152,7 +174,14 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:iam/role:Role": (ctx) => {
         const name = named(ctx, "name", 64);
-        return { id: name, state: { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${text(ctx, "path", "/")}${name}`, uniqueId: `AROA${hex(ctx.seed, 17).toUpperCase()}` } };
+        return {
+            id: name,
+            state: {
+                name,
+                arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${text(ctx, "path", "/")}${name}`,
+                uniqueId: `AROA${hex(ctx.seed, 17).toUpperCase()}`,
+            },
+        };
     },
     "aws:iam/policy:Policy": (ctx) => {
         const name = named(ctx, "name", 128);
@@ -178,7 +207,14 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:sqs/queue:Queue": (ctx) => {
         const name = named(ctx, "name", 80);
-        return { id: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}`, state: { name, arn: arn(ctx, "sqs", name), url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` } };
+        return {
+            id: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}`,
+            state: {
+                name,
+                arn: arn(ctx, "sqs", name),
+                url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}`,
+            },
+        };
     },
     "aws:ecs/cluster:Cluster": (ctx) => {
         const name = named(ctx, "name", 255);
@@ -193,16 +229,36 @@ const SHAPES: Record<string, Shaper> = {
     // ---- mtls-api: containers, load balancing, service discovery, WAF, certificates
     "aws:ecr/repository:Repository": (ctx) => {
         const name = named(ctx, "name", 256, true);
-        return { id: name, state: { name, arn: arn(ctx, "ecr", `repository/${name}`), registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com/${name}` } };
+        return {
+            id: name,
+            state: {
+                name,
+                arn: arn(ctx, "ecr", `repository/${name}`),
+                registryId: MOCK_ACCOUNT_ID,
+                repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com/${name}`,
+            },
+        };
     },
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (ctx) => ({ id: String(text(ctx, "repository", ctx.name)), state: { registryId: MOCK_ACCOUNT_ID } }),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (ctx) => ({
+        id: String(text(ctx, "repository", ctx.name)),
+        state: { registryId: MOCK_ACCOUNT_ID },
+    }),
     "aws:ecs/taskDefinition:TaskDefinition": (ctx) => {
         const family = String(text(ctx, "family", ctx.name));
-        return { id: family, state: { arn: arn(ctx, "ecs", `task-definition/${family}:1`), arnWithoutRevision: arn(ctx, "ecs", `task-definition/${family}`), revision: 1 } };
+        return {
+            id: family,
+            state: {
+                arn: arn(ctx, "ecs", `task-definition/${family}:1`),
+                arnWithoutRevision: arn(ctx, "ecs", `task-definition/${family}`),
+                revision: 1,
+            },
+        };
     },
     "aws:ecs/service:Service": (ctx) => {
         const name = named(ctx, "name", 255);
-        const cluster = String(text(ctx, "cluster", "default")).split("/").pop();
+        const cluster = String(text(ctx, "cluster", "default"))
+            .split("/")
+            .pop();
         const a = arn(ctx, "ecs", `service/${cluster}/${name}`);
         return { id: a, state: { name, arn: a } };
     },
@@ -212,9 +268,21 @@ const SHAPES: Record<string, Shaper> = {
         const suffix = `${kind}/${name}/${hex(ctx.seed, 16)}`;
         const a = arn(ctx, "elasticloadbalancing", `loadbalancer/${suffix}`);
         const scheme = ctx.inputs.internal ? "internal-" : "";
-        const dnsName = kind === "net" ? `${name}-${hex(ctx.seed, 16)}.elb.${ctx.region}.amazonaws.com` : `${scheme}${name}-${parseInt(hex(ctx.seed, 8), 16)}.${ctx.region}.elb.amazonaws.com`;
+        const dnsName =
+            kind === "net"
+                ? `${name}-${hex(ctx.seed, 16)}.elb.${ctx.region}.amazonaws.com`
+                : `${scheme}${name}-${parseInt(hex(ctx.seed, 8), 16)}.${ctx.region}.elb.amazonaws.com`;
         // Canonical hosted zones of sa-east-1 (https://docs.aws.amazon.com/general/latest/gr/elb.html).
-        return { id: a, state: { name, arn: a, arnSuffix: suffix, dnsName, zoneId: kind === "net" ? "ZTK26PT1VY4CU" : "Z2P70J7HTTTPLU" } };
+        return {
+            id: a,
+            state: {
+                name,
+                arn: a,
+                arnSuffix: suffix,
+                dnsName,
+                zoneId: kind === "net" ? "ZTK26PT1VY4CU" : "Z2P70J7HTTTPLU",
+            },
+        };
     },
     "aws:lb/targetGroup:TargetGroup": (ctx) => {
         const name = named(ctx, "name", 32);
@@ -235,7 +303,13 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": (ctx) => {
         const id = `ns-${hex(ctx.seed, 16)}`;
-        return { id, state: { arn: arn(ctx, "servicediscovery", `namespace/${id}`), hostedZone: `Z0${hex(ctx.seed, 18).toUpperCase()}` } };
+        return {
+            id,
+            state: {
+                arn: arn(ctx, "servicediscovery", `namespace/${id}`),
+                hostedZone: `Z0${hex(ctx.seed, 18).toUpperCase()}`,
+            },
+        };
     },
     "aws:servicediscovery/service:Service": (ctx) => {
         const id = `srv-${hex(ctx.seed, 16)}`;
@@ -243,21 +317,39 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:secretsmanager/secretVersion:SecretVersion": (ctx) => {
         const versionId = uuid(ctx.seed);
-        return { id: `${text(ctx, "secretId")}|${versionId}`, state: { arn: String(ctx.inputs.secretId), versionId, versionStages: ["AWSCURRENT"] } };
+        return {
+            id: `${text(ctx, "secretId")}|${versionId}`,
+            state: { arn: String(ctx.inputs.secretId), versionId, versionStages: ["AWSCURRENT"] },
+        };
     },
     "aws:acm/certificate:Certificate": (ctx) => {
         const a = arn(ctx, "acm", `certificate/${uuid(ctx.seed)}`);
         const domain: unknown = ctx.inputs.domainName;
         if (typeof domain !== "string") return { id: a, state: { arn: a, status: "ISSUED", type: "IMPORTED" } };
         // Requested (DNS-validated) certificates: one validation CNAME per name, as ACM answers.
-        const option = { domainName: domain, resourceRecordName: `_${hex(`${ctx.seed}/name`, 32)}.${domain}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(`${ctx.seed}/value`, 32)}.xlfgrmvvlj.acm-validations.aws.` };
-        return { id: a, state: { arn: a, status: "PENDING_VALIDATION", type: "AMAZON_ISSUED", domainValidationOptions: [option] } };
+        const option = {
+            domainName: domain,
+            resourceRecordName: `_${hex(`${ctx.seed}/name`, 32)}.${domain}.`,
+            resourceRecordType: "CNAME",
+            resourceRecordValue: `_${hex(`${ctx.seed}/value`, 32)}.xlfgrmvvlj.acm-validations.aws.`,
+        };
+        return {
+            id: a,
+            state: { arn: a, status: "PENDING_VALIDATION", type: "AMAZON_ISSUED", domainValidationOptions: [option] },
+        };
     },
-    "aws:s3/bucketObjectv2:BucketObjectv2": (ctx) => ({ id: String(text(ctx, "key", ctx.name)), state: { versionId: hex(`${ctx.seed}/version`, 32), etag: hex(ctx.seed, 32) } }),
+    "aws:s3/bucketObjectv2:BucketObjectv2": (ctx) => ({
+        id: String(text(ctx, "key", ctx.name)),
+        state: { versionId: hex(`${ctx.seed}/version`, 32), etag: hex(ctx.seed, 32) },
+    }),
     "aws:wafv2/webAcl:WebAcl": (ctx) => {
         const name = named(ctx, "name", 128);
         const id = uuid(ctx.seed);
-        const a = arn(ctx, "wafv2", `${ctx.inputs.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${name}/${id}`);
+        const a = arn(
+            ctx,
+            "wafv2",
+            `${ctx.inputs.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${name}/${id}`,
+        );
         return { id, state: { name, arn: a, capacity: 1000 } };
     },
     "aws:cloudwatch/dashboard:Dashboard": (ctx) => {
@@ -268,17 +360,46 @@ const SHAPES: Record<string, Shaper> = {
         const name = named(ctx, "name", 255);
         return { id: name, state: { name, arn: arn(ctx, "cloudwatch", `alarm:${name}`) } };
     },
-    "aws:appautoscaling/target:Target": (ctx) => ({ id: String(text(ctx, "resourceId", ctx.name)), state: { arn: arn(ctx, "application-autoscaling", `scalable-target/${hex(ctx.seed, 24)}`) } }),
+    "aws:appautoscaling/target:Target": (ctx) => ({
+        id: String(text(ctx, "resourceId", ctx.name)),
+        state: { arn: arn(ctx, "application-autoscaling", `scalable-target/${hex(ctx.seed, 24)}`) },
+    }),
     "aws:appautoscaling/policy:Policy": (ctx) => {
         const name = named(ctx, "name", 255);
-        return { id: name, state: { name, arn: arn(ctx, "autoscaling", `scalingPolicy:${uuid(ctx.seed)}:resource/ecs/${text(ctx, "resourceId")}:policyName/${name}`) } };
+        return {
+            id: name,
+            state: {
+                name,
+                arn: arn(
+                    ctx,
+                    "autoscaling",
+                    `scalingPolicy:${uuid(ctx.seed)}:resource/ecs/${text(ctx, "resourceId")}:policyName/${name}`,
+                ),
+            },
+        };
     },
     // @pulumi/tls: placeholders in PEM armour (the offline plan makes no real keys or certificates).
     // Private keys come back as secrets, as the provider's additionalSecretOutputs make them in real state.
-    "tls:index/privateKey:PrivateKey": (ctx) => ({ id: hex(ctx.seed, 40), state: { privateKeyPem: secret(pem("EC PRIVATE KEY", ctx)), privateKeyPemPkcs8: secret(pem("PRIVATE KEY", ctx)), publicKeyPem: pem("PUBLIC KEY", ctx) } }),
-    "tls:index/selfSignedCert:SelfSignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),
-    "tls:index/certRequest:CertRequest": (ctx) => ({ id: hex(ctx.seed, 40), state: { certRequestPem: pem("CERTIFICATE REQUEST", ctx) } }),
-    "tls:index/locallySignedCert:LocallySignedCert": (ctx) => ({ id: String(parseInt(hex(ctx.seed, 12), 16)), state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false } }),
+    "tls:index/privateKey:PrivateKey": (ctx) => ({
+        id: hex(ctx.seed, 40),
+        state: {
+            privateKeyPem: secret(pem("EC PRIVATE KEY", ctx)),
+            privateKeyPemPkcs8: secret(pem("PRIVATE KEY", ctx)),
+            publicKeyPem: pem("PUBLIC KEY", ctx),
+        },
+    }),
+    "tls:index/selfSignedCert:SelfSignedCert": (ctx) => ({
+        id: String(parseInt(hex(ctx.seed, 12), 16)),
+        state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false },
+    }),
+    "tls:index/certRequest:CertRequest": (ctx) => ({
+        id: hex(ctx.seed, 40),
+        state: { certRequestPem: pem("CERTIFICATE REQUEST", ctx) },
+    }),
+    "tls:index/locallySignedCert:LocallySignedCert": (ctx) => ({
+        id: String(parseInt(hex(ctx.seed, 12), 16)),
+        state: { certPem: pem("CERTIFICATE", ctx), readyForRenewal: false },
+    }),
     // bootstrap: IAM OIDC providers are named by their URL host (and path), like AWS does.
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
         const a = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(text(ctx, "url", ctx.name)).replace(/^https:\/\//, "")}`;
@@ -298,7 +419,15 @@ const SHAPES: Record<string, Shaper> = {
                 endpoint: `${address}:${typeof ctx.inputs.port === "number" ? ctx.inputs.port : 5432}`,
                 resourceId: `db-${hex(ctx.seed, 26).toUpperCase()}`,
                 hostedZoneId: "ZTK26PT1VY4CU",
-                masterUserSecrets: ctx.inputs.manageMasterUserPassword ? [{ secretArn, kmsKeyId: String(text(ctx, "masterUserSecretKmsKeyId", "")), secretStatus: "active" }] : [],
+                masterUserSecrets: ctx.inputs.manageMasterUserPassword
+                    ? [
+                          {
+                              secretArn,
+                              kmsKeyId: String(text(ctx, "masterUserSecretKmsKeyId", "")),
+                              secretStatus: "active",
+                          },
+                      ]
+                    : [],
             },
         };
     },
@@ -318,21 +447,63 @@ const SHAPES: Record<string, Shaper> = {
         const id = named(ctx, "replicationGroupId", 40, true);
         const [geo, direction, index] = ctx.region.split("-");
         const suffix = `${hex(ctx.seed, 6)}.${geo}${direction[0]}${index}.cache.amazonaws.com`;
-        return { id, state: { arn: arn(ctx, "elasticache", `replicationgroup:${id}`), primaryEndpointAddress: `master.${id}.${suffix}`, readerEndpointAddress: `replica.${id}.${suffix}`, memberClusters: [] } };
+        return {
+            id,
+            state: {
+                arn: arn(ctx, "elasticache", `replicationgroup:${id}`),
+                primaryEndpointAddress: `master.${id}.${suffix}`,
+                readerEndpointAddress: `replica.${id}.${suffix}`,
+                memberClusters: [],
+            },
+        };
     },
     // @pulumi/random: the value is a secret in real state too.
-    "random:index/randomPassword:RandomPassword": (ctx) => ({ id: "none", state: { result: secret(`offline${hex(ctx.seed, 57)}`.slice(0, Number(ctx.inputs.length ?? 32))), bcryptHash: secret(`$2a$10$${hex(`${ctx.seed}/bcrypt`, 53)}`) } }),
+    "random:index/randomPassword:RandomPassword": (ctx) => ({
+        id: "none",
+        state: {
+            result: secret(`offline${hex(ctx.seed, 57)}`.slice(0, Number(ctx.inputs.length ?? 32))),
+            bcryptHash: secret(`$2a$10$${hex(`${ctx.seed}/bcrypt`, 53)}`),
+        },
+    }),
     "aws:cloudfront/distribution:Distribution": (ctx) => {
         const id = `E${hex(ctx.seed, 13).toUpperCase()}`;
-        return { id, state: { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`, domainName: `d${hex(`${ctx.seed}/domain`, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", status: "Deployed", etag: `E${hex(`${ctx.seed}/etag`, 13).toUpperCase()}` } };
+        return {
+            id,
+            state: {
+                arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`,
+                domainName: `d${hex(`${ctx.seed}/domain`, 13)}.cloudfront.net`,
+                hostedZoneId: "Z2FDTNDATAQYW2",
+                status: "Deployed",
+                etag: `E${hex(`${ctx.seed}/etag`, 13).toUpperCase()}`,
+            },
+        };
     },
-    "aws:cloudfront/originAccessControl:OriginAccessControl": (ctx) => ({ id: `E${hex(ctx.seed, 13).toUpperCase()}`, state: { etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() } }),
-    "aws:cloudfront/publicKey:PublicKey": (ctx) => ({ id: `K${hex(ctx.seed, 13).toUpperCase()}`, state: { name: named(ctx, "name", 128), etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() } }),
-    "aws:cloudfront/keyGroup:KeyGroup": (ctx) => ({ id: uuid(ctx.seed), state: { etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() } }),
-    "aws:route53/record:Record": (ctx) => ({ id: `${text(ctx, "zoneId")}_${text(ctx, "name")}_${text(ctx, "type")}`, state: { fqdn: String(text(ctx, "name", "")).replace(/\.$/, "") } }),
+    "aws:cloudfront/originAccessControl:OriginAccessControl": (ctx) => ({
+        id: `E${hex(ctx.seed, 13).toUpperCase()}`,
+        state: { etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() },
+    }),
+    "aws:cloudfront/publicKey:PublicKey": (ctx) => ({
+        id: `K${hex(ctx.seed, 13).toUpperCase()}`,
+        state: { name: named(ctx, "name", 128), etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() },
+    }),
+    "aws:cloudfront/keyGroup:KeyGroup": (ctx) => ({
+        id: uuid(ctx.seed),
+        state: { etag: hex(`${ctx.seed}/etag`, 13).toUpperCase() },
+    }),
+    "aws:route53/record:Record": (ctx) => ({
+        id: `${text(ctx, "zoneId")}_${text(ctx, "name")}_${text(ctx, "type")}`,
+        state: { fqdn: String(text(ctx, "name", "")).replace(/\.$/, "") },
+    }),
     "aws:apigatewayv2/api:Api": (ctx) => {
         const id = hex(ctx.seed, 10);
-        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/apis/${id}`, apiEndpoint: `https://${id}.execute-api.${ctx.region}.amazonaws.com`, executionArn: arn(ctx, "execute-api", id) } };
+        return {
+            id,
+            state: {
+                arn: `arn:aws:apigateway:${ctx.region}::/apis/${id}`,
+                apiEndpoint: `https://${id}.execute-api.${ctx.region}.amazonaws.com`,
+                executionArn: arn(ctx, "execute-api", id),
+            },
+        };
     },
     "aws:apigatewayv2/vpcLink:VpcLink": (ctx) => {
         const id = hex(ctx.seed, 6);
@@ -340,46 +511,111 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:apigatewayv2/stage:Stage": (ctx) => {
         const name = String(text(ctx, "name", "$default"));
-        return { id: name, state: { arn: `arn:aws:apigateway:${ctx.region}::/apis/${text(ctx, "apiId")}/stages/${name}`, invokeUrl: `https://${text(ctx, "apiId")}.execute-api.${ctx.region}.amazonaws.com/${name === "$default" ? "" : name}` } };
+        return {
+            id: name,
+            state: {
+                arn: `arn:aws:apigateway:${ctx.region}::/apis/${text(ctx, "apiId")}/stages/${name}`,
+                invokeUrl: `https://${text(ctx, "apiId")}.execute-api.${ctx.region}.amazonaws.com/${name === "$default" ? "" : name}`,
+            },
+        };
     },
     "aws:apigatewayv2/integration:Integration": (ctx) => ({ id: hex(ctx.seed, 7), state: {} }),
     "aws:apigatewayv2/route:Route": (ctx) => ({ id: hex(ctx.seed, 7), state: {} }),
     "aws:apigatewayv2/authorizer:Authorizer": (ctx) => ({ id: hex(ctx.seed, 6), state: {} }),
     "aws:ssm/parameter:Parameter": (ctx) => {
         const name = named(ctx, "name", 2048);
-        return { id: name, state: { name, arn: arn(ctx, "ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`), version: 1, tier: String(text(ctx, "tier", "Standard")) } };
+        return {
+            id: name,
+            state: {
+                name,
+                arn: arn(ctx, "ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`),
+                version: 1,
+                tier: String(text(ctx, "tier", "Standard")),
+            },
+        };
     },
     // ---- postech, coffee-shop: Lambda, Cognito, API Gateway REST, EKS node groups and add-ons
     "aws:lambda/function:Function": (ctx) => {
         const name = named(ctx, "name", 64);
         const a = arn(ctx, "lambda", `function:${name}`);
-        return { id: name, state: { name, arn: a, qualifiedArn: `${a}:$LATEST`, version: "$LATEST", invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}/invocations`, qualifiedInvokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}:$LATEST/invocations` } };
+        return {
+            id: name,
+            state: {
+                name,
+                arn: a,
+                qualifiedArn: `${a}:$LATEST`,
+                version: "$LATEST",
+                invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}/invocations`,
+                qualifiedInvokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}:$LATEST/invocations`,
+            },
+        };
     },
-    "aws:lambda/permission:Permission": (ctx) => ({ id: String(text(ctx, "statementId", named(ctx, "statementId", 100))), state: { statementId: String(text(ctx, "statementId", named(ctx, "statementId", 100))) } }),
+    "aws:lambda/permission:Permission": (ctx) => ({
+        id: String(text(ctx, "statementId", named(ctx, "statementId", 100))),
+        state: { statementId: String(text(ctx, "statementId", named(ctx, "statementId", 100))) },
+    }),
     // User pool ids are `<region>_<9 alphanumerics>`; the endpoint is the token issuer without https://.
     "aws:cognito/userPool:UserPool": (ctx) => {
         const id = `${ctx.region}_${base62(ctx.seed, 9)}`;
-        return { id, state: { arn: arn(ctx, "cognito-idp", `userpool/${id}`), endpoint: `cognito-idp.${ctx.region}.amazonaws.com/${id}`, creationDate: "2026-01-01T00:00:00Z", estimatedNumberOfUsers: 0 } };
+        return {
+            id,
+            state: {
+                arn: arn(ctx, "cognito-idp", `userpool/${id}`),
+                endpoint: `cognito-idp.${ctx.region}.amazonaws.com/${id}`,
+                creationDate: "2026-01-01T00:00:00Z",
+                estimatedNumberOfUsers: 0,
+            },
+        };
     },
     "aws:cognito/userPoolClient:UserPoolClient": (ctx) => ({ id: base36(ctx.seed, 26), state: { clientSecret: "" } }),
     // REST API ids are 10 lower-case alphanumerics; resources, authorizers and validators 6.
     "aws:apigateway/restApi:RestApi": (ctx) => {
         const id = base36(ctx.seed, 10);
-        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${id}`, executionArn: arn(ctx, "execute-api", id), rootResourceId: base36(`${ctx.seed}/root`, 10), createdDate: "2026-01-01T00:00:00Z" } };
+        return {
+            id,
+            state: {
+                arn: `arn:aws:apigateway:${ctx.region}::/restapis/${id}`,
+                executionArn: arn(ctx, "execute-api", id),
+                rootResourceId: base36(`${ctx.seed}/root`, 10),
+                createdDate: "2026-01-01T00:00:00Z",
+            },
+        };
     },
-    "aws:apigateway/resource:Resource": (ctx) => ({ id: base36(ctx.seed, 6), state: { path: `/${text(ctx, "pathPart", "")}` } }),
+    "aws:apigateway/resource:Resource": (ctx) => ({
+        id: base36(ctx.seed, 6),
+        state: { path: `/${text(ctx, "pathPart", "")}` },
+    }),
     "aws:apigateway/authorizer:Authorizer": (ctx) => {
         const id = base36(ctx.seed, 6);
-        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${text(ctx, "restApi")}/authorizers/${id}` } };
+        return {
+            id,
+            state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${text(ctx, "restApi")}/authorizers/${id}` },
+        };
     },
     "aws:apigateway/requestValidator:RequestValidator": (ctx) => ({ id: base36(ctx.seed, 6), state: {} }),
     "aws:apigateway/model:Model": (ctx) => ({ id: base36(ctx.seed, 6), state: {} }),
-    "aws:apigateway/method:Method": (ctx) => ({ id: `agm-${text(ctx, "restApi")}-${text(ctx, "resourceId")}-${text(ctx, "httpMethod")}`, state: {} }),
-    "aws:apigateway/integration:Integration": (ctx) => ({ id: `agi-${text(ctx, "restApi")}-${text(ctx, "resourceId")}-${text(ctx, "httpMethod")}`, state: {} }),
-    "aws:apigateway/deployment:Deployment": (ctx) => ({ id: base36(ctx.seed, 6), state: { createdDate: "2026-01-01T00:00:00Z" } }),
+    "aws:apigateway/method:Method": (ctx) => ({
+        id: `agm-${text(ctx, "restApi")}-${text(ctx, "resourceId")}-${text(ctx, "httpMethod")}`,
+        state: {},
+    }),
+    "aws:apigateway/integration:Integration": (ctx) => ({
+        id: `agi-${text(ctx, "restApi")}-${text(ctx, "resourceId")}-${text(ctx, "httpMethod")}`,
+        state: {},
+    }),
+    "aws:apigateway/deployment:Deployment": (ctx) => ({
+        id: base36(ctx.seed, 6),
+        state: { createdDate: "2026-01-01T00:00:00Z" },
+    }),
     "aws:apigateway/stage:Stage": (ctx) => {
         const stage = String(ctx.inputs.stageName);
-        return { id: `ags-${text(ctx, "restApi")}-${stage}`, state: { arn: `arn:aws:apigateway:${ctx.region}::/restapis/${text(ctx, "restApi")}/stages/${stage}`, executionArn: arn(ctx, "execute-api", `${text(ctx, "restApi")}/${stage}`), invokeUrl: `https://${text(ctx, "restApi")}.execute-api.${ctx.region}.amazonaws.com/${stage}` } };
+        return {
+            id: `ags-${text(ctx, "restApi")}-${stage}`,
+            state: {
+                arn: `arn:aws:apigateway:${ctx.region}::/restapis/${text(ctx, "restApi")}/stages/${stage}`,
+                executionArn: arn(ctx, "execute-api", `${text(ctx, "restApi")}/${stage}`),
+                invokeUrl: `https://${text(ctx, "restApi")}.execute-api.${ctx.region}.amazonaws.com/${stage}`,
+            },
+        };
     },
     "aws:apigateway/vpcLink:VpcLink": (ctx) => {
         const id = base36(ctx.seed, 6);
@@ -391,23 +627,77 @@ const SHAPES: Record<string, Shaper> = {
     },
     "aws:apigateway/apiKey:ApiKey": (ctx) => {
         const id = base36(ctx.seed, 10);
-        return { id, state: { arn: `arn:aws:apigateway:${ctx.region}::/apikeys/${id}`, value: secret(base62(`${ctx.seed}/value`, 40)) } };
+        return {
+            id,
+            state: {
+                arn: `arn:aws:apigateway:${ctx.region}::/apikeys/${id}`,
+                value: secret(base62(`${ctx.seed}/value`, 40)),
+            },
+        };
     },
     "aws:ec2/launchTemplate:LaunchTemplate": (ctx) => {
         const id = ec2Id("lt", ctx.seed);
-        return { id, state: { arn: arn(ctx, "ec2", `launch-template/${id}`), name: named(ctx), latestVersion: 1, defaultVersion: 1 } };
+        return {
+            id,
+            state: {
+                arn: arn(ctx, "ec2", `launch-template/${id}`),
+                name: named(ctx),
+                latestVersion: 1,
+                defaultVersion: 1,
+            },
+        };
     },
     "aws:eks/nodeGroup:NodeGroup": (ctx) => {
         const name = named(ctx, "nodeGroupName", 63);
-        return { id: `${text(ctx, "clusterName")}:${name}`, state: { nodeGroupName: name, arn: arn(ctx, "eks", `nodegroup/${text(ctx, "clusterName")}/${name}/${uuid(ctx.seed)}`), status: "ACTIVE", resources: [{ autoscalingGroups: [{ name: `eks-${name}-${uuid(ctx.seed)}` }], remoteAccessSecurityGroupId: "" }] } };
+        return {
+            id: `${text(ctx, "clusterName")}:${name}`,
+            state: {
+                nodeGroupName: name,
+                arn: arn(ctx, "eks", `nodegroup/${text(ctx, "clusterName")}/${name}/${uuid(ctx.seed)}`),
+                status: "ACTIVE",
+                resources: [
+                    { autoscalingGroups: [{ name: `eks-${name}-${uuid(ctx.seed)}` }], remoteAccessSecurityGroupId: "" },
+                ],
+            },
+        };
     },
-    "aws:eks/accessEntry:AccessEntry": (ctx) => ({ id: `${text(ctx, "clusterName")}:${text(ctx, "principalArn")}`, state: { accessEntryArn: arn(ctx, "eks", `access-entry/${text(ctx, "clusterName")}/role/${MOCK_ACCOUNT_ID}/${uuid(ctx.seed)}`) } }),
-    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (ctx) => ({ id: `${text(ctx, "clusterName")}#${text(ctx, "principalArn")}#${text(ctx, "policyArn")}`, state: { associatedAt: "2026-01-01T00:00:00Z" } }),
-    "aws:eks/addon:Addon": (ctx) => ({ id: `${text(ctx, "clusterName")}:${text(ctx, "addonName")}`, state: { arn: arn(ctx, "eks", `addon/${text(ctx, "clusterName")}/${text(ctx, "addonName")}/${uuid(ctx.seed)}`), addonVersion: "v1.0.0-eksbuild.1" } }),
+    "aws:eks/accessEntry:AccessEntry": (ctx) => ({
+        id: `${text(ctx, "clusterName")}:${text(ctx, "principalArn")}`,
+        state: {
+            accessEntryArn: arn(
+                ctx,
+                "eks",
+                `access-entry/${text(ctx, "clusterName")}/role/${MOCK_ACCOUNT_ID}/${uuid(ctx.seed)}`,
+            ),
+        },
+    }),
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (ctx) => ({
+        id: `${text(ctx, "clusterName")}#${text(ctx, "principalArn")}#${text(ctx, "policyArn")}`,
+        state: { associatedAt: "2026-01-01T00:00:00Z" },
+    }),
+    "aws:eks/addon:Addon": (ctx) => ({
+        id: `${text(ctx, "clusterName")}:${text(ctx, "addonName")}`,
+        state: {
+            arn: arn(ctx, "eks", `addon/${text(ctx, "clusterName")}/${text(ctx, "addonName")}/${uuid(ctx.seed)}`),
+            addonVersion: "v1.0.0-eksbuild.1",
+        },
+    }),
     // Helm releases: Helm names them as asked and reports the installed chart.
     "kubernetes:helm.sh/v3:Release": (ctx) => {
         const [name, namespace] = [String(text(ctx, "name", ctx.name)), String(text(ctx, "namespace", "default"))];
-        return { id: `${namespace}/${name}`, state: { status: { name, namespace, chart: String(ctx.inputs.chart), version: String(ctx.inputs.version), revision: 1, status: "deployed" } } };
+        return {
+            id: `${namespace}/${name}`,
+            state: {
+                status: {
+                    name,
+                    namespace,
+                    chart: String(ctx.inputs.chart),
+                    version: String(ctx.inputs.version),
+                    revision: 1,
+                    status: "deployed",
+                },
+            },
+        };
     },
 };
 
@@ -424,7 +714,20 @@ function pem(label: string, ctx: Context): string {
 
 function serviceOf(type: string): string {
     const mod = type.split(":")[1]?.split("/")[0] ?? "unknown";
-    const services: Record<string, string> = { cloudwatch: "logs", lb: "elasticloadbalancing", alb: "elasticloadbalancing", cognito: "cognito-idp", ec2: "ec2", apigateway: "apigateway", sfn: "states", cloudfront: "cloudfront", wafv2: "wafv2", servicediscovery: "servicediscovery", appautoscaling: "application-autoscaling", ssm: "ssm" };
+    const services: Record<string, string> = {
+        cloudwatch: "logs",
+        lb: "elasticloadbalancing",
+        alb: "elasticloadbalancing",
+        cognito: "cognito-idp",
+        ec2: "ec2",
+        apigateway: "apigateway",
+        sfn: "states",
+        cloudfront: "cloudfront",
+        wafv2: "wafv2",
+        servicediscovery: "servicediscovery",
+        appautoscaling: "application-autoscaling",
+        ssm: "ssm",
+    };
     return services[mod] ?? mod;
 }
 
@@ -440,7 +743,10 @@ function genericShape(type: string, ctx: Context): { id: string; state: State } 
 function kubernetesShape(ctx: Context): { id: string; state: State } {
     const meta = (ctx.inputs.metadata ?? {}) as { name?: string; namespace?: string };
     const name = meta.name ?? autoName(ctx.name, ctx.seed, 253, true);
-    return { id: meta.namespace ? `${meta.namespace}/${name}` : name, state: { metadata: { ...meta, name, uid: uuid(ctx.seed) } } };
+    return {
+        id: meta.namespace ? `${meta.namespace}/${name}` : name,
+        state: { metadata: { ...meta, name, uid: uuid(ctx.seed) } },
+    };
 }
 
 /** Faked outputs of remote (multi-language) components, keyed by type token. */
@@ -456,10 +762,31 @@ const REMOTE_COMPONENTS: Record<string, (ctx: Context) => State> = {
         const kubeconfig = {
             apiVersion: "v1",
             kind: "Config",
-            clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": Buffer.from(`offline plan placeholder: cluster CA of ${name}`).toString("base64") } }],
+            clusters: [
+                {
+                    name: "kubernetes",
+                    cluster: {
+                        server: endpoint,
+                        "certificate-authority-data": Buffer.from(
+                            `offline plan placeholder: cluster CA of ${name}`,
+                        ).toString("base64"),
+                    },
+                },
+            ],
             contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
             "current-context": "aws",
-            users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name, "--output", "json"] } } }],
+            users: [
+                {
+                    name: "aws",
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            command: "aws",
+                            args: ["eks", "get-token", "--cluster-name", name, "--output", "json"],
+                        },
+                    },
+                },
+            ],
         };
         return {
             kubeconfig,
@@ -471,7 +798,12 @@ const REMOTE_COMPONENTS: Record<string, (ctx: Context) => State> = {
             nodeSecurityGroupId: ec2Id("sg", `${ctx.seed}/eks-cluster-sg`),
         };
     },
-    "awsx:ecr:Image": (ctx) => ({ imageUri: `${text(ctx, "repositoryUrl")}:${text(ctx, "imageTag", "latest")}@sha256:${crypto.createHash("sha256").update(`${ctx.seed}/${text(ctx, "imageTag")}`).digest("hex")}` }),
+    "awsx:ecr:Image": (ctx) => ({
+        imageUri: `${text(ctx, "repositoryUrl")}:${text(ctx, "imageTag", "latest")}@sha256:${crypto
+            .createHash("sha256")
+            .update(`${ctx.seed}/${text(ctx, "imageTag")}`)
+            .digest("hex")}`,
+    }),
 };
 
 export interface PlanMocksOptions {
@@ -489,7 +821,12 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
             // The SDK types mock inputs as `any`; they are the resource's deserialized input bag.
             const inputs = args.inputs as State;
-            const ctx: Context = { region: regionOf(args.provider), seed: `${args.type}::${args.name}`, name: args.name, inputs };
+            const ctx: Context = {
+                region: regionOf(args.provider),
+                seed: `${args.type}::${args.name}`,
+                name: args.name,
+                inputs,
+            };
             if (args.type.startsWith("pulumi:providers:")) {
                 return { id: uuid(ctx.seed), state: inputs };
             }
@@ -497,7 +834,9 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
                 const remote = REMOTE_COMPONENTS[args.type];
                 return { id: undefined, state: remote ? { ...inputs, ...remote(ctx) } : {} };
             }
-            const shape = SHAPES[args.type] ?? (args.type.startsWith("kubernetes:") ? kubernetesShape : (c: Context) => genericShape(args.type, c));
+            const shape =
+                SHAPES[args.type] ??
+                (args.type.startsWith("kubernetes:") ? kubernetesShape : (c: Context) => genericShape(args.type, c));
             const { id, state } = shape(ctx);
             return { id, state: { ...inputs, ...state, tagsAll: inputs.tags ?? {} } };
         },
@@ -505,26 +844,59 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
             const region = regionOf(args.provider);
             switch (args.token) {
                 case "aws:index/getCallerIdentity:getCallerIdentity":
-                    return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINEPLAN", id: MOCK_ACCOUNT_ID };
+                    return {
+                        accountId: MOCK_ACCOUNT_ID,
+                        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`,
+                        userId: "AIDAOFFLINEPLAN",
+                        id: MOCK_ACCOUNT_ID,
+                    };
                 case "aws:index/getRegion:getRegion":
-                    return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+                    return {
+                        name: region,
+                        region,
+                        id: region,
+                        endpoint: `ec2.${region}.amazonaws.com`,
+                        description: region,
+                    };
                 case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
                     // AWS-managed lists have a fixed id per region; this one stands for the one asked by name.
                     const inputs = args.inputs as Record<string, unknown>;
                     const name = typeof inputs.name === "string" ? inputs.name : "";
                     const id = `pl-${hex(`${region}/${name}`, 8)}`;
-                    return { id, name, arn: `arn:aws:ec2:${region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [], version: 1, tags: {} };
+                    return {
+                        id,
+                        name,
+                        arn: `arn:aws:ec2:${region}:aws:prefix-list/${id}`,
+                        addressFamily: "IPv4",
+                        maxEntries: 55,
+                        ownerId: "AWS",
+                        entries: [],
+                        version: 1,
+                        tags: {},
+                    };
                 }
                 case "aws:index/getPartition:getPartition":
-                    return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+                    return {
+                        partition: "aws",
+                        dnsSuffix: "amazonaws.com",
+                        reverseDnsPrefix: "com.amazonaws",
+                        id: "aws",
+                    };
                 case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                     // sa-east-1 -> sae1-az1..3, like the zone ids AWS reports.
                     const [geo, direction, index] = region.split("-");
                     const letters = ["a", "b", "c"];
-                    return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${geo}${direction[0]}${index}-az${i + 1}`), id: region, groupNames: [region] };
+                    return {
+                        names: letters.map((l) => `${region}${l}`),
+                        zoneIds: letters.map((_, i) => `${geo}${direction[0]}${index}-az${i + 1}`),
+                        id: region,
+                        groupNames: [region],
+                    };
                 }
                 default:
-                    throw new Error(`offline plan: no mock for the invoke '${args.token}'; add it to tools/lib/mocks.ts`);
+                    throw new Error(
+                        `offline plan: no mock for the invoke '${args.token}'; add it to tools/lib/mocks.ts`,
+                    );
             }
         },
     };

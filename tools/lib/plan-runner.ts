@@ -10,7 +10,11 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import type {
+    RegisterResourceOutputsRequest,
+    RegisterResourceRequest,
+    RegisterResourceResponse,
+} from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import { planMocks } from "./mocks";
@@ -72,7 +76,19 @@ export function toPlanValue(value: unknown): unknown {
 /** Same keys, in the order `pulumi stack export` writes them. */
 function inExportOrder(r: ExportedResource): ExportedResource {
     const { urn, custom, id, type, inputs, outputs, parent, protect, provider, dependencies, propertyDependencies } = r;
-    const ordered: ExportedResource = { urn, custom, id, type, inputs, outputs, parent, protect, provider, dependencies, propertyDependencies };
+    const ordered: ExportedResource = {
+        urn,
+        custom,
+        id,
+        type,
+        inputs,
+        outputs,
+        parent,
+        protect,
+        provider,
+        dependencies,
+        propertyDependencies,
+    };
     for (const k of Object.keys(ordered) as (keyof ExportedResource)[]) if (ordered[k] === undefined) delete ordered[k];
     return ordered;
 }
@@ -99,14 +115,18 @@ type MonitorCallback<T> = (err: unknown, resp: T | undefined) => void;
  */
 interface PatchableMonitor {
     newUrn: (parent: string, type: string, name: string) => string;
-    registerResource: (req: RegisterResourceRequest, callback: MonitorCallback<RegisterResourceResponse>) => Promise<void>;
+    registerResource: (
+        req: RegisterResourceRequest,
+        callback: MonitorCallback<RegisterResourceResponse>,
+    ) => Promise<void>;
     registerResourceOutputs: (req: RegisterResourceOutputsRequest, callback: MonitorCallback<unknown>) => void;
 }
 
 /** The monitor `setMocks` installed, or an error if the runtime holds another one. */
 function mockMonitor(): PatchableMonitor {
     const monitor: unknown = runtimeSettings.getMonitor();
-    if (!(monitor instanceof MockMonitor)) throw new Error("runPlan: the Pulumi runtime's monitor is not the MockMonitor setMocks installed");
+    if (!(monitor instanceof MockMonitor))
+        throw new Error("runPlan: the Pulumi runtime's monitor is not the MockMonitor setMocks installed");
     return monitor as unknown as PatchableMonitor;
 }
 
@@ -126,7 +146,12 @@ export class ProgramError extends Error {
 export async function runPlan(settings: StackSettings): Promise<StackExport> {
     const defaultRegion = settings.config["aws:region"] ?? "us-east-1";
     const providerRegions = new Map<string, string>();
-    await pulumi.runtime.setMocks(planMocks({ defaultRegion, providerRegions }), settings.project, settings.stack, true);
+    await pulumi.runtime.setMocks(
+        planMocks({ defaultRegion, providerRegions }),
+        settings.project,
+        settings.stack,
+        true,
+    );
     pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
 
     const resources: ExportedResource[] = [];
@@ -233,7 +258,11 @@ export async function runPlan(settings: StackSettings): Promise<StackExport> {
     return {
         version: 3,
         deployment: {
-            manifest: { time: new Date().toISOString(), magic: crypto.createHash("sha256").update(version).digest("hex"), version },
+            manifest: {
+                time: new Date().toISOString(),
+                magic: crypto.createHash("sha256").update(version).digest("hex"),
+                version,
+            },
             resources: resources.filter((r) => r.urn !== "").map(inExportOrder),
         },
     };

@@ -14,7 +14,10 @@ import { Document, isMap, isScalar, parseDocument, Scalar, YAMLMap } from "yaml"
 
 /** Thrown when a stack file cannot be read or edited; `file` names it. */
 export class StackFileError extends Error {
-    constructor(readonly file: string, message: string) {
+    constructor(
+        readonly file: string,
+        message: string,
+    ) {
         super(`${file}: ${message}`);
         this.name = "StackFileError";
     }
@@ -38,13 +41,18 @@ export interface StackReleases {
 
 function parse(text: string, file: string): Document.Parsed {
     const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-    if (doc.errors.length > 0) throw new StackFileError(file, `not valid YAML: ${doc.errors.map((e) => e.message).join("; ")}`);
+    if (doc.errors.length > 0)
+        throw new StackFileError(file, `not valid YAML: ${doc.errors.map((e) => e.message).join("; ")}`);
     return doc;
 }
 
 function configMap(doc: Document.Parsed, file: string): YAMLMap<unknown, unknown> {
     const config: unknown = doc.get("config", true);
-    if (!isMap(config)) throw new StackFileError(file, "has no 'config:' map (a stack file is `config:` followed by `<namespace>:<key>: <value>` entries)");
+    if (!isMap(config))
+        throw new StackFileError(
+            file,
+            "has no 'config:' map (a stack file is `config:` followed by `<namespace>:<key>: <value>` entries)",
+        );
     return config;
 }
 
@@ -68,7 +76,11 @@ export function readReleases(text: string, file: string, key: string): StackRele
         entries: value.items.map((p) => {
             if (!isScalar(p.key)) throw new StackFileError(file, `${key} has a key that is not a plain workload name`);
             const v = p.value;
-            return { workload: String(p.key.value), value: isScalar(v) ? v.value : v === null ? null : (v as { toJSON(): unknown }).toJSON(), style: isScalar(v) ? v.type : undefined };
+            return {
+                workload: String(p.key.value),
+                value: isScalar(v) ? v.value : v === null ? null : (v as { toJSON(): unknown }).toJSON(),
+                style: isScalar(v) ? v.type : undefined,
+            };
         }),
     };
 }
@@ -112,28 +124,43 @@ export function writeReleases(text: string, file: string, key: string, updates: 
     const firstConfigKey = config.items[0]?.key;
     const configIndent = isScalar(firstConfigKey) && firstConfigKey.range ? column(firstConfigKey.range[0]) : 2;
     const unit = configIndent > 0 ? configIndent : 2;
-    const line = (indent: number, u: ReleaseUpdate) => `${eol}${" ".repeat(indent)}${renderScalar(u.workload)}: ${renderScalar(u.value, u.style)}`;
+    const line = (indent: number, u: ReleaseUpdate) =>
+        `${eol}${" ".repeat(indent)}${renderScalar(u.workload)}: ${renderScalar(u.value, u.style)}`;
 
     const edits: Edit[] = [];
     const pair = findPair(config, key);
     if (pair === undefined) {
-        if (config.flow) throw new StackFileError(file, "'config' is a flow map; write it as a block map to let promotion add releases");
+        if (config.flow)
+            throw new StackFileError(
+                file,
+                "'config' is a flow map; write it as a block map to let promotion add releases",
+            );
         const last = config.items[config.items.length - 1];
         const lastNode = (last.value ?? last.key) as { range?: [number, number, number] };
         const at = lineEnd(text, lastNode.range![1]);
-        edits.push({ start: at, end: at, text: `${eol}${" ".repeat(configIndent)}${key}:${updates.map((u) => line(configIndent + unit, u)).join("")}` });
+        edits.push({
+            start: at,
+            end: at,
+            text: `${eol}${" ".repeat(configIndent)}${key}:${updates.map((u) => line(configIndent + unit, u)).join("")}`,
+        });
     } else {
         const keyNode = pair.key as Scalar;
         const keyColumn = column(keyNode.range![0]);
         const value = pair.value;
-        const empty = value === null || (isScalar(value) && value.value === null) || (isMap(value) && value.items.length === 0);
+        const empty =
+            value === null || (isScalar(value) && value.value === null) || (isMap(value) && value.items.length === 0);
         if (empty) {
             // `key: {}`, `key:` or `key: ~`: replace the value by a block map, keeping a comment on the key's line.
             const colon = text.indexOf(":", keyNode.range![1]) + 1;
-            const valueEnd = value !== null && (value as Scalar).range ? Math.max((value as Scalar).range![1], colon) : colon;
+            const valueEnd =
+                value !== null && (value as Scalar).range ? Math.max((value as Scalar).range![1], colon) : colon;
             const end = lineEnd(text, valueEnd);
             const tail = text.slice(valueEnd, end).trim();
-            edits.push({ start: colon, end, text: `${tail === "" ? "" : ` ${tail}`}${updates.map((u) => line(keyColumn + unit, u)).join("")}` });
+            edits.push({
+                start: colon,
+                end,
+                text: `${tail === "" ? "" : ` ${tail}`}${updates.map((u) => line(keyColumn + unit, u)).join("")}`,
+            });
         } else if (!isMap(value)) {
             throw new StackFileError(file, `${key} must be a map of workload names to versions`);
         } else if (value.flow) {
@@ -164,13 +191,23 @@ export function writeReleases(text: string, file: string, key: string, updates: 
                 }
                 const v = existing.value;
                 if (isScalar(v) && v.range && v.value !== null) {
-                    edits.push({ start: v.range[0], end: v.range[1], text: renderScalar(u.value, v.type === "BLOCK_FOLDED" || v.type === "BLOCK_LITERAL" ? "QUOTE_DOUBLE" : v.type) });
+                    edits.push({
+                        start: v.range[0],
+                        end: v.range[1],
+                        text: renderScalar(
+                            u.value,
+                            v.type === "BLOCK_FOLDED" || v.type === "BLOCK_LITERAL" ? "QUOTE_DOUBLE" : v.type,
+                        ),
+                    });
                 } else if (v === null || (isScalar(v) && v.value === null)) {
                     const colon = text.indexOf(":", (existing.key as Scalar).range![1]) + 1;
                     const valueEnd = v?.range ? Math.max(v.range[1], colon) : colon;
                     edits.push({ start: colon, end: valueEnd, text: ` ${renderScalar(u.value, u.style)}` });
                 } else {
-                    throw new StackFileError(file, `${key}.${u.workload} must be a version string, not a ${isMap(v) ? "map" : "list"}`);
+                    throw new StackFileError(
+                        file,
+                        `${key}.${u.workload} must be a version string, not a ${isMap(v) ? "map" : "list"}`,
+                    );
                 }
             }
             if (added.length > 0) {
@@ -183,7 +220,8 @@ export function writeReleases(text: string, file: string, key: string, updates: 
     }
 
     let out = text;
-    for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+    for (const e of [...edits].sort((a, b) => b.start - a.start))
+        out = out.slice(0, e.start) + e.text + out.slice(e.end);
     return out;
 }
 

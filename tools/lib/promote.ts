@@ -54,7 +54,8 @@ export const EXIT = {
     usage: 64,
 } as const;
 
-export const USAGE = "usage: npm run promote -- --from <stack> --to <stack> [--only <workload>]... [--dry-run] [--allow-downgrade] [--project DIR]";
+export const USAGE =
+    "usage: npm run promote -- --from <stack> --to <stack> [--only <workload>]... [--dry-run] [--allow-downgrade] [--project DIR]";
 
 /** Where the command prints: summary and diff on `out`, refusals on `err`. */
 export interface PromoteIO {
@@ -70,7 +71,8 @@ export interface PromoteDeps {
 
 /** Stack names the program knows: the values `platform:environment` accepts. */
 export function knownStacks(): string[] {
-    const schema = FOUNDATION_KEYS.find((k) => k.key === "environment")?.schema as unknown as { options?: readonly string[] } | undefined;
+    const schema = FOUNDATION_KEYS.find((k) => k.key === "environment")?.schema as unknown as
+        { options?: readonly string[] } | undefined;
     return [...(schema?.options ?? [])];
 }
 
@@ -85,7 +87,10 @@ export interface PlannedRelease {
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 
 class Refusal extends Error {
-    constructor(readonly code: number, readonly lines: string[]) {
+    constructor(
+        readonly code: number,
+        readonly lines: string[],
+    ) {
         super(lines.join("\n"));
     }
 }
@@ -98,7 +103,12 @@ function readFile(file: string, label: string): string {
 function column(rows: string[][]): string[] {
     if (rows.length === 0) return [];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd());
+    return rows.map((r) =>
+        r
+            .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+            .join("  ")
+            .trimEnd(),
+    );
 }
 
 /** Validates the edited target the way the program will: project declarations, then `validateConfig`. */
@@ -140,12 +150,22 @@ function parseOptions(argv: readonly string[]) {
     const problems: string[] = [];
     if (!values.from) problems.push("--from is required");
     if (!values.to) problems.push("--to is required");
-    for (const [flag, v] of [["--from", values.from], ["--to", values.to]] as const) {
-        if (v && !STACK_NAME.test(v)) problems.push(`${flag} ${JSON.stringify(v)} is not a stack name (letters, digits, _ . -)`);
+    for (const [flag, v] of [
+        ["--from", values.from],
+        ["--to", values.to],
+    ] as const) {
+        if (v && !STACK_NAME.test(v))
+            problems.push(`${flag} ${JSON.stringify(v)} is not a stack name (letters, digits, _ . -)`);
     }
-    if (values.from && values.from === values.to) problems.push(`--from and --to are both '${values.from}': promotion copies releases between two different stacks`);
+    if (values.from && values.from === values.to)
+        problems.push(
+            `--from and --to are both '${values.from}': promotion copies releases between two different stacks`,
+        );
     if (problems.length > 0) throw new Refusal(EXIT.usage, [...problems.map((p) => `promote: ${p}`), USAGE]);
-    const only = values.only?.flatMap((o) => o.split(",")).map((o) => o.trim()).filter((o) => o !== "");
+    const only = values.only
+        ?.flatMap((o) => o.split(","))
+        .map((o) => o.trim())
+        .filter((o) => o !== "");
     return {
         from: values.from ?? "",
         to: values.to ?? "",
@@ -181,7 +201,13 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
     const known = knownStacks();
     const unknown = [opts.from, opts.to].filter((s) => !known.includes(s));
     if (unknown.length > 0) {
-        throw new Refusal(EXIT.unknownStack, unknown.map((s) => `promote: unknown stack '${s}'; this program's stacks are named after their environment: ${known.join(", ")}`));
+        throw new Refusal(
+            EXIT.unknownStack,
+            unknown.map(
+                (s) =>
+                    `promote: unknown stack '${s}'; this program's stacks are named after their environment: ${known.join(", ")}`,
+            ),
+        );
     }
 
     const projectText = readFile(path.join(opts.projectDir, "Pulumi.yaml"), "Pulumi.yaml (the project file)");
@@ -192,7 +218,8 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
         throw new Refusal(EXIT.unreadableFile, [`promote: Pulumi.yaml: not valid YAML: ${(err as Error).message}`]);
     }
     const projectName = (project as { name?: unknown } | null)?.name;
-    if (typeof projectName !== "string" || projectName === "") throw new Refusal(EXIT.unreadableFile, ["promote: Pulumi.yaml: 'name' is required"]);
+    if (typeof projectName !== "string" || projectName === "")
+        throw new Refusal(EXIT.unreadableFile, ["promote: Pulumi.yaml: 'name' is required"]);
     const key = `${projectName}:releases`;
     const sourceFile = `Pulumi.${opts.from}.yaml`;
     const targetFile = `Pulumi.${opts.to}.yaml`;
@@ -202,13 +229,20 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
 
     const source = readReleases(sourceText, sourceFile, key);
     const target = readReleases(targetText, targetFile, key);
-    if (!source.present) throw new Refusal(EXIT.unreadableFile, [`promote: ${sourceFile} sets no ${key}: there is nothing to promote`]);
+    if (!source.present)
+        throw new Refusal(EXIT.unreadableFile, [`promote: ${sourceFile} sets no ${key}: there is nothing to promote`]);
 
     const sourceNames = source.entries.map((e) => e.workload);
     if (opts.only) {
         const missing = opts.only.filter((w) => !sourceNames.includes(w));
         if (missing.length > 0) {
-            throw new Refusal(EXIT.unknownWorkload, missing.map((w) => `promote: workload '${w}' has no release in ${sourceFile}; its ${key} lists ${sourceNames.join(", ") || "nothing"}`));
+            throw new Refusal(
+                EXIT.unknownWorkload,
+                missing.map(
+                    (w) =>
+                        `promote: workload '${w}' has no release in ${sourceFile}; its ${key} lists ${sourceNames.join(", ") || "nothing"}`,
+                ),
+            );
         }
     }
     const selected = source.entries.filter((e) => !opts.only || opts.only.includes(e.workload));
@@ -219,19 +253,33 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
 
     const notStrings = selected.filter((e) => typeof e.value !== "string");
     if (notStrings.length > 0) {
-        throw new Refusal(EXIT.invalidTarget, notStrings.map((e) => `promote: ${sourceFile}: ${key}.${e.workload} must be a string; got ${JSON.stringify(e.value)} (quote it: "${String(e.value)}")`));
+        throw new Refusal(
+            EXIT.invalidTarget,
+            notStrings.map(
+                (e) =>
+                    `promote: ${sourceFile}: ${key}.${e.workload} must be a string; got ${JSON.stringify(e.value)} (quote it: "${String(e.value)}")`,
+            ),
+        );
     }
     const targetValues = new Map(target.entries.map((e) => [e.workload, e.value]));
     const plan: PlannedRelease[] = selected.map((e) => {
         const to = targetValues.get(e.workload);
         const toText = to === undefined ? undefined : typeof to === "string" ? to : JSON.stringify(to);
-        return { workload: e.workload, from: e.value as string, to: toText, change: classifyChange(e.value as string, toText) };
+        return {
+            workload: e.workload,
+            from: e.value as string,
+            to: toText,
+            change: classifyChange(e.value as string, toText),
+        };
     });
 
     const downgrades = plan.filter((p) => p.change === "downgrade");
     if (downgrades.length > 0 && !opts.allowDowngrade) {
         throw new Refusal(EXIT.downgrade, [
-            ...downgrades.map((d) => `promote: refused: ${d.workload} would go down from ${d.to} (${targetFile}) to ${d.from} (${sourceFile})`),
+            ...downgrades.map(
+                (d) =>
+                    `promote: refused: ${d.workload} would go down from ${d.to} (${targetFile}) to ${d.from} (${sourceFile})`,
+            ),
             "promote: nothing written; pass --allow-downgrade to roll back on purpose",
         ]);
     }
@@ -251,7 +299,11 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
 
     const changes: ReleaseUpdate[] = plan
         .filter((p) => p.change !== "unchanged")
-        .map((p) => ({ workload: p.workload, value: p.from, style: selected.find((e) => e.workload === p.workload)?.style }));
+        .map((p) => ({
+            workload: p.workload,
+            value: p.from,
+            style: selected.find((e) => e.workload === p.workload)?.style,
+        }));
     if (changes.length === 0) {
         io.out(`\n${targetFile} already has these releases: nothing to write.`);
         return EXIT.ok;
@@ -262,13 +314,23 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
     if (!isDeepStrictEqual(configWithout(edited, targetFile, key), configWithout(targetText, targetFile, key))) {
         throw new Error(`promote: internal error: editing ${targetFile} changed more than ${key}; nothing written`);
     }
-    const expected = Object.fromEntries([...target.entries.map((e) => [e.workload, e.value] as const), ...changes.map((c) => [c.workload, c.value] as const)]);
-    const after = Object.fromEntries(readReleases(edited, targetFile, key).entries.map((e) => [e.workload, e.value] as const));
-    if (!isDeepStrictEqual(after, expected)) throw new Error(`promote: internal error: ${targetFile} would not read back the promoted releases; nothing written`);
+    const expected = Object.fromEntries([
+        ...target.entries.map((e) => [e.workload, e.value] as const),
+        ...changes.map((c) => [c.workload, c.value] as const),
+    ]);
+    const after = Object.fromEntries(
+        readReleases(edited, targetFile, key).entries.map((e) => [e.workload, e.value] as const),
+    );
+    if (!isDeepStrictEqual(after, expected))
+        throw new Error(
+            `promote: internal error: ${targetFile} would not read back the promoted releases; nothing written`,
+        );
 
     io.out("");
     // createTwoFilesPatch starts with a "=====" separator line; the rest is a git-style unified diff.
-    const patch = createTwoFilesPatch(`a/${targetFile}`, `b/${targetFile}`, targetText, edited, undefined, undefined, { context: 3 });
+    const patch = createTwoFilesPatch(`a/${targetFile}`, `b/${targetFile}`, targetText, edited, undefined, undefined, {
+        context: 3,
+    });
     io.out(patch.replace(/^=+\r?\n/, "").trimEnd());
 
     const problems = validateTarget(projectText, opts.to, edited, specs);
@@ -286,6 +348,8 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
     const tmp = path.join(opts.projectDir, `.${targetFile}.promote-${process.pid}`);
     fs.writeFileSync(tmp, edited, { mode: fs.statSync(targetPath).mode });
     fs.renameSync(tmp, targetPath);
-    io.out(`\nWrote ${targetFile} (${changes.length} release${changes.length === 1 ? "" : "s"}). Review and commit it; the ${opts.to} deployment picks it up.`);
+    io.out(
+        `\nWrote ${targetFile} (${changes.length} release${changes.length === 1 ? "" : "s"}). Review and commit it; the ${opts.to} deployment picks it up.`,
+    );
     return EXIT.ok;
 }

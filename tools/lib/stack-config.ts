@@ -159,21 +159,29 @@ export function loadStackSettings(projectDir: string, stack: string): StackSetti
         const v = values[k];
         if (v === undefined) {
             if (d.type !== undefined) {
-                problems.push(`Pulumi.${stack}.yaml: missing required configuration key '${k}' (${d.description ?? "no description"}); set it with \`pulumi config set ${k.replace(`${name}:`, "")} <value>\``);
+                problems.push(
+                    `Pulumi.${stack}.yaml: missing required configuration key '${k}' (${d.description ?? "no description"}); set it with \`pulumi config set ${k.replace(`${name}:`, "")} <value>\``,
+                );
             }
             continue;
         }
         if (d.secret && !secretKeys.has(k)) {
-            problems.push(`Pulumi.${stack}.yaml: '${k}' must be set as a secret (\`pulumi config set --secret ${k.replace(`${name}:`, "")} <value>\`)`);
+            problems.push(
+                `Pulumi.${stack}.yaml: '${k}' must be set as a secret (\`pulumi config set --secret ${k.replace(`${name}:`, "")} <value>\`)`,
+            );
         }
         if (d.type !== undefined && !secretKeys.has(k)) {
             const actual = typeOf(v);
             if (!matchesDeclaredType(d.type, v)) {
-                problems.push(`Pulumi.${stack}.yaml: '${k}' is declared as ${d.type} in Pulumi.yaml but the stack sets a ${actual}`);
+                problems.push(
+                    `Pulumi.${stack}.yaml: '${k}' is declared as ${d.type} in Pulumi.yaml but the stack sets a ${actual}`,
+                );
             } else if (d.type === "array" && d.items) {
                 (v as unknown[]).forEach((item, i) => {
                     if (!matchesDeclaredType(d.items!.type as NonNullable<ConfigDeclaration["type"]>, item)) {
-                        problems.push(`Pulumi.${stack}.yaml: '${k}[${i}]' must be ${d.items!.type}, got ${typeOf(item)}`);
+                        problems.push(
+                            `Pulumi.${stack}.yaml: '${k}[${i}]' must be ${d.items!.type}, got ${typeOf(item)}`,
+                        );
                     }
                 });
             }

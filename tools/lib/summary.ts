@@ -35,7 +35,12 @@ export function summarize(doc: StackExport, stack: string, project: string): Pla
     for (const r of counted.filter((x) => x.custom)) {
         byType[r.type] = (byType[r.type] ?? 0) + 1;
         const chain: ExportedResource[] = [];
-        for (let p = r.parent ? byUrn.get(r.parent) : undefined; p && !isStack(p); p = p.parent ? byUrn.get(p.parent) : undefined) chain.push(p);
+        for (
+            let p = r.parent ? byUrn.get(r.parent) : undefined;
+            p && !isStack(p);
+            p = p.parent ? byUrn.get(p.parent) : undefined
+        )
+            chain.push(p);
         const top = chain[chain.length - 1];
         const architecture = top ? nameOf(top.urn) : "(stack)";
         const component = chain[0] ? `${typeOfUrn(chain[0].urn)} ${nameOf(chain[0].urn)}` : "(no component)";
@@ -43,14 +48,26 @@ export function summarize(doc: StackExport, stack: string, project: string): Pla
         byArchitecture[architecture][component] = (byArchitecture[architecture][component] ?? 0) + 1;
     }
     const custom = counted.filter((r) => r.custom).length;
-    return { stack, project, total: counted.length, custom, components: counted.length - custom, byArchitecture, byType };
+    return {
+        stack,
+        project,
+        total: counted.length,
+        custom,
+        components: counted.length - custom,
+        byArchitecture,
+        byType,
+    };
 }
 
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 
 /** Renders the summary as aligned text (stable ordering: by name). */
 export function formatSummary(s: PlanSummary): string {
-    const lines = [`Plan of stack '${s.stack}' (project ${s.project}): ${s.total} resources (${s.custom} cloud resources, ${s.components} components)`, "", "Resources per architecture and component:"];
+    const lines = [
+        `Plan of stack '${s.stack}' (project ${s.project}): ${s.total} resources (${s.custom} cloud resources, ${s.components} components)`,
+        "",
+        "Resources per architecture and component:",
+    ];
     for (const arch of Object.keys(s.byArchitecture).sort()) {
         lines.push(`  ${arch.padEnd(60)} ${String(sum(s.byArchitecture[arch])).padStart(5)}`);
         for (const comp of Object.keys(s.byArchitecture[arch]).sort()) {

@@ -11,35 +11,35 @@
  *
  * Contract: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-create-auth-challenge.html
  */
-import type { Context, CreateAuthChallengeTriggerEvent } from 'aws-lambda';
+import type { Context, CreateAuthChallengeTriggerEvent } from "aws-lambda";
 
-import { CHALLENGE_METADATA, CUSTOM_CHALLENGE, newNonce, NONCE_PARAMETER } from '../shared/challenge';
-import { maskCpf } from '../shared/cpf';
-import { log } from '../shared/log';
+import { CHALLENGE_METADATA, CUSTOM_CHALLENGE, newNonce, NONCE_PARAMETER } from "../shared/challenge";
+import { maskCpf } from "../shared/cpf";
+import { log } from "../shared/log";
 
 /** Lambda entry point (`index.handler`); returns the event with `response` filled in. */
 // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose, nothing to await: the bundle must export an AsyncFunction handler (test/apps/lambdas/build.spec.ts)
 export async function handler(
-  event: CreateAuthChallengeTriggerEvent,
-  context?: Context,
+    event: CreateAuthChallengeTriggerEvent,
+    context?: Context,
 ): Promise<CreateAuthChallengeTriggerEvent> {
-  if (event.request.challengeName !== CUSTOM_CHALLENGE) {
-    log('error', 'create-auth-challenge', 'challenge.rejected', {
-      requestId: context?.awsRequestId,
-      reason: 'unsupported_challenge',
-      challengeName: String(event.request.challengeName).slice(0, 32),
+    if (event.request.challengeName !== CUSTOM_CHALLENGE) {
+        log("error", "create-auth-challenge", "challenge.rejected", {
+            requestId: context?.awsRequestId,
+            reason: "unsupported_challenge",
+            challengeName: String(event.request.challengeName).slice(0, 32),
+        });
+        throw new Error("create-auth-challenge: only CUSTOM_CHALLENGE is supported");
+    }
+    const nonce = newNonce();
+    event.response = {
+        publicChallengeParameters: { [NONCE_PARAMETER]: nonce },
+        privateChallengeParameters: { [NONCE_PARAMETER]: nonce },
+        challengeMetadata: CHALLENGE_METADATA,
+    };
+    log("info", "create-auth-challenge", "challenge.created", {
+        requestId: context?.awsRequestId,
+        cpf: maskCpf(event.userName ?? ""),
     });
-    throw new Error('create-auth-challenge: only CUSTOM_CHALLENGE is supported');
-  }
-  const nonce = newNonce();
-  event.response = {
-    publicChallengeParameters: { [NONCE_PARAMETER]: nonce },
-    privateChallengeParameters: { [NONCE_PARAMETER]: nonce },
-    challengeMetadata: CHALLENGE_METADATA,
-  };
-  log('info', 'create-auth-challenge', 'challenge.created', {
-    requestId: context?.awsRequestId,
-    cpf: maskCpf(event.userName ?? ''),
-  });
-  return event;
+    return event;
 }

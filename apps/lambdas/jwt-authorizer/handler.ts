@@ -36,11 +36,11 @@
  * Docs: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html,
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
  */
-import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from "aws-lambda";
+import { createRemoteJWKSet, jwtVerify } from "jose";
+import type { JWTPayload, JWTVerifyGetKey } from "jose";
 
-import { log } from '../shared/log';
+import { log } from "../shared/log";
 
 /** Accepted clock skew for `exp`, `nbf` and `iat`, in seconds. */
 export const CLOCK_TOLERANCE_SECONDS = 5;
@@ -57,61 +57,61 @@ export const MAX_TOKEN_LENGTH = 8192;
 /** JWKS HTTP timeout, in milliseconds (API Gateway gives an authorizer at most 29 s). */
 export const JWKS_TIMEOUT_MS = 3000;
 
-const FN = 'jwt-authorizer';
+const FN = "jwt-authorizer";
 
 /** Which Cognito token the API accepts. */
-export type TokenUse = 'access' | 'id';
+export type TokenUse = "access" | "id";
 
 /** Authorizer settings (see {@link configFromEnv}). */
 export interface AuthorizerConfig {
-  /** Cognito user pool id, `<region>_<id>` (e.g. `us-east-1_AbCdEf123`). */
-  userPoolId: string;
-  /** App client id the token must belong to. */
-  clientId: string;
-  /** Accepted `token_use`. Default `access`. */
-  tokenUse?: TokenUse;
-  /** JWKS location. Default: the pool's Cognito JWKS URL. */
-  jwksUrl?: string;
+    /** Cognito user pool id, `<region>_<id>` (e.g. `us-east-1_AbCdEf123`). */
+    userPoolId: string;
+    /** App client id the token must belong to. */
+    clientId: string;
+    /** Accepted `token_use`. Default `access`. */
+    tokenUse?: TokenUse;
+    /** JWKS location. Default: the pool's Cognito JWKS URL. */
+    jwksUrl?: string;
 }
 
 /** Why a request was denied; logged, never returned to the caller. */
 export type DenyReason =
-  | 'misconfigured'
-  | 'missing_token'
-  | 'malformed_header'
-  | 'token_too_large'
-  | 'malformed_token'
-  | 'alg_not_allowed'
-  | 'bad_signature'
-  | 'unknown_kid'
-  | 'expired'
-  | 'not_yet_valid'
-  | 'wrong_issuer'
-  | 'wrong_audience'
-  | 'missing_claim'
-  | 'wrong_token_use'
-  | 'wrong_client_id'
-  | 'jwks_unavailable'
-  | 'invalid_claims'
-  | 'error';
+    | "misconfigured"
+    | "missing_token"
+    | "malformed_header"
+    | "token_too_large"
+    | "malformed_token"
+    | "alg_not_allowed"
+    | "bad_signature"
+    | "unknown_kid"
+    | "expired"
+    | "not_yet_valid"
+    | "wrong_issuer"
+    | "wrong_audience"
+    | "missing_claim"
+    | "wrong_token_use"
+    | "wrong_client_id"
+    | "jwks_unavailable"
+    | "invalid_claims"
+    | "error";
 
 /** A denial with its reason, thrown inside {@link createAuthorizer}'s verification. */
 class Denied extends Error {
-  constructor(readonly reason: DenyReason) {
-    super(reason);
-    this.name = 'Denied';
-  }
+    constructor(readonly reason: DenyReason) {
+        super(reason);
+        this.name = "Denied";
+    }
 }
 
 /** The pool's region from its id, or `undefined` if the id is not `<region>_<id>`. */
 function regionOf(userPoolId: string): string | undefined {
-  return /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/.exec(userPoolId)?.[1];
+    return /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/.exec(userPoolId)?.[1];
 }
 
 /** The Cognito issuer URL for a pool id, or `undefined` if the id is malformed. */
 export function issuerFor(userPoolId: string): string | undefined {
-  const region = regionOf(userPoolId);
-  return region === undefined ? undefined : `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+    const region = regionOf(userPoolId);
+    return region === undefined ? undefined : `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
 }
 
 /**
@@ -120,19 +120,19 @@ export function issuerFor(userPoolId: string): string | undefined {
  * `undefined` when `methodArn` does not have that shape.
  */
 export function stageWildcard(methodArn: unknown): string | undefined {
-  if (typeof methodArn !== 'string') return undefined;
-  const m = /^(arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+)\/([^/]+)\/[^/]+\/.*$/.exec(methodArn);
-  return m === null ? undefined : `${m[1]}/${m[2]}/*`;
+    if (typeof methodArn !== "string") return undefined;
+    const m = /^(arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+)\/([^/]+)\/[^/]+\/.*$/.exec(methodArn);
+    return m === null ? undefined : `${m[1]}/${m[2]}/*`;
 }
 
-function policy(principalId: string, effect: 'Allow' | 'Deny', resource: string): APIGatewayAuthorizerResult {
-  return {
-    principalId,
-    policyDocument: {
-      Version: '2012-10-17',
-      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
-    },
-  };
+function policy(principalId: string, effect: "Allow" | "Deny", resource: string): APIGatewayAuthorizerResult {
+    return {
+        principalId,
+        policyDocument: {
+            Version: "2012-10-17",
+            Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: resource }],
+        },
+    };
 }
 
 /**
@@ -140,34 +140,34 @@ function policy(principalId: string, effect: 'Allow' | 'Deny', resource: string)
  * otherwise on `*` (a Deny can only narrow access).
  */
 export function denyPolicy(methodArn: unknown): APIGatewayAuthorizerResult {
-  return policy('unauthorized', 'Deny', stageWildcard(methodArn) ?? '*');
+    return policy("unauthorized", "Deny", stageWildcard(methodArn) ?? "*");
 }
 
 /** Maps a jose error to a deny reason by its `code` (and `claim` for claim failures). */
 function reasonFromJose(err: unknown): DenyReason {
-  const { code, claim } = (err ?? {}) as { code?: string; claim?: string };
-  switch (code) {
-    case 'ERR_JWT_EXPIRED':
-      return 'expired';
-    case 'ERR_JOSE_ALG_NOT_ALLOWED':
-    case 'ERR_JOSE_NOT_SUPPORTED':
-      return 'alg_not_allowed';
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      return 'bad_signature';
-    case 'ERR_JWKS_NO_MATCHING_KEY':
-    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
-      return 'unknown_kid';
-    case 'ERR_JWS_INVALID':
-    case 'ERR_JWT_INVALID':
-      return 'malformed_token';
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      if (claim === 'nbf' || claim === 'iat') return 'not_yet_valid';
-      if (claim === 'iss') return 'wrong_issuer';
-      if (claim === 'aud') return 'wrong_audience';
-      return 'missing_claim';
-    default:
-      return 'error';
-  }
+    const { code, claim } = (err ?? {}) as { code?: string; claim?: string };
+    switch (code) {
+        case "ERR_JWT_EXPIRED":
+            return "expired";
+        case "ERR_JOSE_ALG_NOT_ALLOWED":
+        case "ERR_JOSE_NOT_SUPPORTED":
+            return "alg_not_allowed";
+        case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
+            return "bad_signature";
+        case "ERR_JWKS_NO_MATCHING_KEY":
+        case "ERR_JWKS_MULTIPLE_MATCHING_KEYS":
+            return "unknown_kid";
+        case "ERR_JWS_INVALID":
+        case "ERR_JWT_INVALID":
+            return "malformed_token";
+        case "ERR_JWT_CLAIM_VALIDATION_FAILED":
+            if (claim === "nbf" || claim === "iat") return "not_yet_valid";
+            if (claim === "iss") return "wrong_issuer";
+            if (claim === "aud") return "wrong_audience";
+            return "missing_claim";
+        default:
+            return "error";
+    }
 }
 
 /**
@@ -176,47 +176,50 @@ function reasonFromJose(err: unknown): DenyReason {
  * "No key for this `kid`" keeps its own reason.
  */
 function tagJwksFailures(keys: JWTVerifyGetKey): JWTVerifyGetKey {
-  return async (header, token) => {
-    try {
-      return await keys(header, token);
-    } catch (err) {
-      const code = (err as { code?: string } | undefined)?.code;
-      if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') throw err;
-      throw new Denied('jwks_unavailable');
-    }
-  };
+    return async (header, token) => {
+        try {
+            return await keys(header, token);
+        } catch (err) {
+            const code = (err as { code?: string } | undefined)?.code;
+            if (code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWKS_MULTIPLE_MATCHING_KEYS") throw err;
+            throw new Denied("jwks_unavailable");
+        }
+    };
 }
 
 /** Reads {@link AuthorizerConfig} from `USER_POOL_ID`, `CLIENT_ID`, `TOKEN_USE`, `JWKS_URL`. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AuthorizerConfig {
-  const tokenUse = env.TOKEN_USE === undefined || env.TOKEN_USE === '' ? 'access' : env.TOKEN_USE;
-  return {
-    userPoolId: env.USER_POOL_ID ?? '',
-    clientId: env.CLIENT_ID ?? '',
-    tokenUse: tokenUse as TokenUse,
-    jwksUrl: env.JWKS_URL === '' ? undefined : env.JWKS_URL,
-  };
+    const tokenUse = env.TOKEN_USE === undefined || env.TOKEN_USE === "" ? "access" : env.TOKEN_USE;
+    return {
+        userPoolId: env.USER_POOL_ID ?? "",
+        clientId: env.CLIENT_ID ?? "",
+        tokenUse: tokenUse as TokenUse,
+        jwksUrl: env.JWKS_URL === "" ? undefined : env.JWKS_URL,
+    };
 }
 
 /** Every problem with a configuration (empty when usable). */
 export function configProblems(config: AuthorizerConfig): string[] {
-  const problems: string[] = [];
-  if (issuerFor(config.userPoolId) === undefined) problems.push('USER_POOL_ID must be <region>_<id>');
-  if (config.clientId === '') problems.push('CLIENT_ID must be set');
-  const tokenUse = config.tokenUse ?? 'access';
-  if (tokenUse !== 'access' && tokenUse !== 'id') problems.push('TOKEN_USE must be "access" or "id"');
-  if (config.jwksUrl !== undefined) {
-    try {
-      new URL(config.jwksUrl);
-    } catch {
-      problems.push('JWKS_URL must be an absolute URL');
+    const problems: string[] = [];
+    if (issuerFor(config.userPoolId) === undefined) problems.push("USER_POOL_ID must be <region>_<id>");
+    if (config.clientId === "") problems.push("CLIENT_ID must be set");
+    const tokenUse = config.tokenUse ?? "access";
+    if (tokenUse !== "access" && tokenUse !== "id") problems.push('TOKEN_USE must be "access" or "id"');
+    if (config.jwksUrl !== undefined) {
+        try {
+            new URL(config.jwksUrl);
+        } catch {
+            problems.push("JWKS_URL must be an absolute URL");
+        }
     }
-  }
-  return problems;
+    return problems;
 }
 
 /** The authorizer function returned by {@link createAuthorizer}. */
-export type Authorizer = (event: APIGatewayTokenAuthorizerEvent, context?: Context) => Promise<APIGatewayAuthorizerResult>;
+export type Authorizer = (
+    event: APIGatewayTokenAuthorizerEvent,
+    context?: Context,
+) => Promise<APIGatewayAuthorizerResult>;
 
 /**
  * Builds an authorizer for one configuration. The JWKS is created here, so it is cached for as long
@@ -226,69 +229,74 @@ export type Authorizer = (event: APIGatewayTokenAuthorizerEvent, context?: Conte
  * @param keys optional key resolver replacing the remote JWKS (tests inject a local JWKS this way).
  */
 export function createAuthorizer(config: AuthorizerConfig, keys?: JWTVerifyGetKey): Authorizer {
-  const problems = configProblems(config);
-  const tokenUse: TokenUse = config.tokenUse ?? 'access';
-  const issuer = issuerFor(config.userPoolId);
-  const jwks =
-    problems.length > 0 || issuer === undefined
-      ? undefined
-      : tagJwksFailures(
-          keys ??
-            createRemoteJWKSet(new URL(config.jwksUrl ?? `${issuer}/.well-known/jwks.json`), {
-              timeoutDuration: JWKS_TIMEOUT_MS,
-            }),
-        );
+    const problems = configProblems(config);
+    const tokenUse: TokenUse = config.tokenUse ?? "access";
+    const issuer = issuerFor(config.userPoolId);
+    const jwks =
+        problems.length > 0 || issuer === undefined
+            ? undefined
+            : tagJwksFailures(
+                  keys ??
+                      createRemoteJWKSet(new URL(config.jwksUrl ?? `${issuer}/.well-known/jwks.json`), {
+                          timeoutDuration: JWKS_TIMEOUT_MS,
+                      }),
+              );
 
-  async function verify(authorization: unknown): Promise<JWTPayload> {
-    if (jwks === undefined || issuer === undefined) throw new Denied('misconfigured');
-    if (typeof authorization !== 'string' || authorization.trim() === '') throw new Denied('missing_token');
-    if (authorization.length > MAX_TOKEN_LENGTH) throw new Denied('token_too_large');
-    const match = /^Bearer +([^\s]+)$/i.exec(authorization.trim());
-    if (match === null) throw new Denied('malformed_header');
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(match[1], jwks, {
-        algorithms: ['RS256'],
-        issuer,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
-        requiredClaims: ['sub', 'exp', 'iat', 'token_use'],
-        ...(tokenUse === 'id' ? { audience: config.clientId } : {}),
-      }));
-    } catch (err) {
-      throw err instanceof Denied ? err : new Denied(reasonFromJose(err));
+    async function verify(authorization: unknown): Promise<JWTPayload> {
+        if (jwks === undefined || issuer === undefined) throw new Denied("misconfigured");
+        if (typeof authorization !== "string" || authorization.trim() === "") throw new Denied("missing_token");
+        if (authorization.length > MAX_TOKEN_LENGTH) throw new Denied("token_too_large");
+        const match = /^Bearer +([^\s]+)$/i.exec(authorization.trim());
+        if (match === null) throw new Denied("malformed_header");
+        let payload: JWTPayload;
+        try {
+            ({ payload } = await jwtVerify(match[1], jwks, {
+                algorithms: ["RS256"],
+                issuer,
+                clockTolerance: CLOCK_TOLERANCE_SECONDS,
+                maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+                requiredClaims: ["sub", "exp", "iat", "token_use"],
+                ...(tokenUse === "id" ? { audience: config.clientId } : {}),
+            }));
+        } catch (err) {
+            throw err instanceof Denied ? err : new Denied(reasonFromJose(err));
+        }
+        if (payload.token_use !== tokenUse) throw new Denied("wrong_token_use");
+        if (tokenUse === "access" && payload.client_id !== config.clientId) throw new Denied("wrong_client_id");
+        if (typeof payload.sub !== "string" || payload.sub === "") throw new Denied("invalid_claims");
+        return payload;
     }
-    if (payload.token_use !== tokenUse) throw new Denied('wrong_token_use');
-    if (tokenUse === 'access' && payload.client_id !== config.clientId) throw new Denied('wrong_client_id');
-    if (typeof payload.sub !== 'string' || payload.sub === '') throw new Denied('invalid_claims');
-    return payload;
-  }
 
-  return async (event, context) => {
-    const requestId = context?.awsRequestId;
-    if (problems.length > 0) {
-      log('error', FN, 'authorizer.decision', { requestId, effect: 'Deny', reason: 'misconfigured', problems: problems.join('; ') });
-      return denyPolicy(event?.methodArn);
-    }
-    try {
-      const payload = await verify(event?.authorizationToken);
-      const resource = stageWildcard(event.methodArn);
-      if (resource === undefined) throw new Denied('error');
-      const sub = payload.sub as string;
-      const usernameClaim = tokenUse === 'access' ? payload.username : payload['cognito:username'];
-      const username = typeof usernameClaim === 'string' ? usernameClaim : '';
-      log('info', FN, 'authorizer.decision', { requestId, effect: 'Allow', sub, tokenUse });
-      return { ...policy(sub, 'Allow', resource), context: { sub, username } };
-    } catch (err) {
-      const reason = err instanceof Denied ? err.reason : 'error';
-      log(reason === 'error' || reason === 'jwks_unavailable' ? 'error' : 'warn', FN, 'authorizer.decision', {
-        requestId,
-        effect: 'Deny',
-        reason,
-      });
-      return denyPolicy(event?.methodArn);
-    }
-  };
+    return async (event, context) => {
+        const requestId = context?.awsRequestId;
+        if (problems.length > 0) {
+            log("error", FN, "authorizer.decision", {
+                requestId,
+                effect: "Deny",
+                reason: "misconfigured",
+                problems: problems.join("; "),
+            });
+            return denyPolicy(event?.methodArn);
+        }
+        try {
+            const payload = await verify(event?.authorizationToken);
+            const resource = stageWildcard(event.methodArn);
+            if (resource === undefined) throw new Denied("error");
+            const sub = payload.sub as string;
+            const usernameClaim = tokenUse === "access" ? payload.username : payload["cognito:username"];
+            const username = typeof usernameClaim === "string" ? usernameClaim : "";
+            log("info", FN, "authorizer.decision", { requestId, effect: "Allow", sub, tokenUse });
+            return { ...policy(sub, "Allow", resource), context: { sub, username } };
+        } catch (err) {
+            const reason = err instanceof Denied ? err.reason : "error";
+            log(reason === "error" || reason === "jwks_unavailable" ? "error" : "warn", FN, "authorizer.decision", {
+                requestId,
+                effect: "Deny",
+                reason,
+            });
+            return denyPolicy(event?.methodArn);
+        }
+    };
 }
 
 let fromEnv: Authorizer | undefined;
@@ -297,12 +305,15 @@ let fromEnv: Authorizer | undefined;
  * Lambda entry point (`index.handler`). Reads the environment on the first invocation and keeps the
  * authorizer (and so the JWKS cache) for the life of the container.
  */
-export async function handler(event: APIGatewayTokenAuthorizerEvent, context?: Context): Promise<APIGatewayAuthorizerResult> {
-  fromEnv ??= createAuthorizer(configFromEnv());
-  return fromEnv(event, context);
+export async function handler(
+    event: APIGatewayTokenAuthorizerEvent,
+    context?: Context,
+): Promise<APIGatewayAuthorizerResult> {
+    fromEnv ??= createAuthorizer(configFromEnv());
+    return fromEnv(event, context);
 }
 
 /** Forgets the environment-built authorizer. For tests only. */
 export function resetHandlerForTests(): void {
-  fromEnv = undefined;
+    fromEnv = undefined;
 }

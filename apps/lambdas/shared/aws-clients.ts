@@ -22,9 +22,9 @@
  * https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-lib-dynamodb/,
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 /**
  * Client settings shared by every coffee-shop SDK client: at most 3 attempts (the SDK's standard
@@ -33,16 +33,16 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * attempt: without it `@smithy/node-http-handler` 4.4+ only logs a warning.
  */
 export const CLIENT_CONFIG = {
-  maxAttempts: 3,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
 } as const;
 
 /** A DynamoDB document client (plain values in and out) over a {@link CLIENT_CONFIG} DynamoDB client. */
 export function newDocumentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(CLIENT_CONFIG));
+    return DynamoDBDocumentClient.from(new DynamoDBClient(CLIENT_CONFIG));
 }
 
 /** An EventBridge client with {@link CLIENT_CONFIG}. */
 export function newEventBridgeClient(): EventBridgeClient {
-  return new EventBridgeClient(CLIENT_CONFIG);
+    return new EventBridgeClient(CLIENT_CONFIG);
 }

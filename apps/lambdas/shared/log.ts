@@ -12,7 +12,7 @@
 export type LogValue = string | number | boolean | null | undefined;
 
 /** Severity; `error` goes to stderr, the others to stdout. */
-export type LogLevel = 'info' | 'warn' | 'error';
+export type LogLevel = "info" | "warn" | "error";
 
 /**
  * Writes one log line.
@@ -23,14 +23,14 @@ export type LogLevel = 'info' | 'warn' | 'error';
  * @param fields extra flat fields; `undefined` values are dropped.
  */
 export function log(level: LogLevel, fn: string, event: string, fields: Record<string, LogValue> = {}): void {
-  const line = JSON.stringify({ time: new Date().toISOString(), level, fn, event, ...fields });
-  if (level === 'error') console.error(line);
-  else if (level === 'warn') console.warn(line);
-  else console.log(line);
+    const line = JSON.stringify({ time: new Date().toISOString(), level, fn, event, ...fields });
+    if (level === "error") console.error(line);
+    else if (level === "warn") console.warn(line);
+    else console.log(line);
 }
 
 /** The `name` of a thrown value (SDK v3 errors carry the AWS error code there), or `'Unknown'`. */
 export function errorName(err: unknown): string {
-  if (err instanceof Error && typeof err.name === 'string' && err.name !== '') return err.name;
-  return 'Unknown';
+    if (err instanceof Error && typeof err.name === "string" && err.name !== "") return err.name;
+    return "Unknown";
 }

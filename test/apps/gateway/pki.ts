@@ -18,26 +18,26 @@ import * as fs from "fs";
 import * as path from "path";
 
 export interface KeyPair {
-  /** Certificate, PEM. */
-  readonly cert: string;
-  /** Private key, PEM (PKCS#8). */
-  readonly key: string;
+    /** Certificate, PEM. */
+    readonly cert: string;
+    /** Private key, PEM (PKCS#8). */
+    readonly key: string;
 }
 
 export interface TestPki {
-  readonly ca: KeyPair;
-  readonly otherCa: KeyPair;
-  readonly server: KeyPair;
-  readonly client: KeyPair;
-  readonly burstClient: KeyPair;
-  readonly otherClient: KeyPair;
-  readonly expiredClient: KeyPair;
-  /** `client`'s subject as nginx and the ALB print it (RFC 2253). */
-  readonly clientSubjectDn: string;
-  /** `ca`'s subject, i.e. `client`'s issuer, RFC 2253. */
-  readonly caSubjectDn: string;
-  /** `client`'s serial as nginx prints `$ssl_client_serial`: upper-case hex, no separators. */
-  readonly clientSerial: string;
+    readonly ca: KeyPair;
+    readonly otherCa: KeyPair;
+    readonly server: KeyPair;
+    readonly client: KeyPair;
+    readonly burstClient: KeyPair;
+    readonly otherClient: KeyPair;
+    readonly expiredClient: KeyPair;
+    /** `client`'s subject as nginx and the ALB print it (RFC 2253). */
+    readonly clientSubjectDn: string;
+    /** `ca`'s subject, i.e. `client`'s issuer, RFC 2253. */
+    readonly caSubjectDn: string;
+    /** `client`'s serial as nginx prints `$ssl_client_serial`: upper-case hex, no separators. */
+    readonly clientSerial: string;
 }
 
 const ORG = "/C=BR/O=Acme Webhooks, Ltda";
@@ -45,119 +45,179 @@ const CLIENT_SERIAL = "0A1B2C3D4E5F";
 
 /** Runs openssl with `args` in `dir`; throws with openssl's stderr when it fails. */
 function openssl(dir: string, args: string[]): void {
-  try {
-    execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
-  } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? "";
-    throw new Error(`openssl ${args[0]} failed: ${stderr || String(err)}`, { cause: err });
-  }
+    try {
+        execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
+    } catch (err) {
+        const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? "";
+        throw new Error(`openssl ${args[0]} failed: ${stderr || String(err)}`, { cause: err });
+    }
 }
 
 function read(dir: string, name: string): string {
-  return fs.readFileSync(path.join(dir, name), "utf8");
+    return fs.readFileSync(path.join(dir, name), "utf8");
 }
 
 function ecKey(dir: string, name: string): void {
-  openssl(dir, ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", `${name}.key`]);
+    openssl(dir, ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", `${name}.key`]);
 }
 
 function selfSignedCa(dir: string, name: string, subject: string): KeyPair {
-  ecKey(dir, name);
-  openssl(dir, [
-    "req", "-x509", "-new", "-key", `${name}.key`, "-subj", subject, "-days", "2", "-sha256",
-    "-addext", "basicConstraints=critical,CA:TRUE",
-    "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-    "-out", `${name}.crt`,
-  ]);
-  return { cert: read(dir, `${name}.crt`), key: read(dir, `${name}.key`) };
+    ecKey(dir, name);
+    openssl(dir, [
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        `${name}.key`,
+        "-subj",
+        subject,
+        "-days",
+        "2",
+        "-sha256",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-out",
+        `${name}.crt`,
+    ]);
+    return { cert: read(dir, `${name}.crt`), key: read(dir, `${name}.key`) };
 }
 
 /** Signs `name.csr` with CA `ca` using `openssl x509 -req`, extensions from `ext` lines. */
 function sign(dir: string, name: string, ca: string, serial: string, ext: string[]): KeyPair {
-  fs.writeFileSync(path.join(dir, `${name}.ext`), ext.join("\n") + "\n");
-  openssl(dir, [
-    "x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`,
-    "-set_serial", `0x${serial}`, "-days", "2", "-sha256", "-extfile", `${name}.ext`, "-out", `${name}.crt`,
-  ]);
-  return { cert: read(dir, `${name}.crt`), key: read(dir, `${name}.key`) };
+    fs.writeFileSync(path.join(dir, `${name}.ext`), ext.join("\n") + "\n");
+    openssl(dir, [
+        "x509",
+        "-req",
+        "-in",
+        `${name}.csr`,
+        "-CA",
+        `${ca}.crt`,
+        "-CAkey",
+        `${ca}.key`,
+        "-set_serial",
+        `0x${serial}`,
+        "-days",
+        "2",
+        "-sha256",
+        "-extfile",
+        `${name}.ext`,
+        "-out",
+        `${name}.crt`,
+    ]);
+    return { cert: read(dir, `${name}.crt`), key: read(dir, `${name}.key`) };
 }
 
-const CLIENT_EXT = ["basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature", "extendedKeyUsage=clientAuth"];
+const CLIENT_EXT = [
+    "basicConstraints=critical,CA:FALSE",
+    "keyUsage=critical,digitalSignature",
+    "extendedKeyUsage=clientAuth",
+];
 
 function client(dir: string, name: string, ca: string, cn: string, serial: string): KeyPair {
-  ecKey(dir, name);
-  openssl(dir, ["req", "-new", "-key", `${name}.key`, "-subj", `${ORG}/CN=${cn}`, "-out", `${name}.csr`]);
-  return sign(dir, name, ca, serial, CLIENT_EXT);
+    ecKey(dir, name);
+    openssl(dir, ["req", "-new", "-key", `${name}.key`, "-subj", `${ORG}/CN=${cn}`, "-out", `${name}.csr`]);
+    return sign(dir, name, ca, serial, CLIENT_EXT);
 }
 
 /** Makes every certificate under `dir` (which must exist and be empty). About 0.3 s. */
 export function makeTestPki(dir: string): TestPki {
-  const ca = selfSignedCa(dir, "ca", `${ORG}/CN=mtls-api test CA`);
-  const otherCa = selfSignedCa(dir, "other-ca", "/C=US/O=Somebody Else/CN=other CA");
+    const ca = selfSignedCa(dir, "ca", `${ORG}/CN=mtls-api test CA`);
+    const otherCa = selfSignedCa(dir, "other-ca", "/C=US/O=Somebody Else/CN=other CA");
 
-  openssl(dir, [
-    "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key",
-    "-subj", `${ORG}/CN=localhost`, "-out", "server.csr",
-  ]);
-  const server = sign(dir, "server", "ca", "1001", [
-    "basicConstraints=critical,CA:FALSE",
-    "keyUsage=critical,digitalSignature,keyEncipherment",
-    "extendedKeyUsage=serverAuth",
-    "subjectAltName=DNS:localhost,IP:127.0.0.1",
-  ]);
+    openssl(dir, [
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-subj",
+        `${ORG}/CN=localhost`,
+        "-out",
+        "server.csr",
+    ]);
+    const server = sign(dir, "server", "ca", "1001", [
+        "basicConstraints=critical,CA:FALSE",
+        "keyUsage=critical,digitalSignature,keyEncipherment",
+        "extendedKeyUsage=serverAuth",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    ]);
 
-  const validClient = client(dir, "client", "ca", "webhook-client-1", CLIENT_SERIAL);
-  const burstClient = client(dir, "burst-client", "ca", "webhook-client-burst", "0B0B0B");
-  const otherClient = client(dir, "other-client", "other-ca", "webhook-client-1", CLIENT_SERIAL);
+    const validClient = client(dir, "client", "ca", "webhook-client-1", CLIENT_SERIAL);
+    const burstClient = client(dir, "burst-client", "ca", "webhook-client-burst", "0B0B0B");
+    const otherClient = client(dir, "other-client", "other-ca", "webhook-client-1", CLIENT_SERIAL);
 
-  // Expired: `openssl ca` is the OpenSSL 3.0 way to choose explicit validity dates.
-  ecKey(dir, "expired-client");
-  openssl(dir, ["req", "-new", "-key", "expired-client.key", "-subj", `${ORG}/CN=webhook-client-expired`, "-out", "expired-client.csr"]);
-  fs.mkdirSync(path.join(dir, "ca-db"));
-  fs.writeFileSync(path.join(dir, "ca-db", "index.txt"), "");
-  fs.writeFileSync(path.join(dir, "ca-db", "serial"), "0E0E0E\n");
-  fs.writeFileSync(
-    path.join(dir, "ca.cnf"),
-    [
-      "[ ca ]",
-      "default_ca = test_ca",
-      "[ test_ca ]",
-      `dir = ${path.join(dir, "ca-db")}`,
-      "database = $dir/index.txt",
-      "serial = $dir/serial",
-      "new_certs_dir = $dir",
-      `certificate = ${path.join(dir, "ca.crt")}`,
-      `private_key = ${path.join(dir, "ca.key")}`,
-      "default_md = sha256",
-      "policy = policy_any",
-      "unique_subject = no",
-      "preserve = yes",
-      "x509_extensions = client_ext",
-      "[ policy_any ]",
-      "countryName = optional",
-      "organizationName = optional",
-      "commonName = supplied",
-      "[ client_ext ]",
-      ...CLIENT_EXT,
-      "",
-    ].join("\n"),
-  );
-  openssl(dir, [
-    "ca", "-batch", "-notext", "-config", "ca.cnf", "-startdate", "20200101000000Z", "-enddate", "20200102000000Z",
-    "-in", "expired-client.csr", "-out", "expired-client.crt",
-  ]);
-  const expiredClient = { cert: read(dir, "expired-client.crt"), key: read(dir, "expired-client.key") };
+    // Expired: `openssl ca` is the OpenSSL 3.0 way to choose explicit validity dates.
+    ecKey(dir, "expired-client");
+    openssl(dir, [
+        "req",
+        "-new",
+        "-key",
+        "expired-client.key",
+        "-subj",
+        `${ORG}/CN=webhook-client-expired`,
+        "-out",
+        "expired-client.csr",
+    ]);
+    fs.mkdirSync(path.join(dir, "ca-db"));
+    fs.writeFileSync(path.join(dir, "ca-db", "index.txt"), "");
+    fs.writeFileSync(path.join(dir, "ca-db", "serial"), "0E0E0E\n");
+    fs.writeFileSync(
+        path.join(dir, "ca.cnf"),
+        [
+            "[ ca ]",
+            "default_ca = test_ca",
+            "[ test_ca ]",
+            `dir = ${path.join(dir, "ca-db")}`,
+            "database = $dir/index.txt",
+            "serial = $dir/serial",
+            "new_certs_dir = $dir",
+            `certificate = ${path.join(dir, "ca.crt")}`,
+            `private_key = ${path.join(dir, "ca.key")}`,
+            "default_md = sha256",
+            "policy = policy_any",
+            "unique_subject = no",
+            "preserve = yes",
+            "x509_extensions = client_ext",
+            "[ policy_any ]",
+            "countryName = optional",
+            "organizationName = optional",
+            "commonName = supplied",
+            "[ client_ext ]",
+            ...CLIENT_EXT,
+            "",
+        ].join("\n"),
+    );
+    openssl(dir, [
+        "ca",
+        "-batch",
+        "-notext",
+        "-config",
+        "ca.cnf",
+        "-startdate",
+        "20200101000000Z",
+        "-enddate",
+        "20200102000000Z",
+        "-in",
+        "expired-client.csr",
+        "-out",
+        "expired-client.crt",
+    ]);
+    const expiredClient = { cert: read(dir, "expired-client.crt"), key: read(dir, "expired-client.key") };
 
-  return {
-    ca,
-    otherCa,
-    server,
-    client: validClient,
-    burstClient,
-    otherClient,
-    expiredClient,
-    clientSubjectDn: "CN=webhook-client-1,O=Acme Webhooks\\, Ltda,C=BR",
-    caSubjectDn: "CN=mtls-api test CA,O=Acme Webhooks\\, Ltda,C=BR",
-    clientSerial: CLIENT_SERIAL,
-  };
+    return {
+        ca,
+        otherCa,
+        server,
+        client: validClient,
+        burstClient,
+        otherClient,
+        expiredClient,
+        clientSubjectDn: "CN=webhook-client-1,O=Acme Webhooks\\, Ltda,C=BR",
+        caSubjectDn: "CN=mtls-api test CA,O=Acme Webhooks\\, Ltda,C=BR",
+        clientSerial: CLIENT_SERIAL,
+    };
 }

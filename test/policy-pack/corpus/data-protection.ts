@@ -7,22 +7,52 @@ const bucket = res("aws:s3/bucket:Bucket", "spotmusic-audio", { forceDestroy: fa
 
 export const corpus: CorpusModule = {
     insecure: [
-        insecure("data/rds-no-backups", "rds-backup-retention", "Database with automated backups disabled (0 days).", postgres("ticketing-db", { backupRetentionPeriod: 0 })),
-        insecure("data/rds-no-deletion-protection", "rds-deletion-protection", "Production database without deletion protection.", postgres("postech-db", { deletionProtection: false })),
+        insecure(
+            "data/rds-no-backups",
+            "rds-backup-retention",
+            "Database with automated backups disabled (0 days).",
+            postgres("ticketing-db", { backupRetentionPeriod: 0 }),
+        ),
+        insecure(
+            "data/rds-no-deletion-protection",
+            "rds-deletion-protection",
+            "Production database without deletion protection.",
+            postgres("postech-db", { deletionProtection: false }),
+        ),
         insecure(
             "data/dynamodb-no-pitr",
             "dynamodb-pitr",
             "Products table without point-in-time recovery.",
-            res("aws:dynamodb/table:Table", "coffee-shop-products", { billingMode: "PAY_PER_REQUEST", hashKey: "sku", attributes: [{ name: "sku", type: "S" }], serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN } }),
+            res("aws:dynamodb/table:Table", "coffee-shop-products", {
+                billingMode: "PAY_PER_REQUEST",
+                hashKey: "sku",
+                attributes: [{ name: "sku", type: "S" }],
+                serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN },
+            }),
         ),
         insecure(
             "data/s3-versioning-suspended",
             "s3-bucket-versioning",
             "Audio bucket with versioning suspended.",
             bucket,
-            [res("aws:s3/bucketVersioning:BucketVersioning", "spotmusic-audio-versioning", { bucket: "spotmusic-audio-id", versioningConfiguration: { status: "Suspended" } }, { deps: { bucket: [bucket] } })],
+            [
+                res(
+                    "aws:s3/bucketVersioning:BucketVersioning",
+                    "spotmusic-audio-versioning",
+                    { bucket: "spotmusic-audio-id", versioningConfiguration: { status: "Suspended" } },
+                    { deps: { bucket: [bucket] } },
+                ),
+            ],
         ),
-        insecure("data/secret-force-delete", "secretsmanager-recovery-window", "Secret deleted immediately (recoveryWindowInDays 0).", res("aws:secretsmanager/secret:Secret", "ticketing-db-credentials", { kmsKeyId: KEY_ARN, recoveryWindowInDays: 0 })),
+        insecure(
+            "data/secret-force-delete",
+            "secretsmanager-recovery-window",
+            "Secret deleted immediately (recoveryWindowInDays 0).",
+            res("aws:secretsmanager/secret:Secret", "ticketing-db-credentials", {
+                kmsKeyId: KEY_ARN,
+                recoveryWindowInDays: 0,
+            }),
+        ),
         insecure(
             "data/kms-policy-lockout",
             "kms-key-lockout",
@@ -31,7 +61,16 @@ export const corpus: CorpusModule = {
                 enableKeyRotation: true,
                 policy: JSON.stringify({
                     Version: "2012-10-17",
-                    Statement: [{ Sid: "Logs", Effect: "Allow", Principal: { Service: "logs.sa-east-1.amazonaws.com" }, Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"], Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }],
+                    Statement: [
+                        {
+                            Sid: "Logs",
+                            Effect: "Allow",
+                            Principal: { Service: "logs.sa-east-1.amazonaws.com" },
+                            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+                            Resource: "*",
+                            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+                        },
+                    ],
                 }),
             }),
         ),
@@ -39,11 +78,21 @@ export const corpus: CorpusModule = {
             "data/kms-bypass-lockout-check",
             "kms-key-lockout",
             "Key created with bypassPolicyLockoutSafetyCheck.",
-            res("aws:kms/key:Key", "platform-secrets", { enableKeyRotation: true, bypassPolicyLockoutSafetyCheck: true }),
+            res("aws:kms/key:Key", "platform-secrets", {
+                enableKeyRotation: true,
+                bypassPolicyLockoutSafetyCheck: true,
+            }),
         ),
     ],
     secure: [
-        secure("data/rds", "PostgreSQL with 7-day backups, deletion protection, encryption, managed password.", [postgres("ticketing-db")]),
-        secure("data/secret-default-window", "Secret with the default 30-day recovery window.", [res("aws:secretsmanager/secret:Secret", "ticketing-db-credentials", { kmsKeyId: KEY_ARN, description: "RDS credentials" })]),
+        secure("data/rds", "PostgreSQL with 7-day backups, deletion protection, encryption, managed password.", [
+            postgres("ticketing-db"),
+        ]),
+        secure("data/secret-default-window", "Secret with the default 30-day recovery window.", [
+            res("aws:secretsmanager/secret:Secret", "ticketing-db-credentials", {
+                kmsKeyId: KEY_ARN,
+                description: "RDS credentials",
+            }),
+        ]),
     ],
 };

@@ -17,11 +17,21 @@ export const TLS13 = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const LOG_BUCKET = "platform-dev-log-archive-7c1e";
 
 export const forward = [{ type: "forward", targetGroupArn: TG_ARN }];
-export const redirectToHttps = [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }];
+export const redirectToHttps = [
+    { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+];
 
 /** Key policy granting the account root administration plus a service's use. */
 export function keyPolicy(service?: string): string {
-    const statements: unknown[] = [{ Sid: "EnableRootAccess", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }];
+    const statements: unknown[] = [
+        {
+            Sid: "EnableRootAccess",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
+    ];
     if (service) {
         statements.push({
             Sid: "AllowServiceUse",
@@ -37,24 +47,64 @@ export function keyPolicy(service?: string): string {
 
 /** A customer-managed key with rotation and a lock-out-safe policy. */
 export function kmsKey(name: string, service?: string): TestResource {
-    return res("aws:kms/key:Key", name, { description: `${name} key`, enableKeyRotation: true, deletionWindowInDays: 30, policy: keyPolicy(service) });
+    return res("aws:kms/key:Key", name, {
+        description: `${name} key`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: keyPolicy(service),
+    });
 }
 
 /** A bucket with SSE, versioning, an all-true public access block and owner-enforced ownership. */
 export function compliantBucket(name: string, sseAlgorithm: "aws:kms" | "AES256" = "aws:kms"): TestResource[] {
-    const bucket = res("aws:s3/bucket:Bucket", name, { forceDestroy: false, tags: { Project: "platform", Environment: "dev" } });
+    const bucket = res("aws:s3/bucket:Bucket", name, {
+        forceDestroy: false,
+        tags: { Project: "platform", Environment: "dev" },
+    });
     const deps = { deps: { bucket: [bucket] } };
     return [
         bucket,
         res(
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
             `${name}-sse`,
-            { bucket: `${name}-id`, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm, ...(sseAlgorithm === "aws:kms" ? { kmsMasterKeyId: KEY_ARN } : {}) }, bucketKeyEnabled: true }] },
+            {
+                bucket: `${name}-id`,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: {
+                            sseAlgorithm,
+                            ...(sseAlgorithm === "aws:kms" ? { kmsMasterKeyId: KEY_ARN } : {}),
+                        },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
             deps,
         ),
-        res("aws:s3/bucketVersioning:BucketVersioning", `${name}-versioning`, { bucket: `${name}-id`, versioningConfiguration: { status: "Enabled" } }, deps),
-        res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${name}-pab`, { bucket: `${name}-id`, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, deps),
-        res("aws:s3/bucketOwnershipControls:BucketOwnershipControls", `${name}-ownership`, { bucket: `${name}-id`, rule: { objectOwnership: "BucketOwnerEnforced" } }, deps),
+        res(
+            "aws:s3/bucketVersioning:BucketVersioning",
+            `${name}-versioning`,
+            { bucket: `${name}-id`, versioningConfiguration: { status: "Enabled" } },
+            deps,
+        ),
+        res(
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            `${name}-pab`,
+            {
+                bucket: `${name}-id`,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            deps,
+        ),
+        res(
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+            `${name}-ownership`,
+            { bucket: `${name}-id`, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            deps,
+        ),
     ];
 }
 
@@ -65,23 +115,48 @@ export function logGroup(name: string, retentionInDays = 30): TestResource {
 
 /** A foundation-like VPC: public, private and isolated subnets, IGW, NAT, flow log, closed default SG. */
 export function network(prefix: string, opts: { isolatedPublicIp?: boolean } = {}) {
-    const vpc = res("aws:ec2/vpc:Vpc", `${prefix}-vpc`, { cidrBlock: "10.20.0.0/16", enableDnsHostnames: true, enableDnsSupport: true });
+    const vpc = res("aws:ec2/vpc:Vpc", `${prefix}-vpc`, {
+        cidrBlock: "10.20.0.0/16",
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+    });
     const onVpc = { deps: { vpcId: [vpc] } };
     const igw = res("aws:ec2/internetGateway:InternetGateway", `${prefix}-igw`, { vpcId: `${prefix}-vpc-id` }, onVpc);
     const subnet = (name: string, cidr: string, az: string, extra: Record<string, unknown> = {}) =>
-        res("aws:ec2/subnet:Subnet", `${prefix}-${name}`, { vpcId: `${prefix}-vpc-id`, cidrBlock: cidr, availabilityZone: az, ...extra }, onVpc);
+        res(
+            "aws:ec2/subnet:Subnet",
+            `${prefix}-${name}`,
+            { vpcId: `${prefix}-vpc-id`, cidrBlock: cidr, availabilityZone: az, ...extra },
+            onVpc,
+        );
     const publicA = subnet("public-a", "10.20.0.0/24", `${REGION}a`, { mapPublicIpOnLaunch: true });
     const privateA = subnet("private-a", "10.20.10.0/24", `${REGION}a`);
-    const isolatedA = subnet("isolated-a", "10.20.20.0/24", `${REGION}a`, opts.isolatedPublicIp ? { mapPublicIpOnLaunch: true } : {});
+    const isolatedA = subnet(
+        "isolated-a",
+        "10.20.20.0/24",
+        `${REGION}a`,
+        opts.isolatedPublicIp ? { mapPublicIpOnLaunch: true } : {},
+    );
     const isolatedB = subnet("isolated-b", "10.20.21.0/24", `${REGION}b`);
     const eip = res("aws:ec2/eip:Eip", `${prefix}-nat-eip`, { domain: "vpc" });
-    const nat = res("aws:ec2/natGateway:NatGateway", `${prefix}-nat`, { subnetId: `${prefix}-public-a-id`, allocationId: `${prefix}-nat-eip-id` }, { deps: { subnetId: [publicA], allocationId: [eip] } });
-    const table = (name: string) => res("aws:ec2/routeTable:RouteTable", `${prefix}-${name}-rt`, { vpcId: `${prefix}-vpc-id` }, onVpc);
+    const nat = res(
+        "aws:ec2/natGateway:NatGateway",
+        `${prefix}-nat`,
+        { subnetId: `${prefix}-public-a-id`, allocationId: `${prefix}-nat-eip-id` },
+        { deps: { subnetId: [publicA], allocationId: [eip] } },
+    );
+    const table = (name: string) =>
+        res("aws:ec2/routeTable:RouteTable", `${prefix}-${name}-rt`, { vpcId: `${prefix}-vpc-id` }, onVpc);
     const publicRt = table("public");
     const privateRt = table("private");
     const isolatedRt = table("isolated");
     const assoc = (s: TestResource, t: TestResource) =>
-        res("aws:ec2/routeTableAssociation:RouteTableAssociation", `${s.name}-assoc`, { subnetId: `${s.name}-id`, routeTableId: `${t.name}-id` }, { deps: { subnetId: [s], routeTableId: [t] } });
+        res(
+            "aws:ec2/routeTableAssociation:RouteTableAssociation",
+            `${s.name}-assoc`,
+            { subnetId: `${s.name}-id`, routeTableId: `${t.name}-id` },
+            { deps: { subnetId: [s], routeTableId: [t] } },
+        );
     const flowLogGroup = logGroup(`/platform/${prefix}/vpc-flow-logs`, 30);
     const resources = [
         vpc,
@@ -95,15 +170,48 @@ export function network(prefix: string, opts: { isolatedPublicIp?: boolean } = {
         publicRt,
         privateRt,
         isolatedRt,
-        res("aws:ec2/route:Route", `${prefix}-public-default`, { routeTableId: `${prefix}-public-rt-id`, destinationCidrBlock: "0.0.0.0/0", gatewayId: `${prefix}-igw-id` }, { deps: { routeTableId: [publicRt], gatewayId: [igw] } }),
-        res("aws:ec2/route:Route", `${prefix}-private-default`, { routeTableId: `${prefix}-private-rt-id`, destinationCidrBlock: "0.0.0.0/0", natGatewayId: `${prefix}-nat-id` }, { deps: { routeTableId: [privateRt], natGatewayId: [nat] } }),
+        res(
+            "aws:ec2/route:Route",
+            `${prefix}-public-default`,
+            {
+                routeTableId: `${prefix}-public-rt-id`,
+                destinationCidrBlock: "0.0.0.0/0",
+                gatewayId: `${prefix}-igw-id`,
+            },
+            { deps: { routeTableId: [publicRt], gatewayId: [igw] } },
+        ),
+        res(
+            "aws:ec2/route:Route",
+            `${prefix}-private-default`,
+            {
+                routeTableId: `${prefix}-private-rt-id`,
+                destinationCidrBlock: "0.0.0.0/0",
+                natGatewayId: `${prefix}-nat-id`,
+            },
+            { deps: { routeTableId: [privateRt], natGatewayId: [nat] } },
+        ),
         assoc(publicA, publicRt),
         assoc(privateA, privateRt),
         assoc(isolatedA, isolatedRt),
         assoc(isolatedB, isolatedRt),
-        res("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", `${prefix}-default-sg`, { vpcId: `${prefix}-vpc-id` }, { ...onVpc, outputs: { vpcId: `${prefix}-vpc-id`, ingress: [], egress: [] } }),
+        res(
+            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+            `${prefix}-default-sg`,
+            { vpcId: `${prefix}-vpc-id` },
+            { ...onVpc, outputs: { vpcId: `${prefix}-vpc-id`, ingress: [], egress: [] } },
+        ),
         flowLogGroup,
-        res("aws:ec2/flowLog:FlowLog", `${prefix}-flow-log`, { vpcId: `${prefix}-vpc-id`, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: LOG_GROUP_ARN(flowLogGroup.name) }, { deps: { vpcId: [vpc], logDestination: [flowLogGroup] } }),
+        res(
+            "aws:ec2/flowLog:FlowLog",
+            `${prefix}-flow-log`,
+            {
+                vpcId: `${prefix}-vpc-id`,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: LOG_GROUP_ARN(flowLogGroup.name),
+            },
+            { deps: { vpcId: [vpc], logDestination: [flowLogGroup] } },
+        ),
     ];
     return { vpc, igw, publicA, privateA, isolatedA, isolatedB, resources };
 }
@@ -154,7 +262,16 @@ export function containers(names: string[], withLogs = true): string {
             image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${n}:1.4.2`,
             essential: n !== "xray-daemon",
             ...(withLogs || n !== "xray-daemon"
-                ? { logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": `/platform/dev/${n}`, "awslogs-region": REGION, "awslogs-stream-prefix": n } } }
+                ? {
+                      logConfiguration: {
+                          logDriver: "awslogs",
+                          options: {
+                              "awslogs-group": `/platform/dev/${n}`,
+                              "awslogs-region": REGION,
+                              "awslogs-stream-prefix": n,
+                          },
+                      },
+                  }
                 : {}),
         })),
     );

@@ -59,11 +59,20 @@ export async function evaluateCorpus(analyzer: PolicyAnalyzer, modules = loadCor
     for (const { module } of modules) {
         for (const c of module.insecure) {
             const violations = await analyzer.check({ format: "export", resources: c.resources });
-            const detected = violations.some((v) => v.policyName === c.policy && v.urn === c.target.urn && v.enforcementLevel !== "disabled" && !v.message.startsWith("can't run"));
+            const detected = violations.some(
+                (v) =>
+                    v.policyName === c.policy &&
+                    v.urn === c.target.urn &&
+                    v.enforcementLevel !== "disabled" &&
+                    !v.message.startsWith("can't run"),
+            );
             insecureResults.push({ case: c, detected, violations });
         }
         for (const c of module.secure) {
-            secureResults.push({ case: c, violations: await analyzer.check({ format: "export", resources: c.resources }) });
+            secureResults.push({
+                case: c,
+                violations: await analyzer.check({ format: "export", resources: c.resources }),
+            });
         }
     }
     const detected = insecureResults.filter((r) => r.detected).length;

@@ -37,7 +37,13 @@ export interface CorpusModule {
 }
 
 /** Builds an insecure case whose resources are the target plus `context`. */
-export function insecure(id: string, policy: string, description: string, target: TestResource, context: TestResource[] = []): InsecureCase {
+export function insecure(
+    id: string,
+    policy: string,
+    description: string,
+    target: TestResource,
+    context: TestResource[] = [],
+): InsecureCase {
     return { id, policy, description, target, resources: [...context, target] };
 }
 

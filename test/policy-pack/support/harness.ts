@@ -68,7 +68,12 @@ function typeChain(r: TestResource | undefined): string {
  * Outputs default to the inputs plus `id: "<name>-id"` and `arn: "arn:aws:test:::<name>"`, so
  * stack policies can also link by value.
  */
-export function res(type: string, name: string, given: Record<string, unknown> = {}, opts: ResOptions = {}): TestResource {
+export function res(
+    type: string,
+    name: string,
+    given: Record<string, unknown> = {},
+    opts: ResOptions = {},
+): TestResource {
     // An input set to `undefined` is absent, as in the engine's property maps.
     const inputs = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
     const custom = !(opts.component ?? !type.includes("/"));
@@ -77,7 +82,9 @@ export function res(type: string, name: string, given: Record<string, unknown> =
     for (const [k, rs] of Object.entries(opts.deps ?? {})) {
         propertyDependencies[k] = rs.map((r) => r.urn);
     }
-    const dependencies = [...new Set([...Object.values(propertyDependencies).flat(), ...(opts.dependsOn ?? []).map((r) => r.urn)])];
+    const dependencies = [
+        ...new Set([...Object.values(propertyDependencies).flat(), ...(opts.dependsOn ?? []).map((r) => r.urn)]),
+    ];
     return {
         name,
         urn: `urn:pulumi:${STACK}::${PROJECT}::${typeChain(opts.parent)}${type}::${name}`,
@@ -159,7 +166,8 @@ export function only(vs: Violation[], policyName: string): Violation[] {
 }
 
 /** The message the analyzer gives when a policy touched an unknown value during preview. */
-export const CANT_RUN = (policyName: string) => new RegExp(`^can't run policy '${policyName}' from policy pack 'platform-policies@v[^']+' during preview: `);
+export const CANT_RUN = (policyName: string) =>
+    new RegExp(`^can't run policy '${policyName}' from policy pack 'platform-policies@v[^']+' during preview: `);
 
 /** Expected outcome of one policy over one set of resources. */
 export interface PolicyCase {
@@ -191,7 +199,12 @@ export interface PolicyCases {
  * mandatory (default level) violations on the expected URNs, messages matching; unknown -> one
  * advisory "can't run ... during preview" diagnostic and no violation.
  */
-export function policyCases(pack: PackHarness, policyName: string, cases: PolicyCases, level: "mandatory" | "advisory" = "mandatory"): void {
+export function policyCases(
+    pack: PackHarness,
+    policyName: string,
+    cases: PolicyCases,
+    level: "mandatory" | "advisory" = "mandatory",
+): void {
     describe(policyName, () => {
         cases.compliant.forEach((c, i) => {
             it(`passes compliant case ${i + 1} (${c.resources.map((r) => r.name).join(", ")})`, async () => {
@@ -202,7 +215,11 @@ export function policyCases(pack: PackHarness, policyName: string, cases: Policy
         cases.violating.forEach((c, i) => {
             it(`flags violating case ${i + 1} (${c.flagged.map((r) => r.name).join(", ")})`, async () => {
                 const vs = only(await pack.run(c.resources), policyName);
-                assert.strictEqual(vs.length, c.count ?? c.flagged.length, `violations:\n${vs.map((v) => `${v.urn}: ${v.message}`).join("\n")}`);
+                assert.strictEqual(
+                    vs.length,
+                    c.count ?? c.flagged.length,
+                    `violations:\n${vs.map((v) => `${v.urn}: ${v.message}`).join("\n")}`,
+                );
                 assert.deepStrictEqual([...new Set(vs.map((v) => v.urn))].sort(), c.flagged.map((r) => r.urn).sort());
                 for (const v of vs) {
                     assert.strictEqual(v.enforcementLevel, level);

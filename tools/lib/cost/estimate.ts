@@ -88,20 +88,48 @@ export function estimate(document: StackExport, options: EstimateOptions): Stack
     for (const r of model.cloudResources()) {
         const base = { architecture: model.architectureOf(r), resource: nameOf(r), type: r.type, region: regionOf(r) };
         if (table.free[r.type] !== undefined) {
-            lines.push({ ...base, kind: KIND_FREE, detail: serviceLabel(r), quantity: 1, status: "free", usd: 0, reason: table.free[r.type] });
+            lines.push({
+                ...base,
+                kind: KIND_FREE,
+                detail: serviceLabel(r),
+                quantity: 1,
+                status: "free",
+                usd: 0,
+                reason: table.free[r.type],
+            });
             continue;
         }
         if (table.unpriced[r.type] !== undefined) {
-            lines.push({ ...base, kind: serviceLabel(r), detail: "not priced", quantity: 1, status: "unpriced", reason: table.unpriced[r.type] });
+            lines.push({
+                ...base,
+                kind: serviceLabel(r),
+                detail: "not priced",
+                quantity: 1,
+                status: "unpriced",
+                reason: table.unpriced[r.type],
+            });
             continue;
         }
         const pricer = PRICERS[r.type];
         if (!priced.has(r.type) || !pricer) {
-            lines.push({ ...base, kind: serviceLabel(r), detail: "unclassified type", quantity: 1, status: "unclassified", reason: `${r.type} is not classified in tools/cost/prices.yaml (types.priced/free/unpriced)` });
+            lines.push({
+                ...base,
+                kind: serviceLabel(r),
+                detail: "unclassified type",
+                quantity: 1,
+                status: "unclassified",
+                reason: `${r.type} is not classified in tools/cost/prices.yaml (types.priced/free/unpriced)`,
+            });
             continue;
         }
         for (const spec of pricer(r, { model, hours, usage: usageFor(usage, base.resource) })) {
-            const line: CostLine = { ...base, kind: spec.kind, detail: spec.detail, quantity: spec.quantity, status: "priced" };
+            const line: CostLine = {
+                ...base,
+                kind: spec.kind,
+                detail: spec.detail,
+                quantity: spec.quantity,
+                status: "priced",
+            };
             if (spec.unknown) {
                 Object.assign(line, { status: "unpriced", reason: spec.note ?? "size not determinable from the plan" });
             } else if (!spec.priceKey) {
@@ -111,22 +139,51 @@ export function estimate(document: StackExport, options: EstimateOptions): Stack
                 const price = item?.regions[base.region];
                 line.priceKey = spec.priceKey;
                 if (!price) {
-                    Object.assign(line, { status: "unpriced", unit: item?.unit, reason: `no sourced price for ${spec.priceKey} in ${base.region}` });
+                    Object.assign(line, {
+                        status: "unpriced",
+                        unit: item?.unit,
+                        reason: `no sourced price for ${spec.priceKey} in ${base.region}`,
+                    });
                 } else {
-                    Object.assign(line, { unitUsd: price.usd, unit: item.unit, source: price.source, usd: spec.quantity * price.usd });
+                    Object.assign(line, {
+                        unitUsd: price.usd,
+                        unit: item.unit,
+                        source: price.source,
+                        usd: spec.quantity * price.usd,
+                    });
                 }
             }
             lines.push(line);
         }
     }
-    lines.sort((a, b) => cmp(a.architecture, b.architecture) || cmp(a.kind, b.kind) || cmp(a.resource, b.resource) || cmp(a.detail, b.detail));
+    lines.sort(
+        (a, b) =>
+            cmp(a.architecture, b.architecture) ||
+            cmp(a.kind, b.kind) ||
+            cmp(a.resource, b.resource) ||
+            cmp(a.detail, b.detail),
+    );
 
-    const architectures = model.architectures().map((name) => summarize(name, lines.filter((l) => l.architecture === name)));
-    const others = [...new Set(lines.map((l) => l.architecture))].filter((a) => !architectures.some((x) => x.name === a)).sort();
-    for (const name of others) architectures.push(summarize(name, lines.filter((l) => l.architecture === name)));
+    const architectures = model.architectures().map((name) =>
+        summarize(
+            name,
+            lines.filter((l) => l.architecture === name),
+        ),
+    );
+    const others = [...new Set(lines.map((l) => l.architecture))]
+        .filter((a) => !architectures.some((x) => x.name === a))
+        .sort();
+    for (const name of others)
+        architectures.push(
+            summarize(
+                name,
+                lines.filter((l) => l.architecture === name),
+            ),
+        );
 
     const unclassified = new Map<string, number>();
-    for (const l of lines) if (l.status === "unclassified") unclassified.set(l.type, (unclassified.get(l.type) ?? 0) + 1);
+    for (const l of lines)
+        if (l.status === "unclassified") unclassified.set(l.type, (unclassified.get(l.type) ?? 0) + 1);
     const defaultRegion = options.region ?? model.regionOf({ urn: "", custom: true, type: "" });
     return {
         stack,
@@ -136,20 +193,24 @@ export function estimate(document: StackExport, options: EstimateOptions): Stack
         usd: sum(architectures.map((a) => a.usd)),
         unpriced: sum(architectures.map((a) => a.unpriced)),
         lines,
-        unclassified: [...unclassified.entries()].sort(([a], [b]) => cmp(a, b)).map(([type, count]) => ({ type, count })),
+        unclassified: [...unclassified.entries()]
+            .sort(([a], [b]) => cmp(a, b))
+            .map(([type, count]) => ({ type, count })),
     };
 }
 
 function summarize(name: string, lines: CostLine[]): ArchitectureCost {
-    const kinds = [...new Set(lines.filter((l) => l.status !== "free" || l.kind !== KIND_FREE).map((l) => l.kind))].sort(cmp).map((kind) => {
-        const of = lines.filter((l) => l.kind === kind);
-        return {
-            kind,
-            resources: new Set(of.map((l) => l.resource + "|" + l.type)).size,
-            usd: sum(of.map((l) => l.usd ?? 0)),
-            unpriced: of.filter((l) => l.status === "unpriced" || l.status === "unclassified").length,
-        };
-    });
+    const kinds = [...new Set(lines.filter((l) => l.status !== "free" || l.kind !== KIND_FREE).map((l) => l.kind))]
+        .sort(cmp)
+        .map((kind) => {
+            const of = lines.filter((l) => l.kind === kind);
+            return {
+                kind,
+                resources: new Set(of.map((l) => l.resource + "|" + l.type)).size,
+                usd: sum(of.map((l) => l.usd ?? 0)),
+                unpriced: of.filter((l) => l.status === "unpriced" || l.status === "unclassified").length,
+            };
+        });
     return {
         name,
         kinds,
@@ -164,5 +225,5 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Rounds USD to cents for display and comparison (half away from zero). */
 export function cents(usd: number): number {
-    return Math.sign(usd) * Math.round(Math.abs(usd) * 100 + 1e-9) / 100;
+    return (Math.sign(usd) * Math.round(Math.abs(usd) * 100 + 1e-9)) / 100;
 }

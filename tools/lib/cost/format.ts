@@ -37,7 +37,11 @@ function rows(costs: StackCost[]): Row[] {
                 }),
             });
         }
-        out.push({ label: `  total ${name}`, values: arch.map((a) => ({ usd: a?.usd ?? 0, unpriced: a?.unpriced ?? 0 })), strong: true });
+        out.push({
+            label: `  total ${name}`,
+            values: arch.map((a) => ({ usd: a?.usd ?? 0, unpriced: a?.unpriced ?? 0 })),
+            strong: true,
+        });
     }
     out.push({ label: "total stack", values: costs.map((c) => ({ usd: c.usd, unpriced: c.unpriced })), strong: true });
     return out;
@@ -56,9 +60,18 @@ export function missing(cost: StackCost): string[] {
 /** The aligned text table printed by `npm run cost`. */
 export function formatText(costs: StackCost[]): string {
     const header = ["", ...costs.flatMap((c) => [`${c.stack} #`, `${c.stack} USD/month`])];
-    const body = rows(costs).map((r) => [r.label, ...(r.values.length === 0 ? costs.flatMap(() => ["", ""]) : r.values.flatMap((v) => [v.resources === undefined ? "" : String(v.resources), cell(v.usd, v.unpriced)]))]);
+    const body = rows(costs).map((r) => [
+        r.label,
+        ...(r.values.length === 0
+            ? costs.flatMap(() => ["", ""])
+            : r.values.flatMap((v) => [v.resources === undefined ? "" : String(v.resources), cell(v.usd, v.unpriced)])),
+    ]);
     const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i].length)));
-    const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("   ").trimEnd();
+    const fmt = (row: string[]) =>
+        row
+            .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+            .join("   ")
+            .trimEnd();
     const regions = costs.map((c) => `${c.stack}: ${c.region}`).join(", ");
     const lines = [
         `Monthly cost estimate, USD, on-demand list prices, ${costs[0]?.hoursPerMonth ?? 730} h a month (${regions}).`,
@@ -69,9 +82,14 @@ export function formatText(costs: StackCost[]): string {
     ];
     for (const c of costs) {
         const m = missing(c);
-        if (m.length > 0) lines.push("", `No sourced price in ${c.stack} (left out of the totals):`, ...m.map((x) => `  - ${x}`));
+        if (m.length > 0)
+            lines.push("", `No sourced price in ${c.stack} (left out of the totals):`, ...m.map((x) => `  - ${x}`));
         if (c.unclassified.length > 0) {
-            lines.push("", `Unclassified resource types in ${c.stack}: add them to tools/cost/prices.yaml (types.priced, free or unpriced):`, ...c.unclassified.map((u) => `  - ${u.type} (${u.count})`));
+            lines.push(
+                "",
+                `Unclassified resource types in ${c.stack}: add them to tools/cost/prices.yaml (types.priced, free or unpriced):`,
+                ...c.unclassified.map((u) => `  - ${u.type} (${u.count})`),
+            );
         }
     }
     return lines.join("\n");
@@ -79,10 +97,14 @@ export function formatText(costs: StackCost[]): string {
 
 /** Configuration knob that moves each resource kind, for the cost drivers section. */
 export const KNOBS: Readonly<Record<string, string>> = {
-    "NAT gateway": "`platform:natGateways`: `single` (one gateway) or `per-az` (one per AZ, times `platform:azCount`); data processed through it is traffic the endpoints do not take",
-    "Public IPv4 address": "`platform:natGateways` (one Elastic IP per NAT gateway) and every internet-facing load balancer (one address per AZ)",
-    "Interface VPC endpoint": "`platform:interfaceEndpoints`: each listed service is one endpoint billed per AZ (times `platform:azCount`)",
-    Fargate: "each service's `cpu`, `memory` and `desiredCount` in its architecture's `platform:<architecture>` settings",
+    "NAT gateway":
+        "`platform:natGateways`: `single` (one gateway) or `per-az` (one per AZ, times `platform:azCount`); data processed through it is traffic the endpoints do not take",
+    "Public IPv4 address":
+        "`platform:natGateways` (one Elastic IP per NAT gateway) and every internet-facing load balancer (one address per AZ)",
+    "Interface VPC endpoint":
+        "`platform:interfaceEndpoints`: each listed service is one endpoint billed per AZ (times `platform:azCount`)",
+    Fargate:
+        "each service's `cpu`, `memory` and `desiredCount` in its architecture's `platform:<architecture>` settings",
     "Application Load Balancer": "one per architecture edge that has one; capacity units follow traffic (usage file)",
     "Network Load Balancer": "one per architecture edge that has one; capacity units follow traffic (usage file)",
     "RDS PostgreSQL": "the database `instanceClass`, `multiAz` and storage in the architecture's settings",
@@ -113,16 +135,22 @@ function mdTable(costs: StackCost[]): string[] {
     const sep = `|---|${costs.map(() => "--:").join("|")}|${costs.map(() => "--:").join("|")}|`;
     const body = rows(costs).map((r) => {
         const label = r.strong ? `**${r.label.trim()}**` : r.label.trim();
-        if (r.values.length === 0) return `| ${label} | ${costs.map(() => "").join(" | ")} | ${costs.map(() => "").join(" | ")} |`;
+        if (r.values.length === 0)
+            return `| ${label} | ${costs.map(() => "").join(" | ")} | ${costs.map(() => "").join(" | ")} |`;
         const counts = r.values.map((v) => (v.resources === undefined ? "" : String(v.resources)));
-        const money = r.values.map((v) => (r.strong ? `**${usd(v.usd)}${v.unpriced > 0 ? "+" : ""}**` : `${usd(v.usd)}${v.unpriced > 0 ? "+" : ""}`));
+        const money = r.values.map((v) =>
+            r.strong ? `**${usd(v.usd)}${v.unpriced > 0 ? "+" : ""}**` : `${usd(v.usd)}${v.unpriced > 0 ? "+" : ""}`,
+        );
         return `| ${label} | ${counts.join(" | ")} | ${money.join(" | ")} |`;
     });
     return [header, sep, ...body];
 }
 
 /** Markdown section of one or more stacks: the table, the drivers of the last stack, what is missing. */
-export function formatMarkdown(costs: StackCost[], options: { whatIf?: StackCost[]; command: string; usage?: Record<string, Usage> }): string {
+export function formatMarkdown(
+    costs: StackCost[],
+    options: { whatIf?: StackCost[]; command: string; usage?: Record<string, Usage> },
+): string {
     const main = costs[costs.length - 1];
     const lines: string[] = [
         "# Monthly cost",
@@ -146,17 +174,38 @@ export function formatMarkdown(costs: StackCost[], options: { whatIf?: StackCost
     if (options.usage && Object.keys(options.usage).length > 0) {
         const stacks = Object.keys(options.usage);
         const keys = [...new Set(stacks.flatMap((st) => Object.keys(options.usage![st].defaults)))].sort();
-        lines.push("", "## Usage assumptions", "", "Per resource and per month; `overrides` in the usage files change them for one resource.", "", `| assumption | ${stacks.join(" | ")} |`, `|---|${stacks.map(() => "--:").join("|")}|`);
-        for (const k of keys) lines.push(`| \`${k}\` | ${stacks.map((st) => String((options.usage![st].defaults as Record<string, number>)[k] ?? "")).join(" | ")} |`);
+        lines.push(
+            "",
+            "## Usage assumptions",
+            "",
+            "Per resource and per month; `overrides` in the usage files change them for one resource.",
+            "",
+            `| assumption | ${stacks.join(" | ")} |`,
+            `|---|${stacks.map(() => "--:").join("|")}|`,
+        );
+        for (const k of keys)
+            lines.push(
+                `| \`${k}\` | ${stacks.map((st) => String((options.usage![st].defaults as Record<string, number>)[k] ?? "")).join(" | ")} |`,
+            );
     }
     const ref = options.whatIf && options.whatIf.length > 0 ? options.whatIf[options.whatIf.length - 1] : main;
     if (ref) {
-        lines.push("", `## The three biggest cost drivers (${ref.stack}, priced at ${ref.region})`, "", "| driver | USD/month | share of the priced total | the knob that moves it |", "|---|--:|--:|---|");
-        for (const d of drivers(ref)) lines.push(`| ${d.kind} | ${usd(d.usd)} | ${Math.round(d.share * 100)}% | ${KNOBS[d.kind] ?? "the architecture that creates it"} |`);
+        lines.push(
+            "",
+            `## The three biggest cost drivers (${ref.stack}, priced at ${ref.region})`,
+            "",
+            "| driver | USD/month | share of the priced total | the knob that moves it |",
+            "|---|--:|--:|---|",
+        );
+        for (const d of drivers(ref))
+            lines.push(
+                `| ${d.kind} | ${usd(d.usd)} | ${Math.round(d.share * 100)}% | ${KNOBS[d.kind] ?? "the architecture that creates it"} |`,
+            );
     }
     for (const c of costs) {
         const m = missing(c);
-        if (m.length > 0) lines.push("", `## No sourced price in ${c.stack} (${c.region})`, "", ...m.map((x) => `- ${x}`));
+        if (m.length > 0)
+            lines.push("", `## No sourced price in ${c.stack} (${c.region})`, "", ...m.map((x) => `- ${x}`));
     }
     lines.push(
         "",
@@ -172,7 +221,18 @@ export function formatMarkdown(costs: StackCost[], options: { whatIf?: StackCost
 
 /** Lines as plain objects for `--json` (USD rounded to cents; the unrounded value is `usdExact`). */
 export function toJson(costs: StackCost[]): unknown {
-    const arch = (a: ArchitectureCost) => ({ ...a, usd: cents(a.usd), kinds: a.kinds.map((k) => ({ ...k, usd: cents(k.usd) })) });
+    const arch = (a: ArchitectureCost) => ({
+        ...a,
+        usd: cents(a.usd),
+        kinds: a.kinds.map((k) => ({ ...k, usd: cents(k.usd) })),
+    });
     const line = (l: CostLine) => ({ ...l, usd: l.usd === undefined ? undefined : cents(l.usd), usdExact: l.usd });
-    return { stacks: costs.map((c) => ({ ...c, usd: cents(c.usd), architectures: c.architectures.map(arch), lines: c.lines.map(line) })) };
+    return {
+        stacks: costs.map((c) => ({
+            ...c,
+            usd: cents(c.usd),
+            architectures: c.architectures.map(arch),
+            lines: c.lines.map(line),
+        })),
+    };
 }

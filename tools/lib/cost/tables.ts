@@ -27,9 +27,13 @@ const got = (input: unknown) => `got ${JSON.stringify(input)}`;
 
 const priceSchema = z.object(
     {
-        usd: z.number({ error: (i) => `usd must be a number of US dollars; ${got(i.input)}` }).nonnegative({ error: (i) => `usd must not be negative; ${got(i.input)}` }),
+        usd: z
+            .number({ error: (i) => `usd must be a number of US dollars; ${got(i.input)}` })
+            .nonnegative({ error: (i) => `usd must not be negative; ${got(i.input)}` }),
         source: z.url({ error: (i) => `source must be the URL the price was read from; ${got(i.input)}` }),
-        read: z.string({ error: (i) => `read must be the date the price was read (YYYY-MM-DD); ${got(i.input)}` }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: (i) => `read must be a date YYYY-MM-DD; ${got(i.input)}` }),
+        read: z
+            .string({ error: (i) => `read must be the date the price was read (YYYY-MM-DD); ${got(i.input)}` })
+            .regex(/^\d{4}-\d{2}-\d{2}$/, { error: (i) => `read must be a date YYYY-MM-DD; ${got(i.input)}` }),
         asOf: z.string().optional(),
         note: z.string().optional(),
     },
@@ -45,12 +49,18 @@ const priceItemSchema = z
 
 const tableSchema = z.object({
     hoursPerMonth: z.number({ error: (i) => `hoursPerMonth must be a number; ${got(i.input)}` }).positive(),
-    prices: z.record(z.string(), priceItemSchema, { error: (i) => `prices must map price keys to {unit, <region>: price}; ${got(i.input)}` }),
+    prices: z.record(z.string(), priceItemSchema, {
+        error: (i) => `prices must map price keys to {unit, <region>: price}; ${got(i.input)}`,
+    }),
     wanted: z.array(z.string()).default([]),
     types: z.object({
         priced: z.array(z.string(), { error: (i) => `types.priced must list type tokens; ${got(i.input)}` }),
-        free: z.record(z.string(), z.string(), { error: (i) => `types.free must map type tokens to a reason; ${got(i.input)}` }),
-        unpriced: z.record(z.string(), z.string(), { error: (i) => `types.unpriced must map type tokens to a reason; ${got(i.input)}` }),
+        free: z.record(z.string(), z.string(), {
+            error: (i) => `types.free must map type tokens to a reason; ${got(i.input)}`,
+        }),
+        unpriced: z.record(z.string(), z.string(), {
+            error: (i) => `types.unpriced must map type tokens to a reason; ${got(i.input)}`,
+        }),
     }),
 });
 
@@ -108,7 +118,11 @@ export function loadPriceTable(file = PRICES_FILE): PriceTable {
     const t = parsed.data;
     const problems: string[] = [];
     const seen = new Map<string, string>();
-    const classes: [string, string[]][] = [["priced", t.types.priced], ["free", Object.keys(t.types.free)], ["unpriced", Object.keys(t.types.unpriced)]];
+    const classes: [string, string[]][] = [
+        ["priced", t.types.priced],
+        ["free", Object.keys(t.types.free)],
+        ["unpriced", Object.keys(t.types.unpriced)],
+    ];
     for (const [cls, types] of classes) {
         for (const type of types) {
             const before = seen.get(type);
@@ -122,7 +136,14 @@ export function loadPriceTable(file = PRICES_FILE): PriceTable {
         const { unit, ...regions } = item;
         prices[key] = { unit, regions };
     }
-    return { hoursPerMonth: t.hoursPerMonth, prices, wanted: t.wanted, priced: t.types.priced, free: t.types.free, unpriced: t.types.unpriced };
+    return {
+        hoursPerMonth: t.hoursPerMonth,
+        prices,
+        wanted: t.wanted,
+        priced: t.types.priced,
+        free: t.types.free,
+        unpriced: t.types.unpriced,
+    };
 }
 
 /**

@@ -67,7 +67,8 @@ type InternalNode = DiagramNode & { componentUrn: string; architecture: string }
 const hash = (key: string) => crypto.createHash("sha256").update(key).digest("hex").slice(0, 12);
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-const byLabel = (a: DiagramNode, b: DiagramNode) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byLabel = (a: DiagramNode, b: DiagramNode) =>
+    a.label < b.label ? -1 : a.label > b.label ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 /**
  * Resolves glue to the resource it folds into, within the same architecture (glue whose owner is in
@@ -97,10 +98,12 @@ export class GlueResolver {
         if (!rule || seen.has(r.urn)) return r;
         seen.add(r.urn);
         const architecture = this.model.architectureOf(r);
-        const candidates = "owner" in rule ? this.model.propertyDependencies(r, rule.owner) : (this.dependents.get(r.urn) ?? []);
+        const candidates =
+            "owner" in rule ? this.model.propertyDependencies(r, rule.owner) : (this.dependents.get(r.urn) ?? []);
         for (const urn of candidates) {
             const owner = this.model.get(urn);
-            if (!owner || !this.model.isCloudResource(owner) || this.model.architectureOf(owner) !== architecture) continue;
+            if (!owner || !this.model.isCloudResource(owner) || this.model.architectureOf(owner) !== architecture)
+                continue;
             return this.ownerOf(owner, seen);
         }
         return r;
@@ -123,7 +126,16 @@ export function buildDiagrams(document: StackExport): Diagram[] {
         const key = nodeKey(owner);
         let node = nodes.get(key);
         if (!node) {
-            node = { id: `n${hash(`${stack}|${key}`)}`, label: serviceLabel(owner), tier: tierOf(owner.type), count: 0, names: [], folded: {}, componentUrn: componentUrnOf(owner), architecture: model.architectureOf(owner) };
+            node = {
+                id: `n${hash(`${stack}|${key}`)}`,
+                label: serviceLabel(owner),
+                tier: tierOf(owner.type),
+                count: 0,
+                names: [],
+                folded: {},
+                componentUrn: componentUrnOf(owner),
+                architecture: model.architectureOf(owner),
+            };
             nodes.set(key, node);
         }
         return node;
@@ -156,12 +168,19 @@ export function buildDiagrams(document: StackExport): Diagram[] {
             pairs.set(key, pair);
         }
     }
-    const nodesOfComponent = (urn: string) => [...nodes.values()].filter((n) => n.componentUrn === urn).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const nodesOfComponent = (urn: string) =>
+        [...nodes.values()].filter((n) => n.componentUrn === urn).sort((a, b) => (a.id < b.id ? -1 : 1));
     const clusterId = (urn: string) => `cluster_${hash(`${stack}|${urn}`)}`;
 
     const diagrams: Diagram[] = [];
     for (const architecture of model.architectures()) {
-        const top = model.resources.find((r) => !r.custom && model.architectureOf(r) === architecture && nameOf(r) === architecture && model.componentOf(r) === undefined);
+        const top = model.resources.find(
+            (r) =>
+                !r.custom &&
+                model.architectureOf(r) === architecture &&
+                nameOf(r) === architecture &&
+                model.componentOf(r) === undefined,
+        );
         if (!top) continue;
         const clusterOf = (component: ExportedResource): DiagramCluster => ({
             id: clusterId(component.urn),
@@ -177,7 +196,10 @@ export function buildDiagrams(document: StackExport): Diagram[] {
         });
         const root = clusterOf(top);
         const edgeList = new Map<string, DiagramEdge>();
-        const shared = new Map<string, { architecture: string; component: ExportedResource; used: Set<string>; tiers: Tier[] }>();
+        const shared = new Map<
+            string,
+            { architecture: string; component: ExportedResource; used: Set<string>; tiers: Tier[] }
+        >();
         for (const pair of [...pairs.values()].filter((p) => p.from.architecture === architecture)) {
             const tail = nodesOfComponent(pair.from.componentUrn)[0];
             const fromCluster = pair.from.componentUrn === top.urn ? undefined : clusterId(pair.from.componentUrn);
@@ -185,10 +207,20 @@ export function buildDiagrams(document: StackExport): Diagram[] {
             let edge: DiagramEdge;
             if (target.architecture === architecture) {
                 const head = nodesOfComponent(target.componentUrn)[0];
-                edge = { from: tail.id, to: head.id, fromCluster, toCluster: target.componentUrn === top.urn ? undefined : clusterId(target.componentUrn) };
+                edge = {
+                    from: tail.id,
+                    to: head.id,
+                    fromCluster,
+                    toCluster: target.componentUrn === top.urn ? undefined : clusterId(target.componentUrn),
+                };
             } else {
                 const component = model.get(target.componentUrn)!;
-                const entry = shared.get(component.urn) ?? { architecture: target.architecture, component, used: new Set<string>(), tiers: [] };
+                const entry = shared.get(component.urn) ?? {
+                    architecture: target.architecture,
+                    component,
+                    used: new Set<string>(),
+                    tiers: [],
+                };
                 for (const n of pair.to) {
                     entry.used.add(n.label);
                     entry.tiers.push(n.tier);
@@ -211,14 +243,22 @@ export function buildDiagrams(document: StackExport): Diagram[] {
         }));
         const externals: ExternalGroup[] = [...new Set(sharedNodes.map((n) => n.architecture))].sort().map((arch) => ({
             architecture: arch,
-            nodes: sharedNodes.filter((n) => n.architecture === arch).map((n) => n.node).sort(byLabel),
+            nodes: sharedNodes
+                .filter((n) => n.architecture === arch)
+                .map((n) => n.node)
+                .sort(byLabel),
         }));
         diagrams.push({
             architecture,
             stack,
             root,
             externals,
-            edges: [...edgeList.values()].sort((x, y) => cmp(`${x.from}|${x.to}|${x.fromCluster ?? ""}|${x.toCluster ?? ""}`, `${y.from}|${y.to}|${y.fromCluster ?? ""}|${y.toCluster ?? ""}`)),
+            edges: [...edgeList.values()].sort((x, y) =>
+                cmp(
+                    `${x.from}|${x.to}|${x.fromCluster ?? ""}|${x.toCluster ?? ""}`,
+                    `${y.from}|${y.to}|${y.fromCluster ?? ""}|${y.toCluster ?? ""}`,
+                ),
+            ),
             resourceCount: cloud.filter((r) => model.architectureOf(r) === architecture).length,
         });
     }
@@ -228,7 +268,14 @@ export function buildDiagrams(document: StackExport): Diagram[] {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function strip(n: DiagramNode): DiagramNode {
-    return { id: n.id, label: n.label, tier: n.tier, count: n.count, names: [...n.names], folded: Object.fromEntries(Object.entries(n.folded).sort()) };
+    return {
+        id: n.id,
+        label: n.label,
+        tier: n.tier,
+        count: n.count,
+        names: [...n.names],
+        folded: Object.fromEntries(Object.entries(n.folded).sort()),
+    };
 }
 
 function hasNodes(c: DiagramCluster): boolean {
@@ -237,5 +284,7 @@ function hasNodes(c: DiagramCluster): boolean {
 
 /** Nodes of a cluster grouped by tier, in TIERS order, empty tiers left out. */
 export function nodesByTier(nodes: readonly DiagramNode[]): [Tier, DiagramNode[]][] {
-    return TIERS.map((t) => [t, nodes.filter((n) => n.tier === t)] as [Tier, DiagramNode[]]).filter(([, list]) => list.length > 0);
+    return TIERS.map((t) => [t, nodes.filter((n) => n.tier === t)] as [Tier, DiagramNode[]]).filter(
+        ([, list]) => list.length > 0,
+    );
 }

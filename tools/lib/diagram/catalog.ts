@@ -47,7 +47,12 @@ const ENGINE_NAMES: Record<string, string> = {
 
 const loadBalancerLabel = (r: ExportedResource) => {
     const type = str(r.inputs?.loadBalancerType) ?? "application";
-    const name = type === "network" ? "Network Load Balancer" : type === "gateway" ? "Gateway Load Balancer" : "Application Load Balancer";
+    const name =
+        type === "network"
+            ? "Network Load Balancer"
+            : type === "gateway"
+              ? "Gateway Load Balancer"
+              : "Application Load Balancer";
     return r.inputs?.internal === true ? `${name} (internal)` : name;
 };
 
@@ -66,7 +71,10 @@ const engineLabel = (prefix: string) => (r: ExportedResource) => {
 export const SERVICES: Readonly<Record<string, ServiceEntry>> = {
     // network
     "aws:ec2/vpc:Vpc": { label: "VPC", tier: "network" },
-    "aws:ec2/subnet:Subnet": { label: (r) => `Subnet (${str(r.inputs?.tags && (r.inputs.tags as Record<string, unknown>).Tier) ?? "VPC"})`, tier: "network" },
+    "aws:ec2/subnet:Subnet": {
+        label: (r) => `Subnet (${str(r.inputs?.tags && (r.inputs.tags as Record<string, unknown>).Tier) ?? "VPC"})`,
+        tier: "network",
+    },
     "aws:ec2/routeTable:RouteTable": { label: "Route table", tier: "network" },
     "aws:ec2/vpcEndpoint:VpcEndpoint": { label: endpointLabel, tier: "network" },
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": { label: "Cloud Map namespace", tier: "network" },
@@ -84,8 +92,14 @@ export const SERVICES: Readonly<Record<string, ServiceEntry>> = {
     "aws:cloudfront/distribution:Distribution": { label: "CloudFront distribution", tier: "edge" },
     "aws:cloudfront/function:Function": { label: "CloudFront function", tier: "edge" },
     "aws:cloudfront/cachePolicy:CachePolicy": { label: "CloudFront cache policy", tier: "edge" },
-    "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": { label: "CloudFront origin request policy", tier: "edge" },
-    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { label: "CloudFront response headers policy", tier: "edge" },
+    "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": {
+        label: "CloudFront origin request policy",
+        tier: "edge",
+    },
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": {
+        label: "CloudFront response headers policy",
+        tier: "edge",
+    },
     "aws:apigateway/restApi:RestApi": { label: "API Gateway REST API", tier: "edge" },
     "aws:apigateway/vpcLink:VpcLink": { label: "API Gateway VPC link", tier: "edge" },
     "aws:apigateway/usagePlan:UsagePlan": { label: "API Gateway usage plan", tier: "edge" },
@@ -109,7 +123,10 @@ export const SERVICES: Readonly<Record<string, ServiceEntry>> = {
     "aws:sfn/stateMachine:StateMachine": { label: "Step Functions state machine", tier: "compute" },
     "aws:appautoscaling/target:Target": { label: "Application Auto Scaling target", tier: "compute" },
     "aws:appautoscaling/policy:Policy": { label: "Application Auto Scaling policy", tier: "compute" },
-    "kubernetes:helm.sh/v3:Release": { label: (r) => `Helm release (${str(r.inputs?.chart) ?? "chart"})`, tier: "compute" },
+    "kubernetes:helm.sh/v3:Release": {
+        label: (r) => `Helm release (${str(r.inputs?.chart) ?? "chart"})`,
+        tier: "compute",
+    },
     // data
     "aws:rds/instance:Instance": { label: engineLabel("RDS"), tier: "data" },
     "aws:rds/cluster:Cluster": { label: engineLabel("RDS cluster"), tier: "data" },
@@ -121,7 +138,10 @@ export const SERVICES: Readonly<Record<string, ServiceEntry>> = {
     "aws:s3/bucket:Bucket": { label: "S3 bucket", tier: "data" },
     "aws:s3/bucketV2:BucketV2": { label: "S3 bucket", tier: "data" },
     // messaging
-    "aws:sqs/queue:Queue": { label: (r) => (r.inputs?.fifoQueue === true ? "SQS FIFO queue" : "SQS queue"), tier: "messaging" },
+    "aws:sqs/queue:Queue": {
+        label: (r) => (r.inputs?.fifoQueue === true ? "SQS FIFO queue" : "SQS queue"),
+        tier: "messaging",
+    },
     "aws:sns/topic:Topic": { label: "SNS topic", tier: "messaging" },
     "aws:cloudwatch/eventBus:EventBus": { label: "EventBridge event bus", tier: "messaging" },
     "aws:cloudwatch/eventRule:EventRule": { label: "EventBridge rule", tier: "messaging" },
@@ -140,7 +160,10 @@ export const SERVICES: Readonly<Record<string, ServiceEntry>> = {
     "aws:wafv2/webAcl:WebAcl": { label: "AWS WAF web ACL", tier: "security" },
     "aws:wafv2/ipSet:IpSet": { label: "AWS WAF IP set", tier: "security" },
     "aws:wafv2/ruleGroup:RuleGroup": { label: "AWS WAF rule group", tier: "security" },
-    "aws:cloudfront/originAccessControl:OriginAccessControl": { label: "CloudFront origin access control", tier: "security" },
+    "aws:cloudfront/originAccessControl:OriginAccessControl": {
+        label: "CloudFront origin access control",
+        tier: "security",
+    },
     "aws:lb/trustStore:TrustStore": { label: "ELB trust store (mutual TLS)", tier: "security" },
     "aws:cognito/userPool:UserPool": { label: "Cognito user pool", tier: "security" },
     "aws:cognito/userPoolClient:UserPoolClient": { label: "Cognito app client", tier: "security" },

@@ -78,19 +78,25 @@ export function toDot(d: Diagram): string {
         lines.push(
             `  subgraph cluster_shared_${ext.architecture.replace(/[^A-Za-z0-9_]/g, "_")} {`,
             `    label=${quote(`${ext.architecture} (shared, drawn in its own diagram)`)}; style="rounded,dashed"; color="#9a9a9a"; fontsize=10; fontcolor="#666666"; labeljust=l;`,
-            ...ext.nodes.map((n) => nodeLine(n, "    ", `, style="rounded,dashed", fillcolor=${quote(TIER_COLORS[n.tier])}`)),
+            ...ext.nodes.map((n) =>
+                nodeLine(n, "    ", `, style="rounded,dashed", fillcolor=${quote(TIER_COLORS[n.tier])}`),
+            ),
             `  }`,
         );
     }
     lines.push(...tierColumns(d.root));
     for (const e of d.edges) {
-        const clip = [e.fromCluster ? `ltail=${e.fromCluster}` : "", e.toCluster ? `lhead=${e.toCluster}` : ""].filter(Boolean).join(", ");
+        const clip = [e.fromCluster ? `ltail=${e.fromCluster}` : "", e.toCluster ? `lhead=${e.toCluster}` : ""]
+            .filter(Boolean)
+            .join(", ");
         lines.push(`  ${e.from} -> ${e.to} [constraint=false${clip ? `, ${clip}` : ""}];`);
     }
     const tiers = nodesByTier(allNodes(d.root)).map(([t]) => t);
     if (tiers.length > 0) {
         const cells = tiers.map((t) => `<td bgcolor="${TIER_COLORS[t]}">${t}</td>`).join("");
-        lines.push(`  legend [shape=plaintext, style="", fontsize=9, tooltip="tiers", label=<<table border="0" cellborder="1" cellspacing="0" cellpadding="3"><tr><td>tiers</td>${cells}</tr></table>>];`);
+        lines.push(
+            `  legend [shape=plaintext, style="", fontsize=9, tooltip="tiers", label=<<table border="0" cellborder="1" cellspacing="0" cellpadding="3"><tr><td>tiers</td>${cells}</tr></table>>];`,
+        );
     }
     lines.push("}", "");
     return lines.join("\n");

@@ -31,7 +31,10 @@ export interface PlanSource {
 
 /** Parses and checks a plan file: JSON, deployment v3, with a resources array. */
 export function readPlanFile(file: string): StackExport {
-    if (!fs.existsSync(file)) throw new PlanInputError(`plan file not found: ${file} (make one with \`npm run plan -- --stack <name>\`, or leave out --plan to run the program)`);
+    if (!fs.existsSync(file))
+        throw new PlanInputError(
+            `plan file not found: ${file} (make one with \`npm run plan -- --stack <name>\`, or leave out --plan to run the program)`,
+        );
     let doc: unknown;
     try {
         doc = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -39,7 +42,9 @@ export function readPlanFile(file: string): StackExport {
         throw new PlanInputError(`plan file ${file} is not JSON: ${(err as Error).message}`);
     }
     if (!isStackExport(doc)) {
-        throw new PlanInputError(`plan file ${file} is not a \`pulumi stack export\` document (version 3 with deployment.resources)`);
+        throw new PlanInputError(
+            `plan file ${file} is not a \`pulumi stack export\` document (version 3 with deployment.resources)`,
+        );
     }
     return doc;
 }
@@ -69,11 +74,26 @@ export function loadPlan(stack: string, source: PlanSource): StackExport {
     if (source.planFile) return readPlanFile(source.planFile);
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-for-tools-")), `${stack}.json`);
     const planTool = path.resolve(__dirname, "..", "..", "plan.ts");
-    const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", planTool, "--stack", stack, "--project", source.projectDir, "--out", out, "--no-policy"], {
-        cwd: path.resolve(__dirname, "..", "..", ".."),
-        encoding: "utf8",
-        timeout: source.timeoutMs ?? 120_000,
-    });
+    const run = spawnSync(
+        process.execPath,
+        [
+            "-r",
+            "ts-node/register/transpile-only",
+            planTool,
+            "--stack",
+            stack,
+            "--project",
+            source.projectDir,
+            "--out",
+            out,
+            "--no-policy",
+        ],
+        {
+            cwd: path.resolve(__dirname, "..", "..", ".."),
+            encoding: "utf8",
+            timeout: source.timeoutMs ?? 120_000,
+        },
+    );
     try {
         if (run.error) throw new PlanInputError(`the plan of stack '${stack}' did not finish: ${run.error.message}`);
         if (run.status !== 0 || !fs.existsSync(out)) {

@@ -32,7 +32,10 @@ export class PlanModel {
      * @param defaultRegion region of resources on the default provider when the plan does not name it
      *   (the plan's default `aws` provider carries `inputs.region`; this is the fallback).
      */
-    constructor(readonly document: StackExport, readonly defaultRegion = "us-east-1") {
+    constructor(
+        readonly document: StackExport,
+        readonly defaultRegion = "us-east-1",
+    ) {
         this.resources = document.deployment.resources;
         for (const r of this.resources) {
             this.byUrn.set(r.urn, r);
@@ -41,7 +44,8 @@ export class PlanModel {
                 list.push(r);
                 this.children.set(r.parent, list);
             }
-            if (isProvider(r) && typeof r.inputs?.region === "string") this.providerRegion.set(`${r.urn}::${r.id}`, r.inputs.region);
+            if (isProvider(r) && typeof r.inputs?.region === "string")
+                this.providerRegion.set(`${r.urn}::${r.id}`, r.inputs.region);
         }
     }
 
@@ -74,7 +78,12 @@ export class PlanModel {
     /** Ancestors from the parent up to (excluding) the stack. */
     ancestors(r: ExportedResource): ExportedResource[] {
         const chain: ExportedResource[] = [];
-        for (let p = r.parent ? this.byUrn.get(r.parent) : undefined; p && p.type !== STACK_TYPE; p = p.parent ? this.byUrn.get(p.parent) : undefined) chain.push(p);
+        for (
+            let p = r.parent ? this.byUrn.get(r.parent) : undefined;
+            p && p.type !== STACK_TYPE;
+            p = p.parent ? this.byUrn.get(p.parent) : undefined
+        )
+            chain.push(p);
         return chain;
     }
 
@@ -89,7 +98,10 @@ export class PlanModel {
     architectures(): string[] {
         const stack = this.resources.find((r) => r.type === STACK_TYPE);
         if (!stack) return [];
-        return this.childrenOf(stack.urn).filter((r) => !r.custom && !isProvider(r)).map(nameOf).sort();
+        return this.childrenOf(stack.urn)
+            .filter((r) => !r.custom && !isProvider(r))
+            .map(nameOf)
+            .sort();
     }
 
     /** The nearest enclosing component (a non-custom ancestor); undefined directly under the stack. */
@@ -115,7 +127,9 @@ export class PlanModel {
             const region = this.providerRegion.get(r.provider);
             if (region) return region;
         }
-        const defaultProvider = this.resources.find((p) => p.type === "pulumi:providers:aws" && nameOf(p).startsWith("default"));
+        const defaultProvider = this.resources.find(
+            (p) => p.type === "pulumi:providers:aws" && nameOf(p).startsWith("default"),
+        );
         const region = defaultProvider?.inputs?.region;
         return typeof region === "string" ? region : this.defaultRegion;
     }
