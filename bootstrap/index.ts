@@ -68,14 +68,12 @@ const oidc = new GithubOidcProvider("github-actions", {
     tags: tags("shared"),
 });
 
-const facts: pulumi.Output<AccountFacts> = pulumi
-    .all([partition, accountId])
-    .apply(([p, a]) => ({
-        partition: p,
-        accountId: a,
-        regions: [...config.deployRegions],
-        namePrefixes: [...config.namePrefixes],
-    }));
+const facts: pulumi.Output<AccountFacts> = pulumi.all([partition, accountId]).apply(([p, a]) => ({
+    partition: p,
+    accountId: a,
+    regions: [...config.deployRegions],
+    namePrefixes: [...config.namePrefixes],
+}));
 const deployPolicies = new DeployPolicies("pulumi-ci-deploy", {
     facts,
     protectedResources: pulumi

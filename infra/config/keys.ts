@@ -283,12 +283,10 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
             "What to deploy: workload name -> image tag, image digest (sha256:...) or artifact version. Promotion copies this key, and only this key, from dev to prod.",
         schema: z.record(
             z.string(),
-            z
-                .string({ error: (i) => `must be a string; ${got(i.input)}` })
-                .regex(RELEASE_PATTERN, {
-                    error: (i) =>
-                        `must be an image tag ([A-Za-z0-9_.-], at most 128 characters, not starting with . or -) or a digest sha256:<64 hex>; ${got(i.input)}`,
-                }),
+            z.string({ error: (i) => `must be a string; ${got(i.input)}` }).regex(RELEASE_PATTERN, {
+                error: (i) =>
+                    `must be an image tag ([A-Za-z0-9_.-], at most 128 characters, not starting with . or -) or a digest sha256:<64 hex>; ${got(i.input)}`,
+            }),
             { error: (i) => `must be a map of workload names to versions; ${got(i.input)}` },
         ),
     },

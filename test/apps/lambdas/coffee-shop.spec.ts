@@ -444,13 +444,11 @@ describe("coffee-shop functions", () => {
         });
 
         it("refuses products priced in two currencies with 409", async () => {
-            dynamo
-                .on(BatchGetCommand)
-                .resolves({
-                    Responses: {
-                        "products-t": [product("bourbon", 4500), product("catuai", 3900, { currency: "USD" })],
-                    },
-                });
+            dynamo.on(BatchGetCommand).resolves({
+                Responses: {
+                    "products-t": [product("bourbon", 4500), product("catuai", 3900, { currency: "USD" })],
+                },
+            });
             const r = await place([
                 { productId: "bourbon", quantity: 1 },
                 { productId: "catuai", quantity: 1 },
@@ -466,12 +464,10 @@ describe("coffee-shop functions", () => {
             [
                 "EventBridge refuses the entry",
                 (stub: typeof events) =>
-                    stub
-                        .on(PutEventsCommand)
-                        .resolves({
-                            FailedEntryCount: 1,
-                            Entries: [{ ErrorCode: "InternalFailure", ErrorMessage: "SECRET-DETAIL" }],
-                        }),
+                    stub.on(PutEventsCommand).resolves({
+                        FailedEntryCount: 1,
+                        Entries: [{ ErrorCode: "InternalFailure", ErrorMessage: "SECRET-DETAIL" }],
+                    }),
             ],
             [
                 "the PutEvents call fails",
@@ -535,12 +531,10 @@ describe("coffee-shop functions", () => {
         });
 
         it("answers 500 when the catalogue lookup comes back incomplete", async () => {
-            dynamo
-                .on(BatchGetCommand)
-                .resolves({
-                    Responses: { "products-t": [] },
-                    UnprocessedKeys: { "products-t": { Keys: [{ productId: "bourbon" }] } },
-                });
+            dynamo.on(BatchGetCommand).resolves({
+                Responses: { "products-t": [] },
+                UnprocessedKeys: { "products-t": { Keys: [{ productId: "bourbon" }] } },
+            });
             const r = await place([{ productId: "bourbon", quantity: 1 }]);
             assert.equal(r.statusCode, 500);
             assert.deepEqual(
