@@ -8,7 +8,8 @@
  *   pool token (`POST /orders`, `GET /orders`, `GET /orders/{orderId}`); CORS for the site's origin.
  * - Lambda functions in the private subnets, each with its own role: `products` (DynamoDB products
  *   table, Redis cache-aside), `orders` (orders table, prices from the products table, `OrderPlaced`
- *   on the event bus), `order-steps` (the workflow's validate and charge steps).
+ *   on the event bus), `order-steps` (the workflow's validate, charge, confirm and fail steps; every status
+ *   change a conditional UpdateItem, idempotent under replays).
  * - EventBridge bus (KMS, archive) -> rule on `OrderPlaced` -> Step Functions (validate -> charge ->
  *   confirm -> notify, retries with backoff, failure branch; logs ALL, X-Ray) -> SQS fulfilment queue
  *   with a DLQ.
@@ -361,7 +362,23 @@ export class CoffeeShop extends pulumi.ComponentResource {
         const stepsFn = lambda(
             "order-steps",
             { ORDERS_TABLE: orders.tableName, PAYMENT_LIMIT_CENTS: String(s.payment.limitCents) },
-            orders.readStatements("ReadOrders"),
+            [
+                ...orders.readStatements("ReadOrders"),
+                // The status transitions (conditional UpdateItem, apps/lambdas/order-steps).
+                {
+                    Sid: "UpdateOrderStatus",
+                    Effect: "Allow",
+                    Action: "dynamodb:UpdateItem",
+                    Resource: orders.tableArn,
+                },
+                {
+                    Sid: "UpdateOrderStatusKey",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+                    Resource: keys.data,
+                    Condition: { StringEquals: { "kms:ViaService": `dynamodb.${config.region}.amazonaws.com` } },
+                },
+            ],
             20,
         );
 
@@ -370,11 +387,10 @@ export class CoffeeShop extends pulumi.ComponentResource {
             `${name}-order-workflow`,
             {
                 definition: pulumi
-                    .all([stepsFn.functionArn, orders.tableName, bus.busName, fulfilment.queueUrl])
-                    .apply(([stepsFunctionArn, ordersTableName, eventBusName, fulfilmentQueueUrl]) =>
+                    .all([stepsFn.functionArn, bus.busName, fulfilment.queueUrl])
+                    .apply(([stepsFunctionArn, eventBusName, fulfilmentQueueUrl]) =>
                         orderWorkflowDefinition({
                             stepsFunctionArn,
-                            ordersTableName,
                             eventBusName,
                             fulfilmentQueueUrl,
                         }),
@@ -385,19 +401,6 @@ export class CoffeeShop extends pulumi.ComponentResource {
                         Effect: "Allow",
                         Action: "lambda:InvokeFunction",
                         Resource: [stepsFn.functionArn, pulumi.interpolate`${stepsFn.functionArn}:*`],
-                    },
-                    {
-                        Sid: "UpdateOrderStatus",
-                        Effect: "Allow",
-                        Action: "dynamodb:UpdateItem",
-                        Resource: orders.tableArn,
-                    },
-                    {
-                        Sid: "UpdateOrderStatusKey",
-                        Effect: "Allow",
-                        Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
-                        Resource: keys.data,
-                        Condition: { StringEquals: { "kms:ViaService": `dynamodb.${config.region}.amazonaws.com` } },
                     },
                     ...bus.publishStatements("PublishOrderOutcome", WORKFLOW_EVENT_SOURCE),
                     ...fulfilment.sendStatements("HandOverToFulfilment"),

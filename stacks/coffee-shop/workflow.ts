@@ -2,16 +2,23 @@
  * The coffee-shop order workflow in Amazon States Language: the input is the `OrderPlaced` event as
  * EventBridge delivers it (`detail: {orderId, customerId, totalCents, currency}`).
  *
- * ValidateOrder (Lambda) -> ChargePayment (Lambda) -> ConfirmOrder (DynamoDB UpdateItem, only from
- * PLACED) -> NotifyCustomer (EventBridge `OrderConfirmed`) -> StartFulfilment (SQS) -> Done.
- * Any failure of the first three steps (after the retries of transient errors) goes to MarkFailed
- * (DynamoDB: status FAILED with the error name) -> NotifyFailure (EventBridge `OrderFailed`) ->
+ * ValidateOrder (Lambda) -> ChargePayment (Lambda) -> ConfirmOrder (Lambda: PLACED -> CONFIRMED) ->
+ * NotifyCustomer (EventBridge `OrderConfirmed`) -> StartFulfilment (SQS) -> Done.
+ * Any other failure of the first three steps (after the retries of transient errors) goes to MarkFailed
+ * (Lambda: PLACED -> FAILED with the error name) -> NotifyFailure (EventBridge `OrderFailed`) ->
  * OrderFailed (Fail). Transient errors are retried with exponential backoff and full jitter; business
- * errors (`OrderInvalid`, `PaymentDeclined`, a failed condition) are not retried.
+ * errors (`OrderInvalid`, `PaymentDeclined`, the state errors below) are not retried.
+ *
+ * Every status change is one conditional write in the order-steps function (`transition` in
+ * apps/lambdas/order-steps): a replay of a change already made is a success, so a retried step goes on.
+ * EventBridge delivers at least once, so an `OrderPlaced` event may start a second execution: its
+ * ValidateOrder throws `OrderNotPending` and the execution ends in AlreadyProcessed (Succeed) without
+ * touching the order. `OrderNotFound` (an event for no order) and `OrderStateConflict` (a concurrent
+ * execution moved the order first) end in OrderNotChanged (Fail): the order is never created, and a
+ * `CONFIRMED` order never becomes `FAILED`.
  *
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html,
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html,
- * https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html,
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html,
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html.
  */
@@ -19,7 +26,6 @@
 export interface WorkflowTargets {
     /** ARN of the order-steps function. */
     stepsFunctionArn: string;
-    ordersTableName: string;
     eventBusName: string;
     fulfilmentQueueUrl: string;
 }
@@ -36,11 +42,8 @@ const LAMBDA_TRANSIENT = [
     "ThrottlingException",
     "ProvisionedThroughputExceededException",
 ];
-/** Transient errors of the DynamoDB, EventBridge and SQS integrations. */
+/** Transient errors of the EventBridge and SQS integrations. */
 const SERVICE_TRANSIENT = [
-    "DynamoDB.ProvisionedThroughputExceededException",
-    "DynamoDB.ThrottlingException",
-    "DynamoDB.InternalServerErrorException",
     "EventBridge.InternalException",
     "EventBridge.ThrottlingException",
     "SQS.SdkClientException",
@@ -57,12 +60,23 @@ const retry = (errors: string[], maxAttempts: number) => [
         JitterStrategy: "FULL",
     },
 ];
-const toFailure = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" }];
-const orderKey = { customerId: { "S.$": "$.detail.customerId" }, orderId: { "S.$": "$.detail.orderId" } };
+const toFailure = { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" };
+/** The errors of a step that found the order missing or past the state it may change. */
+const notChanged = {
+    ErrorEquals: ["OrderNotFound", "OrderStateConflict"],
+    ResultPath: "$.error",
+    Next: "OrderNotChanged",
+};
 
 /** The state machine definition (an object; the component serializes it). */
 export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unknown> {
-    const lambdaStep = (action: string, payload: Record<string, string>, resultPath: string, next: string) => ({
+    const lambdaStep = (
+        action: string,
+        payload: Record<string, string>,
+        resultPath: string,
+        next: string,
+        catchers: object[] = [toFailure],
+    ) => ({
         Type: "Task",
         Resource: "arn:aws:states:::lambda:invoke",
         Parameters: { FunctionName: t.stepsFunctionArn, Payload: { action, ...payload } },
@@ -70,7 +84,7 @@ export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unkn
         ResultPath: resultPath,
         TimeoutSeconds: 30,
         Retry: retry(LAMBDA_TRANSIENT, 3),
-        Catch: toFailure,
+        Catch: catchers,
         Next: next,
     });
     const publish = (detailType: string, detail: Record<string, string>, next: string) => ({
@@ -95,6 +109,11 @@ export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unkn
                 { "orderId.$": "$.detail.orderId", "customerId.$": "$.detail.customerId" },
                 "$.validated",
                 "ChargePayment",
+                [
+                    { ErrorEquals: ["OrderNotPending"], ResultPath: "$.error", Next: "AlreadyProcessed" },
+                    { ...notChanged, ErrorEquals: ["OrderNotFound"] },
+                    toFailure,
+                ],
             ),
             ChargePayment: lambdaStep(
                 "charge",
@@ -107,26 +126,17 @@ export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unkn
                 "$.payment",
                 "ConfirmOrder",
             ),
-            ConfirmOrder: {
-                Type: "Task",
-                Resource: "arn:aws:states:::dynamodb:updateItem",
-                Parameters: {
-                    TableName: t.ordersTableName,
-                    Key: orderKey,
-                    UpdateExpression: "SET #status = :confirmed, paymentId = :payment",
-                    ConditionExpression: "#status = :placed",
-                    ExpressionAttributeNames: { "#status": "status" },
-                    ExpressionAttributeValues: {
-                        ":confirmed": { S: "CONFIRMED" },
-                        ":placed": { S: "PLACED" },
-                        ":payment": { "S.$": "$.payment.result.paymentId" },
-                    },
+            ConfirmOrder: lambdaStep(
+                "confirm",
+                {
+                    "orderId.$": "$.detail.orderId",
+                    "customerId.$": "$.detail.customerId",
+                    "paymentId.$": "$.payment.result.paymentId",
                 },
-                ResultPath: null,
-                Retry: retry(SERVICE_TRANSIENT, 5),
-                Catch: toFailure,
-                Next: "NotifyCustomer",
-            },
+                "$.confirmed",
+                "NotifyCustomer",
+                [notChanged, toFailure],
+            ),
             NotifyCustomer: publish(
                 "OrderConfirmed",
                 {
@@ -149,18 +159,18 @@ export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unkn
             },
             Done: { Type: "Succeed" },
             MarkFailed: {
-                Type: "Task",
-                Resource: "arn:aws:states:::dynamodb:updateItem",
-                Parameters: {
-                    TableName: t.ordersTableName,
-                    Key: orderKey,
-                    UpdateExpression: "SET #status = :failed, failureReason = :reason",
-                    ExpressionAttributeNames: { "#status": "status" },
-                    ExpressionAttributeValues: { ":failed": { S: "FAILED" }, ":reason": { "S.$": "$.error.Error" } },
-                },
-                ResultPath: null,
-                Retry: retry(SERVICE_TRANSIENT, 5),
-                Next: "NotifyFailure",
+                ...lambdaStep(
+                    "fail",
+                    {
+                        "orderId.$": "$.detail.orderId",
+                        "customerId.$": "$.detail.customerId",
+                        "reason.$": "$.error.Error",
+                    },
+                    "$.failed",
+                    "NotifyFailure",
+                    [notChanged],
+                ),
+                Retry: retry(LAMBDA_TRANSIENT, 5),
             },
             NotifyFailure: publish(
                 "OrderFailed",
@@ -171,6 +181,15 @@ export function orderWorkflowDefinition(t: WorkflowTargets): Record<string, unkn
                 Type: "Fail",
                 Error: "OrderFailed",
                 Cause: "The order could not be validated, paid or confirmed; it is marked FAILED.",
+            },
+            AlreadyProcessed: {
+                Type: "Succeed",
+                Comment: "A duplicate OrderPlaced event: the order is past PLACED and is left as it is.",
+            },
+            OrderNotChanged: {
+                Type: "Fail",
+                Error: "OrderNotChanged",
+                Cause: "The order does not exist or another execution changed its status first; it is left as it is.",
             },
         },
     };

@@ -44,7 +44,6 @@ const viaDynamo = { StringEquals: { "kms:ViaService": "dynamodb.sa-east-1.amazon
 describe("coffee-shop order workflow definition", () => {
     const definition = orderWorkflowDefinition({
         stepsFunctionArn: "arn:aws:lambda:sa-east-1:123456789012:function:steps",
-        ordersTableName: "orders",
         eventBusName: "bus",
         fulfilmentQueueUrl: "https://sqs.sa-east-1.amazonaws.com/123456789012/fulfilment",
     });
@@ -71,15 +70,30 @@ describe("coffee-shop order workflow definition", () => {
             "StartFulfilment",
             "Done",
         ]);
-        for (const s of ["ValidateOrder", "ChargePayment", "ConfirmOrder"])
-            assert.deepStrictEqual(
-                states[s].Catch,
-                [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" }],
-                s,
-            );
+        const toFailure = { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" };
+        const notChanged = (errors: string[]) => ({
+            ErrorEquals: errors,
+            ResultPath: "$.error",
+            Next: "OrderNotChanged",
+        });
+        assert.deepStrictEqual(states.ValidateOrder.Catch, [
+            { ErrorEquals: ["OrderNotPending"], ResultPath: "$.error", Next: "AlreadyProcessed" },
+            notChanged(["OrderNotFound"]),
+            toFailure,
+        ]);
+        assert.deepStrictEqual(states.ChargePayment.Catch, [toFailure]);
+        assert.deepStrictEqual(states.ConfirmOrder.Catch, [
+            notChanged(["OrderNotFound", "OrderStateConflict"]),
+            toFailure,
+        ]);
+        assert.deepStrictEqual(states.MarkFailed.Catch, [notChanged(["OrderNotFound", "OrderStateConflict"])]);
         assert.deepStrictEqual(
             [states.MarkFailed.Next, states.NotifyFailure.Next, states.OrderFailed.Type],
             ["NotifyFailure", "OrderFailed", "Fail"],
+        );
+        assert.deepStrictEqual(
+            [states.AlreadyProcessed.Type, states.OrderNotChanged.Type, states.OrderNotChanged.Error],
+            ["Succeed", "Fail", "OrderNotChanged"],
         );
         // Retries: exponential backoff with jitter, transient errors only (never PaymentDeclined or OrderInvalid).
         for (const s of [
@@ -104,7 +118,40 @@ describe("coffee-shop order workflow definition", () => {
                 s,
             );
         }
-        assert.deepStrictEqual(states.ConfirmOrder.Parameters.ConditionExpression, "#status = :placed");
+        // Every status change is the order-steps function's conditional write (a direct DynamoDB
+        // UpdateItem without a condition turned CONFIRMED orders FAILED and created missing ones).
+        assert.deepStrictEqual(
+            Object.keys(states).filter((s) => String(states[s].Resource).includes("dynamodb")),
+            [],
+        );
+        assert.deepStrictEqual(
+            [states.ConfirmOrder.Resource, states.ConfirmOrder.Parameters, states.ConfirmOrder.ResultPath],
+            [
+                "arn:aws:states:::lambda:invoke",
+                {
+                    FunctionName: "arn:aws:lambda:sa-east-1:123456789012:function:steps",
+                    Payload: {
+                        action: "confirm",
+                        "orderId.$": "$.detail.orderId",
+                        "customerId.$": "$.detail.customerId",
+                        "paymentId.$": "$.payment.result.paymentId",
+                    },
+                },
+                "$.confirmed",
+            ],
+        );
+        assert.deepStrictEqual(
+            [states.MarkFailed.Resource, states.MarkFailed.Parameters.Payload],
+            [
+                "arn:aws:states:::lambda:invoke",
+                {
+                    action: "fail",
+                    "orderId.$": "$.detail.orderId",
+                    "customerId.$": "$.detail.customerId",
+                    "reason.$": "$.error.Error",
+                },
+            ],
+        );
         assert.deepStrictEqual(
             [states.StartFulfilment.Resource, states.StartFulfilment.Parameters.QueueUrl],
             ["arn:aws:states:::sqs:sendMessage", "https://sqs.sa-east-1.amazonaws.com/123456789012/fulfilment"],
@@ -285,6 +332,19 @@ for (const stack of ["dev", "prod"] as const) {
                 ...base,
                 "ReadOrdersItems",
                 "ReadOrdersKey",
+                "UpdateOrderStatus",
+                "UpdateOrderStatusKey",
+            ]);
+            const stepsPolicy = statements(plan, "coffee-shop-order-steps-policy");
+            assert.deepStrictEqual(stepsPolicy.slice(-2), [
+                { Sid: "UpdateOrderStatus", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: orders },
+                {
+                    Sid: "UpdateOrderStatusKey",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+                    Resource: key(plan, "data"),
+                    Condition: viaDynamo,
+                },
             ]);
         });
 
@@ -370,8 +430,11 @@ for (const stack of ["dev", "prod"] as const) {
                 outputs(plan, "aws:sqs/queue:Queue", "coffee-shop-fulfilment").url,
             );
             assert.deepStrictEqual(
-                definition.States.ConfirmOrder.Parameters.TableName,
-                plan.one(T.table, "coffee-shop-orders").id,
+                [definition.States.ConfirmOrder, definition.States.MarkFailed].map((s) => s.Parameters.FunctionName),
+                [
+                    outputs(plan, T.fn, "coffee-shop-order-steps").arn,
+                    outputs(plan, T.fn, "coffee-shop-order-steps").arn,
+                ],
             );
             const rule = inputs(plan, "aws:cloudwatch/eventRule:EventRule", "coffee-shop-events-order-placed");
             assert.deepStrictEqual(
@@ -399,8 +462,6 @@ for (const stack of ["dev", "prod"] as const) {
                 workflow.map((s: any) => s.Sid),
                 [
                     "InvokeOrderSteps",
-                    "UpdateOrderStatus",
-                    "UpdateOrderStatusKey",
                     "PublishOrderOutcome",
                     "HandOverToFulfilmentSend",
                     "HandOverToFulfilmentEncrypt",

@@ -74,12 +74,17 @@ function sent(stub: AwsStub<any, any, any>): [string, unknown][] {
 }
 
 describe("coffee-shop functions", () => {
-    const dynamo = mockClient(DynamoDBDocumentClient);
-    const events = mockClient(EventBridgeClient);
-    const secrets = mockClient(SecretsManagerClient);
+    // Stubbed while this suite runs only (not from file load): order-transitions.spec.ts sends the same
+    // clients to a real DynamoDB-compatible server.
+    let dynamo: AwsStub<any, any, any>;
+    let events: AwsStub<any, any, any>;
+    let secrets: AwsStub<any, any, any>;
     let envBefore: Record<string, string | undefined>;
     let logs: CapturedLogs;
     before(() => {
+        dynamo = mockClient(DynamoDBDocumentClient);
+        events = mockClient(EventBridgeClient);
+        secrets = mockClient(SecretsManagerClient);
         envBefore = Object.fromEntries(Object.keys(ENV).map((k) => [k, process.env[k]]));
         Object.assign(process.env, ENV);
     });
@@ -642,13 +647,18 @@ describe("coffee-shop functions", () => {
             ]);
         });
 
-        it("throws OrderInvalid for a missing, already processed or empty order", async () => {
-            for (const answer of [{}, stored("CONFIRMED"), stored("PLACED", 0)]) {
+        it("throws OrderNotFound, OrderNotPending (already processed) or OrderInvalid (empty order)", async () => {
+            for (const [answer, error] of [
+                [{}, "OrderNotFound"],
+                [stored("CONFIRMED"), "OrderNotPending"],
+                [stored("FAILED"), "OrderNotPending"],
+                [stored("PLACED", 0), "OrderInvalid"],
+            ] as const) {
                 dynamo.reset();
                 dynamo.on(GetCommand).resolves(answer);
                 await assert.rejects(
                     steps({ action: "validate", orderId: "o-1", customerId: SUB }, lambdaContext("s2")),
-                    (e: Error) => e.name === "OrderInvalid",
+                    (e: Error) => e.name === error,
                 );
             }
         });
