@@ -42,12 +42,31 @@ import {
 import { Dashboard } from "../infra/observability/dashboard";
 import { JsonSecret } from "../infra/security/json-secret";
 import { logGroupName, physicalName } from "../infra/shared/naming";
-import { PrivateBucket } from "../infra/storage/private-bucket";
+import { BucketCors, PrivateBucket } from "../infra/storage/private-bucket";
 import { ArchitectureContext, ArchitectureModule } from "./architecture";
 import { HEALTH_PATH, ORIGIN_HEADER, SERVICE_PORT } from "./ticketing";
 
 export const NAME = "spotmusic";
 export const WORKLOADS = { webApi: "spotmusic-web-api", workers: "spotmusic-workers" } as const;
+/**
+ * CORS of the audio bucket: the web app (its origin, `https://<domain.name>`) `PUT`s uploads straight
+ * to the bucket with the URL web-api presigns, so S3 must answer the browser's preflight. Only `PUT`:
+ * the app reads audio through CloudFront (`/audio/*`, its own origin). Headers a presigned `PUT` may
+ * carry: `Content-Type` (any audio type needs a preflight), `Content-MD5`, and the SDK's checksum headers
+ * (`x-amz-checksum-*`, `x-amz-sdk-checksum-algorithm`); anything else web-api signs as a header must be
+ * added here. `ETag` is exposed so the app can confirm the stored object (and complete multipart uploads).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/PresignedUrlUploadObject.html.
+ */
+export const AUDIO_UPLOAD_CORS = (domainName: string): BucketCors => ({
+    allowedOrigins: [`https://${domainName}`],
+    allowedMethods: ["PUT"],
+    allowedHeaders: ["content-type", "content-md5", "x-amz-checksum-*", "x-amz-sdk-checksum-algorithm"],
+    exposeHeaders: ["ETag"],
+    maxAgeSeconds: 3600,
+});
+
 /** Prefixes of the audio bucket: what users upload, and the transcoded audio CloudFront serves under /audio/*. */
 export const PREFIXES = { uploads: "uploads/", audio: "audio/" } as const;
 /** The API's route (everything under /api, JWT required) and CloudFront's path patterns. */
@@ -227,6 +246,7 @@ export class Spotmusic extends pulumi.ComponentResource {
                     noncurrentVersionDays: s.audioNoncurrentVersionDays,
                     transitions: [{ days: 30, storageClass: "INTELLIGENT_TIERING" }],
                 },
+                cors: AUDIO_UPLOAD_CORS(s.domain.name),
             },
             child,
         );

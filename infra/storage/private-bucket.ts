@@ -12,7 +12,12 @@
  * {@link PrivateBucket.allowCloudFront} (call it exactly once, with the distribution's ARN: the
  * distribution needs the bucket first, so the statement cannot exist at construction).
  *
+ * **Browser access** (`cors`): one CORS rule for the named origins, so a web app can send requests such
+ * as presigned `PUT` uploads straight to the bucket; without it the browser's preflight `OPTIONS` gets
+ * no `Access-Control-Allow-*` headers and the upload fails.
+ *
  * References: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html (CORS elements),
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html,
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html,
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html,
@@ -26,6 +31,58 @@ import type { IamStatement } from "../compute/fargate-service";
 export interface BucketTransition {
     days: number;
     storageClass: "STANDARD_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
+}
+
+/** CORS methods S3 accepts (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CORSRule.html). */
+export type BucketCorsMethod = "GET" | "PUT" | "HEAD" | "POST" | "DELETE";
+
+/**
+ * One CORS rule (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html): a browser
+ * on one of `allowedOrigins` may send `allowedMethods` with `allowedHeaders` (S3 answers the preflight
+ * with the requested headers that match; an entry may hold one `*`, e.g. `x-amz-checksum-*`) and read
+ * `exposeHeaders` of the response; the browser caches the preflight answer `maxAgeSeconds`.
+ */
+export interface BucketCors {
+    /** Exact origins, `https://host[:port]`, no path and no wildcard (1-100). */
+    allowedOrigins: string[];
+    /** At least one of GET, PUT, HEAD, POST, DELETE. */
+    allowedMethods: BucketCorsMethod[];
+    /** Request headers allowed in the preflight, each with at most one `*`. Default none. */
+    allowedHeaders?: string[];
+    /** Response headers the browser's script may read (e.g. `ETag`). Default none. */
+    exposeHeaders?: string[];
+    /** Seconds the browser may cache the preflight answer, 0-86400. Default 3600. */
+    maxAgeSeconds?: number;
+}
+
+/** Default `cors.maxAgeSeconds`: one hour (browsers cap it lower: Chromium at 7200 s). */
+export const DEFAULT_CORS_MAX_AGE = 3600;
+
+const CORS_METHODS: readonly BucketCorsMethod[] = ["GET", "PUT", "HEAD", "POST", "DELETE"];
+const HTTPS_ORIGIN = /^https:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
+const HEADER = /^[A-Za-z0-9!#$%&'+.^_`|~*-]+$/;
+
+/** The problems of a {@link BucketCors}, each naming its field. */
+function corsProblems(cors: BucketCors): string[] {
+    const problems: string[] = [];
+    if (cors.allowedOrigins.length < 1 || cors.allowedOrigins.length > 100)
+        problems.push(`cors.allowedOrigins must hold 1-100 origins; got ${cors.allowedOrigins.length}`);
+    for (const o of cors.allowedOrigins)
+        if (!HTTPS_ORIGIN.test(o))
+            problems.push(
+                `cors.allowedOrigins: ${JSON.stringify(o)} is not an origin https://host[:port] (no path, no wildcard)`,
+            );
+    if (cors.allowedMethods.length === 0 || cors.allowedMethods.some((m) => !CORS_METHODS.includes(m)))
+        problems.push(
+            `cors.allowedMethods must be one or more of ${CORS_METHODS.join(", ")}; got ${JSON.stringify(cors.allowedMethods)}`,
+        );
+    for (const h of [...(cors.allowedHeaders ?? []), ...(cors.exposeHeaders ?? [])])
+        if (!HEADER.test(h) || (h.match(/\*/g) ?? []).length > 1)
+            problems.push(`cors: ${JSON.stringify(h)} is not a header name (with at most one *)`);
+    const maxAge = cors.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE;
+    if (!Number.isInteger(maxAge) || maxAge < 0 || maxAge > 86400)
+        problems.push(`cors.maxAgeSeconds must be an integer from 0 to 86400; got ${maxAge}`);
+    return problems;
 }
 
 export interface PrivateBucketArgs {
@@ -48,6 +105,8 @@ export interface PrivateBucketArgs {
         /** Days after which current versions expire (become noncurrent). Default never. */
         expirationDays?: number;
     };
+    /** Cross-origin access from browsers (one CORS rule). Default none: S3 refuses every CORS preflight. */
+    cors?: BucketCors;
     /** Deletion window of its own KMS key (7-30 days) and Pulumi `protect`; unprotected buckets are destroyed with their objects. */
     protect: boolean;
     tags: Record<string, string>;
@@ -104,6 +163,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
             problems.push(
                 `the name must be 1-36 lower-case letters, digits and - (it is the bucket name prefix, at most 37 characters with its -, and the log prefix); got ${JSON.stringify(name)}`,
             );
+        if (args.cors) problems.push(...corsProblems(args.cors));
         if (problems.length > 0) throw new Error(`PrivateBucket ${name}: ${problems.join("; ")}`);
         this.componentName = name;
         this.cloudFrontOrigin = cloudFront;
@@ -225,6 +285,25 @@ export class PrivateBucket extends pulumi.ComponentResource {
             },
             child,
         );
+
+        if (args.cors)
+            new aws.s3.BucketCorsConfiguration(
+                `${name}-cors`,
+                {
+                    bucket: bucket.id,
+                    corsRules: [
+                        {
+                            id: "browsers",
+                            allowedOrigins: args.cors.allowedOrigins,
+                            allowedMethods: args.cors.allowedMethods,
+                            allowedHeaders: args.cors.allowedHeaders,
+                            exposeHeaders: args.cors.exposeHeaders,
+                            maxAgeSeconds: args.cors.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE,
+                        },
+                    ],
+                },
+                child,
+            );
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;

@@ -332,6 +332,63 @@ describe("messaging and storage components (under mocks)", () => {
             });
         });
 
+        it("answers browsers' CORS preflights only when asked: one rule with the given origins, methods and headers", async () => {
+            const cors = new PrivateBucket(
+                "uploads",
+                base({
+                    cors: {
+                        allowedOrigins: ["https://app.example.com"],
+                        allowedMethods: ["PUT"],
+                        allowedHeaders: ["content-type", "x-amz-checksum-*"],
+                        exposeHeaders: ["ETag"],
+                    },
+                }),
+            );
+            await h.settle(cors.bucketArn);
+            const rule = h.one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "uploads-cors").inputs;
+            assert.deepStrictEqual(rule.corsRules, [
+                {
+                    id: "browsers",
+                    allowedOrigins: ["https://app.example.com"],
+                    allowedMethods: ["PUT"],
+                    allowedHeaders: ["content-type", "x-amz-checksum-*"],
+                    exposeHeaders: ["ETag"],
+                    maxAgeSeconds: 3600,
+                },
+            ]);
+            assert.strictEqual(rule.bucket, await h.settle(cors.bucketName));
+            const plain = new PrivateBucket("plain", base());
+            await h.settle(plain.bucketArn);
+            assert.deepStrictEqual(
+                h.registered.filter((r) => r.type.startsWith("aws:s3/bucketCors")).map((r) => r.name),
+                ["uploads-cors"],
+                "no CORS rule unless asked",
+            );
+            assert.throws(
+                () =>
+                    new PrivateBucket(
+                        "badcors",
+                        base({
+                            cors: {
+                                allowedOrigins: ["*", "https://app.example.com/path", "http://app.example.com"],
+                                allowedMethods: ["PATCH" as "PUT"],
+                                allowedHeaders: ["x-*-*", "bad header"],
+                                maxAgeSeconds: 90000,
+                            },
+                        }),
+                    ),
+                {
+                    message:
+                        'PrivateBucket badcors: cors.allowedOrigins: "*" is not an origin https://host[:port] (no path, no wildcard); ' +
+                        'cors.allowedOrigins: "https://app.example.com/path" is not an origin https://host[:port] (no path, no wildcard); ' +
+                        'cors.allowedOrigins: "http://app.example.com" is not an origin https://host[:port] (no path, no wildcard); ' +
+                        'cors.allowedMethods must be one or more of GET, PUT, HEAD, POST, DELETE; got ["PATCH"]; ' +
+                        'cors: "x-*-*" is not a header name (with at most one *); cors: "bad header" is not a header name (with at most one *); ' +
+                        "cors.maxAgeSeconds must be an integer from 0 to 86400; got 90000",
+                },
+            );
+        });
+
         it("reports every bad argument at once", () => {
             assert.throws(
                 () =>

@@ -123,6 +123,7 @@ const UNTAGGABLE = new Set([
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketPolicy:BucketPolicy",
     "aws:s3/bucketLogging:BucketLogging",
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
     "aws:sqs/queuePolicy:QueuePolicy",
     "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
@@ -329,6 +330,25 @@ for (const stack of ["dev", "prod"] as const) {
                 )[0].transitions,
                 [{ days: 30, storageClass: "INTELLIGENT_TIERING" }],
             );
+        });
+
+        it("lets only the web app's origin PUT presigned uploads into the audio bucket from the browser (CORS)", () => {
+            const cors = ofArch(plan, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration");
+            assert.deepStrictEqual(
+                cors.map((r) => nameOf(r)),
+                ["spotmusic-audio-cors"],
+            );
+            assert.deepStrictEqual(cors[0].inputs!.bucket, plan.one(T.bucket, "spotmusic-audio").id);
+            assert.deepStrictEqual(cors[0].inputs!.corsRules, [
+                {
+                    id: "browsers",
+                    allowedOrigins: [`https://${domainOf(stack)}`],
+                    allowedMethods: ["PUT"],
+                    allowedHeaders: ["content-type", "content-md5", "x-amz-checksum-*", "x-amz-sdk-checksum-algorithm"],
+                    exposeHeaders: ["ETag"],
+                    maxAgeSeconds: 3600,
+                },
+            ]);
         });
 
         // ------------------------------------------------------------ API
