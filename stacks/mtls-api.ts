@@ -22,7 +22,7 @@ import { fargateServiceSettings } from "../infra/config/component-settings";
 import { got, integerIn, logRetentionDays, textMatching } from "../infra/config/schema-helpers";
 import { DNS_NAME } from "../infra/edge/dns-certificate";
 import { LoadBalancer, ListenerSpec, TargetGroupSpec } from "../infra/edge/load-balancer";
-import { TrustStore } from "../infra/edge/trust-store";
+import { crlBlocks, TrustStore } from "../infra/edge/trust-store";
 import { WebAcl } from "../infra/edge/web-acl";
 import { formatCidr, parseCidr, Cidr } from "../infra/network/cidr";
 import { Dashboard, DashboardGraph } from "../infra/observability/dashboard";
@@ -46,6 +46,14 @@ export const API_DISCOVERY_NAME = "api";
 // ------------------------------------------------------------------------------------------------
 
 const CLIENT_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
+
+/**
+ * nlb mode: the gateway's `GATEWAY_SSL_VERIFY_DEPTH` (nginx `ssl_verify_depth`, OpenSSL's verify depth:
+ * the most intermediate CAs between a client certificate and a CA of the bundle). 0: the CAs of
+ * `certificateAuthorities` sign client certificates directly (maxPathLength 0), so a certificate from
+ * any intermediate is refused; nginx's default, 1, would admit one. apps/gateway/README.md, "Client chain".
+ */
+export const CLIENT_VERIFY_DEPTH = 0;
 
 export const settingsSchema = z
     .strictObject({
@@ -133,8 +141,31 @@ export const settingsSchema = z
             })
             .default({}),
         clientCertificateValidityDays: integerIn(1, 825, "days a client certificate is valid").default(365),
+        /**
+         * Revoked client certificates: one PEM certificate revocation list per CA of certificateAuthorities,
+         * concatenated (public data, not a secret). nlb: the gateway's ssl_crl; alb: the trust store's
+         * revocations. docs/mtls-api.md, "Revoking a client certificate".
+         */
+        clientCrlPem: z
+            .string({ error: (i) => `must be PEM certificate revocation lists; ${got(i.input)}` })
+            .refine(
+                (pem) =>
+                    crlBlocks(pem).length > 0 &&
+                    pem.replace(/-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g, "").trim() === "",
+                {
+                    error: "must be one or more PEM certificate revocation lists (-----BEGIN X509 CRL----- ...) and nothing else",
+                },
+            )
+            .optional(),
     })
     .superRefine((s, ctx) => {
+        if (s.clientCrlPem !== undefined && crlBlocks(s.clientCrlPem).length < s.certificateAuthorities.length) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["clientCrlPem"],
+                message: `must hold a CRL of every CA in certificateAuthorities (${s.certificateAuthorities.length}); got ${crlBlocks(s.clientCrlPem).length}: nginx checks a CRL for every CA of a client's chain and refuses clients of a CA without one`,
+            });
+        }
         if (
             s.issuingCertificateAuthority !== undefined &&
             !s.certificateAuthorities.includes(s.issuingCertificateAuthority)
@@ -363,7 +394,11 @@ export class MtlsApi extends pulumi.ComponentResource {
                 },
                 child,
             );
-            const trustStore = new TrustStore(`${name}-trust-store`, { caBundlePem, protect, tags }, child);
+            const trustStore = new TrustStore(
+                `${name}-trust-store`,
+                { caBundlePem, revocationListsPem: s.clientCrlPem, protect, tags },
+                child,
+            );
             const https: ListenerSpec = {
                 port: 443,
                 protocol: "HTTPS",
@@ -447,6 +482,9 @@ export class MtlsApi extends pulumi.ComponentResource {
                         GATEWAY_CLIENT_MAX_BODY_SIZE: s.limits.clientMaxBodySize,
                         GATEWAY_RATE_LIMIT: s.limits.rateLimit,
                         GATEWAY_RATE_LIMIT_BURST: String(s.limits.rateLimitBurst),
+                        ...(nlb ? { GATEWAY_SSL_VERIFY_DEPTH: String(CLIENT_VERIFY_DEPTH) } : {}),
+                        // Public data: in the task definition, so new CRLs roll the service (tasks read them at start).
+                        ...(nlb && s.clientCrlPem !== undefined ? { GATEWAY_CLIENT_CRL_PEM: s.clientCrlPem } : {}),
                     },
                     secrets,
                     // The image's unprivileged user (apps/gateway/Dockerfile: USER 101:101).

@@ -9,8 +9,9 @@
 # Every environment variable is documented in README.md next to this file. In short:
 # GATEWAY_MODE (nlb|alb) picks templates/edge-<mode>.conf.template; the PEM material comes
 # from GATEWAY_TLS_CERT_PEM, GATEWAY_TLS_KEY_PEM and (nlb) GATEWAY_CLIENT_CA_PEM, which ECS
-# injects from Secrets Manager. The PEMs are written with umask 077 under
-# $GATEWAY_RUNTIME_DIR/tls, never printed, and removed from the environment before nginx starts.
+# injects from Secrets Manager, and the optional (nlb) GATEWAY_CLIENT_CRL_PEM (revoked client
+# certificates). The PEMs are written with umask 077 under $GATEWAY_RUNTIME_DIR/tls, never
+# printed, and removed from the environment before nginx starts.
 #
 # POSIX sh on purpose: the image is Alpine (busybox ash) and the test machine Debian (dash).
 # Only shell builtins ever see the secrets (printf, test), so they never appear in a process's
@@ -50,7 +51,7 @@ template_dir=$script_dir/templates
 : "${GATEWAY_CLIENT_MAX_BODY_SIZE:=1m}"
 : "${GATEWAY_RATE_LIMIT:=10r/s}"
 : "${GATEWAY_RATE_LIMIT_BURST:=20}"
-: "${GATEWAY_SSL_VERIFY_DEPTH:=1}"
+: "${GATEWAY_SSL_VERIFY_DEPTH:=0}"
 : "${GATEWAY_HSTS_MAX_AGE:=31536000}"
 : "${GATEWAY_WORKER_PROCESSES:=auto}"
 : "${GATEWAY_LOG_LEVEL:=warn}"
@@ -58,6 +59,7 @@ template_dir=$script_dir/templates
 : "${GATEWAY_TLS_CERT_PEM:=}"
 : "${GATEWAY_TLS_KEY_PEM:=}"
 : "${GATEWAY_CLIENT_CA_PEM:=}"
+: "${GATEWAY_CLIENT_CRL_PEM:=}"
 
 # ---------------------------------------------------------------- validation
 # Every value below is pasted into nginx configuration, so each must match a strict pattern:
@@ -113,7 +115,9 @@ check GATEWAY_SERVER_NAME '_|[A-Za-z0-9*.-]+( [A-Za-z0-9*.-]+)*' "'_' or space-s
 check GATEWAY_CLIENT_MAX_BODY_SIZE '[1-9][0-9]{0,8}[kKmM]?' "a non-zero nginx size such as 1m or 512k (0 would disable the limit)"
 check GATEWAY_RATE_LIMIT '[1-9][0-9]{0,5}r/[sm]' "an nginx rate such as 10r/s or 600r/m"
 check GATEWAY_RATE_LIMIT_BURST '[0-9]{1,6}' "a whole number of requests"
-check GATEWAY_SSL_VERIFY_DEPTH '[1-9]' "a depth from 1 to 9"
+# OpenSSL's verify depth: the most intermediate CAs allowed between the client certificate and
+# a CA of the bundle (0 = signed directly by a CA in the bundle). README.md, "Client chain".
+check GATEWAY_SSL_VERIFY_DEPTH '[0-9]' "a number of intermediate CAs from 0 to 9 (0 = signed directly by a CA in the bundle)"
 check GATEWAY_HSTS_MAX_AGE '[0-9]{1,10}' "a number of seconds"
 check GATEWAY_WORKER_PROCESSES 'auto|[1-9][0-9]{0,2}' "'auto' or a number of processes"
 check GATEWAY_LOG_LEVEL 'debug|info|notice|warn|error|crit|alert|emerg' "an nginx error_log level"
@@ -133,6 +137,12 @@ if [ "$GATEWAY_MODE" = nlb ]; then
 	*'-----BEGIN CERTIFICATE-----'*) ;;
 	*) problem "GATEWAY_CLIENT_CA_PEM is required in nlb mode: the CA bundle that signs client certificates, in PEM" ;;
 	esac
+	case $GATEWAY_CLIENT_CRL_PEM in
+	'' | *'-----BEGIN X509 CRL-----'*) ;;
+	*) problem "GATEWAY_CLIENT_CRL_PEM must be empty or PEM certificate revocation lists (-----BEGIN X509 CRL-----), one per CA" ;;
+	esac
+elif [ -n "$GATEWAY_CLIENT_CRL_PEM" ]; then
+	problem "GATEWAY_CLIENT_CRL_PEM applies to nlb mode only (in alb mode the trust store holds the revocation lists)"
 fi
 
 if [ -n "$problems" ]; then
@@ -162,8 +172,18 @@ if [ "$GATEWAY_MODE" = nlb ]; then
 else
 	rm -f "$runtime_dir/tls/client-ca.crt"
 fi
+# Revocation (nlb): with ssl_crl nginx checks every certificate of the client's chain
+# (X509_V_FLAG_CRL_CHECK_ALL), so the file must hold a current CRL of every CA in the bundle
+# and of every intermediate the verify depth admits; a missing or expired one refuses everyone.
+if [ -n "$GATEWAY_CLIENT_CRL_PEM" ]; then
+	write_secret "$runtime_dir/tls/client-crl.pem" "$GATEWAY_CLIENT_CRL_PEM"
+	printf 'ssl_crl %s;\n' "$runtime_dir/tls/client-crl.pem" >"$runtime_dir/conf/crl.conf"
+else
+	rm -f "$runtime_dir/tls/client-crl.pem"
+	printf '# no client certificate revocation list (GATEWAY_CLIENT_CRL_PEM is empty)\n' >"$runtime_dir/conf/crl.conf"
+fi
 # nginx reads the files; nothing after this point needs the values in its environment.
-unset GATEWAY_TLS_CERT_PEM GATEWAY_TLS_KEY_PEM GATEWAY_CLIENT_CA_PEM
+unset GATEWAY_TLS_CERT_PEM GATEWAY_TLS_KEY_PEM GATEWAY_CLIENT_CA_PEM GATEWAY_CLIENT_CRL_PEM
 
 # ---------------------------------------------------------------- configuration
 # envsubst replaces exactly these variables and nothing else, so nginx's own $variables

@@ -8,15 +8,24 @@
  * read of the object free of KMS permissions on the load balancer's side. Old versions expire
  * after 90 days.
  *
+ * Revocation: each certificate revocation list in `revocationListsPem` becomes an object
+ * `revocations/<sha256 prefix>.pem` and an `aws.lb.TrustStoreRevocation` reading that object version,
+ * keyed by its content, so a reissued CRL replaces the old one (AddTrustStoreRevocations and
+ * RemoveTrustStoreRevocations).
+ *
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/mutual-authentication.html
- * (trust stores, CA bundle format: PEM, up to 1 MB).
+ * (trust stores, CA bundle format: PEM, up to 1 MB; certificate revocation lists),
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AddTrustStoreRevocations.html.
  */
+import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface TrustStoreArgs {
     /** The CA certificates clients chain to, concatenated PEM. */
     caBundlePem: pulumi.Input<string>;
+    /** Certificate revocation lists (PEM `X509 CRL` blocks, concatenated) the trust store checks. Default none. */
+    revocationListsPem?: string;
     /** Keep the bucket (and its versions) when the stack is destroyed. */
     protect: boolean;
     tags: Record<string, string>;
@@ -24,6 +33,13 @@ export interface TrustStoreArgs {
 
 /** Object key of the bundle in the bucket. */
 export const CA_BUNDLE_KEY = "ca-bundle.pem";
+
+/** The PEM `X509 CRL` blocks of `pem`, in order (each ending with a newline). */
+export function crlBlocks(pem: string): string[] {
+    return [...pem.matchAll(/-----BEGIN X509 CRL-----\r?\n[A-Za-z0-9+/=\r\n]+-----END X509 CRL-----/g)].map(
+        (m) => `${m[0]}\n`,
+    );
+}
 
 export class TrustStore extends pulumi.ComponentResource {
     readonly trustStoreArn: pulumi.Output<string>;
@@ -130,6 +146,31 @@ export class TrustStore extends pulumi.ComponentResource {
             },
             child,
         );
+
+        for (const crl of crlBlocks(args.revocationListsPem ?? "")) {
+            const id = createHash("sha256").update(crl).digest("hex").slice(0, 16);
+            const object = new aws.s3.BucketObjectv2(
+                `${name}-crl-${id}`,
+                {
+                    bucket: bucket.id,
+                    key: `revocations/${id}.pem`,
+                    content: crl,
+                    contentType: "application/x-pem-file",
+                    tags: args.tags,
+                },
+                { ...child, dependsOn: [versioning, encryption] },
+            );
+            new aws.lb.TrustStoreRevocation(
+                `${name}-crl-${id}`,
+                {
+                    trustStoreArn: store.arn,
+                    revocationsS3Bucket: bucket.id,
+                    revocationsS3Key: object.key,
+                    revocationsS3ObjectVersion: object.versionId,
+                },
+                child,
+            );
+        }
 
         this.trustStoreArn = store.arn;
         this.bucketName = bucket.bucket;

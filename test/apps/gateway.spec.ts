@@ -409,6 +409,76 @@ describe("apps/gateway: nginx mutual-TLS gateway on loopback", function () {
         });
     });
 
+    // ================================================================ chain depth and revocation
+    describe("nlb mode: client chain depth (OpenSSL verify depth) and revocation (ssl_crl)", () => {
+        /** Starts an nlb gateway with `extra` environment; returns its TLS port. */
+        async function gatewayWith(name: string, extra: Record<string, string>): Promise<number> {
+            const [tlsPort, httpPort, healthPort] = await freePorts(3);
+            const env = baseEnv("nlb", { tls: tlsPort, http: httpPort, health: healthPort }, newRuntimeDir(name));
+            const gw = await startGateway({ env: { ...env, ...extra }, healthPort, workDir, name });
+            gateways.push(gw);
+            return tlsPort;
+        }
+        const status = async (port: number, client: { cert: string; key: string }) =>
+            (await httpsRequest({ port, ca: pki.ca.cert, client, path: "/chain" })).status;
+
+        it("by default (depth 0) refuses a client signed by an intermediate the bundle does not hold, even when it sends the intermediate", async () => {
+            const port = await gatewayWith("depth-default", {});
+            const res = await httpsRequest({ port, ca: pki.ca.cert, client: pki.chainClient, path: "/chain" });
+            assert.equal(res.status, 400);
+            assert.match(res.body, /The SSL certificate error/);
+            assert.equal(await status(port, pki.client), 200, "a client signed directly by a bundle CA is admitted");
+            assert.deepEqual(
+                upstream!.requests.map((r) => r.headers["x-client-s-dn"]),
+                [pki.clientSubjectDn],
+            );
+        });
+
+        it("GATEWAY_SSL_VERIFY_DEPTH=1 admits exactly one intermediate (the client sends it)", async () => {
+            const port = await gatewayWith("depth-1", { GATEWAY_SSL_VERIFY_DEPTH: "1" });
+            assert.equal(await status(port, pki.chainClient), 200);
+            assert.deepEqual(clientHeaders(onlyRequest(upstream!)), {
+                "x-client-s-dn": "CN=webhook-client-chain,O=Acme Webhooks\\, Ltda,C=BR",
+                "x-client-i-dn": "CN=mtls-api test intermediate CA,O=Acme Webhooks\\, Ltda,C=BR",
+                "x-client-serial": "0C0C0C",
+                "x-client-verify": "SUCCESS",
+            });
+        });
+
+        it("refuses a revoked client certificate and admits the others (CRL of the bundle's CA)", async () => {
+            const port = await gatewayWith("crl", { GATEWAY_CLIENT_CRL_PEM: pki.crl("ca", ["client"]) });
+            const revoked = await httpsRequest({ port, ca: pki.ca.cert, client: pki.client, path: "/chain" });
+            assert.equal(revoked.status, 400);
+            assert.match(revoked.body, /The SSL certificate error/);
+            assert.equal(await status(port, pki.burstClient), 200, "a certificate the CRL does not list");
+            assert.deepEqual(
+                upstream!.requests.map((r) => r.headers["x-client-serial"]),
+                ["0B0B0B"],
+            );
+        });
+
+        it("with ssl_crl every CA of the chain needs its CRL (CRL_CHECK_ALL): an intermediate without one is refused", async () => {
+            const rootOnly = await gatewayWith("crl-root-only", {
+                GATEWAY_SSL_VERIFY_DEPTH: "1",
+                GATEWAY_CLIENT_CRL_PEM: pki.crl("ca", []),
+            });
+            assert.equal(await status(rootOnly, pki.chainClient), 400, "no CRL of the intermediate");
+            assert.equal(await status(rootOnly, pki.client), 200, "a direct client needs the bundle CA's CRL only");
+
+            const both = await gatewayWith("crl-both", {
+                GATEWAY_SSL_VERIFY_DEPTH: "1",
+                GATEWAY_CLIENT_CRL_PEM: pki.crl("ca", []) + pki.crl("intermediate", []),
+            });
+            assert.equal(await status(both, pki.chainClient), 200);
+
+            const revokedBelow = await gatewayWith("crl-intermediate", {
+                GATEWAY_SSL_VERIFY_DEPTH: "1",
+                GATEWAY_CLIENT_CRL_PEM: pki.crl("ca", []) + pki.crl("intermediate", ["chain-client"]),
+            });
+            assert.equal(await status(revokedBelow, pki.chainClient), 400, "revoked by the intermediate's CRL");
+        });
+    });
+
     // ================================================================ alb mode
     describe("alb mode (the ALB verifies the certificate and forwards X-Amzn-Mtls-* headers)", () => {
         let ports: { tls: number; http: number; health: number };
@@ -538,6 +608,42 @@ describe("apps/gateway: nginx mutual-TLS gateway on loopback", function () {
             assert.ok(!fs.existsSync(env.GATEWAY_RUNTIME_DIR), "nothing is written when validation fails");
         });
 
+        it("rejects a verify depth above 9, a CRL that is not PEM, and a CRL in alb mode", async () => {
+            const nlb = baseEnv("nlb", { tls: 8443, http: 8080, health: 8081 }, newRuntimeDir("invalid-crl"));
+            const res = await runEntrypoint(["check"], {
+                ...nlb,
+                GATEWAY_SSL_VERIFY_DEPTH: "10",
+                GATEWAY_CLIENT_CRL_PEM: "not a crl",
+            });
+            assert.equal(res.code, 1);
+            assert.deepEqual(res.stderr.trim().split("\n"), [
+                "gateway: invalid configuration:",
+                "  - GATEWAY_SSL_VERIFY_DEPTH='10' must be a number of intermediate CAs from 0 to 9 (0 = signed directly by a CA in the bundle)",
+                "  - GATEWAY_CLIENT_CRL_PEM must be empty or PEM certificate revocation lists (-----BEGIN X509 CRL-----), one per CA",
+            ]);
+            const alb = baseEnv("alb", { tls: 8443, http: 8080, health: 8081 }, newRuntimeDir("invalid-crl-alb"));
+            const albRes = await runEntrypoint(["check"], { ...alb, GATEWAY_CLIENT_CRL_PEM: pki.crl("ca", []) });
+            assert.equal(albRes.code, 1);
+            assert.deepEqual(albRes.stderr.trim().split("\n"), [
+                "gateway: invalid configuration:",
+                "  - GATEWAY_CLIENT_CRL_PEM applies to nlb mode only (in alb mode the trust store holds the revocation lists)",
+            ]);
+        });
+
+        it("writes the revocation list 0600 and points ssl_crl at it when GATEWAY_CLIENT_CRL_PEM is set", async () => {
+            const env = baseEnv("nlb", { tls: 8443, http: 8080, health: 8081 }, newRuntimeDir("render-crl"));
+            const crl = pki.crl("ca", ["client"]);
+            const res = await runEntrypoint(["check"], { ...env, GATEWAY_CLIENT_CRL_PEM: crl });
+            assert.equal(res.code, 0, res.stderr);
+            const file = path.join(env.GATEWAY_RUNTIME_DIR, "tls", "client-crl.pem");
+            assert.equal(fs.readFileSync(file, "utf8"), crl);
+            assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+            assert.equal(
+                fs.readFileSync(path.join(env.GATEWAY_RUNTIME_DIR, "conf", "crl.conf"), "utf8"),
+                `ssl_crl ${file};\n`,
+            );
+        });
+
         it("check mode renders and validates both modes with the default ports", async () => {
             for (const mode of ["nlb", "alb"] as const) {
                 const env = baseEnv(mode, { tls: 8443, http: 8080, health: 8081 }, newRuntimeDir(`check-${mode}`));
@@ -573,7 +679,16 @@ describe("apps/gateway: nginx mutual-TLS gateway on loopback", function () {
                 }
                 const edge = conf("edge.conf");
                 assert.equal(/^\s*ssl_verify_client on;/m.test(edge), mode === "nlb");
-                assert.equal(/^\s*ssl_verify_depth 1;/m.test(edge), mode === "nlb");
+                assert.equal(/^\s*ssl_verify_depth 0;/m.test(edge), mode === "nlb", "direct clients only by default");
+                assert.equal(
+                    /^\s*include \S+\/conf\/crl\.conf;/m.test(edge),
+                    mode === "nlb",
+                    "the revocation list is included in nlb mode",
+                );
+                assert.equal(
+                    conf("crl.conf"),
+                    "# no client certificate revocation list (GATEWAY_CLIENT_CRL_PEM is empty)\n",
+                );
                 assert.equal(
                     edge.includes("listen 127.0.0.1:8080"),
                     mode === "nlb",
@@ -600,6 +715,7 @@ describe("apps/gateway: nginx mutual-TLS gateway on loopback", function () {
                 );
                 const env = baseEnv("nlb", { tls: 8443, http: 8080, health: 8081 }, newRuntimeDir("exec"));
                 env.PATH = `${stubDir}:${process.env.PATH ?? "/usr/bin:/bin"}`;
+                env.GATEWAY_CLIENT_CRL_PEM = pki.crl("ca", []);
                 const res = await runEntrypoint([], env);
                 assert.equal(res.code, 0, res.stderr);
                 const dir = env.GATEWAY_RUNTIME_DIR;
@@ -615,7 +731,12 @@ describe("apps/gateway: nginx mutual-TLS gateway on loopback", function () {
                 ]);
                 const stubEnv = fs.readFileSync(path.join(dir, "stub-env"), "utf8");
                 assert.ok(stubEnv.includes("GATEWAY_MODE=nlb"), "the stub saw the environment");
-                for (const name of ["GATEWAY_TLS_CERT_PEM", "GATEWAY_TLS_KEY_PEM", "GATEWAY_CLIENT_CA_PEM"]) {
+                for (const name of [
+                    "GATEWAY_TLS_CERT_PEM",
+                    "GATEWAY_TLS_KEY_PEM",
+                    "GATEWAY_CLIENT_CA_PEM",
+                    "GATEWAY_CLIENT_CRL_PEM",
+                ]) {
                     assert.ok(!stubEnv.includes(name), `${name} is unset before exec nginx`);
                 }
                 assert.ok(!stubEnv.includes("BEGIN"), "no PEM material in nginx's environment");
@@ -734,6 +855,17 @@ describe("apps/gateway: Dockerfile and build context", () => {
         assert.ok((fs.statSync(ENTRYPOINT).mode & 0o111) !== 0, "entrypoint.sh is executable");
     });
 
+    it("docs describe the image as it is: read-only root filesystem, VOLUME /tmp/gateway; ticketing images need VOLUME /tmp", () => {
+        assert.deepEqual(args("VOLUME"), ['["/tmp/gateway"]']);
+        const mtls = fs.readFileSync(path.resolve(GATEWAY_DIR, "../../docs/mtls-api.md"), "utf8").replace(/\s+/g, " ");
+        assert.ok(mtls.includes('declares `VOLUME ["/tmp/gateway"]`'), "docs/mtls-api.md names the image's VOLUME");
+        assert.ok(mtls.includes("with a read-only root filesystem (`readonlyRootFilesystem: true`)"));
+        for (const wrong of ["root filesystem stays writable", "declares no `VOLUME`"])
+            assert.ok(!mtls.includes(wrong), `docs/mtls-api.md still says "${wrong}"`);
+        const ticketing = fs.readFileSync(path.resolve(GATEWAY_DIR, "../../docs/ticketing.md"), "utf8");
+        assert.match(ticketing.replace(/\s+/g, " "), /non-root user must declare `VOLUME \/tmp`/);
+    });
+
     it("every template the entrypoint renders exists, and every variable it reads is documented in README.md", () => {
         const script = fs.readFileSync(ENTRYPOINT, "utf8");
         const templates = fs.readdirSync(path.join(GATEWAY_DIR, "templates")).sort();
@@ -746,7 +878,7 @@ describe("apps/gateway: Dockerfile and build context", () => {
         ]);
         const readme = fs.readFileSync(path.join(GATEWAY_DIR, "README.md"), "utf8");
         const variables = [...script.matchAll(/^: "\$\{([A-Z_]+):=/gm)].map((m) => m[1]);
-        assert.equal(variables.length, 20);
+        assert.equal(variables.length, 21);
         for (const name of variables) assert.ok(readme.includes(`\`${name}\``), `README.md documents ${name}`);
     });
 });

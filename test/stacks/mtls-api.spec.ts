@@ -4,11 +4,12 @@
  * listeners, target groups, security group rules as a set, IAM documents, secrets wiring, tags, outputs.
  */
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { validateConfig, ConfigValidationError } from "../../infra/config/load";
-import { mtlsApi } from "../../stacks/mtls-api";
+import { mtlsApi, MtlsApiSettings } from "../../stacks/mtls-api";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
 import { nameOf, Plan, policyDocument, ROOT, runPlanCli, stackPlan } from "../support/plan";
 
@@ -114,7 +115,11 @@ const UNTAGGABLE = new Set([
     "tls:index/selfSignedCert:SelfSignedCert",
     "tls:index/certRequest:CertRequest",
     "tls:index/locallySignedCert:LocallySignedCert",
+    "aws:lb/trustStoreRevocation:TrustStoreRevocation",
 ]);
+
+/** Stand-in PEM CRLs (the plan does not parse them; test/apps/gateway.spec.ts uses real ones with nginx). */
+const CRL = (n: number) => `-----BEGIN X509 CRL-----\nTUlJQ1JMLXRlc3Qt${n}\n-----END X509 CRL-----\n`;
 
 const HEALTH_CHECK = {
     enabled: true,
@@ -288,6 +293,8 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
             GATEWAY_CLIENT_MAX_BODY_SIZE: "1m",
             GATEWAY_RATE_LIMIT: "10r/s",
             GATEWAY_RATE_LIMIT_BURST: "20",
+            // Direct clients only: the CAs sign client certificates themselves (nginx's default, 1, admits an intermediate).
+            ...(mode === "nlb" ? { GATEWAY_SSL_VERIFY_DEPTH: "0" } : {}),
         });
         const documented = documentedGatewayVariables();
         assert.ok(documented.length >= 20, `README table parsed: ${documented.join(", ")}`);
@@ -832,6 +839,7 @@ describe("mtls-api in alb mode (dev variant with two CAs and a webhook client)",
             certificateAuthorities: ["1", "2"],
             issuingCertificateAuthority: "1",
             clients: { acme: { csrPem: CSR } },
+            clientCrlPem: CRL(1) + CRL(2),
         };
         const run = runPlanCli("dev", { stackYaml: stringify(doc) });
         assert.strictEqual(run.status, 0, run.stderr);
@@ -959,6 +967,30 @@ describe("mtls-api in alb mode (dev variant with two CAs and a webhook client)",
         assert.strictEqual(arch(plan).webAclArn, acls[0].outputs!.arn);
     });
 
+    it("adds each CA's revocation list to the trust store, one object version per CRL in the trust store's bucket", () => {
+        const bucket = plan.one("aws:s3/bucket:Bucket", "mtls-api-trust-store-bucket");
+        const store = plan.one("aws:lb/trustStore:TrustStore", "mtls-api-trust-store");
+        const ids = [CRL(1), CRL(2)].map((crl) => createHash("sha256").update(crl).digest("hex").slice(0, 16));
+        const revocations = ofArch(plan, "aws:lb/trustStoreRevocation:TrustStoreRevocation");
+        assert.deepStrictEqual(
+            revocations.map(nameOf),
+            ids.map((id) => `mtls-api-trust-store-crl-${id}`),
+        );
+        ids.forEach((id, i) => {
+            const object = plan.one("aws:s3/bucketObjectv2:BucketObjectv2", `mtls-api-trust-store-crl-${id}`);
+            assert.deepStrictEqual(
+                [object.inputs!.bucket, object.inputs!.key, object.inputs!.content],
+                [bucket.id, `revocations/${id}.pem`, CRL(i + 1)],
+            );
+            assert.deepStrictEqual(revocations[i].inputs, {
+                trustStoreArn: store.outputs!.arn,
+                revocationsS3Bucket: bucket.id,
+                revocationsS3Key: `revocations/${id}.pem`,
+                revocationsS3ObjectVersion: object.outputs!.versionId,
+            });
+        });
+    });
+
     it("keeps the CA bundle (both CAs) in a private, versioned, encrypted, TLS-only bucket, pinned by version in the trust store", () => {
         const cas = ["1", "2"].map(
             (id) => plan.one(T.selfSigned, `mtls-api-ca-${id}-certificate`).outputs!.certPem as string,
@@ -1058,6 +1090,19 @@ describe("mtls-api in alb mode (dev variant with two CAs and a webhook client)",
     });
 });
 
+describe("mtls-api in nlb mode with revocation lists", function () {
+    it("hands the CRLs to the gateway in its task definition (a new list rolls the service), with direct clients only", () => {
+        const doc = devSettings();
+        doc.config["platform:mtls-api"] = { ...doc.config["platform:mtls-api"], clientCrlPem: CRL(1) };
+        const run = runPlanCli("dev", { stackYaml: stringify(doc) });
+        assert.strictEqual(run.status, 0, run.stderr);
+        const [gw] = containers(run.plan!.one(T.task, "mtls-api-gateway-task"));
+        const env = Object.fromEntries(gw.environment.map((e: any) => [e.name, e.value]));
+        assert.deepStrictEqual([env.GATEWAY_CLIENT_CRL_PEM, env.GATEWAY_SSL_VERIFY_DEPTH], [CRL(1), "0"]);
+        assert.deepStrictEqual(ofArch(run.plan!, "aws:lb/trustStoreRevocation:TrustStoreRevocation"), []);
+    });
+});
+
 describe("platform:mtls-api settings", () => {
     const base = {
         "aws:region": "sa-east-1",
@@ -1126,6 +1171,30 @@ describe("platform:mtls-api settings", () => {
                 "platform:mtls-api.clients.Acme.csrPem: must be one PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST----- ...)",
                 'platform:mtls-api.clients.Acme: is not a client name: use 1-31 lower-case letters, digits and -, starting with a letter or digit; got "Acme"',
                 'platform:mtls-api: unknown key "extra"',
+            ],
+        );
+    });
+
+    it("takes revocation lists as PEM CRLs only, one for every CA", () => {
+        const crl = (n: number) => `-----BEGIN X509 CRL-----\nTUlJQ1JM${n}\n-----END X509 CRL-----\n`;
+        assert.strictEqual(
+            (
+                validate({ serverName: "webhooks.example.com", clientCrlPem: crl(1) }).settings[
+                    "mtls-api"
+                ] as MtlsApiSettings
+            ).clientCrlPem,
+            crl(1),
+        );
+        assert.deepStrictEqual(
+            problems({ serverName: "webhooks.example.com", clientCrlPem: `${crl(1)}-----BEGIN CERTIFICATE-----\n` }),
+            [
+                "platform:mtls-api.clientCrlPem: must be one or more PEM certificate revocation lists (-----BEGIN X509 CRL----- ...) and nothing else",
+            ],
+        );
+        assert.deepStrictEqual(
+            problems({ serverName: "webhooks.example.com", certificateAuthorities: ["1", "2"], clientCrlPem: crl(1) }),
+            [
+                "platform:mtls-api.clientCrlPem: must hold a CRL of every CA in certificateAuthorities (2); got 1: nginx checks a CRL for every CA of a client's chain and refuses clients of a CA without one",
             ],
         );
     });

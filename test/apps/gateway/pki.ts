@@ -9,6 +9,11 @@
  * - `otherClient`: same subject as `client`, signed by `otherCa`.
  * - `expiredClient`: from `ca`, valid 2020-01-01 to 2020-01-02, made with `openssl ca`
  *   (`openssl x509` in 3.0 has no way to set a start date).
+ * - `intermediate`: a CA signed by `ca` (pathlen 0), never in the gateway's bundle.
+ * - `chainClient`: a client signed by `intermediate`; its `cert` is the chain it presents
+ *   (leaf, then the intermediate).
+ * - `crl(issuer, revoked)`: a CRL of `ca` or `intermediate` listing the named certificates, made
+ *   with `openssl ca -revoke` and `-gencrl` as the revocation procedure in docs/mtls-api.md does.
  *
  * The expected DN strings are written out by hand (RFC 2253, as nginx >= 1.11.6 prints
  * `$ssl_client_s_dn`), not derived with openssl, so the test checks nginx's output format.
@@ -32,6 +37,10 @@ export interface TestPki {
     readonly burstClient: KeyPair;
     readonly otherClient: KeyPair;
     readonly expiredClient: KeyPair;
+    readonly intermediate: KeyPair;
+    readonly chainClient: KeyPair;
+    /** A PEM CRL issued by `issuer` that revokes the named certificates (none: an empty CRL). */
+    crl(issuer: "ca" | "intermediate", revoked: CertName[]): string;
     /** `client`'s subject as nginx and the ALB print it (RFC 2253). */
     readonly clientSubjectDn: string;
     /** `ca`'s subject, i.e. `client`'s issuer, RFC 2253. */
@@ -39,6 +48,9 @@ export interface TestPki {
     /** `client`'s serial as nginx prints `$ssl_client_serial`: upper-case hex, no separators. */
     readonly clientSerial: string;
 }
+
+/** Certificates a test CRL can revoke (their files under the PKI directory). */
+export type CertName = "client" | "burst-client" | "chain-client";
 
 const ORG = "/C=BR/O=Acme Webhooks, Ltda";
 const CLIENT_SERIAL = "0A1B2C3D4E5F";
@@ -121,6 +133,54 @@ function client(dir: string, name: string, ca: string, cn: string, serial: strin
     return sign(dir, name, ca, serial, CLIENT_EXT);
 }
 
+/** An `openssl ca` configuration for CA `ca` with its own empty database; returns the config file name. */
+function caConfig(dir: string, ca: string, db: string): string {
+    const dbDir = path.join(dir, db);
+    fs.mkdirSync(dbDir);
+    fs.writeFileSync(path.join(dbDir, "index.txt"), "");
+    fs.writeFileSync(path.join(dbDir, "serial"), "0E0E0E\n");
+    fs.writeFileSync(path.join(dbDir, "crlnumber"), "01\n");
+    fs.writeFileSync(
+        path.join(dir, `${db}.cnf`),
+        [
+            "[ ca ]",
+            "default_ca = test_ca",
+            "[ test_ca ]",
+            `dir = ${dbDir}`,
+            "database = $dir/index.txt",
+            "serial = $dir/serial",
+            "crlnumber = $dir/crlnumber",
+            "new_certs_dir = $dir",
+            `certificate = ${path.join(dir, `${ca}.crt`)}`,
+            `private_key = ${path.join(dir, `${ca}.key`)}`,
+            "default_md = sha256",
+            "default_crl_days = 2",
+            "policy = policy_any",
+            "unique_subject = no",
+            "preserve = yes",
+            "x509_extensions = client_ext",
+            "[ policy_any ]",
+            "countryName = optional",
+            "organizationName = optional",
+            "commonName = supplied",
+            "[ client_ext ]",
+            ...CLIENT_EXT,
+            "",
+        ].join("\n"),
+    );
+    return `${db}.cnf`;
+}
+
+let crls = 0;
+
+/** `openssl ca -revoke` each named certificate in a fresh database of `issuer`, then `-gencrl`. */
+function makeCrl(dir: string, issuer: string, revoked: CertName[]): string {
+    const cnf = caConfig(dir, issuer, `crl-db-${++crls}`);
+    for (const name of revoked) openssl(dir, ["ca", "-batch", "-config", cnf, "-revoke", `${name}.crt`]);
+    openssl(dir, ["ca", "-batch", "-config", cnf, "-gencrl", "-out", `crl-${crls}.pem`]);
+    return read(dir, `crl-${crls}.pem`);
+}
+
 /** Makes every certificate under `dir` (which must exist and be empty). About 0.3 s. */
 export function makeTestPki(dir: string): TestPki {
     const ca = selfSignedCa(dir, "ca", `${ORG}/CN=mtls-api test CA`);
@@ -150,6 +210,25 @@ export function makeTestPki(dir: string): TestPki {
     const burstClient = client(dir, "burst-client", "ca", "webhook-client-burst", "0B0B0B");
     const otherClient = client(dir, "other-client", "other-ca", "webhook-client-1", CLIENT_SERIAL);
 
+    // An intermediate CA under `ca` (never in the gateway's bundle) and a client it signed.
+    ecKey(dir, "intermediate");
+    openssl(dir, [
+        "req",
+        "-new",
+        "-key",
+        "intermediate.key",
+        "-subj",
+        `${ORG}/CN=mtls-api test intermediate CA`,
+        "-out",
+        "intermediate.csr",
+    ]);
+    const intermediate = sign(dir, "intermediate", "ca", "1C1C1C", [
+        "basicConstraints=critical,CA:TRUE,pathlen:0",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    const chainLeaf = client(dir, "chain-client", "intermediate", "webhook-client-chain", "0C0C0C");
+    const chainClient = { cert: chainLeaf.cert + intermediate.cert, key: chainLeaf.key };
+
     // Expired: `openssl ca` is the OpenSSL 3.0 way to choose explicit validity dates.
     ecKey(dir, "expired-client");
     openssl(dir, [
@@ -162,41 +241,13 @@ export function makeTestPki(dir: string): TestPki {
         "-out",
         "expired-client.csr",
     ]);
-    fs.mkdirSync(path.join(dir, "ca-db"));
-    fs.writeFileSync(path.join(dir, "ca-db", "index.txt"), "");
-    fs.writeFileSync(path.join(dir, "ca-db", "serial"), "0E0E0E\n");
-    fs.writeFileSync(
-        path.join(dir, "ca.cnf"),
-        [
-            "[ ca ]",
-            "default_ca = test_ca",
-            "[ test_ca ]",
-            `dir = ${path.join(dir, "ca-db")}`,
-            "database = $dir/index.txt",
-            "serial = $dir/serial",
-            "new_certs_dir = $dir",
-            `certificate = ${path.join(dir, "ca.crt")}`,
-            `private_key = ${path.join(dir, "ca.key")}`,
-            "default_md = sha256",
-            "policy = policy_any",
-            "unique_subject = no",
-            "preserve = yes",
-            "x509_extensions = client_ext",
-            "[ policy_any ]",
-            "countryName = optional",
-            "organizationName = optional",
-            "commonName = supplied",
-            "[ client_ext ]",
-            ...CLIENT_EXT,
-            "",
-        ].join("\n"),
-    );
+    const caCnf = caConfig(dir, "ca", "ca-db");
     openssl(dir, [
         "ca",
         "-batch",
         "-notext",
         "-config",
-        "ca.cnf",
+        caCnf,
         "-startdate",
         "20200101000000Z",
         "-enddate",
@@ -216,6 +267,9 @@ export function makeTestPki(dir: string): TestPki {
         burstClient,
         otherClient,
         expiredClient,
+        intermediate,
+        chainClient,
+        crl: (issuer, revoked) => makeCrl(dir, issuer, revoked),
         clientSubjectDn: "CN=webhook-client-1,O=Acme Webhooks\\, Ltda,C=BR",
         caSubjectDn: "CN=mtls-api test CA,O=Acme Webhooks\\, Ltda,C=BR",
         clientSerial: CLIENT_SERIAL,
