@@ -15,7 +15,9 @@
  *   precision).
  *
  * Tests mock the clients' `send` with `aws-sdk-client-mock` (`mockClient(DynamoDBDocumentClient)`,
- * `mockClient(EventBridgeClient)`).
+ * `mockClient(EventBridgeClient)`), or send them to a local DynamoDB-compatible server (dynalite) through
+ * the SDK's standard `AWS_ENDPOINT_URL_DYNAMODB` variable, which the Lambda runtime never sets
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
  *
  * Docs: https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html (clients outside the handler),
  * https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-smithy-node-http-handler/ (timeouts),
