@@ -1,0 +1,159 @@
+/**
+ * Checks against AWS's published facts that `tsc` and the other policies cannot see: whether every
+ * service can use the KMS key that encrypts its data (`kms-key-consumers`, table in
+ * `lib/kms-consumers.ts`), and whether the string values the program sets are ones AWS accepts
+ * (`aws-value-constraints`, table in `lib/aws-constraints.ts`).
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import {
+    isKeyProperty,
+    KMS_CONSUMERS,
+    KMS_PUBLISHERS,
+    keyPolicyStatements,
+    missingIamActions,
+    missingServiceActions,
+    type ServiceGrant,
+} from "../lib/kms-consumers";
+import type { PolicyStatement } from "../lib/iam-document";
+import { Policy, stackPolicy, StackGraph, T } from "../lib/resource";
+
+const KMS_ALIAS = ["aws:kms/alias:Alias"];
+/** Types whose key-looking properties are not a use of the key (they manage it or name it). */
+const NOT_CONSUMERS = new Set([...T.kmsKey, ...T.kmsKeyPolicy, ...KMS_ALIAS, "aws:kms/grant:Grant"]);
+
+const nameOf = (r: PolicyResource) => r.urn.split("::").pop() ?? r.urn;
+
+/** The customer-managed keys `r.props[property]` points to, directly or through an alias. */
+function keysOf(graph: StackGraph, r: PolicyResource, property: string): PolicyResource[] {
+    const direct = graph.targets(r, property, T.kmsKey);
+    const viaAlias = graph
+        .targets(r, property, KMS_ALIAS)
+        .flatMap((alias) => graph.targets(alias, "targetKeyId", T.kmsKey));
+    return [...new Set([...direct, ...viaAlias])];
+}
+
+/** One requirement a key must meet for one resource. */
+interface Need {
+    key: PolicyResource;
+    user: string;
+    service: string;
+    grant?: ServiceGrant;
+    iamActions?: readonly string[];
+    source: string;
+}
+
+function consumerNeeds(graph: StackGraph): { needs: Need[]; unknown: { urn: string; line: string }[] } {
+    const needs: Need[] = [];
+    const unknown: { urn: string; line: string }[] = [];
+    for (const r of graph.resources) {
+        if (NOT_CONSUMERS.has(r.type)) continue;
+        const row = KMS_CONSUMERS.find((c) => c.types.includes(r.type));
+        const properties = row
+            ? row.properties
+            : Object.keys(r.propertyDependencies).filter((p) => isKeyProperty(p) && !/policy/i.test(p));
+        for (const property of properties) {
+            for (const key of keysOf(graph, r, property)) {
+                if (!row) {
+                    unknown.push({
+                        urn: r.urn,
+                        line: `${r.type} ${nameOf(r)} uses KMS key ${nameOf(key)} through ${property}`,
+                    });
+                    continue;
+                }
+                const base = { key, user: `${nameOf(r)}.${property}`, service: row.service, source: row.source };
+                if (row.via === "iam") needs.push({ ...base, iamActions: row.iamActions ?? [] });
+                for (const grant of row.grants ?? []) needs.push({ ...base, grant });
+            }
+        }
+    }
+    return { needs, unknown };
+}
+
+function publisherNeeds(graph: StackGraph): Need[] {
+    const needs: Need[] = [];
+    for (const p of KMS_PUBLISHERS) {
+        for (const r of graph.ofType(p.types)) {
+            for (const property of p.properties) {
+                for (const destination of graph.targets(r, property, p.destinations)) {
+                    for (const key of keysOf(graph, destination, "kmsMasterKeyId")) {
+                        needs.push({
+                            key,
+                            user: `${nameOf(r)} -> ${nameOf(destination)}`,
+                            service: p.service,
+                            grant: p.grant,
+                            source: p.source,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    return needs;
+}
+
+function regionOf(key: PolicyResource): string | undefined {
+    const region: unknown = key.provider?.props.region;
+    return typeof region === "string" && region !== "" ? region : undefined;
+}
+
+function missing(statements: PolicyStatement[], need: Need): string[] {
+    if (need.grant) return missingServiceActions(statements, need.grant, regionOf(need.key));
+    return missingIamActions(statements, need.iamActions ?? []);
+}
+
+function describe(need: Need, region: string | undefined, gaps: string[]): string {
+    if (need.grant) {
+        const principal = need.grant.principal.replace("{region}", region ?? "<region>");
+        const conditions =
+            need.grant.requiredConditionKeys !== undefined
+                ? ` with a ${need.grant.requiredConditionKeys.join(" or ")} condition`
+                : need.grant.allowedConditionKeys.length > 0
+                  ? ` (conditions only on ${need.grant.allowedConditionKeys.join(", ")})`
+                  : "";
+        return `allow Service ${principal} ${gaps.join(", ")}${conditions}`;
+    }
+    return `let the account's IAM policies grant ${gaps.join(", ")} (account principal, unconditioned or through kms:ViaService)`;
+}
+
+export const kmsKeyConsumers = stackPolicy({
+    name: "kms-key-consumers",
+    description:
+        "Every customer-managed KMS key's policy gives each service that uses it what AWS documents: the service principal's actions and conditions, or the caller's IAM.",
+    check: (graph, _args, report) => {
+        const { needs, unknown } = consumerNeeds(graph);
+        for (const { urn, line } of unknown)
+            report(
+                `${line}, but lib/kms-consumers.ts has no row for that service: add what AWS documents it needs from the key policy.`,
+                urn,
+            );
+        const grouped = new Map<string, { need: Need; users: string[]; gaps: string[] }>();
+        const statementsOf = new Map<string, PolicyStatement[] | string>();
+        for (const need of [...needs, ...publisherNeeds(graph)]) {
+            if (!statementsOf.has(need.key.urn))
+                statementsOf.set(need.key.urn, keyPolicyStatements(need.key.props.policy));
+            const statements = statementsOf.get(need.key.urn)!;
+            if (typeof statements === "string") {
+                report(`KMS key ${nameOf(need.key)} is used by ${need.user} but ${statements}.`, need.key.urn);
+                continue;
+            }
+            const gaps = missing(statements, need);
+            if (gaps.length === 0) continue;
+            const id = `${need.key.urn}|${need.service}|${gaps.join(",")}`;
+            const entry = grouped.get(id) ?? { need, users: [], gaps };
+            entry.users.push(need.user);
+            grouped.set(id, entry);
+        }
+        for (const { need, users, gaps } of grouped.values()) {
+            const shown =
+                users.length > 3 ? `${users.slice(0, 3).join(", ")} and ${users.length - 3} more` : users.join(", ");
+            report(
+                `KMS key ${nameOf(need.key)} encrypts data of ${need.service} (${shown}), but its policy does not ` +
+                    `${describe(need, regionOf(need.key), gaps)}; AWS: ${need.source}`,
+                need.key.urn,
+            );
+        }
+    },
+});
+
+/** The policies of this module, in README order. */
+export const awsFactsPolicies: Policy[] = [kmsKeyConsumers];

@@ -1,0 +1,205 @@
+import * as assert from "assert";
+import { awsFactsPolicies } from "../../policy-pack/policies/aws-facts";
+import { policyCases, res, UNKNOWN, usePack } from "./support/harness";
+
+const ROOT = "arn:aws:iam::111122223333:root";
+const keyPolicy = (statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const rootAdmin = { Sid: "Root", Effect: "Allow", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" };
+const sourceAccount = { StringEquals: { "aws:SourceAccount": "111122223333" } };
+/** The messaging key's service statements before the fix: EventBridge without DescribeKey and ReEncrypt*. */
+const publishersOnly = {
+    Effect: "Allow",
+    Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    Resource: "*",
+    Condition: sourceAccount,
+};
+const eventsDescribe = {
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: "kms:DescribeKey",
+    Resource: "*",
+};
+const eventsUse = {
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: ["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncrypt*"],
+    Resource: "*",
+    Condition: sourceAccount,
+};
+const logsUse = {
+    Effect: "Allow",
+    Principal: { Service: "logs.sa-east-1.amazonaws.com" },
+    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+    Resource: "*",
+    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:sa-east-1:111122223333:*" } },
+};
+
+const key = (name: string, policy: unknown) => res("aws:kms/key:Key", name, { policy });
+const bus = (k: ReturnType<typeof key>) =>
+    res(
+        "aws:cloudwatch/eventBus:EventBus",
+        "orders",
+        { name: "orders", kmsKeyIdentifier: k.outputs.arn },
+        { deps: { kmsKeyIdentifier: [k] } },
+    );
+const archive = (k: ReturnType<typeof key>, b: ReturnType<typeof bus>) =>
+    res(
+        "aws:cloudwatch/eventArchive:EventArchive",
+        "orders-archive",
+        { eventSourceArn: b.outputs.arn, kmsKeyIdentifier: k.outputs.arn },
+        { deps: { eventSourceArn: [b], kmsKeyIdentifier: [k] } },
+    );
+
+describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
+    const pack = usePack();
+
+    it("registers every policy as mandatory by default", () => {
+        const byName = new Map(pack.info.policies.map((p) => [p.name, p]));
+        for (const p of awsFactsPolicies) assert.strictEqual(byName.get(p.name)?.enforcementLevel, "mandatory", p.name);
+    });
+
+    policyCases(pack, "kms-key-consumers", {
+        compliant: [
+            (() => {
+                const k = key("messaging", keyPolicy([rootAdmin, publishersOnly, eventsDescribe, eventsUse]));
+                const b = bus(k);
+                const topic = res(
+                    "aws:sns/topic:Topic",
+                    "alarms",
+                    { kmsMasterKeyId: k.outputs.arn },
+                    { deps: { kmsMasterKeyId: [k] } },
+                );
+                const alarm = res(
+                    "aws:cloudwatch/metricAlarm:MetricAlarm",
+                    "cpu",
+                    { alarmActions: [topic.outputs.arn] },
+                    { deps: { alarmActions: [topic] } },
+                );
+                return { resources: [k, b, archive(k, b), topic, alarm] };
+            })(),
+            (() => {
+                const k = key("logs", keyPolicy([rootAdmin, logsUse]));
+                return {
+                    resources: [
+                        k,
+                        res(
+                            "aws:cloudwatch/logGroup:LogGroup",
+                            "app",
+                            { kmsKeyId: k.outputs.arn },
+                            { deps: { kmsKeyId: [k] } },
+                        ),
+                    ],
+                };
+            })(),
+            (() => {
+                // No policy: AWS's default key policy delegates everything to the account's IAM.
+                const k = res("aws:kms/key:Key", "secrets", {});
+                return {
+                    resources: [
+                        k,
+                        res(
+                            "aws:secretsmanager/secret:Secret",
+                            "db",
+                            { kmsKeyId: k.outputs.arn },
+                            { deps: { kmsKeyId: [k] } },
+                        ),
+                    ],
+                };
+            })(),
+        ],
+        violating: [
+            (() => {
+                // Today's messaging key: EventBridge may not DescribeKey, nor ReEncrypt* for the archive.
+                const k = key("messaging", keyPolicy([rootAdmin, publishersOnly]));
+                const b = bus(k);
+                return {
+                    resources: [k, b, archive(k, b)],
+                    flagged: [k],
+                    count: 2,
+                    message:
+                        /^Every customer-managed KMS key.*\nKMS key messaging encrypts data of EventBridge (event bus \(orders\.kmsKeyIdentifier\)|archive \(orders-archive\.kmsKeyIdentifier\)), but its policy does not allow Service events\.amazonaws\.com kms:DescribeKey(, kms:ReEncryptFrom, kms:ReEncryptTo)? .*AWS: https:\/\/docs\.aws\.amazon\.com\/eventbridge\//,
+                };
+            })(),
+            (() => {
+                // CloudWatch Logs without the documented encryption-context condition.
+                const k = key("logs", keyPolicy([rootAdmin, { ...logsUse, Condition: undefined }]));
+                const g = res(
+                    "aws:cloudwatch/logGroup:LogGroup",
+                    "app",
+                    { kmsKeyId: k.outputs.arn },
+                    { deps: { kmsKeyId: [k] } },
+                );
+                return {
+                    resources: [k, g],
+                    flagged: [k],
+                    message:
+                        /allow Service logs\.<region>\.amazonaws\.com .* with a kms:EncryptionContext:aws:logs:arn condition/,
+                };
+            })(),
+            (() => {
+                // Alarms publish to a topic whose key does not let CloudWatch use it.
+                const k = key("messaging", keyPolicy([rootAdmin]));
+                const topic = res(
+                    "aws:sns/topic:Topic",
+                    "alarms",
+                    { kmsMasterKeyId: k.outputs.arn },
+                    { deps: { kmsMasterKeyId: [k] } },
+                );
+                const alarm = res(
+                    "aws:cloudwatch/metricAlarm:MetricAlarm",
+                    "cpu",
+                    { alarmActions: [topic.outputs.arn] },
+                    { deps: { alarmActions: [topic] } },
+                );
+                return {
+                    resources: [k, topic, alarm],
+                    flagged: [k],
+                    message:
+                        /CloudWatch alarms \(cpu -> alarms\).*allow Service cloudwatch\.amazonaws\.com kms:Decrypt, kms:GenerateDataKey/,
+                };
+            })(),
+            (() => {
+                // A key that does not delegate to the account's IAM, used by Secrets Manager.
+                const k = key(
+                    "secrets",
+                    keyPolicy([{ ...rootAdmin, Principal: { AWS: "arn:aws:iam::111122223333:role/admin" } }]),
+                );
+                const s = res(
+                    "aws:secretsmanager/secret:Secret",
+                    "db",
+                    { kmsKeyId: k.outputs.arn },
+                    { deps: { kmsKeyId: [k] } },
+                );
+                return {
+                    resources: [k, s],
+                    flagged: [k],
+                    message:
+                        /Secrets Manager \(db\.kmsKeyId\).*let the account's IAM policies grant kms:GenerateDataKey, kms:Decrypt/,
+                };
+            })(),
+            (() => {
+                // A service the table does not know yet.
+                const k = key("data", keyPolicy([rootAdmin]));
+                const fs = res(
+                    "aws:efs/fileSystem:FileSystem",
+                    "files",
+                    { kmsKeyId: k.outputs.arn },
+                    { deps: { kmsKeyId: [k] } },
+                );
+                return {
+                    resources: [k, fs],
+                    flagged: [fs],
+                    message:
+                        /aws:efs\/fileSystem:FileSystem files uses KMS key data through kmsKeyId, but lib\/kms-consumers\.ts has no row/,
+                };
+            })(),
+        ],
+        unknown: [
+            (() => {
+                const k = key("messaging", UNKNOWN);
+                return { resources: [k, bus(k)] };
+            })(),
+        ],
+    });
+});
