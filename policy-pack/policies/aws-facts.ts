@@ -4,7 +4,7 @@
  * `lib/kms-consumers.ts`), and whether the string values the program sets are ones AWS accepts
  * (`aws-value-constraints`, table in `lib/aws-constraints.ts`).
  */
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy } from "@pulumi/policy";
 import {
     isKeyProperty,
     KMS_CONSUMERS,
@@ -14,8 +14,10 @@ import {
     missingServiceActions,
     type ServiceGrant,
 } from "../lib/kms-consumers";
+import { AUTO_NAME_SUFFIX, TAG_CONSTRAINTS, VALUE_CONSTRAINTS, valuesAt, violation } from "../lib/aws-constraints";
+import type { ValueConstraint } from "../lib/aws-constraints";
 import type { PolicyStatement } from "../lib/iam-document";
-import { Policy, stackPolicy, StackGraph, T } from "../lib/resource";
+import { Policy, Props, stackPolicy, StackGraph, T } from "../lib/resource";
 
 const KMS_ALIAS = ["aws:kms/alias:Alias"];
 /** Types whose key-looking properties are not a use of the key (they manage it or name it). */
@@ -155,5 +157,65 @@ export const kmsKeyConsumers = stackPolicy({
     },
 });
 
+/** The name Pulumi gives a resource whose name property is absent: `<logical name>-<7 hex>`. */
+function autoName(logicalName: string, lower: boolean | undefined): string {
+    const base = lower ? logicalName.toLowerCase() : logicalName;
+    return `${base}-${"a".repeat(AUTO_NAME_SUFFIX - 1)}`;
+}
+
+function checkRow(row: ValueConstraint, props: Props, logicalName: string, report: (m: string) => void): void {
+    for (const { value, element, at } of valuesAt(props, row.property)) {
+        let checked = value;
+        let label = `${at} ${JSON.stringify(value)}`;
+        if ((value === undefined || value === null) && row.autoName && !row.property.includes("[]")) {
+            checked = autoName(logicalName, row.autoName.lower);
+            label = `${at} (absent: Pulumi auto-names it "${logicalName}-" and ${AUTO_NAME_SUFFIX - 1} random hex digits)`;
+        }
+        if (typeof checked !== "string") continue;
+        if (row.when && !row.when(props, element)) continue;
+        const problem = violation(row, checked);
+        if (problem !== undefined)
+            report(
+                `${row.what} ${label}: ${problem}. AWS allows ${row.minLength ?? 0}-${row.maxLength} characters: ${row.allowed} (${row.source}).`,
+            );
+    }
+}
+
+function checkTags(tags: unknown, report: (m: string) => void): void {
+    if (typeof tags !== "object" || tags === null) return;
+    const c = TAG_CONSTRAINTS;
+    for (const [key, value] of Object.entries(tags as Record<string, unknown>)) {
+        const problems: string[] = [];
+        if (key.length < c.key.minLength || key.length > c.key.maxLength)
+            problems.push(`key length ${key.length} is not ${c.key.minLength}-${c.key.maxLength}`);
+        if (!c.pattern.test(key)) problems.push("key has characters AWS refuses");
+        if (key.toLowerCase().startsWith(c.reservedPrefix)) problems.push(`key starts with ${c.reservedPrefix}`);
+        if (typeof value === "string") {
+            if (value.length > c.value.maxLength)
+                problems.push(`value length ${value.length} is more than ${c.value.maxLength}`);
+            if (!c.pattern.test(value)) problems.push("value has characters AWS refuses");
+        }
+        if (problems.length > 0)
+            report(`tag ${JSON.stringify(key)}: ${problems.join("; ")}. AWS allows ${c.allowed} (${c.source}).`);
+    }
+}
+
+/**
+ * Resource-level: reads the inputs (`Analyze`), so each resource is judged on its own and an unknown value
+ * makes only that resource's check advisory. Tags are checked on every AWS resource.
+ */
+export const awsValueConstraints: ResourceValidationPolicy = {
+    name: "aws-value-constraints",
+    description:
+        "Names (with Pulumi's auto-name suffix), descriptions, identifiers and tags must meet the constraints AWS documents (table: lib/aws-constraints.ts).",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (!args.type.startsWith("aws:")) return;
+        for (const row of VALUE_CONSTRAINTS)
+            if (row.types.includes(args.type)) checkRow(row, args.props, args.name, report);
+        checkTags(args.props.tags, report);
+    },
+};
+
 /** The policies of this module, in README order. */
-export const awsFactsPolicies: Policy[] = [kmsKeyConsumers];
+export const awsFactsPolicies: Policy[] = [kmsKeyConsumers, awsValueConstraints];

@@ -202,4 +202,99 @@ describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
             })(),
         ],
     });
+
+    const ingress = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    policyCases(pack, "aws-value-constraints", {
+        compliant: [
+            {
+                resources: [
+                    res(ingress, "nlb-in-vpc-link", {
+                        securityGroupId: "sg-1",
+                        cidrIpv4: "10.0.0.0/16",
+                        ipProtocol: "tcp",
+                        description: "API Gateway VPC link (PrivateLink traffic from the NLB addresses) & more",
+                        tags: { Project: "platform", "cost:center": "a/b=c+d-e@f" },
+                    }),
+                    res(ingress, "from-api", {
+                        securityGroupId: "sg-1",
+                        referencedSecurityGroupId: "sg-2",
+                        description: "API service: tasks [web] {8080}",
+                    }),
+                    // Absent names: Pulumi auto-names them <logical name>-<7 hex>, which fits.
+                    res("aws:lb/loadBalancer:LoadBalancer", "spotmusic-lb", { internal: true }),
+                    res("aws:rds/instance:Instance", "Ticketing-DB", { engine: "postgres" }),
+                    res("aws:wafv2/webAcl:WebAcl", "cdn-waf", {
+                        visibilityConfig: { metricName: "cdn-waf", cloudWatchMetricsEnabled: true },
+                        rules: [{ name: "rate-limit", visibilityConfig: { metricName: "cdn-waf-rate" } }],
+                    }),
+                ],
+            },
+        ],
+        violating: [
+            (() => {
+                // Today's postech rule: an apostrophe, which no security group rule description accepts.
+                const r = res(ingress, "postech-nlb-in-vpc-link", {
+                    securityGroupId: "sg-1",
+                    cidrIpv4: "10.20.0.0/16",
+                    description:
+                        "API Gateway VPC link (PrivateLink traffic arrives from the NLB's addresses in the VPC)",
+                });
+                return {
+                    resources: [r],
+                    flagged: [r],
+                    message:
+                        /security group rule description \(IPv4\/IPv6 range\) description ".*": has "'"\. AWS allows 0-255 characters: a-z, A-Z, 0-9, spaces, and \._-:\/\(\)#,@\[\]\+=&;\{\}!\$\* \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/APIReference\/API_IpRange\.html\)/,
+                };
+            })(),
+            (() => {
+                // & is allowed for an address range but not when the rule references a group.
+                const r = res(ingress, "from-api", {
+                    securityGroupId: "sg-1",
+                    referencedSecurityGroupId: "sg-2",
+                    description: "API & workers",
+                });
+                return {
+                    resources: [r],
+                    flagged: [r],
+                    message:
+                        /referencing a security group or prefix list\) description "API & workers": has "&".*API_UserIdGroupPair/,
+                };
+            })(),
+            (() => {
+                // 25 characters plus Pulumi's 8-character suffix is more than a load balancer name may hold.
+                const lb = res("aws:lb/loadBalancer:LoadBalancer", "coffee-shop-internal-albs", {});
+                return {
+                    resources: [lb],
+                    flagged: [lb],
+                    message:
+                        /load balancer name name \(absent: Pulumi auto-names it "coffee-shop-internal-albs-" and 7 random hex digits\): 33 characters, more than 32/,
+                };
+            })(),
+            (() => {
+                const acl = res("aws:wafv2/webAcl:WebAcl", "waf", {
+                    name: "waf",
+                    visibilityConfig: { metricName: "All" },
+                    rules: [{ name: "rate limit", visibilityConfig: { metricName: "rate limit" } }],
+                });
+                return {
+                    resources: [acl],
+                    flagged: [acl],
+                    count: 3,
+                    message:
+                        /(WAF CloudWatch metric name visibilityConfig\.metricName "All": is reserved|rules\[0\]\.name "rate limit": has " "|rules\[0\]\.visibilityConfig\.metricName "rate limit": has " ")/,
+                };
+            })(),
+            (() => {
+                const q = res("aws:sqs/queue:Queue", "jobs", { name: "jobs", tags: { "aws:owner": "me" } });
+                return { resources: [q], flagged: [q], message: /tag "aws:owner": key starts with aws:/ };
+            })(),
+        ],
+        unknown: [
+            {
+                resources: [
+                    res(ingress, "rule", { securityGroupId: "sg-1", cidrIpv4: "10.0.0.0/8", description: UNKNOWN }),
+                ],
+            },
+        ],
+    });
 });
