@@ -152,7 +152,7 @@ export const KMS_CONSUMERS: readonly KmsConsumer[] = [
         properties: ["keyId"],
         via: "iam",
         iamActions: ["kms:Encrypt", "kms:Decrypt"],
-        source: "https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html",
+        source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/secure-string-parameter-kms-encryption.html",
     },
     {
         service: "DynamoDB",
@@ -253,7 +253,10 @@ export const KMS_PUBLISHERS: readonly KmsPublisher[] = [
         grant: {
             principal: "events.amazonaws.com",
             actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-            allowedConditionKeys: CONFUSED_DEPUTY,
+            // No condition: AWS's Modern Data Architecture Accelerator notes that aws:SourceAccount,
+            // aws:SourceArn and aws:SourceOrgID are not supported in a key policy for EventBridge delivery
+            // (https://aws.github.io/modern-data-architecture-accelerator/typedocs/functions/_aws-mdaa_cloudwatch-constructs.grantCloudWatchAlarmsTopicAccess.html).
+            allowedConditionKeys: [],
         },
         source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#compatibility-with-aws-services",
     },
