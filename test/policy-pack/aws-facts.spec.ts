@@ -35,19 +35,21 @@ const logsUse = {
     Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:sa-east-1:111122223333:*" } },
 };
 
+/** The ARN `res` gives a custom resource's outputs. */
+const arnOf = (r: { name: string }) => `arn:aws:test:::${r.name}`;
 const key = (name: string, policy: unknown) => res("aws:kms/key:Key", name, { policy });
 const bus = (k: ReturnType<typeof key>) =>
     res(
         "aws:cloudwatch/eventBus:EventBus",
         "orders",
-        { name: "orders", kmsKeyIdentifier: k.outputs.arn },
+        { name: "orders", kmsKeyIdentifier: arnOf(k) },
         { deps: { kmsKeyIdentifier: [k] } },
     );
 const archive = (k: ReturnType<typeof key>, b: ReturnType<typeof bus>) =>
     res(
         "aws:cloudwatch/eventArchive:EventArchive",
         "orders-archive",
-        { eventSourceArn: b.outputs.arn, kmsKeyIdentifier: k.outputs.arn },
+        { eventSourceArn: arnOf(b), kmsKeyIdentifier: arnOf(k) },
         { deps: { eventSourceArn: [b], kmsKeyIdentifier: [k] } },
     );
 
@@ -67,13 +69,13 @@ describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
                 const topic = res(
                     "aws:sns/topic:Topic",
                     "alarms",
-                    { kmsMasterKeyId: k.outputs.arn },
+                    { kmsMasterKeyId: arnOf(k) },
                     { deps: { kmsMasterKeyId: [k] } },
                 );
                 const alarm = res(
                     "aws:cloudwatch/metricAlarm:MetricAlarm",
                     "cpu",
-                    { alarmActions: [topic.outputs.arn] },
+                    { alarmActions: [arnOf(topic)] },
                     { deps: { alarmActions: [topic] } },
                 );
                 return { resources: [k, b, archive(k, b), topic, alarm] };
@@ -86,7 +88,7 @@ describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
                         res(
                             "aws:cloudwatch/logGroup:LogGroup",
                             "app",
-                            { kmsKeyId: k.outputs.arn },
+                            { kmsKeyId: arnOf(k) },
                             { deps: { kmsKeyId: [k] } },
                         ),
                     ],
@@ -101,7 +103,7 @@ describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
                         res(
                             "aws:secretsmanager/secret:Secret",
                             "db",
-                            { kmsKeyId: k.outputs.arn },
+                            { kmsKeyId: arnOf(k) },
                             { deps: { kmsKeyId: [k] } },
                         ),
                     ],
@@ -127,7 +129,7 @@ describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
                 const g = res(
                     "aws:cloudwatch/logGroup:LogGroup",
                     "app",
-                    { kmsKeyId: k.outputs.arn },
+                    { kmsKeyId: arnOf(k) },
                     { deps: { kmsKeyId: [k] } },
                 );
                 return {
@@ -143,13 +145,13 @@ describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
                 const topic = res(
                     "aws:sns/topic:Topic",
                     "alarms",
-                    { kmsMasterKeyId: k.outputs.arn },
+                    { kmsMasterKeyId: arnOf(k) },
                     { deps: { kmsMasterKeyId: [k] } },
                 );
                 const alarm = res(
                     "aws:cloudwatch/metricAlarm:MetricAlarm",
                     "cpu",
-                    { alarmActions: [topic.outputs.arn] },
+                    { alarmActions: [arnOf(topic)] },
                     { deps: { alarmActions: [topic] } },
                 );
                 return {
@@ -168,7 +170,7 @@ describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
                 const s = res(
                     "aws:secretsmanager/secret:Secret",
                     "db",
-                    { kmsKeyId: k.outputs.arn },
+                    { kmsKeyId: arnOf(k) },
                     { deps: { kmsKeyId: [k] } },
                 );
                 return {
@@ -184,7 +186,7 @@ describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
                 const fs = res(
                     "aws:efs/fileSystem:FileSystem",
                     "files",
-                    { kmsKeyId: k.outputs.arn },
+                    { kmsKeyId: arnOf(k) },
                     { deps: { kmsKeyId: [k] } },
                 );
                 return {
