@@ -32,7 +32,7 @@ export interface ValueConstraint {
     allowed: string;
     /** Values AWS reserves. */
     reserved?: readonly string[];
-    /** Prefixes AWS reserves (`aws:` for tags, `internal-` for load balancers). */
+    /** Prefixes AWS reserves (`internal-` for load balancers, `aws`/`ssm` for parameters), compared ignoring case. */
     reservedPrefixes?: readonly string[];
     /** Absent: Pulumi auto-names it `<logical name>-<7 hex>` (`lower`: lower-cased). */
     autoName?: { lower?: boolean };
@@ -409,9 +409,10 @@ export const VALUE_CONSTRAINTS: readonly ValueConstraint[] = [
         minLength: 1,
         maxLength: 2048,
         pattern: /^[a-zA-Z0-9_.\-/]+$/,
-        allowed: "a-z A-Z 0-9 _ . - /",
+        allowed: "a-z A-Z 0-9 _ . - / (no spaces); not prefixed with aws or ssm, in any case",
+        reservedPrefixes: ["aws", "ssm", "/aws", "/ssm"],
         autoName: {},
-        source: "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html",
+        source: "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html", // naming constraints of Name
     },
 ];
 
@@ -470,6 +471,6 @@ export function violation(row: ValueConstraint, value: string): string | undefin
     }
     if (row.reserved?.includes(value)) problems.push("is reserved");
     for (const prefix of row.reservedPrefixes ?? [])
-        if (value.startsWith(prefix)) problems.push(`starts with ${prefix}`);
+        if (value.toLowerCase().startsWith(prefix.toLowerCase())) problems.push(`starts with ${prefix}`);
     return problems.length > 0 ? problems.join("; ") : undefined;
 }

@@ -287,6 +287,18 @@ describe("policy-pack/policies/aws-facts (through the analyzer)", () => {
                 };
             })(),
             (() => {
+                const p = res("aws:ssm/parameter:Parameter", "param", {
+                    name: "/SSM/app/ttl",
+                    type: "String",
+                    value: "1",
+                });
+                return {
+                    resources: [p],
+                    flagged: [p],
+                    message: /SSM parameter name name "\/SSM\/app\/ttl": starts with \/ssm\./,
+                };
+            })(),
+            (() => {
                 const q = res("aws:sqs/queue:Queue", "jobs", { name: "jobs", tags: { "aws:owner": "me" } });
                 return { resources: [q], flagged: [q], message: /tag "aws:owner": key starts with aws:/ };
             })(),
