@@ -25,12 +25,20 @@ const NOT_CONSUMERS = new Set([...T.kmsKey, ...T.kmsKeyPolicy, ...KMS_ALIAS, "aw
 
 const nameOf = (r: PolicyResource) => r.urn.split("::").pop() ?? r.urn;
 
-/** The customer-managed keys `r.props[property]` points to, directly or through an alias. */
-function keysOf(graph: StackGraph, r: PolicyResource, property: string): PolicyResource[] {
-    const direct = graph.targets(r, property, T.kmsKey);
-    const viaAlias = graph
-        .targets(r, property, KMS_ALIAS)
-        .flatMap((alias) => graph.targets(alias, "targetKeyId", T.kmsKey));
+/**
+ * The resources of `tokens` that fed `r`'s `property`, from the engine's property dependencies only: the
+ * values themselves are never read, so an unknown ARN during a preview does not stop the policy.
+ */
+function dependencies(r: PolicyResource, property: string, tokens: readonly string[]): PolicyResource[] {
+    return (r.propertyDependencies[property] ?? []).filter((d) => tokens.includes(d.type));
+}
+
+/** The customer-managed keys that fed `r.props[property]`, directly or through an alias. */
+function keysOf(r: PolicyResource, property: string): PolicyResource[] {
+    const direct = dependencies(r, property, T.kmsKey);
+    const viaAlias = dependencies(r, property, KMS_ALIAS).flatMap((alias) =>
+        dependencies(alias, "targetKeyId", T.kmsKey),
+    );
     return [...new Set([...direct, ...viaAlias])];
 }
 
@@ -54,7 +62,7 @@ function consumerNeeds(graph: StackGraph): { needs: Need[]; unknown: { urn: stri
             ? row.properties
             : Object.keys(r.propertyDependencies).filter((p) => isKeyProperty(p) && !/policy/i.test(p));
         for (const property of properties) {
-            for (const key of keysOf(graph, r, property)) {
+            for (const key of keysOf(r, property)) {
                 if (!row) {
                     unknown.push({
                         urn: r.urn,
@@ -76,8 +84,8 @@ function publisherNeeds(graph: StackGraph): Need[] {
     for (const p of KMS_PUBLISHERS) {
         for (const r of graph.ofType(p.types)) {
             for (const property of p.properties) {
-                for (const destination of graph.targets(r, property, p.destinations)) {
-                    for (const key of keysOf(graph, destination, "kmsMasterKeyId")) {
+                for (const destination of dependencies(r, property, p.destinations)) {
+                    for (const key of keysOf(destination, "kmsMasterKeyId")) {
                         needs.push({
                             key,
                             user: `${nameOf(r)} -> ${nameOf(destination)}`,
