@@ -32,14 +32,7 @@ import { DNS_NAME } from "../infra/edge/dns-certificate";
 import { WebAcl } from "../infra/edge/web-acl";
 import { UserPool } from "../infra/identity/user-pool";
 import { QueueWithDlq } from "../infra/messaging/queue";
-import {
-    AlarmSet,
-    AlarmSpec,
-    cacheCpuAlarm,
-    cacheMemoryAlarm,
-    dlqDepthAlarm,
-    queueAgeAlarm,
-} from "../infra/observability/alarms";
+import { AlarmSet, AlarmSpec, cacheAlarms, dlqDepthAlarm, queueAgeAlarm } from "../infra/observability/alarms";
 import { EventBus } from "../infra/serverless/event-bus";
 import { LambdaFunction } from "../infra/serverless/lambda-function";
 import { RestApi } from "../infra/serverless/rest-api";
@@ -591,8 +584,7 @@ export class CoffeeShop extends pulumi.ComponentResource {
                     }),
                     "fulfilment-age": queueAgeAlarm(fulfilment.queueName, s.alarms.fulfilmentAgeSeconds, "fulfilment"),
                     "fulfilment-dlq": dlqDepthAlarm(fulfilment.dlqName, "the fulfilment queue"),
-                    "cache-cpu": cacheCpuAlarm(cache.replicationGroupId, 80),
-                    "cache-memory": cacheMemoryAlarm(cache.replicationGroupId, 80),
+                    ...cacheAlarms(cache.memberClusterIds, 80, 80),
                 },
                 tags,
             },

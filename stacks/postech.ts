@@ -424,8 +424,9 @@ export class Postech extends pulumi.ComponentResource {
                     "vpc-link": {
                         port: NLB_PORT,
                         cidrIpv4: network.vpcCidr,
+                        // No apostrophe: EC2 refuses it in rule descriptions (aws-value-constraints).
                         description:
-                            "API Gateway VPC link (PrivateLink traffic arrives from the NLB's addresses in the VPC)",
+                            "API Gateway VPC link (PrivateLink traffic arrives from the NLB addresses in the VPC)",
                     },
                 },
                 targetGroups: {

@@ -31,8 +31,7 @@ import {
     AlarmSet,
     albLatencyAlarm,
     albTarget5xxAlarm,
-    cacheCpuAlarm,
-    cacheMemoryAlarm,
+    cacheAlarms,
     dbCpuAlarm,
     dbFreeStorageAlarm,
     dlqDepthAlarm,
@@ -761,8 +760,7 @@ export class Spotmusic extends pulumi.ComponentResource {
                     "jobs-dlq": dlqDepthAlarm(jobs.dlqName, "the jobs queue"),
                     "db-cpu": dbCpuAlarm(db.instanceIdentifier, s.alarms.dbCpuPercent),
                     "db-free-storage": dbFreeStorageAlarm(db.instanceIdentifier, s.alarms.dbFreeStorageGb * 2 ** 30),
-                    "cache-cpu": cacheCpuAlarm(cache.replicationGroupId, s.alarms.cacheCpuPercent),
-                    "cache-memory": cacheMemoryAlarm(cache.replicationGroupId, s.alarms.cacheMemoryPercent),
+                    ...cacheAlarms(cache.memberClusterIds, s.alarms.cacheCpuPercent, s.alarms.cacheMemoryPercent),
                 },
                 tags,
             },
@@ -852,13 +850,17 @@ export class Spotmusic extends pulumi.ComponentResource {
                         ],
                     },
                     {
-                        title: "Redis: engine CPU and memory (%)",
-                        metrics: ["EngineCPUUtilization", "DatabaseMemoryUsagePercentage"].map((metricName) => ({
-                            namespace: "AWS/ElastiCache",
-                            metricName,
-                            dimensions: { ReplicationGroupId: cache.replicationGroupId },
-                            label: metricName,
-                        })),
+                        title: "Redis: engine CPU and memory per node (%)",
+                        // Published per member cluster (CacheClusterId), not per replication group:
+                        // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.html
+                        metrics: ["EngineCPUUtilization", "DatabaseMemoryUsagePercentage"].flatMap((metricName) =>
+                            Object.entries(cache.memberClusterIds).map(([number, id]) => ({
+                                namespace: "AWS/ElastiCache",
+                                metricName,
+                                dimensions: { CacheClusterId: id },
+                                label: `${metricName} ${number}`,
+                            })),
+                        ),
                     },
                 ],
             },

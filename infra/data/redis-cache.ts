@@ -85,6 +85,16 @@ function problemsOf(args: RedisCacheArgs): string[] {
 
 export class RedisCache extends pulumi.ComponentResource {
     readonly replicationGroupId: pulumi.Output<string>;
+    /**
+     * The member clusters (one node each) by their number: `{ "001": "<replication group id>-001", ... }`,
+     * one per node (1 + `replicas`). ElastiCache names the member clusters of a cluster-mode-disabled
+     * replication group `<replication-group-id>-001`, `-002`, ... (example output of
+     * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.ViewDetails.CLI.html), and
+     * publishes the engine's metrics per `CacheClusterId` (and `CacheNodeId`), not per replication group
+     * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.html): alarms and graphs
+     * watch these ids.
+     */
+    readonly memberClusterIds: Record<string, pulumi.Output<string>>;
     readonly replicationGroupArn: pulumi.Output<string>;
     /** Host name of the primary (writes), following failovers. */
     readonly primaryEndpoint: pulumi.Output<string>;
@@ -197,6 +207,11 @@ export class RedisCache extends pulumi.ComponentResource {
         );
 
         this.replicationGroupId = group.id;
+        this.memberClusterIds = {};
+        for (let n = 1; n <= 1 + replicas; n++) {
+            const number = String(n).padStart(3, "0");
+            this.memberClusterIds[number] = pulumi.interpolate`${group.id}-${number}`;
+        }
         this.replicationGroupArn = group.arn;
         this.primaryEndpoint = group.primaryEndpointAddress;
         this.readerEndpoint = group.readerEndpointAddress;

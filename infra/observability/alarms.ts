@@ -185,13 +185,18 @@ export function dbFreeStorageAlarm(instanceIdentifier: pulumi.Input<string>, byt
     };
 }
 
-/** Redis engine CPU above `percent` for 10 of 15 minutes (the engine is single-threaded). */
-export function cacheCpuAlarm(replicationGroupId: pulumi.Input<string>, percent: number): AlarmSpec {
+/**
+ * Redis engine CPU of one member cluster (cache node) above `percent` for 10 of 15 minutes (the engine is
+ * single-threaded). ElastiCache publishes it per `CacheClusterId`, not per replication group
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.Redis.html): pass a member id
+ * (`RedisCache.memberClusterIds`), or use {@link cacheAlarms} for every member.
+ */
+export function cacheCpuAlarm(cacheClusterId: pulumi.Input<string>, percent: number): AlarmSpec {
     return {
-        description: `The Redis engine thread has been above ${percent} % CPU for 10 of the last 15 minutes: look for slow commands in the slow log`,
+        description: `The Redis engine thread of a cache node has been above ${percent} % CPU for 10 of the last 15 minutes: look for slow commands in the slow log`,
         namespace: "AWS/ElastiCache",
         metricName: "EngineCPUUtilization",
-        dimensions: { ReplicationGroupId: replicationGroupId },
+        dimensions: { CacheClusterId: cacheClusterId },
         statistic: "Average",
         periodSeconds: 60,
         evaluationPeriods: 15,
@@ -202,13 +207,13 @@ export function cacheCpuAlarm(replicationGroupId: pulumi.Input<string>, percent:
     };
 }
 
-/** Redis memory above `percent` of maxmemory for 10 of 15 minutes (evictions follow). */
-export function cacheMemoryAlarm(replicationGroupId: pulumi.Input<string>, percent: number): AlarmSpec {
+/** Redis memory of one member cluster above `percent` of maxmemory for 10 of 15 minutes (evictions follow). */
+export function cacheMemoryAlarm(cacheClusterId: pulumi.Input<string>, percent: number): AlarmSpec {
     return {
-        description: `Redis has used more than ${percent} % of its memory for 10 of the last 15 minutes: keys are being evicted; grow nodeType or shorten TTLs`,
+        description: `Redis on a cache node has used more than ${percent} % of its memory for 10 of the last 15 minutes: keys are being evicted; grow nodeType or shorten TTLs`,
         namespace: "AWS/ElastiCache",
         metricName: "DatabaseMemoryUsagePercentage",
-        dimensions: { ReplicationGroupId: replicationGroupId },
+        dimensions: { CacheClusterId: cacheClusterId },
         statistic: "Average",
         periodSeconds: 60,
         evaluationPeriods: 15,
@@ -217,6 +222,23 @@ export function cacheMemoryAlarm(replicationGroupId: pulumi.Input<string>, perce
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "missing",
     };
+}
+
+/**
+ * CPU and memory alarms for every member cluster of a replication group, keyed `cache-cpu-<number>` and
+ * `cache-memory-<number>` (`memberClusterIds` as `RedisCache.memberClusterIds`: `{ "001": id, ... }`).
+ */
+export function cacheAlarms(
+    memberClusterIds: Record<string, pulumi.Input<string>>,
+    cpuPercent: number,
+    memoryPercent: number,
+): Record<string, AlarmSpec> {
+    const alarms: Record<string, AlarmSpec> = {};
+    for (const [number, id] of Object.entries(memberClusterIds)) {
+        alarms[`cache-cpu-${number}`] = cacheCpuAlarm(id, cpuPercent);
+        alarms[`cache-memory-${number}`] = cacheMemoryAlarm(id, memoryPercent);
+    }
+    return alarms;
 }
 
 /** HTTP API 5XX above `threshold` per minute in 3 of 5 minutes. */

@@ -7,8 +7,12 @@
  * - `logs`: CloudWatch Logs of this region, limited by the `aws:logs:arn` encryption context to log
  *   groups of this account (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/logs/encrypt-log-data-kms.html).
  * - `secrets`: Secrets Manager and SSM SecureString parameters (through the caller's IAM permissions).
- * - `messaging`: SNS topics and SQS queues; CloudWatch alarms and EventBridge may use it to publish,
- *   only for this account (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+ * - `messaging`: SNS topics, SQS queues and EventBridge buses and archives; CloudWatch alarms of this
+ *   account may use it to publish (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html);
+ *   EventBridge may describe it and, for this account's buses (encryption context), generate,
+ *   decrypt and re-encrypt data keys
+ *   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html,
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html).
  *
  * Every policy keeps the root statement (`arn:<partition>:iam::<account>:root`, `kms:*`), AWS's default,
  * so the key can never become unmanageable (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
@@ -37,7 +41,7 @@ const DESCRIPTIONS: Record<KeyPurpose, string> = {
     data: "Encrypts data at rest: databases, tables, caches, data buckets, volumes",
     logs: "Encrypts CloudWatch log groups",
     secrets: "Encrypts Secrets Manager secrets and SSM SecureString parameters",
-    messaging: "Encrypts SNS topics and SQS queues",
+    messaging: "Encrypts SNS topics, SQS queues and EventBridge buses and archives",
 };
 
 /** The platform's KMS keys (`platform:security:PlatformKeys`). */
@@ -84,12 +88,40 @@ export class PlatformKeys extends pulumi.ComponentResource {
             ],
             messaging: [
                 {
-                    Sid: "AllowAlarmAndEventPublishersOfThisAccount",
+                    // CloudWatch alarms publishing to an encrypted topic:
+                    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+                    Sid: "AllowAlarmPublishersOfThisAccount",
                     Effect: "Allow",
-                    Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
                     Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                     Resource: "*",
                     Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                },
+                {
+                    // EventBridge reads the key's ARN and checks it is symmetric when a bus or an archive
+                    // is created or updated (DescribeKey carries no encryption context; AWS's example
+                    // statement has no condition):
+                    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html,
+                    // https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html
+                    Sid: "AllowEventBridgeToDescribeTheKey",
+                    Effect: "Allow",
+                    Principal: { Service: "events.amazonaws.com" },
+                    Action: "kms:DescribeKey",
+                    Resource: "*",
+                },
+                {
+                    // Buses and archives encrypt under the bus ARN as encryption context; archives also
+                    // re-encrypt (kms:ReEncrypt*). Limited to this account's buses.
+                    Sid: "AllowEventBridgeBusesOfThisAccount",
+                    Effect: "Allow",
+                    Principal: { Service: "events.amazonaws.com" },
+                    Action: ["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncrypt*"],
+                    Resource: "*",
+                    Condition: {
+                        ArnLike: {
+                            "kms:EncryptionContext:aws:events:event-bus:arn": pulumi.interpolate`arn:${args.partition}:events:${args.region}:${args.accountId}:event-bus/*`,
+                        },
+                    },
                 },
             ],
         };

@@ -4,6 +4,7 @@
  */
 import type { Policies } from "@pulumi/policy";
 import { accessPolicies } from "./access";
+import { awsFactsPolicies } from "./aws-facts";
 import { dataProtectionPolicies } from "./data-protection";
 import { encryptionPolicies } from "./encryption";
 import { iamPolicies } from "./iam";
@@ -13,6 +14,7 @@ import { transitPolicies } from "./transit";
 
 export {
     accessPolicies,
+    awsFactsPolicies,
     dataProtectionPolicies,
     encryptionPolicies,
     iamPolicies,
@@ -21,7 +23,7 @@ export {
     transitPolicies,
 };
 
-/** The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access. */
+/** The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access, AWS facts. */
 export const allPolicies: Policies = [
     ...encryptionPolicies,
     ...transitPolicies,
@@ -30,4 +32,5 @@ export const allPolicies: Policies = [
     ...dataProtectionPolicies,
     ...iamPolicies,
     ...accessPolicies,
+    ...awsFactsPolicies,
 ];

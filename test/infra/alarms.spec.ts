@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import {
     AlarmSet,
+    cacheAlarms,
     albElb5xxAlarm,
     albLatencyAlarm,
     albTarget5xxAlarm,
@@ -124,10 +125,10 @@ describe("alarm set (under mocks)", () => {
             2147483648,
             "breaching",
         ]);
-        assert.deepStrictEqual(shape(cacheCpuAlarm("rg", 75)), [
+        assert.deepStrictEqual(shape(cacheCpuAlarm("rg-001", 75)), [
             "AWS/ElastiCache",
             "EngineCPUUtilization",
-            { ReplicationGroupId: "rg" },
+            { CacheClusterId: "rg-001" },
             "Average",
             60,
             10,
@@ -136,10 +137,10 @@ describe("alarm set (under mocks)", () => {
             75,
             "missing",
         ]);
-        assert.deepStrictEqual(shape(cacheMemoryAlarm("rg", 85)), [
+        assert.deepStrictEqual(shape(cacheMemoryAlarm("rg-001", 85)), [
             "AWS/ElastiCache",
             "DatabaseMemoryUsagePercentage",
-            { ReplicationGroupId: "rg" },
+            { CacheClusterId: "rg-001" },
             "Average",
             60,
             10,
@@ -163,6 +164,19 @@ describe("alarm set (under mocks)", () => {
         assert.strictEqual(
             dbFreeStorageAlarm("db", 2 * 2 ** 30).description,
             "The database has had less than 2 GiB of free storage for 5 minutes: grow allocatedStorageGb before it fills",
+        );
+    });
+
+    it("cacheAlarms: CPU and memory per member cluster (ElastiCache publishes per CacheClusterId, not per replication group)", () => {
+        const alarms = cacheAlarms({ "001": "rg-001", "002": "rg-002" }, 70, 90);
+        assert.deepStrictEqual(
+            Object.entries(alarms).map(([k, a]) => [k, a.metricName, a.dimensions, a.threshold]),
+            [
+                ["cache-cpu-001", "EngineCPUUtilization", { CacheClusterId: "rg-001" }, 70],
+                ["cache-memory-001", "DatabaseMemoryUsagePercentage", { CacheClusterId: "rg-001" }, 90],
+                ["cache-cpu-002", "EngineCPUUtilization", { CacheClusterId: "rg-002" }, 70],
+                ["cache-memory-002", "DatabaseMemoryUsagePercentage", { CacheClusterId: "rg-002" }, 90],
+            ],
         );
     });
 

@@ -5,6 +5,7 @@
  * in Secrets Manager, TLS required, encryption at rest, failover from multiAz, logs, validation).
  */
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { parameterGroupFamily, RelationalDatabase, RelationalDatabaseArgs } from "../../infra/data/relational-database";
 import { RedisCache, RedisCacheArgs } from "../../infra/data/redis-cache";
 import { componentHarness, isSecret, plain, TAGS, value } from "./component-harness";
@@ -445,6 +446,13 @@ describe("data components (under mocks)", () => {
                 [3, true, true, "ha-final", 14, false],
             );
             assert.strictEqual(h.one(T.secret, "ha-auth").inputs.recoveryWindowInDays, 30);
+            // One member cluster per node, named <replication group id>-00N: the ids its metrics carry.
+            const groupId = await h.settle(cache.replicationGroupId);
+            assert.deepStrictEqual(Object.keys(cache.memberClusterIds), ["001", "002", "003"]);
+            assert.deepStrictEqual(
+                await h.settle(pulumi.all(Object.values(cache.memberClusterIds))),
+                ["001", "002", "003"].map((n) => `${groupId}-${n}`),
+            );
             const rule = h.one(T.ingress, "ha-in-api").inputs;
             assert.deepStrictEqual(
                 [rule.ipProtocol, rule.fromPort, rule.toPort, rule.referencedSecurityGroupId],

@@ -76,16 +76,36 @@ for (const stack of ["dev", "prod"] as const) {
                     },
                 ]);
             });
-            it("lets CloudWatch alarms and EventBridge of this account use the messaging key", () => {
+            it("lets CloudWatch alarms publish with the messaging key, and EventBridge describe it and use it for this account's buses and archives", () => {
                 assert.deepStrictEqual(keyPolicy("messaging").Statement, [
                     ROOT_STATEMENT,
                     {
-                        Sid: "AllowAlarmAndEventPublishersOfThisAccount",
+                        Sid: "AllowAlarmPublishersOfThisAccount",
                         Effect: "Allow",
-                        Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
                         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                         Resource: "*",
                         Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+                    },
+                    {
+                        Sid: "AllowEventBridgeToDescribeTheKey",
+                        Effect: "Allow",
+                        Principal: { Service: "events.amazonaws.com" },
+                        Action: "kms:DescribeKey",
+                        Resource: "*",
+                    },
+                    {
+                        Sid: "AllowEventBridgeBusesOfThisAccount",
+                        Effect: "Allow",
+                        Principal: { Service: "events.amazonaws.com" },
+                        Action: ["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncrypt*"],
+                        Resource: "*",
+                        Condition: {
+                            ArnLike: {
+                                "kms:EncryptionContext:aws:events:event-bus:arn":
+                                    "arn:aws:events:sa-east-1:123456789012:event-bus/*",
+                            },
+                        },
                     },
                 ]);
             });

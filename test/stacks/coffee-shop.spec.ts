@@ -548,14 +548,35 @@ for (const stack of ["dev", "prod"] as const) {
             const alarms = ofArch(plan, "aws:cloudwatch/metricAlarm:MetricAlarm");
             assert.deepStrictEqual(alarms.map((a) => [nameOf(a), (a.inputs as any).metricName]).sort(), [
                 ["coffee-shop-alarms-api-5xx", "5XXError"],
-                ["coffee-shop-alarms-cache-cpu", "EngineCPUUtilization"],
-                ["coffee-shop-alarms-cache-memory", "DatabaseMemoryUsagePercentage"],
+                // one per cache node (member cluster), where ElastiCache publishes them
+                ...(stack === "prod"
+                    ? [
+                          ["coffee-shop-alarms-cache-cpu-001", "EngineCPUUtilization"],
+                          ["coffee-shop-alarms-cache-cpu-002", "EngineCPUUtilization"],
+                          ["coffee-shop-alarms-cache-memory-001", "DatabaseMemoryUsagePercentage"],
+                          ["coffee-shop-alarms-cache-memory-002", "DatabaseMemoryUsagePercentage"],
+                      ]
+                    : [
+                          ["coffee-shop-alarms-cache-cpu-001", "EngineCPUUtilization"],
+                          ["coffee-shop-alarms-cache-memory-001", "DatabaseMemoryUsagePercentage"],
+                      ]),
                 ["coffee-shop-alarms-fulfilment-age", "ApproximateAgeOfOldestMessage"],
                 ["coffee-shop-alarms-fulfilment-dlq", "ApproximateNumberOfMessagesVisible"],
                 ["coffee-shop-alarms-orders-errors", "Errors"],
                 ["coffee-shop-alarms-workflow-failed", "ExecutionsFailed"],
             ]);
             for (const a of alarms) assert.deepStrictEqual((a.inputs as any).alarmActions, [topic], nameOf(a));
+            const group = plan.one("aws:elasticache/replicationGroup:ReplicationGroup", "coffee-shop-cache").id;
+            assert.deepStrictEqual(
+                alarms
+                    .filter((a) => nameOf(a).includes("-cache-"))
+                    .map((a) => [nameOf(a).slice(-3), (a.inputs as any).dimensions])
+                    .sort(([a], [b]) => String(a).localeCompare(String(b))),
+                (stack === "prod" ? ["001", "001", "002", "002"] : ["001", "001"]).map((n) => [
+                    n,
+                    { CacheClusterId: `${group}-${n}` },
+                ]),
+            );
             const tagged = ofArch(plan).filter(
                 (r) => r.custom && r.type.startsWith("aws:") && (r.inputs as any).tags !== undefined,
             );

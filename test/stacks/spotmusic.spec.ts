@@ -887,8 +887,13 @@ for (const stack of ["dev", "prod"] as const) {
                 "spotmusic-alarms-alb-latency",
                 "spotmusic-alarms-alb-target-5xx",
                 "spotmusic-alarms-api-5xx",
-                "spotmusic-alarms-cache-cpu",
-                "spotmusic-alarms-cache-memory",
+                // one per cache node (member cluster), where ElastiCache publishes them
+                ...(prod
+                    ? ["spotmusic-alarms-cache-cpu-001", "spotmusic-alarms-cache-cpu-002"]
+                    : ["spotmusic-alarms-cache-cpu-001"]),
+                ...(prod
+                    ? ["spotmusic-alarms-cache-memory-001", "spotmusic-alarms-cache-memory-002"]
+                    : ["spotmusic-alarms-cache-memory-001"]),
                 "spotmusic-alarms-db-cpu",
                 "spotmusic-alarms-db-free-storage",
                 "spotmusic-alarms-jobs-age",
@@ -900,6 +905,10 @@ for (const stack of ["dev", "prod"] as const) {
             assert.deepStrictEqual(plan.one(T.alarm, "spotmusic-alarms-api-5xx").inputs!.dimensions, {
                 ApiId: plan.one(T.api, "spotmusic-api").id,
                 Stage: "$default",
+            });
+            const group = plan.one("aws:elasticache/replicationGroup:ReplicationGroup", "spotmusic-cache").id;
+            assert.deepStrictEqual(plan.one(T.alarm, "spotmusic-alarms-cache-cpu-001").inputs!.dimensions, {
+                CacheClusterId: `${group}-001`,
             });
         });
 
