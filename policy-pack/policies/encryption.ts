@@ -45,7 +45,9 @@ export const s3BucketEncryption = resourcePolicy({
             if (inline === undefined || inline === null) {
                 return;
             }
-            const rules = list(block(inline)?.rule ?? block(inline)?.rules);
+            // An object in v4-v6 state, a one-element list in older state.
+            const first = block(list(inline)[0]);
+            const rules = list(first?.rule ?? first?.rules);
             const problem =
                 rules.length === 0
                     ? "add a rule with applyServerSideEncryptionByDefault"
@@ -72,10 +74,17 @@ export const s3BucketEncryption = resourcePolicy({
 
 export const s3BucketMissingEncryption = stackPolicy({
     name: "s3-bucket-missing-encryption",
-    description: "Every S3 bucket must have a BucketServerSideEncryptionConfiguration.",
+    description:
+        "Every S3 bucket must have default encryption (a BucketServerSideEncryptionConfiguration, or the inline block older providers wrote).",
     check: (graph, _args, report) => {
         for (const bucket of graph.ofType(T.s3Bucket)) {
             if (graph.referrers(bucket, "bucket", T.s3BucketSse).length > 0) {
+                continue;
+            }
+            // Providers before v7 keep the configuration inline on the bucket; s3-bucket-encryption
+            // judges its algorithm, so any inline rule with a default means "configured".
+            const inline = block(list(bucket.props.serverSideEncryptionConfiguration)[0]);
+            if (list(inline?.rule ?? inline?.rules).some((r) => block(block(r)?.applyServerSideEncryptionByDefault))) {
                 continue;
             }
             report(

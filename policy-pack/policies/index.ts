@@ -6,6 +6,7 @@ import type { Policies } from "@pulumi/policy";
 import { accessPolicies } from "./access";
 import { dataProtectionPolicies } from "./data-protection";
 import { encryptionPolicies } from "./encryption";
+import { hardeningPolicies } from "./hardening";
 import { iamPolicies } from "./iam";
 import { loggingPolicies } from "./logging";
 import { networkPolicies } from "./network";
@@ -15,13 +16,14 @@ export {
     accessPolicies,
     dataProtectionPolicies,
     encryptionPolicies,
+    hardeningPolicies,
     iamPolicies,
     loggingPolicies,
     networkPolicies,
     transitPolicies,
 };
 
-/** The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access. */
+/** The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access, hardening. */
 export const allPolicies: Policies = [
     ...encryptionPolicies,
     ...transitPolicies,
@@ -30,4 +32,5 @@ export const allPolicies: Policies = [
     ...dataProtectionPolicies,
     ...iamPolicies,
     ...accessPolicies,
+    ...hardeningPolicies,
 ];

@@ -1,0 +1,433 @@
+import * as assert from "assert";
+import { hardeningPolicies } from "../../policy-pack/policies/hardening";
+import { policyCases, res, TestResource, UNKNOWN, usePack } from "./support/harness";
+
+const SSL_DENY = (action: string, resource: string | string[]) => ({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: action,
+    Resource: resource,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+});
+const doc = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+const bucket = (name: string, extra: Record<string, unknown> = {}) => res("aws:s3/bucket:Bucket", name, extra);
+const bucketPolicy = (b: TestResource, policy: unknown) =>
+    res(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        `${b.name}-policy`,
+        { bucket: `${b.name}-id`, policy },
+        { deps: { bucket: [b] } },
+    );
+
+const containerDefs = (defs: Record<string, unknown>[]) => JSON.stringify(defs);
+const hardened = { name: "app", image: "app:1", readonlyRootFilesystem: true, user: "1000" };
+const taskDef = (name: string, defs: unknown, extra: Record<string, unknown> = {}) =>
+    res("aws:ecs/taskDefinition:TaskDefinition", name, { family: name, containerDefinitions: defs, ...extra });
+
+describe("policy-pack/policies/hardening (through the analyzer)", () => {
+    const pack = usePack();
+
+    it("registers every hardening policy as mandatory by default", () => {
+        const byName = new Map(pack.info.policies.map((p) => [p.name, p]));
+        for (const p of hardeningPolicies)
+            assert.strictEqual(byName.get(p.name)?.enforcementLevel, "mandatory", p.name);
+    });
+
+    policyCases(pack, "s3-bucket-ssl-requests-only", {
+        compliant: [
+            (() => {
+                const b = bucket("assets");
+                return {
+                    resources: [
+                        b,
+                        bucketPolicy(b, doc(SSL_DENY("s3:*", ["arn:aws:s3:::assets", "arn:aws:s3:::assets/*"]))),
+                    ],
+                };
+            })(),
+            // Older providers: the policy inline on the bucket.
+            { resources: [bucket("old", { policy: doc(SSL_DENY("*", "arn:aws:s3:::old/*")) })] },
+        ],
+        violating: [
+            {
+                resources: [bucket("bare")],
+                flagged: [bucket("bare")],
+                message: /bucket bare accepts requests without TLS/,
+            },
+            (() => {
+                // Denies only on the bucket ARN (not the objects), and an Allow never enforces TLS.
+                const b = bucket("half");
+                const allow = { ...SSL_DENY("s3:*", "arn:aws:s3:::half/*"), Effect: "Allow" };
+                return {
+                    resources: [b, bucketPolicy(b, doc(SSL_DENY("s3:*", "arn:aws:s3:::half"), allow))],
+                    flagged: [b],
+                    message: /"aws:SecureTransport": "false"/,
+                };
+            })(),
+        ],
+        unknown: [
+            (() => {
+                const b = bucket("assets");
+                return { resources: [b, bucketPolicy(b, UNKNOWN)] };
+            })(),
+        ],
+    });
+
+    policyCases(pack, "sqs-queue-ssl-requests-only", {
+        compliant: [
+            (() => {
+                const q = res("aws:sqs/queue:Queue", "jobs", {});
+                const p = res(
+                    "aws:sqs/queuePolicy:QueuePolicy",
+                    "jobs-policy",
+                    { queueUrl: "jobs-id", policy: doc(SSL_DENY("sqs:*", "arn:aws:sqs:::jobs")) },
+                    { deps: { queueUrl: [q] } },
+                );
+                return { resources: [q, p] };
+            })(),
+        ],
+        violating: [
+            (() => {
+                const q = res("aws:sqs/queue:Queue", "jobs", { policy: doc(SSL_DENY("sqs:ReceiveMessage", "*")) });
+                return { resources: [q], flagged: [q], message: /queue jobs accepts requests without TLS/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:sqs/queue:Queue", "jobs", { policy: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "sns-topic-ssl-requests-only", {
+        compliant: [
+            (() => {
+                const t = res("aws:sns/topic:Topic", "alarms", {});
+                const p = res(
+                    "aws:sns/topicPolicy:TopicPolicy",
+                    "alarms-policy",
+                    { arn: "arn:aws:test:::alarms", policy: doc(SSL_DENY("sns:Publish", "arn:aws:sns:::alarms")) },
+                    { deps: { arn: [t] } },
+                );
+                return { resources: [t, p] };
+            })(),
+        ],
+        violating: [
+            (() => {
+                const t = res("aws:sns/topic:Topic", "alarms", {});
+                return { resources: [t], flagged: [t], message: /topic alarms accepts requests without TLS/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:sns/topic:Topic", "alarms", { policy: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "sqs-queue-dead-letter-queue", {
+        compliant: [
+            (() => {
+                const dlq = res("aws:sqs/queue:Queue", "jobs-dlq", {});
+                const q = res(
+                    "aws:sqs/queue:Queue",
+                    "jobs",
+                    {
+                        redrivePolicy: JSON.stringify({
+                            deadLetterTargetArn: "arn:aws:test:::jobs-dlq",
+                            maxReceiveCount: 5,
+                        }),
+                    },
+                    { deps: { redrivePolicy: [dlq] } },
+                );
+                return { resources: [dlq, q] };
+            })(),
+        ],
+        violating: [
+            (() => {
+                const q = res("aws:sqs/queue:Queue", "jobs", {});
+                return {
+                    resources: [q],
+                    flagged: [q],
+                    message: /queue jobs has no dead-letter queue: set redrivePolicy/,
+                };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:sqs/queue:Queue", "jobs", { redrivePolicy: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "ec2-imdsv2-required", {
+        compliant: [
+            { resources: [res("aws:ec2/instance:Instance", "web", { metadataOptions: { httpTokens: "required" } })] },
+            // v4 state: a one-element list.
+            {
+                resources: [
+                    res("aws:ec2/launchTemplate:LaunchTemplate", "nodes", {
+                        metadataOptions: [{ httpTokens: "required", httpPutResponseHopLimit: 1 }],
+                    }),
+                ],
+            },
+            {
+                resources: [
+                    res("aws:ec2/instance:Instance", "nometa", { metadataOptions: { httpEndpoint: "disabled" } }),
+                ],
+            },
+        ],
+        violating: [
+            (() => {
+                const i = res("aws:ec2/instance:Instance", "web", {});
+                return {
+                    resources: [i],
+                    flagged: [i],
+                    message: /metadataOptions.httpTokens is null: set .*"required"/,
+                };
+            })(),
+            (() => {
+                const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "nodes", {
+                    metadataOptions: { httpTokens: "optional" },
+                });
+                return { resources: [lt], flagged: [lt], message: /httpTokens is "optional"/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:ec2/instance:Instance", "web", { metadataOptions: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "ecs-task-definition-container-hardening", {
+        compliant: [
+            { resources: [taskDef("api", containerDefs([hardened]), { networkMode: "awsvpc" })] },
+            // EC2 launch type with host networking is fine for a non-root, non-privileged container.
+            { resources: [taskDef("agent", containerDefs([hardened]), { networkMode: "host" })] },
+        ],
+        violating: [
+            (() => {
+                const t = taskDef("bad", containerDefs([{ ...hardened, privileged: true }]));
+                return { resources: [t], flagged: [t], message: /container "app": privileged is true/ };
+            })(),
+            (() => {
+                const t = taskDef("rw", containerDefs([{ name: "app", image: "app:1" }]));
+                return { resources: [t], flagged: [t], message: /container "app": set readonlyRootFilesystem: true/ };
+            })(),
+            (() => {
+                const t = taskDef("pid", containerDefs([hardened]), { pidMode: "host" });
+                return { resources: [t], flagged: [t], message: /pidMode is "host"/ };
+            })(),
+            (() => {
+                const t = taskDef("hostnet", containerDefs([{ ...hardened, user: "0:0" }]), { networkMode: "host" });
+                return { resources: [t], flagged: [t], message: /networkMode "host" with user "0:0" runs as root/ };
+            })(),
+        ],
+        unknown: [{ resources: [taskDef("api", UNKNOWN)] }],
+    });
+
+    policyCases(pack, "ecs-task-definition-no-secret-environment", {
+        compliant: [
+            {
+                resources: [
+                    taskDef(
+                        "api",
+                        containerDefs([
+                            {
+                                ...hardened,
+                                environment: [{ name: "PORT", value: "8080" }],
+                                secrets: [{ name: "AWS_SECRET_ACCESS_KEY", valueFrom: "arn:aws:secretsmanager:::s" }],
+                            },
+                        ]),
+                    ),
+                ],
+            },
+        ],
+        violating: [
+            (() => {
+                const t = taskDef(
+                    "api",
+                    containerDefs([{ ...hardened, environment: [{ name: "AWS_SECRET_ACCESS_KEY", value: "x" }] }]),
+                );
+                return {
+                    resources: [t],
+                    flagged: [t],
+                    message: /environment AWS_SECRET_ACCESS_KEY is stored in plain text/,
+                };
+            })(),
+        ],
+        unknown: [{ resources: [taskDef("api", UNKNOWN)] }],
+    });
+
+    policyCases(pack, "ecs-cluster-container-insights", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:ecs/cluster:Cluster", "c", {
+                        settings: [{ name: "containerInsights", value: "enhanced" }],
+                    }),
+                ],
+            },
+        ],
+        violating: [
+            (() => {
+                const c = res("aws:ecs/cluster:Cluster", "c", {
+                    settings: [{ name: "containerInsights", value: "disabled" }],
+                });
+                return { resources: [c], flagged: [c], message: /name: "containerInsights", value: "enabled"/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:ecs/cluster:Cluster", "c", { settings: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "ecr-repository-image-scanning", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:ecr/repository:Repository", "r", { imageScanningConfiguration: { scanOnPush: true } }),
+                ],
+            },
+        ],
+        violating: [
+            (() => {
+                const r = res("aws:ecr/repository:Repository", "r", {});
+                return { resources: [r], flagged: [r], message: /imageScanningConfiguration: \{ scanOnPush: true \}/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:ecr/repository:Repository", "r", { imageScanningConfiguration: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "ecr-repository-tag-immutability", {
+        compliant: [{ resources: [res("aws:ecr/repository:Repository", "r", { imageTagMutability: "IMMUTABLE" })] }],
+        violating: [
+            (() => {
+                const r = res("aws:ecr/repository:Repository", "r", {});
+                return {
+                    resources: [r],
+                    flagged: [r],
+                    message: /imageTagMutability is "MUTABLE \(default\)": set "IMMUTABLE"/,
+                };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:ecr/repository:Repository", "r", { imageTagMutability: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "lb-drop-invalid-header-fields", {
+        compliant: [
+            { resources: [res("aws:lb/loadBalancer:LoadBalancer", "alb", { dropInvalidHeaderFields: true })] },
+            { resources: [res("aws:lb/loadBalancer:LoadBalancer", "nlb", { loadBalancerType: "network" })] },
+        ],
+        violating: [
+            (() => {
+                const lb = res("aws:alb/loadBalancer:LoadBalancer", "alb", { loadBalancerType: "application" });
+                return { resources: [lb], flagged: [lb], message: /Set dropInvalidHeaderFields: true/ };
+            })(),
+        ],
+        unknown: [
+            { resources: [res("aws:lb/loadBalancer:LoadBalancer", "alb", { dropInvalidHeaderFields: UNKNOWN })] },
+        ],
+    });
+
+    policyCases(pack, "lb-desync-mitigation", {
+        compliant: [
+            { resources: [res("aws:lb/loadBalancer:LoadBalancer", "alb", {})] },
+            { resources: [res("aws:lb/loadBalancer:LoadBalancer", "alb", { desyncMitigationMode: "strictest" })] },
+        ],
+        violating: [
+            (() => {
+                const lb = res("aws:lb/loadBalancer:LoadBalancer", "alb", { desyncMitigationMode: "monitor" });
+                return {
+                    resources: [lb],
+                    flagged: [lb],
+                    message: /desyncMitigationMode is "monitor": use "defensive"/,
+                };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:lb/loadBalancer:LoadBalancer", "alb", { desyncMitigationMode: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "wafv2-web-acl-has-rules", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:wafv2/webAcl:WebAcl", "waf", {
+                        rules: [{ name: "common", priority: 1, statement: { managedRuleGroupStatement: {} } }],
+                    }),
+                ],
+            },
+        ],
+        violating: [
+            (() => {
+                const w = res("aws:wafv2/webAcl:WebAcl", "waf", { rules: [] });
+                return { resources: [w], flagged: [w], message: /has no rules/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:wafv2/webAcl:WebAcl", "waf", { rules: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "cloudfront-waf", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:cloudfront/distribution:Distribution", "cdn", {
+                        webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/cdn/1",
+                    }),
+                ],
+            },
+        ],
+        violating: [
+            (() => {
+                const d = res("aws:cloudfront/distribution:Distribution", "cdn", {});
+                return { resources: [d], flagged: [d], message: /Set webAclId/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:cloudfront/distribution:Distribution", "cdn", { webAclId: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "apigateway-stage-waf", {
+        compliant: [
+            (() => {
+                const s = res("aws:apigateway/stage:Stage", "v1", { stageName: "v1" });
+                const a = res(
+                    "aws:wafv2/webAclAssociation:WebAclAssociation",
+                    "v1-waf",
+                    { resourceArn: "arn:aws:test:::v1", webAclArn: "arn:aws:wafv2:::regional/webacl/api/1" },
+                    { deps: { resourceArn: [s] } },
+                );
+                return { resources: [s, a] };
+            })(),
+        ],
+        violating: [
+            (() => {
+                const s = res("aws:apigateway/stage:Stage", "v1", { stageName: "v1" });
+                return {
+                    resources: [s],
+                    flagged: [s],
+                    message: /stage v1 has no web ACL: add an aws.wafv2.WebAclAssociation/,
+                };
+            })(),
+        ],
+        unknown: [
+            (() => {
+                const s = res("aws:apigateway/stage:Stage", "v1", { stageName: "v1", webAclArn: UNKNOWN });
+                return { resources: [s] };
+            })(),
+        ],
+    });
+
+    policyCases(pack, "elasticache-automatic-backups", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", { snapshotRetentionLimit: 7 }),
+                ],
+            },
+            { resources: [res("aws:elasticache/cluster:Cluster", "memcached", { engine: "memcached" })] },
+        ],
+        violating: [
+            (() => {
+                const r = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {});
+                return {
+                    resources: [r],
+                    flagged: [r],
+                    message: /snapshotRetentionLimit is null: set it to at least 1 day/,
+                };
+            })(),
+        ],
+        unknown: [
+            {
+                resources: [
+                    res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+                        snapshotRetentionLimit: UNKNOWN,
+                    }),
+                ],
+            },
+        ],
+    });
+});
