@@ -4,24 +4,8 @@
  * (https://github.com/cdklabs/cdk-nag/blob/main/RULES.md) and the AWS Security Hub Foundational
  * Security Best Practices controls (https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html).
  *
- * | policy                                   | rules / controls                    |
- * |------------------------------------------|-------------------------------------|
- * | s3-bucket-ssl-requests-only (stack)      | AwsSolutions-S10, S3.5              |
- * | sqs-queue-ssl-requests-only (stack)      | AwsSolutions-SQS4                   |
- * | sns-topic-ssl-requests-only (stack)      | AwsSolutions-SNS3                   |
- * | sqs-queue-dead-letter-queue (stack)      | AwsSolutions-SQS3                   |
- * | ec2-imdsv2-required                      | EC2.8                               |
- * | ecs-task-definition-container-hardening  | ECS.1, ECS.3, ECS.4, ECS.5          |
- * | ecs-task-definition-no-secret-environment| ECS.8                               |
- * | ecs-cluster-container-insights           | AwsSolutions-ECS4, ECS.12           |
- * | ecr-repository-image-scanning            | ECR.1                               |
- * | ecr-repository-tag-immutability          | ECR.2                               |
- * | lb-drop-invalid-header-fields            | ELB.4                               |
- * | lb-desync-mitigation                     | ELB.12                              |
- * | wafv2-web-acl-has-rules                  | WAF.10                              |
- * | cloudfront-waf                           | AwsSolutions-CFR2, CloudFront.6     |
- * | apigateway-stage-waf (stack)             | AwsSolutions-APIG3, APIGateway.4    |
- * | elasticache-automatic-backups            | ElastiCache.1                       |
+ * Which rule or control each policy implements is recorded in `../coverage.ts` (one row per rule
+ * or control), not repeated here.
  *
  * Every check judges the resource by its own properties (or, for stack policies, by the
  * resources linked to it); absent context means silence, never a guess.
@@ -31,6 +15,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import {
     block,
     isAmong,
+    isFalse,
     isOneOf,
     isSet,
     isTrue,
@@ -448,6 +433,289 @@ export const elasticacheAutomaticBackups = resourcePolicy({
     },
 });
 
+// ---------------------------------------------------------------------------------------------
+// API Gateway REST stages
+// ---------------------------------------------------------------------------------------------
+
+const METHOD_SETTINGS = ["aws:apigateway/methodSettings:MethodSettings"];
+
+/** MethodSettings of a REST stage: linked through `stageName`, or by equal restApi and stageName. */
+function methodSettingsOf(graph: StackGraph, stage: PolicyResource): PolicyResource[] {
+    return graph.ofType(METHOD_SETTINGS).filter((m) => {
+        const deps = m.propertyDependencies.stageName ?? [];
+        if (deps.length > 0) return deps.some((d) => d.urn === stage.urn);
+        return (
+            isSet(m.props.stageName) &&
+            m.props.stageName === stage.props.stageName &&
+            m.props.restApi === stage.props.restApi
+        );
+    });
+}
+
+export const apigatewayStageExecutionLogging = stackPolicy({
+    name: "apigateway-stage-execution-logging",
+    description:
+        'API Gateway REST API stages must log execution to CloudWatch for all methods (loggingLevel "ERROR" or "INFO").',
+    check: (graph, _args, report) => {
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+        for (const stage of graph.ofType(T.apigatewayStage)) {
+            const all = methodSettingsOf(graph, stage).filter((m) => m.props.methodPath === "*/*");
+            if (all.some((m) => isAmong(block(m.props.settings)?.loggingLevel, ["ERROR", "INFO"]))) continue;
+            report(
+                `stage ${stage.name} has no execution logging for all methods: add an aws.apigateway.MethodSettings { restApi, stageName, methodPath: "*/*", settings: { loggingLevel: "ERROR" } }.`,
+                stage.urn,
+            );
+        }
+    },
+});
+
+export const apigatewayCacheEncrypted = resourcePolicy({
+    name: "apigateway-cache-encrypted",
+    description: "API Gateway REST method caches must be encrypted.",
+    types: METHOD_SETTINGS,
+    check: (props, _args, report) => {
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
+        const settings = block(props.settings);
+        if (isTrue(settings?.cachingEnabled) && !isTrue(settings?.cacheDataEncrypted)) {
+            report("settings.cachingEnabled is true: set settings.cacheDataEncrypted: true.");
+        }
+    },
+});
+
+export const apigatewayStageXrayTracing = resourcePolicy({
+    name: "apigateway-stage-xray-tracing",
+    description: "API Gateway REST API stages must enable X-Ray tracing.",
+    types: T.apigatewayStage,
+    check: (props, _args, report) => {
+        if (!isTrue(props.xrayTracingEnabled)) report("Set xrayTracingEnabled: true.");
+    },
+});
+
+export const sfnXrayTracing = resourcePolicy({
+    name: "sfn-xray-tracing",
+    description: "Step Functions state machines must enable X-Ray tracing.",
+    types: T.sfnStateMachine,
+    check: (props, _args, report) => {
+        // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-xray-tracing.html
+        if (!isTrue(block(list(props.tracingConfiguration)[0])?.enabled)) {
+            report("Set tracingConfiguration: { enabled: true }.");
+        }
+    },
+});
+
+// ---------------------------------------------------------------------------------------------
+// CloudFront S3 origins
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * True for an S3 REST endpoint (`<bucket>.s3.<region>.amazonaws.com`, `<bucket>.s3.amazonaws.com`,
+ * `<bucket>.s3-<region>.amazonaws.com`); S3 website endpoints (`s3-website`) are custom origins.
+ */
+export function isS3RestOrigin(domain: unknown): boolean {
+    return (
+        typeof domain === "string" &&
+        !domain.includes(".s3-website") &&
+        /\.s3([.-][a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/.test(domain)
+    );
+}
+
+export const cloudfrontS3OriginAccessControl = resourcePolicy({
+    name: "cloudfront-s3-origin-access-control",
+    description: "CloudFront S3 origins must use origin access control.",
+    types: T.cloudfrontDistribution,
+    check: (props, _args, report) => {
+        // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+        for (const o of list(props.origins)) {
+            const origin = block(o);
+            if (!isS3RestOrigin(origin?.domainName) || isSet(origin?.originAccessControlId)) continue;
+            report(
+                `origin ${text(origin?.originId, "?")} (${text(origin?.domainName)}) is an S3 bucket without originAccessControlId: ` +
+                    "create an aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4) and allow only this distribution in the bucket policy (origin access identities are legacy).",
+            );
+        }
+    },
+});
+
+export const cloudfrontDefaultRootObject = resourcePolicy({
+    name: "cloudfront-default-root-object",
+    description: "CloudFront distributions with an S3 origin must set a default root object.",
+    types: T.cloudfrontDistribution,
+    check: (props, _args, report) => {
+        // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DefaultRootObject.html
+        const s3 = list(props.origins).some((o) => isS3RestOrigin(block(o)?.domainName));
+        if (s3 && !isSet(props.defaultRootObject)) {
+            report('Set defaultRootObject (e.g. "index.html") so a request for "/" does not reach the bucket root.');
+        }
+    },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Compute and data: small settings
+// ---------------------------------------------------------------------------------------------
+
+export const autoscalingGroupLaunchTemplate = resourcePolicy({
+    name: "autoscaling-group-launch-template",
+    description: "Auto Scaling groups must use launch templates, not launch configurations.",
+    types: ["aws:autoscaling/group:Group"],
+    check: (props, _args, report) => {
+        // https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-configurations.html (no new features, no IMDSv2 defaults)
+        if (isSet(props.launchConfiguration)) {
+            report("launchConfiguration is set: use launchTemplate (or mixedInstancesPolicy) instead.");
+        }
+    },
+});
+
+export const cloudtrailCloudwatchLogs = resourcePolicy({
+    name: "cloudtrail-cloudwatch-logs",
+    description: "CloudTrail trails must also deliver to CloudWatch Logs.",
+    types: T.cloudtrail,
+    check: (props, _args, report) => {
+        // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+        if (!isSet(props.cloudWatchLogsGroupArn) || !isSet(props.cloudWatchLogsRoleArn)) {
+            report(
+                'Set cloudWatchLogsGroupArn ("<log group ARN>:*") and cloudWatchLogsRoleArn so API activity can be alarmed on.',
+            );
+        }
+    },
+});
+
+export const ecrRepositoryLifecyclePolicy = stackPolicy({
+    name: "ecr-repository-lifecycle-policy",
+    description: "ECR repositories must have a lifecycle policy.",
+    check: (graph, _args, report) => {
+        const policies = graph.ofType(["aws:ecr/lifecyclePolicy:LifecyclePolicy"]);
+        for (const repo of graph.ofType(T.ecrRepository)) {
+            if (policies.some((p) => graph.pointsTo(p, "repository", repo))) continue;
+            report(
+                `repository ${repo.name} keeps every image forever: add an aws.ecr.LifecyclePolicy { repository, policy } that expires old and untagged images.`,
+                repo.urn,
+            );
+        }
+    },
+});
+
+export const ecsFargateLatestPlatform = resourcePolicy({
+    name: "ecs-fargate-latest-platform",
+    description: 'ECS Fargate services must run the latest platform version ("LATEST" or unset).',
+    types: T.ecsService,
+    check: (props, _args, report) => {
+        // Linux 1.4.0 and Windows 1.0.0 are the latest versions:
+        // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-fargate.html
+        const v: unknown = props.platformVersion;
+        if (props.launchType === "FARGATE" && isSet(v) && !["LATEST", "1.4.0", "1.0.0"].includes(v)) {
+            report(`platformVersion is "${v}": use "LATEST" so tasks get the platform's security fixes.`);
+        }
+    },
+});
+
+export const elasticacheAutoMinorVersionUpgrade = resourcePolicy({
+    name: "elasticache-auto-minor-version-upgrade",
+    description: "ElastiCache must apply minor engine versions automatically.",
+    types: tokensOf("elasticacheReplicationGroup", "elasticacheCluster"),
+    check: (props, _args, report) => {
+        // Default true: https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html
+        if (isFalse(props.autoMinorVersionUpgrade)) report("autoMinorVersionUpgrade is false: remove it or set true.");
+    },
+});
+
+export const rdsIamAuthentication = resourcePolicy({
+    name: "rds-iam-authentication",
+    description: "RDS MySQL, MariaDB and PostgreSQL databases must enable IAM database authentication.",
+    types: tokensOf("rdsInstance", "rdsCluster"),
+    check: (props, args, report) => {
+        // Engines: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html
+        const engine = text(props.engine);
+        if (isOneOf(args.type, T.rdsInstance) && engine.startsWith("aurora")) return; // Set on the cluster.
+        if (!/^(aurora|mysql|mariadb|postgres)/.test(engine)) return;
+        if (!isTrue(props.iamDatabaseAuthenticationEnabled)) {
+            report("Set iamDatabaseAuthenticationEnabled: true (short-lived tokens instead of long-lived passwords).");
+        }
+    },
+});
+
+export const rdsAutoMinorVersionUpgrade = resourcePolicy({
+    name: "rds-auto-minor-version-upgrade",
+    description: "RDS instances must apply minor engine versions automatically.",
+    types: T.rdsInstance,
+    check: (props, _args, report) => {
+        // Default true: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html
+        if (isFalse(props.autoMinorVersionUpgrade)) report("autoMinorVersionUpgrade is false: remove it or set true.");
+    },
+});
+
+export const lambdaVpcMultiAz = resourcePolicy({
+    name: "lambda-vpc-multi-az",
+    description: "Lambda functions in a VPC must use subnets in more than one Availability Zone.",
+    types: T.lambdaFunction,
+    check: (props, _args, report) => {
+        const subnets = list(block(list(props.vpcConfig)[0])?.subnetIds);
+        if (subnets.length === 1) {
+            report("vpcConfig.subnetIds has one subnet: give the function subnets in at least two Availability Zones.");
+        }
+    },
+});
+
+export const ec2SubnetNoAutoPublicIp = resourcePolicy({
+    name: "ec2-subnet-no-auto-public-ip",
+    description: "Subnets must not assign public IPv4 addresses automatically.",
+    types: T.subnet,
+    check: (props, _args, report) => {
+        if (isTrue(props.mapPublicIpOnLaunch)) {
+            report(
+                "mapPublicIpOnLaunch is true, so every instance launched here is on the internet: set it to false and give public IPs only to load balancers and NAT gateways.",
+            );
+        }
+    },
+});
+
+export const cognitoUserPoolPasswordPolicy = resourcePolicy({
+    name: "cognito-user-pool-password-policy",
+    description:
+        "Cognito user pool password policies must require at least 8 characters with uppercase, numbers and symbols.",
+    types: ["aws:cognito/userPool:UserPool"],
+    check: (props, _args, report) => {
+        // Absent: Cognito's default policy applies (https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html).
+        const policy = block(list(props.passwordPolicy)[0]);
+        if (policy === undefined) return;
+        const min = num(policy.minimumLength);
+        const weak = [
+            ...(min !== undefined && min < 8 ? [`minimumLength ${min}`] : []),
+            ...["requireUppercase", "requireNumbers", "requireSymbols"].filter((k) => isFalse(policy[k])),
+        ];
+        if (weak.length > 0) {
+            report(
+                `passwordPolicy is weak (${weak.join(", ")}): require minimumLength >= 8, uppercase, numbers and symbols.`,
+            );
+        }
+    },
+});
+
+// ---------------------------------------------------------------------------------------------
+// S3 lifecycle
+// ---------------------------------------------------------------------------------------------
+
+const S3_LIFECYCLE = [
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+];
+
+export const s3BucketLifecycle = stackPolicy({
+    name: "s3-bucket-lifecycle",
+    description:
+        "S3 buckets must have a lifecycle configuration (a BucketLifecycleConfiguration, or inline lifecycleRules).",
+    check: (graph, _args, report) => {
+        for (const bucket of graph.ofType(T.s3Bucket)) {
+            if (graph.referrers(bucket, "bucket", S3_LIFECYCLE).length > 0) continue;
+            // Providers before v7: inline lifecycleRules on the bucket.
+            if (list(bucket.props.lifecycleRules).some((r) => isTrue(block(r)?.enabled))) continue;
+            report(
+                `bucket ${bucket.name} has no lifecycle rules: add an aws.s3.BucketLifecycleConfiguration that expires noncurrent versions and aborts incomplete multipart uploads.`,
+                bucket.urn,
+            );
+        }
+    },
+});
+
 export const hardeningPolicies: Policy[] = [
     s3BucketSslRequestsOnly,
     sqsQueueSslRequestsOnly,
@@ -465,4 +733,21 @@ export const hardeningPolicies: Policy[] = [
     cloudfrontWaf,
     apigatewayStageWaf,
     elasticacheAutomaticBackups,
+    apigatewayStageExecutionLogging,
+    apigatewayCacheEncrypted,
+    apigatewayStageXrayTracing,
+    sfnXrayTracing,
+    cloudfrontS3OriginAccessControl,
+    cloudfrontDefaultRootObject,
+    autoscalingGroupLaunchTemplate,
+    cloudtrailCloudwatchLogs,
+    ecrRepositoryLifecyclePolicy,
+    ecsFargateLatestPlatform,
+    elasticacheAutoMinorVersionUpgrade,
+    rdsIamAuthentication,
+    rdsAutoMinorVersionUpgrade,
+    lambdaVpcMultiAz,
+    ec2SubnetNoAutoPublicIp,
+    cognitoUserPoolPasswordPolicy,
+    s3BucketLifecycle,
 ];

@@ -430,4 +430,374 @@ describe("policy-pack/policies/hardening (through the analyzer)", () => {
             },
         ],
     });
+
+    const stage = (name: string, extra: Record<string, unknown> = {}) =>
+        res("aws:apigateway/stage:Stage", name, { restApi: "api-id", stageName: name, ...extra });
+    const methodSettings = (st: TestResource, settings: unknown, methodPath = "*/*") =>
+        res(
+            "aws:apigateway/methodSettings:MethodSettings",
+            `${st.name}-settings`,
+            { restApi: "api-id", stageName: st.name, methodPath, settings },
+            { deps: { stageName: [st] } },
+        );
+
+    policyCases(pack, "apigateway-stage-execution-logging", {
+        compliant: [
+            (() => {
+                const st = stage("v1");
+                return { resources: [st, methodSettings(st, { loggingLevel: "ERROR" })] };
+            })(),
+            (() => {
+                // Older state without property dependencies: linked by restApi and stageName.
+                const st = stage("v2");
+                const m = res("aws:apigateway/methodSettings:MethodSettings", "v2-settings", {
+                    restApi: "api-id",
+                    stageName: "v2",
+                    methodPath: "*/*",
+                    settings: { loggingLevel: "INFO" },
+                });
+                return { resources: [st, m] };
+            })(),
+        ],
+        violating: [
+            (() => {
+                const st = stage("v1");
+                return {
+                    resources: [st, methodSettings(st, { loggingLevel: "OFF" })],
+                    flagged: [st],
+                    message: /stage v1 has no execution logging for all methods: .*methodPath: "\*\/\*"/,
+                };
+            })(),
+            (() => {
+                const st = stage("v1");
+                return {
+                    resources: [st, methodSettings(st, { loggingLevel: "ERROR" }, "orders/GET")],
+                    flagged: [st],
+                    message: /no execution logging for all methods/,
+                };
+            })(),
+        ],
+        unknown: [
+            (() => {
+                const st = stage("v1");
+                return { resources: [st, methodSettings(st, UNKNOWN)] };
+            })(),
+        ],
+    });
+
+    policyCases(pack, "apigateway-cache-encrypted", {
+        compliant: [
+            { resources: [methodSettings(stage("v1"), { cachingEnabled: true, cacheDataEncrypted: true })] },
+            { resources: [methodSettings(stage("v1"), { cachingEnabled: false })] },
+        ],
+        violating: [
+            (() => {
+                const m = methodSettings(stage("v1"), { cachingEnabled: true });
+                return { resources: [m], flagged: [m], message: /set settings.cacheDataEncrypted: true/ };
+            })(),
+        ],
+        unknown: [{ resources: [methodSettings(stage("v1"), UNKNOWN)] }],
+    });
+
+    policyCases(pack, "apigateway-stage-xray-tracing", {
+        compliant: [{ resources: [stage("v1", { xrayTracingEnabled: true })] }],
+        violating: [
+            (() => {
+                const st = stage("v1");
+                return { resources: [st], flagged: [st], message: /Set xrayTracingEnabled: true/ };
+            })(),
+        ],
+        unknown: [{ resources: [stage("v1", { xrayTracingEnabled: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "sfn-xray-tracing", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:sfn/stateMachine:StateMachine", "flow", { tracingConfiguration: { enabled: true } }),
+                ],
+            },
+        ],
+        violating: [
+            (() => {
+                const m = res("aws:sfn/stateMachine:StateMachine", "flow", {
+                    tracingConfiguration: { enabled: false },
+                });
+                return { resources: [m], flagged: [m], message: /tracingConfiguration: \{ enabled: true \}/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:sfn/stateMachine:StateMachine", "flow", { tracingConfiguration: UNKNOWN })] }],
+    });
+
+    const S3_ORIGIN = "site-abc.s3.sa-east-1.amazonaws.com";
+    const dist = (origins: unknown, extra: Record<string, unknown> = {}) =>
+        res("aws:cloudfront/distribution:Distribution", "cdn", { origins, ...extra });
+
+    policyCases(pack, "cloudfront-s3-origin-access-control", {
+        compliant: [
+            { resources: [dist([{ originId: "site", domainName: S3_ORIGIN, originAccessControlId: "E123" }])] },
+            // A website endpoint or an ALB is a custom origin.
+            { resources: [dist([{ originId: "web", domainName: "site.s3-website-sa-east-1.amazonaws.com" }])] },
+        ],
+        violating: [
+            (() => {
+                const d = dist([
+                    {
+                        originId: "site",
+                        domainName: S3_ORIGIN,
+                        s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" },
+                    },
+                ]);
+                return {
+                    resources: [d],
+                    flagged: [d],
+                    message:
+                        /origin site \(site-abc.s3.sa-east-1.amazonaws.com\) is an S3 bucket without originAccessControlId/,
+                };
+            })(),
+        ],
+        unknown: [{ resources: [dist(UNKNOWN)] }],
+    });
+
+    policyCases(pack, "cloudfront-default-root-object", {
+        compliant: [
+            { resources: [dist([{ originId: "site", domainName: S3_ORIGIN }], { defaultRootObject: "index.html" })] },
+            { resources: [dist([{ originId: "app", domainName: "origin.example.com" }])] },
+        ],
+        violating: [
+            (() => {
+                const d = dist([{ originId: "site", domainName: S3_ORIGIN }]);
+                return { resources: [d], flagged: [d], message: /Set defaultRootObject/ };
+            })(),
+        ],
+        unknown: [{ resources: [dist([{ originId: "site", domainName: S3_ORIGIN }], { defaultRootObject: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "autoscaling-group-launch-template", {
+        compliant: [{ resources: [res("aws:autoscaling/group:Group", "nodes", { launchTemplate: { id: "lt-1" } })] }],
+        violating: [
+            (() => {
+                const g = res("aws:autoscaling/group:Group", "nodes", { launchConfiguration: "nodes-lc" });
+                return { resources: [g], flagged: [g], message: /launchConfiguration is set: use launchTemplate/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:autoscaling/group:Group", "nodes", { launchConfiguration: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "cloudtrail-cloudwatch-logs", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:cloudtrail/trail:Trail", "trail", {
+                        cloudWatchLogsGroupArn: "arn:aws:logs:sa-east-1:123456789012:log-group:trail:*",
+                        cloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/trail-logs",
+                    }),
+                ],
+            },
+        ],
+        violating: [
+            (() => {
+                const t = res("aws:cloudtrail/trail:Trail", "trail", { s3BucketName: "logs" });
+                return { resources: [t], flagged: [t], message: /Set cloudWatchLogsGroupArn/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:cloudtrail/trail:Trail", "trail", { cloudWatchLogsGroupArn: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "ecr-repository-lifecycle-policy", {
+        compliant: [
+            (() => {
+                const r = res("aws:ecr/repository:Repository", "api", { name: "api" });
+                const p = res(
+                    "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+                    "api-lifecycle",
+                    { repository: "api", policy: "{}" },
+                    { deps: { repository: [r] } },
+                );
+                return { resources: [r, p] };
+            })(),
+        ],
+        violating: [
+            (() => {
+                const r = res("aws:ecr/repository:Repository", "api", { name: "api" });
+                return { resources: [r], flagged: [r], message: /repository api keeps every image forever/ };
+            })(),
+        ],
+        unknown: [
+            (() => {
+                const r = res("aws:ecr/repository:Repository", "api", { name: "api" }, { noIds: true });
+                const p = res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "api-lifecycle", { repository: UNKNOWN });
+                return { resources: [r, p] };
+            })(),
+        ],
+    });
+
+    policyCases(pack, "ecs-fargate-latest-platform", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:ecs/service:Service", "api", { launchType: "FARGATE", platformVersion: "LATEST" }),
+                ],
+            },
+            { resources: [res("aws:ecs/service:Service", "api", { launchType: "FARGATE" })] },
+        ],
+        violating: [
+            (() => {
+                const svc = res("aws:ecs/service:Service", "api", { launchType: "FARGATE", platformVersion: "1.3.0" });
+                return { resources: [svc], flagged: [svc], message: /platformVersion is "1.3.0": use "LATEST"/ };
+            })(),
+        ],
+        unknown: [
+            { resources: [res("aws:ecs/service:Service", "api", { launchType: "FARGATE", platformVersion: UNKNOWN })] },
+        ],
+    });
+
+    policyCases(pack, "elasticache-auto-minor-version-upgrade", {
+        compliant: [
+            { resources: [res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {})] },
+            { resources: [res("aws:elasticache/cluster:Cluster", "c", { autoMinorVersionUpgrade: "true" })] },
+        ],
+        violating: [
+            (() => {
+                const r = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+                    autoMinorVersionUpgrade: false,
+                });
+                return { resources: [r], flagged: [r], message: /autoMinorVersionUpgrade is false/ };
+            })(),
+        ],
+        unknown: [
+            {
+                resources: [
+                    res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+                        autoMinorVersionUpgrade: UNKNOWN,
+                    }),
+                ],
+            },
+        ],
+    });
+
+    policyCases(pack, "rds-iam-authentication", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:rds/instance:Instance", "db", {
+                        engine: "postgres",
+                        iamDatabaseAuthenticationEnabled: true,
+                    }),
+                ],
+            },
+            { resources: [res("aws:rds/instance:Instance", "mssql", { engine: "sqlserver-se" })] },
+            { resources: [res("aws:rds/instance:Instance", "member", { engine: "aurora-postgresql" })] },
+        ],
+        violating: [
+            (() => {
+                const db = res("aws:rds/instance:Instance", "db", { engine: "mysql" });
+                return { resources: [db], flagged: [db], message: /Set iamDatabaseAuthenticationEnabled: true/ };
+            })(),
+        ],
+        unknown: [
+            {
+                resources: [
+                    res("aws:rds/instance:Instance", "db", {
+                        engine: "postgres",
+                        iamDatabaseAuthenticationEnabled: UNKNOWN,
+                    }),
+                ],
+            },
+        ],
+    });
+
+    policyCases(pack, "rds-auto-minor-version-upgrade", {
+        compliant: [{ resources: [res("aws:rds/instance:Instance", "db", { engine: "postgres" })] }],
+        violating: [
+            (() => {
+                const db = res("aws:rds/instance:Instance", "db", { autoMinorVersionUpgrade: false });
+                return { resources: [db], flagged: [db], message: /autoMinorVersionUpgrade is false/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:rds/instance:Instance", "db", { autoMinorVersionUpgrade: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "lambda-vpc-multi-az", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:lambda/function:Function", "fn", { vpcConfig: { subnetIds: ["subnet-a", "subnet-b"] } }),
+                ],
+            },
+            { resources: [res("aws:lambda/function:Function", "fn", {})] },
+        ],
+        violating: [
+            (() => {
+                const fn = res("aws:lambda/function:Function", "fn", { vpcConfig: { subnetIds: ["subnet-a"] } });
+                return { resources: [fn], flagged: [fn], message: /vpcConfig.subnetIds has one subnet/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:lambda/function:Function", "fn", { vpcConfig: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "ec2-subnet-no-auto-public-ip", {
+        compliant: [{ resources: [res("aws:ec2/subnet:Subnet", "public-a", { mapPublicIpOnLaunch: false })] }],
+        violating: [
+            (() => {
+                const sn = res("aws:ec2/subnet:Subnet", "public-a", { mapPublicIpOnLaunch: true });
+                return { resources: [sn], flagged: [sn], message: /mapPublicIpOnLaunch is true/ };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:ec2/subnet:Subnet", "public-a", { mapPublicIpOnLaunch: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "cognito-user-pool-password-policy", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:cognito/userPool:UserPool", "users", {
+                        passwordPolicy: {
+                            minimumLength: 12,
+                            requireUppercase: true,
+                            requireNumbers: true,
+                            requireSymbols: true,
+                        },
+                    }),
+                ],
+            },
+            { resources: [res("aws:cognito/userPool:UserPool", "users", {})] },
+        ],
+        violating: [
+            (() => {
+                const u = res("aws:cognito/userPool:UserPool", "users", {
+                    passwordPolicy: { minimumLength: 6, requireSymbols: false },
+                });
+                return {
+                    resources: [u],
+                    flagged: [u],
+                    message: /passwordPolicy is weak \(minimumLength 6, requireSymbols\)/,
+                };
+            })(),
+        ],
+        unknown: [{ resources: [res("aws:cognito/userPool:UserPool", "users", { passwordPolicy: UNKNOWN })] }],
+    });
+
+    policyCases(pack, "s3-bucket-lifecycle", {
+        compliant: [
+            (() => {
+                const b = bucket("logs");
+                const l = res(
+                    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+                    "logs-lifecycle",
+                    { bucket: "logs-id", rules: [{ id: "expire", status: "Enabled" }] },
+                    { deps: { bucket: [b] } },
+                );
+                return { resources: [b, l] };
+            })(),
+            { resources: [bucket("old", { lifecycleRules: [{ id: "expire", enabled: true }] })] },
+        ],
+        violating: [
+            (() => {
+                const b = bucket("old", { lifecycleRules: [{ id: "expire", enabled: false }] });
+                return { resources: [b], flagged: [b], message: /bucket old has no lifecycle rules/ };
+            })(),
+        ],
+        unknown: [{ resources: [bucket("old", { lifecycleRules: UNKNOWN })] }],
+    });
 });

@@ -15,12 +15,19 @@ const REAL = "/work/shared/testdata/real-stack-exports";
  */
 const EXPECTED: Record<string, string[]> = {
     "KazamaMana__boto-pulumi-eb__stack.json": [
+        "rds-iam-authentication@wpeb",
         "rds-backup-retention@wpeb",
         "rds-deletion-protection@wpeb",
         "rds-force-ssl@wpeb",
         "rds-storage-encrypted@wpeb",
     ],
     "pulumi-awsx__nodejs-cloudtrail__1.0.6__stack.json": [
+        "cloudtrail-cloudwatch-logs@example-aes-bucket-trail",
+        "cloudtrail-cloudwatch-logs@example-kms-bucket-trail",
+        "cloudtrail-cloudwatch-logs@example-trail",
+        "s3-bucket-lifecycle@example-aes-bucket-trail",
+        "s3-bucket-lifecycle@example-kms-bucket-trail",
+        "s3-bucket-lifecycle@example-trail",
         "cloudtrail-kms-encryption@example-aes-bucket-trail",
         "cloudtrail-kms-encryption@example-kms-bucket-trail",
         "cloudtrail-kms-encryption@example-trail",
@@ -38,6 +45,9 @@ const EXPECTED: Record<string, string[]> = {
         "s3-bucket-versioning@example-trail",
     ],
     "pulumi-awsx__ts-lb-simple__1.0.6__stack.json": [
+        "ec2-subnet-no-auto-public-ip@test-vpc-public-1",
+        "ec2-subnet-no-auto-public-ip@test-vpc-public-2",
+        "ec2-subnet-no-auto-public-ip@test-vpc-public-3",
         "cloudwatch-log-group-kms@my-service",
         "cloudwatch-log-group-retention@my-service",
         "ec2-default-sg-closed@test-vpc",
@@ -53,6 +63,7 @@ const EXPECTED: Record<string, string[]> = {
         "lb-listener-https-redirect@nginx-lb-0",
     ],
     "pulumi-eks__oidc-iam-sa__3.0.0__stack.json": [
+        "s3-bucket-lifecycle@pod-irsa-job-bucket",
         "ec2-imdsv2-required@example-oidc-iam-sa-launchTemplate",
         "ec2-launch-template-no-public-ip@example-oidc-iam-sa-launchTemplate",
         "eks-control-plane-logs@example-oidc-iam-sa",
@@ -88,6 +99,7 @@ const EXPECTED: Record<string, string[]> = {
         "ec2-sg-public-ingress-lb-only@administrator-sg-litrepublicpoc",
     ],
     "spacedog__pulumi-test__backups__dev.1585683400547365726.json": [
+        "s3-bucket-lifecycle@my-bucket",
         "s3-bucket-has-public-access-block@my-bucket",
         "s3-bucket-missing-encryption@my-bucket",
         "s3-bucket-ssl-requests-only@my-bucket",
@@ -95,6 +107,7 @@ const EXPECTED: Record<string, string[]> = {
     ],
     // Same bucket, now encrypted inline with a KMS key (provider 1.27).
     "spacedog__pulumi-test__backups__dev.1585683604177893725.json": [
+        "s3-bucket-lifecycle@my-bucket",
         "kms-key-rotation@my-sse-key",
         "s3-bucket-has-public-access-block@my-bucket",
         "s3-bucket-ssl-requests-only@my-bucket",
