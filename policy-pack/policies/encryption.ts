@@ -8,6 +8,7 @@
  */
 import {
     block,
+    inlineBlock,
     isAmong,
     isOneOf,
     isSet,
@@ -25,8 +26,12 @@ import {
 const S3_SSE_ALGORITHMS = ["aws:kms", "aws:kms:dsse", "AES256"];
 
 function checkS3Rule(rule: unknown): string | undefined {
-    const byDefault = block(rule)?.applyServerSideEncryptionByDefault;
-    const algorithm = block(byDefault)?.sseAlgorithm;
+    const byDefault = inlineBlock(
+        block(rule),
+        "applyServerSideEncryptionByDefault",
+        "applyServerSideEncryptionByDefaults",
+    );
+    const algorithm = byDefault?.sseAlgorithm;
     if (!isAmong(algorithm, S3_SSE_ALGORITHMS)) {
         return `set rules[].applyServerSideEncryptionByDefault.sseAlgorithm to "aws:kms" (with kmsMasterKeyId) or "AES256"; found ${JSON.stringify(algorithm ?? null)}`;
     }
@@ -41,13 +46,11 @@ export const s3BucketEncryption = resourcePolicy({
         if (isOneOf(args.type, T.s3Bucket)) {
             // Buckets: only the deprecated inline block is checked here; the split resource is
             // checked on its own and its absence by s3-bucket-missing-encryption.
-            const inline = props.serverSideEncryptionConfiguration;
-            if (inline === undefined || inline === null) {
+            const first = inlineBlock(props, "serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations");
+            if (first === undefined) {
                 return;
             }
-            // An object in v4-v6 state, a one-element list in older state.
-            const first = block(list(inline)[0]);
-            const rules = list(first?.rule ?? first?.rules);
+            const rules = list(first.rule ?? first.rules);
             const problem =
                 rules.length === 0
                     ? "add a rule with applyServerSideEncryptionByDefault"
@@ -83,8 +86,17 @@ export const s3BucketMissingEncryption = stackPolicy({
             }
             // Providers before v7 keep the configuration inline on the bucket; s3-bucket-encryption
             // judges its algorithm, so any inline rule with a default means "configured".
-            const inline = block(list(bucket.props.serverSideEncryptionConfiguration)[0]);
-            if (list(inline?.rule ?? inline?.rules).some((r) => block(block(r)?.applyServerSideEncryptionByDefault))) {
+            const inline = inlineBlock(
+                bucket.props,
+                "serverSideEncryptionConfiguration",
+                "serverSideEncryptionConfigurations",
+            );
+            const rules = list(inline?.rule ?? inline?.rules);
+            if (
+                rules.some((r) =>
+                    inlineBlock(block(r), "applyServerSideEncryptionByDefault", "applyServerSideEncryptionByDefaults"),
+                )
+            ) {
                 continue;
             }
             report(

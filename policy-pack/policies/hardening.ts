@@ -602,7 +602,12 @@ export const ecsFargateLatestPlatform = resourcePolicy({
         // Linux 1.4.0 and Windows 1.0.0 are the latest versions:
         // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-fargate.html
         const v: unknown = props.platformVersion;
-        if (props.launchType === "FARGATE" && isSet(v) && !["LATEST", "1.4.0", "1.0.0"].includes(v)) {
+        const fargate =
+            props.launchType === "FARGATE" ||
+            list(props.capacityProviderStrategies).some((c) =>
+                isAmong(block(c)?.capacityProvider, ["FARGATE", "FARGATE_SPOT"]),
+            );
+        if (fargate && isSet(v) && !["LATEST", "1.4.0", "1.0.0"].includes(v)) {
             report(`platformVersion is "${v}": use "LATEST" so tasks get the platform's security fixes.`);
         }
     },

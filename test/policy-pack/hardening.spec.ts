@@ -646,6 +646,13 @@ describe("policy-pack/policies/hardening (through the analyzer)", () => {
                 const svc = res("aws:ecs/service:Service", "api", { launchType: "FARGATE", platformVersion: "1.3.0" });
                 return { resources: [svc], flagged: [svc], message: /platformVersion is "1.3.0": use "LATEST"/ };
             })(),
+            (() => {
+                const svc = res("aws:ecs/service:Service", "spot", {
+                    capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+                    platformVersion: "1.3.0",
+                });
+                return { resources: [svc], flagged: [svc], message: /platformVersion is "1.3.0"/ };
+            })(),
         ],
         unknown: [
             { resources: [res("aws:ecs/service:Service", "api", { launchType: "FARGATE", platformVersion: UNKNOWN })] },

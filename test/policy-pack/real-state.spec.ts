@@ -132,3 +132,30 @@ describe("policy pack on real state files (every finding reviewed)", function ()
         });
     }
 });
+
+/**
+ * State of three provider generations that keep S3 settings inline on the bucket (no shared
+ * export shows them all): a v6 `aws:s3/bucketV2:BucketV2` with the plural list forms
+ * (`serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[]`,
+ * `versionings`, `loggings`), a v5 `aws:s3/bucket:Bucket` with object forms, and older state with
+ * one-element lists; each with inline policy and lifecycle rules. Only the public ACL and grant of
+ * the third bucket are findings.
+ */
+describe("policy pack on inline S3 settings of older providers (test/policy-pack/fixtures)", function () {
+    this.timeout(120_000);
+    let analyzer: PolicyAnalyzer;
+    before(async () => {
+        analyzer = await PolicyAnalyzer.start({ stack: "legacy", project: "inline-buckets" });
+        await analyzer.configure();
+    });
+    after(async () => analyzer?.close());
+
+    it("reads encryption, versioning, lifecycle and policy inline in every form", async () => {
+        const file = path.join(__dirname, "fixtures", "legacy-inline-buckets.stack.json");
+        const vs = await analyzer.check(loadDocument(JSON.parse(fs.readFileSync(file, "utf8"))));
+        assert.deepStrictEqual(vs.map((v) => `${v.policyName}@${urnName(v.urn)}`).sort(), [
+            "s3-no-public-acl@site",
+            "s3-no-public-acl@site",
+        ]);
+    });
+});
