@@ -2,13 +2,16 @@
  * Policy benchmark (`npm run bench:policies`): runs the corpus in test/policy-pack/corpus/
  * (realistic insecure resources, each expected to be flagged by a named policy, and secure
  * resources expected to pass the whole pack) through the pack's own analyzer, and prints the
- * detection rate, misses and false alarms.
+ * detection rate, misses and false alarms, and the coverage counts of policy-pack/coverage.ts
+ * (cdk-nag AwsSolutions and Security Hub FSBP: implemented, not applicable, by construction,
+ * disagreed, open).
  *
  * Usage: `npm run bench:policies [-- --json] [--min-detection 0.95]`.
  * Exit: 0 when detection >= the minimum (default 0.95) and there is no false alarm, 1 otherwise,
  * 3 when the analyzer fails.
  */
 import { parseArgs } from "util";
+import { COVERAGE, coverageCounts } from "../policy-pack/coverage";
 import { evaluateCorpus, loadCorpus } from "../test/policy-pack/corpus";
 import { PolicyAnalyzer } from "./policy-check";
 
@@ -33,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
             detectionRate: Number(report.detectionRate.toFixed(4)),
             secure: report.secure.length,
             falseAlarms: report.falseAlarms.length,
+            coverage: { rules: COVERAGE.length, ...coverageCounts() },
             analyzerStartMs: ready - started,
             evaluationMs: Date.now() - ready,
             misses: misses.map((m) => ({
@@ -60,6 +64,11 @@ async function main(argv: string[]): Promise<number> {
                 `Detection:    ${detected}/${summary.insecure} insecure resources flagged by their policy (${(report.detectionRate * 100).toFixed(1)} %)`,
             );
             console.log(`False alarms: ${summary.falseAlarms}/${summary.secure} secure cases with any diagnostic`);
+            const c = summary.coverage;
+            console.log(
+                `Coverage:     ${c.rules} cdk-nag AwsSolutions rules and FSBP controls for our types: ${c.policy} implemented, ` +
+                    `${c["not-applicable"]} not applicable, ${c.elsewhere} by construction, ${c.disagree} disagreed, ${c.open} open`,
+            );
             console.log(
                 `Time:         analyzer start ${summary.analyzerStartMs} ms, ${summary.insecure + summary.secure} cases in ${summary.evaluationMs} ms`,
             );

@@ -405,3 +405,17 @@ export function identifiers(r: PolicyResource): string[] {
     }
     return out;
 }
+
+/**
+ * The first element of an inline block that state written by older providers keeps on the
+ * resource: `singular` as an object (providers up to v6 `aws.s3.Bucket`) or as a one-element list
+ * (older state), or `plural` as a list (v6 `aws.s3.BucketV2`, kept in v7 as a compatibility token:
+ * `versionings`, `loggings`, `serverSideEncryptionConfigurations`, `rules`,
+ * `applyServerSideEncryptionByDefaults`; pulumi/pulumi-aws `applyCompatibilityOverrides`).
+ * `undefined` when neither is set.
+ */
+export function inlineBlock(props: Props | undefined, singular: string, plural: string): Props | undefined {
+    if (props === undefined) return undefined;
+    const v: unknown = props[singular] ?? props[plural];
+    return block(list(v)[0]);
+}

@@ -9,6 +9,7 @@
 import { parsePolicyDocument, wildcardMatch } from "../lib/iam-document";
 import {
     block,
+    inlineBlock,
     isOneOf,
     isSet,
     isTrue,
@@ -85,8 +86,8 @@ export const s3BucketVersioning = stackPolicy({
             if (configs.some((c) => block(c.props.versioningConfiguration)?.status === "Enabled")) {
                 continue;
             }
-            if (configs.length === 0 && isTrue(block(bucket.props.versioning)?.enabled)) {
-                continue; // Legacy inline versioning (providers before v7).
+            if (configs.length === 0 && isTrue(inlineBlock(bucket.props, "versioning", "versionings")?.enabled)) {
+                continue; // Inline versioning of providers before v7 (`versioning`, or BucketV2's `versionings`).
             }
             report(
                 configs.length === 0

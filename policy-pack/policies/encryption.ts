@@ -8,6 +8,7 @@
  */
 import {
     block,
+    inlineBlock,
     isAmong,
     isOneOf,
     isSet,
@@ -25,8 +26,12 @@ import {
 const S3_SSE_ALGORITHMS = ["aws:kms", "aws:kms:dsse", "AES256"];
 
 function checkS3Rule(rule: unknown): string | undefined {
-    const byDefault = block(rule)?.applyServerSideEncryptionByDefault;
-    const algorithm = block(byDefault)?.sseAlgorithm;
+    const byDefault = inlineBlock(
+        block(rule),
+        "applyServerSideEncryptionByDefault",
+        "applyServerSideEncryptionByDefaults",
+    );
+    const algorithm = byDefault?.sseAlgorithm;
     if (!isAmong(algorithm, S3_SSE_ALGORITHMS)) {
         return `set rules[].applyServerSideEncryptionByDefault.sseAlgorithm to "aws:kms" (with kmsMasterKeyId) or "AES256"; found ${JSON.stringify(algorithm ?? null)}`;
     }
@@ -41,11 +46,11 @@ export const s3BucketEncryption = resourcePolicy({
         if (isOneOf(args.type, T.s3Bucket)) {
             // Buckets: only the deprecated inline block is checked here; the split resource is
             // checked on its own and its absence by s3-bucket-missing-encryption.
-            const inline = props.serverSideEncryptionConfiguration;
-            if (inline === undefined || inline === null) {
+            const first = inlineBlock(props, "serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations");
+            if (first === undefined) {
                 return;
             }
-            const rules = list(block(inline)?.rule ?? block(inline)?.rules);
+            const rules = list(first.rule ?? first.rules);
             const problem =
                 rules.length === 0
                     ? "add a rule with applyServerSideEncryptionByDefault"
@@ -72,10 +77,26 @@ export const s3BucketEncryption = resourcePolicy({
 
 export const s3BucketMissingEncryption = stackPolicy({
     name: "s3-bucket-missing-encryption",
-    description: "Every S3 bucket must have a BucketServerSideEncryptionConfiguration.",
+    description:
+        "Every S3 bucket must have default encryption (a BucketServerSideEncryptionConfiguration, or the inline block older providers wrote).",
     check: (graph, _args, report) => {
         for (const bucket of graph.ofType(T.s3Bucket)) {
             if (graph.referrers(bucket, "bucket", T.s3BucketSse).length > 0) {
+                continue;
+            }
+            // Providers before v7 keep the configuration inline on the bucket; s3-bucket-encryption
+            // judges its algorithm, so any inline rule with a default means "configured".
+            const inline = inlineBlock(
+                bucket.props,
+                "serverSideEncryptionConfiguration",
+                "serverSideEncryptionConfigurations",
+            );
+            const rules = list(inline?.rule ?? inline?.rules);
+            if (
+                rules.some((r) =>
+                    inlineBlock(block(r), "applyServerSideEncryptionByDefault", "applyServerSideEncryptionByDefaults"),
+                )
+            ) {
                 continue;
             }
             report(

@@ -7,6 +7,7 @@ import { accessPolicies } from "./access";
 import { awsFactsPolicies } from "./aws-facts";
 import { dataProtectionPolicies } from "./data-protection";
 import { encryptionPolicies } from "./encryption";
+import { hardeningPolicies } from "./hardening";
 import { iamPolicies } from "./iam";
 import { loggingPolicies } from "./logging";
 import { networkPolicies } from "./network";
@@ -17,13 +18,17 @@ export {
     awsFactsPolicies,
     dataProtectionPolicies,
     encryptionPolicies,
+    hardeningPolicies,
     iamPolicies,
     loggingPolicies,
     networkPolicies,
     transitPolicies,
 };
 
-/** The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access, AWS facts. */
+/**
+ * The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access, AWS
+ * facts, hardening.
+ */
 export const allPolicies: Policies = [
     ...encryptionPolicies,
     ...transitPolicies,
@@ -33,4 +38,5 @@ export const allPolicies: Policies = [
     ...iamPolicies,
     ...accessPolicies,
     ...awsFactsPolicies,
+    ...hardeningPolicies,
 ];

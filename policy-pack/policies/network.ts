@@ -303,12 +303,61 @@ export const ec2SgPublicIngressPorts = resourcePolicy({
     },
 });
 
+/** Types that describe security group rules rather than use a group (never an attachment). */
+const SG_DEFINITION_TYPES = [
+    ...SG_RULE_TYPES,
+    ...T.defaultSecurityGroup,
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+];
+
+/** Properties (top level, or one level down) through which a resource uses security groups. */
+const SG_ATTACHMENT_PATHS: readonly (readonly string[])[] = [
+    ["securityGroups"],
+    ["vpcSecurityGroupIds"],
+    ["securityGroupIds"],
+    ["networkConfiguration", "securityGroups"],
+    ["vpcConfig", "securityGroupIds"],
+    ["networkInterfaces", "securityGroups"],
+];
+
+function attachedIds(r: PolicyResource): Set<string> {
+    const ids = new Set<string>();
+    for (const [first, second] of SG_ATTACHMENT_PATHS) {
+        const outer = list(r.props[first]);
+        const values = second === undefined ? outer : outer.flatMap((o) => list(block(o)?.[second]));
+        for (const v of values) if (typeof v === "string") ids.add(v);
+    }
+    return ids;
+}
+
+/**
+ * The resources in the stack that use security group `sg` (instances, services, functions, load
+ * balancers, endpoints, components): through property dependencies, or, for resources with none on
+ * the group, by its id in their security group properties. Rules and other groups that merely
+ * name `sg` as a source are not attachments.
+ */
+export function attachmentsOf(graph: StackGraph, sg: PolicyResource): PolicyResource[] {
+    const id: unknown = sg.props.id;
+    return graph.resources.filter((r) => {
+        if (r.urn === sg.urn || SG_DEFINITION_TYPES.includes(r.type)) return false;
+        if (Object.values(r.propertyDependencies).some((deps) => deps.some((d) => d.urn === sg.urn))) return true;
+        return typeof id === "string" && id !== "" && attachedIds(r).has(id);
+    });
+}
+
+const LB_TYPES = tokensOf("loadBalancer", "awsxApplicationLoadBalancer", "awsxNetworkLoadBalancer");
+
+/**
+ * Judges a group by what uses it: world-open 80/443 is fine on a group whose every attachment is an
+ * internet-facing load balancer. A group that nothing in the stack uses (or a rule whose group is
+ * not in the stack) is not judged: its attachment is unknown here, and guessing would raise false
+ * alarms on other teams' stacks.
+ */
 export const ec2SgPublicIngressLbOnly = stackPolicy({
     name: "ec2-sg-public-ingress-lb-only",
-    description: "World-open 80/443 ingress is allowed only on security groups of internet-facing load balancers.",
+    description:
+        "World-open 80/443 ingress is allowed only on security groups used by internet-facing load balancers alone.",
     check: (graph, _args, report) => {
-        const internetFacing = graph.ofType(T.loadBalancer).filter((lb) => !isTrue(lb.props.internal));
-        const isLbGroup = (sg: PolicyResource) => internetFacing.some((lb) => graph.pointsTo(lb, "securityGroups", sg));
         for (const r of graph.ofType(SG_RULE_TYPES)) {
             const open = openIngressOf(r.type, r.props).filter(isWebPort);
             if (open.length === 0) {
@@ -317,14 +366,17 @@ export const ec2SgPublicIngressLbOnly = stackPolicy({
             const groups = isOneOf(r.type, T.securityGroup)
                 ? [r]
                 : graph.targets(r, "securityGroupId", T.securityGroup);
-            if (groups.length > 0 && groups.every(isLbGroup)) {
-                continue;
+            for (const g of groups) {
+                const users = attachmentsOf(graph, g);
+                const other = users.find((u) => !(LB_TYPES.includes(u.type) && !isTrue(u.props.internal)));
+                if (other === undefined) continue;
+                report(
+                    `${describe(open[0])}, but security group ${g.name} is used by ${other.type.split(":").pop()} ${other.name}, ` +
+                        "not only by internet-facing load balancers: allow only the load balancer's security group (or the CloudFront origin-facing prefix list) as the source.",
+                    r.urn,
+                );
+                break;
             }
-            report(
-                `${describe(open[0])}, but ${groups.length === 0 ? "its security group is not in this stack" : `security group ${groups[0].name} is not attached to an internet-facing load balancer`}: ` +
-                    "allow only the load balancer's security group (or the CloudFront origin-facing prefix list) as the source.",
-                r.urn,
-            );
         }
     },
 });

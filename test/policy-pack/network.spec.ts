@@ -396,16 +396,37 @@ describe("policy-pack/policies/network (through the analyzer)", () => {
                 );
                 return { resources: [g, rule, lb("alb", g)] };
             })(),
+            // Nothing in the stack uses the group: its attachment is unknown, so it is not judged.
+            { resources: [sg("unattached", [web(443)])] },
+            // The rule's group is not in the stack: nothing to judge it by.
+            {
+                resources: [
+                    res("aws:ec2/securityGroupRule:SecurityGroupRule", "https", {
+                        type: "ingress",
+                        securityGroupId: "sg-elsewhere",
+                        protocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrBlocks: ["0.0.0.0/0"],
+                    }),
+                ],
+            },
         ],
         violating: [
             (() => {
                 // Tasks reachable from the internet directly, bypassing the load balancer.
                 const g = sg("tasks", [web(443)]);
+                const svc = res(
+                    "aws:ecs/service:Service",
+                    "api",
+                    { networkConfiguration: { securityGroups: ["tasks-id"], subnets: ["subnet-1"] } },
+                    { deps: { networkConfiguration: [g] } },
+                );
                 return {
-                    resources: [g],
+                    resources: [g, svc],
                     flagged: [g],
                     message:
-                        /opens tcp 443 to the internet, but security group tasks is not attached to an internet-facing load balancer/,
+                        /opens tcp 443 to the internet, but security group tasks is used by Service api, not only by internet-facing load balancers/,
                 };
             })(),
             (() => {
@@ -413,19 +434,15 @@ describe("policy-pack/policies/network (through the analyzer)", () => {
                 return {
                     resources: [g, lb("internal", g, true)],
                     flagged: [g],
-                    message: /not attached to an internet-facing load balancer/,
+                    message:
+                        /security group internal-alb is used by LoadBalancer internal, not only by internet-facing/,
                 };
             })(),
             (() => {
-                const r = res("aws:ec2/securityGroupRule:SecurityGroupRule", "https", {
-                    type: "ingress",
-                    securityGroupId: "sg-elsewhere",
-                    protocol: "tcp",
-                    fromPort: 443,
-                    toPort: 443,
-                    cidrBlocks: ["0.0.0.0/0"],
-                });
-                return { resources: [r], flagged: [r], message: /its security group is not in this stack/ };
+                // Older state without property dependencies: linked by the group's id.
+                const g = sg("web", [web(80)]);
+                const i = res("aws:ec2/instance:Instance", "www", { vpcSecurityGroupIds: ["web-id"] });
+                return { resources: [g, i], flagged: [g], message: /used by Instance www/ };
             })(),
         ],
         unknown: [

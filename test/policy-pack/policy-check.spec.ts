@@ -27,8 +27,32 @@ const PROVIDER_URN = "urn:pulumi:dev::demo::pulumi:providers:aws::default_7_48_0
 const QUEUE_URN = "urn:pulumi:dev::demo::aws:sqs/queue:Queue::orders";
 const BUCKET_URN = "urn:pulumi:dev::demo::aws:s3/bucket:Bucket::assets";
 
+/**
+ * What every test queue carries besides its encryption settings: a dead-letter queue and a policy
+ * that refuses plain HTTP, so only `sqs-queue-encryption` judges it.
+ */
+const QUEUE_BASE = {
+    redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: "arn:aws:sqs:us-east-1:111122223333:orders-dlq",
+        maxReceiveCount: 5,
+    }),
+    policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sqs:*",
+                Resource: "*",
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
+    }),
+};
+
 /** A small stack export: one unencrypted queue (mandatory violation) and a secret-bearing provider. */
-function exportDoc(queueInputs: Record<string, unknown> = {}) {
+function exportDoc(given: Record<string, unknown> = {}) {
+    const queueInputs = { ...QUEUE_BASE, ...given };
     return {
         version: 3,
         deployment: {
@@ -338,7 +362,7 @@ describe("tools/policy-check", () => {
                             urn: QUEUE_URN,
                             custom: true,
                             type: "aws:sqs/queue:Queue",
-                            inputs: { kmsMasterKeyId: UNKNOWN },
+                            inputs: { ...QUEUE_BASE, kmsMasterKeyId: UNKNOWN },
                         },
                     },
                 ],
@@ -359,17 +383,22 @@ describe("tools/policy-check", () => {
                     "rds-backup-retention",
                     "rds-deletion-protection",
                     "rds-force-ssl",
+                    "rds-iam-authentication",
                     "rds-storage-encrypted",
                 ],
                 "spacedog__pulumi-test__backups__dev.1585683400547365726.json": [
                     "s3-bucket-has-public-access-block",
+                    "s3-bucket-lifecycle",
                     "s3-bucket-missing-encryption",
+                    "s3-bucket-ssl-requests-only",
                     "s3-bucket-versioning",
                 ],
+                // The bucket is encrypted inline with a KMS key (provider 1.27): not reported as unencrypted.
                 "spacedog__pulumi-test__backups__dev.1585683604177893725.json": [
                     "kms-key-rotation",
                     "s3-bucket-has-public-access-block",
-                    "s3-bucket-missing-encryption",
+                    "s3-bucket-lifecycle",
+                    "s3-bucket-ssl-requests-only",
                     "s3-bucket-versioning",
                 ],
             };

@@ -1,6 +1,17 @@
 /** Corpus: encryption at rest. */
 import { res, secret } from "../support/harness";
-import { compliantBucket, KEY_ARN, kmsKey, logGroup, postgres, redis } from "./fixtures";
+import {
+    ACCOUNT,
+    compliantBucket,
+    denyInsecureTransport,
+    KEY_ARN,
+    kmsKey,
+    logGroup,
+    postgres,
+    redis,
+    REGION,
+    tlsOnlyBucketPolicy,
+} from "./fixtures";
 import { CorpusModule, insecure, secure } from "./types";
 
 const receipts = res("aws:s3/bucket:Bucket", "ticketing-receipts", { forceDestroy: false });
@@ -199,13 +210,19 @@ export const corpus: CorpusModule = {
     secure: [
         secure(
             "encryption/kms-bucket",
-            "Receipts bucket: SSE-KMS, versioning, public access block, owner-enforced.",
-            compliantBucket("ticketing-receipts"),
+            "Receipts bucket: SSE-KMS, versioning, public access block, owner-enforced, lifecycle, TLS only.",
+            (() => {
+                const [bucket, ...rest] = compliantBucket("ticketing-receipts");
+                return [bucket, ...rest, tlsOnlyBucketPolicy(bucket)];
+            })(),
         ),
         secure(
             "encryption/log-archive-aes256",
             "Log archive bucket on SSE-S3 (the only option ALB access logs support).",
-            compliantBucket("platform-log-archive", "AES256"),
+            (() => {
+                const [bucket, ...rest] = compliantBucket("platform-log-archive", "AES256");
+                return [bucket, ...rest, tlsOnlyBucketPolicy(bucket)];
+            })(),
         ),
         secure(
             "encryption/kms-key",
@@ -224,16 +241,37 @@ export const corpus: CorpusModule = {
                 pointInTimeRecovery: { enabled: true },
             }),
         ]),
-        secure("encryption/queues", "Work queue with a CMK and its DLQ with SQS-managed SSE.", [
-            res("aws:sqs/queue:Queue", "coffee-shop-fulfilment", {
-                kmsMasterKeyId: KEY_ARN,
-                kmsDataKeyReusePeriodSeconds: 300,
-            }),
-            res("aws:sqs/queue:Queue", "coffee-shop-fulfilment-dlq", {
-                sqsManagedSseEnabled: true,
-                messageRetentionSeconds: 1209600,
-            }),
-        ]),
+        secure(
+            "encryption/queues",
+            "Work queue with a CMK and a DLQ with SQS-managed SSE, both refusing plain HTTP.",
+            (() => {
+                const tlsOnly = (name: string) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [denyInsecureTransport("sqs:*", `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`)],
+                    });
+                const dlq = res("aws:sqs/queue:Queue", "coffee-shop-fulfilment-dlq", {
+                    sqsManagedSseEnabled: true,
+                    messageRetentionSeconds: 1209600,
+                    policy: tlsOnly("coffee-shop-fulfilment-dlq"),
+                });
+                const queue = res(
+                    "aws:sqs/queue:Queue",
+                    "coffee-shop-fulfilment",
+                    {
+                        kmsMasterKeyId: KEY_ARN,
+                        kmsDataKeyReusePeriodSeconds: 300,
+                        policy: tlsOnly("coffee-shop-fulfilment"),
+                        redrivePolicy: JSON.stringify({
+                            deadLetterTargetArn: "arn:aws:test:::coffee-shop-fulfilment-dlq",
+                            maxReceiveCount: 5,
+                        }),
+                    },
+                    { deps: { redrivePolicy: [dlq] } },
+                );
+                return [queue, dlq];
+            })(),
+        ),
         secure("encryption/secrets", "Secret on a CMK, SecureString parameter on a CMK, SNS topic on a CMK.", [
             res("aws:secretsmanager/secret:Secret", "postech-db-credentials", { kmsKeyId: KEY_ARN }),
             res("aws:ssm/parameter:Parameter", "spotmusic-db-password", {
@@ -242,14 +280,39 @@ export const corpus: CorpusModule = {
                 keyId: KEY_ARN,
                 value: secret("x"),
             }),
-            res("aws:sns/topic:Topic", "platform-alarms", { kmsMasterKeyId: "alias/platform-data" }),
+            res("aws:sns/topic:Topic", "platform-alarms", {
+                kmsMasterKeyId: "alias/platform-data",
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        denyInsecureTransport("sns:Publish", `arn:aws:sns:${REGION}:${ACCOUNT}:platform-alarms`),
+                    ],
+                }),
+            }),
         ]),
-        secure("encryption/ecr", "Image repository with KMS, scan on push, immutable tags.", [
+        secure("encryption/ecr", "Image repository with KMS, scan on push, immutable tags and a lifecycle policy.", [
             res("aws:ecr/repository:Repository", "mtls-gateway", {
                 name: "mtls-api/gateway",
                 imageTagMutability: "IMMUTABLE",
                 imageScanningConfiguration: { scanOnPush: true },
                 encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: KEY_ARN }],
+            }),
+            res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "mtls-gateway-lifecycle", {
+                repository: "mtls-api/gateway",
+                policy: JSON.stringify({
+                    rules: [
+                        {
+                            rulePriority: 1,
+                            selection: {
+                                tagStatus: "untagged",
+                                countType: "sinceImagePushed",
+                                countUnit: "days",
+                                countNumber: 7,
+                            },
+                            action: { type: "expire" },
+                        },
+                    ],
+                }),
             }),
         ]),
     ],

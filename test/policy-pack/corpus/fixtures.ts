@@ -105,7 +105,52 @@ export function compliantBucket(name: string, sseAlgorithm: "aws:kms" | "AES256"
             { bucket: `${name}-id`, rule: { objectOwnership: "BucketOwnerEnforced" } },
             deps,
         ),
+        res(
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            `${name}-lifecycle`,
+            {
+                bucket: `${name}-id`,
+                rules: [
+                    {
+                        id: "noncurrent",
+                        status: "Enabled",
+                        noncurrentVersionExpiration: { noncurrentDays: 90 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            deps,
+        ),
     ];
+}
+
+/** The statement that refuses plain-HTTP requests to a resource (S3, SQS, SNS). */
+export function denyInsecureTransport(action: string, resource: string | string[]): Record<string, unknown> {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: action,
+        Resource: resource,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
+/** A bucket policy that only refuses plain HTTP (for buckets no one else is granted). */
+export function tlsOnlyBucketPolicy(bucket: TestResource): TestResource {
+    const arn = `arn:aws:s3:::${bucket.name}`;
+    return res(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        `${bucket.name}-policy`,
+        {
+            bucket: `${bucket.name}-id`,
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [denyInsecureTransport("s3:*", [arn, `${arn}/*`])],
+            }),
+        },
+        { deps: { bucket: [bucket] } },
+    );
 }
 
 /** A KMS-encrypted log group with retention. */
@@ -129,7 +174,7 @@ export function network(prefix: string, opts: { isolatedPublicIp?: boolean } = {
             { vpcId: `${prefix}-vpc-id`, cidrBlock: cidr, availabilityZone: az, ...extra },
             onVpc,
         );
-    const publicA = subnet("public-a", "10.20.0.0/24", `${REGION}a`, { mapPublicIpOnLaunch: true });
+    const publicA = subnet("public-a", "10.20.0.0/24", `${REGION}a`, { mapPublicIpOnLaunch: false });
     const privateA = subnet("private-a", "10.20.10.0/24", `${REGION}a`);
     const isolatedA = subnet(
         "isolated-a",
@@ -232,6 +277,7 @@ export function postgres(name: string, extra: Record<string, unknown> = {}): Tes
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: KEY_ARN,
         username: "ticketing",
+        iamDatabaseAuthenticationEnabled: true,
         performanceInsightsEnabled: true,
         ...extra,
     });
@@ -250,6 +296,7 @@ export function redis(name: string, extra: Record<string, unknown> = {}): TestRe
         transitEncryptionMode: "required",
         authToken: secret("not-read-by-policies"),
         automaticFailoverEnabled: true,
+        snapshotRetentionLimit: 7,
         ...extra,
     });
 }
@@ -261,6 +308,7 @@ export function containers(names: string[], withLogs = true): string {
             name: n,
             image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${n}:1.4.2`,
             essential: n !== "xray-daemon",
+            readonlyRootFilesystem: true,
             ...(withLogs || n !== "xray-daemon"
                 ? {
                       logConfiguration: {

@@ -1,6 +1,6 @@
 /** Corpus: logging. */
 import { res } from "../support/harness";
-import { CERT_ARN, containers, KEY_ARN, LOG_BUCKET, LOG_GROUP_ARN, logGroup } from "./fixtures";
+import { ACCOUNT, CERT_ARN, containers, KEY_ARN, LOG_BUCKET, LOG_GROUP_ARN, logGroup, REGION } from "./fixtures";
 import { CorpusModule, insecure, secure } from "./types";
 
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -59,6 +59,8 @@ const distribution = (name: string, extra: Record<string, unknown> = {}) =>
             minimumProtocolVersion: "TLSv1.2_2021",
         },
         restrictions: { geoRestriction: { restrictionType: "none" } },
+        defaultRootObject: "index.html",
+        webAclId: `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/coffee-shop-cdn/0f1e2d3c`,
         ...extra,
     });
 
@@ -189,22 +191,43 @@ export const corpus: CorpusModule = {
         ]),
         (() => {
             const group = logGroup("/aws/apigateway/postech-v1");
+            const stage = res(
+                "aws:apigateway/stage:Stage",
+                "postech-v1",
+                {
+                    stageName: "v1",
+                    restApi: "abc123",
+                    deployment: "dep1",
+                    xrayTracingEnabled: true,
+                    accessLogSettings: { destinationArn: LOG_GROUP_ARN(group.name), format: ACCESS_LOG_FORMAT },
+                },
+                { deps: { accessLogSettings: [group] } },
+            );
             return secure(
                 "logging/api-stages",
                 "REST and HTTP API stages with JSON access logs to encrypted log groups.",
                 [
                     group,
+                    stage,
                     res(
-                        "aws:apigateway/stage:Stage",
-                        "postech-v1",
+                        "aws:apigateway/methodSettings:MethodSettings",
+                        "postech-v1-settings",
                         {
-                            stageName: "v1",
                             restApi: "abc123",
-                            deployment: "dep1",
-                            xrayTracingEnabled: true,
-                            accessLogSettings: { destinationArn: LOG_GROUP_ARN(group.name), format: ACCESS_LOG_FORMAT },
+                            stageName: "v1",
+                            methodPath: "*/*",
+                            settings: { loggingLevel: "ERROR", metricsEnabled: true, dataTraceEnabled: false },
                         },
-                        { deps: { accessLogSettings: [group] } },
+                        { deps: { stageName: [stage] } },
+                    ),
+                    res(
+                        "aws:wafv2/webAclAssociation:WebAclAssociation",
+                        "postech-v1-waf",
+                        {
+                            resourceArn: `arn:aws:apigateway:${REGION}::/restapis/abc123/stages/v1`,
+                            webAclArn: `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/postech/1a2b3c4d`,
+                        },
+                        { deps: { resourceArn: [stage] } },
                     ),
                     res("aws:apigatewayv2/stage:Stage", "spotmusic-default", {
                         apiId: "a1b2c3",
@@ -224,6 +247,8 @@ export const corpus: CorpusModule = {
                 kmsKeyId: KEY_ARN,
                 enableLogFileValidation: true,
                 isMultiRegionTrail: true,
+                cloudWatchLogsGroupArn: `${LOG_GROUP_ARN("/platform/cloudtrail")}:*`,
+                cloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/cloudtrail-to-logs`,
             }),
         ]),
         (() => {

@@ -152,11 +152,25 @@ export const corpus: CorpusModule = {
         ),
         (() => {
             const g = sg("ticketing-tasks-sg", undefined, [web(443)]);
+            const service = res(
+                "aws:ecs/service:Service",
+                "ticketing-tasks",
+                {
+                    launchType: "FARGATE",
+                    networkConfiguration: {
+                        assignPublicIp: false,
+                        subnets: ["subnet-private-a"],
+                        securityGroups: ["ticketing-tasks-sg-id"],
+                    },
+                },
+                { deps: { networkConfiguration: [g] } },
+            );
             return insecure(
                 "network/tasks-open-443",
                 "ec2-sg-public-ingress-lb-only",
                 "Service tasks accept 443 from the internet, bypassing the ALB and WAF.",
                 g,
+                [service],
             );
         })(),
         insecure(
@@ -269,7 +283,10 @@ export const corpus: CorpusModule = {
                     handler: "index.handler",
                     role: "arn:aws:iam::111122223333:role/orders",
                     environment: { variables: { DB_HOST: "coffee-shop-db.internal" } },
-                    vpcConfig: { subnetIds: ["coffee-private-a-id"], securityGroupIds: ["sg-orders"] },
+                    vpcConfig: {
+                        subnetIds: ["coffee-private-a-id", "coffee-private-b-id"],
+                        securityGroupIds: ["sg-orders"],
+                    },
                 },
                 { deps: { environment: [db] } },
             );
@@ -334,6 +351,7 @@ export const corpus: CorpusModule = {
                     { deviceName: "/dev/xvda", ebs: { volumeSize: 50, encrypted: "true", kmsKeyId: KEY_ARN } },
                 ],
                 networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }],
+                metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
             }),
         ]),
     ],

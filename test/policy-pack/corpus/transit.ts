@@ -55,6 +55,7 @@ const distribution = (name: string, extra: Record<string, unknown>) =>
         restrictions: { geoRestriction: { restrictionType: "none" } },
         loggingConfig: { bucket: `${LOG_BUCKET}.s3.amazonaws.com`, prefix: "cloudfront/ticketing/" },
         webAclId: "arn:aws:wafv2:us-east-1:111122223333:global/webacl/edge/a1b2",
+        defaultRootObject: "index.html",
         ...extra,
     });
 
@@ -294,6 +295,7 @@ export const corpus: CorpusModule = {
                     dbClusterParameterGroupName: "spotmusic-aurora-params-id",
                     manageMasterUserPassword: true,
                     masterUsername: "admin",
+                    iamDatabaseAuthenticationEnabled: true,
                 }),
             ],
         ),
