@@ -15,7 +15,10 @@
  * - an administrator role (assumable by principals of this account that signed in with MFA) and any
  *   other administrator roles the caller lists, each with an access entry and the
  *   AmazonEKSClusterAdminPolicy;
- * - a Kubernetes provider from the cluster's kubeconfig for every Kubernetes object of the caller;
+ * - the CoreDNS managed add-on, created after the node group (a Deployment: with no node it stays DEGRADED
+ *   until its create wait fails), not by `@pulumi/eks` (`corednsAddonOptions.enabled: false`);
+ * - a Kubernetes provider from the cluster's kubeconfig for every Kubernetes object of the caller, used
+ *   only once the nodes and CoreDNS are up;
  * - {@link EksCluster.serviceAccountRole}: IRSA roles trusted by the cluster's OIDC provider for one
  *   namespace/service account and audience `sts.amazonaws.com`.
  *
@@ -147,8 +150,10 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** Provider for every Kubernetes object of this cluster. */
     readonly provider: k8s.Provider;
-    /** The node group (Kubernetes objects that need nodes depend on it). */
+    /** The node group (Kubernetes objects and EKS add-ons that need nodes depend on it). */
     readonly nodeGroup: aws.eks.NodeGroup;
+    /** The CoreDNS managed add-on, created after the node group; the Kubernetes {@link provider} waits for it. */
+    readonly coreDnsAddon: aws.eks.Addon;
     private readonly componentName: string;
     private readonly tags: Record<string, string>;
 
@@ -212,6 +217,10 @@ export class EksCluster extends pulumi.ComponentResource {
                 nodeAssociatePublicIpAddress: false,
                 deletionProtection: args.protect,
                 upgradePolicy: { supportType: "STANDARD" },
+                // No CoreDNS add-on inside the cluster component: a Deployment with no node to run on leaves the
+                // add-on DEGRADED until its 20-minute create wait fails (pulumi/pulumi-eks#1819, #1525). The
+                // managed add-on is created below, after the node group.
+                corednsAddonOptions: { enabled: false },
                 tags,
                 clusterTags: tags,
             },
@@ -292,6 +301,24 @@ export class EksCluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [cluster, ...nodePolicies] },
         );
 
+        // ------------------------------------------------------------ add-ons that run on nodes
+        // CoreDNS is a Deployment: it only becomes ACTIVE once nodes can run its pods, so it waits for the node
+        // group. OVERWRITE takes over the self-managed CoreDNS EKS installs at cluster creation
+        // (https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html,
+        // https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html). The version is EKS's
+        // default for the cluster's Kubernetes version.
+        this.coreDnsAddon = new aws.eks.Addon(
+            `${name}-coredns`,
+            {
+                clusterName: args.clusterName,
+                addonName: "coredns",
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+                tags,
+            },
+            { parent: this, dependsOn: [this.nodeGroup] },
+        );
+
         // ------------------------------------------------------------ administrators (access entries)
         const adminRole = new aws.iam.Role(
             `${name}-admin`,
@@ -369,7 +396,7 @@ export class EksCluster extends pulumi.ComponentResource {
         this.provider = new k8s.Provider(
             `${name}-k8s`,
             { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
-            { parent: this, dependsOn: [this.nodeGroup] },
+            { parent: this, dependsOn: [this.nodeGroup, this.coreDnsAddon] },
         );
         this.registerOutputs({
             clusterSecurityGroupId: this.clusterSecurityGroupId,

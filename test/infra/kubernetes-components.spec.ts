@@ -155,6 +155,15 @@ describe("kubernetes components (under mocks)", () => {
                 ],
                 [true, "API", true, true, false, true, { supportType: "STANDARD" }],
             );
+            // CoreDNS is ours, after the node group (the stack specs check the order), never @pulumi/eks's.
+            assert.strictEqual(i.corednsAddonOptions.enabled, false);
+            assert.deepStrictEqual(one("aws:eks/addon:Addon", "k-coredns"), {
+                clusterName: "p-test-eks",
+                addonName: "coredns",
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+                tags: TAGS,
+            });
             assert.deepStrictEqual(one("aws:cloudwatch/logGroup:LogGroup", "k-logs"), {
                 name: "/aws/eks/p-test-eks/cluster",
                 retentionInDays: 30,
@@ -392,6 +401,8 @@ describe("kubernetes components (under mocks)", () => {
                 { name: "B", value: "2" },
             ]);
             assert.deepStrictEqual(c.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
+            // The HPA owns the replica count: a set spec.replicas would be applied back over it (pulumi-kubernetes#2491).
+            assert.ok(!("replicas" in d.spec), `spec.replicas is ${JSON.stringify(d.spec.replicas)}`);
             assert.deepStrictEqual(d.spec.strategy, {
                 type: "RollingUpdate",
                 rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" },
