@@ -448,7 +448,11 @@ export class Postech extends pulumi.ComponentResource {
                 listeners: {
                     http: { port: NLB_PORT, protocol: "TCP", action: { type: "forward", targetGroup: "api" } },
                 },
-                accessLogs: { bucketName: foundation.logArchive.bucketName },
+                // TCP only (no certificate: postech has no domain), so no access logs: ELB writes NLB access logs
+                // only for TLS listeners. Every request is in the API's access log; the flow logs see this hop.
+                // PrivateLink traffic from the VPC link is judged by API Gateway's own address, outside the VPC:
+                // AWS's guide for VPC link NLBs turns that check off (see LoadBalancerArgs).
+                enforceInboundRulesOnPrivateLinkTraffic: false,
                 protect,
                 alarmTopicArn: foundation.alarmTopic.topicArn,
                 tags,

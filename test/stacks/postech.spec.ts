@@ -663,6 +663,12 @@ for (const stack of ["dev", "prod"] as const) {
                 [nlb.loadBalancerType, nlb.internal, nlb.subnets],
                 ["network", true, subnetIds(plan, "private")],
             );
+            // The VPC link's PrivateLink traffic is judged by API Gateway's address unless the check is off; a
+            // TCP-only NLB writes no access logs, so none are turned on.
+            assert.deepStrictEqual(
+                [nlb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic, nlb.accessLogs],
+                ["off", undefined],
+            );
             const tg = inputs(plan, "aws:lb/targetGroup:TargetGroup", "postech-nlb-api");
             assert.deepStrictEqual(
                 [tg.targetType, tg.port, tg.protocol, tg.healthCheck.path],
