@@ -29,6 +29,7 @@ import { bundleLambda, LAMBDAS, LambdaName } from "../apps/lambdas/build";
 import type { IamStatement } from "../infra/compute/fargate-service";
 import { EcrRepository } from "../infra/compute/ecr-repository";
 import { got, integerIn, logRetentionDays, textMatching } from "../infra/config/schema-helpers";
+import { Cidr, overlaps, parseCidr } from "../infra/network/cidr";
 import { RelationalDatabase } from "../infra/data/relational-database";
 import { LoadBalancer } from "../infra/edge/load-balancer";
 import { WebAcl } from "../infra/edge/web-acl";
@@ -115,6 +116,24 @@ export const AUTH_BODY_SCHEMA = {
 // ------------------------------------------------------------------------------------------------
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
+/** An SES identity ARN (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonses.html#amazonses-resources-for-iam-policies). */
+const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:identity\/[^\s]+$/;
+/** Documentation address blocks (RFC 5737): examples that no runner ever sends from. */
+export const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"] as const;
+
+/**
+ * What each environment demands of `platform:postech` beyond the schema (the one table of environment
+ * differences; ARCHITECTURES.md): `runnerCidrs` — the public endpoint's CIDRs must not overlap a
+ * documentation range (an example left in place would lock the deploy out of the cluster);
+ * `sesEmail` — Cognito must send through SES, since its own sender's daily quota is below production
+ * volume ("For typical production environments, the default email limit is below the required delivery
+ * volume": https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html).
+ */
+export const ENVIRONMENT_RULES: Record<string, { runnerCidrs: "any" | "real"; sesEmail: boolean }> = {
+    dev: { runnerCidrs: "any", sesEmail: false },
+    staging: { runnerCidrs: "real", sesEmail: false },
+    prod: { runnerCidrs: "real", sesEmail: true },
+};
 const QUANTITY = (what: string) =>
     textMatching(/^[0-9]+(\.[0-9]+)?(m|Mi|Gi)?$/, `a Kubernetes quantity for ${what} such as 250m or 512Mi`);
 
@@ -157,20 +176,38 @@ export const settingsSchema = z.strictObject({
                 .default("OFF"),
             tokenValidityMinutes: integerIn(5, 1440, "minutes the access and id tokens are valid").default(60),
             refreshTokenValidityDays: integerIn(1, 3650, "days the refresh token is valid").default(30),
+            /** Cognito sends e-mail through this verified SES identity (`DEVELOPER`); required in prod. Default Cognito's own sender. */
+            email: z
+                .strictObject({
+                    sesIdentityArn: textMatching(
+                        SES_IDENTITY_ARN,
+                        "the ARN of a verified SES identity such as arn:aws:ses:sa-east-1:111122223333:identity/example.com",
+                    ),
+                    fromAddress: textMatching(
+                        /^([^<>"]{1,64} <)?[^@\s<>]+@[^@\s<>]+(>)?$/,
+                        'a sender such as "Postech <no-reply@example.com>" at the identity\'s domain',
+                    ).optional(),
+                })
+                .optional(),
         })
         .prefault({}),
     eks: z
         .strictObject({
             version: textMatching(/^1\.\d{2}$/, "a Kubernetes minor version such as 1.33").default("1.33"),
-            /** CIDRs that may reach the public API endpoint; empty turns the public endpoint off (private only). */
+            /**
+             * Required: the fixed egress addresses of the deploy runners (and operators), the only sources the
+             * public API endpoint admits. The deploy path (`pulumi up` in CI) reaches the Kubernetes API through
+             * it from the first run; no /0, and in prod no documentation range (see {@link stackProblems}).
+             */
             publicEndpointCidrs: z
-                .array(textMatching(CIDR, "an IPv4 CIDR such as 203.0.113.0/24"), {
-                    error: (i) => `must be a list of CIDRs; ${got(i.input)}`,
+                .array(textMatching(CIDR, "an IPv4 CIDR such as 198.51.100.7/32"), {
+                    error: (i) =>
+                        `required: the deploy runners' fixed egress CIDRs, the only sources the public API endpoint admits (docs/delivery.md); ${got(i.input)}`,
                 })
+                .min(1, { error: "must list the deploy runners' fixed egress CIDRs (at least one)" })
                 .refine((c) => !c.some((x) => x.endsWith("/0")), {
                     error: "must not hold a /0: the API endpoint would be open to the whole internet",
-                })
-                .default([]),
+                }),
             adminRoleArns: z
                 .array(textMatching(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN"), {
                     error: (i) => `must be a list of IAM role ARNs; ${got(i.input)}`,
@@ -185,7 +222,8 @@ export const settingsSchema = z.strictObject({
             maxNodes: integerIn(1, 100, "the most nodes").default(4),
             nodeDiskGib: integerIn(20, 1000, "GiB of each node's root volume").default(30),
         })
-        .prefault({})
+        // An absent `eks` parses as `{}`, so the missing publicEndpointCidrs is reported by its own key.
+        .prefault({} as { publicEndpointCidrs: string[] })
         .superRefine((e, ctx) => {
             if (e.desiredNodes < e.minNodes)
                 ctx.addIssue({
@@ -244,6 +282,44 @@ export const settingsSchema = z.strictObject({
 });
 
 export type PostechSettings = z.infer<typeof settingsSchema>;
+
+/**
+ * The checks of `platform:postech` that depend on the stack ({@link ENVIRONMENT_RULES}): where the
+ * environment says so, no documentation range in `eks.publicEndpointCidrs` and an SES identity for
+ * Cognito's e-mail; and that identity in the stack's region (Cognito sends through SES in its own region).
+ */
+export function stackProblems(
+    s: PostechSettings,
+    stack: { environment: string; region: string },
+): { path: string; message: string }[] {
+    const rules = ENVIRONMENT_RULES[stack.environment] ?? ENVIRONMENT_RULES.prod;
+    const problems: { path: string; message: string }[] = [];
+    s.eks.publicEndpointCidrs.forEach((text, i) => {
+        const cidr = parseCidr(text);
+        if (typeof cidr === "string") problems.push({ path: `eks.publicEndpointCidrs[${i}]`, message: cidr });
+        if (rules.runnerCidrs === "real" && typeof cidr !== "string") {
+            const example = DOCUMENTATION_CIDRS.find((d) => overlaps(cidr, parseCidr(d) as Cidr));
+            if (example)
+                problems.push({
+                    path: `eks.publicEndpointCidrs[${i}]`,
+                    message: `${text} is in the documentation range ${example} (RFC 5737), not a runner's address; in ${stack.environment} set the deploy runners' fixed egress CIDRs (docs/delivery.md)`,
+                });
+        }
+    });
+    const email = s.cognito.email;
+    if (rules.sesEmail && email === undefined)
+        problems.push({
+            path: "cognito.email",
+            message: `required in ${stack.environment}: Cognito's own e-mail sender has a daily quota below production volume; set sesIdentityArn to a verified SES identity in ${stack.region} (docs/postech.md)`,
+        });
+    const region = email?.sesIdentityArn.split(":")[3];
+    if (email && region !== stack.region)
+        problems.push({
+            path: "cognito.email.sesIdentityArn",
+            message: `must be an SES identity in the stack's region ${stack.region}; got one in ${region}`,
+        });
+    return problems;
+}
 
 // ------------------------------------------------------------------------------------------------
 // The architecture
@@ -310,7 +386,8 @@ export class Postech extends pulumi.ComponentResource {
                 version: s.eks.version,
                 vpcId: network.vpcId,
                 subnetIds: network.subnetIds.private,
-                publicEndpointCidrs: s.eks.publicEndpointCidrs.length > 0 ? s.eks.publicEndpointCidrs : false,
+                // Never false: the deploy path reaches the API server through the public endpoint, open only to these CIDRs.
+                publicEndpointCidrs: s.eks.publicEndpointCidrs,
                 secretsKmsKeyArn: keys.secrets,
                 logs,
                 nodes: {
@@ -784,6 +861,7 @@ export class Postech extends pulumi.ComponentResource {
                 selfSignUp: false,
                 mfa: "OFF",
                 advancedSecurity: s.cognito.advancedSecurity,
+                email: s.cognito.email,
                 triggers: {
                     defineAuthChallenge: define,
                     createAuthChallenge: create,
@@ -993,5 +1071,6 @@ export const postech: ArchitectureModule<PostechSettings> = {
         "CPF sign-in (Cognito custom auth, Lambda) in front of a FastAPI application on EKS, behind API Gateway with WAF",
     workloads: [WORKLOADS.api, WORKLOADS.lambdas],
     settings: settingsSchema,
+    stackProblems,
     deploy: (ctx) => new Postech(NAME, ctx).outputs,
 };

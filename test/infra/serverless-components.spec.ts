@@ -650,6 +650,7 @@ describe("serverless and identity components (under mocks)", () => {
                         passwordPolicy: { minimumLength: 6 },
                         triggers: { defineAuthChallenge: fn },
                         clients: { Web: { authFlows: ["ALLOW_USER_PASSWORD_AUTH" as any], tokenValidityMinutes: 2 } },
+                        email: { sesIdentityArn: "arn:aws:sns:sa-east-1:123456789012:topic" },
                         protect: false,
                         tags: TAGS,
                     }),
@@ -657,6 +658,7 @@ describe("serverless and identity components (under mocks)", () => {
                     message:
                         "UserPool bad: passwordPolicy.minimumLength must be 8-99 (Cognito's range; 12 or more recommended); got 6; " +
                         "triggers: custom authentication needs defineAuthChallenge, createAuthChallenge and verifyAuthChallengeResponse together; got defineAuthChallenge; " +
+                        'email.sesIdentityArn must be an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<name>); got "arn:aws:sns:sa-east-1:123456789012:topic"; ' +
                         'clients: name "Web" must be 1-63 lower-case letters, digits and -, starting with a letter; ' +
                         "clients.Web.authFlows: ALLOW_USER_PASSWORD_AUTH is not allowed; use ALLOW_CUSTOM_AUTH, ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_AUTH (no plain-password flows); " +
                         "clients.Web.tokenValidityMinutes must be 5-1440; got 2",
@@ -704,6 +706,7 @@ describe("serverless and identity components (under mocks)", () => {
                 temporaryPasswordValidityDays: 1,
             });
             assert.deepStrictEqual(p.userPoolAddOns, { advancedSecurityMode: "OFF" });
+            assert.strictEqual(p.emailConfiguration, undefined);
             assert.deepStrictEqual(p.lambdaConfig, {
                 createAuthChallenge: "arn:aws:mock:sa-east-1:123456789012:cpf-create",
                 defineAuthChallenge: "arn:aws:mock:sa-east-1:123456789012:cpf-define",
@@ -744,7 +747,7 @@ describe("serverless and identity components (under mocks)", () => {
             );
         });
 
-        it("e-mail sign-in with self sign-up, TOTP MFA and enforced threat protection on the Plus plan", async () => {
+        it("e-mail sign-in with self sign-up, TOTP MFA, enforced threat protection on the Plus plan and e-mail through SES", async () => {
             const pool = new UserPool("shop", {
                 poolName: "p-test-shoppers",
                 signInWith: "email",
@@ -758,11 +761,21 @@ describe("serverless and identity components (under mocks)", () => {
                         refreshTokenValidityDays: 7,
                     },
                 },
+                email: {
+                    sesIdentityArn: "arn:aws:ses:sa-east-1:123456789012:identity/shop.example.com",
+                    fromAddress: "Shop <no-reply@shop.example.com>",
+                },
                 protect: false,
                 tags: TAGS,
             });
             await settle(pool.userPoolArn);
             const p = one("aws:cognito/userPool:UserPool", "shop");
+            // Production volume: e-mail through the verified SES identity, not Cognito's capped default sender.
+            assert.deepStrictEqual(p.emailConfiguration, {
+                emailSendingAccount: "DEVELOPER",
+                sourceArn: "arn:aws:ses:sa-east-1:123456789012:identity/shop.example.com",
+                fromEmailAddress: "Shop <no-reply@shop.example.com>",
+            });
             assert.deepStrictEqual(
                 [p.usernameAttributes, p.autoVerifiedAttributes, p.adminCreateUserConfig],
                 [["email"], ["email"], { allowAdminCreateUserOnly: false }],

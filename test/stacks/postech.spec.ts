@@ -360,6 +360,19 @@ for (const stack of ["dev", "prod"] as const) {
             ]);
         });
 
+        it("sends Cognito's e-mail through SES in prod (the example identity of Pulumi.prod.yaml), Cognito's own sender in dev", () => {
+            assert.deepStrictEqual(
+                inputs(plan, "aws:cognito/userPool:UserPool", "postech-users").emailConfiguration,
+                stack === "prod"
+                    ? {
+                          emailSendingAccount: "DEVELOPER",
+                          sourceArn: "arn:aws:ses:sa-east-1:111122223333:identity/example.com",
+                          fromEmailAddress: "Postech <no-reply@example.com>",
+                      }
+                    : undefined,
+            );
+        });
+
         it("makes the CPF the username, no password flows, no self sign-up, and a public client with custom auth and refresh only", () => {
             const p = inputs(plan, "aws:cognito/userPool:UserPool", "postech-users");
             assert.deepStrictEqual(
@@ -393,10 +406,26 @@ for (const stack of ["dev", "prod"] as const) {
                     undefined,
                 ],
             );
+            // The deploy path reaches the API server through the public endpoint, open only to the runners' CIDRs
+            // (dev: the example range to replace; prod: RFC 7600's dummy address, admitting nobody until set).
             assert.deepStrictEqual(
                 [c.endpointPrivateAccess, c.endpointPublicAccess, c.publicAccessCidrs],
-                stack === "prod" ? [true, false, undefined] : [true, true, ["203.0.113.0/24"]],
+                [true, true, stack === "prod" ? ["192.0.0.8/32"] : ["203.0.113.0/24"]],
             );
+            // Add-ons that run on nodes (CoreDNS, the EBS CSI driver) wait for the node group; @pulumi/eks makes no CoreDNS.
+            assert.strictEqual((c.corednsAddonOptions as any).enabled, false);
+            const nodeGroup = plan.one("aws:eks/nodeGroup:NodeGroup", "postech-eks-nodes").urn;
+            for (const addon of ["postech-eks-coredns", "postech-ebs-csi"])
+                assert.ok(plan.one("aws:eks/addon:Addon", addon).dependencies!.includes(nodeGroup), addon);
+            assert.deepStrictEqual(
+                plan
+                    .ofType("aws:eks/addon:Addon")
+                    .map((a) => (a.inputs as any).addonName)
+                    .sort(),
+                ["aws-ebs-csi-driver", "coredns"],
+            );
+            const k8s = plan.one("pulumi:providers:kubernetes", "postech-eks-k8s");
+            assert.ok(k8s.dependencies!.includes(plan.one("aws:eks/addon:Addon", "postech-eks-coredns").urn));
             assert.deepStrictEqual(
                 [c.encryptionConfigKeyArn, c.enabledClusterLogTypes],
                 [key(plan, "secrets"), ["api", "audit", "authenticator", "controllerManager", "scheduler"]],
@@ -737,14 +766,19 @@ describe("platform:postech settings", () => {
         "platform:architectures": '["postech"]',
         "platform:releases": '{"postech-api":"1.0.0","postech-lambdas":"1.0.0"}',
     };
-    const validate = (settings: unknown) =>
+    const RUNNERS = { publicEndpointCidrs: ["198.18.7.0/28"] };
+    const validate = (settings: unknown, values: Record<string, string> = {}) =>
         validateConfig(
-            { project: "platform", stack: "dev", values: { ...base, "platform:postech": JSON.stringify(settings) } },
+            {
+                project: "platform",
+                stack: "dev",
+                values: { ...base, ...values, "platform:postech": JSON.stringify(settings) },
+            },
             { postech },
         );
-    const problems = (settings: unknown) => {
+    const problems = (settings: unknown, values: Record<string, string> = {}) => {
         try {
-            validate(settings);
+            validate(settings, values);
         } catch (err) {
             assert.ok(err instanceof ConfigValidationError, String(err));
             return err.problems;
@@ -752,11 +786,11 @@ describe("platform:postech settings", () => {
         assert.fail("accepted");
     };
 
-    it("applies the defaults: private-only EKS endpoint, 2-4 t3.medium nodes, 2-6 pods, single-AZ db.t4g.micro", () => {
-        const s = validate({}).settings.postech as any;
+    it("applies the defaults: 2-4 t3.medium nodes, 2-6 pods, single-AZ db.t4g.micro, Cognito's own e-mail sender", () => {
+        const s = validate({ eks: RUNNERS }).settings.postech as any;
         assert.deepStrictEqual(s.eks, {
             version: "1.33",
-            publicEndpointCidrs: [],
+            publicEndpointCidrs: ["198.18.7.0/28"],
             adminRoleArns: [],
             instanceTypes: ["t3.medium"],
             minNodes: 2,
@@ -785,6 +819,63 @@ describe("platform:postech settings", () => {
             ],
             [2, 6, "db.t4g.micro", false, "OFF", undefined],
         );
+        assert.strictEqual(s.cognito.email, undefined);
+    });
+
+    it("requires the deploy runners' CIDRs for the EKS endpoint, and in prod refuses documentation ranges and Cognito's own e-mail sender", () => {
+        assert.deepStrictEqual(problems({}), [
+            "platform:postech.eks.publicEndpointCidrs: required: the deploy runners' fixed egress CIDRs, the only sources the public API endpoint admits (docs/delivery.md); got undefined",
+        ]);
+        assert.deepStrictEqual(problems({ eks: { publicEndpointCidrs: [] } }), [
+            "platform:postech.eks.publicEndpointCidrs: must list the deploy runners' fixed egress CIDRs (at least one)",
+        ]);
+        // dev may keep an example range; prod may not, and must send e-mail through SES in its own region.
+        assert.deepStrictEqual(
+            (validate({ eks: { publicEndpointCidrs: ["203.0.113.0/24"] } }).settings.postech as any).eks
+                .publicEndpointCidrs,
+            ["203.0.113.0/24"],
+        );
+        const prod = { "platform:environment": "prod", "platform:protect": "true" };
+        assert.deepStrictEqual(
+            problems(
+                { eks: { publicEndpointCidrs: ["198.51.100.7/32", "198.18.7.0/28", "203.0.0.0/16", "192.0.2.0/24"] } },
+                prod,
+            ),
+            [
+                "platform:postech.eks.publicEndpointCidrs[0]: 198.51.100.7/32 is in the documentation range 198.51.100.0/24 (RFC 5737), not a runner's address; in prod set the deploy runners' fixed egress CIDRs (docs/delivery.md)",
+                "platform:postech.eks.publicEndpointCidrs[2]: 203.0.0.0/16 is in the documentation range 203.0.113.0/24 (RFC 5737), not a runner's address; in prod set the deploy runners' fixed egress CIDRs (docs/delivery.md)",
+                "platform:postech.eks.publicEndpointCidrs[3]: 192.0.2.0/24 is in the documentation range 192.0.2.0/24 (RFC 5737), not a runner's address; in prod set the deploy runners' fixed egress CIDRs (docs/delivery.md)",
+                "platform:postech.cognito.email: required in prod: Cognito's own e-mail sender has a daily quota below production volume; set sesIdentityArn to a verified SES identity in sa-east-1 (docs/postech.md)",
+            ],
+        );
+        assert.deepStrictEqual(
+            problems(
+                {
+                    eks: RUNNERS,
+                    cognito: { email: { sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com" } },
+                },
+                prod,
+            ),
+            [
+                "platform:postech.cognito.email.sesIdentityArn: must be an SES identity in the stack's region sa-east-1; got one in us-east-1",
+            ],
+        );
+        assert.deepStrictEqual(
+            problems({ eks: RUNNERS, cognito: { email: { sesIdentityArn: "arn:aws:sns:sa-east-1:123456789012:t" } } }),
+            [
+                'platform:postech.cognito.email.sesIdentityArn: must be the ARN of a verified SES identity such as arn:aws:ses:sa-east-1:111122223333:identity/example.com; got "arn:aws:sns:sa-east-1:123456789012:t"',
+            ],
+        );
+        const ok = validate(
+            {
+                eks: RUNNERS,
+                cognito: { email: { sesIdentityArn: "arn:aws:ses:sa-east-1:123456789012:identity/example.com" } },
+            },
+            prod,
+        ).settings.postech as any;
+        assert.deepStrictEqual(ok.cognito.email, {
+            sesIdentityArn: "arn:aws:ses:sa-east-1:123456789012:identity/example.com",
+        });
     });
 
     it("names every bad value with its full key, all at once", () => {
@@ -808,7 +899,7 @@ describe("platform:postech settings", () => {
             ],
         );
         assert.deepStrictEqual(
-            problems({ eks: { minNodes: 3, desiredNodes: 2 }, app: { minReplicas: 4, maxReplicas: 3 } }),
+            problems({ eks: { ...RUNNERS, minNodes: 3, desiredNodes: 2 }, app: { minReplicas: 4, maxReplicas: 3 } }),
             [
                 "platform:postech.eks.desiredNodes: must be at least minNodes (3); got 2",
                 "platform:postech.app.maxReplicas: must be at least minReplicas (4); got 3",
@@ -817,7 +908,11 @@ describe("platform:postech settings", () => {
     });
 
     it("requires both workloads in platform:releases", () => {
-        const values = { ...base, "platform:releases": '{"postech-api":"1.0.0"}' };
+        const values = {
+            ...base,
+            "platform:releases": '{"postech-api":"1.0.0"}',
+            "platform:postech": JSON.stringify({ eks: RUNNERS }),
+        };
         assert.throws(
             () => validateConfig({ project: "platform", stack: "dev", values }, { postech }),
             (err: ConfigValidationError) => {
