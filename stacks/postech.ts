@@ -352,7 +352,10 @@ export class Postech extends pulumi.ComponentResource {
             { repositoryName: physicalName(scope, "api", 256), kmsKeyArn: keys.data, protect, tags },
             child,
         );
-        const apiImage = pulumi.interpolate`${apiRepo.repositoryUrl}:${config.releases[WORKLOADS.api]}`;
+        // The FastAPI image is pushed by the application's CI into this repository: while the release is
+        // `unreleased` the Deployment is not created (the run prints the push commands); a tag or digest is
+        // looked up in ECR first, so a release never pushed fails the preview by name (docs/first-deploy.md).
+        const apiImage = apiRepo.releaseImage(WORKLOADS.api, config.releases[WORKLOADS.api]);
 
         const db = new RelationalDatabase(
             `${name}-db`,
@@ -906,62 +909,64 @@ export class Postech extends pulumi.ComponentResource {
         );
 
         // ------------------------------------------------------------ the FastAPI application
-        const appRole = cluster.serviceAccountRole("api", {
-            namespace: NAMESPACES.app,
-            serviceAccount: APP.name,
-            statements: [
+        if (apiImage !== undefined) {
+            const appRole = cluster.serviceAccountRole("api", {
+                namespace: NAMESPACES.app,
+                serviceAccount: APP.name,
+                statements: [
+                    {
+                        Sid: "ReadTheDatabaseSecret",
+                        Effect: "Allow",
+                        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                        Resource: db.masterUserSecretArn,
+                    },
+                    decryptThrough("secretsmanager"),
+                ],
+            });
+            new WebService(
+                `${name}-api`,
                 {
-                    Sid: "ReadTheDatabaseSecret",
-                    Effect: "Allow",
-                    Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                    Resource: db.masterUserSecretArn,
+                    namespace: appNamespace.metadata.name,
+                    appName: APP.name,
+                    image: apiImage,
+                    containerPort: APP.port,
+                    env: {
+                        APP_ENV: config.environment,
+                        AWS_REGION: config.region,
+                        DB_HOST: db.address,
+                        DB_PORT: String(db.port),
+                        DB_NAME: db.databaseName,
+                        DB_SECRET_ARN: db.masterUserSecretArn,
+                        DB_SSLMODE: "require",
+                        COGNITO_USER_POOL_ID: pool.userPoolId,
+                        COGNITO_CLIENT_ID: clientId,
+                        OTEL_SERVICE_NAME: `${NAME}-${APP.name}`,
+                        OTEL_EXPORTER_OTLP_ENDPOINT: `http://otel-collector.${NAMESPACES.monitoring}.svc.cluster.local:4318`,
+                    },
+                    resources: {
+                        cpuRequest: s.app.cpuRequest,
+                        cpuLimit: s.app.cpuLimit,
+                        memoryRequest: s.app.memoryRequest,
+                        memoryLimit: s.app.memoryLimit,
+                    },
+                    probes: { startupPath: APP.health, readinessPath: APP.ready, livenessPath: APP.health },
+                    runAsUser: APP.uid,
+                    autoscaling: {
+                        minReplicas: s.app.minReplicas,
+                        maxReplicas: s.app.maxReplicas,
+                        cpuTargetPercent: s.app.cpuTargetPercent,
+                    },
+                    minAvailable: Math.max(1, s.app.minReplicas - 1),
+                    iamRoleArn: appRole.arn,
+                    targetGroupArn: nlb.targetGroupArns.api,
+                    metricsPath: APP.metrics,
+                    labels: platformLabels,
+                    provider,
+                    dependsOn: [lbc, prometheusStack, metricsServer, otel],
                 },
-                decryptThrough("secretsmanager"),
-            ],
-        });
-        const app = new WebService(
-            `${name}-api`,
-            {
-                namespace: appNamespace.metadata.name,
-                appName: APP.name,
-                image: apiImage,
-                containerPort: APP.port,
-                env: {
-                    APP_ENV: config.environment,
-                    AWS_REGION: config.region,
-                    DB_HOST: db.address,
-                    DB_PORT: String(db.port),
-                    DB_NAME: db.databaseName,
-                    DB_SECRET_ARN: db.masterUserSecretArn,
-                    DB_SSLMODE: "require",
-                    COGNITO_USER_POOL_ID: pool.userPoolId,
-                    COGNITO_CLIENT_ID: clientId,
-                    OTEL_SERVICE_NAME: `${NAME}-${APP.name}`,
-                    OTEL_EXPORTER_OTLP_ENDPOINT: `http://otel-collector.${NAMESPACES.monitoring}.svc.cluster.local:4318`,
-                },
-                resources: {
-                    cpuRequest: s.app.cpuRequest,
-                    cpuLimit: s.app.cpuLimit,
-                    memoryRequest: s.app.memoryRequest,
-                    memoryLimit: s.app.memoryLimit,
-                },
-                probes: { startupPath: APP.health, readinessPath: APP.ready, livenessPath: APP.health },
-                runAsUser: APP.uid,
-                autoscaling: {
-                    minReplicas: s.app.minReplicas,
-                    maxReplicas: s.app.maxReplicas,
-                    cpuTargetPercent: s.app.cpuTargetPercent,
-                },
-                minAvailable: Math.max(1, s.app.minReplicas - 1),
-                iamRoleArn: appRole.arn,
-                targetGroupArn: nlb.targetGroupArns.api,
-                metricsPath: APP.metrics,
-                labels: platformLabels,
-                provider,
-                dependsOn: [lbc, prometheusStack, metricsServer, otel],
-            },
-            child,
-        );
+                child,
+            );
+        }
 
         // ------------------------------------------------------------ API Gateway + WAF
         const vpcLink = new aws.apigateway.VpcLink(
@@ -1020,7 +1025,10 @@ export class Postech extends pulumi.ComponentResource {
                 ...account,
                 tags,
             },
-            { parent: this, dependsOn: [app] },
+            // No dependsOn on the FastAPI Deployment: its readiness wait must not hold the API back (or, on a
+            // first run without a pushed image, keep it from ever being created). Until pods are registered the
+            // proxy routes answer 5xx from the NLB; POST /auth works at once.
+            child,
         );
         const waf = new WebAcl(
             `${name}-waf`,

@@ -11,7 +11,9 @@ import { bundleLambda } from "../../apps/lambdas/build";
 import { ACCESS_LOG_FORMAT } from "../../infra/serverless/rest-api";
 import { APP, AUTH_BODY_SCHEMA, CHARTS, postech } from "../../stacks/postech";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
-import { nameOf, Plan, policyDocument, stackPlan } from "../support/plan";
+import * as fs from "fs";
+import * as path from "path";
+import { nameOf, Plan, policyDocument, ROOT, runPlanCli, stackPlan } from "../support/plan";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -82,12 +84,60 @@ function ruleSet(plan: Plan): string[] {
     ].sort();
 }
 
+/** The FastAPI image tag the specs deploy (the committed stack files say `unreleased`: nothing pushed yet). */
+const RELEASE = "1.4.2";
+/** The plan of a committed stack with the FastAPI image released as {@link RELEASE}. */
+function releasedPlan(stack: "dev" | "prod"): Plan {
+    const yaml = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+    const released = yaml.replace(/^( {4}postech-api:) unreleased$/m, `$1 ${RELEASE}`);
+    assert.notStrictEqual(released, yaml, `Pulumi.${stack}.yaml releases postech-api as unreleased`);
+    const run = runPlanCli(stack, { stackYaml: released });
+    assert.ok(run.status === 0 && run.plan, `plan failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
+    return run.plan;
+}
+
 for (const stack of ["dev", "prod"] as const) {
-    describe(`postech (${stack} plan)`, () => {
+    describe(`postech (${stack} plan, first run: the FastAPI image not pushed yet)`, () => {
         let plan: Plan;
         before(function () {
             this.timeout(600_000);
             plan = stackPlan(stack);
+        });
+
+        it("creates the repository and everything but the FastAPI workload; the REST API waits on no Kubernetes object", () => {
+            for (const type of [
+                "kubernetes:apps/v1:Deployment",
+                "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+                "kubernetes:policy/v1:PodDisruptionBudget",
+                "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+                "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+            ])
+                assert.deepStrictEqual(ofArch(plan, type).map(nameOf), [], type);
+            assert.deepStrictEqual(
+                ofArch(plan, T.role)
+                    .map(nameOf)
+                    .filter((n) => n.startsWith("postech-eks-irsa-")),
+                [
+                    "postech-eks-irsa-ebs-csi",
+                    "postech-eks-irsa-lb-controller",
+                    "postech-eks-irsa-fluent-bit",
+                    "postech-eks-irsa-otel-collector",
+                ],
+            );
+            assert.strictEqual(ofArch(plan, "aws:ecr/repository:Repository").length, 1);
+            const component = plan.resources.find(
+                (r) => r.type === "platform:serverless:RestApi" && r.urn.endsWith("::postech-api"),
+            )!;
+            assert.deepStrictEqual(component.dependencies ?? [], []);
+            assert.strictEqual(ofArch(plan, "aws:apigateway/stage:Stage").length, 1);
+        });
+    });
+
+    describe(`postech (${stack} plan, FastAPI ${RELEASE} released)`, () => {
+        let plan: Plan;
+        before(function () {
+            this.timeout(600_000);
+            plan = releasedPlan(stack);
         });
 
         it("exposes POST /auth without a token (Lambda proxy, body schema) and every other route behind the JWT authorizer through the VPC link", () => {
@@ -472,7 +522,7 @@ for (const stack of ["dev", "prod"] as const) {
             const [c] = pod.containers;
             assert.strictEqual(
                 c.image,
-                `${outputs(plan, "aws:ecr/repository:Repository", "postech-api-repo").repositoryUrl}:1.0.0`,
+                `${outputs(plan, "aws:ecr/repository:Repository", "postech-api-repo").repositoryUrl}:${RELEASE}`,
             );
             assert.deepStrictEqual(pod.securityContext, {
                 runAsNonRoot: true,
@@ -703,6 +753,14 @@ for (const stack of ["dev", "prod"] as const) {
                 [tg.targetType, tg.port, tg.protocol, tg.healthCheck.path],
                 ["ip", 8000, "TCP", "/ready"],
             );
+        });
+
+        it("does not hold the REST API back on the FastAPI Deployment's readiness wait", () => {
+            assert.strictEqual(ofArch(plan, "kubernetes:apps/v1:Deployment").length, 1);
+            const component = plan.resources.find(
+                (r) => r.type === "platform:serverless:RestApi" && r.urn.endsWith("::postech-api"),
+            )!;
+            assert.deepStrictEqual(component.dependencies ?? [], []);
         });
 
         it("keeps PostgreSQL in the isolated subnets, TLS only, sized per environment", () => {

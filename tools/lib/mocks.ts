@@ -875,6 +875,32 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
                         tags: {},
                     };
                 }
+                case "aws:acm/getCertificate:getCertificate": {
+                    // The plan stands for a deploy whose certificates ACM has issued when the stack says so.
+                    const domain = String((args.inputs as Record<string, unknown>).domain);
+                    const arn = `arn:aws:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${uuid(`issued/${domain}`)}`;
+                    return { id: arn, arn, domain, status: "ISSUED", statuses: ["ISSUED"], tags: {} };
+                }
+                case "aws:ecr/getImage:getImage": {
+                    // The plan stands for a deploy whose releases were pushed: every tag or digest asked for exists.
+                    const inputs = args.inputs as Record<string, unknown>;
+                    const repositoryName = String(inputs.repositoryName);
+                    const tag = typeof inputs.imageTag === "string" ? inputs.imageTag : undefined;
+                    const digest =
+                        typeof inputs.imageDigest === "string"
+                            ? inputs.imageDigest
+                            : `sha256:${hex(`${repositoryName}:${tag}`, 64)}`;
+                    return {
+                        id: digest,
+                        repositoryName,
+                        registryId: MOCK_ACCOUNT_ID,
+                        imageDigest: digest,
+                        imageTags: tag === undefined ? [] : [tag],
+                        imageUri: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${repositoryName}@${digest}`,
+                        imagePushedAt: 1764979200,
+                        imageSizeInBytes: 52428800,
+                    };
+                }
                 case "aws:index/getPartition:getPartition":
                     return {
                         partition: "aws",
