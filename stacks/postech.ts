@@ -213,6 +213,12 @@ export const settingsSchema = z.strictObject({
                     error: (i) => `must be a list of IAM role ARNs; ${got(i.input)}`,
                 })
                 .default([]),
+            /** Roles of this account that may read the cluster (AmazonEKSViewPolicy), by name: the CI preview role, so pull-request previews diff against the live objects. */
+            viewerRoleNames: z
+                .array(textMatching(/^[\w+=,.@-]{1,64}$/, "an IAM role name such as pulumi-ci-dev-preview"), {
+                    error: (i) => `must be a list of IAM role names; ${got(i.input)}`,
+                })
+                .default([]),
             instanceTypes: z
                 .array(textMatching(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t3.medium"))
                 .min(1, { error: "must list at least one instance type" })
@@ -401,6 +407,15 @@ export class Postech extends pulumi.ComponentResource {
                     diskSizeGib: s.eks.nodeDiskGib,
                 },
                 adminRoleArns: s.eks.adminRoleArns,
+                viewerRoleArns: Object.fromEntries(
+                    s.eks.viewerRoleNames.map((role) => [
+                        role
+                            .toLowerCase()
+                            .replace(/[^a-z0-9-]/g, "-")
+                            .slice(0, 31),
+                        pulumi.interpolate`arn:${foundation.partition}:iam::${account.accountId}:role/${role}`,
+                    ]),
+                ),
                 protect,
                 ...account,
                 tags,

@@ -6,7 +6,12 @@
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_ADMIN_POLICY, EksCluster, EksClusterArgs } from "../../infra/kubernetes/eks-cluster";
+import {
+    CLUSTER_ADMIN_POLICY,
+    CLUSTER_VIEW_POLICY,
+    EksCluster,
+    EksClusterArgs,
+} from "../../infra/kubernetes/eks-cluster";
 import { chartProblems, pinnedRelease } from "../../infra/kubernetes/helm-release";
 import { WebService, WebServiceArgs } from "../../infra/kubernetes/web-service";
 
@@ -89,7 +94,10 @@ describe("kubernetes components (under mocks)", () => {
         );
         cluster = new EksCluster(
             "k",
-            clusterArgs({ adminRoleArns: ["arn:aws:iam::123456789012:role/Platform-Admins"] }),
+            clusterArgs({
+                adminRoleArns: ["arn:aws:iam::123456789012:role/Platform-Admins"],
+                viewerRoleArns: { "ci-preview": "arn:aws:iam::123456789012:role/pulumi-ci-test-preview" },
+            }),
         );
         await settle(cluster.oidcProviderArn);
     });
@@ -238,7 +246,7 @@ describe("kubernetes components (under mocks)", () => {
             ]);
         });
 
-        it("grants cluster admin through access entries only: its own MFA-guarded role and the roles listed", () => {
+        it("grants cluster admin through access entries only: its own MFA-guarded role and the roles listed; viewers read only", () => {
             const trust = JSON.parse(one("aws:iam/role:Role", "k-admin").assumeRolePolicy);
             assert.deepStrictEqual(trust.Statement, [
                 {
@@ -254,6 +262,7 @@ describe("kubernetes components (under mocks)", () => {
             assert.deepStrictEqual(entries.map((e) => [e.name, e.inputs.principalArn, e.inputs.type]).sort(), [
                 ["k-admin", "arn:aws:mock:sa-east-1:123456789012:k-admin", "STANDARD"],
                 ["k-admin-platform-admins", "arn:aws:iam::123456789012:role/Platform-Admins", "STANDARD"],
+                ["k-viewer-ci-preview", "arn:aws:iam::123456789012:role/pulumi-ci-test-preview", "STANDARD"],
             ]);
             const associations = registered.filter(
                 (r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" && r.name.startsWith("k-"),
@@ -261,7 +270,9 @@ describe("kubernetes components (under mocks)", () => {
             assert.deepStrictEqual(associations.map((a) => [a.name, a.inputs.policyArn, a.inputs.accessScope]).sort(), [
                 ["k-admin", CLUSTER_ADMIN_POLICY, { type: "cluster" }],
                 ["k-admin-platform-admins", CLUSTER_ADMIN_POLICY, { type: "cluster" }],
+                ["k-viewer-ci-preview", CLUSTER_VIEW_POLICY, { type: "cluster" }],
             ]);
+            assert.strictEqual(CLUSTER_VIEW_POLICY, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
         });
 
         it("makes IRSA roles trusted for one service account and the STS audience only", async () => {

@@ -512,7 +512,24 @@ for (const stack of ["dev", "prod"] as const) {
             );
             assert.deepStrictEqual(
                 ofArch(plan, "aws:eks/accessEntry:AccessEntry").map((e) => (e.inputs as any).principalArn),
-                [outputs(plan, T.role, "postech-eks-admin").arn],
+                [
+                    outputs(plan, T.role, "postech-eks-admin").arn,
+                    `arn:aws:iam::123456789012:role/pulumi-ci-${stack}-preview`,
+                ],
+            );
+            // The CI preview role reads the cluster (no Secrets, no writes) so previews diff against live objects.
+            assert.deepStrictEqual(
+                ofArch(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [
+                    nameOf(a),
+                    (a.inputs as any).policyArn,
+                ]),
+                [
+                    ["postech-eks-admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"],
+                    [
+                        `postech-eks-viewer-pulumi-ci-${stack}-preview`,
+                        "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+                    ],
+                ],
             );
         });
 
@@ -850,6 +867,7 @@ describe("platform:postech settings", () => {
             version: "1.33",
             publicEndpointCidrs: ["198.18.7.0/28"],
             adminRoleArns: [],
+            viewerRoleNames: [],
             instanceTypes: ["t3.medium"],
             minNodes: 2,
             desiredNodes: 2,
