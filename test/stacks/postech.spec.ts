@@ -463,7 +463,7 @@ for (const stack of ["dev", "prod"] as const) {
                 [true, true, stack === "prod" ? ["192.0.0.8/32"] : ["203.0.113.0/24"]],
             );
             // Add-ons that run on nodes (CoreDNS, the EBS CSI driver) wait for the node group; @pulumi/eks makes no CoreDNS.
-            assert.strictEqual((c.corednsAddonOptions).enabled, false);
+            assert.strictEqual(c.corednsAddonOptions.enabled, false);
             const nodeGroup = plan.one("aws:eks/nodeGroup:NodeGroup", "postech-eks-nodes").urn;
             for (const addon of ["postech-eks-coredns", "postech-ebs-csi"])
                 assert.ok(plan.one("aws:eks/addon:Addon", addon).dependencies!.includes(nodeGroup), addon);
