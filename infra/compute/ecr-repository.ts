@@ -120,8 +120,8 @@ export class EcrRepository extends pulumi.ComponentResource {
     }
 
     /**
-     * The image reference of `workload`'s release in this repository: `<repositoryUrl>:<tag>`, or
-     * `<repositoryUrl>@sha256:<digest>` for a digest. Before anything uses it, the image is looked up
+     * The image reference of `workload`'s release (a tag or a digest) in this repository, pinned by
+     * digest: `<repositoryUrl>@sha256:<digest>`. Before anything uses it, the image is looked up
      * (`aws.ecr.getImage`, https://www.pulumi.com/registry/packages/aws/api-docs/ecr/getimage/), so a
      * release that was never pushed fails the preview with an error naming `platform:releases.<workload>`.
      * For {@link UNRELEASED}: `undefined`, and the run prints (`pulumi.log.info`) the commands that
@@ -153,8 +153,7 @@ export class EcrRepository extends pulumi.ComponentResource {
                     `${key}: image ${release} is not in ECR repository ${this.plainName} (${err instanceof Error ? err.message : String(err)}); push it first, or set ${key} to ${UNRELEASED} (docs/first-deploy.md)`,
                 );
             });
-        return pulumi
-            .all([this.repositoryUrl, found])
-            .apply(([url]) => (digest ? `${url}@${release}` : `${url}:${release}`));
+        // Pinned by the digest ECR reports: tasks run exactly the image that was checked (tags are immutable too).
+        return pulumi.all([this.repositoryUrl, found]).apply(([url, image]) => `${url}@${image.imageDigest}`);
     }
 }

@@ -10,6 +10,7 @@ import { validateConfig, ConfigValidationError } from "../../infra/config/load";
 import { bundleLambda } from "../../apps/lambdas/build";
 import { ACCESS_LOG_FORMAT } from "../../infra/serverless/rest-api";
 import { APP, AUTH_BODY_SCHEMA, CHARTS, postech } from "../../stacks/postech";
+import { mockImageDigest } from "../../tools/lib/mocks";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
 import * as fs from "fs";
 import * as path from "path";
@@ -537,10 +538,9 @@ for (const stack of ["dev", "prod"] as const) {
             const d = inputs(plan, "kubernetes:apps/v1:Deployment", "postech-api");
             const pod = d.spec.template.spec;
             const [c] = pod.containers;
-            assert.strictEqual(
-                c.image,
-                `${outputs(plan, "aws:ecr/repository:Repository", "postech-api-repo").repositoryUrl}:${RELEASE}`,
-            );
+            // The released tag, checked in ECR and pinned by the digest ECR reports (docs/first-deploy.md).
+            const repo = outputs(plan, "aws:ecr/repository:Repository", "postech-api-repo");
+            assert.strictEqual(c.image, `${repo.repositoryUrl}@${mockImageDigest(repo.name, RELEASE)}`);
             assert.deepStrictEqual(pod.securityContext, {
                 runAsNonRoot: true,
                 runAsUser: APP.uid,

@@ -22,6 +22,11 @@ function hex(seed: string, length: number): string {
     return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/** The digest the mocked `aws.ecr.getImage` reports for a tag of a repository (tests compute the expected image with it). */
+export function mockImageDigest(repositoryName: string, tag: string): string {
+    return `sha256:${hex(`${repositoryName}:${tag}`, 64)}`;
+}
+
 function uuid(seed: string): string {
     const h = hex(seed, 32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -889,7 +894,7 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
                     const digest =
                         typeof inputs.imageDigest === "string"
                             ? inputs.imageDigest
-                            : `sha256:${hex(`${repositoryName}:${tag}`, 64)}`;
+                            : mockImageDigest(repositoryName, String(tag));
                     return {
                         id: digest,
                         repositoryName,
