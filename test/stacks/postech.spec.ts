@@ -512,7 +512,9 @@ for (const stack of ["dev", "prod"] as const) {
                 },
             );
             assert.deepStrictEqual(
-                ofArch(plan, "aws:eks/accessEntry:AccessEntry").map((e) => (e.inputs as any).principalArn),
+                ofArch(plan, "aws:eks/accessEntry:AccessEntry")
+                    .map((e) => (e.inputs as any).principalArn)
+                    .sort(),
                 [
                     outputs(plan, T.role, "postech-eks-admin").arn,
                     `arn:aws:iam::123456789012:role/pulumi-ci-${stack}-preview`,
@@ -520,10 +522,9 @@ for (const stack of ["dev", "prod"] as const) {
             );
             // The CI preview role reads the cluster (no Secrets, no writes) so previews diff against live objects.
             assert.deepStrictEqual(
-                ofArch(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [
-                    nameOf(a),
-                    (a.inputs as any).policyArn,
-                ]),
+                ofArch(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+                    .map((a) => [nameOf(a), (a.inputs as any).policyArn])
+                    .sort(),
                 [
                     ["postech-eks-admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"],
                     [
