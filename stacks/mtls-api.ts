@@ -375,7 +375,7 @@ export class MtlsApi extends pulumi.ComponentResource {
                         tls: { port: 443, protocol: "TCP", action: { type: "forward", targetGroup: "tls" } },
                         http: { port: 80, protocol: "TCP", action: { type: "forward", targetGroup: "http" } },
                     },
-                    accessLogs: { bucketName: foundation.logArchive.bucketName },
+                    // No access logs: ELB writes NLB access logs only for TLS listeners, and this NLB passes TCP through.
                     protect,
                     alarmTopicArn: foundation.alarmTopic.topicArn,
                     tags,

@@ -29,6 +29,7 @@ import { bundleLambda, LAMBDAS, LambdaName } from "../apps/lambdas/build";
 import type { IamStatement } from "../infra/compute/fargate-service";
 import { EcrRepository } from "../infra/compute/ecr-repository";
 import { got, integerIn, logRetentionDays, textMatching } from "../infra/config/schema-helpers";
+import { Cidr, overlaps, parseCidr } from "../infra/network/cidr";
 import { RelationalDatabase } from "../infra/data/relational-database";
 import { LoadBalancer } from "../infra/edge/load-balancer";
 import { WebAcl } from "../infra/edge/web-acl";
@@ -115,6 +116,24 @@ export const AUTH_BODY_SCHEMA = {
 // ------------------------------------------------------------------------------------------------
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
+/** An SES identity ARN (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonses.html#amazonses-resources-for-iam-policies). */
+const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:identity\/[^\s]+$/;
+/** Documentation address blocks (RFC 5737): examples that no runner ever sends from. */
+export const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"] as const;
+
+/**
+ * What each environment demands of `platform:postech` beyond the schema (the one table of environment
+ * differences; ARCHITECTURES.md): `runnerCidrs` — the public endpoint's CIDRs must not overlap a
+ * documentation range (an example left in place would lock the deploy out of the cluster);
+ * `sesEmail` — Cognito must send through SES, since its own sender's daily quota is below production
+ * volume ("For typical production environments, the default email limit is below the required delivery
+ * volume": https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html).
+ */
+export const ENVIRONMENT_RULES: Record<string, { runnerCidrs: "any" | "real"; sesEmail: boolean }> = {
+    dev: { runnerCidrs: "any", sesEmail: false },
+    staging: { runnerCidrs: "real", sesEmail: false },
+    prod: { runnerCidrs: "real", sesEmail: true },
+};
 const QUANTITY = (what: string) =>
     textMatching(/^[0-9]+(\.[0-9]+)?(m|Mi|Gi)?$/, `a Kubernetes quantity for ${what} such as 250m or 512Mi`);
 
@@ -157,23 +176,47 @@ export const settingsSchema = z.strictObject({
                 .default("OFF"),
             tokenValidityMinutes: integerIn(5, 1440, "minutes the access and id tokens are valid").default(60),
             refreshTokenValidityDays: integerIn(1, 3650, "days the refresh token is valid").default(30),
+            /** Cognito sends e-mail through this verified SES identity (`DEVELOPER`); required in prod. Default Cognito's own sender. */
+            email: z
+                .strictObject({
+                    sesIdentityArn: textMatching(
+                        SES_IDENTITY_ARN,
+                        "the ARN of a verified SES identity such as arn:aws:ses:sa-east-1:111122223333:identity/example.com",
+                    ),
+                    fromAddress: textMatching(
+                        /^([^<>"]{1,64} <)?[^@\s<>]+@[^@\s<>]+(>)?$/,
+                        'a sender such as "Postech <no-reply@example.com>" at the identity\'s domain',
+                    ).optional(),
+                })
+                .optional(),
         })
         .prefault({}),
     eks: z
         .strictObject({
             version: textMatching(/^1\.\d{2}$/, "a Kubernetes minor version such as 1.33").default("1.33"),
-            /** CIDRs that may reach the public API endpoint; empty turns the public endpoint off (private only). */
+            /**
+             * Required: the fixed egress addresses of the deploy runners (and operators), the only sources the
+             * public API endpoint admits. The deploy path (`pulumi up` in CI) reaches the Kubernetes API through
+             * it from the first run; no /0, and in prod no documentation range (see {@link stackProblems}).
+             */
             publicEndpointCidrs: z
-                .array(textMatching(CIDR, "an IPv4 CIDR such as 203.0.113.0/24"), {
-                    error: (i) => `must be a list of CIDRs; ${got(i.input)}`,
+                .array(textMatching(CIDR, "an IPv4 CIDR such as 198.51.100.7/32"), {
+                    error: (i) =>
+                        `required: the deploy runners' fixed egress CIDRs, the only sources the public API endpoint admits (docs/delivery.md); ${got(i.input)}`,
                 })
+                .min(1, { error: "must list the deploy runners' fixed egress CIDRs (at least one)" })
                 .refine((c) => !c.some((x) => x.endsWith("/0")), {
                     error: "must not hold a /0: the API endpoint would be open to the whole internet",
-                })
-                .default([]),
+                }),
             adminRoleArns: z
                 .array(textMatching(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN"), {
                     error: (i) => `must be a list of IAM role ARNs; ${got(i.input)}`,
+                })
+                .default([]),
+            /** Roles of this account that may read the cluster (AmazonEKSViewPolicy), by name: the CI preview role, so pull-request previews diff against the live objects. */
+            viewerRoleNames: z
+                .array(textMatching(/^[\w+=,.@-]{1,64}$/, "an IAM role name such as pulumi-ci-dev-preview"), {
+                    error: (i) => `must be a list of IAM role names; ${got(i.input)}`,
                 })
                 .default([]),
             instanceTypes: z
@@ -185,7 +228,8 @@ export const settingsSchema = z.strictObject({
             maxNodes: integerIn(1, 100, "the most nodes").default(4),
             nodeDiskGib: integerIn(20, 1000, "GiB of each node's root volume").default(30),
         })
-        .prefault({})
+        // An absent `eks` parses as `{}`, so the missing publicEndpointCidrs is reported by its own key.
+        .prefault({} as { publicEndpointCidrs: string[] })
         .superRefine((e, ctx) => {
             if (e.desiredNodes < e.minNodes)
                 ctx.addIssue({
@@ -245,6 +289,44 @@ export const settingsSchema = z.strictObject({
 
 export type PostechSettings = z.infer<typeof settingsSchema>;
 
+/**
+ * The checks of `platform:postech` that depend on the stack ({@link ENVIRONMENT_RULES}): where the
+ * environment says so, no documentation range in `eks.publicEndpointCidrs` and an SES identity for
+ * Cognito's e-mail; and that identity in the stack's region (Cognito sends through SES in its own region).
+ */
+export function stackProblems(
+    s: PostechSettings,
+    stack: { environment: string; region: string },
+): { path: string; message: string }[] {
+    const rules = ENVIRONMENT_RULES[stack.environment] ?? ENVIRONMENT_RULES.prod;
+    const problems: { path: string; message: string }[] = [];
+    s.eks.publicEndpointCidrs.forEach((text, i) => {
+        const cidr = parseCidr(text);
+        if (typeof cidr === "string") problems.push({ path: `eks.publicEndpointCidrs[${i}]`, message: cidr });
+        if (rules.runnerCidrs === "real" && typeof cidr !== "string") {
+            const example = DOCUMENTATION_CIDRS.find((d) => overlaps(cidr, parseCidr(d) as Cidr));
+            if (example)
+                problems.push({
+                    path: `eks.publicEndpointCidrs[${i}]`,
+                    message: `${text} is in the documentation range ${example} (RFC 5737), not a runner's address; in ${stack.environment} set the deploy runners' fixed egress CIDRs (docs/delivery.md)`,
+                });
+        }
+    });
+    const email = s.cognito.email;
+    if (rules.sesEmail && email === undefined)
+        problems.push({
+            path: "cognito.email",
+            message: `required in ${stack.environment}: Cognito's own e-mail sender has a daily quota below production volume; set sesIdentityArn to a verified SES identity in ${stack.region} (docs/postech.md)`,
+        });
+    const region = email?.sesIdentityArn.split(":")[3];
+    if (email && region !== stack.region)
+        problems.push({
+            path: "cognito.email.sesIdentityArn",
+            message: `must be an SES identity in the stack's region ${stack.region}; got one in ${region}`,
+        });
+    return problems;
+}
+
 // ------------------------------------------------------------------------------------------------
 // The architecture
 // ------------------------------------------------------------------------------------------------
@@ -276,7 +358,10 @@ export class Postech extends pulumi.ComponentResource {
             { repositoryName: physicalName(scope, "api", 256), kmsKeyArn: keys.data, protect, tags },
             child,
         );
-        const apiImage = pulumi.interpolate`${apiRepo.repositoryUrl}:${config.releases[WORKLOADS.api]}`;
+        // The FastAPI image is pushed by the application's CI into this repository: while the release is
+        // `unreleased` the Deployment is not created (the run prints the push commands); a tag or digest is
+        // looked up in ECR first, so a release never pushed fails the preview by name (docs/first-deploy.md).
+        const apiImage = apiRepo.releaseImage(WORKLOADS.api, config.releases[WORKLOADS.api]);
 
         const db = new RelationalDatabase(
             `${name}-db`,
@@ -310,7 +395,8 @@ export class Postech extends pulumi.ComponentResource {
                 version: s.eks.version,
                 vpcId: network.vpcId,
                 subnetIds: network.subnetIds.private,
-                publicEndpointCidrs: s.eks.publicEndpointCidrs.length > 0 ? s.eks.publicEndpointCidrs : false,
+                // Never false: the deploy path reaches the API server through the public endpoint, open only to these CIDRs.
+                publicEndpointCidrs: s.eks.publicEndpointCidrs,
                 secretsKmsKeyArn: keys.secrets,
                 logs,
                 nodes: {
@@ -321,6 +407,15 @@ export class Postech extends pulumi.ComponentResource {
                     diskSizeGib: s.eks.nodeDiskGib,
                 },
                 adminRoleArns: s.eks.adminRoleArns,
+                viewerRoleArns: Object.fromEntries(
+                    s.eks.viewerRoleNames.map((role) => [
+                        role
+                            .toLowerCase()
+                            .replace(/[^a-z0-9-]/g, "-")
+                            .slice(0, 31),
+                        pulumi.interpolate`arn:${foundation.partition}:iam::${account.accountId}:role/${role}`,
+                    ]),
+                ),
                 protect,
                 ...account,
                 tags,
@@ -449,7 +544,11 @@ export class Postech extends pulumi.ComponentResource {
                 listeners: {
                     http: { port: NLB_PORT, protocol: "TCP", action: { type: "forward", targetGroup: "api" } },
                 },
-                accessLogs: { bucketName: foundation.logArchive.bucketName },
+                // TCP only (no certificate: postech has no domain), so no access logs: ELB writes NLB access logs
+                // only for TLS listeners. Every request is in the API's access log; the flow logs see this hop.
+                // PrivateLink traffic from the VPC link is judged by API Gateway's own address, outside the VPC:
+                // AWS's guide for VPC link NLBs turns that check off (see LoadBalancerArgs).
+                enforceInboundRulesOnPrivateLinkTraffic: false,
                 protect,
                 alarmTopicArn: foundation.alarmTopic.topicArn,
                 tags,
@@ -781,6 +880,7 @@ export class Postech extends pulumi.ComponentResource {
                 selfSignUp: false,
                 mfa: "OFF",
                 advancedSecurity: s.cognito.advancedSecurity,
+                email: s.cognito.email,
                 triggers: {
                     defineAuthChallenge: define,
                     createAuthChallenge: create,
@@ -825,62 +925,64 @@ export class Postech extends pulumi.ComponentResource {
         );
 
         // ------------------------------------------------------------ the FastAPI application
-        const appRole = cluster.serviceAccountRole("api", {
-            namespace: NAMESPACES.app,
-            serviceAccount: APP.name,
-            statements: [
+        if (apiImage !== undefined) {
+            const appRole = cluster.serviceAccountRole("api", {
+                namespace: NAMESPACES.app,
+                serviceAccount: APP.name,
+                statements: [
+                    {
+                        Sid: "ReadTheDatabaseSecret",
+                        Effect: "Allow",
+                        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                        Resource: db.masterUserSecretArn,
+                    },
+                    decryptThrough("secretsmanager"),
+                ],
+            });
+            new WebService(
+                `${name}-api`,
                 {
-                    Sid: "ReadTheDatabaseSecret",
-                    Effect: "Allow",
-                    Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                    Resource: db.masterUserSecretArn,
+                    namespace: appNamespace.metadata.name,
+                    appName: APP.name,
+                    image: apiImage,
+                    containerPort: APP.port,
+                    env: {
+                        APP_ENV: config.environment,
+                        AWS_REGION: config.region,
+                        DB_HOST: db.address,
+                        DB_PORT: String(db.port),
+                        DB_NAME: db.databaseName,
+                        DB_SECRET_ARN: db.masterUserSecretArn,
+                        DB_SSLMODE: "require",
+                        COGNITO_USER_POOL_ID: pool.userPoolId,
+                        COGNITO_CLIENT_ID: clientId,
+                        OTEL_SERVICE_NAME: `${NAME}-${APP.name}`,
+                        OTEL_EXPORTER_OTLP_ENDPOINT: `http://otel-collector.${NAMESPACES.monitoring}.svc.cluster.local:4318`,
+                    },
+                    resources: {
+                        cpuRequest: s.app.cpuRequest,
+                        cpuLimit: s.app.cpuLimit,
+                        memoryRequest: s.app.memoryRequest,
+                        memoryLimit: s.app.memoryLimit,
+                    },
+                    probes: { startupPath: APP.health, readinessPath: APP.ready, livenessPath: APP.health },
+                    runAsUser: APP.uid,
+                    autoscaling: {
+                        minReplicas: s.app.minReplicas,
+                        maxReplicas: s.app.maxReplicas,
+                        cpuTargetPercent: s.app.cpuTargetPercent,
+                    },
+                    minAvailable: Math.max(1, s.app.minReplicas - 1),
+                    iamRoleArn: appRole.arn,
+                    targetGroupArn: nlb.targetGroupArns.api,
+                    metricsPath: APP.metrics,
+                    labels: platformLabels,
+                    provider,
+                    dependsOn: [lbc, prometheusStack, metricsServer, otel],
                 },
-                decryptThrough("secretsmanager"),
-            ],
-        });
-        const app = new WebService(
-            `${name}-api`,
-            {
-                namespace: appNamespace.metadata.name,
-                appName: APP.name,
-                image: apiImage,
-                containerPort: APP.port,
-                env: {
-                    APP_ENV: config.environment,
-                    AWS_REGION: config.region,
-                    DB_HOST: db.address,
-                    DB_PORT: String(db.port),
-                    DB_NAME: db.databaseName,
-                    DB_SECRET_ARN: db.masterUserSecretArn,
-                    DB_SSLMODE: "require",
-                    COGNITO_USER_POOL_ID: pool.userPoolId,
-                    COGNITO_CLIENT_ID: clientId,
-                    OTEL_SERVICE_NAME: `${NAME}-${APP.name}`,
-                    OTEL_EXPORTER_OTLP_ENDPOINT: `http://otel-collector.${NAMESPACES.monitoring}.svc.cluster.local:4318`,
-                },
-                resources: {
-                    cpuRequest: s.app.cpuRequest,
-                    cpuLimit: s.app.cpuLimit,
-                    memoryRequest: s.app.memoryRequest,
-                    memoryLimit: s.app.memoryLimit,
-                },
-                probes: { startupPath: APP.health, readinessPath: APP.ready, livenessPath: APP.health },
-                runAsUser: APP.uid,
-                autoscaling: {
-                    minReplicas: s.app.minReplicas,
-                    maxReplicas: s.app.maxReplicas,
-                    cpuTargetPercent: s.app.cpuTargetPercent,
-                },
-                minAvailable: Math.max(1, s.app.minReplicas - 1),
-                iamRoleArn: appRole.arn,
-                targetGroupArn: nlb.targetGroupArns.api,
-                metricsPath: APP.metrics,
-                labels: platformLabels,
-                provider,
-                dependsOn: [lbc, prometheusStack, metricsServer, otel],
-            },
-            child,
-        );
+                child,
+            );
+        }
 
         // ------------------------------------------------------------ API Gateway + WAF
         const vpcLink = new aws.apigateway.VpcLink(
@@ -939,7 +1041,10 @@ export class Postech extends pulumi.ComponentResource {
                 ...account,
                 tags,
             },
-            { parent: this, dependsOn: [app] },
+            // No dependsOn on the FastAPI Deployment: its readiness wait must not hold the API back (or, on a
+            // first run without a pushed image, keep it from ever being created). Until pods are registered the
+            // proxy routes answer 5xx from the NLB; POST /auth works at once.
+            child,
         );
         const waf = new WebAcl(
             `${name}-waf`,
@@ -990,5 +1095,6 @@ export const postech: ArchitectureModule<PostechSettings> = {
         "CPF sign-in (Cognito custom auth, Lambda) in front of a FastAPI application on EKS, behind API Gateway with WAF",
     workloads: [WORKLOADS.api, WORKLOADS.lambdas],
     settings: settingsSchema,
+    stackProblems,
     deploy: (ctx) => new Postech(NAME, ctx).outputs,
 };

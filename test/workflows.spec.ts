@@ -234,8 +234,18 @@ describe("GitHub Actions workflows", () => {
         });
     });
 
+    it("runs the jobs that reach the Kubernetes API on the repository's DEPLOY_RUNNER (fixed egress addresses)", () => {
+        const runner = "${{ vars.DEPLOY_RUNNER || 'ubuntu-latest' }}";
+        const runsOn = (file: string, job: string) => (load(file).jobs[job] as Job & { "runs-on": string })["runs-on"];
+        assert.deepStrictEqual(
+            [runsOn("deploy.yml", "up-dev"), runsOn("deploy.yml", "up-prod"), runsOn("pull-request.yml", "preview")],
+            [runner, runner, runner],
+        );
+        assert.strictEqual(runsOn("pull-request.yml", "test"), "ubuntu-latest");
+    });
+
     it("action-validator rejects a broken workflow (the check is real)", () => {
-        const broken = read("deploy.yml").replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest");
+        const broken = read("deploy.yml").replace("runs-on:", "runs_on:");
         assert.notDeepStrictEqual(validateWorkflow(broken).errors, []);
         const badPermission = read("deploy.yml").replace("id-token: write", "id-token: admin");
         assert.notDeepStrictEqual(validateWorkflow(badPermission).errors, []);

@@ -16,6 +16,14 @@ export interface ArchitectureConfigSpec {
     readonly workloads: readonly string[];
     /** Schema of the architecture's own key `platform:<name>` (an object); absent when it has none. */
     readonly settings?: z.ZodType;
+    /**
+     * Checks of the parsed settings that depend on the stack (an environment that requires a value, the
+     * region a resource must be in). Each problem's `path` is under `platform:<name>` (`eks.publicEndpointCidrs`).
+     */
+    readonly stackProblems?: (
+        settings: never,
+        stack: { environment: string; region: string },
+    ) => readonly { path: string; message: string }[];
 }
 
 /** The environment profile: how a stack deploys (sizes, redundancy, retention, protection). */
@@ -199,6 +207,9 @@ export function validateConfig(
                 problems,
                 raw.stack,
             );
+        if (spec.stackProblems && settings[name] !== undefined && v.environment !== undefined && region)
+            for (const p of spec.stackProblems(settings[name] as never, { environment: v.environment, region }))
+                problems.push(`${NAMESPACE}:${name}.${p.path}: ${p.message}`);
         for (const w of spec.workloads) {
             if (decodedReleases !== undefined && !releaseNames.includes(w))
                 problems.push(

@@ -1,7 +1,8 @@
 /**
  * A load-balanced edge (`platform:edge:LoadBalancer`): a Network or Application Load Balancer with
  * its own security group, listeners and target groups described by the arguments, access logs to the
- * log archive bucket (prefix `elb/`), deletion protection from `protect`, and optional alarms on
+ * log archive bucket (prefix `elb/`; an NLB only with a TLS listener, the only kind ELB logs), deletion
+ * protection from `protect`, and optional alarms on
  * unhealthy targets. Plain `@pulumi/aws` resources, so every listener, rule and health check is
  * visible to tests and policies.
  *
@@ -136,8 +137,23 @@ export interface LoadBalancerArgs {
     listeners: Record<string, ListenerSpec>;
     /** Target groups keyed by a stable name; `<name>-<key>` at most {@link MAX_LOGICAL_NAME} characters. */
     targetGroups: Record<string, TargetGroupSpec>;
-    /** Access logs: the log archive bucket (objects under `elb/`). */
-    accessLogs: { bucketName: pulumi.Input<string> };
+    /**
+     * Access logs to the log archive bucket (objects under `elb/`). Required on an ALB and on an NLB with a
+     * TLS listener; refused on an NLB without one, because ELB writes NLB access logs only for TLS listeners
+     * ("Access logs are created only if the load balancer has a TLS listener",
+     * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html).
+     */
+    accessLogs?: { bucketName: pulumi.Input<string> };
+    /**
+     * NLB only: whether the security group's inbound rules also filter traffic arriving through AWS
+     * PrivateLink (an API Gateway REST VPC link, a VPC endpoint). With the check on, such traffic is judged by
+     * the client's own address (API Gateway's, outside the VPC), not the endpoint's; API Gateway's guide for
+     * VPC link NLBs says to turn it off and not to depend on API Gateway's address ranges
+     * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html,
+     * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-nlb-for-vpclink-using-console.html).
+     * Default true (AWS's default `on`).
+     */
+    enforceInboundRulesOnPrivateLinkTraffic?: boolean;
     /** Deletion protection. */
     protect: boolean;
     /** ALB only: idle connection timeout in seconds, 1-4000. Default 60. */
@@ -177,6 +193,17 @@ function problemsOf(name: string, args: LoadBalancerArgs): string[] {
         p.push(`idleTimeoutSeconds must be 1-4000; got ${args.idleTimeoutSeconds}`);
     if (alb && args.crossZone !== undefined)
         p.push("crossZone applies to network load balancers only (always on for ALBs)");
+    if (alb && args.enforceInboundRulesOnPrivateLinkTraffic !== undefined)
+        p.push("enforceInboundRulesOnPrivateLinkTraffic applies to network load balancers only");
+    const tlsListener = Object.values(args.listeners).some((l) => l.protocol === "TLS");
+    if ((alb || tlsListener) && args.accessLogs === undefined)
+        p.push(
+            `accessLogs is required ${alb ? "on an application load balancer" : "on a network load balancer with a TLS listener"}`,
+        );
+    if (!alb && !tlsListener && args.accessLogs !== undefined)
+        p.push(
+            "accessLogs: a network load balancer writes access logs only for TLS listeners, and this one has none; leave accessLogs out",
+        );
 
     for (const [key, rule] of sorted(args.ingress)) {
         const sources = [rule.cidrIpv4, rule.sourceSecurityGroupId, rule.prefixListId].filter(
@@ -358,7 +385,14 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 securityGroups: [sg.id],
                 ipAddressType: "ipv4",
                 enableDeletionProtection: args.protect,
-                accessLogs: { enabled: true, bucket: args.accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX },
+                accessLogs: args.accessLogs
+                    ? { enabled: true, bucket: args.accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX }
+                    : undefined,
+                enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: alb
+                    ? undefined
+                    : (args.enforceInboundRulesOnPrivateLinkTraffic ?? true)
+                      ? "on"
+                      : "off",
                 dropInvalidHeaderFields: alb ? true : undefined,
                 idleTimeout: alb ? (args.idleTimeoutSeconds ?? 60) : undefined,
                 enableCrossZoneLoadBalancing: alb ? undefined : (args.crossZone ?? true),

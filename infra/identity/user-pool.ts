@@ -13,6 +13,7 @@
  *   covered too (`advancedSecurityAdditionalFlows`).
  * - Self sign-up only where the caller allows it; user-existence errors hidden; token revocation on;
  *   deletion protection from `protect`.
+ * - E-mail through a verified Amazon SES identity (`DEVELOPER`) when given, else Cognito's own sender.
  * - Lambda triggers (custom authentication and others), each granted `lambda:InvokeFunction` for this
  *   pool only.
  * - App clients: public clients (no secret), only the authentication flows the caller lists, token
@@ -76,6 +77,16 @@ export interface UserPoolArgs {
     triggers?: Partial<Record<Trigger, LambdaFunction>>;
     /** App clients, keyed by a stable name (also their display name). At least one. */
     clients: Record<string, UserPoolClientSpec>;
+    /**
+     * E-mail through Amazon SES (`emailSendingAccount: DEVELOPER`): the ARN of a verified SES identity
+     * (`arn:aws:ses:<region>:<account>:identity/<domain or address>`) and optionally the `From` header
+     * (`Name <address@domain>`, at that identity). Default Cognito's own sender, whose daily quota is
+     * below production volume. The identity must authorize Cognito to send (SES sending authorization;
+     * the console adds it when the identity is chosen there).
+     * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html,
+     * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
+     */
+    email?: { sesIdentityArn: pulumi.Input<string>; fromAddress?: string };
     /** Deletion protection. */
     protect: boolean;
     tags: Record<string, string>;
@@ -110,6 +121,11 @@ function problemsOf(args: UserPoolArgs): string[] {
     if (custom.length > 0 && custom.length < 3)
         p.push(
             `triggers: custom authentication needs defineAuthChallenge, createAuthChallenge and verifyAuthChallengeResponse together; got ${custom.join(", ")}`,
+        );
+    const sesArn = args.email?.sesIdentityArn;
+    if (typeof sesArn === "string" && !/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/.test(sesArn))
+        p.push(
+            `email.sesIdentityArn must be an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<name>); got ${JSON.stringify(sesArn)}`,
         );
     const clients = Object.entries(args.clients);
     if (clients.length === 0) p.push("clients must hold at least one app client");
@@ -188,6 +204,13 @@ export class UserPool extends pulumi.ComponentResource {
                     advancedSecurityAdditionalFlows:
                         advancedSecurity === "OFF" ? undefined : { customAuthMode: advancedSecurity },
                 },
+                emailConfiguration: args.email
+                    ? {
+                          emailSendingAccount: "DEVELOPER",
+                          sourceArn: args.email.sesIdentityArn,
+                          fromEmailAddress: args.email.fromAddress,
+                      }
+                    : undefined,
                 lambdaConfig:
                     triggers.length > 0
                         ? Object.fromEntries(triggers.map(([t, fn]) => [t, fn.functionArn]))

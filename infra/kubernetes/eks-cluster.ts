@@ -14,8 +14,11 @@
  *   the cluster security group it manages and creates the nodes' access entry itself;
  * - an administrator role (assumable by principals of this account that signed in with MFA) and any
  *   other administrator roles the caller lists, each with an access entry and the
- *   AmazonEKSClusterAdminPolicy;
- * - a Kubernetes provider from the cluster's kubeconfig for every Kubernetes object of the caller;
+ *   AmazonEKSClusterAdminPolicy; read-only roles (the CI preview role) with AmazonEKSViewPolicy;
+ * - the CoreDNS managed add-on, created after the node group (a Deployment: with no node it stays DEGRADED
+ *   until its create wait fails), not by `@pulumi/eks` (`corednsAddonOptions.enabled: false`);
+ * - a Kubernetes provider from the cluster's kubeconfig for every Kubernetes object of the caller, used
+ *   only once the nodes and CoreDNS are up;
  * - {@link EksCluster.serviceAccountRole}: IRSA roles trusted by the cluster's OIDC provider for one
  *   namespace/service account and audience `sts.amazonaws.com`.
  *
@@ -47,6 +50,8 @@ export const NODE_POLICIES = [
 
 /** The EKS access policy administrators get (cluster scope). */
 export const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+/** The EKS access policy read-only roles get (cluster scope): get/list/watch, no Secrets. */
+export const CLUSTER_VIEW_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
 
 export interface EksClusterArgs {
     /** Physical cluster name, 1-100 letters, digits, - and _ (fixed: the log group and tags name it). */
@@ -74,6 +79,12 @@ export interface EksClusterArgs {
     };
     /** Extra administrator role ARNs (besides the one this component creates); entries are named after the role. Default none. */
     adminRoleArns?: string[];
+    /**
+     * Read-only roles (the CI preview role), keyed by a stable name: an access entry with
+     * AmazonEKSViewPolicy at cluster scope (read most objects, not Secrets; write nothing). Default none.
+     * https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
+     */
+    viewerRoleArns?: Record<string, pulumi.Input<string>>;
     /** Deletion protection of the cluster. */
     protect: boolean;
     accountId: pulumi.Input<string>;
@@ -126,6 +137,9 @@ function problemsOf(args: EksClusterArgs): string[] {
         p.push(`nodes.diskSizeGib must be an integer from 20 to 1000; got ${disk}`);
     for (const arn of args.adminRoleArns ?? [])
         if (!ROLE_ARN.test(arn)) p.push(`adminRoleArns: ${JSON.stringify(arn)} is not an IAM role ARN`);
+    for (const key of Object.keys(args.viewerRoleArns ?? {}))
+        if (!/^[a-z][a-z0-9-]{0,30}$/.test(key))
+            p.push(`viewerRoleArns: key ${JSON.stringify(key)} must be 1-31 lower-case letters, digits and -`);
     return p;
 }
 
@@ -147,8 +161,10 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** Provider for every Kubernetes object of this cluster. */
     readonly provider: k8s.Provider;
-    /** The node group (Kubernetes objects that need nodes depend on it). */
+    /** The node group (Kubernetes objects and EKS add-ons that need nodes depend on it). */
     readonly nodeGroup: aws.eks.NodeGroup;
+    /** The CoreDNS managed add-on, created after the node group; the Kubernetes {@link provider} waits for it. */
+    readonly coreDnsAddon: aws.eks.Addon;
     private readonly componentName: string;
     private readonly tags: Record<string, string>;
 
@@ -212,6 +228,10 @@ export class EksCluster extends pulumi.ComponentResource {
                 nodeAssociatePublicIpAddress: false,
                 deletionProtection: args.protect,
                 upgradePolicy: { supportType: "STANDARD" },
+                // No CoreDNS add-on inside the cluster component: a Deployment with no node to run on leaves the
+                // add-on DEGRADED until its 20-minute create wait fails (pulumi/pulumi-eks#1819, #1525). The
+                // managed add-on is created below, after the node group.
+                corednsAddonOptions: { enabled: false },
                 tags,
                 clusterTags: tags,
             },
@@ -292,6 +312,24 @@ export class EksCluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [cluster, ...nodePolicies] },
         );
 
+        // ------------------------------------------------------------ add-ons that run on nodes
+        // CoreDNS is a Deployment: it only becomes ACTIVE once nodes can run its pods, so it waits for the node
+        // group. OVERWRITE takes over the self-managed CoreDNS EKS installs at cluster creation
+        // (https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html,
+        // https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html). The version is EKS's
+        // default for the cluster's Kubernetes version.
+        this.coreDnsAddon = new aws.eks.Addon(
+            `${name}-coredns`,
+            {
+                clusterName: args.clusterName,
+                addonName: "coredns",
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+                tags,
+            },
+            { parent: this, dependsOn: [this.nodeGroup] },
+        );
+
         // ------------------------------------------------------------ administrators (access entries)
         const adminRole = new aws.iam.Role(
             `${name}-admin`,
@@ -342,7 +380,13 @@ export class EksCluster extends pulumi.ComponentResource {
                 arn,
             ]),
         ];
-        for (const [key, principalArn] of admins) {
+        const viewers = Object.entries(args.viewerRoleArns ?? {})
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([key, arn]): [string, pulumi.Input<string>, string] => [`viewer-${key}`, arn, CLUSTER_VIEW_POLICY]);
+        for (const [key, principalArn, policyArn] of [
+            ...admins.map(([k, arn]): [string, pulumi.Input<string>, string] => [k, arn, CLUSTER_ADMIN_POLICY]),
+            ...viewers,
+        ]) {
             const entry = new aws.eks.AccessEntry(
                 `${name}-${key}`,
                 { clusterName: args.clusterName, principalArn, type: "STANDARD", tags },
@@ -353,7 +397,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 {
                     clusterName: args.clusterName,
                     principalArn: entry.principalArn,
-                    policyArn: CLUSTER_ADMIN_POLICY,
+                    policyArn,
                     accessScope: { type: "cluster" },
                 },
                 child,
@@ -369,7 +413,7 @@ export class EksCluster extends pulumi.ComponentResource {
         this.provider = new k8s.Provider(
             `${name}-k8s`,
             { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
-            { parent: this, dependsOn: [this.nodeGroup] },
+            { parent: this, dependsOn: [this.nodeGroup, this.coreDnsAddon] },
         );
         this.registerOutputs({
             clusterSecurityGroupId: this.clusterSecurityGroupId,

@@ -132,8 +132,11 @@ export class WebService extends pulumi.ComponentResource {
             name,
             {
                 metadata: meta(),
+                // No `replicas`: the HPA owns the count. Kubernetes recommends leaving it out when an HPA scales
+                // the Deployment (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling);
+                // with server-side apply a set value fights the HPA's field manager (pulumi/pulumi-kubernetes#2491).
+                // A new Deployment starts at 1 pod and the HPA raises it to minReplicas at once.
                 spec: {
-                    replicas: args.autoscaling.minReplicas,
                     revisionHistoryLimit: 5,
                     selector: { matchLabels: selector },
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },

@@ -17,7 +17,9 @@
  *   log groups with retention, X-Ray active tracing, CloudWatch metrics, stage-wide throttling; no
  *   data tracing (it would log request bodies);
  * - optional usage plan (throttling and quota per API key, keys required on every method but
- *   OPTIONS) and CORS preflight (`OPTIONS`, mock integration, on every path with a route).
+ *   OPTIONS) and CORS: preflight (`OPTIONS`, mock integration, on every path with a route) and the
+ *   origin on API Gateway's own error responses (gateway responses `DEFAULT_4XX`, `DEFAULT_5XX`);
+ * - one deployment, replaced whenever anything it serves changes (a hash of every input above).
  *
  * WAF attaches to the stage from outside (`WebAcl` with `associations: { api: stageArn }`).
  *
@@ -38,6 +40,11 @@ import type { LambdaFunction } from "./lambda-function";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** Gateway responses that carry the CORS origin when `cors` is set: the fallbacks of every 4XX and 5XX type. */
+export const GATEWAY_RESPONSE_TYPES = ["DEFAULT_4XX", "DEFAULT_5XX"] as const;
+/** API Gateway's default gateway response body (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html). */
+export const GATEWAY_RESPONSE_TEMPLATE = '{"message":$context.error.messageString}';
 
 /** Header carrying the authenticated subject to HTTP backends (from the authorizer's context). */
 export const AUTHENTICATED_SUB_HEADER = "X-Authenticated-Sub";
@@ -265,6 +272,10 @@ export class RestApi extends pulumi.ComponentResource {
     readonly accessLogGroupName: pulumi.Output<string>;
     /** API key ids by client name (values: `aws apigateway get-api-key --api-key <id> --include-value`). */
     readonly apiKeyIds: Record<string, pulumi.Output<string>>;
+    /** What the deployment serves: `[kind, logical name, inputs]` of every API part, in registration order. */
+    readonly servedConfiguration: pulumi.Output<unknown[]>;
+    /** SHA-256 (hex) of the JSON of {@link servedConfiguration}: the deployment's trigger. */
+    readonly deploymentTrigger: pulumi.Output<string>;
 
     constructor(name: string, args: RestApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:serverless:RestApi", name, {}, opts);
@@ -287,6 +298,15 @@ export class RestApi extends pulumi.ComponentResource {
             child,
         );
         const executionArn = api.executionArn;
+        // What a deployment snapshots: the inputs of every resource, method, integration, authorizer, model,
+        // validator and gateway response, recorded as they are registered and hashed into the deployment's
+        // trigger, so any change the stage would serve makes a new deployment (a deployment is an immutable
+        // snapshot of the API: https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-deployments.html).
+        const served: [string, string, unknown][] = [];
+        const serve = <T>(kind: string, logicalName: string, inputs: T): T => {
+            served.push([kind, logicalName, inputs]);
+            return inputs;
+        };
 
         // ------------------------------------------------------------ resources (one per path segment)
         const resourceIds = new Map<string, pulumi.Output<string>>([["/", api.rootResourceId]]);
@@ -297,7 +317,11 @@ export class RestApi extends pulumi.ComponentResource {
             const parentPath = cut === 0 ? "/" : path.slice(0, cut);
             const resource = new aws.apigateway.Resource(
                 `${name}-${pathSlug(path)}`,
-                { restApi: api.id, parentId: resourceOf(parentPath), pathPart: path.slice(cut + 1) },
+                serve("Resource", `${name}-${pathSlug(path)}`, {
+                    restApi: api.id,
+                    parentId: resourceOf(parentPath),
+                    pathPart: path.slice(cut + 1),
+                }),
                 child,
             );
             resourceIds.set(path, resource.id);
@@ -310,7 +334,7 @@ export class RestApi extends pulumi.ComponentResource {
         for (const [key, a] of Object.entries(args.authorizers ?? {}).sort(([x], [y]) => x.localeCompare(y))) {
             const authorizer = new aws.apigateway.Authorizer(
                 `${name}-${key}`,
-                {
+                serve("Authorizer", `${name}-${key}`, {
                     name: key,
                     restApi: api.id,
                     type: a.type === "token" ? "TOKEN" : "COGNITO_USER_POOLS",
@@ -318,7 +342,7 @@ export class RestApi extends pulumi.ComponentResource {
                     authorizerUri: a.type === "token" ? a.function.invokeArn : undefined,
                     providerArns: a.type === "cognito" ? a.userPoolArns : undefined,
                     authorizerResultTtlInSeconds: a.resultTtlSeconds ?? 300,
-                },
+                }),
                 child,
             );
             if (a.type === "token")
@@ -337,18 +361,23 @@ export class RestApi extends pulumi.ComponentResource {
         if (needsBody)
             validators.body = new aws.apigateway.RequestValidator(
                 `${name}-validate-body`,
-                {
+                serve("RequestValidator", `${name}-validate-body`, {
                     restApi: api.id,
                     name: "body-and-parameters",
                     validateRequestBody: true,
                     validateRequestParameters: true,
-                },
+                }),
                 child,
             );
         if (needsParams)
             validators.params = new aws.apigateway.RequestValidator(
                 `${name}-validate-params`,
-                { restApi: api.id, name: "parameters", validateRequestBody: false, validateRequestParameters: true },
+                serve("RequestValidator", `${name}-validate-params`, {
+                    restApi: api.id,
+                    name: "parameters",
+                    validateRequestBody: false,
+                    validateRequestParameters: true,
+                }),
                 child,
             );
 
@@ -370,7 +399,7 @@ export class RestApi extends pulumi.ComponentResource {
             if (r.spec.bodySchema) {
                 model = new aws.apigateway.Model(
                     `${name}-${slug}-body`,
-                    {
+                    serve("Model", `${name}-${slug}-body`, {
                         restApi: api.id,
                         name: `${pathSlug(r.path).replace(/[^A-Za-z0-9]/g, "")}${r.method.charAt(0)}${r.method.slice(1).toLowerCase()}Body`,
                         contentType: "application/json",
@@ -378,7 +407,7 @@ export class RestApi extends pulumi.ComponentResource {
                             $schema: "http://json-schema.org/draft-04/schema#",
                             ...r.spec.bodySchema,
                         }),
-                    },
+                    }),
                     child,
                 );
             }
@@ -389,7 +418,7 @@ export class RestApi extends pulumi.ComponentResource {
                   : undefined;
             const method = new aws.apigateway.Method(
                 `${name}-${slug}`,
-                {
+                serve("Method", `${name}-${slug}`, {
                     restApi: api.id,
                     resourceId,
                     httpMethod: r.method,
@@ -399,7 +428,7 @@ export class RestApi extends pulumi.ComponentResource {
                     requestValidatorId: validator?.id,
                     requestModels: model ? { "application/json": model.name } : undefined,
                     requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
-                },
+                }),
                 child,
             );
             const i = r.spec.integration;
@@ -407,7 +436,7 @@ export class RestApi extends pulumi.ComponentResource {
             if (i.type === "lambda") {
                 integration = new aws.apigateway.Integration(
                     `${name}-${slug}`,
-                    {
+                    serve("Integration", `${name}-${slug}`, {
                         restApi: api.id,
                         resourceId,
                         httpMethod: method.httpMethod,
@@ -415,7 +444,7 @@ export class RestApi extends pulumi.ComponentResource {
                         integrationHttpMethod: "POST",
                         uri: i.function.invokeArn,
                         timeoutMilliseconds: 29000,
-                    },
+                    }),
                     child,
                 );
                 i.function.grantInvoke(`apigw-${slug}`, {
@@ -434,7 +463,7 @@ export class RestApi extends pulumi.ComponentResource {
                 }
                 integration = new aws.apigateway.Integration(
                     `${name}-${slug}`,
-                    {
+                    serve("Integration", `${name}-${slug}`, {
                         restApi: api.id,
                         resourceId,
                         httpMethod: method.httpMethod,
@@ -445,7 +474,7 @@ export class RestApi extends pulumi.ComponentResource {
                         connectionId: i.vpcLinkId,
                         requestParameters: forwarded,
                         timeoutMilliseconds: i.timeoutMilliseconds ?? 29000,
-                    },
+                    }),
                     child,
                 );
             }
@@ -475,29 +504,29 @@ export class RestApi extends pulumi.ComponentResource {
                 const resourceId = resourceOf(path);
                 const method = new aws.apigateway.Method(
                     `${name}-${slug}`,
-                    {
+                    serve("Method", `${name}-${slug}`, {
                         restApi: api.id,
                         resourceId,
                         httpMethod: "OPTIONS",
                         authorization: "NONE",
                         apiKeyRequired: false,
-                    },
+                    }),
                     child,
                 );
                 const integration = new aws.apigateway.Integration(
                     `${name}-${slug}`,
-                    {
+                    serve("Integration", `${name}-${slug}`, {
                         restApi: api.id,
                         resourceId,
                         httpMethod: method.httpMethod,
                         type: "MOCK",
                         requestTemplates: { "application/json": '{"statusCode": 200}' },
-                    },
+                    }),
                     child,
                 );
                 const response = new aws.apigateway.MethodResponse(
                     `${name}-${slug}`,
-                    {
+                    serve("MethodResponse", `${name}-${slug}`, {
                         restApi: api.id,
                         resourceId,
                         httpMethod: method.httpMethod,
@@ -508,12 +537,12 @@ export class RestApi extends pulumi.ComponentResource {
                             "method.response.header.Access-Control-Allow-Headers": true,
                             "method.response.header.Access-Control-Max-Age": true,
                         },
-                    },
+                    }),
                     child,
                 );
                 const integrationResponse = new aws.apigateway.IntegrationResponse(
                     `${name}-${slug}`,
-                    {
+                    serve("IntegrationResponse", `${name}-${slug}`, {
                         restApi: api.id,
                         resourceId,
                         httpMethod: method.httpMethod,
@@ -524,39 +553,48 @@ export class RestApi extends pulumi.ComponentResource {
                             "method.response.header.Access-Control-Allow-Headers": `'${allowHeaders}'`,
                             "method.response.header.Access-Control-Max-Age": "'600'",
                         },
-                    },
+                    }),
                     { parent: this, dependsOn: [integration] },
                 );
                 dependencies.push(method, integration, response, integrationResponse);
             }
+            // API Gateway's own errors (authorizer 401/403, validation 400, WAF 403, throttling and quota 429,
+            // 5xx) carry the origin too, or the browser hides them from the page. Every 4XX and 5XX response
+            // type without its own customization falls back to DEFAULT_4XX / DEFAULT_5XX
+            // (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html);
+            // the body keeps API Gateway's default template.
+            for (const responseType of GATEWAY_RESPONSE_TYPES) {
+                const logicalName = `${name}-${responseType.toLowerCase().replace(/_/g, "-")}`;
+                dependencies.push(
+                    new aws.apigateway.Response(
+                        logicalName,
+                        serve("Response", logicalName, {
+                            restApiId: api.id,
+                            responseType,
+                            responseParameters: {
+                                "gatewayresponse.header.Access-Control-Allow-Origin": pulumi.interpolate`'${origin}'`,
+                            },
+                            responseTemplates: { "application/json": GATEWAY_RESPONSE_TEMPLATE },
+                        }),
+                        child,
+                    ),
+                );
+            }
         }
 
         // ------------------------------------------------------------ deployment and stage
-        // A new deployment whenever the routes change (their keys, authorization and integration kinds).
-        const fingerprint = createHash("sha256")
-            .update(
-                JSON.stringify({
-                    routes: routes.map((r) => [
-                        r.key,
-                        r.spec.auth,
-                        r.spec.integration.type,
-                        r.spec.bodySchema ?? null,
-                        r.spec.requiredQueryParameters ?? [],
-                    ]),
-                    authorizers: Object.entries(args.authorizers ?? {})
-                        .map(([k, a]) => [k, a.type, a.resultTtlSeconds ?? 300])
-                        .sort(),
-                    cors: args.cors ? { headers: args.cors.allowHeaders ?? [] } : null,
-                    apiKeyRequired,
-                }),
-            )
-            .digest("hex");
+        // A new deployment whenever anything it serves changes: integration URIs, the VPC link, authorizer
+        // functions, CORS origins and gateway responses included (the hash of every input recorded by `serve`).
+        this.servedConfiguration = pulumi.output(served as pulumi.Input<unknown>[]);
+        this.deploymentTrigger = this.servedConfiguration.apply((parts) =>
+            createHash("sha256").update(JSON.stringify(parts)).digest("hex"),
+        );
         const deployment = new aws.apigateway.Deployment(
             `${name}-deployment`,
             {
                 restApi: api.id,
-                description: `routes ${fingerprint.slice(0, 12)}`,
-                triggers: { routes: fingerprint },
+                description: pulumi.interpolate`configuration ${this.deploymentTrigger.apply((t) => t.slice(0, 12))}`,
+                triggers: { configuration: this.deploymentTrigger },
             },
             { parent: this, dependsOn: dependencies },
         );

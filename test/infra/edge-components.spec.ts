@@ -277,7 +277,71 @@ describe("edge components (under mocks)", () => {
                     }),
                 {
                     message:
-                        "LoadBalancer nlb-bad: idleTimeoutSeconds applies to application load balancers only; listeners.http.action redirect-https is available on application load balancers only; listeners.http.action redirect-https belongs on an HTTP listener",
+                        "LoadBalancer nlb-bad: idleTimeoutSeconds applies to application load balancers only; " +
+                        "accessLogs: a network load balancer writes access logs only for TLS listeners, and this one has none; leave accessLogs out; " +
+                        "listeners.http.action redirect-https is available on application load balancers only; listeners.http.action redirect-https belongs on an HTTP listener",
+                },
+            );
+            assert.throws(
+                () =>
+                    new LoadBalancer(
+                        "alb-bad",
+                        albArgs({ accessLogs: undefined, enforceInboundRulesOnPrivateLinkTraffic: false }),
+                    ),
+                {
+                    message:
+                        "LoadBalancer alb-bad: enforceInboundRulesOnPrivateLinkTraffic applies to network load balancers only; accessLogs is required on an application load balancer",
+                },
+            );
+        });
+
+        it("logs an NLB only with a TLS listener, and lets PrivateLink traffic past the inbound rules only when told", async () => {
+            const tcp = new LoadBalancer("link-nlb", {
+                type: "network",
+                internal: true,
+                vpcId: "vpc-1",
+                subnetIds: ["subnet-a", "subnet-b"],
+                ingress: {},
+                targetGroups: { app: { port: 8000, protocol: "TCP", healthCheck: { protocol: "TCP" } } },
+                listeners: { http: { port: 80, protocol: "TCP", action: { type: "forward", targetGroup: "app" } } },
+                enforceInboundRulesOnPrivateLinkTraffic: false,
+                protect: false,
+                tags: TAGS,
+            });
+            await settle(tcp.loadBalancerArn);
+            const i = one("aws:lb/loadBalancer:LoadBalancer", "link-nlb");
+            assert.deepStrictEqual(
+                [i.accessLogs, i.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic],
+                [undefined, "off"],
+            );
+            // The TLS NLB of the test above keeps AWS's default and its access logs.
+            const tls = one("aws:lb/loadBalancer:LoadBalancer", "tcp-nlb");
+            assert.deepStrictEqual(
+                [tls.accessLogs, tls.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic],
+                [{ enabled: true, bucket: "logs", prefix: "elb" }, "on"],
+            );
+            assert.throws(
+                () =>
+                    new LoadBalancer("tls-nlb-bad", {
+                        type: "network",
+                        vpcId: "vpc-1",
+                        subnetIds: ["subnet-a", "subnet-b"],
+                        ingress: {},
+                        targetGroups: { app: { port: 9443, protocol: "TCP", healthCheck: { protocol: "TCP" } } },
+                        listeners: {
+                            tls: {
+                                port: 443,
+                                protocol: "TLS",
+                                certificateArn: "arn:cert",
+                                action: { type: "forward", targetGroup: "app" },
+                            },
+                        },
+                        protect: false,
+                        tags: TAGS,
+                    }),
+                {
+                    message:
+                        "LoadBalancer tls-nlb-bad: accessLogs is required on a network load balancer with a TLS listener",
                 },
             );
         });

@@ -6,7 +6,12 @@
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_ADMIN_POLICY, EksCluster, EksClusterArgs } from "../../infra/kubernetes/eks-cluster";
+import {
+    CLUSTER_ADMIN_POLICY,
+    CLUSTER_VIEW_POLICY,
+    EksCluster,
+    EksClusterArgs,
+} from "../../infra/kubernetes/eks-cluster";
 import { chartProblems, pinnedRelease } from "../../infra/kubernetes/helm-release";
 import { WebService, WebServiceArgs } from "../../infra/kubernetes/web-service";
 
@@ -89,7 +94,10 @@ describe("kubernetes components (under mocks)", () => {
         );
         cluster = new EksCluster(
             "k",
-            clusterArgs({ adminRoleArns: ["arn:aws:iam::123456789012:role/Platform-Admins"] }),
+            clusterArgs({
+                adminRoleArns: ["arn:aws:iam::123456789012:role/Platform-Admins"],
+                viewerRoleArns: { "ci-preview": "arn:aws:iam::123456789012:role/pulumi-ci-test-preview" },
+            }),
         );
         await settle(cluster.oidcProviderArn);
     });
@@ -155,6 +163,15 @@ describe("kubernetes components (under mocks)", () => {
                 ],
                 [true, "API", true, true, false, true, { supportType: "STANDARD" }],
             );
+            // CoreDNS is ours, after the node group (the stack specs check the order), never @pulumi/eks's.
+            assert.strictEqual(i.corednsAddonOptions.enabled, false);
+            assert.deepStrictEqual(one("aws:eks/addon:Addon", "k-coredns"), {
+                clusterName: "p-test-eks",
+                addonName: "coredns",
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+                tags: TAGS,
+            });
             assert.deepStrictEqual(one("aws:cloudwatch/logGroup:LogGroup", "k-logs"), {
                 name: "/aws/eks/p-test-eks/cluster",
                 retentionInDays: 30,
@@ -229,7 +246,7 @@ describe("kubernetes components (under mocks)", () => {
             ]);
         });
 
-        it("grants cluster admin through access entries only: its own MFA-guarded role and the roles listed", () => {
+        it("grants cluster admin through access entries only: its own MFA-guarded role and the roles listed; viewers read only", () => {
             const trust = JSON.parse(one("aws:iam/role:Role", "k-admin").assumeRolePolicy);
             assert.deepStrictEqual(trust.Statement, [
                 {
@@ -245,6 +262,7 @@ describe("kubernetes components (under mocks)", () => {
             assert.deepStrictEqual(entries.map((e) => [e.name, e.inputs.principalArn, e.inputs.type]).sort(), [
                 ["k-admin", "arn:aws:mock:sa-east-1:123456789012:k-admin", "STANDARD"],
                 ["k-admin-platform-admins", "arn:aws:iam::123456789012:role/Platform-Admins", "STANDARD"],
+                ["k-viewer-ci-preview", "arn:aws:iam::123456789012:role/pulumi-ci-test-preview", "STANDARD"],
             ]);
             const associations = registered.filter(
                 (r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" && r.name.startsWith("k-"),
@@ -252,7 +270,9 @@ describe("kubernetes components (under mocks)", () => {
             assert.deepStrictEqual(associations.map((a) => [a.name, a.inputs.policyArn, a.inputs.accessScope]).sort(), [
                 ["k-admin", CLUSTER_ADMIN_POLICY, { type: "cluster" }],
                 ["k-admin-platform-admins", CLUSTER_ADMIN_POLICY, { type: "cluster" }],
+                ["k-viewer-ci-preview", CLUSTER_VIEW_POLICY, { type: "cluster" }],
             ]);
+            assert.strictEqual(CLUSTER_VIEW_POLICY, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
         });
 
         it("makes IRSA roles trusted for one service account and the STS audience only", async () => {
@@ -392,6 +412,8 @@ describe("kubernetes components (under mocks)", () => {
                 { name: "B", value: "2" },
             ]);
             assert.deepStrictEqual(c.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
+            // The HPA owns the replica count: a set spec.replicas would be applied back over it (pulumi-kubernetes#2491).
+            assert.ok(!("replicas" in d.spec), `spec.replicas is ${JSON.stringify(d.spec.replicas)}`);
             assert.deepStrictEqual(d.spec.strategy, {
                 type: "RollingUpdate",
                 rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" },

@@ -6,6 +6,7 @@
  * validation reports every problem at once, naming the component and the field.
  */
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { API_GATEWAY_ACCOUNT } from "../../infra/serverless/api-gateway-account";
 import { LambdaFunction, LambdaFunctionArgs } from "../../infra/serverless/lambda-function";
@@ -562,6 +563,79 @@ describe("serverless and identity components (under mocks)", () => {
             );
             assert.strictEqual(one("aws:apigateway/method:Method", "web-get-products").apiKeyRequired, false);
             assert.deepStrictEqual(ofType("aws:apigateway/usagePlan:UsagePlan", "web-"), []);
+            // API Gateway's own errors (401/403 from the authorizer, 400 validation, WAF 403, 429, 5xx) carry the
+            // origin too: every 4XX/5XX type falls back to these two.
+            for (const [logicalName, responseType] of [
+                ["web-default-4xx", "DEFAULT_4XX"],
+                ["web-default-5xx", "DEFAULT_5XX"],
+            ])
+                assert.deepStrictEqual(one("aws:apigateway/response:Response", logicalName), {
+                    restApiId: "web-id",
+                    responseType,
+                    responseParameters: {
+                        "gatewayresponse.header.Access-Control-Allow-Origin": "'https://shop.example.com'",
+                    },
+                    responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
+                });
+            assert.deepStrictEqual(ofType("aws:apigateway/response:Response", "shop-"), []);
+        });
+
+        it("makes a new deployment when anything it serves changes: integration URI, VPC link, authorizer function, CORS origin", async () => {
+            const spec = (
+                name: string,
+                change: Partial<Record<"uri" | "vpcLink" | "origin", string>> = {},
+                fn = authorizerFn,
+            ) =>
+                new RestApi(
+                    name,
+                    base({
+                        apiName: "p-test-trigger",
+                        authorizers: { jwt: { type: "token", function: fn } },
+                        routes: {
+                            "ANY /{proxy+}": {
+                                auth: { authorizer: "jwt" },
+                                integration: {
+                                    type: "vpc-link",
+                                    vpcLinkId: change.vpcLink ?? "vl-1",
+                                    uri: change.uri ?? "http://nlb-1.internal/{proxy}",
+                                },
+                            },
+                        },
+                        cors: { allowOrigins: [change.origin ?? "https://app.example.com"] },
+                    }),
+                );
+            const apis = {
+                "trig-base": spec("trig-base"),
+                "trig-same": spec("trig-same"),
+                "trig-uri": spec("trig-uri", { uri: "http://nlb-2.internal/{proxy}" }),
+                "trig-link": spec("trig-link", { vpcLink: "vl-2" }),
+                "trig-authz": spec("trig-authz", {}, authFn),
+                "trig-origin": spec("trig-origin", { origin: "https://shop.example.com" }),
+            };
+            const served: Record<string, string> = {};
+            for (const [name, api] of Object.entries(apis)) {
+                const [parts, trigger] = await settle(pulumi.all([api.servedConfiguration, api.deploymentTrigger]));
+                // The trigger is the hash of what is served, and the deployment carries it.
+                assert.strictEqual(trigger, createHash("sha256").update(JSON.stringify(parts)).digest("hex"), name);
+                assert.deepStrictEqual(one("aws:apigateway/deployment:Deployment", `${name}-deployment`).triggers, {
+                    configuration: trigger,
+                });
+                // Logical names and mock ids carry the component's name: compare as if all were trig-base.
+                served[name] = JSON.stringify(parts).split(name).join("trig-base");
+            }
+            assert.strictEqual(served["trig-same"], served["trig-base"]);
+            for (const name of ["trig-uri", "trig-link", "trig-authz", "trig-origin"])
+                assert.notStrictEqual(served[name], served["trig-base"], `${name} must change the trigger`);
+            const kinds = JSON.parse(served["trig-base"]).map(([kind]: [string]) => kind);
+            assert.deepStrictEqual([...new Set(kinds)].sort(), [
+                "Authorizer",
+                "Integration",
+                "IntegrationResponse",
+                "Method",
+                "MethodResponse",
+                "Resource",
+                "Response",
+            ]);
         });
     });
 
@@ -576,6 +650,7 @@ describe("serverless and identity components (under mocks)", () => {
                         passwordPolicy: { minimumLength: 6 },
                         triggers: { defineAuthChallenge: fn },
                         clients: { Web: { authFlows: ["ALLOW_USER_PASSWORD_AUTH" as any], tokenValidityMinutes: 2 } },
+                        email: { sesIdentityArn: "arn:aws:sns:sa-east-1:123456789012:topic" },
                         protect: false,
                         tags: TAGS,
                     }),
@@ -583,6 +658,7 @@ describe("serverless and identity components (under mocks)", () => {
                     message:
                         "UserPool bad: passwordPolicy.minimumLength must be 8-99 (Cognito's range; 12 or more recommended); got 6; " +
                         "triggers: custom authentication needs defineAuthChallenge, createAuthChallenge and verifyAuthChallengeResponse together; got defineAuthChallenge; " +
+                        'email.sesIdentityArn must be an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<name>); got "arn:aws:sns:sa-east-1:123456789012:topic"; ' +
                         'clients: name "Web" must be 1-63 lower-case letters, digits and -, starting with a letter; ' +
                         "clients.Web.authFlows: ALLOW_USER_PASSWORD_AUTH is not allowed; use ALLOW_CUSTOM_AUTH, ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_AUTH (no plain-password flows); " +
                         "clients.Web.tokenValidityMinutes must be 5-1440; got 2",
@@ -630,6 +706,7 @@ describe("serverless and identity components (under mocks)", () => {
                 temporaryPasswordValidityDays: 1,
             });
             assert.deepStrictEqual(p.userPoolAddOns, { advancedSecurityMode: "OFF" });
+            assert.strictEqual(p.emailConfiguration, undefined);
             assert.deepStrictEqual(p.lambdaConfig, {
                 createAuthChallenge: "arn:aws:mock:sa-east-1:123456789012:cpf-create",
                 defineAuthChallenge: "arn:aws:mock:sa-east-1:123456789012:cpf-define",
@@ -670,7 +747,7 @@ describe("serverless and identity components (under mocks)", () => {
             );
         });
 
-        it("e-mail sign-in with self sign-up, TOTP MFA and enforced threat protection on the Plus plan", async () => {
+        it("e-mail sign-in with self sign-up, TOTP MFA, enforced threat protection on the Plus plan and e-mail through SES", async () => {
             const pool = new UserPool("shop", {
                 poolName: "p-test-shoppers",
                 signInWith: "email",
@@ -684,11 +761,21 @@ describe("serverless and identity components (under mocks)", () => {
                         refreshTokenValidityDays: 7,
                     },
                 },
+                email: {
+                    sesIdentityArn: "arn:aws:ses:sa-east-1:123456789012:identity/shop.example.com",
+                    fromAddress: "Shop <no-reply@shop.example.com>",
+                },
                 protect: false,
                 tags: TAGS,
             });
             await settle(pool.userPoolArn);
             const p = one("aws:cognito/userPool:UserPool", "shop");
+            // Production volume: e-mail through the verified SES identity, not Cognito's capped default sender.
+            assert.deepStrictEqual(p.emailConfiguration, {
+                emailSendingAccount: "DEVELOPER",
+                sourceArn: "arn:aws:ses:sa-east-1:123456789012:identity/shop.example.com",
+                fromEmailAddress: "Shop <no-reply@shop.example.com>",
+            });
             assert.deepStrictEqual(
                 [p.usernameAttributes, p.autoVerifiedAttributes, p.adminCreateUserConfig],
                 [["email"], ["email"], { allowAdminCreateUserOnly: false }],

@@ -10,8 +10,11 @@ import { validateConfig, ConfigValidationError } from "../../infra/config/load";
 import { bundleLambda } from "../../apps/lambdas/build";
 import { ACCESS_LOG_FORMAT } from "../../infra/serverless/rest-api";
 import { APP, AUTH_BODY_SCHEMA, CHARTS, postech } from "../../stacks/postech";
+import { mockImageDigest } from "../../tools/lib/mocks";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
-import { nameOf, Plan, policyDocument, stackPlan } from "../support/plan";
+import * as fs from "fs";
+import * as path from "path";
+import { nameOf, Plan, policyDocument, ROOT, runPlanCli, stackPlan } from "../support/plan";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -82,12 +85,60 @@ function ruleSet(plan: Plan): string[] {
     ].sort();
 }
 
+/** The FastAPI image tag the specs deploy (the committed stack files say `unreleased`: nothing pushed yet). */
+const RELEASE = "1.4.2";
+/** The plan of a committed stack with the FastAPI image released as {@link RELEASE}. */
+function releasedPlan(stack: "dev" | "prod"): Plan {
+    const yaml = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+    const released = yaml.replace(/^( {4}postech-api:) unreleased$/m, `$1 ${RELEASE}`);
+    assert.notStrictEqual(released, yaml, `Pulumi.${stack}.yaml releases postech-api as unreleased`);
+    const run = runPlanCli(stack, { stackYaml: released });
+    assert.ok(run.status === 0 && run.plan, `plan failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
+    return run.plan;
+}
+
 for (const stack of ["dev", "prod"] as const) {
-    describe(`postech (${stack} plan)`, () => {
+    describe(`postech (${stack} plan, first run: the FastAPI image not pushed yet)`, () => {
         let plan: Plan;
         before(function () {
             this.timeout(600_000);
             plan = stackPlan(stack);
+        });
+
+        it("creates the repository and everything but the FastAPI workload; the REST API waits on no Kubernetes object", () => {
+            for (const type of [
+                "kubernetes:apps/v1:Deployment",
+                "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+                "kubernetes:policy/v1:PodDisruptionBudget",
+                "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+                "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+            ])
+                assert.deepStrictEqual(ofArch(plan, type).map(nameOf), [], type);
+            assert.deepStrictEqual(
+                ofArch(plan, T.role)
+                    .map(nameOf)
+                    .filter((n) => n.startsWith("postech-eks-irsa-")),
+                [
+                    "postech-eks-irsa-ebs-csi",
+                    "postech-eks-irsa-lb-controller",
+                    "postech-eks-irsa-fluent-bit",
+                    "postech-eks-irsa-otel-collector",
+                ],
+            );
+            assert.strictEqual(ofArch(plan, "aws:ecr/repository:Repository").length, 1);
+            const component = plan.resources.find(
+                (r) => r.type === "platform:serverless:RestApi" && r.urn.endsWith("::postech-api"),
+            )!;
+            assert.deepStrictEqual(component.dependencies ?? [], []);
+            assert.strictEqual(ofArch(plan, "aws:apigateway/stage:Stage").length, 1);
+        });
+    });
+
+    describe(`postech (${stack} plan, FastAPI ${RELEASE} released)`, () => {
+        let plan: Plan;
+        before(function () {
+            this.timeout(600_000);
+            plan = releasedPlan(stack);
         });
 
         it("exposes POST /auth without a token (Lambda proxy, body schema) and every other route behind the JWT authorizer through the VPC link", () => {
@@ -360,6 +411,19 @@ for (const stack of ["dev", "prod"] as const) {
             ]);
         });
 
+        it("sends Cognito's e-mail through SES in prod (the example identity of Pulumi.prod.yaml), Cognito's own sender in dev", () => {
+            assert.deepStrictEqual(
+                inputs(plan, "aws:cognito/userPool:UserPool", "postech-users").emailConfiguration,
+                stack === "prod"
+                    ? {
+                          emailSendingAccount: "DEVELOPER",
+                          sourceArn: "arn:aws:ses:sa-east-1:111122223333:identity/example.com",
+                          fromEmailAddress: "Postech <no-reply@example.com>",
+                      }
+                    : undefined,
+            );
+        });
+
         it("makes the CPF the username, no password flows, no self sign-up, and a public client with custom auth and refresh only", () => {
             const p = inputs(plan, "aws:cognito/userPool:UserPool", "postech-users");
             assert.deepStrictEqual(
@@ -393,10 +457,26 @@ for (const stack of ["dev", "prod"] as const) {
                     undefined,
                 ],
             );
+            // The deploy path reaches the API server through the public endpoint, open only to the runners' CIDRs
+            // (dev: the example range to replace; prod: RFC 7600's dummy address, admitting nobody until set).
             assert.deepStrictEqual(
                 [c.endpointPrivateAccess, c.endpointPublicAccess, c.publicAccessCidrs],
-                stack === "prod" ? [true, false, undefined] : [true, true, ["203.0.113.0/24"]],
+                [true, true, stack === "prod" ? ["192.0.0.8/32"] : ["203.0.113.0/24"]],
             );
+            // Add-ons that run on nodes (CoreDNS, the EBS CSI driver) wait for the node group; @pulumi/eks makes no CoreDNS.
+            assert.strictEqual(c.corednsAddonOptions.enabled, false);
+            const nodeGroup = plan.one("aws:eks/nodeGroup:NodeGroup", "postech-eks-nodes").urn;
+            for (const addon of ["postech-eks-coredns", "postech-ebs-csi"])
+                assert.ok(plan.one("aws:eks/addon:Addon", addon).dependencies!.includes(nodeGroup), addon);
+            assert.deepStrictEqual(
+                plan
+                    .ofType("aws:eks/addon:Addon")
+                    .map((a) => (a.inputs as any).addonName)
+                    .sort(),
+                ["aws-ebs-csi-driver", "coredns"],
+            );
+            const k8s = plan.one("pulumi:providers:kubernetes", "postech-eks-k8s");
+            assert.ok(k8s.dependencies!.includes(plan.one("aws:eks/addon:Addon", "postech-eks-coredns").urn));
             assert.deepStrictEqual(
                 [c.encryptionConfigKeyArn, c.enabledClusterLogTypes],
                 [key(plan, "secrets"), ["api", "audit", "authenticator", "controllerManager", "scheduler"]],
@@ -432,8 +512,26 @@ for (const stack of ["dev", "prod"] as const) {
                 },
             );
             assert.deepStrictEqual(
-                ofArch(plan, "aws:eks/accessEntry:AccessEntry").map((e) => (e.inputs as any).principalArn),
-                [outputs(plan, T.role, "postech-eks-admin").arn],
+                ofArch(plan, "aws:eks/accessEntry:AccessEntry")
+                    .map((e) => (e.inputs as any).principalArn)
+                    .sort(),
+                [
+                    outputs(plan, T.role, "postech-eks-admin").arn,
+                    `arn:aws:iam::123456789012:role/pulumi-ci-${stack}-preview`,
+                ],
+            );
+            // The CI preview role reads the cluster (no Secrets, no writes) so previews diff against live objects.
+            assert.deepStrictEqual(
+                ofArch(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+                    .map((a) => [nameOf(a), (a.inputs as any).policyArn])
+                    .sort(),
+                [
+                    ["postech-eks-admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"],
+                    [
+                        `postech-eks-viewer-pulumi-ci-${stack}-preview`,
+                        "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+                    ],
+                ],
             );
         });
 
@@ -441,10 +539,9 @@ for (const stack of ["dev", "prod"] as const) {
             const d = inputs(plan, "kubernetes:apps/v1:Deployment", "postech-api");
             const pod = d.spec.template.spec;
             const [c] = pod.containers;
-            assert.strictEqual(
-                c.image,
-                `${outputs(plan, "aws:ecr/repository:Repository", "postech-api-repo").repositoryUrl}:1.0.0`,
-            );
+            // The released tag, checked in ECR and pinned by the digest ECR reports (docs/first-deploy.md).
+            const repo = outputs(plan, "aws:ecr/repository:Repository", "postech-api-repo");
+            assert.strictEqual(c.image, `${repo.repositoryUrl}@${mockImageDigest(repo.name, RELEASE)}`);
             assert.deepStrictEqual(pod.securityContext, {
                 runAsNonRoot: true,
                 runAsUser: APP.uid,
@@ -663,11 +760,25 @@ for (const stack of ["dev", "prod"] as const) {
                 [nlb.loadBalancerType, nlb.internal, nlb.subnets],
                 ["network", true, subnetIds(plan, "private")],
             );
+            // The VPC link's PrivateLink traffic is judged by API Gateway's address unless the check is off; a
+            // TCP-only NLB writes no access logs, so none are turned on.
+            assert.deepStrictEqual(
+                [nlb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic, nlb.accessLogs],
+                ["off", undefined],
+            );
             const tg = inputs(plan, "aws:lb/targetGroup:TargetGroup", "postech-nlb-api");
             assert.deepStrictEqual(
                 [tg.targetType, tg.port, tg.protocol, tg.healthCheck.path],
                 ["ip", 8000, "TCP", "/ready"],
             );
+        });
+
+        it("does not hold the REST API back on the FastAPI Deployment's readiness wait", () => {
+            assert.strictEqual(ofArch(plan, "kubernetes:apps/v1:Deployment").length, 1);
+            const component = plan.resources.find(
+                (r) => r.type === "platform:serverless:RestApi" && r.urn.endsWith("::postech-api"),
+            )!;
+            assert.deepStrictEqual(component.dependencies ?? [], []);
         });
 
         it("keeps PostgreSQL in the isolated subnets, TLS only, sized per environment", () => {
@@ -731,14 +842,19 @@ describe("platform:postech settings", () => {
         "platform:architectures": '["postech"]',
         "platform:releases": '{"postech-api":"1.0.0","postech-lambdas":"1.0.0"}',
     };
-    const validate = (settings: unknown) =>
+    const RUNNERS = { publicEndpointCidrs: ["198.18.7.0/28"] };
+    const validate = (settings: unknown, values: Record<string, string> = {}) =>
         validateConfig(
-            { project: "platform", stack: "dev", values: { ...base, "platform:postech": JSON.stringify(settings) } },
+            {
+                project: "platform",
+                stack: "dev",
+                values: { ...base, ...values, "platform:postech": JSON.stringify(settings) },
+            },
             { postech },
         );
-    const problems = (settings: unknown) => {
+    const problems = (settings: unknown, values: Record<string, string> = {}) => {
         try {
-            validate(settings);
+            validate(settings, values);
         } catch (err) {
             assert.ok(err instanceof ConfigValidationError, String(err));
             return err.problems;
@@ -746,12 +862,13 @@ describe("platform:postech settings", () => {
         assert.fail("accepted");
     };
 
-    it("applies the defaults: private-only EKS endpoint, 2-4 t3.medium nodes, 2-6 pods, single-AZ db.t4g.micro", () => {
-        const s = validate({}).settings.postech as any;
+    it("applies the defaults: 2-4 t3.medium nodes, 2-6 pods, single-AZ db.t4g.micro, Cognito's own e-mail sender", () => {
+        const s = validate({ eks: RUNNERS }).settings.postech as any;
         assert.deepStrictEqual(s.eks, {
             version: "1.33",
-            publicEndpointCidrs: [],
+            publicEndpointCidrs: ["198.18.7.0/28"],
             adminRoleArns: [],
+            viewerRoleNames: [],
             instanceTypes: ["t3.medium"],
             minNodes: 2,
             desiredNodes: 2,
@@ -779,6 +896,63 @@ describe("platform:postech settings", () => {
             ],
             [2, 6, "db.t4g.micro", false, "OFF", undefined],
         );
+        assert.strictEqual(s.cognito.email, undefined);
+    });
+
+    it("requires the deploy runners' CIDRs for the EKS endpoint, and in prod refuses documentation ranges and Cognito's own e-mail sender", () => {
+        assert.deepStrictEqual(problems({}), [
+            "platform:postech.eks.publicEndpointCidrs: required: the deploy runners' fixed egress CIDRs, the only sources the public API endpoint admits (docs/delivery.md); got undefined",
+        ]);
+        assert.deepStrictEqual(problems({ eks: { publicEndpointCidrs: [] } }), [
+            "platform:postech.eks.publicEndpointCidrs: must list the deploy runners' fixed egress CIDRs (at least one)",
+        ]);
+        // dev may keep an example range; prod may not, and must send e-mail through SES in its own region.
+        assert.deepStrictEqual(
+            (validate({ eks: { publicEndpointCidrs: ["203.0.113.0/24"] } }).settings.postech as any).eks
+                .publicEndpointCidrs,
+            ["203.0.113.0/24"],
+        );
+        const prod = { "platform:environment": "prod", "platform:protect": "true" };
+        assert.deepStrictEqual(
+            problems(
+                { eks: { publicEndpointCidrs: ["198.51.100.7/32", "198.18.7.0/28", "203.0.0.0/16", "192.0.2.0/24"] } },
+                prod,
+            ),
+            [
+                "platform:postech.eks.publicEndpointCidrs[0]: 198.51.100.7/32 is in the documentation range 198.51.100.0/24 (RFC 5737), not a runner's address; in prod set the deploy runners' fixed egress CIDRs (docs/delivery.md)",
+                "platform:postech.eks.publicEndpointCidrs[2]: 203.0.0.0/16 is in the documentation range 203.0.113.0/24 (RFC 5737), not a runner's address; in prod set the deploy runners' fixed egress CIDRs (docs/delivery.md)",
+                "platform:postech.eks.publicEndpointCidrs[3]: 192.0.2.0/24 is in the documentation range 192.0.2.0/24 (RFC 5737), not a runner's address; in prod set the deploy runners' fixed egress CIDRs (docs/delivery.md)",
+                "platform:postech.cognito.email: required in prod: Cognito's own e-mail sender has a daily quota below production volume; set sesIdentityArn to a verified SES identity in sa-east-1 (docs/postech.md)",
+            ],
+        );
+        assert.deepStrictEqual(
+            problems(
+                {
+                    eks: RUNNERS,
+                    cognito: { email: { sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com" } },
+                },
+                prod,
+            ),
+            [
+                "platform:postech.cognito.email.sesIdentityArn: must be an SES identity in the stack's region sa-east-1; got one in us-east-1",
+            ],
+        );
+        assert.deepStrictEqual(
+            problems({ eks: RUNNERS, cognito: { email: { sesIdentityArn: "arn:aws:sns:sa-east-1:123456789012:t" } } }),
+            [
+                'platform:postech.cognito.email.sesIdentityArn: must be the ARN of a verified SES identity such as arn:aws:ses:sa-east-1:111122223333:identity/example.com; got "arn:aws:sns:sa-east-1:123456789012:t"',
+            ],
+        );
+        const ok = validate(
+            {
+                eks: RUNNERS,
+                cognito: { email: { sesIdentityArn: "arn:aws:ses:sa-east-1:123456789012:identity/example.com" } },
+            },
+            prod,
+        ).settings.postech as any;
+        assert.deepStrictEqual(ok.cognito.email, {
+            sesIdentityArn: "arn:aws:ses:sa-east-1:123456789012:identity/example.com",
+        });
     });
 
     it("names every bad value with its full key, all at once", () => {
@@ -802,7 +976,7 @@ describe("platform:postech settings", () => {
             ],
         );
         assert.deepStrictEqual(
-            problems({ eks: { minNodes: 3, desiredNodes: 2 }, app: { minReplicas: 4, maxReplicas: 3 } }),
+            problems({ eks: { ...RUNNERS, minNodes: 3, desiredNodes: 2 }, app: { minReplicas: 4, maxReplicas: 3 } }),
             [
                 "platform:postech.eks.desiredNodes: must be at least minNodes (3); got 2",
                 "platform:postech.app.maxReplicas: must be at least minReplicas (4); got 3",
@@ -811,7 +985,11 @@ describe("platform:postech settings", () => {
     });
 
     it("requires both workloads in platform:releases", () => {
-        const values = { ...base, "platform:releases": '{"postech-api":"1.0.0"}' };
+        const values = {
+            ...base,
+            "platform:releases": '{"postech-api":"1.0.0"}',
+            "platform:postech": JSON.stringify({ eks: RUNNERS }),
+        };
         assert.throws(
             () => validateConfig({ project: "platform", stack: "dev", values }, { postech }),
             (err: ConfigValidationError) => {

@@ -12,6 +12,8 @@
  *    `CUSTOM_CHALLENGE` whose public parameters carry a nonce.
  * 3. `AdminRespondToAuthChallenge` with `ANSWER = challengeAnswer(secret, cpf, nonce)`; the secret
  *    comes from Secrets Manager (cached per container) and the verify trigger recomputes it.
+ * Steps 2 and 3 carry `ContextData` ({@link contextData}: the caller's address, the API's host and path,
+ * the headers without credentials), so threat protection scores the customer, not this function.
  *
  * Responses (JSON, `Cache-Control: no-store`):
  * - 200 `{IdToken, AccessToken, RefreshToken, ExpiresIn, TokenType}` (Cognito's
@@ -41,6 +43,7 @@ import {
     AdminInitiateAuthCommand,
     AdminRespondToAuthChallengeCommand,
     CognitoIdentityProviderClient,
+    type ContextDataType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 
@@ -63,6 +66,38 @@ const REFUSALS = new Set([
     "CodeMismatchException",
     "ExpiredCodeException",
 ]);
+
+/** Request headers never passed to Cognito as context data: credentials (the API key, tokens, cookies). */
+export const WITHHELD_HEADERS = new Set([
+    "authorization",
+    "cookie",
+    "proxy-authorization",
+    "x-api-key",
+    "x-amz-security-token",
+]);
+
+/**
+ * The customer's request as Cognito threat protection scores it (`ContextDataType`): the caller's address as
+ * API Gateway saw it (`requestContext.identity.sourceIp`), the API's host and path, and the request's
+ * headers in the order received, credentials withheld. Without it every sign-in would be scored as coming
+ * from this function's NAT address. `undefined` when the event has no source address (not from API
+ * Gateway): `IpAddress` is required.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ContextDataType.html,
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-adaptive-authentication.html
+ */
+export function contextData(event: APIGatewayProxyEvent): ContextDataType | undefined {
+    const rc = event.requestContext;
+    const ip = rc?.identity?.sourceIp;
+    if (!ip) return undefined;
+    return {
+        IpAddress: ip,
+        ServerName: rc.domainName ?? event.headers?.Host ?? event.headers?.host ?? "",
+        ServerPath: rc.path ?? event.path ?? "",
+        HttpHeaders: Object.entries(event.headers ?? {})
+            .filter(([name, value]) => value !== undefined && !WITHHELD_HEADERS.has(name.toLowerCase()))
+            .map(([name, value]) => ({ headerName: name, headerValue: value })),
+    };
+}
 
 /** Cognito throttling error names (mapped to 429). */
 const THROTTLES = new Set(["TooManyRequestsException", "LimitExceededException"]);
@@ -187,6 +222,8 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     const cpf = parsed.cpf;
     const masked = maskCpf(cpf);
 
+    const requestContextData = contextData(event);
+    const withContext = requestContextData ? { ContextData: requestContextData } : {};
     let step: Step = "lookup";
     let userCreated = false;
     try {
@@ -198,6 +235,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
                 ClientId: config.clientId,
                 AuthFlow: "CUSTOM_AUTH",
                 AuthParameters: { USERNAME: cpf },
+                ...withContext,
             }),
         );
         const nonce = initiated.ChallengeParameters?.[NONCE_PARAMETER];
@@ -214,6 +252,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
                 ChallengeName: CUSTOM_CHALLENGE,
                 Session: initiated.Session,
                 ChallengeResponses: { USERNAME: cpf, ANSWER: challengeAnswer(secret, cpf, nonce) },
+                ...withContext,
             }),
         );
         const result = answered.AuthenticationResult;

@@ -20,7 +20,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { handler as createTrigger } from "../../../apps/lambdas/cognito-triggers/create-auth-challenge";
 import { handler as defineTrigger } from "../../../apps/lambdas/cognito-triggers/define-auth-challenge";
 import { handler as verifyTrigger } from "../../../apps/lambdas/cognito-triggers/verify-auth-challenge";
-import { handler, MAX_BODY_BYTES } from "../../../apps/lambdas/cpf-auth/handler";
+import { contextData, handler, MAX_BODY_BYTES } from "../../../apps/lambdas/cpf-auth/handler";
 import { clearSecretCache } from "../../../apps/lambdas/shared/secret";
 import { captureConsole, CapturedLogs, lambdaContext } from "./support";
 
@@ -163,6 +163,49 @@ describe("apps/lambdas/cpf-auth", () => {
             cpf: "***.***.*89-09",
             userCreated: false,
         });
+        assertLogsClean();
+    });
+
+    it("sends Cognito threat protection the customer's address, the API's host and path, and the headers without credentials", async () => {
+        cognito.on(AdminGetUserCommand).resolves({ Username: CPF, UserStatus: "CONFIRMED", Enabled: true });
+        const event = apiEvent('{"cpf":"123.456.789-09"}', {
+            path: "/auth",
+            headers: {
+                Host: "abc123.execute-api.sa-east-1.amazonaws.com",
+                "Content-Type": "application/json",
+                "User-Agent": "kiosk/2.1",
+                "X-Forwarded-For": "198.51.100.23",
+                "x-api-key": "client-api-key-value",
+                Authorization: "Bearer something",
+                Cookie: "session=abc",
+            },
+            requestContext: {
+                requestId: "api-req-1",
+                domainName: "abc123.execute-api.sa-east-1.amazonaws.com",
+                path: "/v1/auth",
+                identity: { sourceIp: "198.51.100.23" },
+            } as APIGatewayProxyEvent["requestContext"],
+        });
+        const res = await handler(event, lambdaContext("lambda-req-2"));
+        assert.equal(res.statusCode, 200);
+        const expected = {
+            IpAddress: "198.51.100.23",
+            ServerName: "abc123.execute-api.sa-east-1.amazonaws.com",
+            ServerPath: "/v1/auth",
+            HttpHeaders: [
+                { headerName: "Host", headerValue: "abc123.execute-api.sa-east-1.amazonaws.com" },
+                { headerName: "Content-Type", headerValue: "application/json" },
+                { headerName: "User-Agent", headerValue: "kiosk/2.1" },
+                { headerName: "X-Forwarded-For", headerValue: "198.51.100.23" },
+            ],
+        };
+        assert.deepEqual(cognito.commandCalls(AdminInitiateAuthCommand)[0].args[0].input.ContextData, expected);
+        assert.deepEqual(
+            cognito.commandCalls(AdminRespondToAuthChallengeCommand)[0].args[0].input.ContextData,
+            expected,
+        );
+        // Without a source address (not an API Gateway request) there is nothing true to send: no ContextData.
+        assert.equal(contextData(apiEvent("{}")), undefined);
         assertLogsClean();
     });
 
