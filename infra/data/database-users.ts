@@ -26,6 +26,7 @@ import { LambdaFunction } from "../serverless/lambda-function";
 import { RelationalDatabase } from "./relational-database";
 
 export type { DatabaseUser } from "../../apps/lambdas/db-users/request";
+export { MYSQL_READ_WRITE, MYSQL_SCHEMA_OWNER } from "../../apps/lambdas/db-users/request";
 
 export interface DatabaseUsersArgs {
     /** The instance whose users these are (engine, database name, port, security group, master secret). */
