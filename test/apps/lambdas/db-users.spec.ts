@@ -20,7 +20,15 @@ import * as path from "node:path";
 import { Connection, createConnection } from "mysql2/promise";
 import { Client } from "pg";
 
-import { ensureUsers, readCaBundle, Target } from "../../../apps/lambdas/db-users/handler";
+import { X509Certificate } from "node:crypto";
+
+import {
+    ensureUsers,
+    handler,
+    RDS_CA_CERTIFICATES,
+    readCaBundle,
+    Target,
+} from "../../../apps/lambdas/db-users/handler";
 import {
     DbUsersRequest,
     MYSQL_READ_WRITE,
@@ -111,6 +119,43 @@ describe("apps/lambdas/db-users: the request", () => {
             ensureUsers({ engine: "postgres", database: "ticketing", users: [{ name: "dbadmin" }] }, target),
             /^Error: db-users: dbadmin is the master user; it cannot be a service user$/,
         );
+    });
+
+    it("trusts the RDS certificate authorities (global bundle): every one an RDS CA, this region's G1 roots included", () => {
+        const certs = RDS_CA_CERTIFICATES.map((pem) => new X509Certificate(pem));
+        const names = certs.map((c) => /CN=([^\n]+)/.exec(c.subject)![1]);
+        assert.ok(certs.length >= 100, `only ${certs.length} certificates`);
+        assert.deepStrictEqual(
+            names.filter((n) => !n.startsWith("Amazon RDS ")),
+            [],
+        );
+        assert.ok(certs.every((c) => c.ca));
+        for (const root of ["RSA2048", "RSA4096", "ECC384"])
+            for (const region of ["sa-east-1", "us-east-1"])
+                assert.ok(names.includes(`Amazon RDS ${region} Root CA ${root} G1`), `${region} ${root}`);
+    });
+
+    it("the handler reads DB_CA_FILE before the master secret, and fails when it is unreadable", async () => {
+        const saved = { ...process.env };
+        Object.assign(process.env, {
+            DB_HOST: "db.example.internal",
+            DB_PORT: "5432",
+            MASTER_SECRET_ARN: "arn:aws:secretsmanager:sa-east-1:123456789012:secret:rds!db-x",
+            DB_CA_FILE: "/nonexistent/ca.pem",
+        });
+        try {
+            await assert.rejects(
+                handler({ engine: "postgres", database: "ticketing", users: [{ name: "ticket_service" }] }),
+                /^Error: db-users: cannot read the CA bundle \/nonexistent\/ca\.pem .*refusing to connect/,
+            );
+            delete process.env.DB_HOST;
+            await assert.rejects(
+                handler({ engine: "postgres", database: "ticketing", users: [{ name: "ticket_service" }] }),
+                /^Error: db-users: DB_HOST is not set$/,
+            );
+        } finally {
+            process.env = saved;
+        }
     });
 
     it("fails closed without a CA bundle", () => {
@@ -314,6 +359,11 @@ describe("apps/lambdas/db-users against a real PostgreSQL", function () {
     it("refuses a server certificate from another CA (no fallback to an unverified connection)", async () => {
         await assert.rejects(
             ensureUsers(REQUEST, { ...target(), ca: server.otherCa }),
+            /self[- ]signed certificate|unable to verify|unable to get local issuer/,
+        );
+        // The function's default anchors (the RDS CAs) do not trust this server either.
+        await assert.rejects(
+            ensureUsers(REQUEST, { ...target(), ca: RDS_CA_CERTIFICATES.join("\n") }),
             /self[- ]signed certificate|unable to verify|unable to get local issuer/,
         );
     });
