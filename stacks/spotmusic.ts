@@ -286,8 +286,8 @@ export class Spotmusic extends pulumi.ComponentResource {
             child,
         );
         // The workloads' MySQL users (IAM authentication), created at deploy time from inside the VPC:
-        // web-api owns the schema (runs the migration), workers read and write data.
-        new DatabaseUsers(
+        // web-api owns the schema (runs the migration), workers read and write data. Both start after them.
+        const dbUsers = new DatabaseUsers(
             `${name}-db-users`,
             {
                 ...account,
@@ -671,7 +671,7 @@ export class Spotmusic extends pulumi.ComponentResource {
                     ...readParameters("web-api"),
                 ],
                 loadBalancers: [{ targetGroupArn: lb.targetGroupArns["web-api"], containerPort: SERVICE_PORT }],
-                waitFor: [...lb.listeners, ...lb.listenerRules],
+                waitFor: [...lb.listeners, ...lb.listenerRules, dbUsers],
                 autoscaling: { maxCapacity: s.webApi.maxCount, cpuTargetPercent: s.webApi.cpuTargetPercent },
             },
             child,
@@ -710,6 +710,7 @@ export class Spotmusic extends pulumi.ComponentResource {
                     ...audio.accessStatements("Audio", { write: true, prefix: PREFIXES.audio }),
                     ...readParameters("workers"),
                 ],
+                waitFor: [dbUsers],
                 autoscaling: {
                     maxCapacity: s.workers.maxCount,
                     cpuTargetPercent: null,

@@ -178,8 +178,9 @@ export class Ticketing extends pulumi.ComponentResource {
             },
             child,
         );
-        // The services' PostgreSQL users (IAM authentication), created at deploy time from inside the VPC.
-        new DatabaseUsers(
+        // The services' PostgreSQL users (IAM authentication), created at deploy time from inside the VPC;
+        // the services that use the database start after them.
+        const dbUsers = new DatabaseUsers(
             `${name}-db-users`,
             {
                 ...account,
@@ -508,7 +509,10 @@ export class Ticketing extends pulumi.ComponentResource {
                     loadBalancers: behindLb
                         ? [{ targetGroupArn: lb.targetGroupArns[svc], containerPort: SERVICE_PORT }]
                         : undefined,
-                    waitFor: behindLb ? [...lb.listeners, ...lb.listenerRules] : undefined,
+                    waitFor: [
+                        ...(behindLb ? [...lb.listeners, ...lb.listenerRules] : []),
+                        ...(DB_USERS[svc] ? [dbUsers] : []),
+                    ],
                     autoscaling: {
                         maxCapacity: size.maxCount,
                         cpuTargetPercent: size.cpuTargetPercent,

@@ -1038,14 +1038,19 @@ describe("spotmusic settings (platform:spotmusic)", () => {
 });
 
 // ------------------------------------------------------------ database users (infra/data/database-users.ts)
-describeDatabaseUsers("spotmusic", ARCH, {
-    engine: "mysql",
-    database: "spotmusic",
-    users: [
-        {
-            name: "web_api",
-            privileges: ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX", "DROP", "REFERENCES"],
-        },
-        { name: "workers", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
-    ],
-});
+describeDatabaseUsers(
+    "spotmusic",
+    ARCH,
+    {
+        engine: "mysql",
+        database: "spotmusic",
+        users: [
+            {
+                name: "web_api",
+                privileges: ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX", "DROP", "REFERENCES"],
+            },
+            { name: "workers", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+        ],
+    },
+    ["spotmusic-web-api", "spotmusic-workers"],
+);

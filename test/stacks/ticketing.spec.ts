@@ -1199,13 +1199,18 @@ describe("ticketing settings (platform:ticketing)", () => {
 });
 
 // ------------------------------------------------------------ database users (infra/data/database-users.ts)
-describeDatabaseUsers("ticketing", ARCH, {
-    engine: "postgres",
-    database: "ticketing",
-    users: [
-        { name: "ticket_service" },
-        { name: "reservation_service" },
-        { name: "checkout_service" },
-        { name: "product_service" },
-    ],
-});
+describeDatabaseUsers(
+    "ticketing",
+    ARCH,
+    {
+        engine: "postgres",
+        database: "ticketing",
+        users: [
+            { name: "ticket_service" },
+            { name: "reservation_service" },
+            { name: "checkout_service" },
+            { name: "product_service" },
+        ],
+    },
+    ["ticketing-ticket", "ticketing-reservation", "ticketing-checkout", "ticketing-product"],
+);

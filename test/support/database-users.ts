@@ -36,12 +36,14 @@ function connectUsers(plan: Plan, architecture: string): string[] {
 
 /**
  * Registers the `describe` block for `arch` (`ticketing`, `spotmusic`) in both stacks. `request` is the
- * invocation input expected (engine, database, users with their privileges).
+ * invocation input expected (engine, database, users with their privileges); `dbServices` the ECS
+ * services (logical names) that use the database and so must start after the users exist.
  */
 export function describeDatabaseUsers(
     arch: string,
     architectureType: string,
     request: { engine: string; database: string; users: { name: string; privileges?: string[] }[] },
+    dbServices: string[],
 ): void {
     for (const stack of ["dev", "prod"] as const) {
         describe(`${arch} database users (${stack} plan)`, () => {
@@ -67,6 +69,17 @@ export function describeDatabaseUsers(
                     request.users.map((u) => u.name).sort(),
                     "every database user a task role connects as is created, and no other",
                 );
+            });
+
+            it("starts the services that use the database only after the users exist; the others do not wait", () => {
+                const invocation = plan.one(T.invocation, `${arch}-db-users`).urn;
+                const waiting = plan
+                    .ofType("aws:ecs/service:Service")
+                    .filter((s) => s.urn.includes(`::${architectureType}`))
+                    .filter((s) => ((s as { dependencies?: string[] }).dependencies ?? []).includes(invocation))
+                    .map(nameOf)
+                    .sort();
+                assert.deepStrictEqual(waiting, [...dbServices].sort());
             });
 
             it("the function's role is the only policy in the whole stack that names the master secret", () => {
