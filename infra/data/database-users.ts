@@ -11,8 +11,9 @@
  *   (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html);
  * - an `aws.lambda.Invocation` that runs it with `{ engine, database, users }`, on create and again
  *   whenever the user list (input), the instance (`resourceId`, new when the instance is replaced) or
- *   the function's code changes (`triggers`). A function error fails the invocation, and so the
- *   `pulumi up` (https://www.pulumi.com/registry/packages/aws/api-docs/lambda/invocation/).
+ *   the function's code changes (`triggers`; https://www.pulumi.com/registry/packages/aws/api-docs/lambda/invocation/).
+ *   A function error fails the invocation, and so the `pulumi up` (terraform-provider-aws
+ *   `internal/service/lambda/invocation.go`: "Lambda function (%s) returned error: (%s)").
  *
  * What the function does on the database (idempotent, never revokes or drops) is documented in
  * `apps/lambdas/db-users/statements.ts`; user names follow `apps/lambdas/db-users/request.ts`.

