@@ -22,6 +22,7 @@ import { FargateService, IamStatement } from "../infra/compute/fargate-service";
 import { databaseSettings, domainSettings, fargateServiceSettings } from "../infra/config/component-settings";
 import { got, integerIn, logRetentionDays, textMatching } from "../infra/config/schema-helpers";
 import { RedisCache } from "../infra/data/redis-cache";
+import { DatabaseUsers, MYSQL_READ_WRITE, MYSQL_SCHEMA_OWNER } from "../infra/data/database-users";
 import { RelationalDatabase } from "../infra/data/relational-database";
 import { CdnDistribution } from "../infra/edge/cdn-distribution";
 import { DnsCertificate } from "../infra/edge/dns-certificate";
@@ -299,6 +300,25 @@ export class Spotmusic extends pulumi.ComponentResource {
                 protect,
                 performanceInsights: s.database.performanceInsights,
                 monitoringIntervalSeconds: s.database.monitoringIntervalSeconds,
+                tags,
+            },
+            child,
+        );
+        // The workloads' MySQL users (IAM authentication), created at deploy time from inside the VPC:
+        // web-api owns the schema (runs the migration), workers read and write data. Both start after them.
+        const dbUsers = new DatabaseUsers(
+            `${name}-db-users`,
+            {
+                ...account,
+                database: db,
+                users: [
+                    { name: DB_USERS.webApi, privileges: MYSQL_SCHEMA_OWNER },
+                    { name: DB_USERS.workers, privileges: MYSQL_READ_WRITE },
+                ],
+                functionName: physicalName(scope, "db-users", 64),
+                vpc: { vpcId: network.vpcId, subnetIds: network.subnetIds.private },
+                secretsKmsKeyArn: keys.secrets,
+                logs: { kmsKeyArn: keys.logs, retentionInDays: retention },
                 tags,
             },
             child,
@@ -670,7 +690,7 @@ export class Spotmusic extends pulumi.ComponentResource {
                     ...readParameters("web-api"),
                 ],
                 loadBalancers: [{ targetGroupArn: lb.targetGroupArns["web-api"], containerPort: SERVICE_PORT }],
-                waitFor: [...lb.listeners, ...lb.listenerRules],
+                waitFor: [...lb.listeners, ...lb.listenerRules, dbUsers],
                 autoscaling: { maxCapacity: s.webApi.maxCount, cpuTargetPercent: s.webApi.cpuTargetPercent },
             },
             child,
@@ -709,6 +729,7 @@ export class Spotmusic extends pulumi.ComponentResource {
                     ...audio.accessStatements("Audio", { write: true, prefix: PREFIXES.audio }),
                     ...readParameters("workers"),
                 ],
+                waitFor: [dbUsers],
                 autoscaling: {
                     maxCapacity: s.workers.maxCount,
                     cpuTargetPercent: null,

@@ -19,6 +19,7 @@ import { EcrRepository } from "../infra/compute/ecr-repository";
 import { FargateService, IamStatement } from "../infra/compute/fargate-service";
 import { databaseSettings, domainSettings, fargateServiceSettings } from "../infra/config/component-settings";
 import { got, integerIn, logRetentionDays } from "../infra/config/schema-helpers";
+import { DatabaseUsers } from "../infra/data/database-users";
 import { RelationalDatabase } from "../infra/data/relational-database";
 import { CdnDistribution } from "../infra/edge/cdn-distribution";
 import { DnsCertificate } from "../infra/edge/dns-certificate";
@@ -173,6 +174,22 @@ export class Ticketing extends pulumi.ComponentResource {
                 protect,
                 performanceInsights: s.database.performanceInsights,
                 monitoringIntervalSeconds: s.database.monitoringIntervalSeconds,
+                tags,
+            },
+            child,
+        );
+        // The services' PostgreSQL users (IAM authentication), created at deploy time from inside the VPC;
+        // the services that use the database start after them.
+        const dbUsers = new DatabaseUsers(
+            `${name}-db-users`,
+            {
+                ...account,
+                database: db,
+                users: Object.values(DB_USERS).map((user) => ({ name: user })),
+                functionName: physicalName(scope, "db-users", 64),
+                vpc: { vpcId: network.vpcId, subnetIds: network.subnetIds.private },
+                secretsKmsKeyArn: keys.secrets,
+                logs: { kmsKeyArn: keys.logs, retentionInDays: retention },
                 tags,
             },
             child,
@@ -492,7 +509,10 @@ export class Ticketing extends pulumi.ComponentResource {
                     loadBalancers: behindLb
                         ? [{ targetGroupArn: lb.targetGroupArns[svc], containerPort: SERVICE_PORT }]
                         : undefined,
-                    waitFor: behindLb ? [...lb.listeners, ...lb.listenerRules] : undefined,
+                    waitFor: [
+                        ...(behindLb ? [...lb.listeners, ...lb.listenerRules] : []),
+                        ...(DB_USERS[svc] ? [dbUsers] : []),
+                    ],
                     autoscaling: {
                         maxCapacity: size.maxCount,
                         cpuTargetPercent: size.cpuTargetPercent,

@@ -28,6 +28,14 @@ import { buildSync } from "esbuild";
 /** Repository root (this file lives in `apps/lambdas/`). */
 const ROOT = path.resolve(__dirname, "..", "..");
 
+/**
+ * `pg` reaches the optional native binding `pg-native` only through its `native` getter, which this
+ * repository never uses; esbuild would leave that `require("pg-native")` external. It is aliased to a
+ * module that throws instead, so every bundle requires only Node built-ins (esbuild `alias`,
+ * https://esbuild.github.io/api/#alias).
+ */
+const ALIASES = { "pg-native": "./apps/lambdas/shared/pg-native-unavailable.ts" };
+
 /** One deployable function. */
 export interface LambdaSpec {
     /** Entry file, relative to the repository root. */
@@ -133,6 +141,15 @@ export const LAMBDAS = {
         iamActions: ["dynamodb:GetItem"],
         description: "Order workflow steps for Step Functions: validate the order, charge the (simulated) payment",
     },
+    // ticketing, spotmusic: deploy-time creation of the services' database users (infra/data/database-users.ts)
+    "db-users": {
+        ...COMMON,
+        entry: "apps/lambdas/db-users/handler.ts",
+        environment: ["DB_HOST", "DB_PORT", "MASTER_SECRET_ARN"],
+        optionalEnvironment: ["DB_CA_FILE"],
+        iamActions: ["secretsmanager:GetSecretValue"],
+        description: "Deploy time: creates the services' RDS users (IAM authentication) with the master secret",
+    },
 } as const satisfies Record<string, LambdaSpec>;
 
 /** Short name of a function in {@link LAMBDAS}. */
@@ -172,6 +189,7 @@ export function bundleLambda(name: LambdaName): LambdaBundle {
             sourcemap: false,
             charset: "utf8",
             logLevel: "silent",
+            alias: ALIASES,
         });
     } catch (err) {
         const errors = (err as { errors?: { text: string }[] }).errors ?? [];

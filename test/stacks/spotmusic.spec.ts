@@ -12,6 +12,7 @@ import { DEFAULT_TLS_POLICY } from "../../infra/edge/load-balancer";
 import { MANAGED_RULE_GROUPS } from "../../infra/edge/web-acl";
 import { ACCESS_LOG_FORMAT, spotmusic } from "../../stacks/spotmusic";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
+import { describeDatabaseUsers } from "../support/database-users";
 import { nameOf, Plan, policyDocument, stackPlan } from "../support/plan";
 
 const ARCH = "platform:architecture:Spotmusic";
@@ -137,6 +138,7 @@ const UNTAGGABLE = new Set([
     "aws:apigatewayv2/authorizer:Authorizer",
     "random:index/randomPassword:RandomPassword",
     "tls:index/privateKey:PrivateKey",
+    "aws:lambda/invocation:Invocation",
 ]);
 
 for (const stack of ["dev", "prod"] as const) {
@@ -497,6 +499,10 @@ for (const stack of ["dev", "prod"] as const) {
                     "cache from workers tcp 6379-6379",
                     "web-api to 0.0.0.0/0 tcp 443-443",
                     "workers to 0.0.0.0/0 tcp 443-443",
+                    // the deploy-time database-users function: to the database and to Secrets Manager
+                    "db from db-users-fn tcp 3306-3306",
+                    "db-users-fn to db tcp 3306-3306",
+                    "db-users-fn to 0.0.0.0/0 tcp 443-443",
                 ].sort(),
             );
         });
@@ -926,6 +932,7 @@ for (const stack of ["dev", "prod"] as const) {
                 "spotmusic-cdn-waf-logs",
                 "spotmusic-db-log-error",
                 "spotmusic-db-log-slowquery",
+                "spotmusic-db-users-fn-logs",
                 "spotmusic-web-api-logs",
                 "spotmusic-workers-logs",
             ]);
@@ -935,9 +942,10 @@ for (const stack of ["dev", "prod"] as const) {
             const taggable = ofArch(plan).filter((r) => r.custom && !UNTAGGABLE.has(r.type));
             assert.ok(taggable.length > 60, `only ${taggable.length} taggable resources`);
             const bad = taggable.filter((r) => {
-                const { Name, Purpose, ...tags } = (r.inputs!.tags ?? {}) as Record<string, string>;
+                const { Name, Purpose, CodeSha256, ...tags } = (r.inputs!.tags ?? {}) as Record<string, string>;
                 void Name;
                 void Purpose;
+                void CodeSha256; // a Lambda function's bundle hash
                 try {
                     assert.deepStrictEqual(tags, TAGS(stack));
                     return false;
@@ -1057,3 +1065,21 @@ describe("spotmusic settings (platform:spotmusic)", () => {
         );
     });
 });
+
+// ------------------------------------------------------------ database users (infra/data/database-users.ts)
+describeDatabaseUsers(
+    "spotmusic",
+    ARCH,
+    {
+        engine: "mysql",
+        database: "spotmusic",
+        users: [
+            {
+                name: "web_api",
+                privileges: ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX", "DROP", "REFERENCES"],
+            },
+            { name: "workers", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+        ],
+    },
+    ["spotmusic-web-api", "spotmusic-workers"],
+);

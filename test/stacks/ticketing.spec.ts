@@ -12,6 +12,7 @@ import { DEFAULT_TLS_POLICY } from "../../infra/edge/load-balancer";
 import { MANAGED_RULE_GROUPS } from "../../infra/edge/web-acl";
 import { CLOUDFRONT_ORIGIN_FACING, ORIGIN_HEADER, ROUTES, SERVICES, ticketing } from "../../stacks/ticketing";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
+import { describeDatabaseUsers } from "../support/database-users";
 import { nameOf, Plan, policyDocument, stackPlan } from "../support/plan";
 
 const ARCH = "platform:architecture:Ticketing";
@@ -127,6 +128,7 @@ const UNTAGGABLE = new Set([
     "aws:route53/record:Record",
     "aws:cloudfront/originAccessControl:OriginAccessControl",
     "random:index/randomPassword:RandomPassword",
+    "aws:lambda/invocation:Invocation",
 ]);
 
 for (const stack of ["dev", "prod"] as const) {
@@ -394,11 +396,16 @@ for (const stack of ["dev", "prod"] as const) {
                 ...ROUTED.map((s) => `${s} to db tcp 5432-5432`),
                 ...ROUTED.map((s) => `db from ${s} tcp 5432-5432`),
                 ...services.map((s) => `${s} to 0.0.0.0/0 tcp 443-443`),
+                // the deploy-time database-users function: to the database and to Secrets Manager
+                "db from db-users-fn tcp 5432-5432",
+                "db-users-fn to db tcp 5432-5432",
+                "db-users-fn to 0.0.0.0/0 tcp 443-443",
             ].sort();
             assert.deepStrictEqual(ruleSet(plan), expected);
             assert.deepStrictEqual([...sgRoles(plan).values()].sort(), [
                 "checkout",
                 "db",
+                "db-users-fn",
                 "lb",
                 "notification",
                 "product",
@@ -738,7 +745,10 @@ for (const stack of ["dev", "prod"] as const) {
             }
             assert.deepStrictEqual(
                 ofArch(plan, T.rolePolicy).map(nameOf).sort(),
-                SERVICES.flatMap((s) => [`ticketing-${s}-execution`, `ticketing-${s}-task`]).sort(),
+                [
+                    ...SERVICES.flatMap((s) => [`ticketing-${s}-execution`, `ticketing-${s}-task`]),
+                    "ticketing-db-users-fn-policy",
+                ].sort(),
             );
         });
 
@@ -975,6 +985,7 @@ for (const stack of ["dev", "prod"] as const) {
                     "ticketing-cdn-waf-logs",
                     "ticketing-db-log-postgresql",
                     "ticketing-db-log-upgrade",
+                    "ticketing-db-users-fn-logs",
                 ].sort(),
             );
             for (const g of groups) {
@@ -1046,9 +1057,10 @@ for (const stack of ["dev", "prod"] as const) {
             const taggable = ofArch(plan).filter((r) => r.custom && !UNTAGGABLE.has(r.type));
             assert.ok(taggable.length > 100, `only ${taggable.length} taggable resources`);
             const bad = taggable.filter((r) => {
-                const { Name, Purpose, ...tags } = (r.inputs!.tags ?? {}) as Record<string, string>;
+                const { Name, Purpose, CodeSha256, ...tags } = (r.inputs!.tags ?? {}) as Record<string, string>;
                 void Name;
                 void Purpose;
+                void CodeSha256; // a Lambda function's bundle hash
                 try {
                     assert.deepStrictEqual(tags, TAGS(stack));
                     return false;
@@ -1185,3 +1197,20 @@ describe("ticketing settings (platform:ticketing)", () => {
         ]);
     });
 });
+
+// ------------------------------------------------------------ database users (infra/data/database-users.ts)
+describeDatabaseUsers(
+    "ticketing",
+    ARCH,
+    {
+        engine: "postgres",
+        database: "ticketing",
+        users: [
+            { name: "ticket_service" },
+            { name: "reservation_service" },
+            { name: "checkout_service" },
+            { name: "product_service" },
+        ],
+    },
+    ["ticketing-ticket", "ticketing-reservation", "ticketing-checkout", "ticketing-product"],
+);

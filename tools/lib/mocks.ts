@@ -555,6 +555,28 @@ const SHAPES: Record<string, Shaper> = {
             },
         };
     },
+    // The provider's id is `<function>_<qualifier>_<md5 of the input>`; `result` is the function's answer.
+    // For the database-users function (input `{ engine, database, users }`) that is what a first run returns.
+    "aws:lambda/invocation:Invocation": (ctx) => {
+        const input = text(ctx, "input", "{}");
+        let result: Record<string, unknown> = {};
+        try {
+            const request = JSON.parse(input) as { engine?: string; database?: string; users?: { name?: string }[] };
+            if (Array.isArray(request.users))
+                result = {
+                    engine: request.engine,
+                    database: request.database,
+                    users: request.users.map((u) => ({ name: u.name, created: true })),
+                };
+        } catch {
+            result = {};
+        }
+        const md5 = crypto.createHash("md5").update(input).digest("hex");
+        return {
+            id: `${text(ctx, "functionName", "function")}_${text(ctx, "qualifier", "$LATEST")}_${md5}`,
+            state: { result: JSON.stringify(result), qualifier: text(ctx, "qualifier", "$LATEST") },
+        };
+    },
     "aws:lambda/permission:Permission": (ctx) => ({
         id: String(text(ctx, "statementId", named(ctx, "statementId", 100))),
         state: { statementId: String(text(ctx, "statementId", named(ctx, "statementId", 100))) },
