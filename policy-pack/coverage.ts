@@ -228,7 +228,7 @@ export const COVERAGE: readonly CoverageRow[] = [
     nag("SQS3", "SQS queue has no DLQ and is not one", p(["sqs-queue-dead-letter-queue"])),
     nag("SQS4", "SQS queue does not require TLS", p(["sqs-queue-ssl-requests-only"])),
     nag("VPC7", "VPC has no flow log", p(["ec2-vpc-flow-logs"])),
-    nag("AEC1", "ElastiCache cluster is not in a VPC", p(["elasticache-private-subnets"])),
+    nag("AEC1", "ElastiCache cluster is not in a VPC", p(["elasticache-subnet-group", "elasticache-private-subnets"])),
     nag(
         "AEC3",
         "ElastiCache Redis lacks encryption in transit and at rest",
@@ -381,7 +381,11 @@ export const COVERAGE: readonly CoverageRow[] = [
     fsbp("ElastiCache.4", "Replication groups encrypted at rest", p(["elasticache-at-rest-encryption"])),
     fsbp("ElastiCache.5", "Replication groups encrypted in transit", p(["elasticache-transit-encryption"])),
     fsbp("ElastiCache.6", "Replication groups before 6.0 use AUTH", p(["elasticache-redis-auth"])),
-    fsbp("ElastiCache.7", "Clusters do not use the default subnet group", p(["elasticache-private-subnets"])),
+    fsbp(
+        "ElastiCache.7",
+        "Clusters do not use the default subnet group",
+        p(["elasticache-subnet-group", "elasticache-private-subnets"]),
+    ),
     fsbp("ELB.1", "ALB redirects HTTP to HTTPS", p(["lb-listener-https-redirect"])),
     fsbp("ELB.4", "ALB drops invalid HTTP headers", p(["lb-drop-invalid-header-fields"])),
     fsbp("ELB.5", "Load balancer logging enabled", p(["lb-access-logs"])),

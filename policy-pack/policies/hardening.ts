@@ -721,6 +721,23 @@ export const s3BucketLifecycle = stackPolicy({
     },
 });
 
+export const elasticacheSubnetGroup = resourcePolicy({
+    name: "elasticache-subnet-group",
+    description: "ElastiCache replication groups and clusters must name their own subnet group (not the default one).",
+    types: tokensOf("elasticacheReplicationGroup", "elasticacheCluster"),
+    check: (props, args, report) => {
+        // Without subnetGroupName the cache goes to the default subnet group, in the default VPC's
+        // subnets: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html
+        if (isOneOf(args.type, T.elasticacheCluster) && isSet(props.replicationGroupId)) return;
+        const name: unknown = props.subnetGroupName;
+        if (!isSet(name) || name === "default") {
+            report(
+                "Set subnetGroupName to a subnet group of private subnets (the default group uses the default VPC).",
+            );
+        }
+    },
+});
+
 export const hardeningPolicies: Policy[] = [
     s3BucketSslRequestsOnly,
     sqsQueueSslRequestsOnly,
@@ -755,4 +772,5 @@ export const hardeningPolicies: Policy[] = [
     ec2SubnetNoAutoPublicIp,
     cognitoUserPoolPasswordPolicy,
     s3BucketLifecycle,
+    elasticacheSubnetGroup,
 ];

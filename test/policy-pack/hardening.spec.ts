@@ -807,4 +807,41 @@ describe("policy-pack/policies/hardening (through the analyzer)", () => {
         ],
         unknown: [{ resources: [bucket("old", { lifecycleRules: UNKNOWN })] }],
     });
+
+    policyCases(pack, "elasticache-subnet-group", {
+        compliant: [
+            {
+                resources: [
+                    res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+                        subnetGroupName: "cache-subnets",
+                    }),
+                ],
+            },
+            { resources: [res("aws:elasticache/cluster:Cluster", "member", { replicationGroupId: "cache" })] },
+        ],
+        violating: [
+            (() => {
+                const r = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {});
+                return {
+                    resources: [r],
+                    flagged: [r],
+                    message: /Set subnetGroupName to a subnet group of private subnets/,
+                };
+            })(),
+            (() => {
+                const c = res("aws:elasticache/cluster:Cluster", "memcached", {
+                    engine: "memcached",
+                    subnetGroupName: "default",
+                });
+                return { resources: [c], flagged: [c], message: /default group/ };
+            })(),
+        ],
+        unknown: [
+            {
+                resources: [
+                    res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", { subnetGroupName: UNKNOWN }),
+                ],
+            },
+        ],
+    });
 });
