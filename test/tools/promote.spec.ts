@@ -30,7 +30,7 @@ config:
   platform:azCount: 2
   platform:natGateways: single
   platform:logRetentionDays: 30
-  platform:protect: ${environment === "prod"}
+  platform:protect: ${environment === "prod"}${environment === "prod" ? "\n  platform:alarmEmail: ops@example.com" : ""}
   platform:tags: {CostCenter: "platform-${environment}"}
 
   # Releases: promoted with npm run promote.
