@@ -7,6 +7,10 @@
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html (ECR creates a KMS
  * grant for itself when the repository is created; pulling needs no KMS permission),
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html.
+ *
+ * {@link EcrRepository.releaseImage} turns a workload's release (`platform:releases.<workload>`) into
+ * the image reference a service runs, after checking the image is in the repository, or into nothing
+ * while the release is {@link UNRELEASED} (the repository exists, the image is not pushed yet).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -28,6 +32,12 @@ export interface EcrRepositoryArgs {
     tags: Record<string, string>;
 }
 
+/**
+ * The release value meaning "no image pushed yet": the repository is created, the workload that would
+ * run the image is not, and the run prints the commands that push it (docs/first-deploy.md).
+ */
+export const UNRELEASED = "unreleased";
+
 const REPOSITORY_NAME = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
 export class EcrRepository extends pulumi.ComponentResource {
@@ -35,9 +45,13 @@ export class EcrRepository extends pulumi.ComponentResource {
     readonly repositoryUrl: pulumi.Output<string>;
     readonly repositoryName: pulumi.Output<string>;
     readonly registryId: pulumi.Output<string>;
+    private readonly name: string;
+    private readonly plainName: string;
 
     constructor(name: string, args: EcrRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:compute:EcrRepository", name, {}, opts);
+        this.name = name;
+        this.plainName = args.repositoryName;
         const untagged = args.untaggedExpiryDays ?? 7;
         const keep = args.keepTaggedImages ?? 30;
         const problems: string[] = [];
@@ -103,5 +117,43 @@ export class EcrRepository extends pulumi.ComponentResource {
         this.repositoryName = repository.name;
         this.registryId = repository.registryId;
         this.registerOutputs({ repositoryArn: this.repositoryArn, repositoryUrl: this.repositoryUrl });
+    }
+
+    /**
+     * The image reference of `workload`'s release (a tag or a digest) in this repository, pinned by
+     * digest: `<repositoryUrl>@sha256:<digest>`. Before anything uses it, the image is looked up
+     * (`aws.ecr.getImage`, https://www.pulumi.com/registry/packages/aws/api-docs/ecr/getimage/), so a
+     * release that was never pushed fails the preview with an error naming `platform:releases.<workload>`.
+     * For {@link UNRELEASED}: `undefined`, and the run prints (`pulumi.log.info`) the commands that
+     * push the image (https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-ecr-image.html).
+     */
+    releaseImage(workload: string, release: string): pulumi.Output<string> | undefined {
+        const key = `platform:releases.${workload}`;
+        if (release === UNRELEASED) {
+            this.repositoryUrl.apply((url) =>
+                pulumi.log.info(
+                    `${key} is ${UNRELEASED}: ${this.name} exists, the workload that runs it is not created yet. Push the image, then set the release and run pulumi up again:\n` +
+                        `  aws ecr get-login-password --region ${url.split(".")[3]} | docker login --username AWS --password-stdin ${url.split("/")[0]}\n` +
+                        `  docker tag <local image> ${url}:<tag>\n` +
+                        `  docker push ${url}:<tag>\n` +
+                        `  pulumi config set --path '${key}' <tag>`,
+                    this,
+                ),
+            );
+            return undefined;
+        }
+        const digest = release.startsWith("sha256:");
+        const found = aws.ecr
+            .getImage(
+                { repositoryName: this.plainName, ...(digest ? { imageDigest: release } : { imageTag: release }) },
+                { parent: this },
+            )
+            .catch((err: unknown) => {
+                throw new Error(
+                    `${key}: image ${release} is not in ECR repository ${this.plainName} (${err instanceof Error ? err.message : String(err)}); push it first, or set ${key} to ${UNRELEASED} (docs/first-deploy.md)`,
+                );
+            });
+        // Pinned by the digest ECR reports: tasks run exactly the image that was checked (tags are immutable too).
+        return pulumi.all([this.repositoryUrl, found]).apply(([url, image]) => `${url}@${image.imageDigest}`);
     }
 }

@@ -5,6 +5,7 @@
 import type { Policies } from "@pulumi/policy";
 import { accessPolicies } from "./access";
 import { dataProtectionPolicies } from "./data-protection";
+import { deployReadinessPolicies } from "./deploy-readiness";
 import { encryptionPolicies } from "./encryption";
 import { iamPolicies } from "./iam";
 import { loggingPolicies } from "./logging";
@@ -14,6 +15,7 @@ import { transitPolicies } from "./transit";
 export {
     accessPolicies,
     dataProtectionPolicies,
+    deployReadinessPolicies,
     encryptionPolicies,
     iamPolicies,
     loggingPolicies,
@@ -21,7 +23,7 @@ export {
     transitPolicies,
 };
 
-/** The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access. */
+/** The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access, deploy readiness. */
 export const allPolicies: Policies = [
     ...encryptionPolicies,
     ...transitPolicies,
@@ -30,4 +32,5 @@ export const allPolicies: Policies = [
     ...dataProtectionPolicies,
     ...iamPolicies,
     ...accessPolicies,
+    ...deployReadinessPolicies,
 ];

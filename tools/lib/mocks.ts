@@ -22,6 +22,11 @@ function hex(seed: string, length: number): string {
     return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/** The digest the mocked `aws.ecr.getImage` reports for a tag of a repository (tests compute the expected image with it). */
+export function mockImageDigest(repositoryName: string, tag: string): string {
+    return `sha256:${hex(`${repositoryName}:${tag}`, 64)}`;
+}
+
 function uuid(seed: string): string {
     const h = hex(seed, 32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -873,6 +878,32 @@ export function planMocks(options: PlanMocksOptions): pulumi.runtime.Mocks {
                         entries: [],
                         version: 1,
                         tags: {},
+                    };
+                }
+                case "aws:acm/getCertificate:getCertificate": {
+                    // The plan stands for a deploy whose certificates ACM has issued when the stack says so.
+                    const domain = String((args.inputs as Record<string, unknown>).domain);
+                    const arn = `arn:aws:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${uuid(`issued/${domain}`)}`;
+                    return { id: arn, arn, domain, status: "ISSUED", statuses: ["ISSUED"], tags: {} };
+                }
+                case "aws:ecr/getImage:getImage": {
+                    // The plan stands for a deploy whose releases were pushed: every tag or digest asked for exists.
+                    const inputs = args.inputs as Record<string, unknown>;
+                    const repositoryName = String(inputs.repositoryName);
+                    const tag = typeof inputs.imageTag === "string" ? inputs.imageTag : undefined;
+                    const digest =
+                        typeof inputs.imageDigest === "string"
+                            ? inputs.imageDigest
+                            : mockImageDigest(repositoryName, String(tag));
+                    return {
+                        id: digest,
+                        repositoryName,
+                        registryId: MOCK_ACCOUNT_ID,
+                        imageDigest: digest,
+                        imageTags: tag === undefined ? [] : [tag],
+                        imageUri: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${repositoryName}@${digest}`,
+                        imagePushedAt: 1764979200,
+                        imageSizeInBytes: 52428800,
                     };
                 }
                 case "aws:index/getPartition:getPartition":
