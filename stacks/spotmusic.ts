@@ -627,7 +627,7 @@ export class Spotmusic extends pulumi.ComponentResource {
         });
 
         // A service starts only on an image that exists; web-api also needs the HTTPS listener its target
-        // group hangs on (ECS refuses a target group no load balancer uses): docs/first-deploy.md.
+        // group hangs on (ECS refuses a target group no load balancer uses, hashicorp/terraform#32908): docs/first-deploy.md.
         const webApiImage = repos.webApi.releaseImage(WORKLOADS.webApi, config.releases[WORKLOADS.webApi]);
         const workersImage = repos.workers.releaseImage(WORKLOADS.workers, config.releases[WORKLOADS.workers]);
         const webApi =

@@ -471,7 +471,7 @@ export class Ticketing extends pulumi.ComponentResource {
         };
 
         // A service starts only on an image that exists and, behind the load balancer, once its listener
-        // exists (ECS refuses a target group no load balancer uses): docs/first-deploy.md.
+        // exists (ECS refuses a target group no load balancer uses, hashicorp/terraform#32908): docs/first-deploy.md.
         const services: Partial<Record<ServiceKey, FargateService>> = {};
         for (const svc of SERVICES) {
             const size = s[svc];
