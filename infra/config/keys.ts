@@ -150,6 +150,12 @@ const alarmSubscriptionSchema = z
             });
     });
 
+/**
+ * The release value meaning "no image pushed yet": the repository is created, the workload that would
+ * run the image is not, and the run prints the commands that push it (docs/first-deploy.md).
+ */
+export const UNRELEASED = "unreleased";
+
 /** Release identifier: an image tag, an image digest, or an artifact version. */
 export const RELEASE_PATTERN = /^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
 
