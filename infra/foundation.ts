@@ -94,7 +94,13 @@ export class Foundation extends pulumi.ComponentResource {
 
         this.alarmTopic = new AlarmTopic(
             `${name}-alarms`,
-            { ...account, kmsKeyArn: this.keys.keyArns.messaging, email: profile.alarmEmail, tags },
+            {
+                ...account,
+                kmsKeyArn: this.keys.keyArns.messaging,
+                email: profile.alarmEmail,
+                subscriptions: profile.alarmSubscriptions,
+                tags,
+            },
             child,
         );
 

@@ -24,11 +24,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { bundleLambda, LAMBDAS, LambdaName } from "../apps/lambdas/build";
 import type { IamStatement } from "../infra/compute/fargate-service";
+import { certificateStatusSetting } from "../infra/config/component-settings";
 import { got, integerIn, logRetentionDays, textMatching } from "../infra/config/schema-helpers";
 import { DynamoDbTable } from "../infra/data/dynamodb-table";
 import { RedisCache } from "../infra/data/redis-cache";
 import { CdnDistribution } from "../infra/edge/cdn-distribution";
-import { DNS_NAME } from "../infra/edge/dns-certificate";
+import { DnsCertificate, DNS_NAME } from "../infra/edge/dns-certificate";
 import { WebAcl } from "../infra/edge/web-acl";
 import { UserPool } from "../infra/identity/user-pool";
 import { QueueWithDlq } from "../infra/messaging/queue";
@@ -99,12 +100,13 @@ export const settingsSchema = z.strictObject({
                 /^Z[A-Z0-9]{1,31}$/,
                 "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
             ).optional(),
+            certificateStatus: certificateStatusSetting(),
         },
         {
             error: (i) =>
                 i.input === undefined
-                    ? "required: { name: the shop's DNS name such as shop.example.com, hostedZoneId?: its Route 53 zone }"
-                    : `must be an object { name, hostedZoneId? }; ${got(i.input)}`,
+                    ? "required: { name: the shop's DNS name such as shop.example.com, hostedZoneId?: its Route 53 zone, certificateStatus?: pending or issued }"
+                    : `must be an object { name, hostedZoneId?, certificateStatus? }; ${got(i.input)}`,
         },
     ),
     api: z
@@ -451,27 +453,46 @@ export class CoffeeShop extends pulumi.ComponentResource {
             },
             child,
         );
-        const cdn = new CdnDistribution(
-            `${name}-cdn`,
+        // CloudFront's certificate (us-east-1): the distribution exists once it is issued (docs/first-deploy.md).
+        const viewerCertificate = new DnsCertificate(
+            `${name}-cdn-certificate`,
             {
-                accountId: foundation.accountId,
-                partition: foundation.partition,
-                edgeProvider: foundation.edgeProvider,
-                description: `${NAME}: ${s.domain.name}`,
-                origins: { site: { type: "s3", bucket: site } },
-                defaultBehavior: { origin: "site", cache: "static" },
-                defaultRootObject: "index.html",
-                domain: s.domain,
-                waf: {
-                    rateLimit: s.waf.siteRateLimit,
-                    logGroupName: `aws-waf-logs-${physicalName(scope, "cdn", 200)}`,
-                    retentionInDays: retention,
-                },
-                accessLogs: { bucketArn: foundation.logArchive.bucketArn },
+                domainName: s.domain.name,
+                hostedZoneId: s.domain.hostedZoneId,
+                status: s.domain.certificateStatus,
+                statusKey: `platform:${NAME}.domain.certificateStatus`,
                 tags,
             },
-            child,
+            { parent: this, provider: foundation.edgeProvider },
         );
+        const cdn =
+            viewerCertificate.certificateArn === undefined
+                ? undefined
+                : new CdnDistribution(
+                      `${name}-cdn`,
+                      {
+                          accountId: foundation.accountId,
+                          partition: foundation.partition,
+                          edgeProvider: foundation.edgeProvider,
+                          description: `${NAME}: ${s.domain.name}`,
+                          origins: { site: { type: "s3", bucket: site } },
+                          defaultBehavior: { origin: "site", cache: "static" },
+                          defaultRootObject: "index.html",
+                          domain: {
+                              name: s.domain.name,
+                              hostedZoneId: s.domain.hostedZoneId,
+                              certificateArn: viewerCertificate.certificateArn,
+                          },
+                          waf: {
+                              rateLimit: s.waf.siteRateLimit,
+                              logGroupName: `aws-waf-logs-${physicalName(scope, "cdn", 200)}`,
+                              retentionInDays: retention,
+                          },
+                          accessLogs: { bucketArn: foundation.logArchive.bucketArn },
+                          tags,
+                      },
+                      child,
+                  );
 
         // ------------------------------------------------------------ API
         const catalogue = "the public catalogue: read-only, no customer data, cached; WAF and stage throttling apply";
@@ -593,7 +614,7 @@ export class CoffeeShop extends pulumi.ComponentResource {
 
         this.outputs = {
             siteUrl,
-            distributionDomainName: cdn.domainName,
+            ...(cdn ? { distributionDomainName: cdn.domainName } : {}),
             siteBucket: site.bucketName,
             apiUrl: api.invokeUrl,
             userPoolId: users.userPoolId,
@@ -603,9 +624,9 @@ export class CoffeeShop extends pulumi.ComponentResource {
             stateMachineArn: workflow.stateMachineArn,
             fulfilmentQueueUrl: fulfilment.queueUrl,
             cacheEndpoint: cache.primaryEndpoint,
-            webAclArns: { site: cdn.webAclArn, api: apiWaf.webAclArn },
-            ...(cdn.certificateValidationRecord
-                ? { certificateValidationRecord: cdn.certificateValidationRecord }
+            webAclArns: { ...(cdn ? { site: cdn.webAclArn } : {}), api: apiWaf.webAclArn },
+            ...(s.domain.hostedZoneId === undefined
+                ? { certificateValidationRecord: viewerCertificate.validationRecord }
                 : {}),
             functionNames: {
                 products: productsFn.functionName,

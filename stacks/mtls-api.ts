@@ -289,7 +289,8 @@ export class MtlsApi extends pulumi.ComponentResource {
             },
             child,
         );
-        const apiImage = pulumi.interpolate`${apiRepo.repositoryUrl}:${config.releases[WORKLOADS.api]}`;
+        // The API image is pushed by its own CI: checked in the repository, or no API service while unreleased.
+        const apiImage = apiRepo.releaseImage(WORKLOADS.api, config.releases[WORKLOADS.api]);
 
         // ------------------------------------------------------------ API (private, via Cloud Map)
         const namespace = new ServiceNamespace(
@@ -310,37 +311,42 @@ export class MtlsApi extends pulumi.ComponentResource {
             subnetIds: network.subnetIds.private,
             tags,
         };
-        const api = new FargateService(
-            `${name}-api`,
-            {
-                ...common,
-                family: physicalName(scope, "api", 255),
-                cpu: s.api.cpu,
-                memory: s.api.memory,
-                desiredCount: s.api.desiredCount,
-                container: {
-                    name: "api",
-                    image: apiImage,
-                    portMappings: [{ containerPort: PORTS.api }],
-                    environment: { PORT: String(PORTS.api) },
-                    readonlyRootFilesystem: true,
-                    scratchPaths: ["/tmp"],
-                },
-                logs: {
-                    groupName: logGroupName(scope, "api"),
-                    kmsKeyArn: keys.logs,
-                    retentionInDays: s.logRetentionDays,
-                },
-                ecrRepositoryArns: [apiRepo.repositoryArn],
-                serviceDiscovery: {
-                    namespaceId: namespace.namespaceId,
-                    namespaceName: namespace.namespaceName,
-                    name: API_DISCOVERY_NAME,
-                },
-                autoscaling: { maxCapacity: s.api.maxCount, cpuTargetPercent: s.api.cpuTargetPercent },
-            },
-            child,
-        );
+        const api =
+            apiImage === undefined
+                ? undefined
+                : new FargateService(
+                      `${name}-api`,
+                      {
+                          ...common,
+                          family: physicalName(scope, "api", 255),
+                          cpu: s.api.cpu,
+                          memory: s.api.memory,
+                          desiredCount: s.api.desiredCount,
+                          container: {
+                              name: "api",
+                              image: apiImage,
+                              portMappings: [{ containerPort: PORTS.api }],
+                              environment: { PORT: String(PORTS.api) },
+                              readonlyRootFilesystem: true,
+                              scratchPaths: ["/tmp"],
+                          },
+                          logs: {
+                              groupName: logGroupName(scope, "api"),
+                              kmsKeyArn: keys.logs,
+                              retentionInDays: s.logRetentionDays,
+                          },
+                          ecrRepositoryArns: [apiRepo.repositoryArn],
+                          serviceDiscovery: {
+                              namespaceId: namespace.namespaceId,
+                              namespaceName: namespace.namespaceName,
+                              name: API_DISCOVERY_NAME,
+                          },
+                          autoscaling: { maxCapacity: s.api.maxCount, cpuTargetPercent: s.api.cpuTargetPercent },
+                      },
+                      child,
+                  );
+        // The gateway resolves the API's Cloud Map name per request, so it starts before the API exists.
+        const apiHostname = `${API_DISCOVERY_NAME}.${NAMESPACE}`;
 
         // ------------------------------------------------------------ edge
         const world = (port: number, description: string) => ({ port, cidrIpv4: "0.0.0.0/0", description });
@@ -473,7 +479,7 @@ export class MtlsApi extends pulumi.ComponentResource {
                     portMappings: gatewayPorts.map((containerPort) => ({ containerPort })),
                     environment: {
                         GATEWAY_MODE: s.edgeMode,
-                        API_UPSTREAM: `${api.discoveryHostname}:${PORTS.api}`,
+                        API_UPSTREAM: `${apiHostname}:${PORTS.api}`,
                         DNS_RESOLVER: vpcResolver(network.vpcCidr),
                         GATEWAY_SERVER_NAME: s.serverName,
                         GATEWAY_TLS_PORT: String(PORTS.gatewayTls),
@@ -541,16 +547,19 @@ export class MtlsApi extends pulumi.ComponentResource {
                 description: `${portPurpose[port]} to the gateway`,
             });
         }
-        api.allowIngressFrom("gateway", {
-            port: PORTS.api,
-            sourceSecurityGroupId: gateway.securityGroupId,
-            description: "HTTP from the nginx gateway only",
-        });
-        gateway.allowEgressTo("api", {
-            port: PORTS.api,
-            destinationSecurityGroupId: api.securityGroupId,
-            description: "HTTP to the API through Cloud Map",
-        });
+        if (api) {
+            api.allowIngressFrom("gateway", {
+                port: PORTS.api,
+                sourceSecurityGroupId: gateway.securityGroupId,
+                description: "HTTP from the nginx gateway only",
+            });
+            gateway.allowEgressTo("api", {
+                port: PORTS.api,
+                destinationSecurityGroupId: api.securityGroupId,
+                description: "HTTP to the API through Cloud Map",
+            });
+        }
+        const services: Record<string, FargateService> = api ? { gateway, api } : { gateway };
 
         // ------------------------------------------------------------ dashboard
         const lbDims = (tg: string) => ({ TargetGroup: lb.targetGroupArnSuffixes[tg], LoadBalancer: lb.arnSuffix });
@@ -610,20 +619,20 @@ export class MtlsApi extends pulumi.ComponentResource {
                   },
             {
                 title: "ECS: CPU utilisation (%)",
-                metrics: [gateway, api].map((svc, i) => ({
+                metrics: Object.entries(services).map(([label, svc]) => ({
                     namespace: "AWS/ECS",
                     metricName: "CPUUtilization",
                     dimensions: ecsDims(svc),
-                    label: ["gateway", "api"][i],
+                    label,
                 })),
             },
             {
                 title: "ECS: memory utilisation (%)",
-                metrics: [gateway, api].map((svc, i) => ({
+                metrics: Object.entries(services).map(([label, svc]) => ({
                     namespace: "AWS/ECS",
                     metricName: "MemoryUtilization",
                     dimensions: ecsDims(svc),
-                    label: ["gateway", "api"][i],
+                    label,
                 })),
             },
         ];
@@ -650,8 +659,8 @@ export class MtlsApi extends pulumi.ComponentResource {
             endpoint: `https://${s.serverName}`,
             loadBalancerDnsName: lb.dnsName,
             ecrRepositoryUrls: { gateway: gatewayRepo.repositoryUrl, api: apiRepo.repositoryUrl },
-            serviceNames: { gateway: gateway.serviceName, api: api.serviceName },
-            apiDiscoveryName: api.discoveryHostname!,
+            serviceNames: Object.fromEntries(Object.entries(services).map(([k, svc]) => [k, svc.serviceName])),
+            apiDiscoveryName: apiHostname,
             caCertificatePem: issuer.certificatePem,
             caBundlePem,
             clientCertificates,

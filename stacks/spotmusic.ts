@@ -419,7 +419,13 @@ export class Spotmusic extends pulumi.ComponentResource {
         // ------------------------------------------------------------ internal ALB behind the VPC link
         const apiCertificate = new DnsCertificate(
             `${name}-api-certificate`,
-            { domainName: internalApiName, hostedZoneId: s.domain.hostedZoneId, tags },
+            {
+                domainName: internalApiName,
+                hostedZoneId: s.domain.hostedZoneId,
+                status: s.domain.certificateStatus,
+                statusKey: `platform:${NAME}.domain.certificateStatus`,
+                tags,
+            },
             child,
         );
         const originSecret = new random.RandomPassword(`${name}-origin-verify`, { length: 48, special: false }, child);
@@ -448,22 +454,25 @@ export class Spotmusic extends pulumi.ComponentResource {
                     },
                 },
                 targetGroups: { "web-api": { port: SERVICE_PORT, protocol: "HTTP", healthCheck: TARGET_HEALTH } },
-                listeners: {
-                    https: {
-                        port: 443,
-                        protocol: "HTTPS",
-                        certificateArn: apiCertificate.certificateArn,
-                        action: { type: "fixed-response", statusCode: 403, body: "Forbidden" },
-                        rules: {
-                            api: {
-                                priority: 10,
-                                httpHeader: { name: ORIGIN_HEADER, values: [originSecret.result] },
-                                pathPatterns: [PATHS.api],
-                                action: { type: "forward", targetGroup: "web-api" },
-                            },
-                        },
-                    },
-                },
+                // No listener until the internal API certificate is issued (docs/first-deploy.md).
+                listeners: apiCertificate.certificateArn
+                    ? {
+                          https: {
+                              port: 443,
+                              protocol: "HTTPS",
+                              certificateArn: apiCertificate.certificateArn,
+                              action: { type: "fixed-response", statusCode: 403, body: "Forbidden" },
+                              rules: {
+                                  api: {
+                                      priority: 10,
+                                      httpHeader: { name: ORIGIN_HEADER, values: [originSecret.result] },
+                                      pathPatterns: [PATHS.api],
+                                      action: { type: "forward", targetGroup: "web-api" },
+                                  },
+                              },
+                          },
+                      }
+                    : {},
                 accessLogs: { bucketName: foundation.logArchive.bucketName },
                 protect,
                 alarmTopicArn: foundation.alarmTopic.topicArn,
@@ -500,22 +509,6 @@ export class Spotmusic extends pulumi.ComponentResource {
             { securityGroupIds: [vpcLinkSg.id], subnetIds: network.subnetIds.private, tags },
             child,
         );
-        const integration = new aws.apigatewayv2.Integration(
-            `${name}-web-api`,
-            {
-                apiId: api.id,
-                description: "web-api through the VPC link and the internal load balancer",
-                integrationType: "HTTP_PROXY",
-                integrationMethod: "ANY",
-                integrationUri: lb.listeners[0].arn,
-                connectionType: "VPC_LINK",
-                connectionId: vpcLink.id,
-                payloadFormatVersion: "1.0",
-                timeoutMilliseconds: 30000,
-                tlsConfig: { serverNameToVerify: internalApiName },
-            },
-            child,
-        );
         const authorizer = new aws.apigatewayv2.Authorizer(
             `${name}-jwt`,
             {
@@ -526,17 +519,10 @@ export class Spotmusic extends pulumi.ComponentResource {
             },
             child,
         );
-        const route = new aws.apigatewayv2.Route(
-            `${name}-api-route`,
-            {
-                apiId: api.id,
-                routeKey: API_ROUTE,
-                authorizationType: "JWT",
-                authorizerId: authorizer.id,
-                target: pulumi.interpolate`integrations/${integration.id}`,
-            },
-            child,
-        );
+        // The integration forwards to the HTTPS listener: both wait for the internal API certificate.
+        const route = apiCertificate.issued
+            ? this.apiRoute(name, api, vpcLink, authorizer, lb, internalApiName)
+            : undefined;
         const accessLogs = new aws.cloudwatch.LogGroup(
             `${name}-api-access-logs`,
             {
@@ -561,43 +547,67 @@ export class Spotmusic extends pulumi.ComponentResource {
                 },
                 tags,
             },
-            { ...child, dependsOn: [route] },
+            { ...child, dependsOn: route ? [route] : [] },
         );
 
         // ------------------------------------------------------------ CloudFront
-        const cdn = new CdnDistribution(
-            `${name}-cdn`,
+        // CloudFront's certificate (us-east-1): the distribution exists once it is issued (docs/first-deploy.md).
+        const viewerCertificate = new DnsCertificate(
+            `${name}-cdn-certificate`,
             {
-                accountId: foundation.accountId,
-                partition: foundation.partition,
-                edgeProvider: foundation.edgeProvider,
-                description: `${NAME}: ${s.domain.name}`,
-                origins: {
-                    web: { type: "s3", bucket: web },
-                    audio: { type: "s3", bucket: audio },
-                    api: {
-                        type: "https",
-                        domainName: api.apiEndpoint.apply((e) => e.replace(/^https:\/\//, "")),
-                        customHeaders: { [ORIGIN_HEADER]: originSecret.result },
-                    },
-                },
-                defaultBehavior: { origin: "web", cache: "static" },
-                behaviors: [
-                    { pathPattern: PATHS.api, origin: "api", cache: "dynamic" },
-                    { pathPattern: PATHS.audio, origin: "audio", cache: "static", trustedKeyGroupIds: [keyGroup.id] },
-                ],
-                defaultRootObject: "index.html",
-                domain: s.domain,
-                waf: {
-                    rateLimit: s.waf.rateLimit,
-                    logGroupName: `aws-waf-logs-${physicalName(scope, "cdn", 200)}`,
-                    retentionInDays: retention,
-                },
-                accessLogs: { bucketArn: foundation.logArchive.bucketArn },
+                domainName: s.domain.name,
+                hostedZoneId: s.domain.hostedZoneId,
+                status: s.domain.certificateStatus,
+                statusKey: `platform:${NAME}.domain.certificateStatus`,
                 tags,
             },
-            child,
+            { parent: this, provider: foundation.edgeProvider },
         );
+        const cdn =
+            viewerCertificate.certificateArn === undefined
+                ? undefined
+                : new CdnDistribution(
+                      `${name}-cdn`,
+                      {
+                          accountId: foundation.accountId,
+                          partition: foundation.partition,
+                          edgeProvider: foundation.edgeProvider,
+                          description: `${NAME}: ${s.domain.name}`,
+                          origins: {
+                              web: { type: "s3", bucket: web },
+                              audio: { type: "s3", bucket: audio },
+                              api: {
+                                  type: "https",
+                                  domainName: api.apiEndpoint.apply((e) => e.replace(/^https:\/\//, "")),
+                                  customHeaders: { [ORIGIN_HEADER]: originSecret.result },
+                              },
+                          },
+                          defaultBehavior: { origin: "web", cache: "static" },
+                          behaviors: [
+                              { pathPattern: PATHS.api, origin: "api", cache: "dynamic" },
+                              {
+                                  pathPattern: PATHS.audio,
+                                  origin: "audio",
+                                  cache: "static",
+                                  trustedKeyGroupIds: [keyGroup.id],
+                              },
+                          ],
+                          defaultRootObject: "index.html",
+                          domain: {
+                              name: s.domain.name,
+                              hostedZoneId: s.domain.hostedZoneId,
+                              certificateArn: viewerCertificate.certificateArn,
+                          },
+                          waf: {
+                              rateLimit: s.waf.rateLimit,
+                              logGroupName: `aws-waf-logs-${physicalName(scope, "cdn", 200)}`,
+                              retentionInDays: retention,
+                          },
+                          accessLogs: { bucketArn: foundation.logArchive.bucketArn },
+                          tags,
+                      },
+                      child,
+                  );
 
         // ------------------------------------------------------------ services
         const repos = {
@@ -634,9 +644,9 @@ export class Spotmusic extends pulumi.ComponentResource {
             REDIS_PORT: String(cache.port),
             REDIS_TLS: "true",
         });
-        const container = (workload: "web-api" | "workers", repo: EcrRepository, release: string) => ({
+        const container = (workload: "web-api" | "workers", image: pulumi.Output<string>) => ({
             name: workload,
-            image: pulumi.interpolate`${repo.repositoryUrl}:${release}`,
+            image,
             portMappings: [{ containerPort: SERVICE_PORT }],
             readonlyRootFilesystem: true,
             scratchPaths: ["/tmp"],
@@ -655,105 +665,130 @@ export class Spotmusic extends pulumi.ComponentResource {
             Resource: db.connectArn(user),
         });
 
-        const webApi = new FargateService(
-            `${name}-web-api`,
-            {
-                ...common,
-                family: physicalName(scope, "web-api", 255),
-                cpu: s.webApi.cpu,
-                memory: s.webApi.memory,
-                desiredCount: s.webApi.desiredCount,
-                container: {
-                    ...container("web-api", repos.webApi, config.releases[WORKLOADS.webApi]),
-                    environment: {
-                        SERVICE_NAME: "web-api",
-                        PORT: String(SERVICE_PORT),
-                        ...dataEnvironment(DB_USERS.webApi),
-                        CONFIG_PATH: `${parameterPath("web-api")}/`,
-                        JOBS_QUEUE_URL: jobs.queueUrl,
-                        AUDIO_BUCKET: audio.bucketName,
-                        UPLOADS_PREFIX: PREFIXES.uploads,
-                        AUDIO_BASE_URL: pulumi.interpolate`${cdn.url}/audio/`,
-                        CLOUDFRONT_KEY_PAIR_ID: publicKey.id,
-                    },
-                    secrets: {
-                        REDIS_AUTH_TOKEN: cache.authTokenRef(),
-                        CLOUDFRONT_PRIVATE_KEY: signingSecret.ref("privateKey"),
-                    },
-                },
-                logs: { groupName: logGroupName(scope, "web-api"), kmsKeyArn: keys.logs, retentionInDays: retention },
-                ecrRepositoryArns: [repos.webApi.repositoryArn],
-                taskPolicyStatements: [
-                    connect(DB_USERS.webApi),
-                    ...jobs.sendStatements("Jobs"),
-                    ...audio.accessStatements("Uploads", { write: true, prefix: PREFIXES.uploads }),
-                    ...readParameters("web-api"),
-                ],
-                loadBalancers: [{ targetGroupArn: lb.targetGroupArns["web-api"], containerPort: SERVICE_PORT }],
-                waitFor: [...lb.listeners, ...lb.listenerRules, dbUsers],
-                autoscaling: { maxCapacity: s.webApi.maxCount, cpuTargetPercent: s.webApi.cpuTargetPercent },
-            },
-            child,
-        );
+        // A service starts only on an image that exists; web-api also needs the HTTPS listener its target
+        // group hangs on (ECS refuses a target group no load balancer uses, hashicorp/terraform#32908): docs/first-deploy.md.
+        const webApiImage = repos.webApi.releaseImage(WORKLOADS.webApi, config.releases[WORKLOADS.webApi]);
+        const workersImage = repos.workers.releaseImage(WORKLOADS.workers, config.releases[WORKLOADS.workers]);
+        const webApi =
+            webApiImage !== undefined && apiCertificate.issued
+                ? new FargateService(
+                      `${name}-web-api`,
+                      {
+                          ...common,
+                          family: physicalName(scope, "web-api", 255),
+                          cpu: s.webApi.cpu,
+                          memory: s.webApi.memory,
+                          desiredCount: s.webApi.desiredCount,
+                          container: {
+                              ...container("web-api", webApiImage),
+                              environment: {
+                                  SERVICE_NAME: "web-api",
+                                  PORT: String(SERVICE_PORT),
+                                  ...dataEnvironment(DB_USERS.webApi),
+                                  CONFIG_PATH: `${parameterPath("web-api")}/`,
+                                  JOBS_QUEUE_URL: jobs.queueUrl,
+                                  AUDIO_BUCKET: audio.bucketName,
+                                  UPLOADS_PREFIX: PREFIXES.uploads,
+                                  AUDIO_BASE_URL: `https://${s.domain.name}/audio/`,
+                                  CLOUDFRONT_KEY_PAIR_ID: publicKey.id,
+                              },
+                              secrets: {
+                                  REDIS_AUTH_TOKEN: cache.authTokenRef(),
+                                  CLOUDFRONT_PRIVATE_KEY: signingSecret.ref("privateKey"),
+                              },
+                          },
+                          logs: {
+                              groupName: logGroupName(scope, "web-api"),
+                              kmsKeyArn: keys.logs,
+                              retentionInDays: retention,
+                          },
+                          ecrRepositoryArns: [repos.webApi.repositoryArn],
+                          taskPolicyStatements: [
+                              connect(DB_USERS.webApi),
+                              ...jobs.sendStatements("Jobs"),
+                              ...audio.accessStatements("Uploads", { write: true, prefix: PREFIXES.uploads }),
+                              ...readParameters("web-api"),
+                          ],
+                          loadBalancers: [
+                              { targetGroupArn: lb.targetGroupArns["web-api"], containerPort: SERVICE_PORT },
+                          ],
+                          waitFor: [...lb.listeners, ...lb.listenerRules, dbUsers],
+                          autoscaling: { maxCapacity: s.webApi.maxCount, cpuTargetPercent: s.webApi.cpuTargetPercent },
+                      },
+                      child,
+                  )
+                : undefined;
 
-        const workers = new FargateService(
-            `${name}-workers`,
-            {
-                ...common,
-                family: physicalName(scope, "workers", 255),
-                cpu: s.workers.cpu,
-                memory: s.workers.memory,
-                desiredCount: s.workers.desiredCount,
-                container: {
-                    ...container("workers", repos.workers, config.releases[WORKLOADS.workers]),
-                    environment: {
-                        SERVICE_NAME: "workers",
-                        PORT: String(SERVICE_PORT),
-                        ...dataEnvironment(DB_USERS.workers),
-                        CONFIG_PATH: `${parameterPath("workers")}/`,
-                        JOBS_QUEUE_URL: jobs.queueUrl,
-                        AUDIO_BUCKET: audio.bucketName,
-                        UPLOADS_PREFIX: PREFIXES.uploads,
-                        AUDIO_PREFIX: PREFIXES.audio,
-                    },
-                    secrets: { REDIS_AUTH_TOKEN: cache.authTokenRef() },
-                    // Transcoding writes large temporary files.
-                    scratchPaths: ["/tmp", "/work"],
-                },
-                logs: { groupName: logGroupName(scope, "workers"), kmsKeyArn: keys.logs, retentionInDays: retention },
-                ecrRepositoryArns: [repos.workers.repositoryArn],
-                taskPolicyStatements: [
-                    connect(DB_USERS.workers),
-                    ...jobs.consumeStatements("Jobs"),
-                    ...audio.accessStatements("Uploads", { read: true, prefix: PREFIXES.uploads }),
-                    ...audio.accessStatements("Audio", { write: true, prefix: PREFIXES.audio }),
-                    ...readParameters("workers"),
-                ],
-                waitFor: [dbUsers],
-                autoscaling: {
-                    maxCapacity: s.workers.maxCount,
-                    cpuTargetPercent: null,
-                    queueBacklogPerTask: { queueName: jobs.queueName, targetMessagesPerTask: s.workers.backlogPerTask },
-                },
-            },
-            child,
-        );
+        const workers =
+            workersImage === undefined
+                ? undefined
+                : new FargateService(
+                      `${name}-workers`,
+                      {
+                          ...common,
+                          family: physicalName(scope, "workers", 255),
+                          cpu: s.workers.cpu,
+                          memory: s.workers.memory,
+                          desiredCount: s.workers.desiredCount,
+                          container: {
+                              ...container("workers", workersImage),
+                              environment: {
+                                  SERVICE_NAME: "workers",
+                                  PORT: String(SERVICE_PORT),
+                                  ...dataEnvironment(DB_USERS.workers),
+                                  CONFIG_PATH: `${parameterPath("workers")}/`,
+                                  JOBS_QUEUE_URL: jobs.queueUrl,
+                                  AUDIO_BUCKET: audio.bucketName,
+                                  UPLOADS_PREFIX: PREFIXES.uploads,
+                                  AUDIO_PREFIX: PREFIXES.audio,
+                              },
+                              secrets: { REDIS_AUTH_TOKEN: cache.authTokenRef() },
+                              // Transcoding writes large temporary files.
+                              scratchPaths: ["/tmp", "/work"],
+                          },
+                          logs: {
+                              groupName: logGroupName(scope, "workers"),
+                              kmsKeyArn: keys.logs,
+                              retentionInDays: retention,
+                          },
+                          ecrRepositoryArns: [repos.workers.repositoryArn],
+                          taskPolicyStatements: [
+                              connect(DB_USERS.workers),
+                              ...jobs.consumeStatements("Jobs"),
+                              ...audio.accessStatements("Uploads", { read: true, prefix: PREFIXES.uploads }),
+                              ...audio.accessStatements("Audio", { write: true, prefix: PREFIXES.audio }),
+                              ...readParameters("workers"),
+                          ],
+                          waitFor: [dbUsers],
+                          autoscaling: {
+                              maxCapacity: s.workers.maxCount,
+                              cpuTargetPercent: null,
+                              queueBacklogPerTask: {
+                                  queueName: jobs.queueName,
+                                  targetMessagesPerTask: s.workers.backlogPerTask,
+                              },
+                          },
+                      },
+                      child,
+                  );
+        const services = { "web-api": webApi, workers };
+        const deployed = (Object.keys(services) as (keyof typeof services)[]).filter((k) => services[k] !== undefined);
 
         // ------------------------------------------------------------ who may reach whom
-        webApi.allowIngressFrom("lb", {
-            port: SERVICE_PORT,
-            sourceSecurityGroupId: lb.securityGroupId,
-            description: "HTTP from the internal load balancer only",
-        });
-        lb.allowEgressTo("web-api", {
-            port: SERVICE_PORT,
-            destinationSecurityGroupId: webApi.securityGroupId,
-            description: "HTTP to web-api",
-        });
-        for (const [key, svc] of [
-            ["web-api", webApi],
-            ["workers", workers],
-        ] as const) {
+        if (webApi) {
+            webApi.allowIngressFrom("lb", {
+                port: SERVICE_PORT,
+                sourceSecurityGroupId: lb.securityGroupId,
+                description: "HTTP from the internal load balancer only",
+            });
+            lb.allowEgressTo("web-api", {
+                port: SERVICE_PORT,
+                destinationSecurityGroupId: webApi.securityGroupId,
+                description: "HTTP to web-api",
+            });
+        }
+        for (const key of deployed) {
+            const svc = services[key]!;
             db.allowFrom(key, svc.securityGroupId, `MySQL from ${key}`);
             svc.allowEgressTo("db", {
                 port: db.port,
@@ -816,18 +851,19 @@ export class Spotmusic extends pulumi.ComponentResource {
                             label: `${metricName} p99`,
                         })),
                     },
-                    {
-                        title: "ECS: CPU utilisation (%)",
-                        metrics: [
-                            ["web-api", webApi],
-                            ["workers", workers],
-                        ].map(([label, svc]) => ({
-                            namespace: "AWS/ECS",
-                            metricName: "CPUUtilization",
-                            dimensions: ecs(svc as FargateService),
-                            label: label as string,
-                        })),
-                    },
+                    ...(deployed.length > 0
+                        ? [
+                              {
+                                  title: "ECS: CPU utilisation (%)",
+                                  metrics: deployed.map((key) => ({
+                                      namespace: "AWS/ECS",
+                                      metricName: "CPUUtilization",
+                                      dimensions: ecs(services[key]!),
+                                      label: key,
+                                  })),
+                              },
+                          ]
+                        : []),
                     {
                         title: "Jobs: visible, oldest age (s), DLQ",
                         stat: "Maximum",
@@ -891,9 +927,10 @@ export class Spotmusic extends pulumi.ComponentResource {
         const dnsRecords: Record<string, unknown>[] = [];
         if (s.domain.hostedZoneId === undefined) {
             dnsRecords.push(
-                { purpose: "CloudFront certificate validation", ...cdn.certificateValidationRecord! },
+                { purpose: "CloudFront certificate validation", ...viewerCertificate.validationRecord },
                 { purpose: "internal API certificate validation", ...apiCertificate.validationRecord },
-                { purpose: "viewers", name: s.domain.name, type: "CNAME", value: cdn.domainName },
+                // The distribution, hence its name, exists once the certificates are issued.
+                ...(cdn ? [{ purpose: "viewers", name: s.domain.name, type: "CNAME", value: cdn.domainName }] : []),
             );
         } else {
             // The VPC link reaches the ALB by listener ARN; the name only has to match its certificate, but
@@ -911,11 +948,15 @@ export class Spotmusic extends pulumi.ComponentResource {
             );
         }
         this.outputs = {
-            url: cdn.url,
-            apiUrl: pulumi.interpolate`${cdn.url}/api/`,
-            distributionId: cdn.distributionId,
-            distributionDomainName: cdn.domainName,
-            webAclArn: cdn.webAclArn,
+            ...(cdn
+                ? {
+                      url: cdn.url,
+                      apiUrl: pulumi.interpolate`${cdn.url}/api/`,
+                      distributionId: cdn.distributionId,
+                      distributionDomainName: cdn.domainName,
+                      webAclArn: cdn.webAclArn,
+                  }
+                : {}),
             apiId: api.id,
             apiEndpoint: api.apiEndpoint,
             internalLoadBalancerDnsName: lb.dnsName,
@@ -924,7 +965,10 @@ export class Spotmusic extends pulumi.ComponentResource {
             signingKeyPairId: publicKey.id,
             keyGroupId: keyGroup.id,
             ecrRepositoryUrls: { webApi: repos.webApi.repositoryUrl, workers: repos.workers.repositoryUrl },
-            serviceNames: { webApi: webApi.serviceName, workers: workers.serviceName },
+            serviceNames: {
+                ...(webApi ? { webApi: webApi.serviceName } : {}),
+                ...(workers ? { workers: workers.serviceName } : {}),
+            },
             databaseAddress: db.address,
             databaseMasterSecretArn: db.masterUserSecretArn,
             cachePrimaryEndpoint: cache.primaryEndpoint,
@@ -934,6 +978,46 @@ export class Spotmusic extends pulumi.ComponentResource {
             dnsRecordsToCreate: dnsRecords,
         };
         this.registerOutputs(this.outputs);
+    }
+
+    /** The API's route to web-api: an HTTP_PROXY integration through the VPC link to the internal ALB's HTTPS listener. */
+    private apiRoute(
+        name: string,
+        api: aws.apigatewayv2.Api,
+        vpcLink: aws.apigatewayv2.VpcLink,
+        authorizer: aws.apigatewayv2.Authorizer,
+        lb: LoadBalancer,
+        internalApiName: string,
+    ): aws.apigatewayv2.Route {
+        const child = { parent: this };
+        const integration = new aws.apigatewayv2.Integration(
+            `${name}-web-api`,
+            {
+                apiId: api.id,
+                description: "web-api through the VPC link and the internal load balancer",
+                integrationType: "HTTP_PROXY",
+                integrationMethod: "ANY",
+                integrationUri: lb.listeners[0].arn,
+                connectionType: "VPC_LINK",
+                connectionId: vpcLink.id,
+                payloadFormatVersion: "1.0",
+                timeoutMilliseconds: 30000,
+                tlsConfig: { serverNameToVerify: internalApiName },
+            },
+            child,
+        );
+        const route = new aws.apigatewayv2.Route(
+            `${name}-api-route`,
+            {
+                apiId: api.id,
+                routeKey: API_ROUTE,
+                authorizationType: "JWT",
+                authorizerId: authorizer.id,
+                target: pulumi.interpolate`integrations/${integration.id}`,
+            },
+            child,
+        );
+        return route;
     }
 }
 

@@ -272,7 +272,13 @@ export class Ticketing extends pulumi.ComponentResource {
         // ------------------------------------------------------------ edge: origin certificate, ALB
         const originCertificate = new DnsCertificate(
             `${name}-origin-certificate`,
-            { domainName: originName, hostedZoneId: s.domain.hostedZoneId, tags },
+            {
+                domainName: originName,
+                hostedZoneId: s.domain.hostedZoneId,
+                status: s.domain.certificateStatus,
+                statusKey: `platform:${NAME}.domain.certificateStatus`,
+                tags,
+            },
             child,
         );
         const originSecret = new random.RandomPassword(`${name}-origin-verify`, { length: 48, special: false }, child);
@@ -305,15 +311,18 @@ export class Ticketing extends pulumi.ComponentResource {
                 targetGroups: Object.fromEntries(
                     routed.map((svc) => [svc, { port: SERVICE_PORT, protocol: "HTTP", healthCheck: TARGET_HEALTH }]),
                 ),
-                listeners: {
-                    https: {
-                        port: 443,
-                        protocol: "HTTPS",
-                        certificateArn: originCertificate.certificateArn,
-                        action: { type: "fixed-response", statusCode: 403, body: "Forbidden" },
-                        rules,
-                    },
-                },
+                // No listener until the origin certificate is issued (docs/first-deploy.md).
+                listeners: originCertificate.certificateArn
+                    ? {
+                          https: {
+                              port: 443,
+                              protocol: "HTTPS",
+                              certificateArn: originCertificate.certificateArn,
+                              action: { type: "fixed-response", statusCode: 403, body: "Forbidden" },
+                              rules,
+                          },
+                      }
+                    : {},
                 accessLogs: { bucketName: foundation.logArchive.bucketName },
                 protect,
                 alarmTopicArn: foundation.alarmTopic.topicArn,
@@ -337,32 +346,51 @@ export class Ticketing extends pulumi.ComponentResource {
             originRecord = { name: originName, type: "CNAME", value: lb.dnsName };
         }
 
-        const cdn = new CdnDistribution(
-            `${name}-cdn`,
+        // CloudFront's certificate (us-east-1): the distribution exists once it is issued (docs/first-deploy.md).
+        const viewerCertificate = new DnsCertificate(
+            `${name}-cdn-certificate`,
             {
-                accountId: foundation.accountId,
-                partition: foundation.partition,
-                edgeProvider: foundation.edgeProvider,
-                description: `${NAME}: ${s.domain.name}`,
-                origins: {
-                    alb: {
-                        type: "https",
-                        domainName: originName,
-                        customHeaders: { [ORIGIN_HEADER]: originSecret.result },
-                    },
-                },
-                defaultBehavior: { origin: "alb", cache: "dynamic" },
-                domain: s.domain,
-                waf: {
-                    rateLimit: s.waf.rateLimit,
-                    logGroupName: `aws-waf-logs-${physicalName(scope, "cdn", 200)}`,
-                    retentionInDays: retention,
-                },
-                accessLogs: { bucketArn: foundation.logArchive.bucketArn },
+                domainName: s.domain.name,
+                hostedZoneId: s.domain.hostedZoneId,
+                status: s.domain.certificateStatus,
+                statusKey: `platform:${NAME}.domain.certificateStatus`,
                 tags,
             },
-            child,
+            { parent: this, provider: foundation.edgeProvider },
         );
+        const cdn =
+            viewerCertificate.certificateArn === undefined
+                ? undefined
+                : new CdnDistribution(
+                      `${name}-cdn`,
+                      {
+                          accountId: foundation.accountId,
+                          partition: foundation.partition,
+                          edgeProvider: foundation.edgeProvider,
+                          description: `${NAME}: ${s.domain.name}`,
+                          origins: {
+                              alb: {
+                                  type: "https",
+                                  domainName: originName,
+                                  customHeaders: { [ORIGIN_HEADER]: originSecret.result },
+                              },
+                          },
+                          defaultBehavior: { origin: "alb", cache: "dynamic" },
+                          domain: {
+                              name: s.domain.name,
+                              hostedZoneId: s.domain.hostedZoneId,
+                              certificateArn: viewerCertificate.certificateArn,
+                          },
+                          waf: {
+                              rateLimit: s.waf.rateLimit,
+                              logGroupName: `aws-waf-logs-${physicalName(scope, "cdn", 200)}`,
+                              retentionInDays: retention,
+                          },
+                          accessLogs: { bucketArn: foundation.logArchive.bucketArn },
+                          tags,
+                      },
+                      child,
+                  );
 
         // ------------------------------------------------------------ services
         const repos = Object.fromEntries(
@@ -459,10 +487,14 @@ export class Ticketing extends pulumi.ComponentResource {
             },
         };
 
-        const services = {} as Record<ServiceKey, FargateService>;
+        // A service starts only on an image that exists and, behind the load balancer, once its listener
+        // exists (ECS refuses a target group no load balancer uses, hashicorp/terraform#32908): docs/first-deploy.md.
+        const services: Partial<Record<ServiceKey, FargateService>> = {};
         for (const svc of SERVICES) {
             const size = s[svc];
             const behindLb = svc !== "notification";
+            const image = repos[svc].releaseImage(WORKLOADS[svc], config.releases[WORKLOADS[svc]]);
+            if (image === undefined || (behindLb && !originCertificate.issued)) continue;
             services[svc] = new FargateService(
                 `${name}-${svc}`,
                 {
@@ -477,7 +509,7 @@ export class Ticketing extends pulumi.ComponentResource {
                     desiredCount: size.desiredCount,
                     container: {
                         name: label(svc),
-                        image: pulumi.interpolate`${repos[svc].repositoryUrl}:${config.releases[WORKLOADS[svc]]}`,
+                        image,
                         portMappings: [{ containerPort: SERVICE_PORT }],
                         environment: {
                             SERVICE_NAME: label(svc),
@@ -532,20 +564,23 @@ export class Ticketing extends pulumi.ComponentResource {
 
         // ------------------------------------------------------------ who may reach whom
         for (const svc of routed) {
-            services[svc].allowIngressFrom("lb", {
+            const service = services[svc];
+            if (service === undefined) continue;
+            service.allowIngressFrom("lb", {
                 port: SERVICE_PORT,
                 sourceSecurityGroupId: lb.securityGroupId,
                 description: "HTTP from the load balancer only",
             });
             lb.allowEgressTo(svc, {
                 port: SERVICE_PORT,
-                destinationSecurityGroupId: services[svc].securityGroupId,
+                destinationSecurityGroupId: service.securityGroupId,
                 description: `HTTP to ${label(svc)}`,
             });
         }
-        for (const svc of SERVICES.filter((x) => DB_USERS[x])) {
-            db.allowFrom(svc, services[svc].securityGroupId, `PostgreSQL from ${label(svc)}`);
-            services[svc].allowEgressTo("db", {
+        const deployed = SERVICES.filter((svc) => services[svc] !== undefined);
+        for (const svc of deployed.filter((x) => DB_USERS[x])) {
+            db.allowFrom(svc, services[svc]!.securityGroupId, `PostgreSQL from ${label(svc)}`);
+            services[svc]!.allowEgressTo("db", {
                 port: db.port,
                 destinationSecurityGroupId: db.securityGroupId,
                 description: "PostgreSQL to the ticketing database",
@@ -584,7 +619,7 @@ export class Ticketing extends pulumi.ComponentResource {
 
         const ecs = (svc: ServiceKey) => ({
             ClusterName: foundation.cluster.clusterName,
-            ServiceName: services[svc].serviceName,
+            ServiceName: services[svc]!.serviceName,
         });
         const alb = { LoadBalancer: lb.arnSuffix };
         const dashboard = new Dashboard(
@@ -614,24 +649,17 @@ export class Ticketing extends pulumi.ComponentResource {
                         })),
                         yFromZero: true,
                     },
-                    {
-                        title: "ECS: CPU utilisation (%)",
-                        metrics: SERVICES.map((svc) => ({
-                            namespace: "AWS/ECS",
-                            metricName: "CPUUtilization",
-                            dimensions: ecs(svc),
-                            label: svc,
+                    ...["CPUUtilization", "MemoryUtilization"]
+                        .filter(() => deployed.length > 0)
+                        .map((metricName) => ({
+                            title: `ECS: ${metricName === "CPUUtilization" ? "CPU" : "memory"} utilisation (%)`,
+                            metrics: deployed.map((svc) => ({
+                                namespace: "AWS/ECS",
+                                metricName,
+                                dimensions: ecs(svc),
+                                label: svc,
+                            })),
                         })),
-                    },
-                    {
-                        title: "ECS: memory utilisation (%)",
-                        metrics: SERVICES.map((svc) => ({
-                            namespace: "AWS/ECS",
-                            metricName: "MemoryUtilization",
-                            dimensions: ecs(svc),
-                            label: svc,
-                        })),
-                    },
                     {
                         title: "SQS: visible messages and oldest age (s)",
                         stat: "Maximum",
@@ -688,21 +716,26 @@ export class Ticketing extends pulumi.ComponentResource {
         const dnsRecords: Record<string, unknown>[] = [];
         if (s.domain.hostedZoneId === undefined) {
             dnsRecords.push(
-                { purpose: "CloudFront certificate validation", ...cdn.certificateValidationRecord! },
+                { purpose: "CloudFront certificate validation", ...viewerCertificate.validationRecord },
                 { purpose: "origin certificate validation", ...originCertificate.validationRecord },
                 { purpose: "origin (CloudFront -> ALB)", ...originRecord! },
-                { purpose: "viewers", name: s.domain.name, type: "CNAME", value: cdn.domainName },
+                // The distribution, hence its name, exists once the certificates are issued.
+                ...(cdn ? [{ purpose: "viewers", name: s.domain.name, type: "CNAME", value: cdn.domainName }] : []),
             );
         }
         this.outputs = {
-            url: cdn.url,
-            distributionId: cdn.distributionId,
-            distributionDomainName: cdn.domainName,
-            webAclArn: cdn.webAclArn,
+            ...(cdn
+                ? {
+                      url: cdn.url,
+                      distributionId: cdn.distributionId,
+                      distributionDomainName: cdn.domainName,
+                      webAclArn: cdn.webAclArn,
+                  }
+                : {}),
             originDomainName: originName,
             loadBalancerDnsName: lb.dnsName,
             ecrRepositoryUrls: Object.fromEntries(SERVICES.map((svc) => [svc, repos[svc].repositoryUrl])),
-            serviceNames: Object.fromEntries(SERVICES.map((svc) => [svc, services[svc].serviceName])),
+            serviceNames: Object.fromEntries(deployed.map((svc) => [svc, services[svc]!.serviceName])),
             databaseAddress: db.address,
             databaseMasterSecretArn: db.masterUserSecretArn,
             queueUrls: { notifications: notifications.queueUrl, reservationExpiry: expiry.queueUrl },

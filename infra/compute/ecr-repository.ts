@@ -14,6 +14,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { UNRELEASED } from "../config/keys";
 
 export interface EcrRepositoryArgs {
     /**
@@ -31,12 +32,6 @@ export interface EcrRepositoryArgs {
     protect: boolean;
     tags: Record<string, string>;
 }
-
-/**
- * The release value meaning "no image pushed yet": the repository is created, the workload that would
- * run the image is not, and the run prints the commands that push it (docs/first-deploy.md).
- */
-export const UNRELEASED = "unreleased";
 
 const REPOSITORY_NAME = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 

@@ -233,6 +233,15 @@ export interface FargateServiceArgs {
     executeCommand?: { logGroupArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
     /** Resources the ECS service must wait for, typically the listeners that attach its target groups. */
     waitFor?: pulumi.Resource[];
+    /**
+     * Wait, on create and update, until the service's deployment reaches steady state (its desired
+     * tasks running and, behind a load balancer, healthy), so that an `up` whose tasks cannot start
+     * fails instead of reporting success with a service at zero tasks. Default true. The provider
+     * waits up to its create/update timeout (20 minutes); a failed deployment still rolls back through
+     * the circuit breaker. https://www.pulumi.com/registry/packages/aws/api-docs/ecs/service/#waitforsteadystate_nodejs,
+     * timeout: pulumi/pulumi-awsx#1112 ("timeout: 20m0s").
+     */
+    waitForSteadyState?: boolean;
     tags: Record<string, string>;
 }
 
@@ -735,6 +744,7 @@ export class FargateService extends pulumi.ComponentResource {
                 healthCheckGracePeriodSeconds:
                     loadBalancers.length > 0 ? (args.healthCheckGracePeriodSeconds ?? 60) : undefined,
                 serviceRegistries: discoveryArn ? { registryArn: discoveryArn } : undefined,
+                waitForSteadyState: args.waitForSteadyState ?? true,
                 tags,
             },
             { ...child, dependsOn: args.waitFor, ignoreChanges: args.autoscaling ? ["desiredCount"] : [] },

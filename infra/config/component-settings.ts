@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { fargateSizeProblem } from "../compute/fargate-sizes";
-import { DNS_NAME } from "../edge/dns-certificate";
+import { CERTIFICATE_STATUSES, DNS_NAME } from "../edge/dns-certificate";
 import { got, integerIn, textMatching } from "./schema-helpers";
 
 /** Size, count and scaling of one Fargate service (shared by the container architectures). */
@@ -42,6 +42,18 @@ export const fargateServiceSettings = (defaults: {
                 });
         });
 
+/**
+ * Where the ACM certificates of a domain without a Route 53 zone are (docs/first-deploy.md): `pending`
+ * (default: requested, the validation records printed, nothing that needs them created) or `issued`.
+ */
+export const certificateStatusSetting = () =>
+    z
+        .enum(CERTIFICATE_STATUSES, {
+            error: (i) =>
+                `must be pending (the validation records are not created yet) or issued (ACM issued the certificates); ${got(i.input)}`,
+        })
+        .default("pending");
+
 /** A custom domain: the name viewers use, and the Route 53 zone to write records in (absent: records are outputs). */
 export const domainSettings = (example: string) =>
     z.strictObject(
@@ -61,8 +73,9 @@ export const domainSettings = (example: string) =>
                 /^Z[A-Z0-9]{1,31}$/,
                 "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
             ).optional(),
+            certificateStatus: certificateStatusSetting(),
         },
-        { error: (i) => `must be an object { name, hostedZoneId? }; ${got(i.input)}` },
+        { error: (i) => `must be an object { name, hostedZoneId?, certificateStatus? }; ${got(i.input)}` },
     );
 
 /** The relational database's size and protection (shared by the container architectures). */

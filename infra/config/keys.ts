@@ -70,8 +70,18 @@ export interface FoundationValues {
     logArchiveRetentionDays: number;
     protect: boolean;
     alarmEmail: string;
+    alarmSubscriptions: Record<string, AlarmSubscription>;
     tags: Record<string, string>;
     releases: Record<string, string>;
+}
+
+/** SNS protocols an alarm subscriber may use (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html). */
+export const ALARM_SUBSCRIPTION_PROTOCOLS = ["email", "https", "sms", "sqs", "lambda"] as const;
+
+/** One subscriber of the alarm topic: an SNS protocol and its endpoint. */
+export interface AlarmSubscription {
+    protocol: (typeof ALARM_SUBSCRIPTION_PROTOCOLS)[number];
+    endpoint: string;
 }
 
 /** A foundation key's declaration: its `key` names a field of {@link FoundationValues}, its schema (and default) produce that field's type. */
@@ -107,6 +117,44 @@ const cidrSchema = z.string().superRefine((value, ctx) => {
 
 const tagKey = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const tagValue = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/** Endpoint formats per protocol (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html, `Endpoint`). */
+const ALARM_ENDPOINTS: Record<AlarmSubscription["protocol"], { pattern: RegExp; what: string }> = {
+    email: { pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, what: "an e-mail address" },
+    https: { pattern: /^https:\/\/[^\s/]+(\/\S*)?$/, what: "an https:// URL" },
+    sms: { pattern: /^\+[1-9]\d{1,14}$/, what: "an E.164 phone number such as +5511912345678" },
+    sqs: { pattern: /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/, what: "an SQS queue ARN" },
+    lambda: {
+        pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/,
+        what: "a Lambda function ARN",
+    },
+};
+
+const alarmSubscriptionSchema = z
+    .strictObject(
+        {
+            protocol: z.enum(ALARM_SUBSCRIPTION_PROTOCOLS, {
+                error: (i) => `must be one of ${ALARM_SUBSCRIPTION_PROTOCOLS.join(", ")}; ${got(i.input)}`,
+            }),
+            endpoint: z.string({ error: (i) => `must be a string; ${got(i.input)}` }),
+        },
+        { error: (i) => `must be an object { protocol, endpoint }; ${got(i.input)}` },
+    )
+    .superRefine((s, ctx) => {
+        const rule = ALARM_ENDPOINTS[s.protocol];
+        if (!rule.pattern.test(s.endpoint))
+            ctx.addIssue({
+                code: "custom",
+                path: ["endpoint"],
+                message: `must be ${rule.what} for protocol ${s.protocol}; ${got(s.endpoint)}`,
+            });
+    });
+
+/**
+ * The release value meaning "no image pushed yet": the repository is created, the workload that would
+ * run the image is not, and the run prints the commands that push it (docs/first-deploy.md).
+ */
+export const UNRELEASED = "unreleased";
 
 /** Release identifier: an image tag, an image digest, or an artifact version. */
 export const RELEASE_PATTERN = /^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
@@ -233,6 +281,26 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         ]),
     },
     {
+        key: "alarmSubscriptions",
+        type: "object",
+        description:
+            "More subscribers of the alarm topic besides platform:alarmEmail: name -> { protocol, endpoint }, protocol email (an address), https (an https:// URL, e.g. an on-call tool's), sms (an E.164 number such as +5511912345678), sqs (a queue ARN) or lambda (a function ARN); names are 1-32 lower-case letters, digits and hyphens. A prod stack needs a subscriber here or in platform:alarmEmail.",
+        default: {},
+        schema: z
+            .record(z.string(), alarmSubscriptionSchema, {
+                error: (i) => `must be a map of names to { protocol, endpoint }; ${got(i.input)}`,
+            })
+            .superRefine((subscriptions, ctx) => {
+                for (const name of Object.keys(subscriptions))
+                    if (!/^[a-z][a-z0-9-]{0,31}$/.test(name))
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [name],
+                            message: "names are 1-32 lower-case letters, digits and hyphens, starting with a letter",
+                        });
+            }),
+    },
+    {
         key: "tags",
         type: "object",
         description:
@@ -299,6 +367,18 @@ export function crossKeyProblems(values: Partial<FoundationValues>): { key: stri
         problems.push({
             key: "protect",
             message: "must be true when platform:environment is prod (deletion protection of stateful resources)",
+        });
+    }
+    if (
+        values.environment === "prod" &&
+        values.alarmEmail === "" &&
+        values.alarmSubscriptions !== undefined &&
+        Object.keys(values.alarmSubscriptions).length === 0
+    ) {
+        problems.push({
+            key: "alarmEmail",
+            message:
+                "required when platform:environment is prod: the alarm topic needs a subscriber; set an e-mail address here or list subscribers in platform:alarmSubscriptions",
         });
     }
     const vpcCidr = values.vpcCidr;

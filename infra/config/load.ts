@@ -6,7 +6,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ArchitectureName, crossKeyProblems, FOUNDATION_KEYS, FoundationValues, PulumiConfigType } from "./keys";
+import {
+    AlarmSubscription,
+    ArchitectureName,
+    crossKeyProblems,
+    FOUNDATION_KEYS,
+    FoundationValues,
+    PulumiConfigType,
+} from "./keys";
 
 export const NAMESPACE = "platform";
 
@@ -43,6 +50,8 @@ export interface EnvironmentProfile {
     readonly protect: boolean;
     /** Alarm topic e-mail subscriber; empty for none. */
     readonly alarmEmail: string;
+    /** Further alarm topic subscribers (`platform:alarmSubscriptions`). */
+    readonly alarmSubscriptions: Readonly<Record<string, AlarmSubscription>>;
 }
 
 /** The validated platform configuration of one stack. */
@@ -245,6 +254,7 @@ export function validateConfig(
             logArchiveRetentionDays: f.logArchiveRetentionDays,
             protect: f.protect,
             alarmEmail: f.alarmEmail,
+            alarmSubscriptions: f.alarmSubscriptions,
         },
         releases,
         tags: f.tags,

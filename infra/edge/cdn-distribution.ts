@@ -2,7 +2,7 @@
  * A CloudFront distribution with its WAF and logs (`platform:edge:CdnDistribution`):
  *
  * - viewers: HTTPS only (`redirect-to-https` on every behavior), HTTP/2 and HTTP/3, IPv6; with a
- *   `domain`, an ACM certificate in us-east-1 ({@link DnsCertificate}), SNI and `TLSv1.2_2021` as the
+ *   `domain`, its issued ACM certificate in us-east-1 (the caller's `DnsCertificate`), SNI and `TLSv1.2_2021` as the
  *   minimum; without one, the `*.cloudfront.net` certificate (CloudFront then negotiates what the
  *   viewer offers, TLS 1.0 included: only acceptable for a development stack);
  * - origins: `https` (a load balancer or API behind its own certificate: HTTPS only, TLS 1.2, with
@@ -20,7 +20,7 @@
  *   `AWSLogs/<account>/CloudFront/<distribution id>/...`. The legacy logging needs bucket ACLs, which
  *   the archive (BucketOwnerEnforced) disables.
  *
- * Everything CloudFront requires in us-east-1 (certificate, web ACL, its log group and key, the log
+ * Everything CloudFront requires in us-east-1 (web ACL, its log group and key, the log
  * delivery source) uses `edgeProvider`; pass the foundation's.
  *
  * References: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html,
@@ -34,7 +34,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "../config/keys";
 import { CLOUDFRONT_REGION } from "../shared/aws-facts";
 import type { PrivateBucket } from "../storage/private-bucket";
-import { DnsCertificate, DnsRecord, DNS_NAME } from "./dns-certificate";
+import { DNS_NAME } from "./dns-certificate";
 import { WebAcl } from "./web-acl";
 
 /** Managed policies (ids are the same in every account). https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html */
@@ -92,8 +92,13 @@ export interface CdnDistributionArgs {
     behaviors?: (CdnBehavior & { pathPattern: string })[];
     /** Object served for `/`, e.g. `index.html`. Default none. */
     defaultRootObject?: string;
-    /** Custom name with its ACM certificate (and Route 53 records when `hostedZoneId`). Default none. */
-    domain?: { name: string; hostedZoneId?: string };
+    /**
+     * Custom name (alias) with its issued ACM certificate in us-east-1 (a `DnsCertificate` made
+     * with the `edgeProvider`; CloudFront refuses an alias without an issued certificate that covers it,
+     * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html), and the Route 53
+     * zone to write the alias records in. Default none (the `*.cloudfront.net` name).
+     */
+    domain?: { name: string; certificateArn: pulumi.Input<string>; hostedZoneId?: string };
     waf: {
         /** Requests per client IP per 5 minutes before WAF blocks it. Default 2000. */
         rateLimit?: number;
@@ -210,8 +215,6 @@ export class CdnDistribution extends pulumi.ComponentResource {
     readonly webAclArn: pulumi.Output<string>;
     /** The web ACL's name: the `WebACL` dimension of its metrics (in us-east-1, `Region` dimension absent). */
     readonly webAclName: pulumi.Output<string>;
-    /** With a domain and no hosted zone: the ACM validation record to create in the domain's DNS. */
-    readonly certificateValidationRecord?: DnsRecord;
 
     constructor(name: string, args: CdnDistributionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:CdnDistribution", name, {}, opts);
@@ -285,17 +288,6 @@ export class CdnDistribution extends pulumi.ComponentResource {
             },
             edge,
         );
-
-        // ------------------------------------------------------------ certificate (us-east-1)
-        let certificate: DnsCertificate | undefined;
-        if (args.domain) {
-            certificate = new DnsCertificate(
-                `${name}-certificate`,
-                { domainName: args.domain.name, hostedZoneId: args.domain.hostedZoneId, tags },
-                edge,
-            );
-            if (args.domain.hostedZoneId === undefined) this.certificateValidationRecord = certificate.validationRecord;
-        }
 
         // ------------------------------------------------------------ origins
         const s3Origins = Object.entries(args.origins).filter(([, o]) => o.type === "s3");
@@ -372,9 +364,9 @@ export class CdnDistribution extends pulumi.ComponentResource {
                     ...behavior(b),
                 })),
                 restrictions: { geoRestriction: { restrictionType: "none" } },
-                viewerCertificate: certificate
+                viewerCertificate: args.domain
                     ? {
-                          acmCertificateArn: certificate.certificateArn,
+                          acmCertificateArn: args.domain.certificateArn,
                           sslSupportMethod: "sni-only",
                           minimumProtocolVersion: "TLSv1.2_2021",
                       }

@@ -1,17 +1,22 @@
 /**
  * A public ACM certificate for one DNS name, validated through DNS (`platform:edge:DnsCertificate`).
  *
- * With `hostedZoneId` the component writes the validation CNAME into that Route 53 zone; without it,
- * the record is an output ({@link DnsCertificate.validationRecord}) for whoever runs the domain's DNS,
- * and `certificateArn` resolves once ACM has issued the certificate (the `CertificateValidation`
- * waits, up to its timeout, for the record to appear). Resources that need an issued certificate
- * (CloudFront, HTTPS listeners) take `certificateArn`, so they wait too.
+ * ACM issues it once the validation CNAME ({@link DnsCertificate.validationRecord}) is visible in the
+ * domain's DNS (https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html). Nothing in a
+ * run waits for a person to create that record (docs/first-deploy.md):
+ * - with `hostedZoneId`, the component writes the CNAME into that Route 53 zone and validates in the
+ *   same run (`CertificateValidation` with the record's FQDN,
+ *   https://www.pulumi.com/registry/packages/aws/api-docs/acm/certificatevalidation/);
+ * - without it and `status: "pending"` (default), it requests the certificate, prints the record to
+ *   create (`pulumi.log.info`), and {@link DnsCertificate.certificateArn} is `undefined`: callers leave
+ *   out what needs an issued certificate (HTTPS listeners, CloudFront aliases) until the next run;
+ * - without it and `status: "issued"`, the operator says the record exists: the component checks at
+ *   preview time that ACM reports the certificate `ISSUED` (`aws.acm.getCertificate`,
+ *   https://www.pulumi.com/registry/packages/aws/api-docs/acm/getcertificate/) and fails with the
+ *   record to create if not; `certificateArn` is then the certificate's ARN.
  *
  * For CloudFront pass the foundation's us-east-1 `edgeProvider` in the options; for a regional
  * load balancer, the default provider.
- *
- * https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html,
- * https://www.pulumi.com/registry/packages/aws/api-docs/acm/certificatevalidation/
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,6 +26,10 @@ export interface DnsCertificateArgs {
     domainName: string;
     /** Route 53 hosted zone of the domain; absent when DNS is run elsewhere. */
     hostedZoneId?: string;
+    /** Without `hostedZoneId`: whether ACM has issued the certificate (the record exists). Default `pending`; ignored with a zone. */
+    status?: CertificateStatus;
+    /** The config key that sets `status`, named in messages, e.g. `platform:ticketing.domain.certificateStatus`. */
+    statusKey?: string;
     tags: Record<string, string>;
 }
 
@@ -31,11 +40,17 @@ export interface DnsRecord {
     value: pulumi.Output<string>;
 }
 
+/** Where a certificate whose domain has no Route 53 zone is: requested (`pending`) or issued by ACM (`issued`). */
+export const CERTIFICATE_STATUSES = ["pending", "issued"] as const;
+export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+
 export const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export class DnsCertificate extends pulumi.ComponentResource {
-    /** ARN of the certificate once issued (depends on the validation). */
-    readonly certificateArn: pulumi.Output<string>;
+    /** Whether the certificate is usable in this run (a zone to validate in, or ACM reported it issued). */
+    readonly issued: boolean;
+    /** ARN of the issued certificate; `undefined` while it is pending (see the class comment). */
+    readonly certificateArn: pulumi.Output<string> | undefined;
     /** The CNAME ACM checks. */
     readonly validationRecord: DnsRecord;
 
@@ -52,6 +67,8 @@ export class DnsCertificate extends pulumi.ComponentResource {
             );
         if (problems.length > 0) throw new Error(`DnsCertificate ${name}: ${problems.join("; ")}`);
         const child = { parent: this };
+        const status = args.status ?? "pending";
+        const statusKey = args.statusKey ?? "certificateStatus";
 
         const certificate = new aws.acm.Certificate(
             name,
@@ -71,9 +88,10 @@ export class DnsCertificate extends pulumi.ComponentResource {
             type: option.apply((o) => o.resourceRecordType ?? "CNAME"),
             value: option.apply((o) => o.resourceRecordValue ?? ""),
         };
-        let fqdns: pulumi.Output<string>[] | undefined;
+        const record = pulumi.interpolate`${this.validationRecord.name} ${this.validationRecord.type} ${this.validationRecord.value}`;
+
         if (args.hostedZoneId !== undefined) {
-            const record = new aws.route53.Record(
+            const zoneRecord = new aws.route53.Record(
                 `${name}-validation`,
                 {
                     zoneId: args.hostedZoneId,
@@ -85,17 +103,33 @@ export class DnsCertificate extends pulumi.ComponentResource {
                 },
                 child,
             );
-            fqdns = [record.fqdn];
+            const validation = new aws.acm.CertificateValidation(
+                `${name}-validation`,
+                { certificateArn: certificate.arn, validationRecordFqdns: [zoneRecord.fqdn] },
+                child,
+            );
+            this.issued = true;
+            this.certificateArn = validation.certificateArn;
+        } else if (status === "issued") {
+            const found = aws.acm
+                .getCertificate({ domain: args.domainName, statuses: ["ISSUED"], mostRecent: true }, child)
+                .catch(() => {
+                    throw new Error(
+                        `DnsCertificate ${name}: ${statusKey} is issued, but ACM has no issued certificate for ${args.domainName}; create its validation record (the previous run printed it; aws acm describe-certificate shows it), wait until the certificate is ISSUED, or set ${statusKey} to pending`,
+                    );
+                });
+            this.issued = true;
+            this.certificateArn = pulumi.all([certificate.arn, found]).apply(([arn]) => arn);
+        } else {
+            record.apply((r) =>
+                pulumi.log.info(
+                    `Create this DNS record so that ACM issues the certificate for ${args.domainName}: ${r} ; once ACM reports it ISSUED, set ${statusKey} to issued and run pulumi up again (docs/first-deploy.md)`,
+                    this,
+                ),
+            );
+            this.issued = false;
+            this.certificateArn = undefined;
         }
-        const validation = new aws.acm.CertificateValidation(
-            `${name}-validation`,
-            {
-                certificateArn: certificate.arn,
-                validationRecordFqdns: fqdns,
-            },
-            child,
-        );
-        this.certificateArn = validation.certificateArn;
         this.registerOutputs({ certificateArn: this.certificateArn });
     }
 }

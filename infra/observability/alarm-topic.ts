@@ -1,13 +1,16 @@
 /**
  * The alarm topic (`platform:observability:AlarmTopic`): an SNS topic encrypted with the messaging KMS
  * key that CloudWatch alarms and EventBridge rules of this account may publish to, over TLS only, with
- * an optional e-mail subscription.
+ * its subscribers: an e-mail address and any others (`https`, `sms`, `sqs`, `lambda`) by name. An
+ * `email` or `https` subscription stays `PendingConfirmation` until its owner confirms it.
  *
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html and
- * https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html,
+ * https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html (protocols and endpoints)
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AlarmSubscription } from "../config/keys";
 
 export interface AlarmTopicArgs {
     accountId: pulumi.Input<string>;
@@ -17,6 +20,8 @@ export interface AlarmTopicArgs {
     kmsKeyArn: pulumi.Input<string>;
     /** E-mail address to subscribe; empty or absent for none. */
     email?: string;
+    /** Further subscribers by a stable name (the subscription's logical name is `<name>-<key>`). Default none. */
+    subscriptions?: Readonly<Record<string, AlarmSubscription>>;
     tags: Record<string, string>;
 }
 
@@ -85,6 +90,13 @@ export class AlarmTopic extends pulumi.ComponentResource {
             new aws.sns.TopicSubscription(
                 `${name}-email`,
                 { topic: topic.arn, protocol: "email", endpoint: args.email },
+                child,
+            );
+        }
+        for (const [key, subscription] of Object.entries(args.subscriptions ?? {})) {
+            new aws.sns.TopicSubscription(
+                `${name}-${key}`,
+                { topic: topic.arn, protocol: subscription.protocol, endpoint: subscription.endpoint },
                 child,
             );
         }

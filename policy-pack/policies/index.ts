@@ -6,6 +6,7 @@ import type { Policies } from "@pulumi/policy";
 import { accessPolicies } from "./access";
 import { awsFactsPolicies } from "./aws-facts";
 import { dataProtectionPolicies } from "./data-protection";
+import { deployReadinessPolicies } from "./deploy-readiness";
 import { encryptionPolicies } from "./encryption";
 import { hardeningPolicies } from "./hardening";
 import { iamPolicies } from "./iam";
@@ -17,6 +18,7 @@ export {
     accessPolicies,
     awsFactsPolicies,
     dataProtectionPolicies,
+    deployReadinessPolicies,
     encryptionPolicies,
     hardeningPolicies,
     iamPolicies,
@@ -27,7 +29,7 @@ export {
 
 /**
  * The whole pack, in README order: encryption, transit, network, logging, data protection, IAM, access, AWS
- * facts, hardening.
+ * facts, hardening, deploy readiness.
  */
 export const allPolicies: Policies = [
     ...encryptionPolicies,
@@ -39,4 +41,5 @@ export const allPolicies: Policies = [
     ...accessPolicies,
     ...awsFactsPolicies,
     ...hardeningPolicies,
+    ...deployReadinessPolicies,
 ];

@@ -18,6 +18,7 @@ import {
     httpApi5xxAlarm,
     queueAgeAlarm,
 } from "../../infra/observability/alarms";
+import { AlarmTopic } from "../../infra/observability/alarm-topic";
 import { componentHarness, TAGS } from "./component-harness";
 
 const h = componentHarness();
@@ -237,5 +238,31 @@ describe("alarm set (under mocks)", () => {
         assert.throws(() => new AlarmSet("none", { topicArn: TOPIC, alarms: {}, tags: TAGS }), {
             message: "AlarmSet none: alarms must hold at least one alarm",
         });
+    });
+
+    it("subscribes the e-mail address and each named subscriber to the alarm topic", async () => {
+        const topic = new AlarmTopic("subscribed", {
+            accountId: "123456789012",
+            partition: "aws",
+            region: "sa-east-1",
+            kmsKeyArn: "arn:aws:kms:sa-east-1:123456789012:key/messaging",
+            email: "ops@example.com",
+            subscriptions: {
+                oncall: { protocol: "https", endpoint: "https://events.example.com/alarms" },
+                queue: { protocol: "sqs", endpoint: "arn:aws:sqs:sa-east-1:123456789012:alarms" },
+            },
+            tags: TAGS,
+        });
+        const arn = await h.settle(topic.topicArn);
+        assert.deepStrictEqual(
+            h
+                .ofType("aws:sns/topicSubscription:TopicSubscription", "subscribed")
+                .map((s) => [s.name, s.inputs.topic, s.inputs.protocol, s.inputs.endpoint]),
+            [
+                ["subscribed-email", arn, "email", "ops@example.com"],
+                ["subscribed-oncall", arn, "https", "https://events.example.com/alarms"],
+                ["subscribed-queue", arn, "sqs", "arn:aws:sqs:sa-east-1:123456789012:alarms"],
+            ],
+        );
     });
 });

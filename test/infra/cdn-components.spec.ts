@@ -50,7 +50,8 @@ describe("CDN components (under mocks)", () => {
                 hostedZoneId: "Z0123456789ABC",
                 tags: TAGS,
             });
-            const arn = await h.settle(cert.certificateArn);
+            assert.strictEqual(cert.issued, true);
+            const arn = await h.settle(cert.certificateArn!);
             const c = h.one(T.cert, "zoned").inputs;
             assert.deepStrictEqual(
                 [c.domainName, c.validationMethod, c.keyAlgorithm, c.options, c.tags],
@@ -71,13 +72,30 @@ describe("CDN components (under mocks)", () => {
             assert.strictEqual(arn, v.certificateArn);
         });
 
-        it("without a zone, only outputs the record to create", async () => {
+        it("without a zone and pending (the default), requests the certificate and registers nothing that waits on it", async () => {
             const cert = new DnsCertificate("external", { domainName: "api.example.org", tags: TAGS });
-            await h.settle(cert.certificateArn);
-            assert.deepStrictEqual(h.ofType(T.record, "external"), []);
-            assert.strictEqual(h.one(T.validation, "external-validation").inputs.validationRecordFqdns, undefined);
             assert.strictEqual(await value(cert.validationRecord.type), "CNAME");
             assert.match(await value(cert.validationRecord.name), /^_[0-9a-f]{32}\.api\.example\.org\.$/);
+            assert.strictEqual(h.one(T.cert, "external").inputs.domainName, "api.example.org");
+            assert.deepStrictEqual(h.ofType(T.record, "external"), []);
+            assert.deepStrictEqual(h.ofType(T.validation, "external"), []);
+            assert.strictEqual(cert.issued, false);
+            assert.strictEqual(cert.certificateArn, undefined);
+        });
+
+        it("without a zone and issued, uses the certificate ACM issued, with no validation resource", async () => {
+            const cert = new DnsCertificate("issued", {
+                domainName: "api.example.net",
+                status: "issued",
+                statusKey: "platform:x.domain.certificateStatus",
+                tags: TAGS,
+            });
+            assert.strictEqual(cert.issued, true);
+            const arn = await h.settle(cert.certificateArn!);
+            assert.match(arn, /^arn:aws:acm:sa-east-1:123456789012:certificate\/[0-9a-f-]{36}$/);
+            assert.strictEqual(h.one(T.cert, "issued").inputs.domainName, "api.example.net");
+            assert.deepStrictEqual(h.ofType(T.record, "issued"), []);
+            assert.deepStrictEqual(h.ofType(T.validation, "issued"), []);
         });
 
         it("refuses bad names and zone ids", () => {
@@ -112,10 +130,19 @@ describe("CDN components (under mocks)", () => {
         });
 
         it("load balancer origin with a custom domain: HTTPS only, TLS 1.2 to the origin with the secret header, TLSv1.2_2021 to viewers, WAF and logs in us-east-1, alias records", async () => {
+            const certificate = new DnsCertificate(
+                "shop-certificate",
+                { domainName: "tickets.example.com", hostedZoneId: "Z0123456789ABC", tags: TAGS },
+                { provider: edge },
+            );
             const cdn = new CdnDistribution(
                 "shop",
                 base({
-                    domain: { name: "tickets.example.com", hostedZoneId: "Z0123456789ABC" },
+                    domain: {
+                        name: "tickets.example.com",
+                        hostedZoneId: "Z0123456789ABC",
+                        certificateArn: certificate.certificateArn!,
+                    },
                     waf: { logGroupName: "aws-waf-logs-shop", retentionInDays: 30, rateLimit: 500 },
                 }),
             );
@@ -215,7 +242,6 @@ describe("CDN components (under mocks)", () => {
                 ],
             );
             assert.strictEqual(await value(cdn.url), "https://tickets.example.com");
-            assert.strictEqual(cdn.certificateValidationRecord, undefined);
         });
 
         it("private buckets through one origin access control, static and signed behaviors, bucket policies for this distribution; the default certificate without a domain", async () => {
@@ -314,14 +340,6 @@ describe("CDN components (under mocks)", () => {
             assert.deepStrictEqual(h.ofType(T.cert, "media"), []);
         });
 
-        it("with a domain but no zone, outputs the validation record and writes no alias", async () => {
-            const cdn = new CdnDistribution("plain", base({ domain: { name: "www.example.net" } }));
-            await h.settle(cdn.distributionArn);
-            assert.ok(cdn.certificateValidationRecord);
-            assert.match(await value(cdn.certificateValidationRecord.name), /\.www\.example\.net\.$/);
-            assert.deepStrictEqual(h.ofType(T.record, "plain"), []);
-        });
-
         it("reports every bad argument at once", () => {
             const bucket = new PrivateBucket("twice", {
                 accountId: "1",
@@ -353,7 +371,10 @@ describe("CDN components (under mocks)", () => {
                                 { pathPattern: "/x/*", origin: "a", cache: "static" },
                                 { pathPattern: "/x/*", origin: "a", cache: "none" as "static" },
                             ],
-                            domain: { name: "Bad.example.com" },
+                            domain: {
+                                name: "Bad.example.com",
+                                certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x",
+                            },
                             waf: { logGroupName: "aws-waf-logs-x", retentionInDays: 2 },
                         }),
                     ),

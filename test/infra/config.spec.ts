@@ -71,6 +71,7 @@ describe("config validation", () => {
             logArchiveRetentionDays: 365,
             protect: false,
             alarmEmail: "",
+            alarmSubscriptions: {},
         });
         assert.deepStrictEqual(c.architectures, ["ticketing", "coffee-shop", "spotmusic", "postech", "mtls-api"]);
         assert.strictEqual(c.region, "sa-east-1");
@@ -142,7 +143,7 @@ describe("config validation", () => {
         ],
         [
             "prod without protection",
-            { "platform:environment": "prod" },
+            { "platform:environment": "prod", "platform:alarmEmail": "ops@example.com" },
             [
                 "platform:protect: must be true when platform:environment is prod (deletion protection of stateful resources)",
             ],
@@ -204,6 +205,35 @@ describe("config validation", () => {
             ['platform:alarmEmail: must be an e-mail address or empty; got "ops-at-example"'],
         ],
         [
+            "a prod stack whose alarms notify nobody",
+            { "platform:environment": "prod", "platform:protect": "true" },
+            [
+                "platform:alarmEmail: required when platform:environment is prod: the alarm topic needs a subscriber; set an e-mail address here or list subscribers in platform:alarmSubscriptions",
+            ],
+        ],
+        [
+            "alarm subscribers with a bad protocol, endpoint or name",
+            {
+                "platform:alarmSubscriptions": JSON.stringify({
+                    pager: { protocol: "http", endpoint: "http://pager.example.com" },
+                    chat: { protocol: "https", endpoint: "http://chat.example.com/hook" },
+                    phone: { protocol: "sms", endpoint: "011 91234-5678" },
+                }),
+            },
+            [
+                'platform:alarmSubscriptions.pager.protocol: must be one of email, https, sms, sqs, lambda; got "http"',
+                'platform:alarmSubscriptions.chat.endpoint: must be an https:// URL for protocol https; got "http://chat.example.com/hook"',
+                'platform:alarmSubscriptions.phone.endpoint: must be an E.164 phone number such as +5511912345678 for protocol sms; got "011 91234-5678"',
+            ],
+        ],
+        [
+            "an alarm subscriber name that cannot be part of a logical name",
+            { "platform:alarmSubscriptions": '{"On Call":{"protocol":"email","endpoint":"ops@example.com"}}' },
+            [
+                "platform:alarmSubscriptions.On Call: names are 1-32 lower-case letters, digits and hyphens, starting with a letter",
+            ],
+        ],
+        [
             "a bad region",
             { "aws:region": "sao-paulo" },
             ['aws:region: must be an AWS region code such as sa-east-1; got "sao-paulo"'],
@@ -212,7 +242,7 @@ describe("config validation", () => {
             "a misspelt key",
             { "platform:azCnt": "3" },
             [
-                "platform:azCnt: unknown key; the platform reads platform:environment, platform:architectures, platform:vpcCidr, platform:reservedCidrs, platform:azCount, platform:natGateways, platform:interfaceEndpoints, platform:logRetentionDays, platform:logArchiveRetentionDays, platform:protect, platform:alarmEmail, platform:tags, platform:releases",
+                "platform:azCnt: unknown key; the platform reads platform:environment, platform:architectures, platform:vpcCidr, platform:reservedCidrs, platform:azCount, platform:natGateways, platform:interfaceEndpoints, platform:logRetentionDays, platform:logArchiveRetentionDays, platform:protect, platform:alarmEmail, platform:alarmSubscriptions, platform:tags, platform:releases",
             ],
         ],
     ];
@@ -221,6 +251,22 @@ describe("config validation", () => {
             assert.deepStrictEqual(problemsOf(raw(overrides)), expected);
         });
     }
+
+    it("accepts a prod stack whose alarms reach a subscriber of any protocol, without an e-mail address", () => {
+        const subscriptions = {
+            oncall: { protocol: "https", endpoint: "https://events.pagerduty.com/integration/abc/enqueue" },
+            queue: { protocol: "sqs", endpoint: "arn:aws:sqs:sa-east-1:123456789012:alarms" },
+        };
+        const c = validateConfig(
+            raw({
+                "platform:environment": "prod",
+                "platform:protect": "true",
+                "platform:alarmSubscriptions": JSON.stringify(subscriptions),
+            }),
+            {},
+        );
+        assert.deepStrictEqual(c.profile.alarmSubscriptions, subscriptions);
+    });
 
     it("collects every problem at once instead of stopping at the first", () => {
         assert.deepStrictEqual(

@@ -228,6 +228,16 @@ for (const stack of ["dev", "prod"] as const) {
                     Bool: { "aws:SecureTransport": "false" },
                 });
             });
+            it(`${stack === "prod" ? "subscribes the operations address to" : "has no subscriber on"} the alarm topic`, () => {
+                const [topic] = plan.ofType("aws:sns/topic:Topic");
+                const subscriptions = plan
+                    .ofType("aws:sns/topicSubscription:TopicSubscription")
+                    .filter((s) => s.inputs!.topic === topic.outputs!.arn);
+                assert.deepStrictEqual(
+                    subscriptions.map((s) => [nameOf(s), s.inputs!.protocol, s.inputs!.endpoint]),
+                    stack === "prod" ? [["foundation-alarms-email", "email", "ops@example.com"]] : [],
+                );
+            });
             it("runs the ECS cluster with Container Insights and Fargate capacity, exec sessions logged encrypted", () => {
                 const [cluster] = plan.ofType("aws:ecs/cluster:Cluster");
                 assert.deepStrictEqual(cluster.inputs!.settings, [{ name: "containerInsights", value: "enabled" }]);

@@ -12,7 +12,7 @@ import { bundleLambda } from "../../apps/lambdas/build";
 import { validateConfig, ConfigValidationError } from "../../infra/config/load";
 import { coffeeShop, ORDER_BODY_SCHEMA, ORDER_PLACED_PATTERN } from "../../stacks/coffee-shop";
 import { orderWorkflowDefinition } from "../../stacks/coffee-shop/workflow";
-import { nameOf, Plan, policyDocument, stackPlan } from "../support/plan";
+import { nameOf, Plan, policyDocument, releasedPlan } from "../support/plan";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -165,7 +165,7 @@ for (const stack of ["dev", "prod"] as const) {
         let plan: Plan;
         before(function () {
             this.timeout(600_000);
-            plan = stackPlan(stack);
+            plan = releasedPlan(stack);
         });
 
         it("keeps the catalogue public and every order route behind the Cognito authorizer, validating the order body", () => {
@@ -642,7 +642,7 @@ describe("platform:coffee-shop settings", () => {
         assert.deepStrictEqual(
             problems({ cognito: { mfa: "OFF", passwordMinimumLength: 8 }, cache: { multiAz: true } }),
             [
-                "platform:coffee-shop.domain: required: { name: the shop's DNS name such as shop.example.com, hostedZoneId?: its Route 53 zone }",
+                "platform:coffee-shop.domain: required: { name: the shop's DNS name such as shop.example.com, hostedZoneId?: its Route 53 zone, certificateStatus?: pending or issued }",
                 'platform:coffee-shop.cognito.mfa: must be OPTIONAL or ON (TOTP); got "OFF"',
                 "platform:coffee-shop.cognito.passwordMinimumLength: must be characters of the shortest password (an integer from 12 to 99); got 8",
                 "platform:coffee-shop.cache.replicas: must be at least 1 when multiAz is true (failover needs a replica); got 0",

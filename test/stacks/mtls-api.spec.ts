@@ -10,8 +10,9 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { validateConfig, ConfigValidationError } from "../../infra/config/load";
 import { mtlsApi, MtlsApiSettings } from "../../stacks/mtls-api";
+import { mockImageDigest } from "../../tools/lib/mocks";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
-import { nameOf, Plan, policyDocument, ROOT, runPlanCli, stackPlan } from "../support/plan";
+import { nameOf, Plan, policyDocument, ROOT, runPlanCli, releasedPlan, releasedStackYaml } from "../support/plan";
 
 const ARCH = "platform:architecture:MtlsApi";
 const T = {
@@ -75,7 +76,8 @@ function ruleSet(plan: Plan): string[] {
 }
 
 function devSettings(): any {
-    return parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
+    // After the first deployment's manual steps: the API image pushed (docs/first-deploy.md).
+    return parse(releasedStackYaml("dev"));
 }
 
 /** The gateway's environment variables, from the table in apps/gateway/README.md. */
@@ -225,7 +227,10 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
         const plan = getPlan();
         const [api] = containers(plan.one(T.task, "mtls-api-api-task"));
         assert.strictEqual(containers(plan.one(T.task, "mtls-api-api-task")).length, 1);
-        assert.strictEqual(api.image, `${String(plan.one(T.repo, "mtls-api-api-repo").outputs!.repositoryUrl)}:1.0.0`);
+        assert.strictEqual(
+            api.image,
+            `${String(plan.one(T.repo, "mtls-api-api-repo").outputs!.repositoryUrl)}@${mockImageDigest("platform-dev-mtls-api-api", "1.0.0")}`,
+        );
         assert.deepStrictEqual(api.portMappings, [{ containerPort: 8000, protocol: "tcp" }]);
         assert.strictEqual(api.readonlyRootFilesystem, true);
         assert.deepStrictEqual(api.linuxParameters, { capabilities: { drop: ["ALL"] } });
@@ -685,7 +690,7 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
 describe("mtls-api in nlb mode (the dev plan)", function () {
     let plan: Plan;
     before(() => {
-        plan = stackPlan("dev");
+        plan = releasedPlan("dev");
     });
 
     commonChecks(() => plan, "nlb");

@@ -11,9 +11,10 @@ import { MANAGED_POLICIES } from "../../infra/edge/cdn-distribution";
 import { DEFAULT_TLS_POLICY } from "../../infra/edge/load-balancer";
 import { MANAGED_RULE_GROUPS } from "../../infra/edge/web-acl";
 import { ACCESS_LOG_FORMAT, spotmusic } from "../../stacks/spotmusic";
+import { mockImageDigest } from "../../tools/lib/mocks";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
 import { describeDatabaseUsers } from "../support/database-users";
-import { nameOf, Plan, policyDocument, stackPlan } from "../support/plan";
+import { nameOf, Plan, policyDocument, releasedPlan } from "../support/plan";
 
 const ARCH = "platform:architecture:Spotmusic";
 const T = {
@@ -146,7 +147,7 @@ for (const stack of ["dev", "prod"] as const) {
         let plan: Plan;
         before(function () {
             this.timeout(300_000);
-            plan = stackPlan(stack);
+            plan = releasedPlan(stack);
         });
         const prod = stack === "prod";
 
@@ -155,8 +156,7 @@ for (const stack of ["dev", "prod"] as const) {
             const d = plan.one(T.dist, "spotmusic-cdn").inputs as any;
             assert.deepStrictEqual(d.aliases, [domainOf(stack)]);
             assert.deepStrictEqual(d.viewerCertificate, {
-                acmCertificateArn: plan.one(T.validation, "spotmusic-cdn-certificate-validation").outputs!
-                    .certificateArn,
+                acmCertificateArn: plan.one(T.cert, "spotmusic-cdn-certificate").outputs!.arn,
                 sslSupportMethod: "sni-only",
                 minimumProtocolVersion: "TLSv1.2_2021",
             });
@@ -450,7 +450,7 @@ for (const stack of ["dev", "prod"] as const) {
             );
             assert.strictEqual(
                 listeners[0].inputs!.certificateArn,
-                plan.one(T.validation, "spotmusic-api-certificate-validation").outputs!.certificateArn,
+                plan.one(T.cert, "spotmusic-api-certificate").outputs!.arn,
             );
             assert.strictEqual(
                 plan.one(T.cert, "spotmusic-api-certificate").inputs!.domainName,
@@ -529,7 +529,7 @@ for (const stack of ["dev", "prod"] as const) {
                 );
                 assert.strictEqual(
                     defs[0].image,
-                    `${String(plan.one(T.repo, `spotmusic-${repo}-repo`).outputs!.repositoryUrl)}:1.0.0`,
+                    `${String(plan.one(T.repo, `spotmusic-${repo}-repo`).outputs!.repositoryUrl)}@${mockImageDigest(`platform-${stack}-spotmusic-${repo}`, "1.0.0")}`,
                 );
                 assert.strictEqual(
                     plan.one(T.repo, `spotmusic-${repo}-repo`).inputs!.name,

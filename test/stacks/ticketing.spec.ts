@@ -11,9 +11,10 @@ import { MANAGED_POLICIES } from "../../infra/edge/cdn-distribution";
 import { DEFAULT_TLS_POLICY } from "../../infra/edge/load-balancer";
 import { MANAGED_RULE_GROUPS } from "../../infra/edge/web-acl";
 import { CLOUDFRONT_ORIGIN_FACING, ORIGIN_HEADER, ROUTES, SERVICES, ticketing } from "../../stacks/ticketing";
+import { mockImageDigest } from "../../tools/lib/mocks";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
 import { describeDatabaseUsers } from "../support/database-users";
-import { nameOf, Plan, policyDocument, stackPlan } from "../support/plan";
+import { nameOf, Plan, policyDocument, releasedPlan } from "../support/plan";
 
 const ARCH = "platform:architecture:Ticketing";
 const T = {
@@ -136,7 +137,7 @@ for (const stack of ["dev", "prod"] as const) {
         let plan: Plan;
         before(function () {
             this.timeout(300_000);
-            plan = stackPlan(stack);
+            plan = releasedPlan(stack);
         });
 
         // ------------------------------------------------------------ edge
@@ -146,8 +147,7 @@ for (const stack of ["dev", "prod"] as const) {
             const domain = stack === "dev" ? "tickets.dev.example.com" : "tickets.example.com";
             assert.deepStrictEqual(d.aliases, [domain]);
             assert.deepStrictEqual(d.viewerCertificate, {
-                acmCertificateArn: plan.one(T.validation, "ticketing-cdn-certificate-validation").outputs!
-                    .certificateArn,
+                acmCertificateArn: plan.one(T.cert, "ticketing-cdn-certificate").outputs!.arn,
                 sslSupportMethod: "sni-only",
                 minimumProtocolVersion: "TLSv1.2_2021",
             });
@@ -286,10 +286,7 @@ for (const stack of ["dev", "prod"] as const) {
                 [l.port, l.protocol, l.sslPolicy, l.loadBalancerArn],
                 [443, "HTTPS", DEFAULT_TLS_POLICY, arnOf(plan, T.lb, "ticketing-lb")],
             );
-            assert.strictEqual(
-                l.certificateArn,
-                plan.one(T.validation, "ticketing-origin-certificate-validation").outputs!.certificateArn,
-            );
+            assert.strictEqual(l.certificateArn, plan.one(T.cert, "ticketing-origin-certificate").outputs!.arn);
             const domain = stack === "dev" ? "tickets.dev.example.com" : "tickets.example.com";
             assert.strictEqual(plan.one(T.cert, "ticketing-origin-certificate").inputs!.domainName, `origin.${domain}`);
             assert.match(arnOf(plan, T.cert, "ticketing-origin-certificate"), /^arn:aws:acm:sa-east-1:/);
@@ -462,7 +459,7 @@ for (const stack of ["dev", "prod"] as const) {
                 const [app, xray] = defs;
                 assert.strictEqual(
                     app.image,
-                    `${String(plan.one(T.repo, `ticketing-${svc}-repo`).outputs!.repositoryUrl)}:1.0.0`,
+                    `${String(plan.one(T.repo, `ticketing-${svc}-repo`).outputs!.repositoryUrl)}@${mockImageDigest(`platform-${stack}-ticketing-${svc}-service`, "1.0.0")}`,
                 );
                 assert.strictEqual(
                     plan.one(T.repo, `ticketing-${svc}-repo`).inputs!.name,
@@ -1193,7 +1190,7 @@ describe("ticketing settings (platform:ticketing)", () => {
             ],
         );
         assert.deepStrictEqual(problems({}), [
-            "platform:ticketing.domain: must be an object { name, hostedZoneId? }; got undefined",
+            "platform:ticketing.domain: must be an object { name, hostedZoneId?, certificateStatus? }; got undefined",
         ]);
     });
 });

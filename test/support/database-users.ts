@@ -5,7 +5,7 @@
  * stack whose policy names the master secret, and that it can reach Secrets Manager from where it runs.
  */
 import * as assert from "assert";
-import { nameOf, Plan, policyDocument, stackPlan } from "./plan";
+import { nameOf, Plan, policyDocument, releasedPlan } from "./plan";
 
 const T = {
     fn: "aws:lambda/function:Function",
@@ -50,7 +50,7 @@ export function describeDatabaseUsers(
             let plan: Plan;
             before(function () {
                 this.timeout(300_000);
-                plan = stackPlan(stack);
+                plan = releasedPlan(stack);
             });
 
             it("creates the users at deploy time: exactly the users the task roles connect as, re-run when they, the instance or the code change", () => {

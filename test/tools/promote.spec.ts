@@ -30,7 +30,7 @@ config:
   platform:azCount: 2
   platform:natGateways: single
   platform:logRetentionDays: 30
-  platform:protect: ${environment === "prod"}
+  platform:protect: ${environment === "prod"}${environment === "prod" ? "\n  platform:alarmEmail: ops@example.com" : ""}
   platform:tags: {CostCenter: "platform-${environment}"}
 
   # Releases: promoted with npm run promote.
@@ -549,6 +549,10 @@ describe("release ordering", () => {
         assert.strictEqual(classifyChange("1.4.0", "1.4.0"), "unchanged");
         assert.strictEqual(classifyChange("1.4.0", "1.3.9"), "upgrade");
         assert.strictEqual(classifyChange("1.4.0", "1.10.0"), "downgrade");
+        // Promoting "no image yet" over a pushed release would remove the running service.
+        assert.strictEqual(classifyChange("unreleased", "1.4.0"), "downgrade");
+        assert.strictEqual(classifyChange("unreleased", `sha256:${"a".repeat(64)}`), "downgrade");
+        assert.strictEqual(classifyChange("1.4.0", "unreleased"), "unordered");
         assert.strictEqual(classifyChange("1.0.0-rc.2", "1.0.0"), "downgrade");
         assert.strictEqual(classifyChange("v1.4.0", "1.4.0"), "equivalent");
         assert.strictEqual(classifyChange(DIGEST_B, DIGEST_A), "unordered");

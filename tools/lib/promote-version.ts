@@ -11,6 +11,7 @@
  * Written here rather than taken from the `semver` package, which this repository does not depend on
  * directly; the whole of the precedence rule is a dozen lines.
  */
+import { UNRELEASED } from "../../infra/config/keys";
 
 /** A parsed Semantic Versioning 2.0.0 version. */
 export interface SemVer {
@@ -80,13 +81,16 @@ export function compareSemver(a: SemVer, b: SemVer): -1 | 0 | 1 {
  * - `unchanged`: identical text;
  * - `upgrade` / `downgrade`: both are semantic versions and the source ranks higher / lower;
  * - `equivalent`: both are semantic versions of equal precedence written differently (`v1.2.3` and `1.2.3`);
- * - `unordered`: at least one side is a digest or a free-form tag, so no order exists.
+ * - `unordered`: at least one side is a digest or a free-form tag, so no order exists;
+ * - `downgrade` too: `unreleased` over a pushed release, which would remove the running workload
+ *   (docs/first-deploy.md).
  */
 export type ReleaseChange = "new" | "unchanged" | "upgrade" | "downgrade" | "equivalent" | "unordered";
 
 export function classifyChange(source: string, target: string | undefined): ReleaseChange {
     if (target === undefined) return "new";
     if (source === target) return "unchanged";
+    if (source === UNRELEASED) return "downgrade";
     const s = parseSemver(source);
     const t = parseSemver(target);
     if (s === undefined || t === undefined) return "unordered";
