@@ -493,6 +493,8 @@ export class CoffeeShop extends pulumi.ComponentResource {
                       },
                       child,
                   );
+        // Until the distribution exists, the bucket still refuses requests without TLS.
+        if (cdn === undefined) site.denyInsecureTransportOnly();
 
         // ------------------------------------------------------------ API
         const catalogue = "the public catalogue: read-only, no customer data, cached; WAF and stage throttling apply";

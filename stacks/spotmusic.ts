@@ -608,6 +608,8 @@ export class Spotmusic extends pulumi.ComponentResource {
                       },
                       child,
                   );
+        // Until the distribution exists, the buckets still refuse requests without TLS.
+        if (cdn === undefined) for (const bucket of [web, audio]) bucket.denyInsecureTransportOnly();
 
         // ------------------------------------------------------------ services
         const repos = {

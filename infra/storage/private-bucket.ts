@@ -340,6 +340,22 @@ export class PrivateBucket extends pulumi.ComponentResource {
     }
 
     /**
+     * Writes the TLS-only bucket policy of a CloudFront-served bucket whose distribution is not created in
+     * this run (its certificate is still pending, docs/first-deploy.md). When the distribution comes,
+     * {@link allowCloudFront} writes the same policy resource with the CloudFront grant added.
+     * Throws unless the bucket was made with `cloudFrontOrigin`, and when a policy was already written.
+     */
+    denyInsecureTransportOnly(): aws.s3.BucketPolicy {
+        if (!this.cloudFrontOrigin)
+            throw new Error(
+                `PrivateBucket ${this.componentName}: denyInsecureTransportOnly is for cloudFrontOrigin buckets (others get it by default)`,
+            );
+        if (this.policyWritten)
+            throw new Error(`PrivateBucket ${this.componentName}: its bucket policy was already written`);
+        return this.writePolicy([]);
+    }
+
+    /**
      * Writes the bucket policy of a CloudFront-served bucket: TLS only, and `s3:GetObject` for
      * `cloudfront.amazonaws.com` when the request comes from `distributionArn` (origin access control).
      * Throws unless the bucket was made with `cloudFrontOrigin`, and when called twice.
