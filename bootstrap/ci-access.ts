@@ -3,11 +3,15 @@
  * - `GithubOidcProvider` (`platform:bootstrap:GithubOidcProvider`): the account's IAM OIDC provider for
  *   `https://token.actions.githubusercontent.com` with audience `sts.amazonaws.com`;
  * - `DeployPolicies` (`platform:bootstrap:DeployPolicies`): the managed policies every deploy role gets
- *   (bootstrap/permissions.ts says what they allow and why);
- * - `CiRoles` (`platform:bootstrap:CiRoles`), per environment: a preview role that only pull requests
- *   of the repository can assume (`sub` = `repo:<owner>/<repo>:pull_request`) and a deploy role that only
- *   jobs running in the GitHub environment of the same name can assume
- *   (`sub` = `repo:<owner>/<repo>:environment:<env>`), both requiring `aud` = `sts.amazonaws.com`.
+ *   (bootstrap/permissions.ts says what they allow and why), and the permissions boundary
+ *   `pulumi-ci-workload-boundary` that every role the platform creates must carry;
+ * - `CiRoles` (`platform:bootstrap:CiRoles`), per environment: a preview role that pull requests of the
+ *   repository can assume (`sub` = `repo:<owner>/<repo>:pull_request`), or, for an environment whose
+ *   previews are reviewed (prod by default), only jobs in the GitHub environment `<env>-preview`
+ *   (`sub` = `repo:<owner>/<repo>:environment:<env>-preview`, required reviewers), so pull-request code
+ *   never holds prod's state and secrets keys unreviewed; and a deploy role that only jobs running in the
+ *   GitHub environment of the same name can assume (`sub` = `repo:<owner>/<repo>:environment:<env>`;
+ *   that environment admits only `main`), all requiring `aud` = `sts.amazonaws.com`.
  *
  * GitHub's claims: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims;
  * AWS: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services.
@@ -22,13 +26,16 @@ import {
     deployIamPolicy,
     deployIntegrationPolicy,
     deployNetworkPolicy,
+    deployPassRolePolicy,
     deploySecretsPolicy,
     deployStatePolicy,
     previewReadsPolicy,
     previewStatePolicy,
     ProtectedResources,
     StateAccess,
+    workloadBoundaryPolicy,
 } from "./permissions";
+import { WORKLOAD_BOUNDARY_POLICY_NAME } from "../infra/security/permissions-boundary";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_AUDIENCE = "sts.amazonaws.com";
@@ -83,6 +90,8 @@ export interface DeployPoliciesArgs {
 export class DeployPolicies extends pulumi.ComponentResource {
     /** Policy ARNs, keyed by domain. */
     readonly policyArns: Record<string, pulumi.Output<string>>;
+    /** ARN of the workload permissions boundary. */
+    readonly boundaryArn: pulumi.Output<string>;
 
     constructor(name: string, args: DeployPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:bootstrap:DeployPolicies", name, {}, opts);
@@ -95,6 +104,7 @@ export class DeployPolicies extends pulumi.ComponentResource {
             integration: facts.apply(deployIntegrationPolicy),
             edge: facts.apply(deployEdgePolicy),
             iam: pulumi.all([facts, pulumi.output(args.protectedResources)]).apply(([f, p]) => deployIamPolicy(f, p)),
+            passrole: facts.apply(deployPassRolePolicy),
         };
         this.policyArns = {};
         for (const [domain, document] of Object.entries(documents)) {
@@ -109,7 +119,24 @@ export class DeployPolicies extends pulumi.ComponentResource {
             );
             this.policyArns[domain] = policy.arn;
         }
-        this.registerOutputs({ policyArns: this.policyArns });
+        // Fixed name: the platform program derives its ARN (infra/security/permissions-boundary.ts).
+        const boundary = new aws.iam.Policy(
+            `${name}-workload-boundary`,
+            {
+                name: WORKLOAD_BOUNDARY_POLICY_NAME,
+                description:
+                    "Permissions boundary of every role the platform program creates (bootstrap/permissions.ts)",
+                policy: pulumi.jsonStringify(
+                    pulumi
+                        .all([facts, pulumi.output(args.protectedResources)])
+                        .apply(([f, p]) => workloadBoundaryPolicy(f, p)),
+                ),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.boundaryArn = boundary.arn;
+        this.registerOutputs({ policyArns: this.policyArns, boundaryArn: this.boundaryArn });
     }
 }
 
@@ -117,6 +144,8 @@ export interface CiRolesArgs {
     environment: string;
     /** `owner/repository`. */
     githubRepository: string;
+    /** Trust the preview role only in the GitHub environment `<environment>-preview` (required reviewers), not in pull requests. */
+    reviewedPreview: boolean;
     oidcProviderArn: pulumi.Input<string>;
     /** State access: bucket, keys, project; `stack` is the environment. */
     state: pulumi.Input<Omit<StateAccess, "stack">>;
@@ -146,6 +175,20 @@ function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string): 
     });
 }
 
+/** `sub` of the jobs that may assume an environment's preview role. */
+export function previewSubject(
+    args: Pick<CiRolesArgs, "githubRepository" | "environment" | "reviewedPreview">,
+): string {
+    return args.reviewedPreview
+        ? `repo:${args.githubRepository}:environment:${previewEnvironment(args.environment)}`
+        : `repo:${args.githubRepository}:pull_request`;
+}
+
+/** GitHub environment of a reviewed preview: `<environment>-preview`. */
+export function previewEnvironment(environment: string): string {
+    return `${environment}-preview`;
+}
+
 /** The preview and deploy roles of one environment. */
 export class CiRoles extends pulumi.ComponentResource {
     readonly previewRoleArn: pulumi.Output<string>;
@@ -165,8 +208,10 @@ export class CiRoles extends pulumi.ComponentResource {
             `${name}-preview`,
             {
                 name: ciRoleName(args.environment, "preview"),
-                description: `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}`,
-                assumeRolePolicy: githubTrustPolicy(args.oidcProviderArn, `repo:${args.githubRepository}:pull_request`),
+                description: args.reviewedPreview
+                    ? `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}, after a reviewer admits the job to the GitHub environment ${previewEnvironment(args.environment)}`
+                    : `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}`,
+                assumeRolePolicy: githubTrustPolicy(args.oidcProviderArn, previewSubject(args)),
                 maxSessionDuration: PREVIEW_SESSION_SECONDS,
                 tags: { ...args.tags, Purpose: "ci-preview" },
             },
