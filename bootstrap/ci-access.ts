@@ -104,7 +104,6 @@ export class DeployPolicies extends pulumi.ComponentResource {
             integration: facts.apply(deployIntegrationPolicy),
             edge: facts.apply(deployEdgePolicy),
             iam: pulumi.all([facts, pulumi.output(args.protectedResources)]).apply(([f, p]) => deployIamPolicy(f, p)),
-            passrole: facts.apply(deployPassRolePolicy),
         };
         this.policyArns = {};
         for (const [domain, document] of Object.entries(documents)) {
@@ -155,7 +154,16 @@ export interface CiRolesArgs {
     tags: Record<string, string>;
 }
 
-function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string): pulumi.Output<string> {
+/**
+ * The only git ref whose jobs may assume a deploy role. STS exposes the token's `ref` claim as the
+ * condition key `token.actions.githubusercontent.com:ref` (Service Authorization Reference, AWS STS:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html),
+ * so the trust policy itself refuses a job of another branch, even one that reaches the environment.
+ */
+export const DEPLOY_REF = "refs/heads/main";
+
+/** Trust of a CI role: GitHub's OIDC provider, audience `sts.amazonaws.com`, the subject, and the git ref when given. */
+function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string, ref?: string): pulumi.Output<string> {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
         Statement: [
@@ -168,6 +176,7 @@ function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string): 
                     StringEquals: {
                         [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_AUDIENCE,
                         [`${GITHUB_OIDC_HOST}:sub`]: subject,
+                        ...(ref === undefined ? {} : { [`${GITHUB_OIDC_HOST}:ref`]: ref }),
                     },
                 },
             },
@@ -236,6 +245,7 @@ export class CiRoles extends pulumi.ComponentResource {
                 assumeRolePolicy: githubTrustPolicy(
                     args.oidcProviderArn,
                     `repo:${args.githubRepository}:environment:${args.environment}`,
+                    DEPLOY_REF,
                 ),
                 maxSessionDuration: DEPLOY_SESSION_SECONDS,
                 tags: { ...args.tags, Purpose: "ci-deploy" },
@@ -245,6 +255,12 @@ export class CiRoles extends pulumi.ComponentResource {
         new aws.iam.RolePolicy(
             `${name}-deploy-state`,
             { role: deploy.id, policy: pulumi.jsonStringify(state.apply(deployStatePolicy)) },
+            child,
+        );
+        // Inline: the pass-role rules name every prefix and pattern, more than a managed policy holds.
+        new aws.iam.RolePolicy(
+            `${name}-deploy-passrole`,
+            { role: deploy.id, policy: pulumi.jsonStringify(pulumi.output(args.facts).apply(deployPassRolePolicy)) },
             child,
         );
         for (const [domain, policyArn] of Object.entries(args.deployPolicyArns)) {

@@ -155,6 +155,29 @@ export function previewReadsPolicy(a: AccountFacts): PolicyDocument {
             resources: [`arn:${a.partition}:ssm:*::parameter/aws/service/*`],
         }),
         allow(a, {
+            sid: "RefreshReadsOfTheAccount",
+            actions: [
+                "lambda:GetFunction",
+                "s3:GetBucket*",
+                "secretsmanager:DescribeSecret",
+                "servicediscovery:Get*",
+                "cloudfront:Get*",
+                "wafv2:Get*",
+                "logs:Get*",
+            ],
+            resources: [
+                ...arns(a, "lambda", ["function:*"]),
+                ...prefixed(a, (p) => `arn:${a.partition}:s3:::${p}-*`),
+                ...arns(a, "secretsmanager", ["secret:*"]),
+                ...arns(a, "servicediscovery", ["namespace/*", "service/*"]),
+                ...["distribution/*", "origin-access-control/*", "public-key/*", "key-group/*"].map(
+                    (r) => `arn:${a.partition}:cloudfront::${a.accountId}:${r}`,
+                ),
+                ...arns(a, "wafv2", ["*/webacl/*", "*/managedruleset/*"]),
+                ...arns(a, "logs", ["log-group:*", "delivery-source:*", "delivery-destination:*", "delivery:*"]),
+            ],
+        }),
+        allow(a, {
             sid: "PlatformData",
             actions: ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "s3:GetObject"],
             resources: [
@@ -183,20 +206,17 @@ const PREVIEW_READS = [
     "ec2:GetManagedPrefixListEntries",
     "ecs:DescribeTaskDefinition",
     "ecr:GetLifecyclePolicy",
-    "lambda:GetFunction",
     "lambda:GetFunctionCodeSigningConfig",
     "lambda:GetFunctionConcurrency",
     "lambda:GetRuntimeManagementConfig",
     "lambda:GetPolicy",
     "rds:DescribeDBParameters",
-    "s3:GetBucket*",
     "s3:GetAccelerateConfiguration",
     "s3:GetLifecycleConfiguration",
     "s3:GetReplicationConfiguration",
     "s3:GetEncryptionConfiguration",
     "s3:GetObjectTagging",
     "s3:ListBucket",
-    "secretsmanager:DescribeSecret",
     "secretsmanager:GetResourcePolicy",
     "ssm:ListTagsForResource",
     "kms:GetKeyPolicy",
@@ -207,11 +227,7 @@ const PREVIEW_READS = [
     "sns:GetSubscriptionAttributes",
     "cognito-idp:GetUserPoolMfaConfig",
     "cloudwatch:GetDashboard",
-    "servicediscovery:Get*",
     "apigateway:GET",
-    "cloudfront:Get*",
-    "wafv2:Get*",
-    "logs:Get*",
     "logs:ListTagsForResource",
     "route53:GetHostedZone",
     "iam:GetRole",
@@ -415,9 +431,15 @@ export function deployNetworkPolicy(a: AccountFacts): PolicyDocument {
     ]);
 }
 
-/** Compute: ECS, ECR, Lambda, EKS, load balancers, Application Auto Scaling. */
+/** Compute: ECS, ECR, Lambda, EKS, load balancers, Application Auto Scaling, and the services' service-linked roles. */
 export function deployComputePolicy(a: AccountFacts): PolicyDocument {
     return doc([
+        allow(a, {
+            sid: "ServiceLinkedRoles",
+            actions: ["iam:CreateServiceLinkedRole"],
+            resources: [`arn:${a.partition}:iam::${a.accountId}:role/aws-service-role/*`],
+            condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
+        }),
         allow(a, { sid: "RegistryLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] }),
         allow(a, {
             sid: "Ecs",
@@ -1066,12 +1088,6 @@ export function deployIamPolicy(a: AccountFacts, p: ProtectedResources): PolicyD
                 iam("oidc-provider/oidc.eks.*.amazonaws.com/id/*"),
             ],
         }),
-        allow(a, {
-            sid: "ServiceLinkedRoles",
-            actions: ["iam:CreateServiceLinkedRole"],
-            resources: [iam("role/aws-service-role/*")],
-            condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
-        }),
         {
             Sid: "DenyRemovingTheBoundary",
             Effect: "Deny",
@@ -1164,6 +1180,11 @@ export function deployPassRolePolicy(a: AccountFacts): PolicyDocument {
     ]);
 }
 
+/** A boundary statement: no region condition, since a boundary grants nothing (and must fit 6,144 characters). */
+function boundaryGrant(g: Grant): Statement {
+    return { Sid: g.sid, Effect: "Allow", Action: g.actions, Resource: g.resources };
+}
+
 /**
  * The permissions boundary of every role the platform creates: the most a workload role (ECS task and
  * execution roles, Lambda, Step Functions, EventBridge, EKS cluster/node/IRSA roles, flow logs, RDS
@@ -1178,7 +1199,7 @@ export function deployPassRolePolicy(a: AccountFacts): PolicyDocument {
 export function workloadBoundaryPolicy(a: AccountFacts, p: ProtectedResources): PolicyDocument {
     const names = (service: string, fmt: (p: string) => string) => prefixed(a, (x) => arns(a, service, [fmt(x)])[0]);
     return doc([
-        allow(a, {
+        boundaryGrant({
             sid: "ReadsTelemetryAndNetworkInterfaces",
             actions: [
                 "ec2:Describe*",
@@ -1190,7 +1211,9 @@ export function workloadBoundaryPolicy(a: AccountFacts, p: ProtectedResources): 
                 "ecr:GetAuthorizationToken",
                 "xray:PutTraceSegments",
                 "xray:PutTelemetryRecords",
-                "xray:GetSampling*",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+                "xray:GetSamplingStatisticSummaries",
                 "cloudwatch:PutMetricData",
                 "ec2:CreateNetworkInterface",
                 "ec2:DeleteNetworkInterface",
@@ -1206,7 +1229,7 @@ export function workloadBoundaryPolicy(a: AccountFacts, p: ProtectedResources): 
             ],
             resources: ["*"],
         }),
-        allow(a, {
+        boundaryGrant({
             sid: "PlatformData",
             actions: [
                 "s3:GetObject*",
@@ -1255,7 +1278,7 @@ export function workloadBoundaryPolicy(a: AccountFacts, p: ProtectedResources): 
                 ...arns(a, "ecr", ["repository/*"]),
             ],
         }),
-        allow(a, {
+        boundaryGrant({
             sid: "LogsKeysDatabasesUserPools",
             actions: [
                 "logs:CreateLogGroup",
@@ -1284,7 +1307,7 @@ export function workloadBoundaryPolicy(a: AccountFacts, p: ProtectedResources): 
                 ...arns(a, "eks", ["cluster/*"]),
             ],
         }),
-        allow(a, {
+        boundaryGrant({
             sid: "ClusterNetworkingAndVolumes",
             actions: [
                 "ec2:CreateTags",
@@ -1327,7 +1350,7 @@ export function workloadBoundaryPolicy(a: AccountFacts, p: ProtectedResources): 
                 ]),
             ],
         }),
-        allow(a, {
+        boundaryGrant({
             sid: "ServiceLinkedRoles",
             actions: ["iam:CreateServiceLinkedRole"],
             resources: [`arn:${a.partition}:iam::${a.accountId}:role/aws-service-role/*`],

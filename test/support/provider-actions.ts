@@ -1521,11 +1521,7 @@ const edge: Record<string, ActionRow> = {
         source: `${TF}/cloudfront/distribution.go`,
         arn: arnIn(),
         global: true,
-        create: [
-            "cloudfront:CreateDistribution",
-            "cloudfront:CreateDistributionWithTags",
-            "cloudfront:GetDistribution",
-        ],
+        create: ["cloudfront:CreateDistribution", "cloudfront:GetDistribution"],
         read: ["cloudfront:GetDistribution", "cloudfront:ListTagsForResource"],
         update: ["cloudfront:UpdateDistribution", "cloudfront:GetDistributionConfig"],
         delete: ["cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution"],
