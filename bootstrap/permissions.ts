@@ -173,7 +173,12 @@ export function previewReadsPolicy(a: AccountFacts): PolicyDocument {
                 ...["distribution/*", "origin-access-control/*", "public-key/*", "key-group/*"].map(
                     (r) => `arn:${a.partition}:cloudfront::${a.accountId}:${r}`,
                 ),
-                ...arns(a, "wafv2", ["*/webacl/*", "*/managedruleset/*"]),
+                ...arns(a, "wafv2", [
+                    "regional/webacl/*",
+                    "global/webacl/*",
+                    "regional/managedruleset/*",
+                    "global/managedruleset/*",
+                ]),
                 ...arns(a, "logs", ["log-group:*", "delivery-source:*", "delivery-destination:*", "delivery:*"]),
             ],
         }),
@@ -262,6 +267,17 @@ export const STAR_ONLY_WRITES: ReadonlyMap<string, string> = new Map([
         "ECS RegisterTaskDefinition is authorized on * (task definition revisions do not exist before the call)",
     ],
     ["ecs:DeregisterTaskDefinition", "ECS DeregisterTaskDefinition is authorized on *"],
+    ["eks:CreateCluster", "EKS CreateCluster has no resource type: the cluster does not exist before the call"],
+    ["cloudfront:CreateDistribution", "CloudFront CreateDistribution has no resource type"],
+    ["cloudfront:CreateOriginAccessControl", "CloudFront origin access controls have no resource type"],
+    ["cloudfront:CreatePublicKey", "CloudFront public keys have no resource type"],
+    ["cloudfront:UpdatePublicKey", "CloudFront public keys have no resource type"],
+    ["cloudfront:DeletePublicKey", "CloudFront public keys have no resource type"],
+    ["cloudfront:CreateKeyGroup", "CloudFront key groups have no resource type"],
+    ["cloudfront:UpdateKeyGroup", "CloudFront key groups have no resource type"],
+    ["cloudfront:DeleteKeyGroup", "CloudFront key groups have no resource type"],
+    ["servicediscovery:TagResource", "Cloud Map TagResource has no resource type"],
+    ["servicediscovery:UntagResource", "Cloud Map UntagResource has no resource type"],
     [
         "lambda:CreateEventSourceMapping",
         "Lambda CreateEventSourceMapping is authorized on * (scoped by the lambda:FunctionArn condition)",
@@ -320,6 +336,7 @@ const READS = [
     "servicediscovery:List*",
     "servicediscovery:GetOperation",
     "application-autoscaling:Describe*",
+    "application-autoscaling:ListTagsForResource",
     "rds:Describe*",
     "rds:List*",
     "elasticache:Describe*",
@@ -347,6 +364,9 @@ const READS = [
     "wafv2:List*",
     "wafv2:Describe*",
     "cloudfront:List*",
+    // Public keys and key groups have no resource type: their reads are authorized on "*".
+    "cloudfront:GetPublicKey",
+    "cloudfront:GetKeyGroup",
     "acm:List*",
     "acm:Describe*",
     "route53:List*",
@@ -408,6 +428,7 @@ export function deployNetworkPolicy(a: AccountFacts): PolicyDocument {
                 "servicediscovery:CreateService",
                 "servicediscovery:DeleteService",
                 "servicediscovery:UpdateService",
+                "servicediscovery:UpdatePrivateDnsNamespace",
                 "servicediscovery:DeleteNamespace",
                 "servicediscovery:Get*",
                 "servicediscovery:TagResource",
@@ -559,6 +580,7 @@ export function deployDataPolicy(a: AccountFacts): PolicyDocument {
                 "rds:AddTagsToResource",
                 "rds:RemoveTagsFromResource",
                 "rds:RebootDBInstance",
+                "rds:ResetDBParameterGroup",
             ],
             resources: [
                 ...prefixed(a, (p) => [
@@ -634,6 +656,7 @@ export function deploySecretsPolicy(a: AccountFacts): PolicyDocument {
                 "secretsmanager:DeleteSecret",
                 "secretsmanager:UpdateSecret",
                 "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage",
                 "secretsmanager:GetSecretValue",
                 "secretsmanager:DescribeSecret",
                 "secretsmanager:*ResourcePolicy",
@@ -737,6 +760,12 @@ export function deployIntegrationPolicy(a: AccountFacts): PolicyDocument {
                 "events:RemovePermission",
                 "events:TagResource",
                 "events:UntagResource",
+                "events:UpdateEventBus",
+                "events:EnableRule",
+                "events:DisableRule",
+                "events:CreateArchive",
+                "events:UpdateArchive",
+                "events:DeleteArchive",
                 "scheduler:Create*",
                 "scheduler:Delete*",
                 "scheduler:Update*",
@@ -745,7 +774,7 @@ export function deployIntegrationPolicy(a: AccountFacts): PolicyDocument {
                 "scheduler:UntagResource",
             ],
             resources: [
-                ...arns(a, "events", ["rule/*", "event-bus/*"]),
+                ...arns(a, "events", ["rule/*", "event-bus/*", "archive/*"]),
                 ...arns(a, "scheduler", ["schedule/*", "schedule-group/*"]),
             ],
         }),
@@ -787,8 +816,23 @@ export function deployIntegrationPolicy(a: AccountFacts): PolicyDocument {
                 "logs:UntagResource",
                 "logs:ListTagsForResource",
                 "logs:*SubscriptionFilter",
+                // CloudFront standard logging v2: delivery source, destination and delivery.
+                // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html
+                "logs:PutDeliverySource",
+                "logs:GetDeliverySource",
+                "logs:DeleteDeliverySource",
+                "logs:PutDeliveryDestination",
+                "logs:GetDeliveryDestination",
+                "logs:DeleteDeliveryDestination",
+                "logs:CreateDelivery",
+                "logs:GetDelivery",
+                "logs:DeleteDelivery",
+                "logs:UpdateDeliveryConfiguration",
             ],
             resources: arns(a, "logs", [
+                "delivery-source:*",
+                "delivery-destination:*",
+                "delivery:*",
                 "log-group:/platform/*",
                 "log-group:/aws/*",
                 "log-group:aws-waf-logs-*",
@@ -878,6 +922,8 @@ export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
                 "cloudfront:DescribeFunction",
                 "cloudfront:TagResource",
                 "cloudfront:UntagResource",
+                // CloudFront standard logging v2 (the delivery source of a distribution).
+                "cloudfront:AllowVendedLogDeliveryForResource",
             ],
             resources: [
                 "distribution/*",
@@ -901,13 +947,14 @@ export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
                 "wafv2:TagResource",
                 "wafv2:UntagResource",
             ],
-            resources: arns(a, "wafv2", [
-                "*/webacl/*",
-                "*/ipset/*",
-                "*/rulegroup/*",
-                "*/managedruleset/*",
-                "*/regexpatternset/*",
-            ]),
+            // regional/… (ALB, API Gateway) and global/… (CLOUDFRONT scope, us-east-1).
+            resources: ["regional", "global"].flatMap((scope) =>
+                arns(
+                    a,
+                    "wafv2",
+                    ["webacl", "ipset", "rulegroup", "managedruleset", "regexpatternset"].map((t) => `${scope}/${t}/*`),
+                ),
+            ),
         }),
         allow(a, {
             sid: "Certificates",
@@ -917,6 +964,7 @@ export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
                 "acm:RemoveTagsFromCertificate",
                 "acm:GetCertificate",
                 "acm:ImportCertificate",
+                "acm:UpdateCertificateOptions",
             ],
             resources: arns(a, "acm", ["certificate/*"]),
         }),
@@ -931,19 +979,19 @@ export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
  * or EKS roles.
  */
 export const PASS_ROLE_RULES: readonly { service: string; patterns: readonly string[]; specific: boolean }[] = [
-    { service: "ecs-tasks.amazonaws.com", patterns: ["*-task-*", "*-execution-*"], specific: true },
-    { service: "states.amazonaws.com", patterns: ["*-workflow-role-*"], specific: true },
-    { service: "events.amazonaws.com", patterns: ["*-events-*-role-*"], specific: true },
+    { service: "ecs-tasks.amazonaws.com", patterns: ["*task-*", "*execution-*"], specific: true },
+    { service: "states.amazonaws.com", patterns: ["*workflow-role-*"], specific: true },
+    { service: "events.amazonaws.com", patterns: ["*events-*-role-*"], specific: true },
     // Cluster role (CreateCluster), node role (CreateNodegroup), add-on IRSA roles (CreateAddon):
     // https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html
     {
         service: "eks.amazonaws.com",
-        patterns: ["*-eks-service-role-*", "*-eks-node-role-*", "*-eks-irsa-*"],
+        patterns: ["*eks-service-role-*", "*eks-node-role-*", "*eks-irsa-*"],
         specific: true,
     },
-    { service: "monitoring.rds.amazonaws.com", patterns: ["*-db-monitoring-*"], specific: true },
-    { service: "vpc-flow-logs.amazonaws.com", patterns: ["*-flow-logs-*"], specific: true },
-    { service: "lambda.amazonaws.com", patterns: ["*-role-*"], specific: false },
+    { service: "monitoring.rds.amazonaws.com", patterns: ["*db-monitoring-*"], specific: true },
+    { service: "vpc-flow-logs.amazonaws.com", patterns: ["*flow-logs-*"], specific: true },
+    { service: "lambda.amazonaws.com", patterns: ["*role-*"], specific: false },
 ];
 
 /**
@@ -1174,7 +1222,7 @@ export function deployPassRolePolicy(a: AccountFacts): PolicyDocument {
             Sid: `Deny${serviceSid(rule.service)}RolesToOtherServices`,
             Effect: "Deny",
             Action: ["iam:PassRole"],
-            Resource: rule.patterns.map((pattern) => role(pattern)),
+            Resource: rule.patterns.map((pattern) => role(`*-${pattern}`)),
             Condition: { StringNotEquals: { "iam:PassedToService": rule.service } },
         })),
     ]);

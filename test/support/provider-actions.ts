@@ -127,6 +127,27 @@ const noCalls = (reason: string): ActionRow => ({
 
 const EC2_TAGS = ["ec2:CreateTags", "ec2:DeleteTags"];
 
+/** An input of the resource (not the output of the same name). */
+function input(c: RequestContext, key: string): string {
+    const v = c.resource.inputs?.[key];
+    if (typeof v !== "string" || v === "") throw new Error(`${c.resource.urn}: no string input '${key}'`);
+    return v;
+}
+
+/** `iam:CreateServiceLinkedRole` of a service's first use, with the `iam:AWSServiceName` AWS sets. */
+function serviceLinkedRole(service: string, roleName: string): Call {
+    return {
+        action: "iam:CreateServiceLinkedRole",
+        arn: iamArn(() => `role/aws-service-role/${service}/${roleName}`),
+        context: () => ({ "iam:AWSServiceName": service }),
+    };
+}
+
+/** A KMS call SSM makes with the parameter's key on the caller's behalf (`kms:ViaService`). */
+function viaSsm(action: string): Call {
+    return { action, arn: arnIn("keyId"), context: (c) => ({ "kms:ViaService": `ssm.${c.region}.amazonaws.com` }) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The table
 // ---------------------------------------------------------------------------------------------
@@ -549,12 +570,9 @@ const compute: Record<string, ActionRow> = {
         arn: arnIn(),
         create: [
             "application-autoscaling:RegisterScalableTarget",
-            on(
-                "iam:CreateServiceLinkedRole",
-                iamArn(
-                    () =>
-                        "role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService",
-                ),
+            serviceLinkedRole(
+                "ecs.application-autoscaling.amazonaws.com",
+                "AWSServiceRoleForApplicationAutoScaling_ECSService",
             ),
         ],
         read: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:ListTagsForResource"],
@@ -581,7 +599,11 @@ const compute: Record<string, ActionRow> = {
             on("iam:TagOpenIDConnectProvider", arnIn("oidcProviderArn")),
             on("iam:GetOpenIDConnectProvider", arnIn("oidcProviderArn")),
             on("kms:DescribeKey", arnIn("encryptionConfigKeyArn")),
-            on("kms:CreateGrant", arnIn("encryptionConfigKeyArn")),
+            {
+                action: "kms:CreateGrant",
+                arn: arnIn("encryptionConfigKeyArn"),
+                context: () => ({ "kms:GrantIsForAWSResource": "true" }),
+            },
         ],
         read: ["eks:DescribeCluster", on("iam:GetOpenIDConnectProvider", arnIn("oidcProviderArn"))],
         update: ["eks:UpdateClusterConfig", "eks:UpdateClusterVersion", "eks:AssociateEncryptionConfig"],
@@ -668,10 +690,7 @@ const data: Record<string, ActionRow> = {
                 "rds:CreateDBInstance",
                 regional("rds", (c) => `pg:${prop(c, "parameterGroupName")}`),
             ),
-            on(
-                "iam:CreateServiceLinkedRole",
-                iamArn(() => "role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS"),
-            ),
+            serviceLinkedRole("rds.amazonaws.com", "AWSServiceRoleForRDS"),
         ],
         read: ["rds:DescribeDBInstances", "rds:ListTagsForResource"],
         update: ["rds:ModifyDBInstance", "rds:RebootDBInstance"],
@@ -724,7 +743,10 @@ const data: Record<string, ActionRow> = {
         ],
         read: [
             "elasticache:DescribeReplicationGroups",
-            "elasticache:DescribeCacheClusters",
+            on(
+                "elasticache:DescribeCacheClusters",
+                regional("elasticache", (c) => `cluster:${id(c)}-001`),
+            ),
             "elasticache:ListTagsForResource",
         ],
         update: ["elasticache:ModifyReplicationGroup"],
@@ -910,13 +932,8 @@ const secrets: Record<string, ActionRow> = {
     "aws:ssm/parameter:Parameter": {
         source: `${TF}/ssm/parameter.go`,
         arn: regional("ssm", (c) => `parameter${prop(c, "name")}`),
-        create: ["ssm:PutParameter", on("kms:Encrypt", arnIn("keyId")), on("kms:GenerateDataKey", arnIn("keyId"))],
-        read: [
-            "ssm:GetParameter",
-            "ssm:DescribeParameters",
-            "ssm:ListTagsForResource",
-            on("kms:Decrypt", arnIn("keyId")),
-        ],
+        create: ["ssm:PutParameter", viaSsm("kms:Encrypt"), viaSsm("kms:GenerateDataKey")],
+        read: ["ssm:GetParameter", "ssm:DescribeParameters", "ssm:ListTagsForResource", viaSsm("kms:Decrypt")],
         update: ["ssm:PutParameter"],
         delete: ["ssm:DeleteParameter"],
         tag: ["ssm:AddTagsToResource", "ssm:RemoveTagsFromResource"],
@@ -962,7 +979,7 @@ const integration: Record<string, ActionRow> = {
     },
     "aws:sns/topicPolicy:TopicPolicy": {
         source: `${TF}/sns/topic_policy.go`,
-        arn: arnIn("arn"),
+        arn: (c) => input(c, "arn"),
         create: ["sns:SetTopicAttributes", "sns:GetTopicAttributes"],
         read: ["sns:GetTopicAttributes"],
         update: ["sns:SetTopicAttributes"],
@@ -1027,7 +1044,7 @@ const integration: Record<string, ActionRow> = {
     },
     "aws:sfn/stateMachine:StateMachine": {
         source: `${TF}/sfn/state_machine.go`,
-        arn: arnIn(),
+        arn: regional("states", (c) => `stateMachine:${prop(c, "name")}`),
         create: ["states:CreateStateMachine", "states:DescribeStateMachine"],
         read: ["states:DescribeStateMachine", "states:ListTagsForResource"],
         update: ["states:UpdateStateMachine"],
@@ -1496,10 +1513,7 @@ const edge: Record<string, ActionRow> = {
                 "apigateway:POST",
                 apigw(() => "/vpclinks"),
             ),
-            on(
-                "iam:CreateServiceLinkedRole",
-                iamArn(() => "role/aws-service-role/ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway"),
-            ),
+            serviceLinkedRole("ops.apigateway.amazonaws.com", "AWSServiceRoleForAPIGateway"),
             on(
                 "ec2:CreateNetworkInterface",
                 ec2("network-interface", () => "eni-0123456789abcdef0"),
