@@ -179,6 +179,7 @@ export function previewReadsPolicy(a: AccountFacts): PolicyDocument {
                     "regional/managedruleset/*",
                     "global/managedruleset/*",
                 ]),
+                ...wafProtectedResources(a),
                 ...arns(a, "logs", ["log-group:*", "delivery-source:*", "delivery-destination:*", "delivery:*"]),
             ],
         }),
@@ -881,6 +882,18 @@ export function deployIntegrationPolicy(a: AccountFacts): PolicyDocument {
     ]);
 }
 
+/**
+ * Resources the platform associates web ACLs with: REST API stages and application load balancers
+ * (`wafv2:AssociateWebACL` and `GetWebACLForResource` are authorized on them too:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awswafv2.html).
+ */
+function wafProtectedResources(a: AccountFacts): string[] {
+    return [
+        `arn:${a.partition}:apigateway:*::/restapis/*/stages/*`,
+        ...arns(a, "elasticloadbalancing", ["loadbalancer/app/*"]),
+    ];
+}
+
 /** Edge: API Gateway, CloudFront, WAF, ACM. */
 export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
     return doc([
@@ -946,15 +959,20 @@ export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
                 "wafv2:PutLoggingConfiguration",
                 "wafv2:TagResource",
                 "wafv2:UntagResource",
-            ],
-            // regional/… (ALB, API Gateway) and global/… (CLOUDFRONT scope, us-east-1).
-            resources: ["regional", "global"].flatMap((scope) =>
-                arns(
-                    a,
-                    "wafv2",
-                    ["webacl", "ipset", "rulegroup", "managedruleset", "regexpatternset"].map((t) => `${scope}/${t}/*`),
+            ], // regional/… (ALB, API Gateway) and global/… (CLOUDFRONT scope, us-east-1), and the resources a
+            // web ACL is associated with (AssociateWebACL is authorized on both).
+            resources: [
+                ...["regional", "global"].flatMap((scope) =>
+                    arns(
+                        a,
+                        "wafv2",
+                        ["webacl", "ipset", "rulegroup", "managedruleset", "regexpatternset"].map(
+                            (t) => `${scope}/${t}/*`,
+                        ),
+                    ),
                 ),
-            ),
+                ...wafProtectedResources(a),
+            ],
         }),
         allow(a, {
             sid: "Certificates",

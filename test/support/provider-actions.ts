@@ -1085,7 +1085,13 @@ const integration: Record<string, ActionRow> = {
         create: ["logs:PutDeliverySource", on("cloudfront:AllowVendedLogDeliveryForResource", arnIn("resourceArn"))],
         read: ["logs:GetDeliverySource", "logs:ListTagsForResource"],
         update: ["logs:PutDeliverySource"],
-        delete: ["logs:DeleteDeliverySource"],
+        // The Service Authorization Reference lists delivery-destination as its resource type.
+        delete: [
+            on(
+                "logs:DeleteDeliverySource",
+                regional("logs", () => "delivery-destination:*"),
+            ),
+        ],
         tag: ["logs:TagResource", "logs:UntagResource"],
     },
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": {
