@@ -4,14 +4,12 @@
  *   `https://token.actions.githubusercontent.com` with audience `sts.amazonaws.com`;
  * - `DeployPolicies` (`platform:bootstrap:DeployPolicies`): the managed policies every deploy role gets
  *   (bootstrap/permissions.ts says what they allow and why), and the permissions boundary
- *   `pulumi-ci-workload-boundary` that every role the platform creates must carry;
- * - `CiRoles` (`platform:bootstrap:CiRoles`), per environment: a preview role that pull requests of the
- *   repository can assume (`sub` = `repo:<owner>/<repo>:pull_request`), or, for an environment whose
- *   previews are reviewed (prod by default), only jobs in the GitHub environment `<env>-preview`
- *   (`sub` = `repo:<owner>/<repo>:environment:<env>-preview`, required reviewers), so pull-request code
- *   never holds prod's state and secrets keys unreviewed; and a deploy role that only jobs running in the
- *   GitHub environment of the same name can assume (`sub` = `repo:<owner>/<repo>:environment:<env>`;
- *   that environment admits only `main`), all requiring `aud` = `sts.amazonaws.com`.
+ *   `pulumi-ci-workload-boundary` that every role the platform creates must carry; * - `CiRoles` (`platform:bootstrap:CiRoles`), per environment: a preview role that only jobs in the GitHub
+ *   environment `<env>-preview` can assume (`sub` = `repo:<owner>/<repo>:environment:<env>-preview`;
+ *   `prod-preview` has required reviewers, so pull-request code never holds prod's state and secrets keys
+ *   unreviewed), and a deploy role that only jobs of `main` running in the GitHub environment of the same
+ *   name can assume (`sub` = `repo:<owner>/<repo>:environment:<env>` and `ref` = `refs/heads/main`), all
+ *   requiring `aud` = `sts.amazonaws.com`.
  *
  * GitHub's claims: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims;
  * AWS: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services.
@@ -143,8 +141,6 @@ export interface CiRolesArgs {
     environment: string;
     /** `owner/repository`. */
     githubRepository: string;
-    /** Trust the preview role only in the GitHub environment `<environment>-preview` (required reviewers), not in pull requests. */
-    reviewedPreview: boolean;
     oidcProviderArn: pulumi.Input<string>;
     /** State access: bucket, keys, project; `stack` is the environment. */
     state: pulumi.Input<Omit<StateAccess, "stack">>;
@@ -184,16 +180,11 @@ function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string, r
     });
 }
 
-/** `sub` of the jobs that may assume an environment's preview role. */
-export function previewSubject(
-    args: Pick<CiRolesArgs, "githubRepository" | "environment" | "reviewedPreview">,
-): string {
-    return args.reviewedPreview
-        ? `repo:${args.githubRepository}:environment:${previewEnvironment(args.environment)}`
-        : `repo:${args.githubRepository}:pull_request`;
-}
-
-/** GitHub environment of a reviewed preview: `<environment>-preview`. */
+/**
+ * GitHub environment whose jobs may assume an environment's preview role: `<environment>-preview`.
+ * Pull requests reach it; `prod-preview` requires reviewers, so pull-request code never runs with prod's
+ * state and secrets keys before a reviewer has read it (docs/delivery.md).
+ */
 export function previewEnvironment(environment: string): string {
     return `${environment}-preview`;
 }
@@ -217,10 +208,11 @@ export class CiRoles extends pulumi.ComponentResource {
             `${name}-preview`,
             {
                 name: ciRoleName(args.environment, "preview"),
-                description: args.reviewedPreview
-                    ? `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}, after a reviewer admits the job to the GitHub environment ${previewEnvironment(args.environment)}`
-                    : `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}`,
-                assumeRolePolicy: githubTrustPolicy(args.oidcProviderArn, previewSubject(args)),
+                description: `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}, in the GitHub environment ${previewEnvironment(args.environment)}`,
+                assumeRolePolicy: githubTrustPolicy(
+                    args.oidcProviderArn,
+                    `repo:${args.githubRepository}:environment:${previewEnvironment(args.environment)}`,
+                ),
                 maxSessionDuration: PREVIEW_SESSION_SECONDS,
                 tags: { ...args.tags, Purpose: "ci-preview" },
             },

@@ -17,12 +17,6 @@ export interface BootstrapConfig {
     readonly githubRepository: string;
     /** Environments (= platform stacks, = GitHub environments) that get a secrets key and two CI roles. */
     readonly environments: readonly string[];
-    /**
-     * Environments whose preview role only jobs in the GitHub environment `<env>-preview` (required
-     * reviewers) may assume, instead of every pull request: pull-request code never reads their state
-     * and secrets unreviewed.
-     */
-    readonly reviewedPreviews: readonly string[];
     /** IAM role ARNs of the account administrators: the only principals besides the CI roles that may use the state. */
     readonly adminRoleArns: readonly string[];
     /** Regions the deploy roles may act in (the platform's region and us-east-1 for CloudFront certificates and WAF). */
@@ -139,15 +133,6 @@ export function validateBootstrapConfig(stack: string, values: RawBootstrapConfi
     if (new Set(environments).size !== environments.length)
         problems.push(`${NAMESPACE}:environments: lists an environment more than once`);
 
-    // An environment this stack does not serve is ignored (one account per environment keeps the default).
-    const reviewedPreviews = stringList(key("reviewedPreviews"), "reviewedPreviews", ["prod"], problems);
-    reviewedPreviews.forEach((e, i) => {
-        if (!ENVIRONMENT.test(e))
-            problems.push(
-                `${NAMESPACE}:reviewedPreviews[${i}]: must be an environment name (lower-case letters, digits and -, starting with a letter); ${got(e)}`,
-            );
-    });
-
     const adminRoleArns = stringList(key("adminRoleArns"), "adminRoleArns", [], problems);
     if (key("adminRoleArns") === undefined)
         problems.push(
@@ -234,7 +219,6 @@ export function validateBootstrapConfig(stack: string, values: RawBootstrapConfi
         region: region!,
         githubRepository: githubRepository!,
         environments: Object.freeze([...environments]),
-        reviewedPreviews: Object.freeze(environments.filter((e) => reviewedPreviews.includes(e))),
         adminRoleArns: Object.freeze([...adminRoleArns]),
         deployRegions: Object.freeze([...deployRegions]),
         stateProject,

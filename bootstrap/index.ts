@@ -93,7 +93,6 @@ const roles = Object.fromEntries(
         new CiRoles(`pulumi-ci-${env}`, {
             environment: env,
             githubRepository: config.githubRepository,
-            reviewedPreview: config.reviewedPreviews.includes(env),
             oidcProviderArn: oidc.arn,
             state: pulumi
                 .all([state.bucketArn, state.keyArn, secretsKeys[env].keyArn])

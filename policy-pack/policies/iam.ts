@@ -545,7 +545,8 @@ export const iamRolePermissionsBoundary: ResourceValidationPolicy = {
             boundaryPolicyName: {
                 type: "string",
                 pattern: "^[\\w+=,.@-]{1,128}$",
-                description: "Name of the customer managed policy every IAM role must carry as its permissions boundary.",
+                description:
+                    "Name of the customer managed policy every IAM role must carry as its permissions boundary.",
             },
         },
     },
