@@ -390,11 +390,10 @@ describe("IAM simulation of the CI roles over the plans", function () {
                 );
             });
         }
-
-        it("control: a pull request assumes the dev preview role", () => {
+        it("control: a pull request's job in dev-preview assumes the dev preview role", () => {
             assert.strictEqual(
                 assumeWithGithubToken(ciRole(bootstrap, "pulumi-ci-dev-preview").trust, role("pulumi-ci-dev-preview"), {
-                    sub: `repo:${REPO}:pull_request`,
+                    sub: `repo:${REPO}:environment:dev-preview`,
                     ref: "refs/pull/7/merge",
                 }),
                 "Allowed",
@@ -444,14 +443,20 @@ describe("IAM simulation of the CI roles over the plans", function () {
                     const doc = policyDocument(rp.inputs?.policy) as { Statement: Record<string, unknown>[] };
                     for (const st of doc.Statement.filter((s) => s.Effect === "Allow")) {
                         const statement = { ...st };
-                        delete statement.Condition;
-                        const principal: Principal = {
+                        delete statement.Condition; // The workload's statement, on "*" for the actions AWS authorizes only there.
+                        const principal = (onStar: boolean): Principal => ({
                             arn: `arn:${PARTITION}:sts::${ACCOUNT}:assumed-role/${String(rp.inputs?.role)}/workload`,
                             identityPolicies: [
-                                { name: "workload", policy: { Version: "2012-10-17", Statement: [statement] } },
+                                {
+                                    name: "workload",
+                                    policy: {
+                                        Version: "2012-10-17",
+                                        Statement: [onStar ? { ...statement, Resource: "*" } : statement],
+                                    },
+                                },
                             ],
                             boundary,
-                        };
+                        });
                         for (const action of ([] as string[]).concat(st.Action as string[])) {
                             if (action.includes("*")) continue;
                             const [service, name] = action.split(":");
@@ -461,7 +466,7 @@ describe("IAM simulation of the CI roles over the plans", function () {
                                 // An action AWS authorizes only on "*" is asked on "*", whatever the statement names.
                                 const resource = starOnly ? "*" : written;
                                 const key = plan.ofType("aws:kms/key:Key").find((k) => k.outputs?.arn === resource);
-                                const { decision, detail } = await simulate(principal, {
+                                const { decision, detail } = await simulate(principal(starOnly), {
                                     action,
                                     resource,
                                     context: { "aws:RequestedRegion": "sa-east-1" },
