@@ -453,15 +453,9 @@ export function deployNetworkPolicy(a: AccountFacts): PolicyDocument {
     ]);
 }
 
-/** Compute: ECS, ECR, Lambda, EKS, load balancers, Application Auto Scaling, and the services' service-linked roles. */
+/** Compute: ECS, ECR, Lambda, EKS, load balancers, Application Auto Scaling. */
 export function deployComputePolicy(a: AccountFacts): PolicyDocument {
     return doc([
-        allow(a, {
-            sid: "ServiceLinkedRoles",
-            actions: ["iam:CreateServiceLinkedRole"],
-            resources: [`arn:${a.partition}:iam::${a.accountId}:role/aws-service-role/*`],
-            condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
-        }),
         allow(a, { sid: "RegistryLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] }),
         allow(a, {
             sid: "Ecs",
@@ -647,9 +641,15 @@ export function deployDataPolicy(a: AccountFacts): PolicyDocument {
     ]);
 }
 
-/** Secrets and keys: Secrets Manager, SSM parameters, KMS keys and aliases. */
+/** Secrets and keys: Secrets Manager, SSM parameters, KMS keys and aliases; the services' service-linked roles. */
 export function deploySecretsPolicy(a: AccountFacts): PolicyDocument {
     return doc([
+        allow(a, {
+            sid: "ServiceLinkedRoles",
+            actions: ["iam:CreateServiceLinkedRole"],
+            resources: [`arn:${a.partition}:iam::${a.accountId}:role/aws-service-role/*`],
+            condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
+        }),
         allow(a, {
             sid: "Secrets",
             actions: [
