@@ -56,7 +56,10 @@ export function ciRole(bootstrap: Plan, roleName: string): Principal & { trust: 
     const inline = bootstrap
         .ofType("aws:iam/rolePolicy:RolePolicy")
         .filter((p) => p.inputs?.role === roleName)
-        .map((p) => ({ name: typeof p.outputs?.name === "string" ? p.outputs.name : p.urn, policy: policyDocument(p.inputs?.policy) }));
+        .map((p) => ({
+            name: typeof p.outputs?.name === "string" ? p.outputs.name : p.urn,
+            policy: policyDocument(p.inputs?.policy),
+        }));
     const attached = bootstrap
         .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
         .filter((a) => a.inputs?.role === roleName)
