@@ -1736,7 +1736,28 @@ const noAws: Record<string, ActionRow> = {
     "tls:index/selfSignedCert:SelfSignedCert": noCalls("generated locally"),
     "tls:index/certRequest:CertRequest": noCalls("generated locally"),
     "tls:index/locallySignedCert:LocallySignedCert": noCalls("generated locally"),
-    "docker-build:index:Image": noCalls("builds locally; the push to ECR is the awsx:ecr:Image row"),
+    "docker-build:index:Image": {
+        source: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html (docker-build pushes to the repository of its first tag)",
+        arn: (c) => {
+            const tags = c.resource.inputs?.tags;
+            const first = Array.isArray(tags) && typeof tags[0] === "string" ? tags[0] : "";
+            const [host, ...rest] = first.split("/");
+            const repository = rest.join("/").split(":")[0];
+            return `arn:${c.partition}:ecr:${host.split(".")[3]}:${host.split(".")[0]}:repository/${repository}`;
+        },
+        create: [
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:InitiateLayerUpload",
+            "ecr:UploadLayerPart",
+            "ecr:CompleteLayerUpload",
+            "ecr:PutImage",
+            "ecr:BatchGetImage",
+        ],
+        read: ["ecr:BatchGetImage"],
+        update: ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"],
+        delete: [],
+        tag: [],
+    },
 };
 
 /** Every row: custom resources by type token, and the remote components whose children mocks do not show. */
@@ -1764,6 +1785,10 @@ export const INVOKE_ACTIONS: Readonly<Record<string, { source: string; calls: Ca
     "aws:index/getCallerIdentity:getCallerIdentity": {
         source: "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html (no permission is required)",
         calls: [],
+    },
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
+        source: `${TF}/ecr/authorization_token_data_source.go`,
+        calls: ["ecr:GetAuthorizationToken"],
     },
     "aws:index/getPartition:getPartition": { source: `${TF}/meta/partition_data_source.go (no AWS call)`, calls: [] },
     "aws:index/getRegion:getRegion": { source: `${TF}/meta/region_data_source.go`, calls: ["ec2:DescribeRegions"] },
