@@ -1,13 +1,21 @@
 /**
  * The platform program: validate config -> foundation -> selected architectures -> stack outputs.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./infra/config/load";
 import { Foundation } from "./infra/foundation";
+import { registerPermissionsBoundary, workloadBoundaryArn } from "./infra/security/permissions-boundary";
 import { platformTags } from "./infra/shared/tags";
 import { ARCHITECTURES } from "./stacks";
 
 const config = loadConfig(ARCHITECTURES);
+// Every IAM role gets the bootstrap's permissions boundary (infra/security/permissions-boundary.ts).
+registerPermissionsBoundary(
+    pulumi
+        .all([aws.getPartitionOutput().partition, aws.getCallerIdentityOutput().accountId])
+        .apply(([partition, accountId]) => workloadBoundaryArn(partition, accountId)),
+);
 const foundation = new Foundation("foundation", { config });
 
 const deployed: Record<string, Record<string, pulumi.Input<unknown>>> = {};

@@ -3,11 +3,13 @@
  * - `GithubOidcProvider` (`platform:bootstrap:GithubOidcProvider`): the account's IAM OIDC provider for
  *   `https://token.actions.githubusercontent.com` with audience `sts.amazonaws.com`;
  * - `DeployPolicies` (`platform:bootstrap:DeployPolicies`): the managed policies every deploy role gets
- *   (bootstrap/permissions.ts says what they allow and why);
- * - `CiRoles` (`platform:bootstrap:CiRoles`), per environment: a preview role that only pull requests
- *   of the repository can assume (`sub` = `repo:<owner>/<repo>:pull_request`) and a deploy role that only
- *   jobs running in the GitHub environment of the same name can assume
- *   (`sub` = `repo:<owner>/<repo>:environment:<env>`), both requiring `aud` = `sts.amazonaws.com`.
+ *   (bootstrap/permissions.ts says what they allow and why), and the permissions boundary
+ *   `pulumi-ci-workload-boundary` that every role the platform creates must carry; * - `CiRoles` (`platform:bootstrap:CiRoles`), per environment: a preview role that only jobs in the GitHub
+ *   environment `<env>-preview` can assume (`sub` = `repo:<owner>/<repo>:environment:<env>-preview`;
+ *   `prod-preview` has required reviewers, so pull-request code never holds prod's state and secrets keys
+ *   unreviewed), and a deploy role that only jobs of `main` running in the GitHub environment of the same
+ *   name can assume (`sub` = `repo:<owner>/<repo>:environment:<env>` and `ref` = `refs/heads/main`), all
+ *   requiring `aud` = `sts.amazonaws.com`.
  *
  * GitHub's claims: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims;
  * AWS: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services.
@@ -22,13 +24,16 @@ import {
     deployIamPolicy,
     deployIntegrationPolicy,
     deployNetworkPolicy,
+    deployPassRolePolicy,
     deploySecretsPolicy,
     deployStatePolicy,
     previewReadsPolicy,
     previewStatePolicy,
     ProtectedResources,
     StateAccess,
+    workloadBoundaryPolicy,
 } from "./permissions";
+import { WORKLOAD_BOUNDARY_POLICY_NAME } from "../infra/security/permissions-boundary";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_AUDIENCE = "sts.amazonaws.com";
@@ -83,6 +88,8 @@ export interface DeployPoliciesArgs {
 export class DeployPolicies extends pulumi.ComponentResource {
     /** Policy ARNs, keyed by domain. */
     readonly policyArns: Record<string, pulumi.Output<string>>;
+    /** ARN of the workload permissions boundary. */
+    readonly boundaryArn: pulumi.Output<string>;
 
     constructor(name: string, args: DeployPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:bootstrap:DeployPolicies", name, {}, opts);
@@ -109,7 +116,24 @@ export class DeployPolicies extends pulumi.ComponentResource {
             );
             this.policyArns[domain] = policy.arn;
         }
-        this.registerOutputs({ policyArns: this.policyArns });
+        // Fixed name: the platform program derives its ARN (infra/security/permissions-boundary.ts).
+        const boundary = new aws.iam.Policy(
+            `${name}-workload-boundary`,
+            {
+                name: WORKLOAD_BOUNDARY_POLICY_NAME,
+                description:
+                    "Permissions boundary of every role the platform program creates (bootstrap/permissions.ts)",
+                policy: pulumi.jsonStringify(
+                    pulumi
+                        .all([facts, pulumi.output(args.protectedResources)])
+                        .apply(([f, p]) => workloadBoundaryPolicy(f, p)),
+                ),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.boundaryArn = boundary.arn;
+        this.registerOutputs({ policyArns: this.policyArns, boundaryArn: this.boundaryArn });
     }
 }
 
@@ -126,7 +150,16 @@ export interface CiRolesArgs {
     tags: Record<string, string>;
 }
 
-function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string): pulumi.Output<string> {
+/**
+ * The only git ref whose jobs may assume a deploy role. STS exposes the token's `ref` claim as the
+ * condition key `token.actions.githubusercontent.com:ref` (Service Authorization Reference, AWS STS:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html),
+ * so the trust policy itself refuses a job of another branch, even one that reaches the environment.
+ */
+export const DEPLOY_REF = "refs/heads/main";
+
+/** Trust of a CI role: GitHub's OIDC provider, audience `sts.amazonaws.com`, the subject, and the git ref when given. */
+function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string, ref?: string): pulumi.Output<string> {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
         Statement: [
@@ -139,11 +172,21 @@ function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string): 
                     StringEquals: {
                         [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_AUDIENCE,
                         [`${GITHUB_OIDC_HOST}:sub`]: subject,
+                        ...(ref === undefined ? {} : { [`${GITHUB_OIDC_HOST}:ref`]: ref }),
                     },
                 },
             },
         ],
     });
+}
+
+/**
+ * GitHub environment whose jobs may assume an environment's preview role: `<environment>-preview`.
+ * Pull requests reach it; `prod-preview` requires reviewers, so pull-request code never runs with prod's
+ * state and secrets keys before a reviewer has read it (docs/delivery.md).
+ */
+export function previewEnvironment(environment: string): string {
+    return `${environment}-preview`;
 }
 
 /** The preview and deploy roles of one environment. */
@@ -165,8 +208,11 @@ export class CiRoles extends pulumi.ComponentResource {
             `${name}-preview`,
             {
                 name: ciRoleName(args.environment, "preview"),
-                description: `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}`,
-                assumeRolePolicy: githubTrustPolicy(args.oidcProviderArn, `repo:${args.githubRepository}:pull_request`),
+                description: `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}, in the GitHub environment ${previewEnvironment(args.environment)}`,
+                assumeRolePolicy: githubTrustPolicy(
+                    args.oidcProviderArn,
+                    `repo:${args.githubRepository}:environment:${previewEnvironment(args.environment)}`,
+                ),
                 maxSessionDuration: PREVIEW_SESSION_SECONDS,
                 tags: { ...args.tags, Purpose: "ci-preview" },
             },
@@ -191,6 +237,7 @@ export class CiRoles extends pulumi.ComponentResource {
                 assumeRolePolicy: githubTrustPolicy(
                     args.oidcProviderArn,
                     `repo:${args.githubRepository}:environment:${args.environment}`,
+                    DEPLOY_REF,
                 ),
                 maxSessionDuration: DEPLOY_SESSION_SECONDS,
                 tags: { ...args.tags, Purpose: "ci-deploy" },
@@ -200,6 +247,12 @@ export class CiRoles extends pulumi.ComponentResource {
         new aws.iam.RolePolicy(
             `${name}-deploy-state`,
             { role: deploy.id, policy: pulumi.jsonStringify(state.apply(deployStatePolicy)) },
+            child,
+        );
+        // Inline: the pass-role rules name every prefix and pattern, more than a managed policy holds.
+        new aws.iam.RolePolicy(
+            `${name}-deploy-passrole`,
+            { role: deploy.id, policy: pulumi.jsonStringify(pulumi.output(args.facts).apply(deployPassRolePolicy)) },
             child,
         );
         for (const [domain, policyArn] of Object.entries(args.deployPolicyArns)) {

@@ -80,6 +80,7 @@ const deployPolicies = new DeployPolicies("pulumi-ci-deploy", {
         .all([partition, accountId, state.bucketArn, state.keyArn, ...Object.values(secretsKeys).map((k) => k.keyArn)])
         .apply(([p, a, bucketArn, ...keyArns]) => ({
             ciRoleArnPattern: `arn:${p}:iam::${a}:role/pulumi-ci-*`,
+            ciPolicyArnPattern: `arn:${p}:iam::${a}:policy/pulumi-ci-*`,
             stateBucketArn: bucketArn,
             bootstrapKeyArns: keyArns,
         })),
@@ -114,6 +115,8 @@ export const backendUrl = state.backendUrl;
 export const stateBucketName = state.bucketName;
 export const stateKeyArn = state.keyArn;
 export const githubOidcProviderArn = oidc.arn;
+/** The permissions boundary every platform role carries (`pulumi-ci-workload-boundary`). */
+export const workloadBoundaryArn = deployPolicies.boundaryArn;
 /** Per environment: `pulumi stack init <env> --secrets-provider <secretsProvider>`, and the role ARNs for the workflows. */
 export const environments = Object.fromEntries(
     config.environments.map((env) => [

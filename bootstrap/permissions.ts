@@ -33,6 +33,8 @@
  * Action and resource names: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
 
+import { workloadBoundaryArn } from "../infra/security/permissions-boundary";
+
 /** An IAM policy statement. */
 export interface Statement {
     Sid: string;
@@ -131,33 +133,115 @@ export function deployStatePolicy(s: StateAccess): PolicyDocument {
 }
 
 /**
- * Reads `pulumi preview` of the platform makes against AWS besides state: the invokes
- * (`aws.getAvailabilityZones`, the EKS AMI and add-on lookups) and the ECR login of image builds.
- * Everything else a preview does happens in the engine, without AWS calls.
+ * Reads a `pulumi preview --refresh` of the platform makes against AWS besides state: the invokes
+ * (`aws.getAvailabilityZones`, `aws.ec2.getManagedPrefixList`, the EKS AMI and add-on lookups), the ECR
+ * login of image builds, and the refresh of every resource (Describe/List/Get of its service). Nothing
+ * that writes: test/bootstrap/iam-simulation.spec.ts simulates every read the provider makes for the
+ * plans' resources against this policy, and every write, which must be denied.
+ * Data reads (secret values, parameters, objects) are scoped to the platform's names like the deploy
+ * policies; the prod preview role is assumed only from a reviewer-protected GitHub environment.
  */
 export function previewReadsPolicy(a: AccountFacts): PolicyDocument {
+    const names = (service: string, fmt: (p: string) => string) => prefixed(a, (p) => arns(a, service, [fmt(p)])[0]);
     return doc([
-        {
-            Sid: "ProgramInvokes",
-            Effect: "Allow",
-            Action: [
-                "ec2:DescribeAvailabilityZones",
-                "ec2:DescribeRegions",
-                "eks:DescribeAddonVersions",
-                "ecr:GetAuthorizationToken",
+        allow(a, {
+            sid: "RefreshReads",
+            actions: [...READS, ...PREVIEW_READS, "ecr:GetAuthorizationToken", "ec2:GetManagedPrefixListEntries"],
+            resources: ["*"],
+        }),
+        allow(a, {
+            sid: "PublicAwsParameters",
+            actions: ["ssm:GetParameter", "ssm:GetParameters"],
+            resources: [`arn:${a.partition}:ssm:*::parameter/aws/service/*`],
+        }),
+        allow(a, {
+            sid: "RefreshReadsOfTheAccount",
+            actions: [
+                "lambda:GetFunction",
+                "s3:GetBucket*",
+                "secretsmanager:DescribeSecret",
+                "servicediscovery:Get*",
+                "cloudfront:Get*",
+                "wafv2:Get*",
+                "logs:Get*",
             ],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:RequestedRegion": [...a.regions] } },
-        },
-        {
-            Sid: "PublicAwsParameters",
-            Effect: "Allow",
-            Action: ["ssm:GetParameter", "ssm:GetParameters"],
-            Resource: [`arn:${a.partition}:ssm:*::parameter/aws/service/*`],
-            Condition: { StringEquals: { "aws:RequestedRegion": [...a.regions] } },
-        },
+            resources: [
+                ...arns(a, "lambda", ["function:*"]),
+                ...prefixed(a, (p) => `arn:${a.partition}:s3:::${p}-*`),
+                ...arns(a, "secretsmanager", ["secret:*"]),
+                ...arns(a, "servicediscovery", ["namespace/*", "service/*"]),
+                ...["distribution/*", "origin-access-control/*", "public-key/*", "key-group/*"].map(
+                    (r) => `arn:${a.partition}:cloudfront::${a.accountId}:${r}`,
+                ),
+                ...arns(a, "wafv2", [
+                    "regional/webacl/*",
+                    "global/webacl/*",
+                    "regional/managedruleset/*",
+                    "global/managedruleset/*",
+                ]),
+                ...wafProtectedResources(a),
+                ...arns(a, "logs", ["log-group:*", "delivery-source:*", "delivery-destination:*", "delivery:*"]),
+            ],
+        }),
+        allow(a, {
+            sid: "PlatformData",
+            actions: ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "s3:GetObject"],
+            resources: [
+                ...names("secretsmanager", (p) => `secret:${p}-*`),
+                ...arns(a, "secretsmanager", ["secret:rds!*"]),
+                ...arns(a, "ssm", ["parameter/platform/*"]),
+                ...prefixed(a, (p) => `arn:${a.partition}:s3:::${p}-*/*`),
+            ],
+        }),
+        allow(a, {
+            sid: "DecryptPlatformDataThroughServices",
+            actions: ["kms:Decrypt"],
+            resources: arns(a, "kms", ["key/*"]),
+            condition: {
+                StringLike: { "kms:ViaService": ["ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] },
+            },
+        }),
     ]);
 }
+
+/**
+ * Read actions of a refresh that {@link READS} (Describe/List) does not cover: the services whose reads
+ * are Get*, each the provider's read of a resource type the platform uses (test/support/provider-actions.ts).
+ */
+const PREVIEW_READS = [
+    "ec2:GetManagedPrefixListEntries",
+    "ecs:DescribeTaskDefinition",
+    "ecr:GetLifecyclePolicy",
+    "lambda:GetFunctionCodeSigningConfig",
+    "lambda:GetFunctionConcurrency",
+    "lambda:GetRuntimeManagementConfig",
+    "lambda:GetPolicy",
+    "rds:DescribeDBParameters",
+    "s3:GetAccelerateConfiguration",
+    "s3:GetLifecycleConfiguration",
+    "s3:GetReplicationConfiguration",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetObjectTagging",
+    "s3:ListBucket",
+    "secretsmanager:GetResourcePolicy",
+    "ssm:ListTagsForResource",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+    "sns:GetTopicAttributes",
+    "sns:GetSubscriptionAttributes",
+    "cognito-idp:GetUserPoolMfaConfig",
+    "cloudwatch:GetDashboard",
+    "apigateway:GET",
+    "logs:ListTagsForResource",
+    "route53:GetHostedZone",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:GetOpenIDConnectProvider",
+];
 
 /**
  * Write actions that AWS authorizes only on `Resource: "*"` (no resource type in the Service
@@ -184,6 +268,17 @@ export const STAR_ONLY_WRITES: ReadonlyMap<string, string> = new Map([
         "ECS RegisterTaskDefinition is authorized on * (task definition revisions do not exist before the call)",
     ],
     ["ecs:DeregisterTaskDefinition", "ECS DeregisterTaskDefinition is authorized on *"],
+    ["eks:CreateCluster", "EKS CreateCluster has no resource type: the cluster does not exist before the call"],
+    ["cloudfront:CreateDistribution", "CloudFront CreateDistribution has no resource type"],
+    ["cloudfront:CreateOriginAccessControl", "CloudFront origin access controls have no resource type"],
+    ["cloudfront:CreatePublicKey", "CloudFront public keys have no resource type"],
+    ["cloudfront:UpdatePublicKey", "CloudFront public keys have no resource type"],
+    ["cloudfront:DeletePublicKey", "CloudFront public keys have no resource type"],
+    ["cloudfront:CreateKeyGroup", "CloudFront key groups have no resource type"],
+    ["cloudfront:UpdateKeyGroup", "CloudFront key groups have no resource type"],
+    ["cloudfront:DeleteKeyGroup", "CloudFront key groups have no resource type"],
+    ["servicediscovery:TagResource", "Cloud Map TagResource has no resource type"],
+    ["servicediscovery:UntagResource", "Cloud Map UntagResource has no resource type"],
     [
         "lambda:CreateEventSourceMapping",
         "Lambda CreateEventSourceMapping is authorized on * (scoped by the lambda:FunctionArn condition)",
@@ -229,6 +324,8 @@ function prefixed<T>(a: AccountFacts, fmt: (prefix: string) => T): T[] {
 /** Describe/List on everything (read-only, no data): what the provider reads while planning and refreshing. */
 const READS = [
     "ec2:Describe*",
+    // aws.ec2.getManagedPrefixList reads the entries of an AWS-managed list (owner "aws", not the account).
+    "ec2:GetManagedPrefixListEntries",
     "ecs:Describe*",
     "ecs:List*",
     "ecr:Describe*",
@@ -240,6 +337,7 @@ const READS = [
     "servicediscovery:List*",
     "servicediscovery:GetOperation",
     "application-autoscaling:Describe*",
+    "application-autoscaling:ListTagsForResource",
     "rds:Describe*",
     "rds:List*",
     "elasticache:Describe*",
@@ -267,6 +365,9 @@ const READS = [
     "wafv2:List*",
     "wafv2:Describe*",
     "cloudfront:List*",
+    // Public keys and key groups have no resource type: their reads are authorized on "*".
+    "cloudfront:GetPublicKey",
+    "cloudfront:GetKeyGroup",
     "acm:List*",
     "acm:Describe*",
     "route53:List*",
@@ -290,6 +391,9 @@ export function deployNetworkPolicy(a: AccountFacts): PolicyDocument {
         "network-acl",
         "network-interface",
         "prefix-list",
+        // REST API VPC links create an endpoint service for the NLB on the caller's behalf:
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/grant-permissions-to-create-vpclink.html
+        "vpc-endpoint-service",
         "launch-template",
         "dhcp-options",
     ];
@@ -325,6 +429,7 @@ export function deployNetworkPolicy(a: AccountFacts): PolicyDocument {
                 "servicediscovery:CreateService",
                 "servicediscovery:DeleteService",
                 "servicediscovery:UpdateService",
+                "servicediscovery:UpdatePrivateDnsNamespace",
                 "servicediscovery:DeleteNamespace",
                 "servicediscovery:Get*",
                 "servicediscovery:TagResource",
@@ -470,6 +575,7 @@ export function deployDataPolicy(a: AccountFacts): PolicyDocument {
                 "rds:AddTagsToResource",
                 "rds:RemoveTagsFromResource",
                 "rds:RebootDBInstance",
+                "rds:ResetDBParameterGroup",
             ],
             resources: [
                 ...prefixed(a, (p) => [
@@ -535,9 +641,15 @@ export function deployDataPolicy(a: AccountFacts): PolicyDocument {
     ]);
 }
 
-/** Secrets and keys: Secrets Manager, SSM parameters, KMS keys and aliases. */
+/** Secrets and keys: Secrets Manager, SSM parameters, KMS keys and aliases; the services' service-linked roles. */
 export function deploySecretsPolicy(a: AccountFacts): PolicyDocument {
     return doc([
+        allow(a, {
+            sid: "ServiceLinkedRoles",
+            actions: ["iam:CreateServiceLinkedRole"],
+            resources: [`arn:${a.partition}:iam::${a.accountId}:role/aws-service-role/*`],
+            condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
+        }),
         allow(a, {
             sid: "Secrets",
             actions: [
@@ -545,6 +657,7 @@ export function deploySecretsPolicy(a: AccountFacts): PolicyDocument {
                 "secretsmanager:DeleteSecret",
                 "secretsmanager:UpdateSecret",
                 "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage",
                 "secretsmanager:GetSecretValue",
                 "secretsmanager:DescribeSecret",
                 "secretsmanager:*ResourcePolicy",
@@ -648,6 +761,12 @@ export function deployIntegrationPolicy(a: AccountFacts): PolicyDocument {
                 "events:RemovePermission",
                 "events:TagResource",
                 "events:UntagResource",
+                "events:UpdateEventBus",
+                "events:EnableRule",
+                "events:DisableRule",
+                "events:CreateArchive",
+                "events:UpdateArchive",
+                "events:DeleteArchive",
                 "scheduler:Create*",
                 "scheduler:Delete*",
                 "scheduler:Update*",
@@ -656,7 +775,7 @@ export function deployIntegrationPolicy(a: AccountFacts): PolicyDocument {
                 "scheduler:UntagResource",
             ],
             resources: [
-                ...arns(a, "events", ["rule/*", "event-bus/*"]),
+                ...arns(a, "events", ["rule/*", "event-bus/*", "archive/*"]),
                 ...arns(a, "scheduler", ["schedule/*", "schedule-group/*"]),
             ],
         }),
@@ -698,8 +817,30 @@ export function deployIntegrationPolicy(a: AccountFacts): PolicyDocument {
                 "logs:UntagResource",
                 "logs:ListTagsForResource",
                 "logs:*SubscriptionFilter",
+                // CloudFront standard logging v2: delivery source, destination and delivery.
+                // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html
+                "logs:PutDeliverySource",
+                "logs:GetDeliverySource",
+                "logs:DeleteDeliverySource",
+                "logs:PutDeliveryDestination",
+                "logs:GetDeliveryDestination",
+                "logs:DeleteDeliveryDestination",
+                "logs:CreateDelivery",
+                "logs:GetDelivery",
+                "logs:DeleteDelivery",
+                "logs:UpdateDeliveryConfiguration",
             ],
-            resources: arns(a, "logs", ["log-group:/platform/*", "log-group:/aws/*", "log-group:aws-waf-logs-*"]),
+            resources: arns(a, "logs", [
+                "delivery-source:*",
+                "delivery-destination:*",
+                "delivery:*",
+                "log-group:/platform/*",
+                "log-group:/aws/*",
+                "log-group:aws-waf-logs-*",
+                // REST API execution logs: the name is fixed by API Gateway.
+                // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+                "log-group:API-Gateway-Execution-Logs_*",
+            ]),
         }),
         // Vended log delivery (WAF, Step Functions, API Gateway v2 logging) is authorized only on "*".
         allow(a, {
@@ -741,6 +882,18 @@ export function deployIntegrationPolicy(a: AccountFacts): PolicyDocument {
     ]);
 }
 
+/**
+ * Resources the platform associates web ACLs with: REST API stages and application load balancers
+ * (`wafv2:AssociateWebACL` and `GetWebACLForResource` are authorized on them too:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awswafv2.html).
+ */
+function wafProtectedResources(a: AccountFacts): string[] {
+    return [
+        `arn:${a.partition}:apigateway:*::/restapis/*/stages/*`,
+        ...arns(a, "elasticloadbalancing", ["loadbalancer/app/*"]),
+    ];
+}
+
 /** Edge: API Gateway, CloudFront, WAF, ACM. */
 export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
     return doc([
@@ -767,6 +920,8 @@ export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
                 "/domainnames/*",
                 "/usageplans",
                 "/usageplans/*",
+                "/apikeys",
+                "/apikeys/*",
             ].map((r) => `arn:${a.partition}:apigateway:*::${r}`),
         }),
         allow(a, {
@@ -780,6 +935,8 @@ export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
                 "cloudfront:DescribeFunction",
                 "cloudfront:TagResource",
                 "cloudfront:UntagResource",
+                // CloudFront standard logging v2 (the delivery source of a distribution).
+                "cloudfront:AllowVendedLogDeliveryForResource",
             ],
             resources: [
                 "distribution/*",
@@ -802,14 +959,20 @@ export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
                 "wafv2:PutLoggingConfiguration",
                 "wafv2:TagResource",
                 "wafv2:UntagResource",
+            ], // regional/… (ALB, API Gateway) and global/… (CLOUDFRONT scope, us-east-1), and the resources a
+            // web ACL is associated with (AssociateWebACL is authorized on both).
+            resources: [
+                ...["regional", "global"].flatMap((scope) =>
+                    arns(
+                        a,
+                        "wafv2",
+                        ["webacl", "ipset", "rulegroup", "managedruleset", "regexpatternset"].map(
+                            (t) => `${scope}/${t}/*`,
+                        ),
+                    ),
+                ),
+                ...wafProtectedResources(a),
             ],
-            resources: arns(a, "wafv2", [
-                "*/webacl/*",
-                "*/ipset/*",
-                "*/rulegroup/*",
-                "*/managedruleset/*",
-                "*/regexpatternset/*",
-            ]),
         }),
         allow(a, {
             sid: "Certificates",
@@ -819,25 +982,50 @@ export function deployEdgePolicy(a: AccountFacts): PolicyDocument {
                 "acm:RemoveTagsFromCertificate",
                 "acm:GetCertificate",
                 "acm:ImportCertificate",
+                "acm:UpdateCertificateOptions",
             ],
             resources: arns(a, "acm", ["certificate/*"]),
         }),
     ]);
 }
 
-/** Services the platform passes its roles to (`iam:PassedToService`). */
-export const PASSED_TO_SERVICES = [
-    "ecs-tasks.amazonaws.com",
-    "lambda.amazonaws.com",
-    "states.amazonaws.com",
-    "eks.amazonaws.com",
-    "ec2.amazonaws.com",
-    "apigateway.amazonaws.com",
-    "events.amazonaws.com",
-    "scheduler.amazonaws.com",
-    "vpc-flow-logs.amazonaws.com",
-    "monitoring.rds.amazonaws.com",
-    "cognito-idp.amazonaws.com",
+/**
+ * Which platform roles may be passed to which service (`iam:PassRole` with `iam:PassedToService`), by
+ * the role-name patterns the program's components give them (after the platform prefix): each role can
+ * be passed only to the service its trust policy names. A role matching a specific pattern is denied to
+ * every other service, so the Lambda catch-all `*-role-*` does not reach the Step Functions, EventBridge
+ * or EKS roles.
+ */
+export const PASS_ROLE_RULES: readonly { service: string; patterns: readonly string[]; specific: boolean }[] = [
+    { service: "ecs-tasks.amazonaws.com", patterns: ["*task-*", "*execution-*"], specific: true },
+    { service: "states.amazonaws.com", patterns: ["*workflow-role-*"], specific: true },
+    { service: "events.amazonaws.com", patterns: ["*events-*-role-*"], specific: true },
+    // Cluster role (CreateCluster), node role (CreateNodegroup), add-on IRSA roles (CreateAddon):
+    // https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html
+    {
+        service: "eks.amazonaws.com",
+        patterns: ["*eks-service-role-*", "*eks-node-role-*", "*eks-irsa-*"],
+        specific: true,
+    },
+    { service: "monitoring.rds.amazonaws.com", patterns: ["*db-monitoring-*"], specific: true },
+    { service: "vpc-flow-logs.amazonaws.com", patterns: ["*flow-logs-*"], specific: true },
+    { service: "lambda.amazonaws.com", patterns: ["*role-*"], specific: false },
+];
+
+/**
+ * The API Gateway account's CloudWatch role (infra/serverless/rest-api.ts) is shared by every REST API of
+ * the account and region, so it is named after the account setting, not an architecture.
+ */
+export const API_GATEWAY_ACCOUNT_ROLE = "apigateway-account-cloudwatch-*";
+
+/** AWS managed policies the platform attaches (EKS cluster, nodes, CNI, EBS CSI driver, RDS monitoring). */
+export const ATTACHABLE_AWS_POLICIES = [
+    "AmazonEKSClusterPolicy",
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryPullOnly",
+    "service-role/AmazonEBSCSIDriverPolicy",
+    "service-role/AmazonRDSEnhancedMonitoringRole",
 ];
 
 /** Service-linked roles the platform's services create on first use (`iam:AWSServiceName`). */
@@ -851,38 +1039,84 @@ export const SERVICE_LINKED_ROLES = [
     "autoscaling.amazonaws.com",
     "ecs.application-autoscaling.amazonaws.com",
     "dynamodb.application-autoscaling.amazonaws.com",
+    "ops.apigateway.amazonaws.com",
 ];
 
 /** What the IAM policy must keep out of the deploy roles' reach. */
 export interface ProtectedResources {
     /** ARN pattern of the CI roles (`arn:aws:iam::<account>:role/pulumi-ci-*`). */
     ciRoleArnPattern: string;
+    /** ARN pattern of the bootstrap's managed policies: deploy policies and the boundary (`…:policy/pulumi-ci-*`). */
+    ciPolicyArnPattern: string;
     stateBucketArn: string;
     /** The state key and every secrets-provider key. */
     bootstrapKeyArns: string[];
 }
 
-/** IAM: the platform's roles, policies, instance profiles and EKS OIDC providers; guard rails. */
+/** ARN of the workload permissions boundary (the bootstrap creates it with this fixed name). */
+export function boundaryArn(a: AccountFacts): string {
+    return workloadBoundaryArn(a.partition, a.accountId);
+}
+
+/** Role patterns the deploy roles manage: `role/<prefix>-*` and the API Gateway account role. */
+function platformRoles(a: AccountFacts): string[] {
+    const iam = (part: string) => `arn:${a.partition}:iam::${a.accountId}:${part}`;
+    return [...prefixed(a, (x) => iam(`role/${x}-*`)), iam(`role/${API_GATEWAY_ACCOUNT_ROLE}`)];
+}
+
+/**
+ * IAM: the platform's roles, policies, instance profiles and EKS OIDC providers; guard rails.
+ * A role may be created, given policies, changed or deleted only while it carries the workload
+ * boundary (`iam:PermissionsBoundary`, the pattern of
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate),
+ * managed policies attached only when they are the platform's own or {@link ATTACHABLE_AWS_POLICIES};
+ * the boundary, the CI roles and policies, the state bucket and the bootstrap keys are denied.
+ */
 export function deployIamPolicy(a: AccountFacts, p: ProtectedResources): PolicyDocument {
     const iam = (part: string) => `arn:${a.partition}:iam::${a.accountId}:${part}`;
+    const withBoundary = { StringEquals: { "iam:PermissionsBoundary": boundaryArn(a) } };
     return doc([
         allow(a, {
-            sid: "PlatformRoles",
+            sid: "PlatformRolesWithBoundary",
             actions: [
                 "iam:CreateRole",
-                "iam:DeleteRole",
-                "iam:GetRole",
-                "iam:UpdateRole",
+                "iam:PutRolePermissionsBoundary",
+                "iam:PutRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:DetachRolePolicy",
                 "iam:UpdateAssumeRolePolicy",
+                "iam:DeleteRole",
+            ],
+            resources: platformRoles(a),
+            condition: withBoundary,
+        }),
+        allow(a, {
+            sid: "AttachPlatformAndListedPolicies",
+            actions: ["iam:AttachRolePolicy"],
+            resources: platformRoles(a),
+            condition: {
+                ...withBoundary,
+                ArnLike: {
+                    "iam:PolicyARN": [
+                        ...prefixed(a, (x) => iam(`policy/${x}-*`)),
+                        ...ATTACHABLE_AWS_POLICIES.map((n) => `arn:${a.partition}:iam::aws:policy/${n}`),
+                    ],
+                },
+            },
+        }),
+        allow(a, {
+            sid: "PlatformRolesReadAndTag",
+            actions: [
+                "iam:GetRole",
+                "iam:GetRolePolicy",
+                "iam:UpdateRole",
                 "iam:TagRole",
                 "iam:UntagRole",
-                "iam:PutRolePolicy",
-                "iam:GetRolePolicy",
-                "iam:DeleteRolePolicy",
-                "iam:AttachRolePolicy",
-                "iam:DetachRolePolicy",
+                "iam:ListRolePolicies",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListInstanceProfilesForRole",
             ],
-            resources: prefixed(a, (x) => iam(`role/${x}-*`)),
+            resources: platformRoles(a),
         }),
         allow(a, {
             sid: "PlatformPolicies",
@@ -891,6 +1125,7 @@ export function deployIamPolicy(a: AccountFacts, p: ProtectedResources): PolicyD
                 "iam:DeletePolicy",
                 "iam:GetPolicy",
                 "iam:GetPolicyVersion",
+                "iam:ListPolicyVersions",
                 "iam:CreatePolicyVersion",
                 "iam:DeletePolicyVersion",
                 "iam:TagPolicy",
@@ -911,6 +1146,7 @@ export function deployIamPolicy(a: AccountFacts, p: ProtectedResources): PolicyD
                 "iam:DeleteOpenIDConnectProvider",
                 "iam:GetOpenIDConnectProvider",
                 "iam:TagOpenIDConnectProvider",
+                "iam:UntagOpenIDConnectProvider",
                 "iam:UpdateOpenIDConnectProviderThumbprint",
             ],
             resources: [
@@ -918,18 +1154,12 @@ export function deployIamPolicy(a: AccountFacts, p: ProtectedResources): PolicyD
                 iam("oidc-provider/oidc.eks.*.amazonaws.com/id/*"),
             ],
         }),
-        allow(a, {
-            sid: "PassPlatformRoles",
-            actions: ["iam:PassRole"],
-            resources: prefixed(a, (x) => iam(`role/${x}-*`)),
-            condition: { StringEquals: { "iam:PassedToService": PASSED_TO_SERVICES } },
-        }),
-        allow(a, {
-            sid: "ServiceLinkedRoles",
-            actions: ["iam:CreateServiceLinkedRole"],
-            resources: [iam("role/aws-service-role/*")],
-            condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
-        }),
+        {
+            Sid: "DenyRemovingTheBoundary",
+            Effect: "Deny",
+            Action: ["iam:DeleteRolePermissionsBoundary"],
+            Resource: "*",
+        },
         {
             Sid: "DenyAwsAdministratorPolicies",
             Effect: "Deny",
@@ -945,7 +1175,12 @@ export function deployIamPolicy(a: AccountFacts, p: ProtectedResources): PolicyD
                 },
             },
         },
-        { Sid: "DenyCiRoles", Effect: "Deny", Action: ["iam:*"], Resource: [p.ciRoleArnPattern] },
+        {
+            Sid: "DenyCiRolesAndPolicies",
+            Effect: "Deny",
+            Action: ["iam:*"],
+            Resource: [p.ciRoleArnPattern, p.ciPolicyArnPattern],
+        },
         {
             Sid: "DenyStateBucketSettings",
             Effect: "Deny",
@@ -967,9 +1202,241 @@ export function deployIamPolicy(a: AccountFacts, p: ProtectedResources): PolicyD
                 "kms:CreateGrant",
                 "kms:UpdateAlias",
                 "kms:DeleteAlias",
+                "kms:CreateAlias",
                 "kms:DisableKeyRotation",
+                "kms:EnableKeyRotation",
+                "kms:UpdateKeyDescription",
+                "kms:TagResource",
+                "kms:UntagResource",
             ],
             Resource: p.bootstrapKeyArns,
+        },
+    ]);
+}
+
+/** `ecs-tasks.amazonaws.com` -> `EcsTasks` (statement ids allow only letters and digits). */
+function serviceSid(service: string): string {
+    return service
+        .replace(/\.amazonaws\.com$/, "")
+        .split(/[-.]/)
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join("");
+}
+
+/** `iam:PassRole`: each platform role only to the service it is made for ({@link PASS_ROLE_RULES}). */
+export function deployPassRolePolicy(a: AccountFacts): PolicyDocument {
+    const role = (pattern: string) => `arn:${a.partition}:iam::${a.accountId}:role/${pattern}`;
+    return doc([
+        ...PASS_ROLE_RULES.map((rule) =>
+            allow(a, {
+                sid: `PassTo${serviceSid(rule.service)}`,
+                actions: ["iam:PassRole"],
+                resources: rule.patterns.flatMap((pattern) => prefixed(a, (x) => role(`${x}-${pattern}`))),
+                condition: { StringEquals: { "iam:PassedToService": rule.service } },
+            }),
+        ),
+        allow(a, {
+            sid: "PassToApigateway",
+            actions: ["iam:PassRole"],
+            resources: [role(API_GATEWAY_ACCOUNT_ROLE)],
+            condition: { StringEquals: { "iam:PassedToService": "apigateway.amazonaws.com" } },
+        }),
+        ...PASS_ROLE_RULES.filter((rule) => rule.specific).map((rule): Statement => ({
+            Sid: `Deny${serviceSid(rule.service)}RolesToOtherServices`,
+            Effect: "Deny",
+            Action: ["iam:PassRole"],
+            Resource: rule.patterns.map((pattern) => role(`*-${pattern}`)),
+            Condition: { StringNotEquals: { "iam:PassedToService": rule.service } },
+        })),
+    ]);
+}
+
+/** A boundary statement: no region condition, since a boundary grants nothing (and must fit 6,144 characters). */
+function boundaryGrant(g: Grant): Statement {
+    return { Sid: g.sid, Effect: "Allow", Action: g.actions, Resource: g.resources };
+}
+
+/**
+ * The permissions boundary of every role the platform creates: the most a workload role (ECS task and
+ * execution roles, Lambda, Step Functions, EventBridge, EKS cluster/node/IRSA roles, flow logs, RDS
+ * monitoring, API Gateway logging) may ever do, whatever its own policies say. It allows the data-plane
+ * actions the workloads use on the platform's names (the same scoping as the deploy policies), the
+ * reads, telemetry and network-interface calls AWS authorizes only on `"*"`, and what the attached AWS
+ * managed policies (EKS, CNI, EBS CSI, ECR pull, RDS monitoring) need on the account's EC2, load
+ * balancer and key resources; it denies all IAM changes but service-linked roles, the CI roles, the
+ * state bucket and the bootstrap keys. test/bootstrap/iam-simulation.spec.ts simulates every statement
+ * of every workload policy in the plans under it.
+ */
+export function workloadBoundaryPolicy(a: AccountFacts, p: ProtectedResources): PolicyDocument {
+    const names = (service: string, fmt: (p: string) => string) => prefixed(a, (x) => arns(a, service, [fmt(x)])[0]);
+    return doc([
+        boundaryGrant({
+            sid: "ReadsTelemetryAndNetworkInterfaces",
+            actions: [
+                "ec2:Describe*",
+                "elasticloadbalancing:Describe*",
+                "eks:Describe*",
+                "eks:List*",
+                "autoscaling:Describe*",
+                "logs:Describe*",
+                "ecr:GetAuthorizationToken",
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+                "xray:GetSamplingStatisticSummaries",
+                "cloudwatch:PutMetricData",
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+                "logs:CreateLogDelivery",
+                "logs:GetLogDelivery",
+                "logs:UpdateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:DescribeResourcePolicies",
+            ],
+            resources: ["*"],
+        }),
+        boundaryGrant({
+            sid: "PlatformData",
+            actions: [
+                "s3:GetObject*",
+                "s3:PutObject*",
+                "s3:DeleteObject*",
+                "s3:ListBucket",
+                "sqs:SendMessage",
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+                "sns:Publish",
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:ConditionCheckItem",
+                "dynamodb:DescribeTable",
+                "events:PutEvents",
+                "states:StartExecution",
+                "lambda:InvokeFunction",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+                "ssm:GetParameter*",
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchImportUpstreamImage",
+            ],
+            resources: [
+                ...prefixed(a, (x) => `arn:${a.partition}:s3:::${x}-*`),
+                ...names("sqs", (x) => `${x}-*`),
+                ...names("sns", (x) => `${x}-*`),
+                ...arns(a, "dynamodb", ["table/*"]),
+                ...arns(a, "events", ["event-bus/*"]),
+                ...names("states", (x) => `stateMachine:${x}-*`),
+                ...arns(a, "lambda", ["function:*"]),
+                ...names("secretsmanager", (x) => `secret:${x}-*`),
+                ...arns(a, "secretsmanager", ["secret:rds!*"]),
+                ...arns(a, "ssm", ["parameter/platform/*"]),
+                ...arns(a, "ecr", ["repository/*"]),
+            ],
+        }),
+        boundaryGrant({
+            sid: "LogsKeysDatabasesUserPools",
+            actions: [
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:PutRetentionPolicy",
+                "logs:GetLogEvents",
+                "logs:FilterLogEvents",
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "kms:GenerateDataKey*",
+                "kms:ReEncrypt*",
+                "kms:DescribeKey",
+                "kms:CreateGrant",
+                "kms:ListGrants",
+                "kms:RevokeGrant",
+                "rds-db:connect",
+                "cognito-idp:Admin*",
+                "eks-auth:AssumeRoleForPodIdentity",
+            ],
+            resources: [
+                ...arns(a, "logs", ["log-group:*"]),
+                ...arns(a, "kms", ["key/*"]),
+                ...arns(a, "rds-db", ["dbuser:*"]),
+                ...arns(a, "cognito-idp", ["userpool/*"]),
+                ...arns(a, "eks", ["cluster/*"]),
+            ],
+        }),
+        boundaryGrant({
+            sid: "ClusterNetworkingAndVolumes",
+            actions: [
+                "ec2:CreateTags",
+                "ec2:DeleteTags",
+                "ec2:AttachNetworkInterface",
+                "ec2:DetachNetworkInterface",
+                "ec2:ModifyNetworkInterfaceAttribute",
+                "ec2:CreateSecurityGroup",
+                "ec2:DeleteSecurityGroup",
+                "ec2:AuthorizeSecurityGroupIngress",
+                "ec2:RevokeSecurityGroupIngress",
+                "ec2:CreateVolume",
+                "ec2:DeleteVolume",
+                "ec2:AttachVolume",
+                "ec2:DetachVolume",
+                "ec2:ModifyVolume",
+                "ec2:CreateSnapshot",
+                "ec2:DeleteSnapshot",
+                "elasticloadbalancing:RegisterTargets",
+                "elasticloadbalancing:DeregisterTargets",
+                "elasticloadbalancing:AddTags",
+                "elasticloadbalancing:Modify*",
+            ],
+            resources: [
+                ...arns(a, "ec2", [
+                    "network-interface/*",
+                    "security-group/*",
+                    "subnet/*",
+                    "vpc/*",
+                    "instance/*",
+                    "volume/*",
+                    "snapshot/*",
+                ]),
+                `arn:${a.partition}:ec2:*::snapshot/*`,
+                ...arns(a, "elasticloadbalancing", [
+                    "loadbalancer/*",
+                    "targetgroup/*",
+                    "listener/*",
+                    "listener-rule/*",
+                ]),
+            ],
+        }),
+        boundaryGrant({
+            sid: "ServiceLinkedRoles",
+            actions: ["iam:CreateServiceLinkedRole"],
+            resources: [`arn:${a.partition}:iam::${a.accountId}:role/aws-service-role/*`],
+        }),
+        {
+            Sid: "DenyCiRolesStateAndBootstrapKeys",
+            Effect: "Deny",
+            Action: ["iam:*", "sts:AssumeRole", "s3:*", "kms:*"],
+            Resource: [
+                p.ciRoleArnPattern,
+                p.ciPolicyArnPattern,
+                p.stateBucketArn,
+                `${p.stateBucketArn}/*`,
+                ...p.bootstrapKeyArns,
+            ],
         },
     ]);
 }

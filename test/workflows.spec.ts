@@ -4,7 +4,7 @@ import * as path from "path";
 import { validateWorkflow } from "@action-validator/core";
 import { ESLint } from "eslint";
 import { parse } from "yaml";
-import { ciRoleName } from "../bootstrap/ci-access";
+import { ciRoleName, previewEnvironment } from "../bootstrap/ci-access";
 import { ROOT } from "./support/plan";
 
 const DIR = path.join(ROOT, ".github", "workflows");
@@ -174,6 +174,10 @@ describe("GitHub Actions workflows", () => {
                 ciRoleName("${{ matrix.stack }}", "preview"),
                 "the role the bootstrap creates",
             );
+        });
+
+        it("run each preview in the GitHub environment its preview role trusts (<stack>-preview)", () => {
+            assert.strictEqual(wf.jobs.preview.environment, previewEnvironment("${{ matrix.stack }}"));
         });
 
         it("let a newer push replace a running preview, per stack and pull request", () => {

@@ -16,6 +16,7 @@
  * | iam-no-user-inline-policies          | mandatory | mandatory |
  * | iam-role-trust-no-wildcard-principal | mandatory | mandatory |
  * | iam-role-trust-oidc-conditions       | mandatory | mandatory |
+ * | iam-role-permissions-boundary        | mandatory | mandatory |
  *
  * Where documents are found: `aws:iam/policy:Policy`, `aws:iam/rolePolicy:RolePolicy`,
  * `aws:iam/userPolicy:UserPolicy`, `aws:iam/groupPolicy:GroupPolicy` (`policy`),
@@ -522,6 +523,47 @@ export const iamRoleTrustOidcConditions: ResourceValidationPolicy = {
     },
 };
 
+/** Config of `iam-role-permissions-boundary`. */
+export interface PermissionsBoundaryConfig {
+    /** Name of the customer managed policy every role must carry as its boundary; no check when absent. */
+    boundaryPolicyName?: string;
+}
+
+/**
+ * Every IAM role carries the platform's permissions boundary, the customer managed policy the config
+ * names (`boundaryPolicyName`, matched as `arn:<partition>:iam::<account>:policy/<name>`), so a deploy
+ * role can never create a role that does more than the boundary allows
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html). Without a
+ * configured name the policy checks nothing (the bootstrap's own CI roles are made by administrators).
+ */
+export const iamRolePermissionsBoundary: ResourceValidationPolicy = {
+    name: "iam-role-permissions-boundary",
+    description: "IAM roles must carry the permissions boundary the policy config names (boundaryPolicyName).",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            boundaryPolicyName: {
+                type: "string",
+                pattern: "^[\\w+=,.@-]{1,128}$",
+                description:
+                    "Name of the customer managed policy every IAM role must carry as its permissions boundary.",
+            },
+        },
+    },
+    validateResource: (args, report) => {
+        if (args.type !== ROLE_TYPE) return;
+        const name = args.getConfig<PermissionsBoundaryConfig>().boundaryPolicyName;
+        if (name === undefined || name === "") return;
+        const boundary: unknown = args.props.permissionsBoundary;
+        const expected = new RegExp(`^arn:aws[a-z-]*:iam::\\d{12}:policy/${name.replace(/[.+]/g, "\\$&")}$`);
+        if (typeof boundary === "string" && expected.test(boundary)) return;
+        report(
+            `permissionsBoundary is ${boundary === undefined ? "unset" : JSON.stringify(boundary)}: set it to ` +
+                `"arn:aws:iam::<account>:policy/${name}" (index.ts registers a transformation that sets it on every role).`,
+        );
+    },
+};
+
 /** Every IAM policy of this module, in the order of the table above. */
 export const iamPolicies: Policies = [
     iamNoWildcardActions,
@@ -532,4 +574,5 @@ export const iamPolicies: Policies = [
     iamNoUserInlinePolicies,
     iamRoleTrustNoWildcardPrincipal,
     iamRoleTrustOidcConditions,
+    iamRolePermissionsBoundary,
 ];

@@ -304,8 +304,7 @@ describe("bootstrap program (platform-bootstrap)", function () {
             assert.strictEqual(provider.inputs!.thumbprintLists, undefined);
             assert.strictEqual(provider.outputs!.arn, OIDC_ARN);
         });
-
-        it("has exactly a preview and a deploy role per environment, each trusted by one subject", () => {
+        it("has exactly a preview and a deploy role per environment, each trusted by one subject (deploy: from main only)", () => {
             assert.deepStrictEqual(
                 plan
                     .ofType("aws:iam/role:Role")
@@ -314,8 +313,8 @@ describe("bootstrap program (platform-bootstrap)", function () {
                 ["pulumi-ci-dev-deploy", "pulumi-ci-dev-preview", "pulumi-ci-prod-deploy", "pulumi-ci-prod-preview"],
             );
             const subjects: Record<string, string> = {
-                "pulumi-ci-dev-preview": "repo:example-org/platform:pull_request",
-                "pulumi-ci-prod-preview": "repo:example-org/platform:pull_request",
+                "pulumi-ci-dev-preview": "repo:example-org/platform:environment:dev-preview",
+                "pulumi-ci-prod-preview": "repo:example-org/platform:environment:prod-preview",
                 "pulumi-ci-dev-deploy": "repo:example-org/platform:environment:dev",
                 "pulumi-ci-prod-deploy": "repo:example-org/platform:environment:prod",
             };
@@ -332,6 +331,9 @@ describe("bootstrap program (platform-bootstrap)", function () {
                                 StringEquals: {
                                     "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
                                     "token.actions.githubusercontent.com:sub": sub,
+                                    ...(name.endsWith("deploy")
+                                        ? { "token.actions.githubusercontent.com:ref": "refs/heads/main" }
+                                        : {}),
                                 },
                             },
                         },
@@ -389,20 +391,25 @@ describe("bootstrap program (platform-bootstrap)", function () {
                     .filter((a) => a.inputs!.role === previewRole.inputs!.name),
                 [],
             );
-            const reads = doc(byName(plan, "aws:iam/rolePolicy:RolePolicy", "pulumi-ci-dev-preview-reads")).Statement;
+            const reads = doc(byName(plan, "aws:iam/rolePolicy:RolePolicy", "pulumi-ci-dev-preview-reads")).Statement; // What the reads allow is proven request by request in iam-simulation.spec.ts; here, their shape.
             assert.deepStrictEqual(
-                reads.map((s) => s.Action),
+                reads.map((s) => s.Sid),
                 [
-                    [
-                        "ec2:DescribeAvailabilityZones",
-                        "ec2:DescribeRegions",
-                        "eks:DescribeAddonVersions",
-                        "ecr:GetAuthorizationToken",
-                    ],
-                    ["ssm:GetParameter", "ssm:GetParameters"],
+                    "RefreshReads",
+                    "PublicAwsParameters",
+                    "RefreshReadsOfTheAccount",
+                    "PlatformData",
+                    "DecryptPlatformDataThroughServices",
                 ],
             );
             assert.deepStrictEqual(reads[1].Resource, ["arn:aws:ssm:*::parameter/aws/service/*"]);
+            for (const s of reads)
+                for (const action of [s.Action].flat())
+                    assert.doesNotMatch(
+                        action,
+                        /:(Create|Put|Delete|Update|Tag|Untag|Attach|Pass)/,
+                        `${s.Sid} ${action}`,
+                    );
         });
 
         it("lets a deploy role write only its own stack's state paths, and attaches the seven deploy policies", () => {
@@ -426,12 +433,22 @@ describe("bootstrap program (platform-bootstrap)", function () {
             const attached = plan
                 .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
                 .filter((a) => a.inputs!.role === deployRole.inputs!.name);
-            const policies = plan.ofType("aws:iam/policy:Policy");
+            const policies = plan
+                .ofType("aws:iam/policy:Policy")
+                .filter((p) => p.inputs!.name !== "pulumi-ci-workload-boundary");
             assert.deepStrictEqual(
                 attached.map((a) => nameOf(plan.byRef(a.inputs!.policyArn)!)).sort(),
                 policies.map(nameOf).sort(),
             );
             assert.strictEqual(policies.length, 7);
+            assert.deepStrictEqual(
+                plan
+                    .ofType("aws:iam/rolePolicy:RolePolicy")
+                    .filter((p) => p.inputs!.role === deployRole.inputs!.name)
+                    .map(nameOf)
+                    .sort(),
+                ["pulumi-ci-prod-deploy-passrole", "pulumi-ci-prod-deploy-state"],
+            );
         });
     });
 
@@ -443,9 +460,11 @@ describe("bootstrap program (platform-bootstrap)", function () {
             for (const p of policies())
                 assert.ok(policySize(p.document) <= 6144, `${p.name}: ${policySize(p.document)} characters`);
         });
-
         it("restrict every Allow to the deploy regions, never allow a whole service, and scope writes", () => {
-            for (const { name, document } of policies()) {
+            // The boundary grants nothing (and carries no region condition); it is tested on its own.
+            for (const { name, document } of policies().filter(
+                (p) => p.name !== "pulumi-ci-deploy-workload-boundary",
+            )) {
                 for (const s of document.Statement.filter((x) => x.Effect === "Allow")) {
                     const where = `${name} ${s.Sid}`;
                     assert.deepStrictEqual(s.Condition?.StringEquals?.["aws:RequestedRegion"], REGIONS, where);
@@ -472,24 +491,28 @@ describe("bootstrap program (platform-bootstrap)", function () {
                 }
             }
         });
-
-        it("keeps IAM to the platform's names and passes roles only to the platform's services", () => {
+        it("keeps IAM to the platform's names, and role changes to roles that carry the boundary", () => {
             const iam = policies().find((p) => p.name === "pulumi-ci-deploy-iam")!.document.Statement;
             const prefixes = ["platform", "foundation", "ticketing", "coffee-shop", "spotmusic", "postech", "mtls-api"];
-            assert.deepStrictEqual(
-                iam.find((s) => s.Sid === "PlatformRoles")!.Resource,
-                prefixes.map((p) => `arn:aws:iam::${ACCOUNT}:role/${p}-*`),
-            );
-            const pass = iam.find((s) => s.Sid === "PassPlatformRoles")!;
-            assert.deepStrictEqual(pass.Action, ["iam:PassRole"]);
-            assert.deepStrictEqual(
-                pass.Resource,
-                prefixes.map((p) => `arn:aws:iam::${ACCOUNT}:role/${p}-*`),
+            const roles = [
+                ...prefixes.map((p) => `arn:aws:iam::${ACCOUNT}:role/${p}-*`),
+                `arn:aws:iam::${ACCOUNT}:role/apigateway-account-cloudwatch-*`,
+            ];
+            const withBoundary = iam.find((s) => s.Sid === "PlatformRolesWithBoundary")!;
+            assert.deepStrictEqual(withBoundary.Resource, roles);
+            assert.strictEqual(
+                withBoundary.Condition!.StringEquals["iam:PermissionsBoundary"],
+                `arn:aws:iam::${ACCOUNT}:policy/pulumi-ci-workload-boundary`,
             );
             assert.ok(
-                Array.isArray(pass.Condition!.StringEquals["iam:PassedToService"]) &&
-                    pass.Condition!.StringEquals["iam:PassedToService"].includes("ecs-tasks.amazonaws.com"),
+                withBoundary.Action.includes("iam:CreateRole") && withBoundary.Action.includes("iam:PutRolePolicy"),
             );
+            // Every pass-role statement names roles, never all of them (each case is simulated).
+            const pass = doc(byName(plan, "aws:iam/rolePolicy:RolePolicy", "pulumi-ci-prod-deploy-passrole")).Statement;
+            for (const s of pass.filter((x) => x.Effect === "Allow")) {
+                assert.deepStrictEqual(s.Action, ["iam:PassRole"]);
+                assert.strictEqual(typeof s.Condition!.StringEquals["iam:PassedToService"], "string", s.Sid);
+            }
         });
 
         it("deny the CI roles, the state bucket settings and the bootstrap keys' administration", () => {
@@ -497,12 +520,15 @@ describe("bootstrap program (platform-bootstrap)", function () {
             const keyArns = plan.ofType("aws:kms/key:Key").map((k) => k.outputs!.arn as string);
             const bucketArn = plan.ofType("aws:s3/bucket:Bucket")[0].outputs!.arn;
             assert.deepStrictEqual(
-                iam.find((s) => s.Sid === "DenyCiRoles"),
+                iam.find((s) => s.Sid === "DenyCiRolesAndPolicies"),
                 {
-                    Sid: "DenyCiRoles",
+                    Sid: "DenyCiRolesAndPolicies",
                     Effect: "Deny",
                     Action: ["iam:*"],
-                    Resource: [`arn:aws:iam::${ACCOUNT}:role/pulumi-ci-*`],
+                    Resource: [
+                        `arn:aws:iam::${ACCOUNT}:role/pulumi-ci-*`,
+                        `arn:aws:iam::${ACCOUNT}:policy/pulumi-ci-*`,
+                    ],
                 },
             );
             assert.deepStrictEqual(iam.find((s) => s.Sid === "DenyStateBucketSettings")!.Resource, [bucketArn]);
@@ -595,6 +621,8 @@ describe("bootstrap program (platform-bootstrap)", function () {
             const mine = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
             assert.deepStrictEqual(mine, {
                 ...prod,
+                // The CI roles are the bootstrap's: administrators create them, without the workload boundary.
+                "iam-role-permissions-boundary": "mandatory",
                 "iam-no-wildcard-resource-writes": {
                     enforcementLevel: "mandatory",
                     allowedActions: [...STAR_ONLY_WRITES].map(([action, reason]) => ({ action, reason })),
@@ -605,10 +633,22 @@ describe("bootstrap program (platform-bootstrap)", function () {
                 configFile: path.join(ROOT, "policy-pack", "config", "prod.json"),
             });
             assert.deepStrictEqual(
-                violations.map((v) => [v.policyName, v.enforcementLevel, nameOf({ urn: v.urn } as ExportedResource)]),
-                [["iam-no-wildcard-resource-writes", "mandatory", "pulumi-ci-deploy-network"]],
+                violations
+                    .map((v) => [v.policyName, v.enforcementLevel, nameOf({ urn: v.urn } as ExportedResource)])
+                    .sort(),
+                [
+                    ["iam-no-wildcard-resource-writes", "mandatory", "pulumi-ci-deploy-network"],
+                    ...["dev-preview", "dev-deploy", "prod-preview", "prod-deploy"].map((r) => [
+                        "iam-role-permissions-boundary",
+                        "mandatory",
+                        `pulumi-ci-${r}`,
+                    ]),
+                ].sort(),
             );
-            assert.match(violations[0].message, /Sid "StarOnlyWrites"/);
+            assert.match(
+                violations.find((v) => v.policyName === "iam-no-wildcard-resource-writes")!.message,
+                /Sid "StarOnlyWrites"/,
+            );
         });
 
         it("catches a deploy role that trusts every repository of the owner", async () => {
@@ -620,8 +660,11 @@ describe("bootstrap program (platform-bootstrap)", function () {
             ) as unknown;
             const violations = await checkPolicies(tampered, { configFile });
             assert.deepStrictEqual(
-                violations.map((v) => [v.policyName, nameOf({ urn: v.urn } as ExportedResource)]),
-                [["iam-role-trust-oidc-conditions", "pulumi-ci-prod-deploy"]],
+                violations.map((v) => [v.policyName, nameOf({ urn: v.urn } as ExportedResource)]).sort(),
+                [
+                    ["iam-role-trust-oidc-conditions", "pulumi-ci-prod-deploy"],
+                    ["iam-role-trust-oidc-conditions", "pulumi-ci-prod-preview"],
+                ],
             );
         });
     });

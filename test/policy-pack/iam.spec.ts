@@ -10,6 +10,7 @@ import {
     iamNoWildcardResourceWrites,
     iamPolicies,
     iamRoleTrustNoWildcardPrincipal,
+    iamRolePermissionsBoundary,
     iamRoleTrustOidcConditions,
 } from "../../policy-pack/policies/iam";
 import { CANT_RUN, only, PackHarness, res, UNKNOWN, usePack, Violation } from "./support/harness";
@@ -72,8 +73,7 @@ describe("policy-pack/policies/iam (through the analyzer)", () => {
         config?: Record<string, unknown>,
         name?: string,
     ) => checkWith(pack, policy, type, props, config, name);
-
-    it("exports eight uniquely named mandatory policies", () => {
+    it("exports nine uniquely named mandatory policies", () => {
         const names = iamPolicies.map((p) => p.name);
         assert.deepStrictEqual(names, [
             "iam-no-wildcard-actions",
@@ -84,6 +84,7 @@ describe("policy-pack/policies/iam (through the analyzer)", () => {
             "iam-no-user-inline-policies",
             "iam-role-trust-no-wildcard-principal",
             "iam-role-trust-oidc-conditions",
+            "iam-role-permissions-boundary",
         ]);
         for (const p of iamPolicies) {
             assert.strictEqual(p.enforcementLevel, "mandatory", p.name);
@@ -558,6 +559,41 @@ describe("policy-pack/policies/iam (through the analyzer)", () => {
         });
         it("cannot decide on an unknown trust policy", async () => {
             assert.strictEqual(await check(p, "aws:iam/role:Role", { assumeRolePolicy: UNKNOWN }), "UNKNOWN");
+        });
+    });
+    describe("iam-role-permissions-boundary", () => {
+        const p = iamRolePermissionsBoundary;
+        const config = { boundaryPolicyName: "pulumi-ci-workload-boundary" };
+        const boundary = `arn:aws:iam::${ACCOUNT}:policy/pulumi-ci-workload-boundary`;
+        const role = (extra: object) => ({ assumeRolePolicy: "{}", ...extra });
+        it("passes a role that carries the configured boundary", async () => {
+            assert.deepStrictEqual(
+                await check(p, "aws:iam/role:Role", role({ permissionsBoundary: boundary }), config),
+                [],
+            );
+        });
+        it("flags a role without a boundary or with another one", async () => {
+            const fix = `set it to "arn:aws:iam::<account>:policy/pulumi-ci-workload-boundary" (index.ts registers a transformation that sets it on every role).`;
+            assert.deepStrictEqual(await check(p, "aws:iam/role:Role", role({}), config), [
+                `permissionsBoundary is unset: ${fix}`,
+            ]);
+            const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+            assert.deepStrictEqual(await check(p, "aws:iam/role:Role", role({ permissionsBoundary: admin }), config), [
+                `permissionsBoundary is "${admin}": ${fix}`,
+            ]);
+            assert.deepStrictEqual(
+                await check(p, "aws:iam/role:Role", role({ permissionsBoundary: `${boundary}-copy` }), config),
+                [`permissionsBoundary is "${boundary}-copy": ${fix}`],
+            );
+        });
+        it("checks nothing when the config names no boundary", async () => {
+            assert.deepStrictEqual(await check(p, "aws:iam/role:Role", role({}), {}), []);
+        });
+        it("cannot judge an unknown boundary", async () => {
+            assert.strictEqual(
+                await check(p, "aws:iam/role:Role", role({ permissionsBoundary: UNKNOWN }), config),
+                "UNKNOWN",
+            );
         });
     });
 
