@@ -14,7 +14,8 @@ import "./lib/strict-outputs";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { ProgramError, runPlan } from "./lib/plan-runner";
+import { runPlan } from "./lib/engine";
+import { ProgramError } from "./lib/plan-runner";
 import { loadStackSettings, StackSettingsError } from "./lib/stack-config";
 import { formatSummary, summarize } from "./lib/summary";
 
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
                 project: { type: "string", default: "." },
                 "no-policy": { type: "boolean", default: false },
                 "policy-config": { type: "string" },
+                // Temporary: the previous in-process path, for the parity test while both exist.
+                "in-process": { type: "boolean", default: false },
             },
             strict: true,
         }).values;
@@ -59,7 +62,9 @@ async function main(): Promise<void> {
 
     let document;
     try {
-        document = await runPlan(settings);
+        document = args["in-process"]
+            ? await (await import("./lib/plan-runner-inprocess")).runPlan(settings)
+            : await runPlan(settings);
     } catch (err) {
         if (err instanceof ProgramError) {
             const lines = err.errors.flatMap((e) => {
