@@ -505,8 +505,17 @@ export async function runPlan(settings: StackSettings, options: EngineOptions = 
                 output.write(d);
                 stderrTail = (stderrTail + d.toString()).slice(-4000);
             });
+            // The program must not outlive the plan (a test's timeout, Ctrl-C): stop it, then exit.
+            const stop = (signal: NodeJS.Signals) => {
+                child.kill();
+                process.exit(signal === "SIGINT" ? 130 : 143);
+            };
+            process.once("SIGTERM", stop).once("SIGINT", stop);
             child.on("error", reject);
-            child.on("close", (code, signal) => resolve(signal ? 128 : code));
+            child.on("close", (code, signal) => {
+                process.off("SIGTERM", stop).off("SIGINT", stop);
+                resolve(signal ? 128 : code);
+            });
         });
     } finally {
         rec.close();
