@@ -52,12 +52,16 @@ async function main(): Promise<void> {
     const out = path.resolve(args.out ?? path.join(projectDir, "plan", `${args.stack}.json`));
 
     let settings;
+    let invalid: string[] = [];
     try {
         settings = loadStackSettings(projectDir, args.stack);
     } catch (err) {
-        if (err instanceof StackSettingsError)
-            fail(2, ["error: the stack configuration is invalid:", ...err.problems.map((p) => `  - ${p}`)]);
-        throw err;
+        if (!(err instanceof StackSettingsError)) throw err;
+        invalid = ["error: the stack configuration is invalid:", ...err.problems.map((p) => `  - ${p}`)];
+        // When only values are wrong, the program still runs on them so that its own validation of the
+        // same file is reported in this run too.
+        if (!err.settings) fail(2, invalid);
+        settings = err.settings;
     }
 
     let document;
@@ -73,10 +77,16 @@ async function main(): Promise<void> {
                     return [(e as Error).message.split("\n")[0], ...problems.map((p) => `  - ${p}`)];
                 return [e instanceof Error ? (e.stack ?? e.message) : String(e)];
             });
-            fail(2, [`error: the program failed for stack '${args.stack}'; nothing was written.`, ...lines]);
+            fail(2, [
+                ...invalid,
+                `error: the program failed for stack '${args.stack}'; nothing was written.`,
+                ...lines,
+            ]);
         }
         throw err;
     }
+    if (invalid.length > 0)
+        fail(2, [...invalid, "The program itself reported no further problem; nothing was written."]);
 
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(document, null, 2) + "\n");

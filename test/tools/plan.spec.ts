@@ -78,13 +78,22 @@ describe("npm run plan", () => {
             assert.ok(run.stderr.includes(line), `missing: ${line}\n${run.stderr}`);
     });
 
-    it("fails like the Pulumi CLI when a declared key has the wrong type or is missing", () => {
+    it("fails like the Pulumi CLI when a declared key has the wrong type or is missing, and reports the program's own validation in the same run", () => {
         const bad = devYaml()
             .replace("platform:azCount: 2", "platform:azCount: [2]")
+            .replace("platform:natGateways: single", "platform:natGateway: single")
             .replace(/\n\s*platform:environment: dev/, "");
         const run = runPlanCli("dev", { stackYaml: bad });
         assert.strictEqual(run.status, 2);
         assert.strictEqual(run.plan, undefined);
+        for (const line of [
+            "error: the stack configuration is invalid:",
+            "  - Pulumi.dev.yaml: missing required configuration key 'platform:natGateways'",
+            "error: the program failed for stack 'dev'; nothing was written.",
+            "  - platform:natGateway: unknown key; probably meant platform:natGateways, which is not set",
+            "  - platform:environment: required; set it in Pulumi.dev.yaml (pulumi config set environment <value>)",
+        ])
+            assert.ok(run.stderr.includes(line), `missing: ${line}\n${run.stderr}`);
         assert.ok(
             run.stderr.includes("Pulumi.dev.yaml: missing required configuration key 'platform:environment'"),
             run.stderr,

@@ -61,7 +61,14 @@ export interface StackSettings {
 
 /** Thrown when the project or stack file cannot be used; `problems` lists every finding. */
 export class StackSettingsError extends Error {
-    constructor(readonly problems: string[]) {
+    /**
+     * @param settings the settings as far as they could be read, when the files parsed and only values
+     *   were wrong (the program can still run on them and report its own validation in the same run).
+     */
+    constructor(
+        readonly problems: string[],
+        readonly settings?: StackSettings,
+    ) {
         super(problems.join("\n"));
         this.name = "StackSettingsError";
     }
@@ -204,14 +211,12 @@ export function loadStackSettings(projectDir: string, stack: string): StackSetti
             }
         }
     }
-    if (problems.length > 0) throw new StackSettingsError(problems);
-
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) config[k] = toConfigString(replaceSecure(v));
     const mainPath = typeof project.main === "string" ? path.resolve(projectDir, project.main) : projectDir;
     const mainIsFile = fs.existsSync(mainPath) && fs.statSync(mainPath).isFile();
     const main = mainIsFile ? mainPath : path.join(mainPath, "index.ts");
-    return {
+    const settings: StackSettings = {
         project: name,
         projectDir: path.resolve(projectDir),
         main,
@@ -223,6 +228,8 @@ export function loadStackSettings(projectDir: string, stack: string): StackSetti
         secretKeys: [...secretKeys].sort(),
         declarations,
     };
+    if (problems.length > 0) throw new StackSettingsError(problems, settings);
+    return settings;
 }
 
 /**
