@@ -1,14 +1,16 @@
 /**
  * `npm run plan -- --stack <dev|prod> [--out FILE] [--no-policy] [--policy-config FILE] [--project DIR]`
  *
- * Runs the real program offline (Pulumi runtime in preview mode, mocked providers) with the stack's
- * own config files, writes the resource graph as a `pulumi stack export` document (default
+ * Runs the real program offline as `pulumi preview` does (`@pulumi/pulumi/cmd/run` in a child process,
+ * against the recording engine of `./lib/engine`, which answers with mocked providers) with the
+ * stack's own config files, writes the resource graph as a `pulumi stack export` document (default
  * `plan/<stack>.json`), prints a summary, then checks the graph with the repository's policy pack
  * (`policy-pack/`), configured by `--policy-config` or else `policy-pack/config/<stack>.json` when it
  * exists. `--project DIR` plans another Pulumi project (e.g. `bootstrap`) the same way.
  *
  * Exit codes: 0 plan written and no mandatory policy violation; 1 mandatory policy violations (the
- * plan is still written); 2 invalid config or program failure (nothing written); 64 bad arguments.
+ * plan is still written); 2 invalid config or program failure, including an error inside an `apply`,
+ * an unhandled rejection or a diagnostic of severity error (nothing written); 64 bad arguments.
  */
 import "./lib/strict-outputs";
 import * as fs from "fs";
@@ -39,8 +41,6 @@ async function main(): Promise<void> {
                 project: { type: "string", default: "." },
                 "no-policy": { type: "boolean", default: false },
                 "policy-config": { type: "string" },
-                // Temporary: the previous in-process path, for the parity test while both exist.
-                "in-process": { type: "boolean", default: false },
             },
             strict: true,
         }).values;
@@ -66,9 +66,7 @@ async function main(): Promise<void> {
 
     let document;
     try {
-        document = args["in-process"]
-            ? await (await import("./lib/plan-runner-inprocess")).runPlan(settings)
-            : await runPlan(settings);
+        document = await runPlan(settings);
     } catch (err) {
         if (err instanceof ProgramError) {
             const lines = err.errors.flatMap((e) => {
