@@ -24,6 +24,8 @@ export default defineConfig(
             // in a template literal fails the plan (PULUMI_ERROR_OUTPUT_STRING). Linting it would
             // report the very bug the test needs to keep.
             "test/fixtures/output-string/index.ts",
+            // Plain CommonJS preloaded by node --require before any TypeScript loader (no tsconfig covers it).
+            "tools/runtime/*.cjs",
         ],
     },
     js.configs.recommended,

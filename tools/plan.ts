@@ -1,20 +1,23 @@
 /**
  * `npm run plan -- --stack <dev|prod> [--out FILE] [--no-policy] [--policy-config FILE] [--project DIR]`
  *
- * Runs the real program offline (Pulumi runtime in preview mode, mocked providers) with the stack's
- * own config files, writes the resource graph as a `pulumi stack export` document (default
+ * Runs the real program offline as `pulumi preview` does (`@pulumi/pulumi/cmd/run` in a child process,
+ * against the recording engine of `./lib/engine`, which answers with mocked providers) with the
+ * stack's own config files, writes the resource graph as a `pulumi stack export` document (default
  * `plan/<stack>.json`), prints a summary, then checks the graph with the repository's policy pack
  * (`policy-pack/`), configured by `--policy-config` or else `policy-pack/config/<stack>.json` when it
  * exists. `--project DIR` plans another Pulumi project (e.g. `bootstrap`) the same way.
  *
  * Exit codes: 0 plan written and no mandatory policy violation; 1 mandatory policy violations (the
- * plan is still written); 2 invalid config or program failure (nothing written); 64 bad arguments.
+ * plan is still written); 2 invalid config or program failure, including an error inside an `apply`,
+ * an unhandled rejection or a diagnostic of severity error (nothing written); 64 bad arguments.
  */
 import "./lib/strict-outputs";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { ProgramError, runPlan } from "./lib/plan-runner";
+import { runPlan } from "./lib/engine";
+import { ProgramError } from "./lib/plan-runner";
 import { loadStackSettings, StackSettingsError } from "./lib/stack-config";
 import { formatSummary, summarize } from "./lib/summary";
 
@@ -49,12 +52,16 @@ async function main(): Promise<void> {
     const out = path.resolve(args.out ?? path.join(projectDir, "plan", `${args.stack}.json`));
 
     let settings;
+    let invalid: string[] = [];
     try {
         settings = loadStackSettings(projectDir, args.stack);
     } catch (err) {
-        if (err instanceof StackSettingsError)
-            fail(2, ["error: the stack configuration is invalid:", ...err.problems.map((p) => `  - ${p}`)]);
-        throw err;
+        if (!(err instanceof StackSettingsError)) throw err;
+        invalid = ["error: the stack configuration is invalid:", ...err.problems.map((p) => `  - ${p}`)];
+        // When only values are wrong, the program still runs on them so that its own validation of the
+        // same file is reported in this run too.
+        if (!err.settings) fail(2, invalid);
+        settings = err.settings;
     }
 
     let document;
@@ -68,10 +75,16 @@ async function main(): Promise<void> {
                     return [(e as Error).message.split("\n")[0], ...problems.map((p) => `  - ${p}`)];
                 return [e instanceof Error ? (e.stack ?? e.message) : String(e)];
             });
-            fail(2, [`error: the program failed for stack '${args.stack}'; nothing was written.`, ...lines]);
+            fail(2, [
+                ...invalid,
+                `error: the program failed for stack '${args.stack}'; nothing was written.`,
+                ...lines,
+            ]);
         }
         throw err;
     }
+    if (invalid.length > 0)
+        fail(2, [...invalid, "The program itself reported no further problem; nothing was written."]);
 
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(document, null, 2) + "\n");

@@ -17,13 +17,19 @@
  *   keeps function names and `// apps/lambdas/...` path comments, which is enough to locate a frame.
  * - Deterministic: paths are relative to the repository root (`absWorkingDir`), no banner or
  *   timestamp, so the same sources give the same bytes and `sha256` (and Pulumi sees no diff).
+ * - Cached by content: a bundle is kept in `node_modules/.cache/platform-lambdas/` with the SHA-256 of
+ *   every file esbuild read for it (its metafile inputs, dependencies included), the esbuild version
+ *   and the build options; it is reused only while all of them are unchanged, so an unchanged
+ *   function is not rebuilt on every preview, and any edit rebuilds it. `PLATFORM_LAMBDA_CACHE=off`
+ *   disables the cache.
  *
  * Docs: https://esbuild.github.io/api/#build, https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
  */
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { buildSync } from "esbuild";
+import { buildSync, BuildOptions, version as esbuildVersion } from "esbuild";
 
 /** Repository root (this file lives in `apps/lambdas/`). */
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -164,7 +170,8 @@ export interface LambdaBundle {
 }
 
 /**
- * Bundles one function from {@link LAMBDAS} into `index.js`, in memory.
+ * Bundles one function from {@link LAMBDAS} into `index.js`, in memory, or returns its cached bundle
+ * when none of its inputs changed (see the cache note at the top of this file).
  *
  * @throws Error naming the function when `name` is unknown or esbuild reports errors (the message
  *   lists them).
@@ -174,38 +181,99 @@ export function bundleLambda(name: LambdaName): LambdaBundle {
     if (spec === undefined) {
         throw new Error(`bundleLambda: unknown function "${String(name)}"; known: ${Object.keys(LAMBDAS).join(", ")}`);
     }
+    const cacheDir = process.env.PLATFORM_LAMBDA_CACHE === "off" ? undefined : DEFAULT_CACHE_DIR;
+    return bundleEntry(spec.entry, { cacheDir, label: name });
+}
+
+/** Where bundles are cached by default (inside `node_modules`, so `npm ci` starts clean). */
+export const DEFAULT_CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "platform-lambdas");
+
+/** A cached bundle and what it was built from. */
+interface CacheEntry {
+    key: string;
+    /** Input path (relative to the repository root, as esbuild's metafile names it) -> SHA-256. */
+    inputs: Record<string, string>;
+    bundle: LambdaBundle;
+}
+
+const sha256Of = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+/**
+ * Bundles `entry` (relative to the repository root, or absolute) into `index.js`, reusing the bundle
+ * cached in `options.cacheDir` when every input file still has the hash recorded with it.
+ *
+ * @throws Error naming `options.label` when esbuild reports errors.
+ */
+export function bundleEntry(entry: string, options: { cacheDir?: string; label: string }): LambdaBundle {
+    const buildOptions: BuildOptions = {
+        absWorkingDir: ROOT,
+        entryPoints: [entry],
+        outfile: "index.js",
+        bundle: true,
+        write: false,
+        platform: "node",
+        target: "node22",
+        format: "cjs",
+        minify: false,
+        sourcemap: false,
+        charset: "utf8",
+        logLevel: "silent",
+        alias: ALIASES,
+    };
+    const key = createHash("sha256")
+        .update(JSON.stringify([esbuildVersion, buildOptions]))
+        .digest("hex");
+    const cacheFile = options.cacheDir && path.join(options.cacheDir, `${key}.json`);
+    const cached = cacheFile ? readCache(cacheFile, key) : undefined;
+    if (cached) return cached;
+
     let result;
     try {
-        result = buildSync({
-            absWorkingDir: ROOT,
-            entryPoints: [spec.entry],
-            outfile: "index.js",
-            bundle: true,
-            write: false,
-            platform: "node",
-            target: "node22",
-            format: "cjs",
-            minify: false,
-            sourcemap: false,
-            charset: "utf8",
-            logLevel: "silent",
-            alias: ALIASES,
-        });
+        result = buildSync({ ...buildOptions, metafile: true });
     } catch (err) {
         const errors = (err as { errors?: { text: string }[] }).errors ?? [];
         const detail = errors.length > 0 ? errors.map((e) => e.text).join("; ") : String(err);
-        throw new Error(`bundleLambda(${name}): esbuild failed: ${detail}`, { cause: err });
+        throw new Error(`bundleLambda(${options.label}): esbuild failed: ${detail}`, { cause: err });
     }
     const files: Record<string, string> = {};
-    for (const out of result.outputFiles) {
+    for (const out of result.outputFiles ?? []) {
         files[path.relative(ROOT, out.path).split(path.sep).join("/")] = out.text;
     }
     if (Object.keys(files).join() !== "index.js") {
-        throw new Error(`bundleLambda(${name}): expected only index.js, got ${Object.keys(files).join(", ")}`);
+        throw new Error(`bundleLambda(${options.label}): expected only index.js, got ${Object.keys(files).join(", ")}`);
     }
     const hash = createHash("sha256");
     for (const file of Object.keys(files).sort()) {
         hash.update(file).update("\0").update(files[file]).update("\0");
     }
-    return { files, sha256: hash.digest("hex") };
+    const bundle = { files, sha256: hash.digest("hex") };
+    if (cacheFile) {
+        const inputs = Object.fromEntries(
+            Object.keys(result.metafile.inputs).map((input) => [input, sha256Of(path.resolve(ROOT, input))]),
+        );
+        writeCache(cacheFile, { key, inputs, bundle });
+    }
+    return bundle;
+}
+
+/** The cached bundle of `cacheFile` when its key matches and no input changed; otherwise undefined. */
+function readCache(cacheFile: string, key: string): LambdaBundle | undefined {
+    try {
+        const entry = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as CacheEntry;
+        if (entry.key !== key) return undefined;
+        for (const [input, sha] of Object.entries(entry.inputs)) {
+            if (sha256Of(path.resolve(ROOT, input)) !== sha) return undefined;
+        }
+        return entry.bundle;
+    } catch {
+        return undefined; // absent, unreadable or an input gone: rebuild
+    }
+}
+
+/** Writes atomically (temporary file, then rename), so concurrent runs never read half a file. */
+function writeCache(cacheFile: string, entry: CacheEntry): void {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(entry));
+    fs.renameSync(tmp, cacheFile);
 }

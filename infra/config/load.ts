@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { AZ_COUNT_BY_REGION } from "../shared/aws-facts";
 import {
     AlarmSubscription,
     ArchitectureName,
@@ -14,6 +15,7 @@ import {
     FoundationValues,
     PulumiConfigType,
 } from "./keys";
+import { probablyMeant } from "./schema-helpers";
 
 export const NAMESPACE = "platform";
 
@@ -184,15 +186,23 @@ export function validateConfig(
         );
     else if (!REGION_PATTERN.test(region))
         problems.push(`aws:region: must be an AWS region code such as sa-east-1; got ${JSON.stringify(region)}`);
+    const regionAzs = region === undefined ? undefined : AZ_COUNT_BY_REGION[region];
+    if (regionAzs !== undefined && v.azCount !== undefined && v.azCount > regionAzs)
+        problems.push(
+            `${NAMESPACE}:azCount: must be at most ${regionAzs}, the Availability Zones of ${region}; got ${v.azCount}`,
+        );
 
     // Keys of the platform namespace nobody reads are typos or leftovers: say so rather than ignore them.
     const known = new Set([...FOUNDATION_KEYS.map((d) => d.key), ...Object.keys(specs)]);
     for (const fullKey of Object.keys(raw.values).sort()) {
         const [ns, key] = fullKey.split(":");
-        if (ns === NAMESPACE && !known.has(key))
-            problems.push(
-                `${fullKey}: unknown key; the platform reads ${[...known].map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
-            );
+        if (ns !== NAMESPACE || known.has(key)) continue;
+        const meant = probablyMeant(key, known);
+        problems.push(
+            meant === undefined
+                ? `${fullKey}: unknown key; the platform reads ${[...known].map((k) => `${NAMESPACE}:${k}`).join(", ")}`
+                : `${fullKey}: unknown key; probably meant ${NAMESPACE}:${meant}${raw.values[`${NAMESPACE}:${meant}`] === undefined ? ", which is not set" : ""}`,
+        );
     }
 
     const settings: Partial<Record<ArchitectureName, unknown>> = {};

@@ -28,3 +28,35 @@ export const logRetentionDays = () =>
             error: (i) =>
                 `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}; ${got(i.input)}`,
         });
+
+/**
+ * The candidate a misspelt name most probably meant: the one at the smallest edit distance
+ * (Levenshtein: insertions, deletions, substitutions; case-insensitive), if that distance is at most a
+ * third of the longer of the two names (at least 1); `undefined` when nothing is that close.
+ */
+export function probablyMeant(name: string, candidates: Iterable<string>): string | undefined {
+    const a = name.toLowerCase();
+    let best: { candidate: string; distance: number } | undefined;
+    for (const candidate of candidates) {
+        const d = editDistance(a, candidate.toLowerCase());
+        const close = d > 0 && d <= Math.max(1, Math.floor(Math.max(a.length, candidate.length) / 3));
+        if (close && (best === undefined || d < best.distance)) best = { candidate, distance: d };
+    }
+    return best?.candidate;
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}

@@ -35,3 +35,15 @@ export const ELB_ACCOUNT_BY_REGION: Readonly<Record<string, string>> = {
 
 /** Region of the resources CloudFront requires there: ACM certificates and CLOUDFRONT-scope WAF. */
 export const CLOUDFRONT_REGION = "us-east-1";
+
+/**
+ * Availability Zones per region, for the regions this platform deploys to: the AZ IDs AWS lists for
+ * the region in "AWS Availability Zones" (sa-east-1: sae1-az1 to sae1-az3; AWS: "Each Region has at
+ * least three Availability Zones").
+ * https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html
+ * A region absent from this table is checked at deploy time only (the network component compares
+ * `platform:azCount` with the zones `getAvailabilityZones` returns); add its row with the page above.
+ */
+export const AZ_COUNT_BY_REGION: Readonly<Record<string, number>> = {
+    "sa-east-1": 3,
+};

@@ -26,7 +26,7 @@ export function planBootstrap(options: { stack?: string; stackYaml?: string } = 
     let projectDir = BOOTSTRAP;
     if (options.stackYaml !== undefined) {
         projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-"));
-        const project = fs.readFileSync(path.join(BOOTSTRAP, "Pulumi.yaml"), "utf8");
+        const project = fs.readFileSync(path.join(BOOTSTRAP, "Pulumi.yaml"), "utf8").replace(/^main: .*\n/m, "");
         fs.writeFileSync(
             path.join(projectDir, "Pulumi.yaml"),
             `${project}\nmain: ${JSON.stringify(path.join(BOOTSTRAP, "index.ts"))}\n`,

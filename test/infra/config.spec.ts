@@ -238,12 +238,26 @@ describe("config validation", () => {
             { "aws:region": "sao-paulo" },
             ['aws:region: must be an AWS region code such as sa-east-1; got "sao-paulo"'],
         ],
+        ["a misspelt key", { "platform:azCnt": "3" }, ["platform:azCnt: unknown key; probably meant platform:azCount"]],
         [
-            "a misspelt key",
-            { "platform:azCnt": "3" },
+            "a misspelt key standing for a required one",
+            { "platform:azCount": undefined, "platform:azCoutn": "2" },
             [
-                "platform:azCnt: unknown key; the platform reads platform:environment, platform:architectures, platform:vpcCidr, platform:reservedCidrs, platform:azCount, platform:natGateways, platform:interfaceEndpoints, platform:logRetentionDays, platform:logArchiveRetentionDays, platform:protect, platform:alarmEmail, platform:alarmSubscriptions, platform:tags, platform:releases",
+                "platform:azCount: required; set it in Pulumi.dev.yaml (pulumi config set azCount <value>)",
+                "platform:azCoutn: unknown key; probably meant platform:azCount, which is not set",
             ],
+        ],
+        [
+            "an unknown key close to none",
+            { "platform:colour": "blue" },
+            [
+                "platform:colour: unknown key; the platform reads platform:environment, platform:architectures, platform:vpcCidr, platform:reservedCidrs, platform:azCount, platform:natGateways, platform:interfaceEndpoints, platform:logRetentionDays, platform:logArchiveRetentionDays, platform:protect, platform:alarmEmail, platform:alarmSubscriptions, platform:tags, platform:releases",
+            ],
+        ],
+        [
+            "more Availability Zones than the region has",
+            { "platform:azCount": "4" },
+            ["platform:azCount: must be at most 3, the Availability Zones of sa-east-1; got 4"],
         ],
     ];
     for (const [what, overrides, expected] of cases) {

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { ASSET_SIG, MASKED_SECRET, SECRET_SIG, SECRET_SIG_KEY, toPlanValue } from "../../tools/lib/plan-runner";
 import { loadStackSettings, SECRET_PLACEHOLDER, StackSettingsError } from "../../tools/lib/stack-config";
-import { ROOT, runPlanCli, stackPlan } from "../support/plan";
+import { ROOT, runPlanCli, stackPlan, TS_NODE } from "../support/plan";
 
 const devYaml = () => fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
 
@@ -78,13 +78,22 @@ describe("npm run plan", () => {
             assert.ok(run.stderr.includes(line), `missing: ${line}\n${run.stderr}`);
     });
 
-    it("fails like the Pulumi CLI when a declared key has the wrong type or is missing", () => {
+    it("fails like the Pulumi CLI when a declared key has the wrong type or is missing, and reports the program's own validation in the same run", () => {
         const bad = devYaml()
             .replace("platform:azCount: 2", "platform:azCount: [2]")
+            .replace("platform:natGateways: single", "platform:natGateway: single")
             .replace(/\n\s*platform:environment: dev/, "");
         const run = runPlanCli("dev", { stackYaml: bad });
         assert.strictEqual(run.status, 2);
         assert.strictEqual(run.plan, undefined);
+        for (const line of [
+            "error: the stack configuration is invalid:",
+            "  - Pulumi.dev.yaml: missing required configuration key 'platform:natGateways'",
+            "error: the program failed for stack 'dev'; nothing was written.",
+            "  - platform:natGateway: unknown key; probably meant platform:natGateways, which is not set",
+            "  - platform:environment: required; set it in Pulumi.dev.yaml (pulumi config set environment <value>)",
+        ])
+            assert.ok(run.stderr.includes(line), `missing: ${line}\n${run.stderr}`);
         assert.ok(
             run.stderr.includes("Pulumi.dev.yaml: missing required configuration key 'platform:environment'"),
             run.stderr,
@@ -190,28 +199,43 @@ describe("plan values", () => {
     });
 });
 
-describe("strict outputs", () => {
+/** Plans a program of `test/fixtures/<name>` (stack `test`) the way `npm run plan` does. */
+function planFixture(name: string) {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`)), "plan.json");
+    const r = spawnSync(
+        process.execPath,
+        [
+            ...TS_NODE,
+            path.join(ROOT, "tools", "plan.ts"),
+            "--stack",
+            "test",
+            "--project",
+            path.join(ROOT, "test", "fixtures", name),
+            "--out",
+            out,
+            "--no-policy",
+        ],
+        { cwd: ROOT, encoding: "utf8", timeout: 90_000 },
+    );
+    return { ...r, written: fs.existsSync(out) };
+}
+
+describe("program errors reach the user with exit 2", () => {
     it("fails the plan of a program that turns an Output into a string", () => {
-        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "strict-")), "plan.json");
-        const r = spawnSync(
-            process.execPath,
-            [
-                "-r",
-                "ts-node/register/transpile-only",
-                path.join(ROOT, "tools", "plan.ts"),
-                "--stack",
-                "test",
-                "--project",
-                path.join(ROOT, "test", "fixtures", "output-string"),
-                "--out",
-                out,
-                "--no-policy",
-            ],
-            { cwd: ROOT, encoding: "utf8", timeout: 60_000 },
-        );
+        const r = planFixture("output-string");
         assert.strictEqual(r.status, 2, r.stdout + r.stderr);
         assert.match(r.stderr, /Calling \[toString\] on an \[Output<T>\] is not supported/);
-        assert.strictEqual(fs.existsSync(out), false);
+        assert.strictEqual(r.written, false);
+    });
+
+    // Without tools/runtime/inspect-guard.cjs the program never ends (Node's util.inspect loops on the
+    // SDK's source-mapped frames) and this run times out.
+    it("reports an error thrown inside an apply, with its message, and writes nothing", () => {
+        const r = planFixture("apply-error");
+        assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+        assert.ok(r.stderr.includes("error: the program failed for stack 'test'; nothing was written."), r.stderr);
+        assert.match(r.stderr, /Error: apply-error fixture: the key [0-9a-f-]{36} was refused inside an apply/);
+        assert.strictEqual(r.written, false);
     });
 });
 

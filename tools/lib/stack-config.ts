@@ -28,11 +28,28 @@ export interface ConfigDeclaration {
     items?: { type: string };
 }
 
+/** `runtime.options` of `Pulumi.yaml` that decide how the Node.js language host starts the program. */
+export interface RuntimeOptions {
+    /** Load the program through ts-node (`typescript`, default true). */
+    typescript: boolean;
+    /** tsconfig file for ts-node, relative to the program directory (`tsconfig`). */
+    tsconfig?: string;
+    /** Extra arguments to `node` (`nodeargs`, split on spaces). */
+    nodeargs: string[];
+}
+
 export interface StackSettings {
     /** Project name from `Pulumi.yaml`. */
     project: string;
+    /** Absolute path of the project directory (where `Pulumi.yaml` is). */
+    projectDir: string;
     /** Absolute path of the program's entry module (`main`, or `index.ts` in the project directory). */
     main: string;
+    /** Directory the language host runs the program in (`main` when it is a directory, else its directory). */
+    programDir: string;
+    /** Entry point given to `cmd/run`: `.` (package.json decides) or `main`'s file name. */
+    entryPoint: string;
+    runtime: RuntimeOptions;
     stack: string;
     /** Full key (`platform:azCount`) to the string the program receives. */
     config: Record<string, string>;
@@ -44,7 +61,14 @@ export interface StackSettings {
 
 /** Thrown when the project or stack file cannot be used; `problems` lists every finding. */
 export class StackSettingsError extends Error {
-    constructor(readonly problems: string[]) {
+    /**
+     * @param settings the settings as far as they could be read, when the files parsed and only values
+     *   were wrong (the program can still run on them and report its own validation in the same run).
+     */
+    constructor(
+        readonly problems: string[],
+        readonly settings?: StackSettings,
+    ) {
         super(problems.join("\n"));
         this.name = "StackSettingsError";
     }
@@ -187,11 +211,36 @@ export function loadStackSettings(projectDir: string, stack: string): StackSetti
             }
         }
     }
-    if (problems.length > 0) throw new StackSettingsError(problems);
-
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) config[k] = toConfigString(replaceSecure(v));
-    const mainDir = typeof project.main === "string" ? path.resolve(projectDir, project.main) : projectDir;
-    const main = fs.existsSync(mainDir) && fs.statSync(mainDir).isFile() ? mainDir : path.join(mainDir, "index.ts");
-    return { project: name, main, stack, config, secretKeys: [...secretKeys].sort(), declarations };
+    const mainPath = typeof project.main === "string" ? path.resolve(projectDir, project.main) : projectDir;
+    const mainIsFile = fs.existsSync(mainPath) && fs.statSync(mainPath).isFile();
+    const main = mainIsFile ? mainPath : path.join(mainPath, "index.ts");
+    const settings: StackSettings = {
+        project: name,
+        projectDir: path.resolve(projectDir),
+        main,
+        programDir: mainIsFile ? path.dirname(mainPath) : mainPath,
+        entryPoint: mainIsFile ? path.basename(mainPath) : ".",
+        runtime: runtimeOptions(project.runtime),
+        stack,
+        config,
+        secretKeys: [...secretKeys].sort(),
+        declarations,
+    };
+    if (problems.length > 0) throw new StackSettingsError(problems, settings);
+    return settings;
+}
+
+/**
+ * The Node.js runtime options of `Pulumi.yaml` (`runtime: nodejs` or `runtime: {name, options}`), per
+ * https://www.pulumi.com/docs/iac/concepts/projects/project-file/#runtime-options.
+ */
+function runtimeOptions(runtime: unknown): RuntimeOptions {
+    const options = ((runtime as { options?: unknown } | undefined)?.options ?? {}) as Record<string, unknown>;
+    return {
+        typescript: options.typescript !== false,
+        tsconfig: typeof options.tsconfig === "string" ? options.tsconfig : undefined,
+        nodeargs: typeof options.nodeargs === "string" ? options.nodeargs.split(/\s+/).filter(Boolean) : [],
+    };
 }
