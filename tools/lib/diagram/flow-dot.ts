@@ -51,7 +51,7 @@ function legend(d: FlowDiagram): string {
         ["#1a73e8", "———", "event / message"],
         ["#7d3cbd", "· · ·", "authorizer / trigger"],
         ["#7a7a7a", "- - -", "IAM grant (may access)"],
-    ].map(([c, line, text]) => `<tr><td align="left"><font color="${c}">${line}</font> ${text}</td><td></td></tr>`);
+    ].map(([c, line, text]) => `<tr><td align="left"><font color="${c}">${line}</font>  ${text}</td><td></td></tr>`);
     const html = [
         `<table border="1" color="#aaaaaa" cellborder="0" cellspacing="0" cellpadding="2">`,
         `<tr><td align="left" colspan="2"><b>Also in ${d.architecture}</b></td></tr>`,

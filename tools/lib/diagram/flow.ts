@@ -152,10 +152,7 @@ class FlowBuilder {
     }
 
     build(): FlowDiagram[] {
-        return this.model
-            .architectures()
-            .map((a) => this.diagram(a))
-            .filter((d) => d.nodes.length > 1);
+        return this.model.architectures().map((a) => this.diagram(a));
     }
 
     private ofType(type: string | readonly string[]): ExportedResource[] {
@@ -399,8 +396,20 @@ class FlowBuilder {
         );
     }
 
-    /** Nodes a security group is attached to. */
+    /**
+     * Nodes a security group is attached to. A group that is an output of a cluster (an EKS cluster's
+     * node or cluster security group) stands for the Kubernetes workloads of that architecture, which run
+     * on its nodes, or for the cluster when there are none.
+     */
     private attachedTo(sg: string, nodes: readonly ExportedResource[]): ExportedResource[] {
+        const owner = this.model.get(sg);
+        if (owner && FLOW_KINDS[owner.type]) {
+            const arch = this.model.architectureOf(owner);
+            const pods = nodes.filter(
+                (n) => n.type === "kubernetes:apps/v1:Deployment" && this.model.architectureOf(n) === arch,
+            );
+            return pods.length > 0 ? pods : [owner];
+        }
         return nodes.filter((n) => this.model.propertyDependencies(n, ATTACHMENT_PROPS).includes(sg));
     }
 
