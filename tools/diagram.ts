@@ -1,8 +1,13 @@
 /**
- * `npm run diagram -- --stack <name> [--plan FILE] [--out DIR] [--check] [--dot] [--project DIR]`
+ * `npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] [--dot] [--project DIR]`
  *
  * Draws the plan of a stack: one SVG per architecture (the top-level components: `foundation`, then
- * each deployed architecture), written to `docs/diagrams/<stack>/<architecture>.svg` (or `--out`).
+ * each deployed architecture). Views:
+ * - `flow` (default): request and event flow with AWS icons, tiers as columns inside the VPC and subnet
+ *   boundaries (tools/lib/diagram/flow.ts), written to `docs/diagrams/<stack>/<architecture>.svg`;
+ * - `dependencies`: every component and Pulumi dependency, for debugging (tools/lib/diagram/build.ts),
+ *   written to `plan/diagrams/<stack>/dependencies/` (not committed).
+ * `--out` overrides the directory. Each written diagram's size, edges and edge crossings are printed.
  * SVGs in that directory that no longer match an architecture are removed. `--dot` also writes the
  * Graphviz source beside each SVG. `--check` writes nothing and fails when the files on disk differ
  * from what the plan gives (the staleness test and CI use it).
@@ -16,9 +21,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { loadPlan, PlanInputError } from "./lib/diagram/plan-input";
-import { renderDiagrams } from "./lib/diagram/render";
+import { DiagramView, renderDiagrams, VIEWS } from "./lib/diagram/render";
+import { measureSvg } from "./lib/diagram/svg-metrics";
 
-const USAGE = "usage: npm run diagram -- --stack <name> [--plan FILE] [--out DIR] [--check] [--dot] [--project DIR]";
+const USAGE =
+    "usage: npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] [--dot] [--project DIR]";
 
 /** What `--check` reports: files to add, rewrite or delete, relative to the output directory. */
 export interface DiagramDrift {
@@ -48,6 +55,7 @@ async function main(): Promise<number> {
         args = parseArgs({
             options: {
                 stack: { type: "string" },
+                view: { type: "string", default: "flow" },
                 plan: { type: "string" },
                 out: { type: "string" },
                 project: { type: "string", default: "." },
@@ -66,8 +74,18 @@ async function main(): Promise<number> {
         console.error(USAGE);
         return 64;
     }
+    if (!(VIEWS as readonly string[]).includes(args.view)) {
+        console.error(`--view must be one of ${VIEWS.join(", ")}; got '${args.view}'`);
+        console.error(USAGE);
+        return 64;
+    }
+    const view = args.view as DiagramView;
     const projectDir = path.resolve(args.project);
-    const outDir = path.resolve(args.out ?? path.join(projectDir, "docs", "diagrams", args.stack));
+    const defaultOut =
+        view === "flow"
+            ? path.join(projectDir, "docs", "diagrams", args.stack)
+            : path.join(projectDir, "plan", "diagrams", args.stack, "dependencies");
+    const outDir = path.resolve(args.out ?? defaultOut);
 
     let document;
     try {
@@ -80,7 +98,7 @@ async function main(): Promise<number> {
         throw err;
     }
 
-    const rendered = await renderDiagrams(document);
+    const rendered = await renderDiagrams(document, view);
     const files: Record<string, string> = {};
     for (const d of rendered) {
         files[d.file] = d.svg;
@@ -110,7 +128,12 @@ async function main(): Promise<number> {
     fs.mkdirSync(outDir, { recursive: true });
     for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(outDir, file), content);
     for (const file of drift.extra) fs.rmSync(path.join(outDir, file));
-    for (const d of rendered) console.log(`Wrote ${path.join(rel, d.file)}`);
+    for (const d of rendered) {
+        const m = measureSvg(d.svg);
+        console.log(
+            `Wrote ${path.join(rel, d.file)}: ${m.width}x${m.height} pt, ${m.nodes.length} nodes, ${m.edges} edges, ${m.crossings} crossings, ${m.overlaps.length} overlaps`,
+        );
+    }
     for (const file of drift.extra) console.log(`Removed ${path.join(rel, file)} (no such architecture in the plan)`);
     return 0;
 }

@@ -2,12 +2,26 @@
  * Renders DOT to SVG with Graphviz compiled to WebAssembly (@hpcc-js/wasm-graphviz): no native
  * binaries, same layout on every machine for the same package version.
  * https://hpcc-systems.github.io/hpcc-js-wasm/graphviz/
+ *
+ * Two views: `flow` (the default; request and event flow with AWS icons, tools/lib/diagram/flow.ts) and
+ * `dependencies` (every component and Pulumi dependency, for debugging; tools/lib/diagram/build.ts).
  */
 import type { StackExport } from "../plan-runner";
 import { buildDiagrams } from "./build";
 import { toDot } from "./dot";
+import { buildFlowDiagrams } from "./flow";
+import { ICON_PX, toFlowDot } from "./flow-dot";
+import { embedIcons } from "./icons";
 
-type GraphvizInstance = { dot(src: string, format?: "svg"): string; version(): string };
+interface GraphvizImage {
+    path: string;
+    width: string;
+    height: string;
+}
+type GraphvizInstance = {
+    dot(src: string, format?: "svg", options?: { images?: GraphvizImage[] }): string;
+    version(): string;
+};
 
 let graphviz: Promise<GraphvizInstance> | undefined;
 
@@ -17,6 +31,9 @@ export function loadGraphviz(): Promise<GraphvizInstance> {
     graphviz ??= import("@hpcc-js/wasm-graphviz").then((m) => m.Graphviz.load() as Promise<GraphvizInstance>);
     return graphviz;
 }
+
+export const VIEWS = ["flow", "dependencies"] as const;
+export type DiagramView = (typeof VIEWS)[number];
 
 /** One rendered diagram: `<architecture>.svg` with its DOT source. */
 export interface RenderedDiagram {
@@ -32,9 +49,29 @@ export async function renderSvg(dot: string): Promise<string> {
     return svg.endsWith("\n") ? svg : `${svg}\n`;
 }
 
-/** Every architecture of the plan as SVG, sorted by architecture name. */
-export async function renderDiagrams(document: StackExport): Promise<RenderedDiagram[]> {
+/** SVG of a flow DOT source: the icons it names are sized for the layout, then embedded as data URIs. */
+export async function renderFlowSvg(dot: string): Promise<string> {
+    const icons = [...new Set([...dot.matchAll(/image="([^"]+\.svg)"/g)].map((m) => m[1]))].sort();
+    const images = icons.map((path) => ({ path, width: `${ICON_PX}px`, height: `${ICON_PX}px` }));
+    const svg = embedIcons((await loadGraphviz()).dot(dot, "svg", { images }));
+    return svg.endsWith("\n") ? svg : `${svg}\n`;
+}
+
+/** Every architecture of the plan as SVG in the given view, sorted by architecture name. */
+export async function renderDiagrams(document: StackExport, view: DiagramView = "flow"): Promise<RenderedDiagram[]> {
     const out: RenderedDiagram[] = [];
+    if (view === "flow") {
+        for (const d of buildFlowDiagrams(document)) {
+            const dot = toFlowDot(d);
+            out.push({
+                architecture: d.architecture,
+                file: `${d.architecture}.svg`,
+                dot,
+                svg: await renderFlowSvg(dot),
+            });
+        }
+        return out;
+    }
     for (const d of buildDiagrams(document)) {
         const dot = toDot(d);
         out.push({ architecture: d.architecture, file: `${d.architecture}.svg`, dot, svg: await renderSvg(dot) });

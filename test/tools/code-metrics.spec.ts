@@ -1,0 +1,33 @@
+import * as assert from "assert";
+import { longFunctions, longLines } from "../../tools/code-metrics";
+
+describe("npm run metrics", () => {
+    const body = (n: number) => Array.from({ length: n }, (_, i) => `    const v${i} = ${i};`).join("\n");
+    const source = [
+        "export class Big {",
+        "    constructor() {",
+        body(5),
+        "    }",
+        "}",
+        "export function small() {",
+        "    return 1;",
+        "}",
+        "export const arrow = () => {",
+        body(3),
+        "};",
+    ].join("\n");
+
+    it("names each function longer than the limit with its first line and length, nested ones too", () => {
+        assert.deepStrictEqual(longFunctions("x.ts", source, 4), [
+            { file: "x.ts", line: 2, name: "Big.constructor", lines: 7 },
+            { file: "x.ts", line: 13, name: "arrow", lines: 5 },
+        ]);
+        assert.deepStrictEqual(longFunctions("x.ts", source, 7), []);
+    });
+
+    it("reports lines longer than the limit", () => {
+        assert.deepStrictEqual(longLines("y.ts", `short\n${"x".repeat(121)}\n${"y".repeat(120)}`, 120), [
+            { file: "y.ts", line: 2, length: 121 },
+        ]);
+    });
+});
