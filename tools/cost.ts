@@ -1,12 +1,14 @@
 /**
- * `npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] [--markdown FILE] [--project DIR]`
+ * `npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] [--markdown FILE] [--released] [--project DIR]`
  *
  * Prices the plan of each stack per architecture and resource kind: hourly resources from the plan's
  * own inputs, traffic from `tools/cost/usage/<stack>.yaml`, prices from `tools/cost/prices.yaml` in
  * each resource's region. Several `--stack` print side by side (`--stack dev --stack prod`).
  * `--region` prices every resource as if it were in that region (a what-if). `--markdown FILE`
  * writes the cost document (docs/cost.md) for the given stacks, with a us-east-1 what-if beside them.
- * `--plan FILE` prices a plan file instead of running the program (one stack only).
+ * `--plan FILE` prices a plan file instead of running the program (one stack only). `--released` prices
+ * the stacks as they are after the first deployment's manual steps (tools/lib/released.ts): the working
+ * system, which the committed stack files describe only after the first run.
  *
  * Exit codes: 0 done; 2 a plan, the price table or a usage file could not be read; 64 bad arguments.
  */
@@ -18,9 +20,10 @@ import { estimate, StackCost } from "./lib/cost/estimate";
 import { formatMarkdown, formatText, toJson } from "./lib/cost/format";
 import { CostTableError, loadPriceTable, loadUsage, usageFile } from "./lib/cost/tables";
 import type { StackExport } from "./lib/plan-runner";
+import { releasedStackYaml, scratchProject } from "./lib/released";
 
 const USAGE =
-    "usage: npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] [--markdown FILE] [--project DIR]";
+    "usage: npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] [--markdown FILE] [--released] [--project DIR]";
 const WHAT_IF_REGION = "us-east-1";
 
 function main(): number {
@@ -30,6 +33,7 @@ function main(): number {
             options: {
                 stack: { type: "string", multiple: true },
                 json: { type: "boolean", default: false },
+                released: { type: "boolean", default: false },
                 region: { type: "string" },
                 plan: { type: "string" },
                 markdown: { type: "string" },
@@ -61,7 +65,12 @@ function main(): number {
         table = loadPriceTable();
         usages = stacks.map((s) => loadUsage(usageFile(s)));
         plans = stacks.map((s) =>
-            loadPlan(s, { projectDir, planFile: args.plan ? path.resolve(args.plan) : undefined }),
+            loadPlan(s, {
+                projectDir: args.released
+                    ? scratchProject(projectDir, s, releasedStackYaml(projectDir, s))
+                    : projectDir,
+                planFile: args.plan ? path.resolve(args.plan) : undefined,
+            }),
         );
     } catch (err) {
         if (err instanceof PlanInputError) {
@@ -82,7 +91,7 @@ function main(): number {
 
     if (args.markdown) {
         const target = path.resolve(args.markdown);
-        const command = `npm run cost -- ${stacks.map((s) => `--stack ${s}`).join(" ")} --markdown ${path.relative(projectDir, target)}`;
+        const command = `npm run cost -- ${stacks.map((s) => `--stack ${s}`).join(" ")}${args.released ? " --released" : ""} --markdown ${path.relative(projectDir, target)}`;
         const whatIf = costs.some((c) => c.region !== WHAT_IF_REGION) ? price(WHAT_IF_REGION) : undefined;
         const usage = Object.fromEntries(stacks.map((s, i) => [s, usages[i]]));
         fs.writeFileSync(target, formatMarkdown(costs, { whatIf, command, usage }));

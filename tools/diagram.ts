@@ -1,5 +1,5 @@
 /**
- * `npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] [--dot] [--project DIR]`
+ * `npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] [--dot] [--released] [--project DIR]`
  *
  * Draws the plan of a stack: one SVG per architecture (the top-level components: `foundation`, then
  * each deployed architecture). Views:
@@ -8,6 +8,9 @@
  * - `dependencies`: every component and Pulumi dependency, for debugging (tools/lib/diagram/build.ts),
  *   written to `plan/diagrams/<stack>/dependencies/` (not committed).
  * `--out` overrides the directory. Each written diagram's size, edges and edge crossings are printed.
+ * `--released` draws the stack as it is after the first deployment's manual steps (every `unreleased`
+ * image pushed, every certificate issued: tools/lib/released.ts), the working system; the committed
+ * diagrams are drawn so, since the committed stack files describe the first run.
  * SVGs in that directory that no longer match an architecture are removed. `--dot` also writes the
  * Graphviz source beside each SVG. `--check` writes nothing and fails when the files on disk differ
  * from what the plan gives (the staleness test and CI use it).
@@ -22,10 +25,11 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { loadPlan, PlanInputError } from "./lib/diagram/plan-input";
 import { DiagramView, renderDiagrams, VIEWS } from "./lib/diagram/render";
+import { releasedStackYaml, scratchProject } from "./lib/released";
 import { measureSvg } from "./lib/diagram/svg-metrics";
 
 const USAGE =
-    "usage: npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] [--dot] [--project DIR]";
+    "usage: npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] [--dot] [--released] [--project DIR]";
 
 /** What `--check` reports: files to add, rewrite or delete, relative to the output directory. */
 export interface DiagramDrift {
@@ -61,6 +65,7 @@ async function main(): Promise<number> {
                 project: { type: "string", default: "." },
                 check: { type: "boolean", default: false },
                 dot: { type: "boolean", default: false },
+                released: { type: "boolean", default: false },
             },
             strict: true,
         }).values;
@@ -89,7 +94,13 @@ async function main(): Promise<number> {
 
     let document;
     try {
-        document = loadPlan(args.stack, { projectDir, planFile: args.plan ? path.resolve(args.plan) : undefined });
+        const planDir = args.released
+            ? scratchProject(projectDir, args.stack, releasedStackYaml(projectDir, args.stack))
+            : projectDir;
+        document = loadPlan(args.stack, {
+            projectDir: planDir,
+            planFile: args.plan ? path.resolve(args.plan) : undefined,
+        });
     } catch (err) {
         if (err instanceof PlanInputError) {
             console.error(`error: ${err.message}`);
@@ -121,7 +132,9 @@ async function main(): Promise<number> {
         }
         console.error(`Diagrams in ${rel} are stale for stack '${args.stack}':`);
         for (const line of stale) console.error(`  - ${line}`);
-        console.error(`run \`npm run diagram -- --stack ${args.stack}\` and commit the result.`);
+        console.error(
+            `run \`npm run diagram -- --stack ${args.stack}${args.released ? " --released" : ""}\` and commit the result.`,
+        );
         return 1;
     }
 

@@ -7,8 +7,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseDocument } from "yaml";
 import type { ExportedResource, StackExport } from "../../tools/lib/plan-runner";
+import { releasedStackYaml as releasedYaml, scratchProject } from "../../tools/lib/released";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const TS_NODE = ["-r", "ts-node/register/transpile-only"];
@@ -70,13 +70,7 @@ export const nameOf = (r: ExportedResource) => r.urn.split("::").pop()!;
 export function runPlanCli(stack: string, options: { stackYaml?: string; extraArgs?: string[] } = {}): PlanRun {
     let projectDir = ROOT;
     if (options.stackYaml !== undefined) {
-        projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
-        const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
-        fs.writeFileSync(
-            path.join(projectDir, "Pulumi.yaml"),
-            `${project}\nmain: ${JSON.stringify(path.join(ROOT, "index.ts"))}\n`,
-        );
-        fs.writeFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), options.stackYaml);
+        projectDir = scratchProject(ROOT, stack, options.stackYaml);
     }
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-")), `${stack}.json`);
     const result = spawnSync(
@@ -118,23 +112,11 @@ export function stackPlan(stack: "dev" | "prod"): Plan {
     return plan;
 }
 
-/** The architectures whose `domain` setting carries a `certificateStatus` (docs/first-deploy.md). */
-export const DOMAIN_ARCHITECTURES = ["ticketing", "coffee-shop", "spotmusic"] as const;
-/** The release a {@link releasedPlan} gives every workload the committed stack file leaves `unreleased`. */
-export const RELEASED = "1.0.0";
+export { DOMAIN_ARCHITECTURES, RELEASED } from "../../tools/lib/released";
 
-/**
- * A committed stack file as it reads after the first deployment's manual steps (docs/first-deploy.md):
- * every `unreleased` release pushed as {@link RELEASED}, and every domain's `certificateStatus` issued.
- */
+/** {@link releasedStackYaml} of this repository's committed stack file. */
 export function releasedStackYaml(stack: "dev" | "prod"): string {
-    const doc = parseDocument(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-    const releases = doc.getIn(["config", "platform:releases"]) as { items: { key: any; value: any }[] };
-    for (const item of releases.items) if (String(item.value) === "unreleased") item.value = RELEASED;
-    for (const arch of DOMAIN_ARCHITECTURES)
-        if (doc.hasIn(["config", `platform:${arch}`, "domain"]))
-            doc.setIn(["config", `platform:${arch}`, "domain", "certificateStatus"], "issued");
-    return doc.toString();
+    return releasedYaml(ROOT, stack);
 }
 
 /** The plan of a committed stack after its first deployment's manual steps ({@link releasedStackYaml}), once per run. */
