@@ -211,13 +211,13 @@ for (const stack of ["dev", "prod"] as const) {
 
         describe("alarm topic and ECS cluster", () => {
             it("encrypts the alarm topic with the messaging key and lets only this account's alarms publish", () => {
-                const [topic] = plan.ofType("aws:sns/topic:Topic");
+                const topic = plan.one("aws:sns/topic:Topic", "foundation-alarms");
                 assert.strictEqual(
                     (plan.byRef(topic.inputs!.kmsMasterKeyId)!.inputs!.tags as any).Purpose,
                     "messaging",
                 );
                 const statements = policyDocument(
-                    plan.ofType("aws:sns/topicPolicy:TopicPolicy")[0].inputs!.policy,
+                    plan.one("aws:sns/topicPolicy:TopicPolicy", "foundation-alarms-policy").inputs!.policy,
                 ).Statement;
                 const alarms = statements.find((s) => s.Sid === "CloudWatchAlarmsOfThisAccount");
                 assert.deepStrictEqual(alarms.Condition, {
@@ -229,7 +229,7 @@ for (const stack of ["dev", "prod"] as const) {
                 });
             });
             it(`${stack === "prod" ? "subscribes the operations address to" : "has no subscriber on"} the alarm topic`, () => {
-                const [topic] = plan.ofType("aws:sns/topic:Topic");
+                const topic = plan.one("aws:sns/topic:Topic", "foundation-alarms");
                 const subscriptions = plan
                     .ofType("aws:sns/topicSubscription:TopicSubscription")
                     .filter((s) => s.inputs!.topic === topic.outputs!.arn);

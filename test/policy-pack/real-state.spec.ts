@@ -66,6 +66,9 @@ const EXPECTED: Record<string, string[]> = {
         "s3-bucket-lifecycle@pod-irsa-job-bucket",
         "ec2-imdsv2-required@example-oidc-iam-sa-launchTemplate",
         "ec2-launch-template-no-public-ip@example-oidc-iam-sa-launchTemplate",
+        // The CoreDNS add-on depends on the cluster only, so it is created beside the node group's
+        // Auto Scaling group, before any node joins (pulumi/pulumi-eks#1819).
+        "eks-addon-after-nodes@example-oidc-iam-sa-coredns",
         "eks-control-plane-logs@example-oidc-iam-sa",
         "eks-control-plane-logs@example-oidc-iam-sa-eksCluster",
         "eks-endpoint-not-public@example-oidc-iam-sa",

@@ -537,7 +537,7 @@ function commonChecks(getPlan: () => Plan, mode: "nlb" | "alb") {
 
     it("alarms to the foundation topic when a target is unhealthy or none is healthy", () => {
         const plan = getPlan();
-        const topic = plan.ofType("aws:sns/topic:Topic")[0].outputs!.arn;
+        const topic = plan.one("aws:sns/topic:Topic", "foundation-alarms").outputs!.arn;
         const lb = plan.one(T.lb, lbName);
         const alarms = ofArch(plan, T.alarm);
         const groups = ofArch(plan, T.tg);
@@ -984,8 +984,8 @@ describe("mtls-api in alb mode (dev variant with two CAs and a webhook client)",
         const ids = [CRL(1), CRL(2)].map((crl) => createHash("sha256").update(crl).digest("hex").slice(0, 16));
         const revocations = ofArch(plan, "aws:lb/trustStoreRevocation:TrustStoreRevocation");
         assert.deepStrictEqual(
-            revocations.map(nameOf),
-            ids.map((id) => `mtls-api-trust-store-crl-${id}`),
+            revocations.map(nameOf).sort(),
+            ids.map((id) => `mtls-api-trust-store-crl-${id}`).sort(),
         );
         ids.forEach((id, i) => {
             const object = plan.one("aws:s3/bucketObjectv2:BucketObjectv2", `mtls-api-trust-store-crl-${id}`);

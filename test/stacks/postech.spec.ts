@@ -117,11 +117,12 @@ for (const stack of ["dev", "prod"] as const) {
             assert.deepStrictEqual(
                 ofArch(plan, T.role)
                     .map(nameOf)
-                    .filter((n) => n.startsWith("postech-eks-irsa-")),
+                    .filter((n) => n.startsWith("postech-eks-irsa-"))
+                    .sort(),
                 [
                     "postech-eks-irsa-ebs-csi",
-                    "postech-eks-irsa-lb-controller",
                     "postech-eks-irsa-fluent-bit",
+                    "postech-eks-irsa-lb-controller",
                     "postech-eks-irsa-otel-collector",
                 ],
             );
@@ -912,7 +913,11 @@ describe("platform:postech settings", () => {
                 .publicEndpointCidrs,
             ["203.0.113.0/24"],
         );
-        const prod = { "platform:environment": "prod", "platform:protect": "true" };
+        const prod = {
+            "platform:environment": "prod",
+            "platform:protect": "true",
+            "platform:alarmEmail": "ops@example.com",
+        };
         assert.deepStrictEqual(
             problems(
                 { eks: { publicEndpointCidrs: ["198.51.100.7/32", "198.18.7.0/28", "203.0.0.0/16", "192.0.2.0/24"] } },

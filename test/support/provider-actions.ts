@@ -1262,7 +1262,8 @@ const edge: Record<string, ActionRow> = {
     },
     "aws:apigateway/response:Response": {
         source: `${TF}/apigateway/gateway_response.go`,
-        arn: apigw((c) => `${rest(c)}/gatewayresponses/${prop(c, "responseType")}`),
+        // aws.apigateway.Response names its API `restApiId`, unlike the other API Gateway v1 resources.
+        arn: apigw((c) => `/restapis/${prop(c, "restApiId")}/gatewayresponses/${prop(c, "responseType")}`),
         create: ["apigateway:PUT"],
         read: ["apigateway:GET"],
         update: ["apigateway:PUT"],

@@ -549,15 +549,17 @@ export async function runPlan(settings: StackSettings, options: EngineOptions = 
 }
 
 /**
- * The order the plan writes resources in: what a checkpoint needs (a resource after its parent, its
- * provider and everything it depends on, as the engine writes state), and otherwise by URN. Registrations
+ * The order the plan writes resources in: what a checkpoint needs (the stack first, a resource after its
+ * parent, its provider and everything it depends on, as the engine writes state), and otherwise by URN. Registrations
  * reach the engine in an order that depends on gRPC timing, so arrival order would make two plans of the
  * same program differ; this order depends only on the graph.
  */
 export function canonicalOrder(resources: readonly ExportedResource[]): ExportedResource[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
     const before = (r: ExportedResource): string[] =>
         [
+            stack,
             r.parent,
             r.provider?.split("::").slice(0, -1).join("::"),
             ...(r.dependencies ?? []),

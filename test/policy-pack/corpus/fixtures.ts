@@ -283,7 +283,7 @@ export function postgres(name: string, extra: Record<string, unknown> = {}): Tes
     });
 }
 
-/** A compliant Redis replication group (at rest + in transit + AUTH). */
+/** A compliant Redis replication group (at rest + in transit + AUTH, in its own subnet group). */
 export function redis(name: string, extra: Record<string, unknown> = {}): TestResource {
     return res("aws:elasticache/replicationGroup:ReplicationGroup", name, {
         description: "product cache",
@@ -297,6 +297,7 @@ export function redis(name: string, extra: Record<string, unknown> = {}): TestRe
         authToken: secret("not-read-by-policies"),
         automaticFailoverEnabled: true,
         snapshotRetentionLimit: 7,
+        subnetGroupName: `${name}-subnets`,
         ...extra,
     });
 }
