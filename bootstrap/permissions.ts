@@ -510,6 +510,13 @@ export function deployComputePolicy(a: AccountFacts): PolicyDocument {
                 ...arns(a, "lambda", ["event-source-mapping:*"]),
             ],
         }),
+        // Deploy-time jobs the program runs with aws.lambda.Invocation (infra/data/database-users.ts):
+        // lambda:Invoke on those functions only, never on the workloads' functions.
+        allow(a, {
+            sid: "DeployTimeJobs",
+            actions: ["lambda:InvokeFunction"],
+            resources: prefixed(a, (p) => arns(a, "lambda", [`function:${p}-*-db-users`])[0]),
+        }),
         allow(a, {
             sid: "Eks",
             actions: [

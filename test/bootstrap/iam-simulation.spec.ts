@@ -24,7 +24,7 @@ import {
     simulate,
     SimRequest,
 } from "../support/iam-simulation";
-import { Plan, policyDocument, ROOT, stackPlan } from "../support/plan";
+import { Plan, policyDocument, releasedPlan, ROOT } from "../support/plan";
 import { INVOKE_ACTIONS, rowFor } from "../support/provider-actions";
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
 
@@ -63,8 +63,9 @@ describe("IAM simulation of the CI roles over the plans", function () {
 
     before(async () => {
         bootstrap = bootstrapPlan();
-        plans.dev = stackPlan("dev");
-        plans.prod = stackPlan("prod");
+        // The working system: every image released and certificate issued (a superset of the first run).
+        plans.dev = releasedPlan("dev");
+        plans.prod = releasedPlan("prod");
         plans.bootstrap = bootstrap;
         for (const [name, plan] of Object.entries(plans)) {
             requests[name] = [];

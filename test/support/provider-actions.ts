@@ -850,6 +850,16 @@ const data: Record<string, ActionRow> = {
         delete: ["s3:PutLifecycleConfiguration"],
         tag: [],
     },
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": {
+        source: `${TF}/s3/bucket_cors_configuration.go`,
+        arn: s3Bucket(),
+        // DeleteBucketCors is authorized by s3:PutBucketCORS (Service Authorization Reference, Amazon S3).
+        create: ["s3:PutBucketCORS"],
+        read: ["s3:GetBucketCORS"],
+        update: ["s3:PutBucketCORS"],
+        delete: ["s3:PutBucketCORS"],
+        tag: [],
+    },
     "aws:s3/bucketLogging:BucketLogging": {
         source: `${TF}/s3/bucket_logging.go`,
         arn: s3Bucket(),
