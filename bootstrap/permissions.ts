@@ -510,13 +510,6 @@ export function deployComputePolicy(a: AccountFacts): PolicyDocument {
                 ...arns(a, "lambda", ["event-source-mapping:*"]),
             ],
         }),
-        // Deploy-time jobs the program runs with aws.lambda.Invocation (infra/data/database-users.ts):
-        // lambda:Invoke on those functions only, never on the workloads' functions.
-        allow(a, {
-            sid: "DeployTimeJobs",
-            actions: ["lambda:InvokeFunction"],
-            resources: prefixed(a, (p) => arns(a, "lambda", [`function:${p}-*-db-users`])[0]),
-        }),
         allow(a, {
             sid: "Eks",
             actions: [
@@ -651,6 +644,14 @@ export function deployDataPolicy(a: AccountFacts): PolicyDocument {
 /** Secrets and keys: Secrets Manager, SSM parameters, KMS keys and aliases; the services' service-linked roles. */
 export function deploySecretsPolicy(a: AccountFacts): PolicyDocument {
     return doc([
+        // Here rather than with the data policy, which is near the 6,144-character quota.
+        // The job that creates database users at deploy time (aws.lambda.Invocation of the db-users function,
+        // infra/data/database-users.ts): lambda:InvokeFunction on those functions only, never the workloads'.
+        allow(a, {
+            sid: "DatabaseUsersJob",
+            actions: ["lambda:InvokeFunction"],
+            resources: prefixed(a, (p) => arns(a, "lambda", [`function:${p}-*-db-users`])[0]),
+        }),
         allow(a, {
             sid: "ServiceLinkedRoles",
             actions: ["iam:CreateServiceLinkedRole"],
