@@ -27,3 +27,16 @@ export interface ArchitectureModule<Settings = unknown> extends ArchitectureConf
     /** Registers the architecture's resources and returns its stack outputs (camelCase keys). */
     deploy(ctx: ArchitectureContext<Settings>): Record<string, pulumi.Input<unknown>>;
 }
+
+/**
+ * What each step of an architecture's constructor receives (the constructor reads as a list of steps, one
+ * per tier: edge, identity, compute, data, messaging, observability): the architecture's context, the
+ * component's logical name, from which steps derive their resources' names, and `{ parent: component }`
+ * for every resource a step registers. A step returns what later steps use.
+ */
+export interface StepContext<Settings = unknown> extends ArchitectureContext<Settings> {
+    /** The architecture component's logical name (`ticketing`): children are named `${name}-<role>`. */
+    readonly name: string;
+    /** Resource options of every child: the architecture component as parent. */
+    readonly child: { parent: pulumi.Resource };
+}
