@@ -4,7 +4,8 @@
  * Writes the offline plans of everything this repository deploys into `DIR`: `dev.json` and `prod.json`
  * (the committed stacks, the first run), `released-dev.json` and `released-prod.json` (the same stacks
  * after the first deployment's manual steps, `tools/lib/released.ts`) and `bootstrap-shared.json` (the
- * bootstrap project). Each is `tools/plan.ts --no-policy` in its own process, as `npm run plan` runs it.
+ * bootstrap project). Each is `tools/plan.ts --no-policy` in its own process, as `npm run plan` runs it,
+ * with `SOURCE_DATE_EPOCH=0` so the manifest's time does not differ between runs.
  *
  * With `--against DIR`, compares each file byte for byte with the one of the same name in that directory
  * (a snapshot taken before a refactoring) and names the first resource that differs. A refactoring that
@@ -43,6 +44,7 @@ function plan(target: Target, out: string): void {
     const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
         cwd: ROOT,
         encoding: "utf8",
+        env: { ...process.env, SOURCE_DATE_EPOCH: "0" },
     });
     if (r.status !== 0) {
         console.error(`${target.file}: plan failed (${r.status})\n${r.stderr}${r.stdout}`);

@@ -478,6 +478,16 @@ function inheritedEnv(): Record<string, string> {
 }
 
 /**
+ * The manifest's time: now, or `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds
+ * convention, https://reproducible-builds.org/specs/source-date-epoch/) when set, so two plans of the same
+ * program are byte-identical (`npm run plans:snapshot`).
+ */
+function manifestTime(): string {
+    const epoch = process.env.SOURCE_DATE_EPOCH;
+    return new Date(epoch && /^\d+$/.test(epoch) ? Number(epoch) * 1000 : Date.now()).toISOString();
+}
+
+/**
  * Runs the program of `settings` through `cmd/run` against the recording engine, in preview mode.
  *
  * @throws ProgramError with every error the program reported (diagnostics of severity error, an
@@ -539,7 +549,7 @@ export async function runPlan(settings: StackSettings, options: EngineOptions = 
         version: 3,
         deployment: {
             manifest: {
-                time: new Date().toISOString(),
+                time: manifestTime(),
                 magic: crypto.createHash("sha256").update(version).digest("hex"),
                 version,
             },
