@@ -10,7 +10,9 @@
  *   (`tools/bench/synthetic`, SSM parameters);
  *
  * with the ratios (a)/(c) and (b)/(c), the peak memory (largest process, GNU time's maximum resident
- * set size), and the policy check alone over the prod plan (`tools/policy-check.ts`, whole process).
+ * set size), and the policy check of the prod plan (`tools/policy-check.ts`): the whole process, the pack's
+ * start (the analyzer loading and compiling the pack, then `Configure`) and the check alone (`Analyze` for
+ * every resource, then `AnalyzeStack`). (a) and (c) alternate run by run, after one warm-up plan.
  * Prints figures; asserts nothing. Needs /usr/bin/time (GNU time) for memory; without it, memory reads "-".
  */
 import { spawnSync } from "child_process";
@@ -90,11 +92,16 @@ const widths = [26, 9, 9, 9, 8];
 console.log(`Offline plan, median of ${runs} run(s) (node ${process.version}, ${os.cpus().length} CPUs)\n`);
 console.log(row(["target", "resources", "wall ms", "peak MiB", "x (c)"], widths));
 for (const stack of ["dev", "prod"]) {
-    const a = Array.from({ length: runs }, () => plan(ROOT, stack));
-    const count = a[0].resources;
+    const count = plan(ROOT, stack).resources; // also a warm-up: the Lambda bundle cache, the file cache
     // The synthetic plan holds its parameters plus the stack and the default provider: as many in all.
     const project = syntheticProject(count - 2);
-    const c = Array.from({ length: runs }, () => plan(project, "bench"));
+    // (a) and (c) alternate, so a change in the machine's load falls on both alike.
+    const a: Sample[] = [];
+    const c: Sample[] = [];
+    for (let i = 0; i < runs; i++) {
+        a.push(plan(ROOT, stack));
+        c.push(plan(project, "bench"));
+    }
     const cMs = median(c.map((s) => s.ms));
     const cProgram = median(c.map((s) => s.programMs));
     const aMs = median(a.map((s) => s.ms));
@@ -118,12 +125,15 @@ for (const stack of ["dev", "prod"]) {
 const prodPlan = path.join(out, "prod-policy.json");
 plan(ROOT, "prod");
 fs.copyFileSync(path.join(out, "prod.json"), prodPlan);
-const policy = Array.from({ length: runs }, () =>
-    timed("tools/policy-check.ts", [prodPlan, "--config", path.join(ROOT, "policy-pack", "config", "prod.json")]),
-);
-const policyMs = median(policy.map((p) => p.ms));
-console.log(
-    row(["prod policy check (process)", "", fmt(policyMs), fmt(median(policy.map((p) => p.peakMiB))), ""], widths),
-);
+const policyTimings = path.join(out, "policy.json");
+const policy = Array.from({ length: runs }, () => {
+    const config = path.join(ROOT, "policy-pack", "config", "prod.json");
+    const r = timed("tools/policy-check.ts", [prodPlan, "--config", config], { PLATFORM_BENCH_OUT: policyTimings });
+    return { ...r, ...(JSON.parse(fs.readFileSync(policyTimings, "utf8")) as { loadMs: number; checkMs: number }) };
+});
+const policyPeak = fmt(median(policy.map((p) => p.peakMiB)));
+console.log(row(["prod policy check (process)", "", fmt(median(policy.map((p) => p.ms))), policyPeak, ""], widths));
+console.log(row(["  pack start (load, configure)", "", fmt(median(policy.map((p) => p.loadMs))), "", ""], widths));
+console.log(row(["  check alone (Analyze*, Stack)", "", fmt(median(policy.map((p) => p.checkMs))), "", ""], widths));
 console.log("\n(b)/(c) compares the program's own run (cmd/run start to exit) with the synthetic program's.");
 fs.rmSync(out, { recursive: true, force: true });
