@@ -220,6 +220,25 @@ function planFixture(name: string) {
     return { ...r, written: fs.existsSync(out) };
 }
 
+describe("reproducible plans", () => {
+    // npm run plans:snapshot compares plans byte for byte: the manifest's time is the only value that
+    // differs between two runs of the same program, and SOURCE_DATE_EPOCH fixes it.
+    it("takes the manifest's time from SOURCE_DATE_EPOCH", function () {
+        this.timeout(120_000);
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "epoch-")), "plan.json");
+        const project = path.join(ROOT, "tools", "bench", "synthetic");
+        const args = ["--stack", "synthetic", "--project", project, "--out", out, "--no-policy"];
+        const r = spawnSync(process.execPath, [...TS_NODE, path.join(ROOT, "tools", "plan.ts"), ...args], {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, SOURCE_DATE_EPOCH: "86400" },
+        });
+        assert.strictEqual(r.status, 0, r.stderr);
+        const plan = JSON.parse(fs.readFileSync(out, "utf8"));
+        assert.strictEqual(plan.deployment.manifest.time, "1970-01-02T00:00:00.000Z");
+    });
+});
+
 describe("program errors reach the user with exit 2", () => {
     it("fails the plan of a program that turns an Output into a string", () => {
         const r = planFixture("output-string");
