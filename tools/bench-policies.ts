@@ -58,26 +58,33 @@ async function main(argv: string[]): Promise<number> {
             console.log(JSON.stringify(summary, null, 2));
         } else {
             console.log(
-                `Policy corpus: ${modules.map((m) => `${m.name} (${m.module.insecure.length}+${m.module.secure.length})`).join(", ")}`,
+                `Policy corpus: ${modules
+                    .map((m) => `${m.name} (${m.module.insecure.length}+${m.module.secure.length})`)
+                    .join(", ")}`,
             );
             console.log(
-                `Detection:    ${detected}/${summary.insecure} insecure resources flagged by their policy (${(report.detectionRate * 100).toFixed(1)} %)`,
+                `Detection:    ${detected}/${summary.insecure} insecure resources flagged by their policy ` +
+                    `(${(report.detectionRate * 100).toFixed(1)} %)`,
             );
             console.log(`False alarms: ${summary.falseAlarms}/${summary.secure} secure cases with any diagnostic`);
             const c = summary.coverage;
             console.log(
-                `Coverage:     ${c.rules} cdk-nag AwsSolutions rules and FSBP controls for our types: ${c.policy} implemented, ` +
-                    `${c["not-applicable"]} not applicable, ${c.elsewhere} by construction, ${c.disagree} disagreed, ${c.open} open`,
+                `Coverage:     ${c.rules} cdk-nag AwsSolutions rules and FSBP controls for our types: ` +
+                    `${c.policy} implemented, ` +
+                    `${c["not-applicable"]} not applicable, ${c.elsewhere} by construction, ${c.disagree} ` +
+                    `disagreed, ${c.open} open`,
             );
             console.log(
-                `Time:         analyzer start ${summary.analyzerStartMs} ms, ${summary.insecure + summary.secure} cases in ${summary.evaluationMs} ms`,
+                `Time:         analyzer start ${summary.analyzerStartMs} ms, ` +
+                    `${summary.insecure + summary.secure} cases in ${summary.evaluationMs} ms`,
             );
             for (const m of summary.misses)
                 console.log(`  MISS ${m.id} (expected ${m.policy}; got ${m.reported.join(", ") || "nothing"})`);
             for (const f of summary.falseAlarmCases)
                 for (const v of f.violations)
                     console.log(
-                        `  FALSE ALARM ${f.id}: [${v.level}] ${v.policy} on ${v.resource}: ${v.message.split("\n").pop()}`,
+                        `  FALSE ALARM ${f.id}: [${v.level}] ${v.policy} on ${v.resource}: ` +
+                            `${v.message.split("\n").pop()}`,
                     );
         }
         return report.detectionRate >= minimum && report.falseAlarms.length === 0 ? 0 : 1;

@@ -1,11 +1,12 @@
 /**
  * `npm run metrics [-- --check] [--max-function-lines N] [--max-line-length N] [DIR ...]`
  *
- * Readability figures of the TypeScript sources (default: `infra/` and `stacks/`): every function,
- * method, constructor or arrow function longer than `--max-function-lines` (default 80) and every line
- * longer than `--max-line-length` (default 120, Prettier's print width in `.prettierrc.json`: strings
- * and comments Prettier cannot wrap). Functions are found with the TypeScript compiler's parser; a
- * function's length runs from its first to its last line, nested functions included.
+ * Readability figures of the TypeScript sources: every function, method, constructor or arrow function
+ * longer than `--max-function-lines` (default 80) in the infrastructure definitions (`infra/`, `stacks/`),
+ * and every line longer than `--max-line-length` (default 120, Prettier's print width in
+ * `.prettierrc.json`: strings and comments Prettier cannot wrap) in every TypeScript source outside
+ * `test/`. `DIR ...` (directories or files) replaces both scopes. Functions are found with the TypeScript
+ * compiler's parser; a function's length runs from its first to its last line, nested functions included.
  *
  * Exit codes: 0 printed (or, with `--check`, within both limits); 1 `--check` found a function or a
  * line over its limit; 64 bad arguments.
@@ -30,8 +31,14 @@ export interface LongLine {
     length: number;
 }
 
+/** Where functions are measured by default: the infrastructure definitions. */
+export const FUNCTION_DIRS = ["infra", "stacks"];
+/** Where lines are measured by default: every TypeScript source outside `test/`. */
+export const LINE_DIRS = ["index.ts", "infra", "stacks", "apps", "bootstrap", "policy-pack", "tools"];
+
 function sourceFiles(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
+    if (fs.statSync(dir).isFile()) return dir.endsWith(".ts") ? [dir] : [];
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
         const full = path.join(dir, e.name);
         if (e.isDirectory()) return e.name === "node_modules" ? [] : sourceFiles(full);
@@ -69,12 +76,16 @@ export function longFunctions(file: string, text: string, max: number): LongFunc
     return out;
 }
 
-/** Lines of one file longer than `max` characters. */
+/** A line no formatter can break: one word (a URL, say) after its indentation and comment marker. */
+const unbreakable = (line: string) => !/\s/.test(line.trim().replace(/^(\/\/|\/\*\*|\*)\s*/, ""));
+
+/** Lines of one file longer than `max` characters, except {@link unbreakable} ones. */
 export function longLines(file: string, text: string, max: number): LongLine[] {
     return text
         .split("\n")
-        .map((l, i) => ({ file, line: i + 1, length: l.length }))
-        .filter((l) => l.length > max);
+        .map((l, i) => ({ file, line: i + 1, length: l.length, text: l }))
+        .filter((l) => l.length > max && !unbreakable(l.text))
+        .map(({ file, line, length }) => ({ file, line, length }));
 }
 
 function main(): number {
@@ -99,21 +110,22 @@ function main(): number {
         console.error("--max-function-lines and --max-line-length take positive integers");
         return 64;
     }
-    const dirs = parsed.positionals.length > 0 ? parsed.positionals : ["infra", "stacks"];
-    const files = dirs.flatMap((d) => sourceFiles(path.resolve(ROOT, d))).sort();
-    const functions: LongFunction[] = [];
-    const lines: LongLine[] = [];
-    for (const file of files) {
-        const text = fs.readFileSync(file, "utf8");
-        const rel = path.relative(ROOT, file);
-        functions.push(...longFunctions(rel, text, maxFunction));
-        lines.push(...longLines(rel, text, maxLine));
-    }
+    const given = parsed.positionals.length > 0 ? parsed.positionals : undefined;
+    const filesOf = (dirs: string[]) => [...new Set(dirs.flatMap((d) => sourceFiles(path.resolve(ROOT, d))))].sort();
+    const functions = filesOf(given ?? FUNCTION_DIRS).flatMap((file) =>
+        longFunctions(path.relative(ROOT, file), fs.readFileSync(file, "utf8"), maxFunction),
+    );
+    const lineFiles = filesOf(given ?? LINE_DIRS);
+    const lines = lineFiles.flatMap((file) =>
+        longLines(path.relative(ROOT, file), fs.readFileSync(file, "utf8"), maxLine),
+    );
     functions.sort((a, b) => b.lines - a.lines);
-    console.log(`${files.length} files in ${dirs.join(", ")}`);
-    console.log(`functions longer than ${maxFunction} lines: ${functions.length}`);
+    console.log(
+        `functions longer than ${maxFunction} lines in ${(given ?? FUNCTION_DIRS).join(", ")}: ${functions.length}`,
+    );
     for (const f of functions) console.log(`  ${String(f.lines).padStart(4)}  ${f.file}:${f.line}  ${f.name}`);
-    console.log(`lines longer than ${maxLine} characters: ${lines.length}`);
+    const where = `${lineFiles.length} files in ${(given ?? LINE_DIRS).join(", ")}`;
+    console.log(`lines longer than ${maxLine} characters in ${where}: ${lines.length}`);
     for (const l of lines.slice(0, 20)) console.log(`  ${String(l.length).padStart(4)}  ${l.file}:${l.line}`);
     if (lines.length > 20) console.log(`  … and ${lines.length - 20} more`);
     return parsed.values.check && (functions.length > 0 || lines.length > 0) ? 1 : 0;

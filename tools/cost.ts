@@ -1,5 +1,6 @@
 /**
- * `npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] [--markdown FILE] [--released] [--project DIR]`
+ * `npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] [--markdown FILE]
+ * [--released] [--project DIR]`
  *
  * Prices the plan of each stack per architecture and resource kind: hourly resources from the plan's
  * own inputs, traffic from `tools/cost/usage/<stack>.yaml`, prices from `tools/cost/prices.yaml` in
@@ -23,7 +24,8 @@ import type { StackExport } from "./lib/plan-runner";
 import { releasedStackYaml, scratchProject } from "./lib/released";
 
 const USAGE =
-    "usage: npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] [--markdown FILE] [--released] [--project DIR]";
+    "usage: npm run cost -- --stack <name> [--stack <name>...] [--json] [--region REGION] [--plan FILE] " +
+    "[--markdown FILE] [--released] [--project DIR]";
 const WHAT_IF_REGION = "us-east-1";
 
 function main(): number {
@@ -91,7 +93,9 @@ function main(): number {
 
     if (args.markdown) {
         const target = path.resolve(args.markdown);
-        const command = `npm run cost -- ${stacks.map((s) => `--stack ${s}`).join(" ")}${args.released ? " --released" : ""} --markdown ${path.relative(projectDir, target)}`;
+        const stackArgs = stacks.map((s) => `--stack ${s}`).join(" ");
+        const released = args.released ? " --released" : "";
+        const command = `npm run cost -- ${stackArgs}${released} --markdown ${path.relative(projectDir, target)}`;
         const whatIf = costs.some((c) => c.region !== WHAT_IF_REGION) ? price(WHAT_IF_REGION) : undefined;
         const usage = Object.fromEntries(stacks.map((s, i) => [s, usages[i]]));
         fs.writeFileSync(target, formatMarkdown(costs, { whatIf, command, usage }));

@@ -1,5 +1,6 @@
 /**
- * `npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] [--dot] [--released] [--project DIR]`
+ * `npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] [--dot]
+ * [--released] [--project DIR]`
  *
  * Draws the plan of a stack: one SVG per architecture (the top-level components: `foundation`, then
  * each deployed architecture). Views:
@@ -29,7 +30,8 @@ import { releasedStackYaml, scratchProject } from "./lib/released";
 import { measureSvg } from "./lib/diagram/svg-metrics";
 
 const USAGE =
-    "usage: npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] [--dot] [--released] [--project DIR]";
+    "usage: npm run diagram -- --stack <name> [--view flow|dependencies] [--plan FILE] [--out DIR] [--check] " +
+    "[--dot] [--released] [--project DIR]";
 
 /** What `--check` reports: files to add, rewrite or delete, relative to the output directory. */
 export interface DiagramDrift {
@@ -126,14 +128,16 @@ async function main(): Promise<number> {
         ];
         if (stale.length === 0) {
             console.log(
-                `Diagrams in ${rel} are up to date (${rendered.length}: ${rendered.map((d) => d.architecture).join(", ")}).`,
+                `Diagrams in ${rel} are up to date (${rendered.length}: ` +
+                    `${rendered.map((d) => d.architecture).join(", ")}).`,
             );
             return 0;
         }
         console.error(`Diagrams in ${rel} are stale for stack '${args.stack}':`);
         for (const line of stale) console.error(`  - ${line}`);
         console.error(
-            `run \`npm run diagram -- --stack ${args.stack}${args.released ? " --released" : ""}\` and commit the result.`,
+            `run \`npm run diagram -- --stack ${args.stack}${args.released ? " --released" : ""}\` ` +
+                "and commit the result.",
         );
         return 1;
     }
@@ -144,7 +148,8 @@ async function main(): Promise<number> {
     for (const d of rendered) {
         const m = measureSvg(d.svg);
         console.log(
-            `Wrote ${path.join(rel, d.file)}: ${m.width}x${m.height} pt, ${m.nodes.length} nodes, ${m.edges} edges, ${m.crossings} crossings, ${m.overlaps.length} overlaps`,
+            `Wrote ${path.join(rel, d.file)}: ${m.width}x${m.height} pt, ${m.nodes.length} nodes, ${m.edges} ` +
+                `edges, ${m.crossings} crossings, ${m.overlaps.length} overlaps`,
         );
     }
     for (const file of drift.extra) console.log(`Removed ${path.join(rel, file)} (no such architecture in the plan)`);

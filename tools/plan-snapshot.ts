@@ -5,7 +5,8 @@
  * (the committed stacks, the first run), `released-dev.json` and `released-prod.json` (the same stacks
  * after the first deployment's manual steps, `tools/lib/released.ts`) and `bootstrap-shared.json` (the
  * bootstrap project). Each is `tools/plan.ts --no-policy` in its own process, as `npm run plan` runs it,
- * with `SOURCE_DATE_EPOCH=0` so the manifest's time does not differ between runs.
+ * with `SOURCE_DATE_EPOCH=0` so the manifest's time does not differ between runs, and with the checkout's path
+ * written as `<repository>`, so snapshots of two working trees compare.
  *
  * With `--against DIR`, compares each file byte for byte with the one of the same name in that directory
  * (a snapshot taken before a refactoring) and names the first resource that differs. A refactoring that
@@ -50,12 +51,16 @@ function plan(target: Target, out: string): void {
         console.error(`${target.file}: plan failed (${r.status})\n${r.stderr}${r.stdout}`);
         process.exit(2);
     }
+    // Paths under the checkout (a Docker build context, say) are written relative to it, so a snapshot taken in
+    // one working tree compares with one taken in another.
+    fs.writeFileSync(out, fs.readFileSync(out, "utf8").replaceAll(`${ROOT}/`, "<repository>/"));
 }
 
 /** The first resource (by position) whose JSON differs between two plan documents, or a count mismatch. */
 function firstDifference(a: string, b: string): string {
-    const ra = JSON.parse(a).deployment.resources as { urn: string }[];
-    const rb = JSON.parse(b).deployment.resources as { urn: string }[];
+    type Doc = { deployment: { resources: { urn: string }[] } };
+    const ra = (JSON.parse(a) as Doc).deployment.resources;
+    const rb = (JSON.parse(b) as Doc).deployment.resources;
     for (let i = 0; i < Math.max(ra.length, rb.length); i++)
         if (JSON.stringify(ra[i]) !== JSON.stringify(rb[i]))
             return `resource #${i}: ${ra[i]?.urn ?? "(none)"} vs snapshot ${rb[i]?.urn ?? "(none)"}`;

@@ -240,7 +240,8 @@ export function loadDocument(doc: unknown): AnalysisInput {
         return { format: "preview", resources: [...byUrn.values()] };
     }
     throw new InputError(
-        'unrecognised document: expected a stack export ("deployment"), a checkpoint ("checkpoint") or `pulumi preview --json` output ("steps")',
+        'unrecognised document: expected a stack export ("deployment"), a checkpoint ("checkpoint") or ' +
+            '`pulumi preview --json` output ("steps")',
     );
 }
 
@@ -374,7 +375,8 @@ export function parsePolicyConfig(raw: unknown, where: string): Map<string, Poli
         if (typeof v === "string") {
             if (!LEVELS.includes(v as EnforcementLevel)) {
                 throw new InputError(
-                    `${where}: parsing enforcement level for "${name}": "${v}" is not a valid enforcement level (${LEVELS.join(", ")})`,
+                    `${where}: parsing enforcement level for "${name}": "${v}" is not a valid enforcement level ` +
+                        `(${LEVELS.join(", ")})`,
                 );
             }
             out.set(name, { enforcementLevel: v as EnforcementLevel });
@@ -382,7 +384,8 @@ export function parsePolicyConfig(raw: unknown, where: string): Map<string, Poli
             const { enforcementLevel, ...properties } = v;
             if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel as EnforcementLevel)) {
                 throw new InputError(
-                    `${where}: parsing enforcement level for "${name}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`,
+                    `${where}: parsing enforcement level for "${name}": ${JSON.stringify(enforcementLevel)} is ` +
+                        `not a valid enforcement level`,
                 );
             }
             if (enforcementLevel === undefined && Object.keys(properties).length === 0) {
@@ -452,7 +455,8 @@ function schemaProblems(name: string, value: unknown, schema: Record<string, unk
         (type === "array" && Array.isArray(value)) ||
         (type === "object" && isRecord(value));
     if (!typeOk) {
-        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the schema's `type` keyword as the pack declared it (unchecked JSON: a name or a list of names)
+        // The schema's `type` keyword as the pack declared it (unchecked JSON: a name or a list of names).
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string
         return [`${name}: invalid type, expected ${String(type)}`];
     }
     if (Array.isArray(schema.enum) && !schema.enum.includes(value)) {
@@ -1017,7 +1021,8 @@ export function violationsJson(
 // ------------------------------------------------------------------------------------------------
 
 const USAGE =
-    "usage: npm run policy -- <stack-export | preview.json | plan.json> [--config <policy-config.json>] [--pack <dir>] [--json]";
+    "usage: npm run policy -- <stack-export | preview.json | plan.json> [--config <policy-config.json>] [--pack " +
+    "<dir>] [--json]";
 
 /** Options of {@link runPolicyCheckCli}. */
 export interface CliOptions extends CheckOptions {

@@ -25,8 +25,15 @@ describe("npm run metrics", () => {
         assert.deepStrictEqual(longFunctions("x.ts", source, 7), []);
     });
 
+    it("leaves out lines no formatter can break: one URL after a comment marker", () => {
+        const url = `https://docs.aws.amazon.com/${"x".repeat(120)}`;
+        assert.deepStrictEqual(longLines("z.ts", ` * ${url}\n// ${url}\n * see ${url}`, 120), [
+            { file: "z.ts", line: 3, length: 7 + url.length },
+        ]);
+    });
+
     it("reports lines longer than the limit", () => {
-        assert.deepStrictEqual(longLines("y.ts", `short\n${"x".repeat(121)}\n${"y".repeat(120)}`, 120), [
+        assert.deepStrictEqual(longLines("y.ts", `short\n${"x ".repeat(60)}x\n${"y ".repeat(60)}`, 120), [
             { file: "y.ts", line: 2, length: 121 },
         ]);
     });

@@ -91,7 +91,8 @@ export class MetricCatalog {
         if (!this.names.has(JSON.stringify([m.namespace, m.metricName])))
             return `${m.namespace} publishes no metric named ${m.metricName}`;
         if (!this.keys.has(keyOf(m.namespace, m.metricName, m.dimensions)))
-            return `${m.namespace} ${m.metricName} is not published with dimensions {${[...m.dimensions].sort().join(", ")}}`;
+            const dimensions = [...m.dimensions].sort().join(", ");
+        return `${m.namespace} ${m.metricName} is not published with dimensions {${dimensions}}`;
         return undefined;
     }
 }
@@ -138,7 +139,8 @@ function alarmMetrics(name: string, inputs: Record<string, unknown>): PlanMetric
 
 /**
  * Metric rows of a dashboard body: `[namespace, name, dim1, value1, ..., {options}?]`; `"."` repeats the
- * row above's entry at that position (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html#CloudWatch-Dashboard-Properties-Metrics-Array-Format).
+ * row above's entry at that position
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html#CloudWatch-Dashboard-Properties-Metrics-Array-Format).
  * Expression rows (`[{ expression }]`) watch no metric of their own.
  */
 function dashboardMetrics(name: string, body: unknown): PlanMetric[] {

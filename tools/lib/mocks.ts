@@ -22,7 +22,10 @@ function hex(seed: string, length: number): string {
     return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
-/** The digest the mocked `aws.ecr.getImage` reports for a tag of a repository (tests compute the expected image with it). */
+/**
+ * The digest the mocked `aws.ecr.getImage` reports for a tag of a repository (tests compute the expected image with
+ * it).
+ */
 export function mockImageDigest(repositoryName: string, tag: string): string {
     return `sha256:${hex(`${repositoryName}:${tag}`, 64)}`;
 }
@@ -407,7 +410,8 @@ const SHAPES: Record<string, Shaper> = {
     }),
     // bootstrap: IAM OIDC providers are named by their URL host (and path), like AWS does.
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
-        const a = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(text(ctx, "url", ctx.name)).replace(/^https:\/\//, "")}`;
+        const host = String(text(ctx, "url", ctx.name)).replace(/^https:\/\//, "");
+        const a = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${host}`;
         return { id: a, state: { arn: a } };
     },
     // ---- ticketing, spotmusic: databases, caches, CDN, certificates, HTTP APIs, parameters
@@ -520,7 +524,9 @@ const SHAPES: Record<string, Shaper> = {
             id: name,
             state: {
                 arn: `arn:aws:apigateway:${ctx.region}::/apis/${text(ctx, "apiId")}/stages/${name}`,
-                invokeUrl: `https://${text(ctx, "apiId")}.execute-api.${ctx.region}.amazonaws.com/${name === "$default" ? "" : name}`,
+                invokeUrl:
+                    `https://${text(ctx, "apiId")}.execute-api.${ctx.region}.amazonaws.com/` +
+                    (name === "$default" ? "" : name),
             },
         };
     },
@@ -551,7 +557,8 @@ const SHAPES: Record<string, Shaper> = {
                 qualifiedArn: `${a}:$LATEST`,
                 version: "$LATEST",
                 invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}/invocations`,
-                qualifiedInvokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}:$LATEST/invocations`,
+                qualifiedInvokeArn:
+                    `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/` + `${a}:$LATEST/invocations`,
             },
         };
     },

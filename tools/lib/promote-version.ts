@@ -27,7 +27,9 @@ export interface SemVer {
 const NUMERIC = /^(0|[1-9]\d*)$/;
 const IDENT = "(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)";
 const SEMVER = new RegExp(
-    `^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-(${IDENT}(?:\\.${IDENT})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`,
+    "^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)" +
+        `(?:-(${IDENT}(?:\\.${IDENT})*))?` +
+        "(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$",
 );
 
 /** Parses `1.2.3`, `v1.2.3`, `1.2.3-rc.1`, `1.2.3+build.5`; undefined for anything else. */

@@ -141,7 +141,8 @@ export function writeReleases(text: string, file: string, key: string, updates: 
         edits.push({
             start: at,
             end: at,
-            text: `${eol}${" ".repeat(configIndent)}${key}:${updates.map((u) => line(configIndent + unit, u)).join("")}`,
+            text:
+                `${eol}${" ".repeat(configIndent)}${key}:` + updates.map((u) => line(configIndent + unit, u)).join(""),
         });
     } else {
         const keyNode = pair.key as Scalar;

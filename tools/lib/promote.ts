@@ -55,7 +55,8 @@ export const EXIT = {
 } as const;
 
 export const USAGE =
-    "usage: npm run promote -- --from <stack> --to <stack> [--only <workload>]... [--dry-run] [--allow-downgrade] [--project DIR]";
+    "usage: npm run promote -- --from <stack> --to <stack> [--only <workload>]... [--dry-run] " +
+    "[--allow-downgrade] [--project DIR]";
 
 /** Where the command prints: summary and diff on `out`, refusals on `err`. */
 export interface PromoteIO {
@@ -205,7 +206,8 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
             EXIT.unknownStack,
             unknown.map(
                 (s) =>
-                    `promote: unknown stack '${s}'; this program's stacks are named after their environment: ${known.join(", ")}`,
+                    `promote: unknown stack '${s}'; this program's stacks are named after their environment: ` +
+                    `${known.join(", ")}`,
             ),
         );
     }
@@ -240,7 +242,8 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
                 EXIT.unknownWorkload,
                 missing.map(
                     (w) =>
-                        `promote: workload '${w}' has no release in ${sourceFile}; its ${key} lists ${sourceNames.join(", ") || "nothing"}`,
+                        `promote: workload '${w}' has no release in ${sourceFile}; its ${key} lists ` +
+                        `${sourceNames.join(", ") || "nothing"}`,
                 ),
             );
         }
@@ -257,7 +260,8 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
             EXIT.invalidTarget,
             notStrings.map(
                 (e) =>
-                    `promote: ${sourceFile}: ${key}.${e.workload} must be a string; got ${JSON.stringify(e.value)} (quote it: "${String(e.value)}")`,
+                    `promote: ${sourceFile}: ${key}.${e.workload} must be a string; got ` +
+                    `${JSON.stringify(e.value)} (quote it: "${String(e.value)}")`,
             ),
         );
     }
@@ -278,7 +282,8 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
         throw new Refusal(EXIT.downgrade, [
             ...downgrades.map(
                 (d) =>
-                    `promote: refused: ${d.workload} would go down from ${d.to} (${targetFile}) to ${d.from} (${sourceFile})`,
+                    `promote: refused: ${d.workload} would go down from ${d.to} (${targetFile}) to ${d.from} ` +
+                    `(${sourceFile})`,
             ),
             "promote: nothing written; pass --allow-downgrade to roll back on purpose",
         ]);
@@ -336,7 +341,8 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
     const problems = validateTarget(projectText, opts.to, edited, specs);
     if (problems.length > 0) {
         throw new Refusal(EXIT.invalidTarget, [
-            `promote: refused: ${targetFile} would not pass the program's config validation after promotion; nothing written:`,
+            `promote: refused: ${targetFile} would not pass the program's config validation after promotion; ` +
+                `nothing written:`,
             ...problems.map((p) => `  - ${p}`),
         ]);
     }
@@ -349,7 +355,8 @@ function promote(argv: readonly string[], { specs, io }: PromoteDeps): number {
     fs.writeFileSync(tmp, edited, { mode: fs.statSync(targetPath).mode });
     fs.renameSync(tmp, targetPath);
     io.out(
-        `\nWrote ${targetFile} (${changes.length} release${changes.length === 1 ? "" : "s"}). Review and commit it; the ${opts.to} deployment picks it up.`,
+        `\nWrote ${targetFile} (${changes.length} release${changes.length === 1 ? "" : "s"}). Review and commit ` +
+            `it; the ${opts.to} deployment picks it up.`,
     );
     return EXIT.ok;
 }

@@ -184,21 +184,25 @@ export function loadStackSettings(projectDir: string, stack: string): StackSetti
         if (v === undefined) {
             if (d.type !== undefined) {
                 problems.push(
-                    `Pulumi.${stack}.yaml: missing required configuration key '${k}' (${d.description ?? "no description"}); set it with \`pulumi config set ${k.replace(`${name}:`, "")} <value>\``,
+                    `Pulumi.${stack}.yaml: missing required configuration key '${k}' ` +
+                        `(${d.description ?? "no description"}); ` +
+                        `set it with \`pulumi config set ${k.replace(`${name}:`, "")} <value>\``,
                 );
             }
             continue;
         }
         if (d.secret && !secretKeys.has(k)) {
             problems.push(
-                `Pulumi.${stack}.yaml: '${k}' must be set as a secret (\`pulumi config set --secret ${k.replace(`${name}:`, "")} <value>\`)`,
+                `Pulumi.${stack}.yaml: '${k}' must be set as a secret ` +
+                    `(\`pulumi config set --secret ${k.replace(`${name}:`, "")} <value>\`)`,
             );
         }
         if (d.type !== undefined && !secretKeys.has(k)) {
             const actual = typeOf(v);
             if (!matchesDeclaredType(d.type, v)) {
                 problems.push(
-                    `Pulumi.${stack}.yaml: '${k}' is declared as ${d.type} in Pulumi.yaml but the stack sets a ${actual}`,
+                    `Pulumi.${stack}.yaml: '${k}' is declared as ${d.type} in Pulumi.yaml but the stack sets a ` +
+                        `${actual}`,
                 );
             } else if (d.type === "array" && d.items) {
                 (v as unknown[]).forEach((item, i) => {

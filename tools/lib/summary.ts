@@ -64,7 +64,8 @@ const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a +
 /** Renders the summary as aligned text (stable ordering: by name). */
 export function formatSummary(s: PlanSummary): string {
     const lines = [
-        `Plan of stack '${s.stack}' (project ${s.project}): ${s.total} resources (${s.custom} cloud resources, ${s.components} components)`,
+        `Plan of stack '${s.stack}' (project ${s.project}): ${s.total} resources (${s.custom} cloud resources, ` +
+            `${s.components} components)`,
         "",
         "Resources per architecture and component:",
     ];

@@ -234,7 +234,8 @@ export function buildDiagrams(document: StackExport): Diagram[] {
             architecture: e.architecture,
             node: {
                 id: `x${hash(`${stack}|${architecture}|${e.component.urn}`)}`,
-                label: `${e.component.type.split(":").pop()} · ${nameOf(e.component)}\n${[...e.used].sort().join(", ")}`,
+                label:
+                    `${e.component.type.split(":").pop()} · ${nameOf(e.component)}\n` + [...e.used].sort().join(", "),
                 tier: TIERS.find((t) => e.tiers.includes(t)) ?? "other",
                 count: 1,
                 names: [...e.used].sort(),

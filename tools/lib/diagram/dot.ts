@@ -29,7 +29,8 @@ function nodeLine(n: DiagramNode, indent: string, style = ""): string {
 function tierBlock(clusterId: string, tier: Tier, nodes: DiagramNode[], indent: string): string[] {
     return [
         `${indent}subgraph ${clusterId}_${tier} {`,
-        `${indent}  label=${quote(tier)}; style="rounded,filled"; fillcolor=${quote(TIER_COLORS[tier])}; color=${quote(TIER_COLORS[tier])}; fontsize=9; fontcolor="#555555"; labeljust=l;`,
+        `${indent}  label=${quote(tier)}; style="rounded,filled"; fillcolor=${quote(TIER_COLORS[tier])}; ` +
+            `color=${quote(TIER_COLORS[tier])}; fontsize=9; fontcolor="#555555"; labeljust=l;`,
         ...nodes.map((n) => nodeLine(n, `${indent}  `)),
         `${indent}}`,
     ];
@@ -40,7 +41,8 @@ function clusterBlock(c: DiagramCluster, indent: string): string[] {
     const tiers = nodesByTier(c.nodes);
     return [
         `${indent}subgraph ${c.id} {`,
-        `${indent}  label=${quote(`${shortType(c.type)} · ${c.name}`)}; style=rounded; color="#8a8a8a"; fontsize=11; labeljust=l; margin=12;`,
+        `${indent}  label=${quote(`${shortType(c.type)} · ${c.name}`)}; ` +
+            `style=rounded; color="#8a8a8a"; fontsize=11; labeljust=l; margin=12;`,
         ...tiers.flatMap(([tier, nodes]) => tierBlock(c.id, tier, nodes, `${indent}  `)),
         ...c.clusters.flatMap((sub) => clusterBlock(sub, `${indent}  `)),
         `${indent}}`,
@@ -66,18 +68,22 @@ function tierColumns(root: DiagramCluster): string[] {
 
 /** The DOT source of one diagram. */
 export function toDot(d: Diagram): string {
-    const title = `${d.architecture} · ${shortType(d.root.type)} · stack ${d.stack} · ${d.resourceCount} cloud resources`;
+    const title =
+        `${d.architecture} · ${shortType(d.root.type)} · stack ${d.stack} · ` + `${d.resourceCount} cloud resources`;
     const lines = [
         `digraph ${quote(d.architecture)} {`,
-        `  graph [rankdir=LR, newrank=true, compound=true, nodesep=0.25, ranksep=0.45, fontname=${quote(FONT)}, fontsize=13, labelloc=t, labeljust=l, label=${quote(title)}, tooltip=${quote(title)}];`,
-        `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#666666", fontname=${quote(FONT)}, fontsize=10, height=0.3, margin="0.14,0.05"];`,
+        `  graph [rankdir=LR, newrank=true, compound=true, nodesep=0.25, ranksep=0.45, fontname=${quote(FONT)}, ` +
+            `fontsize=13, labelloc=t, labeljust=l, label=${quote(title)}, tooltip=${quote(title)}];`,
+        `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#666666", ` +
+            `fontname=${quote(FONT)}, fontsize=10, height=0.3, margin="0.14,0.05"];`,
         `  edge [color="#7a7a7a", arrowsize=0.6, penwidth=0.8];`,
         ...clusterBlock(d.root, "  "),
     ];
     for (const ext of d.externals) {
         lines.push(
             `  subgraph cluster_shared_${ext.architecture.replace(/[^A-Za-z0-9_]/g, "_")} {`,
-            `    label=${quote(`${ext.architecture} (shared, drawn in its own diagram)`)}; style="rounded,dashed"; color="#9a9a9a"; fontsize=10; fontcolor="#666666"; labeljust=l;`,
+            `    label=${quote(`${ext.architecture} (shared, drawn in its own diagram)`)}; ` +
+                `style="rounded,dashed"; color="#9a9a9a"; fontsize=10; fontcolor="#666666"; labeljust=l;`,
             ...ext.nodes.map((n) =>
                 nodeLine(n, "    ", `, style="rounded,dashed", fillcolor=${quote(TIER_COLORS[n.tier])}`),
             ),
@@ -95,7 +101,8 @@ export function toDot(d: Diagram): string {
     if (tiers.length > 0) {
         const cells = tiers.map((t) => `<td bgcolor="${TIER_COLORS[t]}">${t}</td>`).join("");
         lines.push(
-            `  legend [shape=plaintext, style="", fontsize=9, tooltip="tiers", label=<<table border="0" cellborder="1" cellspacing="0" cellpadding="3"><tr><td>tiers</td>${cells}</tr></table>>];`,
+            `  legend [shape=plaintext, style="", fontsize=9, tooltip="tiers", label=<<table border="0" ` +
+                `cellborder="1" cellspacing="0" cellpadding="3"><tr><td>tiers</td>${cells}</tr></table>>];`,
         );
     }
     lines.push("}", "");

@@ -82,7 +82,8 @@ export const FLOW_KINDS: Readonly<Record<string, FlowKind>> = {
     },
     "aws:lb/loadBalancer:LoadBalancer": {
         service: (r) =>
-            `${lbType(r) === "network" ? "Network" : "Application"} Load Balancer${r.inputs?.internal === true ? " (internal)" : ""}`,
+            `${lbType(r) === "network" ? "Network" : "Application"} Load ` +
+            `Balancer${r.inputs?.internal === true ? " (internal)" : ""}`,
         column: "ingress",
         icon: (r) =>
             lbType(r) === "network"
@@ -96,7 +97,8 @@ export const FLOW_KINDS: Readonly<Record<string, FlowKind>> = {
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": {
         service: (r) =>
-            `${str(r.inputs?.vpcEndpointType) ?? "Gateway"} endpoint (${(str(r.inputs?.serviceName) ?? "").split(".").slice(3).join(".") || "service"})`,
+            `${str(r.inputs?.vpcEndpointType) ?? "Gateway"} endpoint ` +
+            `(${(str(r.inputs?.serviceName) ?? "").split(".").slice(3).join(".") || "service"})`,
         column: "compute",
         icon: "resource/AmazonVPCEndpoints.svg",
     },

@@ -69,8 +69,11 @@ export function toFlowDot(d: FlowDiagram): string {
     const inVpc = (p: Placement) => p === "vpc" || SUBNETS.some((s) => s.placement === p);
     const lines = [
         `digraph ${quote(d.architecture)} {`,
-        `  graph [rankdir=LR, newrank=true, compound=true, splines=spline, nodesep=0.3, ranksep=0.9, pad=0.2, fontname=${quote(FONT)}, fontsize=14, labelloc=t, labeljust=l, label=${quote(title)}, tooltip=${quote(title)}];`,
-        `  node [shape=none, fixedsize=true, width=1.9, height=1.25, imagepos=tc, imagescale=false, labelloc=b, fontname=${quote(FONT)}, fontsize=10];`,
+        `  graph [rankdir=LR, newrank=true, compound=true, splines=spline, nodesep=0.3, ranksep=0.9, pad=0.2, ` +
+            `fontname=${quote(FONT)}, fontsize=14, labelloc=t, labeljust=l, label=${quote(title)}, ` +
+            `tooltip=${quote(title)}];`,
+        `  node [shape=none, fixedsize=true, width=1.9, height=1.25, imagepos=tc, imagescale=false, labelloc=b, ` +
+            `fontname=${quote(FONT)}, fontsize=10];`,
         `  edge [fontname=${quote(FONT)}, fontsize=8, fontcolor="#545b64", arrowsize=0.7, penwidth=1.1];`,
         `  ${INTERNET} [label="Internet\\nusers and clients", image=${quote(INTERNET_ICON)}, tooltip="Internet"];`,
         `  subgraph cluster_aws {`,
@@ -88,7 +91,8 @@ export function toFlowDot(d: FlowDiagram): string {
             if (members.length === 0) continue;
             lines.push(
                 `      subgraph cluster_${s.placement} {`,
-                `        label=${quote(s.label)}; style="rounded,filled"; fillcolor=${quote(s.fill)}; color=${quote(s.line)}; fontsize=10; labeljust=l;`,
+                `        label=${quote(s.label)}; style="rounded,filled"; fillcolor=${quote(s.fill)}; ` +
+                    `color=${quote(s.line)}; fontsize=10; labeljust=l;`,
                 ...members.map((n) => nodeLine(n, "        ")),
                 `      }`,
             );

@@ -31,7 +31,9 @@ export interface FlowNode {
     architecture?: string;
 }
 
-/** `calls`: requests; `sends`: events or messages; `authorizes`: an authorizer or trigger; `may-access`: an IAM grant. */
+/**
+ * `calls`: requests; `sends`: events or messages; `authorizes`: an authorizer or trigger; `may-access`: an IAM grant.
+ */
 export type FlowEdgeKind = "calls" | "sends" | "authorizes" | "may-access";
 
 export interface FlowEdge {
@@ -167,7 +169,10 @@ class FlowBuilder {
             .filter((x): x is ExportedResource => x !== undefined);
     }
 
-    /** A subnet is public when its route table routes to an internet gateway, private through a NAT gateway, else isolated. */
+    /**
+     * A subnet is public when its route table routes to an internet gateway, private through a NAT gateway, else
+     * isolated.
+     */
     private classifySubnets(): void {
         const routeTargets = new Map<string, Set<string>>();
         for (const route of this.ofType("aws:ec2/route:Route")) {
@@ -427,7 +432,8 @@ class FlowBuilder {
             const port =
                 rule.inputs?.fromPort === rule.inputs?.toPort
                     ? `${String(rule.inputs?.ipProtocol)}/${String(rule.inputs?.fromPort)}`
-                    : `${String(rule.inputs?.ipProtocol)}/${String(rule.inputs?.fromPort)}-${String(rule.inputs?.toPort)}`;
+                    : `${String(rule.inputs?.ipProtocol)}/` +
+                      `${String(rule.inputs?.fromPort)}-${String(rule.inputs?.toPort)}`;
             link(
                 source.flatMap((s) => this.attachedTo(s, all)),
                 target.flatMap((t) => this.attachedTo(t, all)),
@@ -481,7 +487,10 @@ class FlowBuilder {
         }
     }
 
-    /** Users reach the entry points: CloudFront, public APIs, internet-facing load balancers open to the world, user pools with clients. */
+    /**
+     * Users reach the entry points: CloudFront, public APIs, internet-facing load balancers open to the world, user
+     * pools with clients.
+     */
     private internetEdges(
         nodes: readonly ExportedResource[],
         glue: readonly ExportedResource[],

@@ -33,7 +33,8 @@ export interface PlanSource {
 export function readPlanFile(file: string): StackExport {
     if (!fs.existsSync(file))
         throw new PlanInputError(
-            `plan file not found: ${file} (make one with \`npm run plan -- --stack <name>\`, or leave out --plan to run the program)`,
+            `plan file not found: ${file} ` +
+                "(make one with `npm run plan -- --stack <name>`, or leave out --plan to run the program)",
         );
     let doc: unknown;
     try {
