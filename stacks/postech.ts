@@ -19,6 +19,10 @@
  * - Data: RDS PostgreSQL (isolated subnets, TLS only, master password kept by RDS in Secrets Manager)
  *   that only the pods' security group reaches; the pods read only that secret, through IRSA.
  * - ECR repository for the FastAPI image (pushed by the application's CI).
+ *
+ * The constructor below is the list of steps; each lives in `stacks/postech/`: `settings.ts` (schema, constants),
+ * `workloads.ts` (ECR, FastAPI), `data.ts`, `cluster.ts` (EKS, add-ons), `api.ts` (NLB, API Gateway, WAF),
+ * `identity.ts` (Cognito, CPF Lambdas), `observability.ts` (Prometheus, logs, traces).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EcrRepository } from "../infra/compute/ecr-repository";
