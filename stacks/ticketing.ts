@@ -23,6 +23,10 @@ import { StorageTier, storageTier } from "./ticketing/storage";
 
 export * from "./ticketing/settings";
 
+/**
+ * The ticketing architecture (`platform:architecture:Ticketing`): one step per tier, each in `stacks/ticketing/`;
+ * every resource's parent is this component and its logical name `${name}-<role>`.
+ */
 export class Ticketing extends pulumi.ComponentResource {
     readonly outputs: Record<string, pulumi.Input<unknown>>;
 
