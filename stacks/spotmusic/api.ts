@@ -74,7 +74,7 @@ export function apiCertificate(step: SpotmusicStep): DnsCertificate {
     );
 }
 
-/** The security group of the VPC link's ENIs: no ingress rule; its one egress rule (HTTPS to the ALB) comes with the ALB. */
+/** The VPC link ENIs' security group: no ingress rule; its one egress rule (HTTPS to the ALB) comes with the ALB. */
 export function vpcLinkSecurityGroup(step: SpotmusicStep): aws.ec2.SecurityGroup {
     const { name, foundation, tags, child } = step;
     return new aws.ec2.SecurityGroup(
