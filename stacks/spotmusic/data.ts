@@ -1,0 +1,109 @@
+/**
+ * spotmusic, data tier: RDS MySQL (IAM authentication), the workloads' MySQL users and ElastiCache Redis (TLS,
+ * AUTH token in Secrets Manager).
+ */
+import { DatabaseUsers, MYSQL_READ_WRITE, MYSQL_SCHEMA_OWNER } from "../../infra/data/database-users";
+import { RedisCache } from "../../infra/data/redis-cache";
+import { RelationalDatabase } from "../../infra/data/relational-database";
+import { logGroupName, physicalName } from "../../infra/shared/naming";
+import { DB_USERS, NAME, retentionDays, SpotmusicStep } from "./settings";
+
+/** What later steps use of the data tier. */
+export interface DataTier {
+    /** The MySQL instance (database `spotmusic`, isolated subnets). */
+    db: RelationalDatabase;
+    /** The workloads' MySQL users; both workloads start after them. */
+    dbUsers: DatabaseUsers;
+    /** Redis (TLS, AUTH token), isolated subnets. */
+    cache: RedisCache;
+}
+
+/** The data tier: MySQL, its users and Redis. */
+export function dataTier(step: SpotmusicStep): DataTier {
+    const db = database(step);
+    return { db, dbUsers: databaseUsers(step, db), cache: redisCache(step) };
+}
+
+/** RDS MySQL in the isolated subnets, encrypted with the foundation's data key. */
+export function database(step: SpotmusicStep): RelationalDatabase {
+    const { name, settings: s, foundation, config, scope, tags, child } = step;
+    const keys = foundation.keys.keyArns;
+    return new RelationalDatabase(
+        `${name}-db`,
+        {
+            ...foundation.account,
+            engine: "mysql",
+            engineVersion: s.database.engineVersion,
+            identifier: physicalName(scope, "db", 63),
+            instanceClass: s.database.instanceClass,
+            allocatedStorageGb: s.database.allocatedStorageGb,
+            maxAllocatedStorageGb: s.database.maxAllocatedStorageGb,
+            databaseName: NAME,
+            vpcId: foundation.network.vpcId,
+            subnetIds: foundation.network.subnetIds.isolated,
+            dataKmsKeyArn: keys.data,
+            secretsKmsKeyArn: keys.secrets,
+            logs: { kmsKeyArn: keys.logs, retentionInDays: retentionDays(step) },
+            multiAz: s.database.multiAz,
+            backupRetentionDays: s.database.backupRetentionDays,
+            protect: config.profile.protect,
+            performanceInsights: s.database.performanceInsights,
+            monitoringIntervalSeconds: s.database.monitoringIntervalSeconds,
+            tags,
+        },
+        child,
+    );
+}
+
+/**
+ * The workloads' MySQL users (IAM authentication), created at deploy time from inside the VPC: web-api owns the
+ * schema (runs the migration), workers read and write data. Both start after them.
+ */
+export function databaseUsers(step: SpotmusicStep, db: RelationalDatabase): DatabaseUsers {
+    const { name, foundation, scope, tags, child } = step;
+    const keys = foundation.keys.keyArns;
+    return new DatabaseUsers(
+        `${name}-db-users`,
+        {
+            ...foundation.account,
+            database: db,
+            users: [
+                { name: DB_USERS.webApi, privileges: MYSQL_SCHEMA_OWNER },
+                { name: DB_USERS.workers, privileges: MYSQL_READ_WRITE },
+            ],
+            functionName: physicalName(scope, "db-users", 64),
+            vpc: { vpcId: foundation.network.vpcId, subnetIds: foundation.network.subnetIds.private },
+            secretsKmsKeyArn: keys.secrets,
+            logs: { kmsKeyArn: keys.logs, retentionInDays: retentionDays(step) },
+            tags,
+        },
+        child,
+    );
+}
+
+/** ElastiCache Redis in the isolated subnets: TLS, AUTH token in Secrets Manager, engine logs, snapshots. */
+export function redisCache(step: SpotmusicStep): RedisCache {
+    const { name, settings: s, foundation, config, scope, tags, child } = step;
+    const keys = foundation.keys.keyArns;
+    return new RedisCache(
+        `${name}-cache`,
+        {
+            nodeType: s.cache.nodeType,
+            replicas: s.cache.replicas,
+            multiAz: s.cache.multiAz,
+            vpcId: foundation.network.vpcId,
+            subnetIds: foundation.network.subnetIds.isolated,
+            dataKmsKeyArn: keys.data,
+            secretsKmsKeyArn: keys.secrets,
+            logs: {
+                groupNamePrefix: logGroupName(scope, "cache"),
+                kmsKeyArn: keys.logs,
+                retentionInDays: retentionDays(step),
+            },
+            snapshotRetentionDays: s.cache.snapshotRetentionDays,
+            protect: config.profile.protect,
+            tags,
+        },
+        child,
+    );
+}
