@@ -28,7 +28,10 @@ export interface EcrRepositoryArgs {
     untaggedExpiryDays?: number;
     /** Tagged images kept (the newest by push date); older ones expire. Default 30, 1-1000. */
     keepTaggedImages?: number;
-    /** Protect the repository: Pulumi `protect` and no `forceDelete` (a repository holding images cannot be deleted). */
+    /**
+     * Protect the repository: Pulumi `protect` and no `forceDelete` (a repository holding images cannot be
+     * deleted).
+     */
     protect: boolean;
     tags: Record<string, string>;
 }
@@ -52,7 +55,9 @@ export class EcrRepository extends pulumi.ComponentResource {
         const problems: string[] = [];
         if (!REPOSITORY_NAME.test(args.repositoryName))
             problems.push(
-                `repositoryName must be 2-256 lower-case letters, digits and . _ - / (each part starting and ending with a letter or digit); got ${JSON.stringify(args.repositoryName)}`,
+                "repositoryName must be 2-256 lower-case letters, digits and . _ - / " +
+                    "(each part starting and ending with a letter or digit); " +
+                    `got ${JSON.stringify(args.repositoryName)}`,
             );
         if (!Number.isInteger(untagged) || untagged < 1)
             problems.push(`untaggedExpiryDays must be a positive integer; got ${untagged}`);
@@ -127,8 +132,10 @@ export class EcrRepository extends pulumi.ComponentResource {
         if (release === UNRELEASED) {
             this.repositoryUrl.apply((url) =>
                 pulumi.log.info(
-                    `${key} is ${UNRELEASED}: ${this.name} exists, the workload that runs it is not created yet. Push the image, then set the release and run pulumi up again:\n` +
-                        `  aws ecr get-login-password --region ${url.split(".")[3]} | docker login --username AWS --password-stdin ${url.split("/")[0]}\n` +
+                    `${key} is ${UNRELEASED}: ${this.name} exists, the workload that runs it is not created yet. ` +
+                        "Push the image, then set the release and run pulumi up again:\n" +
+                        `  aws ecr get-login-password --region ${url.split(".")[3]} | ` +
+                        `docker login --username AWS --password-stdin ${url.split("/")[0]}\n` +
                         `  docker tag <local image> ${url}:<tag>\n` +
                         `  docker push ${url}:<tag>\n` +
                         `  pulumi config set --path '${key}' <tag>`,
@@ -145,7 +152,9 @@ export class EcrRepository extends pulumi.ComponentResource {
             )
             .catch((err: unknown) => {
                 throw new Error(
-                    `${key}: image ${release} is not in ECR repository ${this.plainName} (${err instanceof Error ? err.message : String(err)}); push it first, or set ${key} to ${UNRELEASED} (docs/first-deploy.md)`,
+                    `${key}: image ${release} is not in ECR repository ${this.plainName} ` +
+                        `(${err instanceof Error ? err.message : String(err)}); ` +
+                        `push it first, or set ${key} to ${UNRELEASED} (docs/first-deploy.md)`,
                 );
             });
         // Pinned by the digest ECR reports: tasks run exactly the image that was checked (tags are immutable too).

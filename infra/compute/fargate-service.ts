@@ -165,7 +165,10 @@ export interface AutoscalingArgs {
 
 /** The AWS X-Ray daemon sidecar (UDP 2000 on the task's loopback; `AWS_XRAY_DAEMON_ADDRESS` is set). */
 export interface XrayDaemonArgs {
-    /** Default `public.ecr.aws/xray/aws-xray-daemon:3.x`; pin a digest for production if you need reproducible tasks. */
+    /**
+     * Default `public.ecr.aws/xray/aws-xray-daemon:3.x`; pin a digest for production if you need
+     * reproducible tasks.
+     */
     image?: string;
     /** CPU units reserved for the daemon. Default 32. */
     cpu?: number;
@@ -220,7 +223,10 @@ export interface FargateServiceArgs {
     };
     /** Target groups (target type `ip`) the service registers its tasks in. Default none. */
     loadBalancers?: { targetGroupArn: pulumi.Input<string>; containerPort: number }[];
-    /** Seconds the scheduler ignores failing load balancer health checks after a task starts. Default 60 (with load balancers). */
+    /**
+     * Seconds the scheduler ignores failing load balancer health checks after a task starts. Default 60
+     * (with load balancers).
+     */
     healthCheckGracePeriodSeconds?: number;
     /** Target-tracking autoscaling; default none (fixed `desiredCount`). */
     autoscaling?: AutoscalingArgs;
@@ -238,7 +244,8 @@ export interface FargateServiceArgs {
      * tasks running and, behind a load balancer, healthy), so that an `up` whose tasks cannot start
      * fails instead of reporting success with a service at zero tasks. Default true. The provider
      * waits up to its create/update timeout (20 minutes); a failed deployment still rolls back through
-     * the circuit breaker. https://www.pulumi.com/registry/packages/aws/api-docs/ecs/service/#waitforsteadystate_nodejs,
+     * the circuit breaker.
+     * https://www.pulumi.com/registry/packages/aws/api-docs/ecs/service/#waitforsteadystate_nodejs,
      * timeout: pulumi/pulumi-awsx#1112 ("timeout: 20m0s").
      */
     waitForSteadyState?: boolean;
@@ -253,33 +260,73 @@ const DEFAULT_XRAY_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.x";
 const inRange = (v: number | undefined, lo: number, hi: number) =>
     v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 
-/** Every problem of the arguments, each naming its field. */
+/** Every problem of the arguments, each naming its field, in the order of the fields' concerns. */
 function problemsOf(args: FargateServiceArgs): string[] {
+    return [
+        ...taskProblems(args),
+        ...placementProblems(args),
+        ...logProblems(args),
+        ...portProblems(args.container),
+        ...environmentProblems(args),
+        ...containerProblems(args.container),
+        ...networkProblems(args),
+        ...serviceDiscoveryProblems(args),
+        ...autoscalingProblems(args),
+        ...xrayProblems(args),
+    ];
+}
+
+/** The task's Fargate size, its family and the container's name. */
+function taskProblems(args: FargateServiceArgs): string[] {
     const p: string[] = [];
-    const c = args.container;
     const size = fargateSizeProblem(args.cpu, args.memory);
     if (size) p.push(`${size.field} ${size.message}`);
     if (args.family !== undefined && !NAME.test(args.family))
         p.push(`family must be 1-255 letters, digits, - and _; got ${JSON.stringify(args.family)}`);
-    if (!NAME.test(c.name))
-        p.push(`container.name must be 1-255 letters, digits, - and _; got ${JSON.stringify(c.name)}`);
+    if (!NAME.test(args.container.name))
+        p.push(`container.name must be 1-255 letters, digits, - and _; got ${JSON.stringify(args.container.name)}`);
+    return p;
+}
+
+/** At least two tasks in at least two subnets (Availability Zones). */
+function placementProblems(args: FargateServiceArgs): string[] {
+    const p: string[] = [];
     const desired = args.desiredCount ?? 2;
     if (!Number.isInteger(desired) || desired < 2)
         p.push(
-            `desiredCount must be an integer of at least 2 (tasks in at least two Availability Zones); got ${desired}`,
+            "desiredCount must be an integer of at least 2 (tasks in at least two Availability Zones); " +
+                `got ${desired}`,
         );
     if (args.subnetIds.length < 2)
-        p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
         p.push(
-            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+            "subnetIds must hold at least 2 subnets in different Availability Zones; " + `got ${args.subnetIds.length}`,
         );
+    return p;
+}
 
+/** The log group's retention, one of CloudWatch Logs' values. */
+function logProblems(args: FargateServiceArgs): string[] {
+    if ((LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays)) return [];
+    return [
+        `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); ` +
+            `got ${args.logs.retentionInDays}`,
+    ];
+}
+
+/** The container's ports: each a port, none twice. */
+function portProblems(c: ContainerArgs): string[] {
+    const p: string[] = [];
     const ports = (c.portMappings ?? []).map((m) => m.containerPort);
     for (const port of ports) if (!isPort(port)) p.push(`container.portMappings: ${port} is not a port (1-65535)`);
     if (new Set(ports).size !== ports.length)
         p.push(`container.portMappings lists a port more than once: ${ports.join(", ")}`);
+    return p;
+}
 
+/** Environment variables and secrets: valid names, none in both, the secrets' JSON keys and KMS key. */
+function environmentProblems(args: FargateServiceArgs): string[] {
+    const p: string[] = [];
+    const c = args.container;
     const envNames = Object.keys(c.environment ?? {});
     const secretNames = Object.keys(c.secrets ?? {});
     for (const n of [...envNames, ...secretNames])
@@ -292,12 +339,18 @@ function problemsOf(args: FargateServiceArgs): string[] {
     for (const [n, ref] of Object.entries(c.secrets ?? {})) {
         if (ref.jsonKey !== undefined && !/^[^:]{1,256}$/.test(ref.jsonKey))
             p.push(
-                `container.secrets.${n}.jsonKey must be 1-256 characters without ':'; got ${JSON.stringify(ref.jsonKey)}`,
+                `container.secrets.${n}.jsonKey must be 1-256 characters without ':'; ` +
+                    `got ${JSON.stringify(ref.jsonKey)}`,
             );
     }
     if (secretNames.length > 0 && args.secretsKmsKeyArn === undefined)
         p.push("secretsKmsKeyArn is required when container.secrets is set (the execution role decrypts them)");
+    return p;
+}
 
+/** The container's scratch paths, health check and stop timeout. */
+function containerProblems(c: ContainerArgs): string[] {
+    const p: string[] = [];
     for (const path of c.scratchPaths ?? [])
         if (!/^\/[A-Za-z0-9._/-]*$/.test(path) || path === "/")
             p.push(`container.scratchPaths: ${JSON.stringify(path)} must be an absolute path below /`);
@@ -307,7 +360,8 @@ function problemsOf(args: FargateServiceArgs): string[] {
     if (hc) {
         if (hc.command.length < 2 || !["CMD", "CMD-SHELL"].includes(hc.command[0]))
             p.push(
-                `container.healthCheck.command must start with "CMD" or "CMD-SHELL" and hold a command; got ${JSON.stringify(hc.command)}`,
+                'container.healthCheck.command must start with "CMD" or "CMD-SHELL" and hold a command; ' +
+                    `got ${JSON.stringify(hc.command)}`,
             );
         if (!inRange(hc.intervalSeconds, 5, 300))
             p.push(`container.healthCheck.intervalSeconds must be 5-300; got ${hc.intervalSeconds}`);
@@ -319,7 +373,12 @@ function problemsOf(args: FargateServiceArgs): string[] {
     }
     if (!inRange(c.stopTimeoutSeconds, 2, 120))
         p.push(`container.stopTimeoutSeconds must be 2-120; got ${c.stopTimeoutSeconds}`);
+    return p;
+}
 
+/** Security group rules, load balancer ports and the load balancer health check grace period. */
+function networkProblems(args: FargateServiceArgs): string[] {
+    const p: string[] = [];
     for (const [key, rule] of Object.entries(args.ingress ?? {})) {
         if (!isPort(rule.port)) p.push(`ingress.${key}.port must be 1-65535; got ${rule.port}`);
     }
@@ -330,67 +389,82 @@ function problemsOf(args: FargateServiceArgs): string[] {
                 `egress.${key} ports must be 1-65535 with toPort >= port; got ${rule.port}-${rule.toPort ?? rule.port}`,
             );
     }
+    const ports = (args.container.portMappings ?? []).map((m) => m.containerPort);
     for (const [i, lb] of (args.loadBalancers ?? []).entries()) {
         if (!ports.includes(lb.containerPort))
             p.push(
-                `loadBalancers[${i}].containerPort ${lb.containerPort} is not in container.portMappings (${ports.join(", ") || "none"})`,
+                `loadBalancers[${i}].containerPort ${lb.containerPort} is not in container.portMappings ` +
+                    `(${ports.join(", ") || "none"})`,
             );
     }
     if (!inRange(args.healthCheckGracePeriodSeconds, 0, 2147483647))
         p.push(
             `healthCheckGracePeriodSeconds must be a non-negative integer; got ${args.healthCheckGracePeriodSeconds}`,
         );
-    if (args.serviceDiscovery) {
-        const sd = args.serviceDiscovery;
-        if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(sd.name))
-            p.push(
-                `serviceDiscovery.name must be a DNS label (lower-case letters, digits, -); got ${JSON.stringify(sd.name)}`,
-            );
-        if (!inRange(sd.dnsTtlSeconds, 0, 2147483647))
-            p.push(`serviceDiscovery.dnsTtlSeconds must be a non-negative integer; got ${sd.dnsTtlSeconds}`);
-    }
+    return p;
+}
+
+/** The Cloud Map service's name (a DNS label) and TTL. */
+function serviceDiscoveryProblems(args: FargateServiceArgs): string[] {
+    const p: string[] = [];
+    const sd = args.serviceDiscovery;
+    if (!sd) return p;
+    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(sd.name))
+        p.push(
+            "serviceDiscovery.name must be a DNS label (lower-case letters, digits, -); " +
+                `got ${JSON.stringify(sd.name)}`,
+        );
+    if (!inRange(sd.dnsTtlSeconds, 0, 2147483647))
+        p.push(`serviceDiscovery.dnsTtlSeconds must be a non-negative integer; got ${sd.dnsTtlSeconds}`);
+    return p;
+}
+
+/** Capacity bounds around `desiredCount`, at least one policy with a sensible target, cooldowns. */
+function autoscalingProblems(args: FargateServiceArgs): string[] {
+    const p: string[] = [];
     const a = args.autoscaling;
-    if (a) {
-        const min = a.minCapacity ?? desired;
-        if (!Number.isInteger(min) || min < 2)
-            p.push(`autoscaling.minCapacity must be an integer of at least 2; got ${min}`);
-        if (!Number.isInteger(a.maxCapacity) || a.maxCapacity < min || a.maxCapacity > 5000)
-            p.push(
-                `autoscaling.maxCapacity must be an integer from minCapacity (${min}) to 5000; got ${a.maxCapacity}`,
-            );
-        if (desired < min || desired > a.maxCapacity)
-            p.push(`desiredCount ${desired} must lie within autoscaling capacity ${min}-${a.maxCapacity}`);
-        if (a.cpuTargetPercent !== null && !inRange(a.cpuTargetPercent, 1, 100))
-            p.push(`autoscaling.cpuTargetPercent must be 1-100; got ${a.cpuTargetPercent}`);
-        if (!inRange(a.memoryTargetPercent, 1, 100))
-            p.push(`autoscaling.memoryTargetPercent must be 1-100; got ${a.memoryTargetPercent}`);
-        if (a.customMetric && !(a.customMetric.targetValue > 0))
-            p.push(`autoscaling.customMetric.targetValue must be positive; got ${a.customMetric.targetValue}`);
-        if (a.queueBacklogPerTask && !(a.queueBacklogPerTask.targetMessagesPerTask > 0))
-            p.push(
-                `autoscaling.queueBacklogPerTask.targetMessagesPerTask must be positive; got ${a.queueBacklogPerTask.targetMessagesPerTask}`,
-            );
-        if (
-            a.cpuTargetPercent === null &&
-            a.memoryTargetPercent === undefined &&
-            !a.customMetric &&
-            !a.queueBacklogPerTask
-        )
-            p.push(
-                "autoscaling needs at least one policy: cpuTargetPercent, memoryTargetPercent, customMetric or queueBacklogPerTask",
-            );
-        if (!inRange(a.scaleInCooldownSeconds, 0, 3600) || !inRange(a.scaleOutCooldownSeconds, 0, 3600))
-            p.push("autoscaling cooldowns must be 0-3600 seconds");
-    }
-    if (args.xrayDaemon) {
-        const x = args.xrayDaemon;
-        if ((x.memoryReservation ?? 256) >= args.memory)
-            p.push(
-                `xrayDaemon.memoryReservation ${x.memoryReservation ?? 256} MiB leaves nothing of the task's ${args.memory} MiB`,
-            );
-        if ((x.cpu ?? 32) >= args.cpu)
-            p.push(`xrayDaemon.cpu ${x.cpu ?? 32} leaves nothing of the task's ${args.cpu} CPU units`);
-    }
+    if (!a) return p;
+    const desired = args.desiredCount ?? 2;
+    const min = a.minCapacity ?? desired;
+    if (!Number.isInteger(min) || min < 2)
+        p.push(`autoscaling.minCapacity must be an integer of at least 2; got ${min}`);
+    if (!Number.isInteger(a.maxCapacity) || a.maxCapacity < min || a.maxCapacity > 5000)
+        p.push(`autoscaling.maxCapacity must be an integer from minCapacity (${min}) to 5000; got ${a.maxCapacity}`);
+    if (desired < min || desired > a.maxCapacity)
+        p.push(`desiredCount ${desired} must lie within autoscaling capacity ${min}-${a.maxCapacity}`);
+    if (a.cpuTargetPercent !== null && !inRange(a.cpuTargetPercent, 1, 100))
+        p.push(`autoscaling.cpuTargetPercent must be 1-100; got ${a.cpuTargetPercent}`);
+    if (!inRange(a.memoryTargetPercent, 1, 100))
+        p.push(`autoscaling.memoryTargetPercent must be 1-100; got ${a.memoryTargetPercent}`);
+    if (a.customMetric && !(a.customMetric.targetValue > 0))
+        p.push(`autoscaling.customMetric.targetValue must be positive; got ${a.customMetric.targetValue}`);
+    if (a.queueBacklogPerTask && !(a.queueBacklogPerTask.targetMessagesPerTask > 0))
+        p.push(
+            "autoscaling.queueBacklogPerTask.targetMessagesPerTask must be positive; " +
+                `got ${a.queueBacklogPerTask.targetMessagesPerTask}`,
+        );
+    if (a.cpuTargetPercent === null && a.memoryTargetPercent === undefined && !a.customMetric && !a.queueBacklogPerTask)
+        p.push(
+            "autoscaling needs at least one policy: " +
+                "cpuTargetPercent, memoryTargetPercent, customMetric or queueBacklogPerTask",
+        );
+    if (!inRange(a.scaleInCooldownSeconds, 0, 3600) || !inRange(a.scaleOutCooldownSeconds, 0, 3600))
+        p.push("autoscaling cooldowns must be 0-3600 seconds");
+    return p;
+}
+
+/** The X-Ray sidecar must leave the application some of the task's memory and CPU. */
+function xrayProblems(args: FargateServiceArgs): string[] {
+    const p: string[] = [];
+    const x = args.xrayDaemon;
+    if (!x) return p;
+    if ((x.memoryReservation ?? 256) >= args.memory)
+        p.push(
+            `xrayDaemon.memoryReservation ${x.memoryReservation ?? 256} MiB leaves nothing ` +
+                `of the task's ${args.memory} MiB`,
+        );
+    if ((x.cpu ?? 32) >= args.cpu)
+        p.push(`xrayDaemon.cpu ${x.cpu ?? 32} leaves nothing of the task's ${args.cpu} CPU units`);
     return p;
 }
 
@@ -408,6 +482,252 @@ export function secretValueFrom(ref: SecretRef): pulumi.Output<string> {
 const sortedEntries = <T>(record: Record<string, T> | undefined) =>
     Object.entries(record ?? {}).sort(([a], [b]) => a.localeCompare(b));
 const volumeName = (path: string) => `scratch${path.replace(/[^A-Za-z0-9]+/g, "-")}`.replace(/-+$/, "");
+
+/** A trust policy for ECS tasks (`ecs-tasks.amazonaws.com`), with optional confused-deputy conditions. */
+const assumedByEcsTasks = (conditions: IamStatement["Condition"]) =>
+    pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "ecs-tasks.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                ...(conditions ? { Condition: conditions } : {}),
+            },
+        ],
+    });
+
+/**
+ * The execution role's statements: pull from its ECR repositories, write to its log group, read its
+ * secrets and decrypt them through Secrets Manager only.
+ */
+function executionStatements(args: FargateServiceArgs, logGroupArn: pulumi.Output<string>): IamStatement[] {
+    const statements: IamStatement[] = [];
+    const repositories = args.ecrRepositoryArns ?? [];
+    if (repositories.length > 0) {
+        statements.push(
+            {
+                Sid: "PullItsImages",
+                Effect: "Allow",
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Resource: repositories,
+            },
+            {
+                Sid: "GetEcrAuthorizationToken",
+                Effect: "Allow",
+                Action: "ecr:GetAuthorizationToken",
+                Resource: "*",
+            },
+        );
+    }
+    statements.push({
+        Sid: "WriteItsLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: pulumi.interpolate`${logGroupArn}:*`,
+    });
+    const secretRefs = sortedEntries(args.container.secrets).map(([, ref]) => ref);
+    if (secretRefs.length > 0) {
+        const secretArns = pulumi.all(secretRefs.map((r) => r.secretArn)).apply((arns) => [...new Set(arns)].sort());
+        statements.push(
+            {
+                Sid: "ReadItsSecrets",
+                Effect: "Allow",
+                Action: "secretsmanager:GetSecretValue",
+                Resource: secretArns,
+            },
+            {
+                Sid: "DecryptItsSecretsThroughSecretsManager",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: args.secretsKmsKeyArn!,
+                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
+            },
+        );
+    }
+    return statements;
+}
+
+/** The task role's statements: the caller's, then the X-Ray daemon's and ECS Exec's when enabled. */
+function taskStatements(args: FargateServiceArgs): IamStatement[] {
+    const statements: IamStatement[] = [...(args.taskPolicyStatements ?? [])];
+    if (args.xrayDaemon) {
+        statements.push({
+            Sid: "XrayDaemonSendsTraces",
+            Effect: "Allow",
+            Action: [
+                "xray:GetSamplingRules",
+                "xray:GetSamplingStatisticSummaries",
+                "xray:GetSamplingTargets",
+                "xray:PutTelemetryRecords",
+                "xray:PutTraceSegments",
+            ],
+            Resource: "*",
+        });
+    }
+    if (args.executeCommand) {
+        statements.push(
+            {
+                Sid: "EcsExecChannels",
+                Effect: "Allow",
+                Action: [
+                    "ssmmessages:CreateControlChannel",
+                    "ssmmessages:CreateDataChannel",
+                    "ssmmessages:OpenControlChannel",
+                    "ssmmessages:OpenDataChannel",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "EcsExecSessionLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                Resource: pulumi.interpolate`${args.executeCommand.logGroupArn}:*`,
+            },
+            { Sid: "EcsExecLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+            {
+                Sid: "EcsExecEncryption",
+                Effect: "Allow",
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: args.executeCommand.kmsKeyArn,
+            },
+        );
+    }
+    return statements;
+}
+
+/** The `awslogs` configuration of a container writing to `logGroupName` under stream prefix `prefix`. */
+function logConfiguration(logGroupName: pulumi.Output<string>, region: string, prefix: string) {
+    return {
+        logDriver: "awslogs",
+        options: {
+            "awslogs-group": logGroupName,
+            "awslogs-region": region,
+            "awslogs-stream-prefix": prefix,
+            // A slow log pipeline must not stall the application; 25 MiB of buffer per container.
+            mode: "non-blocking",
+            "max-buffer-size": "25m",
+        },
+    };
+}
+
+/** The application container's definition (ECS `containerDefinitions` entry). */
+function applicationContainer(args: FargateServiceArgs, logGroupName: pulumi.Output<string>): object {
+    const c = args.container;
+    const environment = sortedEntries(c.environment).map(([n, value]) => ({ name: n, value }));
+    if (args.xrayDaemon) environment.push({ name: XRAY_ADDRESS, value: "127.0.0.1:2000" });
+    const hc = c.healthCheck;
+    return {
+        name: c.name,
+        image: c.image,
+        essential: true,
+        portMappings: (c.portMappings ?? []).map((m) => ({
+            containerPort: m.containerPort,
+            protocol: m.protocol ?? "tcp",
+        })),
+        environment,
+        secrets: sortedEntries(c.secrets).map(([n, ref]) => ({ name: n, valueFrom: secretValueFrom(ref) })),
+        readonlyRootFilesystem: c.readonlyRootFilesystem ?? true,
+        mountPoints: (c.scratchPaths ?? []).map((path) => ({
+            sourceVolume: volumeName(path),
+            containerPath: path,
+            readOnly: false,
+        })),
+        linuxParameters: (c.dropAllCapabilities ?? true) ? { capabilities: { drop: ["ALL"] } } : undefined,
+        user: c.user,
+        command: c.command,
+        entryPoint: c.entryPoint,
+        stopTimeout: c.stopTimeoutSeconds,
+        healthCheck: hc
+            ? {
+                  command: hc.command,
+                  interval: hc.intervalSeconds ?? 30,
+                  timeout: hc.timeoutSeconds ?? 5,
+                  retries: hc.retries ?? 3,
+                  startPeriod: hc.startPeriodSeconds ?? 0,
+              }
+            : undefined,
+        logConfiguration: logConfiguration(logGroupName, args.region, c.name),
+    };
+}
+
+/** The X-Ray daemon sidecar's definition (non-essential, UDP 2000). */
+function xrayDaemonContainer(
+    x: XrayDaemonArgs,
+    logGroupName: pulumi.Output<string>,
+    region: string,
+): Record<string, unknown> {
+    return {
+        name: "xray-daemon",
+        image: x.image ?? DEFAULT_XRAY_IMAGE,
+        essential: false,
+        cpu: x.cpu ?? 32,
+        memoryReservation: x.memoryReservation ?? 256,
+        portMappings: [{ containerPort: 2000, protocol: "udp" }],
+        readonlyRootFilesystem: true,
+        linuxParameters: { capabilities: { drop: ["ALL"] } },
+        logConfiguration: logConfiguration(logGroupName, region, "xray-daemon"),
+    };
+}
+
+/**
+ * The target-tracking configuration holding the SQS backlog per task: visible messages divided by
+ * the service's running tasks (Container Insights).
+ */
+function queueBacklogConfiguration(
+    q: NonNullable<AutoscalingArgs["queueBacklogPerTask"]>,
+    clusterName: pulumi.Input<string>,
+    serviceName: pulumi.Output<string>,
+): aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration {
+    return {
+        targetValue: q.targetMessagesPerTask,
+        customizedMetricSpecification: {
+            metrics: [
+                {
+                    id: "visible",
+                    label: "Visible messages",
+                    returnData: false,
+                    metricStat: {
+                        stat: "Sum",
+                        metric: {
+                            namespace: "AWS/SQS",
+                            metricName: "ApproximateNumberOfMessagesVisible",
+                            dimensions: [{ name: "QueueName", value: q.queueName }],
+                        },
+                    },
+                },
+                {
+                    id: "tasks",
+                    label: "Running tasks",
+                    returnData: false,
+                    metricStat: {
+                        stat: "Average",
+                        metric: {
+                            namespace: "ECS/ContainerInsights",
+                            metricName: "RunningTaskCount",
+                            dimensions: [
+                                { name: "ClusterName", value: clusterName },
+                                { name: "ServiceName", value: serviceName },
+                            ],
+                        },
+                    },
+                },
+                {
+                    id: "backlog",
+                    label: "Messages per task",
+                    expression: "visible / tasks",
+                    returnData: true,
+                },
+            ],
+        },
+    };
+}
+
+/** The IAM roles of the service's tasks. */
+interface TaskRoles {
+    executionRole: aws.iam.Role;
+    taskRole: aws.iam.Role;
+}
 
 export class FargateService extends pulumi.ComponentResource {
     readonly serviceName: pulumi.Output<string>;
@@ -428,229 +748,109 @@ export class FargateService extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`FargateService ${name}: ${problems.join("; ")}`);
         this.componentName = name;
         this.tags = args.tags;
-        const child = { parent: this };
-        const tags = args.tags;
-        const c = args.container;
-        const desiredCount = args.desiredCount ?? 2;
 
-        const logGroup = new aws.cloudwatch.LogGroup(
+        const logGroup = this.logGroup(name, args);
+        const roles = this.roles(name, args, logGroup);
+        const taskDefinition = this.taskDefinition(name, args, roles, logGroup);
+        this.securityGroupId = this.securityGroup(name, args).id;
+        this.securityGroupRules(args);
+        const discovery = this.serviceDiscovery(name, args);
+        this.discoveryHostname = discovery?.hostname;
+        const service = this.service(name, args, taskDefinition, discovery?.arn);
+        if (args.autoscaling) this.autoscaling(name, args, args.autoscaling, service);
+
+        this.serviceName = service.name;
+        this.serviceArn = service.arn;
+        this.taskRoleArn = roles.taskRole.arn;
+        this.executionRoleArn = roles.executionRole.arn;
+        this.taskDefinitionArn = taskDefinition.arn;
+        this.logGroupName = logGroup.name;
+        this.registerOutputs({
+            serviceName: this.serviceName,
+            serviceArn: this.serviceArn,
+            securityGroupId: this.securityGroupId,
+            taskRoleArn: this.taskRoleArn,
+        });
+    }
+
+    /** The KMS-encrypted log group of every container, with its fixed name and retention. */
+    private logGroup(name: string, args: FargateServiceArgs): aws.cloudwatch.LogGroup {
+        return new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             {
                 name: args.logs.groupName,
                 retentionInDays: args.logs.retentionInDays,
                 kmsKeyId: args.logs.kmsKeyArn,
-                tags,
+                tags: args.tags,
             },
-            child,
+            { parent: this },
         );
+    }
 
-        // ---------------------------------------------------------------- IAM
-        const assumedByEcsTasks = (conditions: IamStatement["Condition"]) =>
-            pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Effect: "Allow",
-                        Principal: { Service: "ecs-tasks.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                        ...(conditions ? { Condition: conditions } : {}),
-                    },
-                ],
-            });
+    /**
+     * The execution role (ECS agent: image, logs, secrets) and the task role (the application; only the
+     * caller's statements and the sidecars'), each with its inline policy; the task role trusts ECS
+     * tasks of this account only.
+     */
+    private roles(name: string, args: FargateServiceArgs, logGroup: aws.cloudwatch.LogGroup): TaskRoles {
+        const child = { parent: this };
         const executionRole = new aws.iam.Role(
             `${name}-execution`,
             {
                 description: `ECS agent of ${name}: pulls its image, writes its logs, reads its secrets`,
                 assumeRolePolicy: assumedByEcsTasks(undefined),
-                tags,
+                tags: args.tags,
             },
             child,
         );
-        const secretRefs = sortedEntries(c.secrets).map(([, ref]) => ref);
-        const executionStatements: IamStatement[] = [];
-        const repositories = args.ecrRepositoryArns ?? [];
-        if (repositories.length > 0) {
-            executionStatements.push(
-                {
-                    Sid: "PullItsImages",
-                    Effect: "Allow",
-                    Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                    Resource: repositories,
-                },
-                {
-                    Sid: "GetEcrAuthorizationToken",
-                    Effect: "Allow",
-                    Action: "ecr:GetAuthorizationToken",
-                    Resource: "*",
-                },
-            );
-        }
-        executionStatements.push({
-            Sid: "WriteItsLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: pulumi.interpolate`${logGroup.arn}:*`,
-        });
-        if (secretRefs.length > 0) {
-            const secretArns = pulumi
-                .all(secretRefs.map((r) => r.secretArn))
-                .apply((arns) => [...new Set(arns)].sort());
-            executionStatements.push(
-                {
-                    Sid: "ReadItsSecrets",
-                    Effect: "Allow",
-                    Action: "secretsmanager:GetSecretValue",
-                    Resource: secretArns,
-                },
-                {
-                    Sid: "DecryptItsSecretsThroughSecretsManager",
-                    Effect: "Allow",
-                    Action: "kms:Decrypt",
-                    Resource: args.secretsKmsKeyArn!,
-                    Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
-                },
-            );
-        }
         new aws.iam.RolePolicy(
             `${name}-execution`,
             {
                 role: executionRole.id,
-                policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: executionStatements }),
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: executionStatements(args, logGroup.arn),
+                }),
             },
             child,
         );
-
+        const ecsInThisAccount = pulumi.interpolate`arn:${args.partition}:ecs:${args.region}:${args.accountId}:*`;
         const taskRole = new aws.iam.Role(
             `${name}-task`,
             {
                 description: `Application of ${name}: only what its code calls`,
                 assumeRolePolicy: assumedByEcsTasks({
                     StringEquals: { "aws:SourceAccount": args.accountId },
-                    ArnLike: {
-                        "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:ecs:${args.region}:${args.accountId}:*`,
-                    },
+                    ArnLike: { "aws:SourceArn": ecsInThisAccount },
                 }),
-                tags,
+                tags: args.tags,
             },
             child,
         );
-        const taskStatements: IamStatement[] = [...(args.taskPolicyStatements ?? [])];
-        if (args.xrayDaemon) {
-            taskStatements.push({
-                Sid: "XrayDaemonSendsTraces",
-                Effect: "Allow",
-                Action: [
-                    "xray:GetSamplingRules",
-                    "xray:GetSamplingStatisticSummaries",
-                    "xray:GetSamplingTargets",
-                    "xray:PutTelemetryRecords",
-                    "xray:PutTraceSegments",
-                ],
-                Resource: "*",
-            });
-        }
-        if (args.executeCommand) {
-            taskStatements.push(
-                {
-                    Sid: "EcsExecChannels",
-                    Effect: "Allow",
-                    Action: [
-                        "ssmmessages:CreateControlChannel",
-                        "ssmmessages:CreateDataChannel",
-                        "ssmmessages:OpenControlChannel",
-                        "ssmmessages:OpenDataChannel",
-                    ],
-                    Resource: "*",
-                },
-                {
-                    Sid: "EcsExecSessionLogs",
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-                    Resource: pulumi.interpolate`${args.executeCommand.logGroupArn}:*`,
-                },
-                { Sid: "EcsExecLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
-                {
-                    Sid: "EcsExecEncryption",
-                    Effect: "Allow",
-                    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-                    Resource: args.executeCommand.kmsKeyArn,
-                },
-            );
-        }
-        if (taskStatements.length > 0) {
+        const statements = taskStatements(args);
+        if (statements.length > 0) {
             new aws.iam.RolePolicy(
                 `${name}-task`,
                 {
                     role: taskRole.id,
-                    policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: taskStatements }),
+                    policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
                 },
                 child,
             );
         }
+        return { executionRole, taskRole };
+    }
 
-        // ---------------------------------------------------------------- task definition
-        const logConfiguration = (prefix: string) => ({
-            logDriver: "awslogs",
-            options: {
-                "awslogs-group": logGroup.name,
-                "awslogs-region": args.region,
-                "awslogs-stream-prefix": prefix,
-                // A slow log pipeline must not stall the application; 25 MiB of buffer per container.
-                mode: "non-blocking",
-                "max-buffer-size": "25m",
-            },
-        });
-        const environment = sortedEntries(c.environment).map(([n, value]) => ({ name: n, value }));
-        if (args.xrayDaemon) environment.push({ name: XRAY_ADDRESS, value: "127.0.0.1:2000" });
-        const scratch = c.scratchPaths ?? [];
-        const hc = c.healthCheck;
-        const mainContainer = {
-            name: c.name,
-            image: c.image,
-            essential: true,
-            portMappings: (c.portMappings ?? []).map((m) => ({
-                containerPort: m.containerPort,
-                protocol: m.protocol ?? "tcp",
-            })),
-            environment,
-            secrets: sortedEntries(c.secrets).map(([n, ref]) => ({ name: n, valueFrom: secretValueFrom(ref) })),
-            readonlyRootFilesystem: c.readonlyRootFilesystem ?? true,
-            mountPoints: scratch.map((path) => ({
-                sourceVolume: volumeName(path),
-                containerPath: path,
-                readOnly: false,
-            })),
-            linuxParameters: (c.dropAllCapabilities ?? true) ? { capabilities: { drop: ["ALL"] } } : undefined,
-            user: c.user,
-            command: c.command,
-            entryPoint: c.entryPoint,
-            stopTimeout: c.stopTimeoutSeconds,
-            healthCheck: hc
-                ? {
-                      command: hc.command,
-                      interval: hc.intervalSeconds ?? 30,
-                      timeout: hc.timeoutSeconds ?? 5,
-                      retries: hc.retries ?? 3,
-                      startPeriod: hc.startPeriodSeconds ?? 0,
-                  }
-                : undefined,
-            logConfiguration: logConfiguration(c.name),
-        };
-        const containers: object[] = [mainContainer];
-        if (args.xrayDaemon) {
-            containers.push({
-                name: "xray-daemon",
-                image: args.xrayDaemon.image ?? DEFAULT_XRAY_IMAGE,
-                essential: false,
-                cpu: args.xrayDaemon.cpu ?? 32,
-                memoryReservation: args.xrayDaemon.memoryReservation ?? 256,
-                portMappings: [{ containerPort: 2000, protocol: "udp" }],
-                readonlyRootFilesystem: true,
-                linuxParameters: { capabilities: { drop: ["ALL"] } },
-                logConfiguration: logConfiguration("xray-daemon"),
-            });
-        }
-        const taskDefinition = new aws.ecs.TaskDefinition(
+    /** The Fargate task definition: the application container, the X-Ray sidecar, scratch volumes. */
+    private taskDefinition(
+        name: string,
+        args: FargateServiceArgs,
+        roles: TaskRoles,
+        logGroup: aws.cloudwatch.LogGroup,
+    ): aws.ecs.TaskDefinition {
+        const containers: object[] = [applicationContainer(args, logGroup.name)];
+        if (args.xrayDaemon) containers.push(xrayDaemonContainer(args.xrayDaemon, logGroup.name, args.region));
+        return new aws.ecs.TaskDefinition(
             `${name}-task`,
             {
                 family: args.family ?? name,
@@ -659,27 +859,32 @@ export class FargateService extends pulumi.ComponentResource {
                 cpu: String(args.cpu),
                 memory: String(args.memory),
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: args.cpuArchitecture ?? "X86_64" },
-                executionRoleArn: executionRole.arn,
-                taskRoleArn: taskRole.arn,
+                executionRoleArn: roles.executionRole.arn,
+                taskRoleArn: roles.taskRole.arn,
                 containerDefinitions: pulumi.jsonStringify(containers),
-                volumes: scratch.map((path) => ({ name: volumeName(path) })),
-                tags,
+                volumes: (args.container.scratchPaths ?? []).map((path) => ({ name: volumeName(path) })),
+                tags: args.tags,
             },
-            child,
+            { parent: this },
         );
+    }
 
-        // ---------------------------------------------------------------- network
-        const sg = new aws.ec2.SecurityGroup(
+    /** The service's security group, without rules of its own. */
+    private securityGroup(name: string, args: FargateServiceArgs): aws.ec2.SecurityGroup {
+        return new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
                 vpcId: args.vpcId,
                 description: `ECS service ${name}: ingress only from the security groups allowed explicitly`,
                 revokeRulesOnDelete: true,
-                tags: { ...tags, Name: `${name}-sg` },
+                tags: { ...args.tags, Name: `${name}-sg` },
             },
-            child,
+            { parent: this },
         );
-        this.securityGroupId = sg.id;
+    }
+
+    /** The ingress rules the caller passes and the egress rules (default HTTPS to AWS APIs). */
+    private securityGroupRules(args: FargateServiceArgs): void {
         for (const [key, rule] of sortedEntries(args.ingress)) this.allowIngressFrom(key, rule);
         const egress = args.egress ?? {
             https: {
@@ -689,42 +894,57 @@ export class FargateService extends pulumi.ComponentResource {
             },
         };
         for (const [key, rule] of sortedEntries(egress)) this.addEgress(key, rule);
+    }
 
-        let discoveryArn: pulumi.Output<string> | undefined;
-        if (args.serviceDiscovery) {
-            const sd = args.serviceDiscovery;
-            const discovery = new aws.servicediscovery.Service(
-                `${name}-discovery`,
-                {
-                    name: sd.name,
-                    description: `Tasks of ${name}`,
+    /** The Cloud Map service the tasks register in (A records, multivalue), when asked for. */
+    private serviceDiscovery(
+        name: string,
+        args: FargateServiceArgs,
+    ): { arn: pulumi.Output<string>; hostname: string } | undefined {
+        const sd = args.serviceDiscovery;
+        if (!sd) return undefined;
+        const discovery = new aws.servicediscovery.Service(
+            `${name}-discovery`,
+            {
+                name: sd.name,
+                description: `Tasks of ${name}`,
+                namespaceId: sd.namespaceId,
+                dnsConfig: {
                     namespaceId: sd.namespaceId,
-                    dnsConfig: {
-                        namespaceId: sd.namespaceId,
-                        routingPolicy: "MULTIVALUE",
-                        dnsRecords: [{ type: "A", ttl: sd.dnsTtlSeconds ?? 10 }],
-                    },
-                    // ECS reports task health to Cloud Map; unhealthy or stopped tasks leave the answers.
-                    healthCheckCustomConfig: {},
-                    forceDestroy: true,
-                    tags,
+                    routingPolicy: "MULTIVALUE",
+                    dnsRecords: [{ type: "A", ttl: sd.dnsTtlSeconds ?? 10 }],
                 },
-                child,
-            );
-            discoveryArn = discovery.arn;
-            this.discoveryHostname = `${sd.name}.${sd.namespaceName}`;
-        }
+                // ECS reports task health to Cloud Map; unhealthy or stopped tasks leave the answers.
+                healthCheckCustomConfig: {},
+                forceDestroy: true,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        return { arn: discovery.arn, hostname: `${sd.name}.${sd.namespaceName}` };
+    }
 
+    /** The ECS service: private subnets, circuit breaker with rollback, load balancers, Cloud Map. */
+    private service(
+        name: string,
+        args: FargateServiceArgs,
+        taskDefinition: aws.ecs.TaskDefinition,
+        discoveryArn: pulumi.Output<string> | undefined,
+    ): aws.ecs.Service {
         const loadBalancers = args.loadBalancers ?? [];
-        const service = new aws.ecs.Service(
+        return new aws.ecs.Service(
             name,
             {
                 cluster: args.clusterArn,
                 taskDefinition: taskDefinition.arn,
-                desiredCount,
+                desiredCount: args.desiredCount ?? 2,
                 launchType: "FARGATE",
                 platformVersion: "LATEST",
-                networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: false },
+                networkConfiguration: {
+                    subnets: args.subnetIds,
+                    securityGroups: [this.securityGroupId],
+                    assignPublicIp: false,
+                },
                 // Fargate spreads a service's tasks across the subnets' AZs; rebalancing keeps them spread.
                 availabilityZoneRebalancing: "ENABLED",
                 deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -737,7 +957,7 @@ export class FargateService extends pulumi.ComponentResource {
                     loadBalancers.length > 0
                         ? loadBalancers.map((lb) => ({
                               targetGroupArn: lb.targetGroupArn,
-                              containerName: c.name,
+                              containerName: args.container.name,
                               containerPort: lb.containerPort,
                           }))
                         : undefined,
@@ -745,127 +965,71 @@ export class FargateService extends pulumi.ComponentResource {
                     loadBalancers.length > 0 ? (args.healthCheckGracePeriodSeconds ?? 60) : undefined,
                 serviceRegistries: discoveryArn ? { registryArn: discoveryArn } : undefined,
                 waitForSteadyState: args.waitForSteadyState ?? true,
-                tags,
+                tags: args.tags,
             },
-            { ...child, dependsOn: args.waitFor, ignoreChanges: args.autoscaling ? ["desiredCount"] : [] },
+            { parent: this, dependsOn: args.waitFor, ignoreChanges: args.autoscaling ? ["desiredCount"] : [] },
         );
+    }
 
-        if (args.autoscaling) {
-            const a = args.autoscaling;
-            const target = new aws.appautoscaling.Target(
-                `${name}-scaling`,
+    /** The scalable target of the service's desired count and one target-tracking policy per metric. */
+    private autoscaling(name: string, args: FargateServiceArgs, a: AutoscalingArgs, service: aws.ecs.Service): void {
+        const target = new aws.appautoscaling.Target(
+            `${name}-scaling`,
+            {
+                serviceNamespace: "ecs",
+                scalableDimension: "ecs:service:DesiredCount",
+                resourceId: pulumi.interpolate`service/${args.clusterName}/${service.name}`,
+                minCapacity: a.minCapacity ?? args.desiredCount ?? 2,
+                maxCapacity: a.maxCapacity,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const cooldowns = {
+            scaleInCooldown: a.scaleInCooldownSeconds ?? 300,
+            scaleOutCooldown: a.scaleOutCooldownSeconds ?? 60,
+        };
+        const policy = (
+            suffix: string,
+            configuration: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration,
+        ) =>
+            new aws.appautoscaling.Policy(
+                `${name}-${suffix}`,
                 {
-                    serviceNamespace: "ecs",
-                    scalableDimension: "ecs:service:DesiredCount",
-                    resourceId: pulumi.interpolate`service/${args.clusterName}/${service.name}`,
-                    minCapacity: a.minCapacity ?? desiredCount,
-                    maxCapacity: a.maxCapacity,
-                    tags,
+                    policyType: "TargetTrackingScaling",
+                    serviceNamespace: target.serviceNamespace,
+                    scalableDimension: target.scalableDimension,
+                    resourceId: target.resourceId,
+                    targetTrackingScalingPolicyConfiguration: { ...cooldowns, ...configuration },
                 },
-                child,
+                { parent: this },
             );
-            const cooldowns = {
-                scaleInCooldown: a.scaleInCooldownSeconds ?? 300,
-                scaleOutCooldown: a.scaleOutCooldownSeconds ?? 60,
-            };
-            const policy = (
-                suffix: string,
-                configuration: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration,
-            ) =>
-                new aws.appautoscaling.Policy(
-                    `${name}-${suffix}`,
-                    {
-                        policyType: "TargetTrackingScaling",
-                        serviceNamespace: target.serviceNamespace,
-                        scalableDimension: target.scalableDimension,
-                        resourceId: target.resourceId,
-                        targetTrackingScalingPolicyConfiguration: { ...cooldowns, ...configuration },
-                    },
-                    child,
-                );
-            const cpuTarget = a.cpuTargetPercent === null ? undefined : (a.cpuTargetPercent ?? 60);
-            if (cpuTarget !== undefined)
-                policy("cpu", {
-                    targetValue: cpuTarget,
-                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-                });
-            if (a.memoryTargetPercent !== undefined)
-                policy("memory", {
-                    targetValue: a.memoryTargetPercent,
-                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
-                });
-            if (a.customMetric) {
-                const m = a.customMetric;
-                policy("custom-metric", {
-                    targetValue: m.targetValue,
-                    customizedMetricSpecification: {
-                        namespace: m.namespace,
-                        metricName: m.metricName,
-                        statistic: m.statistic ?? "Average",
-                        unit: m.unit,
-                        dimensions: sortedEntries(m.dimensions).map(([n, value]) => ({ name: n, value })),
-                    },
-                });
-            }
-            if (a.queueBacklogPerTask) {
-                const q = a.queueBacklogPerTask;
-                policy("queue-backlog", {
-                    targetValue: q.targetMessagesPerTask,
-                    customizedMetricSpecification: {
-                        metrics: [
-                            {
-                                id: "visible",
-                                label: "Visible messages",
-                                returnData: false,
-                                metricStat: {
-                                    stat: "Sum",
-                                    metric: {
-                                        namespace: "AWS/SQS",
-                                        metricName: "ApproximateNumberOfMessagesVisible",
-                                        dimensions: [{ name: "QueueName", value: q.queueName }],
-                                    },
-                                },
-                            },
-                            {
-                                id: "tasks",
-                                label: "Running tasks",
-                                returnData: false,
-                                metricStat: {
-                                    stat: "Average",
-                                    metric: {
-                                        namespace: "ECS/ContainerInsights",
-                                        metricName: "RunningTaskCount",
-                                        dimensions: [
-                                            { name: "ClusterName", value: args.clusterName },
-                                            { name: "ServiceName", value: service.name },
-                                        ],
-                                    },
-                                },
-                            },
-                            {
-                                id: "backlog",
-                                label: "Messages per task",
-                                expression: "visible / tasks",
-                                returnData: true,
-                            },
-                        ],
-                    },
-                });
-            }
+        const cpuTarget = a.cpuTargetPercent === null ? undefined : (a.cpuTargetPercent ?? 60);
+        if (cpuTarget !== undefined)
+            policy("cpu", {
+                targetValue: cpuTarget,
+                predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+            });
+        if (a.memoryTargetPercent !== undefined)
+            policy("memory", {
+                targetValue: a.memoryTargetPercent,
+                predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
+            });
+        if (a.customMetric) {
+            const m = a.customMetric;
+            policy("custom-metric", {
+                targetValue: m.targetValue,
+                customizedMetricSpecification: {
+                    namespace: m.namespace,
+                    metricName: m.metricName,
+                    statistic: m.statistic ?? "Average",
+                    unit: m.unit,
+                    dimensions: sortedEntries(m.dimensions).map(([n, value]) => ({ name: n, value })),
+                },
+            });
         }
-
-        this.serviceName = service.name;
-        this.serviceArn = service.arn;
-        this.taskRoleArn = taskRole.arn;
-        this.executionRoleArn = executionRole.arn;
-        this.taskDefinitionArn = taskDefinition.arn;
-        this.logGroupName = logGroup.name;
-        this.registerOutputs({
-            serviceName: this.serviceName,
-            serviceArn: this.serviceArn,
-            securityGroupId: this.securityGroupId,
-            taskRoleArn: this.taskRoleArn,
-        });
+        if (a.queueBacklogPerTask)
+            policy("queue-backlog", queueBacklogConfiguration(a.queueBacklogPerTask, args.clusterName, service.name));
     }
 
     /**

@@ -33,7 +33,8 @@ export class ServiceNamespace extends pulumi.ComponentResource {
         super("platform:compute:ServiceNamespace", name, {}, opts);
         if (!DNS_NAME.test(args.namespaceName)) {
             throw new Error(
-                `ServiceNamespace ${name}: namespaceName must be a DNS name of at least two lower-case labels (e.g. mtls-api.internal); got ${JSON.stringify(args.namespaceName)}`,
+                `ServiceNamespace ${name}: namespaceName must be a DNS name of at least two lower-case labels ` +
+                    `(e.g. mtls-api.internal); got ${JSON.stringify(args.namespaceName)}`,
             );
         }
         const namespace = new aws.servicediscovery.PrivateDnsNamespace(

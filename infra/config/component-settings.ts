@@ -50,11 +50,15 @@ export const certificateStatusSetting = () =>
     z
         .enum(CERTIFICATE_STATUSES, {
             error: (i) =>
-                `must be pending (the validation records are not created yet) or issued (ACM issued the certificates); ${got(i.input)}`,
+                "must be pending (the validation records are not created yet) " +
+                `or issued (ACM issued the certificates); ${got(i.input)}`,
         })
         .default("pending");
 
-/** A custom domain: the name viewers use, and the Route 53 zone to write records in (absent: records are outputs). */
+/**
+ * A custom domain: the name viewers use, and the Route 53 zone to write records in (absent: records are
+ * outputs).
+ */
 export const domainSettings = (example: string) =>
     z.strictObject(
         {
@@ -67,7 +71,8 @@ export const domainSettings = (example: string) =>
                 })
                 .regex(DNS_NAME, {
                     error: (i) =>
-                        `must be a lower-case DNS name such as ${example} (no wildcard, no trailing dot); ${got(i.input)}`,
+                        `must be a lower-case DNS name such as ${example} (no wildcard, no trailing dot); ` +
+                        got(i.input),
                 }),
             hostedZoneId: textMatching(
                 /^Z[A-Z0-9]{1,31}$/,
@@ -119,6 +124,8 @@ export const databaseSettings = (defaults: { instanceClass: string; engineVersio
                 ctx.addIssue({
                     code: "custom",
                     path: ["maxAllocatedStorageGb"],
-                    message: `must be above allocatedStorageGb (${s.allocatedStorageGb}); got ${s.maxAllocatedStorageGb}`,
+                    message:
+                        `must be above allocatedStorageGb (${s.allocatedStorageGb}); ` +
+                        `got ${s.maxAllocatedStorageGb}`,
                 });
         });

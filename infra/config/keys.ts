@@ -57,7 +57,10 @@ export interface KeyDeclaration {
     schema: z.ZodType;
 }
 
-/** The foundation keys' values once validated: one field per key of {@link FOUNDATION_KEYS}, typed as its schema's output. */
+/**
+ * The foundation keys' values once validated: one field per key of {@link FOUNDATION_KEYS}, typed as its
+ * schema's output.
+ */
 export interface FoundationValues {
     environment: "dev" | "staging" | "prod";
     architectures: ArchitectureName[];
@@ -84,7 +87,10 @@ export interface AlarmSubscription {
     endpoint: string;
 }
 
-/** A foundation key's declaration: its `key` names a field of {@link FoundationValues}, its schema (and default) produce that field's type. */
+/**
+ * A foundation key's declaration: its `key` names a field of {@link FoundationValues}, its schema (and
+ * default) produce that field's type.
+ */
 export type FoundationKeyDeclaration = {
     [K in keyof FoundationValues]: KeyDeclaration & {
         key: K;
@@ -110,7 +116,9 @@ const cidrSchema = z.string().superRefine((value, ctx) => {
     if (parsed.prefix < LAYOUT_LIMITS.minVpcPrefix || parsed.prefix > LAYOUT_LIMITS.maxVpcPrefix) {
         ctx.addIssue({
             code: "custom",
-            message: `must have a prefix length from /${LAYOUT_LIMITS.minVpcPrefix} to /${LAYOUT_LIMITS.maxVpcPrefix} (the subnet layout cuts it in three tiers); ${got(value)}`,
+            message:
+                `must have a prefix length from /${LAYOUT_LIMITS.minVpcPrefix} to /${LAYOUT_LIMITS.maxVpcPrefix} ` +
+                `(the subnet layout cuts it in three tiers); ${got(value)}`,
         });
     }
 });
@@ -164,7 +172,8 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         key: "environment",
         type: "string",
         description:
-            "Environment name, used in names and the Environment tag: dev, staging or prod. prod requires platform:protect true.",
+            "Environment name, used in names and the Environment tag: dev, staging or prod. " +
+            "prod requires platform:protect true.",
         schema: z.enum(["dev", "staging", "prod"], {
             error: (i) => `must be one of dev, staging, prod; ${got(i.input)}`,
         }),
@@ -189,7 +198,8 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         key: "vpcCidr",
         type: "string",
         description:
-            "IPv4 CIDR of the VPC, /16 to /20 in an RFC 1918 range (for example 10.10.0.0/16). Must not overlap platform:reservedCidrs.",
+            "IPv4 CIDR of the VPC, /16 to /20 in an RFC 1918 range (for example 10.10.0.0/16). " +
+            "Must not overlap platform:reservedCidrs.",
         schema: cidrSchema,
     },
     {
@@ -197,14 +207,17 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         type: "array",
         items: "string",
         description:
-            "Networks the VPC must not overlap: other stacks' VPCs, peered VPCs, on-premises ranges reached over VPN or Direct Connect.",
+            "Networks the VPC must not overlap: other stacks' VPCs, peered VPCs, on-premises ranges reached " +
+            "over VPN or Direct Connect.",
         default: [],
         schema: z.array(z.string(), { error: (i) => `must be a list of CIDR blocks; ${got(i.input)}` }),
     },
     {
         key: "azCount",
         type: "integer",
-        description: `Number of Availability Zones the network spans, ${LAYOUT_LIMITS.minAzCount} to ${LAYOUT_LIMITS.maxAzCount} (sa-east-1 has 3).`,
+        description:
+            `Number of Availability Zones the network spans, ${LAYOUT_LIMITS.minAzCount} to ` +
+            `${LAYOUT_LIMITS.maxAzCount} (sa-east-1 has 3).`,
         schema: z
             .number({ error: (i) => `must be an integer; ${got(i.input)}` })
             .int({ error: (i) => `must be an integer; ${got(i.input)}` })
@@ -221,20 +234,24 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         key: "natGateways",
         type: "string",
         description:
-            "NAT strategy for the private subnets: single (one NAT gateway, cheaper, one AZ's failure cuts egress) or per-az (one per AZ, highly available).",
+            "NAT strategy for the private subnets: single (one NAT gateway, cheaper, one AZ's failure cuts " +
+            "egress) or per-az (one per AZ, highly available).",
         schema: z.enum(["single", "per-az"], { error: (i) => `must be single or per-az; ${got(i.input)}` }),
     },
     {
         key: "interfaceEndpoints",
         type: "array",
         items: "string",
-        description: `Interface VPC endpoints to create in the private subnets, any of: ${INTERFACE_ENDPOINT_SERVICES.join(", ")}.`,
+        description:
+            "Interface VPC endpoints to create in the private subnets, any of: " +
+            `${INTERFACE_ENDPOINT_SERVICES.join(", ")}.`,
         default: [],
         schema: z
             .array(
                 z.enum(INTERFACE_ENDPOINT_SERVICES, {
                     error: (i) =>
-                        `unknown interface endpoint ${JSON.stringify(i.input)}; allowed: ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
+                        `unknown interface endpoint ${JSON.stringify(i.input)}; allowed: ` +
+                        `${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
                 }),
                 { error: (i) => `must be a list of service names; ${got(i.input)}` },
             )
@@ -248,14 +265,16 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
             .number({ error: (i) => `must be an integer; ${got(i.input)}` })
             .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
                 error: (i) =>
-                    `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}; ${got(i.input)}`,
+                    "must be one of the retention periods CloudWatch Logs accepts: " +
+                    `${LOG_RETENTION_DAYS.join(", ")}; ${got(i.input)}`,
             }),
     },
     {
         key: "logArchiveRetentionDays",
         type: "integer",
         description:
-            "Days the log archive bucket keeps access logs before they expire (objects move to Standard-IA after 30 days and Glacier Instant Retrieval after 90 when they live that long).",
+            "Days the log archive bucket keeps access logs before they expire (objects move to Standard-IA " +
+            "after 30 days and Glacier Instant Retrieval after 90 when they live that long).",
         default: 365,
         schema: z
             .number({ error: (i) => `must be an integer; ${got(i.input)}` })
@@ -267,7 +286,9 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         key: "protect",
         type: "boolean",
         description:
-            "Protect stateful resources: deletion protection on databases and tables, Pulumi `protect`, final snapshots, KMS key deletion window 30 days. Must be true when platform:environment is prod.",
+            "Protect stateful resources: deletion protection on databases and tables, Pulumi `protect`, " +
+            "final snapshots, KMS key deletion window 30 days. " +
+            "Must be true when platform:environment is prod.",
         schema: z.boolean({ error: (i) => `must be true or false; ${got(i.input)}` }),
     },
     {
@@ -284,7 +305,11 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         key: "alarmSubscriptions",
         type: "object",
         description:
-            "More subscribers of the alarm topic besides platform:alarmEmail: name -> { protocol, endpoint }, protocol email (an address), https (an https:// URL, e.g. an on-call tool's), sms (an E.164 number such as +5511912345678), sqs (a queue ARN) or lambda (a function ARN); names are 1-32 lower-case letters, digits and hyphens. A prod stack needs a subscriber here or in platform:alarmEmail.",
+            "More subscribers of the alarm topic besides platform:alarmEmail: name -> { protocol, endpoint }, " +
+            "protocol email (an address), https (an https:// URL, e.g. an on-call tool's), " +
+            "sms (an E.164 number such as +5511912345678), sqs (a queue ARN) or lambda (a function ARN); " +
+            "names are 1-32 lower-case letters, digits and hyphens. " +
+            "A prod stack needs a subscriber here or in platform:alarmEmail.",
         default: {},
         schema: z
             .record(z.string(), alarmSubscriptionSchema, {
@@ -304,7 +329,8 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         key: "tags",
         type: "object",
         description:
-            "Extra tags for every taggable resource (for example CostCenter, Owner). The keys Project, Environment, Architecture, ManagedBy and Stack are set by the platform and may not be used.",
+            "Extra tags for every taggable resource (for example CostCenter, Owner). The keys Project, " +
+            "Environment, Architecture, ManagedBy and Stack are set by the platform and may not be used.",
         default: {},
         schema: z
             .record(z.string(), z.string({ error: (i) => `tag values must be strings; ${got(i.input)}` }), {
@@ -316,7 +342,9 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
                         ctx.addIssue({
                             code: "custom",
                             path: [k],
-                            message: `is set by the platform and may not be overridden (reserved: ${REQUIRED_TAG_KEYS.join(", ")})`,
+                            message:
+                                "is set by the platform and may not be overridden (reserved: " +
+                                `${REQUIRED_TAG_KEYS.join(", ")})`,
                         });
                     else if (k.toLowerCase().startsWith("aws:"))
                         ctx.addIssue({
@@ -340,7 +368,9 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
                 if (Object.keys(tags).length > 50 - REQUIRED_TAG_KEYS.length)
                     ctx.addIssue({
                         code: "custom",
-                        message: `at most ${50 - REQUIRED_TAG_KEYS.length} tags (AWS allows 50 per resource, ${REQUIRED_TAG_KEYS.length} are the platform's)`,
+                        message:
+                            `at most ${50 - REQUIRED_TAG_KEYS.length} tags (AWS allows 50 per resource, ` +
+                            `${REQUIRED_TAG_KEYS.length} are the platform's)`,
                     });
             }),
     },
@@ -348,12 +378,14 @@ export const FOUNDATION_KEYS: readonly FoundationKeyDeclaration[] = [
         key: "releases",
         type: "object",
         description:
-            "What to deploy: workload name -> image tag, image digest (sha256:...) or artifact version. Promotion copies this key, and only this key, from dev to prod.",
+            "What to deploy: workload name -> image tag, image digest (sha256:...) or artifact version. " +
+            "Promotion copies this key, and only this key, from dev to prod.",
         schema: z.record(
             z.string(),
             z.string({ error: (i) => `must be a string; ${got(i.input)}` }).regex(RELEASE_PATTERN, {
                 error: (i) =>
-                    `must be an image tag ([A-Za-z0-9_.-], at most 128 characters, not starting with . or -) or a digest sha256:<64 hex>; ${got(i.input)}`,
+                    "must be an image tag ([A-Za-z0-9_.-], at most 128 characters, not starting with . or -) " +
+                    `or a digest sha256:<64 hex>; ${got(i.input)}`,
             }),
             { error: (i) => `must be a map of workload names to versions; ${got(i.input)}` },
         ),
@@ -378,7 +410,8 @@ export function crossKeyProblems(values: Partial<FoundationValues>): { key: stri
         problems.push({
             key: "alarmEmail",
             message:
-                "required when platform:environment is prod: the alarm topic needs a subscriber; set an e-mail address here or list subscribers in platform:alarmSubscriptions",
+                "required when platform:environment is prod: the alarm topic needs a subscriber; " +
+                "set an e-mail address here or list subscribers in platform:alarmSubscriptions",
         });
     }
     const vpcCidr = values.vpcCidr;

@@ -27,7 +27,8 @@ export interface ArchitectureConfigSpec {
     readonly settings?: z.ZodType;
     /**
      * Checks of the parsed settings that depend on the stack (an environment that requires a value, the
-     * region a resource must be in). Each problem's `path` is under `platform:<name>` (`eks.publicEndpointCidrs`).
+     * region a resource must be in). Each problem's `path` is under `platform:<name>`
+     * (`eks.publicEndpointCidrs`).
      */
     readonly stackProblems?: (
         settings: never,
@@ -81,19 +82,26 @@ export interface RawConfig {
     values: Record<string, string | undefined>;
 }
 
+/** `invalid configuration (<n> problems):` and one indented line per problem. */
+function problemList(problems: readonly string[]): string {
+    const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+    return `invalid configuration (${count}):\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+}
+
 /** Thrown with every configuration problem; the Pulumi CLI prints a RunError without a stack trace. */
 export class ConfigValidationError extends pulumi.RunError {
     constructor(readonly problems: readonly string[]) {
-        super(
-            `invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-        );
+        super(problemList(problems));
         this.name = "ConfigValidationError";
     }
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
-/** Turns Pulumi's string into the declared type; leaves it a string when it does not parse, so the schema reports it. */
+/**
+ * Turns Pulumi's string into the declared type; leaves it a string when it does not parse, so the schema
+ * reports it.
+ */
 function decode(type: PulumiConfigType, text: string): unknown {
     switch (type) {
         case "integer":
@@ -137,7 +145,8 @@ function validateKey<T>(
     if (text === undefined) {
         if (decl.default !== undefined) return structuredClone(decl.default);
         problems.push(
-            `${NAMESPACE}:${decl.key}: required; set it in Pulumi.${stack}.yaml (pulumi config set ${decl.key} <value>)`,
+            `${NAMESPACE}:${decl.key}: required; ` +
+                `set it in Pulumi.${stack}.yaml (pulumi config set ${decl.key} <value>)`,
         );
         return undefined;
     }
@@ -147,7 +156,8 @@ function validateKey<T>(
         const path = issue.code === "unrecognized_keys" ? [...issue.path] : issue.path;
         const message =
             issue.code === "unrecognized_keys"
-                ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
+                ? `unknown key${issue.keys.length > 1 ? "s" : ""} ` +
+                  issue.keys.map((k) => JSON.stringify(k)).join(", ")
                 : issue.message;
         problems.push(`${formatPath(decl.key, path)}: ${message}`);
     }
@@ -165,6 +175,21 @@ export function validateConfig(
     specs: Readonly<Partial<Record<ArchitectureName, ArchitectureConfigSpec>>>,
 ): PlatformConfig {
     const problems: string[] = [];
+    const values = foundationValues(raw, problems);
+    const region = raw.values["aws:region"];
+    problems.push(...regionProblems(raw.stack, region, values.azCount));
+    problems.push(...unknownKeyProblems(raw, specs));
+    const releases = releaseNames(raw);
+    const settings = architectureSettings(raw, specs, { values, region, releases }, problems);
+    problems.push(...unknownWorkloadProblems(releases.names, specs));
+
+    if (problems.length > 0) throw new ConfigValidationError(problems);
+    // No problem means every foundation key holds its validated value or its default.
+    return platformConfig(raw, values, settings);
+}
+
+/** Every foundation key's value (or default), pushing each key's problems and the cross-key ones. */
+function foundationValues(raw: RawConfig, problems: string[]): Partial<FoundationValues> {
     const v: Partial<FoundationValues> = {};
     for (const decl of FOUNDATION_KEYS)
         setValue(
@@ -178,45 +203,73 @@ export function validateConfig(
             ),
         );
     for (const p of crossKeyProblems(v)) problems.push(`${NAMESPACE}:${p.key}: ${p.message}`);
+    return v;
+}
 
-    const region = raw.values["aws:region"];
+/** `aws:region` is set, a region code, and has the Availability Zones `platform:azCount` asks for. */
+function regionProblems(stack: string, region: string | undefined, azCount: number | undefined): string[] {
+    const problems: string[] = [];
     if (region === undefined)
-        problems.push(
-            `aws:region: required; set it in Pulumi.${raw.stack}.yaml (pulumi config set aws:region sa-east-1)`,
-        );
+        problems.push(`aws:region: required; set it in Pulumi.${stack}.yaml (pulumi config set aws:region sa-east-1)`);
     else if (!REGION_PATTERN.test(region))
         problems.push(`aws:region: must be an AWS region code such as sa-east-1; got ${JSON.stringify(region)}`);
     const regionAzs = region === undefined ? undefined : AZ_COUNT_BY_REGION[region];
-    if (regionAzs !== undefined && v.azCount !== undefined && v.azCount > regionAzs)
+    if (regionAzs !== undefined && azCount !== undefined && azCount > regionAzs)
         problems.push(
-            `${NAMESPACE}:azCount: must be at most ${regionAzs}, the Availability Zones of ${region}; got ${v.azCount}`,
+            `${NAMESPACE}:azCount: must be at most ${regionAzs}, the Availability Zones of ${region}; got ${azCount}`,
         );
+    return problems;
+}
 
-    // Keys of the platform namespace nobody reads are typos or leftovers: say so rather than ignore them.
+/** Keys of the platform namespace nobody reads are typos or leftovers: say so rather than ignore them. */
+function unknownKeyProblems(
+    raw: RawConfig,
+    specs: Readonly<Partial<Record<ArchitectureName, ArchitectureConfigSpec>>>,
+): string[] {
+    const problems: string[] = [];
     const known = new Set([...FOUNDATION_KEYS.map((d) => d.key), ...Object.keys(specs)]);
     for (const fullKey of Object.keys(raw.values).sort()) {
         const [ns, key] = fullKey.split(":");
         if (ns !== NAMESPACE || known.has(key)) continue;
         const meant = probablyMeant(key, known);
+        const unset = meant !== undefined && raw.values[`${NAMESPACE}:${meant}`] === undefined;
         problems.push(
             meant === undefined
                 ? `${fullKey}: unknown key; the platform reads ${[...known].map((k) => `${NAMESPACE}:${k}`).join(", ")}`
-                : `${fullKey}: unknown key; probably meant ${NAMESPACE}:${meant}${raw.values[`${NAMESPACE}:${meant}`] === undefined ? ", which is not set" : ""}`,
+                : `${fullKey}: unknown key; probably meant ${NAMESPACE}:${meant}${unset ? ", which is not set" : ""}`,
         );
     }
+    return problems;
+}
 
-    const settings: Partial<Record<ArchitectureName, unknown>> = {};
-    const selected: ArchitectureName[] = v.architectures ?? [];
-    const releases: Record<string, string> = v.releases ?? {};
-    // Workload names are checked even when a version failed its pattern, so both problems show at once.
+/** The workload names of `platform:releases` as written, whether or not their versions are valid. */
+interface ReleaseNames {
+    /** Whether `platform:releases` is set at all. */
+    set: boolean;
+    names: string[];
+}
+
+/** Workload names are checked even when a version failed its pattern, so both problems show at once. */
+function releaseNames(raw: RawConfig): ReleaseNames {
     const releaseText = raw.values[`${NAMESPACE}:releases`];
-    const decodedReleases = releaseText === undefined ? undefined : decode("object", releaseText);
-    const releaseNames =
-        decodedReleases && typeof decodedReleases === "object" && !Array.isArray(decodedReleases)
-            ? Object.keys(decodedReleases)
-            : [];
-    const allWorkloads = new Set(Object.values(specs).flatMap((s) => [...(s?.workloads ?? [])]));
-    for (const name of selected) {
+    const decoded = releaseText === undefined ? undefined : decode("object", releaseText);
+    const names = decoded && typeof decoded === "object" && !Array.isArray(decoded) ? Object.keys(decoded) : [];
+    return { set: decoded !== undefined, names };
+}
+
+/**
+ * Each selected architecture's parsed `platform:<name>` settings, pushing the problems of its settings,
+ * of the stack (`stackProblems`) and of its workloads missing from `platform:releases`.
+ */
+function architectureSettings(
+    raw: RawConfig,
+    specs: Readonly<Partial<Record<ArchitectureName, ArchitectureConfigSpec>>>,
+    given: { values: Partial<FoundationValues>; region: string | undefined; releases: ReleaseNames },
+    problems: string[],
+): Partial<Record<ArchitectureName, unknown>> {
+    const settings: Partial<Record<ArchitectureName, unknown>> = {};
+    const { values: v, region, releases } = given;
+    for (const name of v.architectures ?? []) {
         const spec = specs[name];
         if (!spec) continue; // a partial registry (tests): nothing to validate for it
         if (spec.settings)
@@ -230,28 +283,42 @@ export function validateConfig(
             for (const p of spec.stackProblems(settings[name] as never, { environment: v.environment, region }))
                 problems.push(`${NAMESPACE}:${name}.${p.path}: ${p.message}`);
         for (const w of spec.workloads) {
-            if (decodedReleases !== undefined && !releaseNames.includes(w))
+            if (releases.set && !releases.names.includes(w))
                 problems.push(
-                    `${NAMESPACE}:releases.${w}: required by architecture ${name}; set the image tag or version to deploy`,
+                    `${NAMESPACE}:releases.${w}: required by architecture ${name}; ` +
+                        "set the image tag or version to deploy",
                 );
         }
     }
-    for (const w of [...releaseNames].sort()) {
-        if (!allWorkloads.has(w))
-            problems.push(
-                `${NAMESPACE}:releases.${w}: unknown workload; known workloads: ${[...allWorkloads].sort().join(", ") || "(none)"}`,
-            );
-    }
+    return settings;
+}
 
-    if (problems.length > 0) throw new ConfigValidationError(problems);
-    // No problem means every foundation key holds its validated value or its default.
+/** Release names no architecture deploys. */
+function unknownWorkloadProblems(
+    releaseNames: readonly string[],
+    specs: Readonly<Partial<Record<ArchitectureName, ArchitectureConfigSpec>>>,
+): string[] {
+    const allWorkloads = new Set(Object.values(specs).flatMap((s) => [...(s?.workloads ?? [])]));
+    const known = [...allWorkloads].sort().join(", ") || "(none)";
+    return [...releaseNames]
+        .sort()
+        .filter((w) => !allWorkloads.has(w))
+        .map((w) => `${NAMESPACE}:releases.${w}: unknown workload; known workloads: ${known}`);
+}
+
+/** The frozen configuration of a stack whose values passed validation. */
+function platformConfig(
+    raw: RawConfig,
+    v: Partial<FoundationValues>,
+    settings: Partial<Record<ArchitectureName, unknown>>,
+): PlatformConfig {
     const f = v as FoundationValues;
     return deepFreeze({
         project: raw.project,
         stack: raw.stack,
-        region: region!,
+        region: raw.values["aws:region"]!,
         environment: f.environment,
-        architectures: selected,
+        architectures: v.architectures ?? [],
         profile: {
             network: {
                 vpcCidr: f.vpcCidr,
@@ -266,13 +333,16 @@ export function validateConfig(
             alarmEmail: f.alarmEmail,
             alarmSubscriptions: f.alarmSubscriptions,
         },
-        releases,
+        releases: v.releases ?? {},
         tags: f.tags,
         settings,
     });
 }
 
-/** `target[key] = value`, keeping the key's own type (FOUNDATION_KEYS ties each declaration's key to its schema's output). */
+/**
+ * `target[key] = value`, keeping the key's own type (FOUNDATION_KEYS ties each declaration's key to its
+ * schema's output).
+ */
 function setValue<K extends keyof FoundationValues>(
     target: Partial<FoundationValues>,
     key: K,

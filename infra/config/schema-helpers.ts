@@ -26,7 +26,8 @@ export const logRetentionDays = () =>
         .number({ error: (i) => `must be a number of days; ${got(i.input)}` })
         .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
             error: (i) =>
-                `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}; ${got(i.input)}`,
+                `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}; ` +
+                got(i.input),
         });
 
 /**

@@ -11,7 +11,8 @@
  *   (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html);
  * - an `aws.lambda.Invocation` that runs it with `{ engine, database, users }`, on create and again
  *   whenever the user list (input), the instance (`resourceId`, new when the instance is replaced) or
- *   the function's code changes (`triggers`; https://www.pulumi.com/registry/packages/aws/api-docs/lambda/invocation/).
+ *   the function's code changes (`triggers`;
+ *   https://www.pulumi.com/registry/packages/aws/api-docs/lambda/invocation/).
  *   A function error fails the invocation, and so the `pulumi up` (terraform-provider-aws
  *   `internal/service/lambda/invocation.go`: "Lambda function (%s) returned error: (%s)").
  *
@@ -21,7 +22,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { bundleLambda, LAMBDAS } from "../../apps/lambdas/build";
+import { bundleLambda, LambdaBundle, LAMBDAS } from "../../apps/lambdas/build";
 import { DatabaseUser, DbUsersRequest, requestProblems } from "../../apps/lambdas/db-users/request";
 import { LambdaFunction } from "../serverless/lambda-function";
 import { RelationalDatabase } from "./relational-database";
@@ -68,12 +69,29 @@ export class DatabaseUsers extends pulumi.ComponentResource {
         const request: DbUsersRequest = { engine: db.engine, database: db.databaseName, users: args.users };
         const problems = requestProblems(request);
         if (problems.length > 0) throw new Error(`DatabaseUsers ${name}: ${problems.join("; ")}`);
-        const child = { parent: this };
-        const spec = LAMBDAS["db-users"];
         const code = bundleLambda("db-users");
-        const engineName = db.engine === "postgres" ? "PostgreSQL" : "MySQL";
 
-        const fn = new LambdaFunction(
+        const fn = this.lambdaFunction(name, args, code);
+        const network = this.networkRules(fn, db);
+        const invocation = this.invocation(name, args, request, { fn, code, network });
+
+        this.functionName = fn.functionName;
+        this.roleArn = fn.roleArn;
+        this.securityGroupId = fn.securityGroupId!;
+        this.result = invocation.result;
+        this.registerOutputs({
+            functionName: this.functionName,
+            roleArn: this.roleArn,
+            securityGroupId: this.securityGroupId,
+            result: this.result,
+        });
+    }
+
+    /** The `db-users` function in the private subnets; its role alone may read the master secret. */
+    private lambdaFunction(name: string, args: DatabaseUsersArgs, code: LambdaBundle): LambdaFunction {
+        const db = args.database;
+        const spec = LAMBDAS["db-users"];
+        return new LambdaFunction(
             `${name}-fn`,
             {
                 functionName: args.functionName,
@@ -111,10 +129,17 @@ export class DatabaseUsers extends pulumi.ComponentResource {
                 region: args.region,
                 tags: args.tags,
             },
-            child,
+            { parent: this },
         );
-        const securityGroupId = fn.securityGroupId!;
-        const network = [
+    }
+
+    /**
+     * The function's egress to the database port and to HTTPS (Secrets Manager), and the database's
+     * ingress from the function: what the invocation must wait for.
+     */
+    private networkRules(fn: LambdaFunction, db: RelationalDatabase): pulumi.Resource[] {
+        const engineName = db.engine === "postgres" ? "PostgreSQL" : "MySQL";
+        return [
             fn.allowEgressTo("db", {
                 port: db.port,
                 destinationSecurityGroupId: db.securityGroupId,
@@ -125,32 +150,29 @@ export class DatabaseUsers extends pulumi.ComponentResource {
                 cidrIpv4: "0.0.0.0/0",
                 description: "HTTPS to Secrets Manager (the interface endpoint, or the NAT gateway)",
             }),
-            db.allowFrom("db-users", securityGroupId, `${engineName} from the database-users function`),
+            db.allowFrom("db-users", fn.securityGroupId!, `${engineName} from the database-users function`),
         ];
+    }
 
-        const invocation = new aws.lambda.Invocation(
+    /** The deploy-time invocation, run again when the users, the instance or the function's code change. */
+    private invocation(
+        name: string,
+        args: DatabaseUsersArgs,
+        request: DbUsersRequest,
+        parts: { fn: LambdaFunction; code: LambdaBundle; network: pulumi.Resource[] },
+    ): aws.lambda.Invocation {
+        return new aws.lambda.Invocation(
             name,
             {
-                functionName: fn.functionName,
+                functionName: parts.fn.functionName,
                 input: JSON.stringify(request),
                 triggers: {
                     users: JSON.stringify(args.users),
-                    instance: db.resourceId,
-                    code: code.sha256,
+                    instance: args.database.resourceId,
+                    code: parts.code.sha256,
                 },
             },
-            { parent: this, dependsOn: network },
+            { parent: this, dependsOn: parts.network },
         );
-
-        this.functionName = fn.functionName;
-        this.roleArn = fn.roleArn;
-        this.securityGroupId = securityGroupId;
-        this.result = invocation.result;
-        this.registerOutputs({
-            functionName: this.functionName,
-            roleArn: this.roleArn,
-            securityGroupId: this.securityGroupId,
-            result: this.result,
-        });
     }
 }

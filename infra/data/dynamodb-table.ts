@@ -11,7 +11,8 @@
  * References: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html,
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html,
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection,
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html (kms:ViaService).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
+ * (kms:ViaService).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -24,7 +25,10 @@ export interface DynamoDbTableArgs {
     hashKey: { name: string; type: AttributeType };
     /** Sort key; default none. */
     rangeKey?: { name: string; type: AttributeType };
-    /** Global secondary indexes keyed by name: keys and the non-key attributes they project (`INCLUDE`). Default none. */
+    /**
+     * Global secondary indexes keyed by name: keys and the non-key attributes they project (`INCLUDE`).
+     * Default none.
+     */
     indexes?: Record<
         string,
         {
@@ -148,7 +152,10 @@ export class DynamoDbTable extends pulumi.ComponentResource {
         ];
     }
 
-    /** `dynamodb:PutItem`, `UpdateItem`, `ConditionCheckItem` on the table, and the KMS actions DynamoDB needs, through DynamoDB. */
+    /**
+     * `dynamodb:PutItem`, `UpdateItem`, `ConditionCheckItem` on the table, and the KMS actions DynamoDB
+     * needs, through DynamoDB.
+     */
     writeStatements(sid: string): IamStatement[] {
         return [
             {

@@ -44,11 +44,17 @@ export interface RedisCacheArgs {
     dataKmsKeyArn: pulumi.Input<string>;
     /** KMS key ARN of the AUTH token secret (the platform's secrets key). */
     secretsKmsKeyArn: pulumi.Input<string>;
-    /** Log groups of the slow log and engine log: name prefix (`<prefix>/slow-log`), KMS key (logs key), retention in days. */
+    /**
+     * Log groups of the slow log and engine log: name prefix (`<prefix>/slow-log`), KMS key (logs key),
+     * retention in days.
+     */
     logs: { groupNamePrefix: string; kmsKeyArn: pulumi.Input<string>; retentionInDays: number };
     /** Days daily snapshots are kept, 0-35 (0: none). Default 7. */
     snapshotRetentionDays?: number;
-    /** A final snapshot on delete and Pulumi `protect`; the secret keeps a 30-day recovery window (7 otherwise). */
+    /**
+     * A final snapshot on delete and Pulumi `protect`; the secret keeps a 30-day recovery window (7
+     * otherwise).
+     */
     protect: boolean;
     tags: Record<string, string>;
 }
@@ -61,7 +67,8 @@ function problemsOf(args: RedisCacheArgs): string[] {
     const snapshots = args.snapshotRetentionDays ?? 7;
     if (!NODE_TYPE.test(args.nodeType))
         p.push(
-            `nodeType must be an ElastiCache node type such as cache.t4g.micro; got ${JSON.stringify(args.nodeType)}`,
+            "nodeType must be an ElastiCache node type such as cache.t4g.micro; " +
+                `got ${JSON.stringify(args.nodeType)}`,
         );
     if (args.engineVersion !== undefined && !/^[67]\.\d+$/.test(args.engineVersion))
         p.push(`engineVersion must be a Redis OSS version such as 7.1; got ${JSON.stringify(args.engineVersion)}`);
@@ -69,7 +76,9 @@ function problemsOf(args: RedisCacheArgs): string[] {
         p.push(`replicas must be an integer from 0 to 5; got ${replicas}`);
     if (args.multiAz && replicas < 1) p.push("multiAz needs at least 1 replica to fail over to");
     if (args.subnetIds.length < 2)
-        p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
+        p.push(
+            "subnetIds must hold at least 2 subnets in different Availability Zones; " + `got ${args.subnetIds.length}`,
+        );
     if (!Number.isInteger(snapshots) || snapshots < 0 || snapshots > 35)
         p.push(`snapshotRetentionDays must be an integer from 0 to 35; got ${snapshots}`);
     if (!/^[A-Za-z0-9_./#-]{1,480}$/.test(args.logs.groupNamePrefix))
@@ -78,9 +87,30 @@ function problemsOf(args: RedisCacheArgs): string[] {
         );
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
         p.push(
-            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); ` +
+                `got ${args.logs.retentionInDays}`,
         );
     return p;
+}
+
+/** The logs ElastiCache delivers, each to its own log group. */
+const LOG_TYPES = ["slow-log", "engine-log"] as const;
+
+/** `{ "001": "<group id>-001", ... }`: the member clusters' ids of a cluster-mode-disabled group. */
+function memberClusterIds(groupId: pulumi.Output<string>, nodes: number): Record<string, pulumi.Output<string>> {
+    const ids: Record<string, pulumi.Output<string>> = {};
+    for (let n = 1; n <= nodes; n++) {
+        const number = String(n).padStart(3, "0");
+        ids[number] = pulumi.interpolate`${groupId}-${number}`;
+    }
+    return ids;
+}
+
+/** What the replication group is built on, made by the steps before it. */
+interface CacheParts {
+    token: random.RandomPassword;
+    subnetGroup: aws.elasticache.SubnetGroup;
+    logGroups: aws.cloudwatch.LogGroup[];
 }
 
 export class RedisCache extends pulumi.ComponentResource {
@@ -114,104 +144,17 @@ export class RedisCache extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`RedisCache ${name}: ${problems.join("; ")}`);
         this.componentName = name;
         this.tags = args.tags;
-        const child = { parent: this };
-        const tags = args.tags;
-        const replicas = args.replicas ?? 0;
 
-        // ElastiCache accepts 16-128 printable characters without spaces, / " @; letters and digits avoid any quoting.
-        const token = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, child);
-        this.authSecret = new JsonSecret(
-            `${name}-auth`,
-            {
-                description: `${name}: Redis AUTH token`,
-                kmsKeyArn: args.secretsKmsKeyArn,
-                values: { authToken: token.result },
-                recoveryWindowInDays: args.protect ? 30 : 7,
-                tags,
-            },
-            child,
-        );
+        const token = this.authToken(name);
+        this.authSecret = this.authTokenSecret(name, args, token);
         this.authSecretArn = this.authSecret.secretArn;
-
-        const subnetGroup = new aws.elasticache.SubnetGroup(
-            `${name}-subnets`,
-            {
-                description: `${name}: isolated subnets (no route to the internet)`,
-                subnetIds: args.subnetIds,
-                tags,
-            },
-            child,
-        );
-        const sg = new aws.ec2.SecurityGroup(
-            `${name}-sg`,
-            {
-                vpcId: args.vpcId,
-                description: `ElastiCache ${name}: ingress only from the client security groups allowed explicitly; no egress`,
-                revokeRulesOnDelete: true,
-                tags: { ...tags, Name: `${name}-sg` },
-            },
-            child,
-        );
-        this.securityGroupId = sg.id;
-
-        const logTypes = ["slow-log", "engine-log"] as const;
-        const logGroups = logTypes.map(
-            (type) =>
-                new aws.cloudwatch.LogGroup(
-                    `${name}-${type}`,
-                    {
-                        name: `${args.logs.groupNamePrefix}/${type}`,
-                        retentionInDays: args.logs.retentionInDays,
-                        kmsKeyId: args.logs.kmsKeyArn,
-                        tags,
-                    },
-                    child,
-                ),
-        );
-
-        const snapshots = args.snapshotRetentionDays ?? 7;
-        const group = new aws.elasticache.ReplicationGroup(
-            name,
-            {
-                description: `${name}: Redis OSS, TLS and AUTH required, encrypted at rest`,
-                engine: "redis",
-                engineVersion: args.engineVersion ?? "7.1",
-                nodeType: args.nodeType,
-                numCacheClusters: 1 + replicas,
-                port: REDIS_PORT,
-                subnetGroupName: subnetGroup.name,
-                securityGroupIds: [sg.id],
-                atRestEncryptionEnabled: true,
-                kmsKeyId: args.dataKmsKeyArn,
-                transitEncryptionEnabled: true,
-                transitEncryptionMode: "required",
-                authToken: token.result,
-                authTokenUpdateStrategy: "ROTATE",
-                automaticFailoverEnabled: args.multiAz,
-                multiAzEnabled: args.multiAz,
-                snapshotRetentionLimit: snapshots,
-                snapshotWindow: snapshots > 0 ? "03:00-04:00" : undefined,
-                maintenanceWindow: "sun:04:30-sun:05:30",
-                finalSnapshotIdentifier: args.protect ? `${name}-final` : undefined,
-                autoMinorVersionUpgrade: true,
-                applyImmediately: !args.protect,
-                logDeliveryConfigurations: logTypes.map((logType, i) => ({
-                    destination: logGroups[i].name,
-                    destinationType: "cloudwatch-logs",
-                    logFormat: "json",
-                    logType,
-                })),
-                tags,
-            },
-            { ...child, protect: args.protect },
-        );
+        const subnetGroup = this.subnetGroup(name, args);
+        this.securityGroupId = this.securityGroup(name, args).id;
+        const logGroups = this.logGroups(name, args);
+        const group = this.replicationGroup(name, args, { token, subnetGroup, logGroups });
 
         this.replicationGroupId = group.id;
-        this.memberClusterIds = {};
-        for (let n = 1; n <= 1 + replicas; n++) {
-            const number = String(n).padStart(3, "0");
-            this.memberClusterIds[number] = pulumi.interpolate`${group.id}-${number}`;
-        }
+        this.memberClusterIds = memberClusterIds(group.id, 1 + (args.replicas ?? 0));
         this.replicationGroupArn = group.arn;
         this.primaryEndpoint = group.primaryEndpointAddress;
         this.readerEndpoint = group.readerEndpointAddress;
@@ -223,12 +166,123 @@ export class RedisCache extends pulumi.ComponentResource {
         });
     }
 
+    /** The AUTH token: 64 letters and digits. */
+    private authToken(name: string): random.RandomPassword {
+        // ElastiCache accepts 16-128 printable characters without spaces, / " @; letters and digits avoid any
+        // quoting.
+        return new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, { parent: this });
+    }
+
+    /** The secret holding the AUTH token for clients, encrypted with the secrets key. */
+    private authTokenSecret(name: string, args: RedisCacheArgs, token: random.RandomPassword): JsonSecret {
+        return new JsonSecret(
+            `${name}-auth`,
+            {
+                description: `${name}: Redis AUTH token`,
+                kmsKeyArn: args.secretsKmsKeyArn,
+                values: { authToken: token.result },
+                recoveryWindowInDays: args.protect ? 30 : 7,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+    }
+
+    /** Its own cache subnet group on the isolated subnets. */
+    private subnetGroup(name: string, args: RedisCacheArgs): aws.elasticache.SubnetGroup {
+        return new aws.elasticache.SubnetGroup(
+            `${name}-subnets`,
+            {
+                description: `${name}: isolated subnets (no route to the internet)`,
+                subnetIds: args.subnetIds,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+    }
+
+    /** Its own security group: no ingress until {@link RedisCache.allowFrom}, no egress. */
+    private securityGroup(name: string, args: RedisCacheArgs): aws.ec2.SecurityGroup {
+        return new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description:
+                    `ElastiCache ${name}: ingress only from the client security groups allowed explicitly; ` +
+                    "no egress",
+                revokeRulesOnDelete: true,
+                tags: { ...args.tags, Name: `${name}-sg` },
+            },
+            { parent: this },
+        );
+    }
+
+    /** The slow log's and engine log's groups, in the order of {@link LOG_TYPES}. */
+    private logGroups(name: string, args: RedisCacheArgs): aws.cloudwatch.LogGroup[] {
+        return LOG_TYPES.map(
+            (type) =>
+                new aws.cloudwatch.LogGroup(
+                    `${name}-${type}`,
+                    {
+                        name: `${args.logs.groupNamePrefix}/${type}`,
+                        retentionInDays: args.logs.retentionInDays,
+                        kmsKeyId: args.logs.kmsKeyArn,
+                        tags: args.tags,
+                    },
+                    { parent: this },
+                ),
+        );
+    }
+
+    /** The replication group: TLS and AUTH required, encrypted at rest, logs delivered to its groups. */
+    private replicationGroup(name: string, args: RedisCacheArgs, parts: CacheParts): aws.elasticache.ReplicationGroup {
+        const snapshots = args.snapshotRetentionDays ?? 7;
+        return new aws.elasticache.ReplicationGroup(
+            name,
+            {
+                description: `${name}: Redis OSS, TLS and AUTH required, encrypted at rest`,
+                engine: "redis",
+                engineVersion: args.engineVersion ?? "7.1",
+                nodeType: args.nodeType,
+                numCacheClusters: 1 + (args.replicas ?? 0),
+                port: REDIS_PORT,
+                subnetGroupName: parts.subnetGroup.name,
+                securityGroupIds: [this.securityGroupId],
+                atRestEncryptionEnabled: true,
+                kmsKeyId: args.dataKmsKeyArn,
+                transitEncryptionEnabled: true,
+                transitEncryptionMode: "required",
+                authToken: parts.token.result,
+                authTokenUpdateStrategy: "ROTATE",
+                automaticFailoverEnabled: args.multiAz,
+                multiAzEnabled: args.multiAz,
+                snapshotRetentionLimit: snapshots,
+                snapshotWindow: snapshots > 0 ? "03:00-04:00" : undefined,
+                maintenanceWindow: "sun:04:30-sun:05:30",
+                finalSnapshotIdentifier: args.protect ? `${name}-final` : undefined,
+                autoMinorVersionUpgrade: true,
+                applyImmediately: !args.protect,
+                logDeliveryConfigurations: LOG_TYPES.map((logType, i) => ({
+                    destination: parts.logGroups[i].name,
+                    destinationType: "cloudwatch-logs",
+                    logFormat: "json",
+                    logType,
+                })),
+                tags: args.tags,
+            },
+            { parent: this, protect: args.protect },
+        );
+    }
+
     /** The AUTH token for `FargateService` container secrets, pinned to the version written here. */
     authTokenRef(): SecretRef {
         return this.authSecret.ref("authToken");
     }
 
-    /** Admits TCP 6379 from `sourceSecurityGroupId` (rule `<name>-in-<key>`); the client needs the matching egress. */
+    /**
+     * Admits TCP 6379 from `sourceSecurityGroupId` (rule `<name>-in-<key>`); the client needs the matching
+     * egress.
+     */
     allowFrom(
         key: string,
         sourceSecurityGroupId: pulumi.Input<string>,

@@ -3,10 +3,11 @@
  * everything it owns:
  *
  * - its own DB subnet group on the isolated subnets (no route to the internet) and its own security
- *   group with no ingress until the caller allows a client security group ({@link RelationalDatabase.allowFrom})
- *   and no egress at all (RDS needs none);
+ *   group with no ingress until the caller allows a client security group
+ *   ({@link RelationalDatabase.allowFrom}) and no egress at all (RDS needs none);
  * - storage encrypted with the caller's KMS key (the platform's data key); the master password made,
- *   kept and rotated by RDS in Secrets Manager (`manageMasterUserPassword`), encrypted with the secrets key;
+ *   kept and rotated by RDS in Secrets Manager (`manageMasterUserPassword`), encrypted with the secrets
+ *   key;
  * - a parameter group that refuses plaintext connections (`rds.force_ssl=1` and TLS 1.2 minimum for
  *   PostgreSQL; `require_secure_transport=ON` and `tls_version=TLSv1.2,TLSv1.3` for MySQL);
  * - automated backups for `backupRetentionDays`, copied tags on snapshots, a final snapshot and deletion
@@ -38,7 +39,10 @@ export interface RelationalDatabaseArgs {
      * a full version (`16.6`, `8.0.40`) pins the first one. Default `16` (PostgreSQL) or `8.0` (MySQL).
      */
     engineVersion?: string;
-    /** Physical DB instance identifier (fixed: it names the log groups): 1-63 lower-case letters, digits and `-`, starting with a letter. */
+    /**
+     * Physical DB instance identifier (fixed: it names the log groups): 1-63 lower-case letters, digits
+     * and `-`, starting with a letter.
+     */
     identifier: string;
     /** Instance class, e.g. `db.t4g.micro`. */
     instanceClass: string;
@@ -46,7 +50,10 @@ export interface RelationalDatabaseArgs {
     allocatedStorageGb: number;
     /** Storage autoscaling ceiling in GiB, above `allocatedStorageGb`. Default none (no autoscaling). */
     maxAllocatedStorageGb?: number;
-    /** Name of the database created with the instance: letters, digits and `_`, starting with a letter, 1-63. */
+    /**
+     * Name of the database created with the instance: letters, digits and `_`, starting with a letter,
+     * 1-63.
+     */
     databaseName: string;
     /** Master user name. Default `dbadmin`. */
     masterUsername?: string;
@@ -109,20 +116,39 @@ export function parameterGroupFamily(engine: DatabaseEngine, version: string): s
     return engine === "postgres" ? `postgres${parts[0]}` : `mysql${parts[0]}.${parts[1] ?? "0"}`;
 }
 
+/** Every problem of the arguments, each naming its field, in the order of the fields' concerns. */
 function problemsOf(args: RelationalDatabaseArgs): string[] {
-    const p: string[] = [];
+    return [
+        ...engineProblems(args),
+        ...instanceProblems(args),
+        ...databaseProblems(args),
+        ...availabilityProblems(args),
+        ...observabilityProblems(args),
+        ...parameterProblems(args),
+    ];
+}
+
+/** The engine and its version. */
+function engineProblems(args: RelationalDatabaseArgs): string[] {
     const version = args.engineVersion ?? ENGINE_DEFAULTS[args.engine]?.version;
     if (!["postgres", "mysql"].includes(args.engine))
-        p.push(`engine must be postgres or mysql; got ${JSON.stringify(args.engine)}`);
-    else if (args.engine === "postgres" && !/^\d{2}(\.\d+)?$/.test(version))
-        p.push(`engineVersion must be a PostgreSQL version such as 16 or 16.6; got ${JSON.stringify(version)}`);
-    else if (args.engine === "mysql" && !/^8\.[04](\.\d+)?$/.test(version))
-        p.push(
+        return [`engine must be postgres or mysql; got ${JSON.stringify(args.engine)}`];
+    if (args.engine === "postgres" && !/^\d{2}(\.\d+)?$/.test(version))
+        return [`engineVersion must be a PostgreSQL version such as 16 or 16.6; got ${JSON.stringify(version)}`];
+    if (args.engine === "mysql" && !/^8\.[04](\.\d+)?$/.test(version))
+        return [
             `engineVersion must be a MySQL 8.0 or 8.4 version such as 8.0 or 8.0.40; got ${JSON.stringify(version)}`,
-        );
+        ];
+    return [];
+}
+
+/** The instance identifier, class and storage. */
+function instanceProblems(args: RelationalDatabaseArgs): string[] {
+    const p: string[] = [];
     if (!/^[a-z](?!.*--)[a-z0-9-]{0,62}$/.test(args.identifier) || args.identifier.endsWith("-"))
         p.push(
-            `identifier must be 1-63 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen; got ${JSON.stringify(args.identifier)}`,
+            "identifier must be 1-63 lower-case letters, digits and single hyphens, " +
+                `starting with a letter and not ending with a hyphen; got ${JSON.stringify(args.identifier)}`,
         );
     if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass))
         p.push(`instanceClass must be an RDS class such as db.t4g.micro; got ${JSON.stringify(args.instanceClass)}`);
@@ -135,12 +161,20 @@ function problemsOf(args: RelationalDatabaseArgs): string[] {
             args.maxAllocatedStorageGb > 65536)
     ) {
         p.push(
-            `maxAllocatedStorageGb must be an integer above allocatedStorageGb (${args.allocatedStorageGb}) and at most 65536; got ${args.maxAllocatedStorageGb}`,
+            `maxAllocatedStorageGb must be an integer above allocatedStorageGb (${args.allocatedStorageGb}) ` +
+                `and at most 65536; got ${args.maxAllocatedStorageGb}`,
         );
     }
+    return p;
+}
+
+/** The database created with the instance and its master user. */
+function databaseProblems(args: RelationalDatabaseArgs): string[] {
+    const p: string[] = [];
     if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName))
         p.push(
-            `databaseName must be 1-63 letters, digits and _, starting with a letter; got ${JSON.stringify(args.databaseName)}`,
+            "databaseName must be 1-63 letters, digits and _, starting with a letter; " +
+                `got ${JSON.stringify(args.databaseName)}`,
         );
     const user = args.masterUsername ?? "dbadmin";
     if (
@@ -148,29 +182,58 @@ function problemsOf(args: RelationalDatabaseArgs): string[] {
         ["admin", "postgres", "rdsadmin", "root"].includes(user.toLowerCase())
     )
         p.push(
-            `masterUsername must be 1-16 letters, digits and _, starting with a letter, and not a reserved name; got ${JSON.stringify(user)}`,
+            "masterUsername must be 1-16 letters, digits and _, starting with a letter, and not a reserved name; " +
+                `got ${JSON.stringify(user)}`,
         );
+    return p;
+}
+
+/** Subnets in two Availability Zones and the automated backups' retention. */
+function availabilityProblems(args: RelationalDatabaseArgs): string[] {
+    const p: string[] = [];
     if (args.subnetIds.length < 2)
-        p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
+        p.push(
+            "subnetIds must hold at least 2 subnets in different Availability Zones; " + `got ${args.subnetIds.length}`,
+        );
     if (!Number.isInteger(args.backupRetentionDays) || args.backupRetentionDays < 1 || args.backupRetentionDays > 35)
         p.push(`backupRetentionDays must be an integer from 1 to 35; got ${args.backupRetentionDays}`);
+    return p;
+}
+
+/** Log retention, Performance Insights on the class, Enhanced Monitoring's interval. */
+function observabilityProblems(args: RelationalDatabaseArgs): string[] {
+    const p: string[] = [];
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
         p.push(
-            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); ` +
+                `got ${args.logs.retentionInDays}`,
         );
     if (args.engine === "mysql" && (args.performanceInsights ?? true) && MYSQL_NO_INSIGHTS.test(args.instanceClass)) {
         p.push(
-            `performanceInsights is not available for MySQL on ${args.instanceClass}; choose db.t4g.medium or larger, or turn it off`,
+            `performanceInsights is not available for MySQL on ${args.instanceClass}; ` +
+                "choose db.t4g.medium or larger, or turn it off",
         );
     }
     const interval = args.monitoringIntervalSeconds ?? 0;
     if (![0, 1, 5, 10, 15, 30, 60].includes(interval))
         p.push(`monitoringIntervalSeconds must be 0, 1, 5, 10, 15, 30 or 60; got ${interval}`);
-    const tlsNames = (TLS_PARAMETERS[args.engine] ?? []).map((t) => t.name);
-    for (const name of Object.keys(args.parameters ?? {})) {
-        if (tlsNames.includes(name)) p.push(`parameters.${name} is set by the component (connections must use TLS)`);
-    }
     return p;
+}
+
+/** Extra parameters may not override the TLS parameters. */
+function parameterProblems(args: RelationalDatabaseArgs): string[] {
+    const tlsNames = (TLS_PARAMETERS[args.engine] ?? []).map((t) => t.name);
+    return Object.keys(args.parameters ?? {})
+        .filter((name) => tlsNames.includes(name))
+        .map((name) => `parameters.${name} is set by the component (connections must use TLS)`);
+}
+
+/** What the DB instance is built on, made by the steps before it. */
+interface DatabaseParts {
+    subnetGroup: aws.rds.SubnetGroup;
+    parameterGroup: aws.rds.ParameterGroup;
+    logGroups: aws.cloudwatch.LogGroup[];
+    monitoringRole: aws.iam.Role | undefined;
 }
 
 export class RelationalDatabase extends pulumi.ComponentResource {
@@ -184,7 +247,10 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     readonly engine: DatabaseEngine;
     /** `db-...`: the resource id IAM database authentication ARNs name. */
     readonly resourceId: pulumi.Output<string>;
-    /** ARN of the Secrets Manager secret RDS keeps the master user's credentials in (`username`, `password`). */
+    /**
+     * ARN of the Secrets Manager secret RDS keeps the master user's credentials in (`username`,
+     * `password`).
+     */
     readonly masterUserSecretArn: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
     private readonly componentName: string;
@@ -198,37 +264,62 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         this.componentName = name;
         this.tags = args.tags;
         this.account = { region: args.region, accountId: args.accountId, partition: args.partition };
-        const child = { parent: this };
-        const tags = args.tags;
         const defaults = ENGINE_DEFAULTS[args.engine];
         const version = args.engineVersion ?? defaults.version;
         this.port = defaults.port;
         this.databaseName = args.databaseName;
         this.engine = args.engine;
 
-        const subnetGroup = new aws.rds.SubnetGroup(
+        const subnetGroup = this.subnetGroup(name, args);
+        this.securityGroupId = this.securityGroup(name, args).id;
+        const parameterGroup = this.parameterGroup(name, args, version);
+        const logGroups = this.logGroups(name, args, defaults.logs);
+        const monitoringRole = this.monitoringRole(name, args);
+        const instance = this.instance(name, args, version, { subnetGroup, parameterGroup, logGroups, monitoringRole });
+
+        this.instanceArn = instance.arn;
+        this.instanceIdentifier = instance.identifier;
+        this.address = instance.address;
+        this.resourceId = instance.resourceId;
+        this.masterUserSecretArn = instance.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
+        this.registerOutputs({
+            instanceArn: this.instanceArn,
+            address: this.address,
+            securityGroupId: this.securityGroupId,
+            masterUserSecretArn: this.masterUserSecretArn,
+        });
+    }
+
+    /** Its own DB subnet group on the isolated subnets. */
+    private subnetGroup(name: string, args: RelationalDatabaseArgs): aws.rds.SubnetGroup {
+        return new aws.rds.SubnetGroup(
             `${name}-subnets`,
             {
                 description: `${name}: isolated subnets (no route to the internet)`,
                 subnetIds: args.subnetIds,
-                tags,
+                tags: args.tags,
             },
-            child,
+            { parent: this },
         );
+    }
 
-        const sg = new aws.ec2.SecurityGroup(
+    /** Its own security group: no ingress until {@link RelationalDatabase.allowFrom}, no egress. */
+    private securityGroup(name: string, args: RelationalDatabaseArgs): aws.ec2.SecurityGroup {
+        return new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
                 vpcId: args.vpcId,
                 description: `RDS ${name}: ingress only from the client security groups allowed explicitly; no egress`,
                 revokeRulesOnDelete: true,
-                tags: { ...tags, Name: `${name}-sg` },
+                tags: { ...args.tags, Name: `${name}-sg` },
             },
-            child,
+            { parent: this },
         );
-        this.securityGroupId = sg.id;
+    }
 
-        const parameterGroup = new aws.rds.ParameterGroup(
+    /** The TLS-only parameter group, plus the caller's parameters (applied at the next reboot). */
+    private parameterGroup(name: string, args: RelationalDatabaseArgs, version: string): aws.rds.ParameterGroup {
+        return new aws.rds.ParameterGroup(
             `${name}-params`,
             {
                 family: parameterGroupFamily(args.engine, version),
@@ -239,13 +330,16 @@ export class RelationalDatabase extends pulumi.ComponentResource {
                         .sort(([a], [b]) => a.localeCompare(b))
                         .map(([n, value]) => ({ name: n, value, applyMethod: "pending-reboot" })),
                 ],
-                tags,
+                tags: args.tags,
             },
-            child,
+            { parent: this },
         );
+    }
 
+    /** One log group per exported engine log, with the logs key and a retention. */
+    private logGroups(name: string, args: RelationalDatabaseArgs, logs: string[]): aws.cloudwatch.LogGroup[] {
         // Created before the instance, so RDS writes into encrypted groups with a retention.
-        const logGroups = defaults.logs.map(
+        return logs.map(
             (log) =>
                 new aws.cloudwatch.LogGroup(
                     `${name}-log-${log}`,
@@ -253,46 +347,54 @@ export class RelationalDatabase extends pulumi.ComponentResource {
                         name: `/aws/rds/instance/${args.identifier}/${log}`,
                         retentionInDays: args.logs.retentionInDays,
                         kmsKeyId: args.logs.kmsKeyArn,
-                        tags,
+                        tags: args.tags,
                     },
-                    child,
+                    { parent: this },
                 ),
         );
+    }
 
-        const interval = args.monitoringIntervalSeconds ?? 0;
-        let monitoringRole: aws.iam.Role | undefined;
-        if (interval > 0) {
-            monitoringRole = new aws.iam.Role(
-                `${name}-monitoring`,
-                {
-                    description: `Enhanced Monitoring of ${name}: publishes OS metrics to CloudWatch Logs`,
-                    assumeRolePolicy: pulumi.jsonStringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Effect: "Allow",
-                                Principal: { Service: "monitoring.rds.amazonaws.com" },
-                                Action: "sts:AssumeRole",
-                                Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                            },
-                        ],
-                    }),
-                    tags,
-                },
-                child,
-            );
-            new aws.iam.RolePolicyAttachment(
-                `${name}-monitoring`,
-                {
-                    role: monitoringRole.name,
-                    policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
-                },
-                child,
-            );
-        }
+    /** The Enhanced Monitoring role, when `monitoringIntervalSeconds` is above 0. */
+    private monitoringRole(name: string, args: RelationalDatabaseArgs): aws.iam.Role | undefined {
+        if ((args.monitoringIntervalSeconds ?? 0) === 0) return undefined;
+        const role = new aws.iam.Role(
+            `${name}-monitoring`,
+            {
+                description: `Enhanced Monitoring of ${name}: publishes OS metrics to CloudWatch Logs`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "monitoring.rds.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                        },
+                    ],
+                }),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const policy = "service-role/AmazonRDSEnhancedMonitoringRole";
+        new aws.iam.RolePolicyAttachment(
+            `${name}-monitoring`,
+            { role: role.name, policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/${policy}` },
+            { parent: this },
+        );
+        return role;
+    }
 
+    /** The DB instance itself, after its log groups; protected (and kept on delete) when `protect`. */
+    private instance(
+        name: string,
+        args: RelationalDatabaseArgs,
+        version: string,
+        parts: DatabaseParts,
+    ): aws.rds.Instance {
+        const defaults = ENGINE_DEFAULTS[args.engine];
         const insights = args.performanceInsights ?? true;
-        const instance = new aws.rds.Instance(
+        return new aws.rds.Instance(
             name,
             {
                 identifier: args.identifier,
@@ -310,11 +412,11 @@ export class RelationalDatabase extends pulumi.ComponentResource {
                 masterUserSecretKmsKeyId: args.secretsKmsKeyArn,
                 iamDatabaseAuthenticationEnabled: true,
                 port: defaults.port,
-                dbSubnetGroupName: subnetGroup.name,
-                vpcSecurityGroupIds: [sg.id],
+                dbSubnetGroupName: parts.subnetGroup.name,
+                vpcSecurityGroupIds: [this.securityGroupId],
                 publiclyAccessible: false,
                 networkType: "IPV4",
-                parameterGroupName: parameterGroup.name,
+                parameterGroupName: parts.parameterGroup.name,
                 multiAz: args.multiAz,
                 backupRetentionPeriod: args.backupRetentionDays,
                 backupWindow: "03:00-04:00",
@@ -330,25 +432,13 @@ export class RelationalDatabase extends pulumi.ComponentResource {
                 performanceInsightsKmsKeyId: insights ? args.dataKmsKeyArn : undefined,
                 performanceInsightsRetentionPeriod: insights ? 7 : undefined,
                 enabledCloudwatchLogsExports: defaults.logs,
-                monitoringInterval: interval,
-                monitoringRoleArn: monitoringRole?.arn,
+                monitoringInterval: args.monitoringIntervalSeconds ?? 0,
+                monitoringRoleArn: parts.monitoringRole?.arn,
                 applyImmediately: !args.protect,
-                tags,
+                tags: args.tags,
             },
-            { ...child, dependsOn: logGroups, protect: args.protect },
+            { parent: this, dependsOn: parts.logGroups, protect: args.protect },
         );
-
-        this.instanceArn = instance.arn;
-        this.instanceIdentifier = instance.identifier;
-        this.address = instance.address;
-        this.resourceId = instance.resourceId;
-        this.masterUserSecretArn = instance.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
-        this.registerOutputs({
-            instanceArn: this.instanceArn,
-            address: this.address,
-            securityGroupId: this.securityGroupId,
-            masterUserSecretArn: this.masterUserSecretArn,
-        });
     }
 
     /**
@@ -376,15 +466,18 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     }
 
     /**
-     * The resource of `rds-db:connect` for one database user: `arn:<partition>:rds-db:<region>:<account>:dbuser:<resource id>/<user>`.
+     * The resource of `rds-db:connect` for one database user:
+     * `arn:<partition>:rds-db:<region>:<account>:dbuser:<resource id>/<user>`.
      * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
      */
     connectArn(dbUser: string): pulumi.Output<string> {
         if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(dbUser))
             throw new Error(
-                `RelationalDatabase ${this.componentName}: dbUser must be 1-63 letters, digits and _, starting with a letter; got ${JSON.stringify(dbUser)}`,
+                `RelationalDatabase ${this.componentName}: ` +
+                    "dbUser must be 1-63 letters, digits and _, starting with a letter; " +
+                    `got ${JSON.stringify(dbUser)}`,
             );
-        const a = this.account;
-        return pulumi.interpolate`arn:${a.partition}:rds-db:${a.region}:${a.accountId}:dbuser:${this.resourceId}/${dbUser}`;
+        const { partition, region, accountId } = this.account;
+        return pulumi.interpolate`arn:${partition}:rds-db:${region}:${accountId}:dbuser:${this.resourceId}/${dbUser}`;
     }
 }
