@@ -293,7 +293,10 @@ function lambdaFunction(
     parent: pulumi.Resource,
 ): aws.lambda.Function {
     const { role, logs, policy, securityGroup } = parts;
-    const files = Object.entries(args.code.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]);
+    const files = Object.entries(args.code.files).map(([file, text]): [string, pulumi.asset.Asset] => [
+        file,
+        new pulumi.asset.StringAsset(text),
+    ]);
     return new aws.lambda.Function(
         name,
         {
