@@ -88,7 +88,12 @@ function validate(name: string, s: QueueSettings): void {
 }
 
 /** The DLQ, then the queue redriving to it; both KMS-encrypted, the data key reused for 5 minutes. */
-function queues(name: string, args: QueueWithDlqArgs, s: QueueSettings, parent: pulumi.Resource) {
+function queues(
+    name: string,
+    args: QueueWithDlqArgs,
+    s: QueueSettings,
+    parent: pulumi.Resource,
+): { queue: aws.sqs.Queue; dlq: aws.sqs.Queue } {
     const encryption = { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 };
     const dlq = new aws.sqs.Queue(
         `${name}-dlq`,
@@ -117,7 +122,12 @@ function queues(name: string, args: QueueWithDlqArgs, s: QueueSettings, parent: 
 }
 
 /** Only `queue` may use the DLQ (`redriveAllowPolicy` byQueue). */
-function dlqSources(name: string, dlq: aws.sqs.Queue, queue: aws.sqs.Queue, parent: pulumi.Resource) {
+function dlqSources(
+    name: string,
+    dlq: aws.sqs.Queue,
+    queue: aws.sqs.Queue,
+    parent: pulumi.Resource,
+): aws.sqs.RedriveAllowPolicy {
     return new aws.sqs.RedriveAllowPolicy(
         `${name}-dlq-sources`,
         {

@@ -336,6 +336,7 @@ interface RequestValidators {
     params?: aws.apigateway.RequestValidator;
 }
 
+/** The regional REST API, API keys read from the `X-Api-Key` header. */
 function restApi(name: string, args: RestApiArgs, parent: pulumi.Resource): aws.apigateway.RestApi {
     return new aws.apigateway.RestApi(
         name,
@@ -379,6 +380,7 @@ function apiScope(name: string, api: aws.apigateway.RestApi, parent: pulumi.Reso
     return { name, api, child, served, serve, resourceOf };
 }
 
+/** The authorizers, sorted by key; a TOKEN authorizer's function may be invoked by this authorizer only. */
 function authorizers(scope: ApiScope, specs: Record<string, Authorizer>): AuthorizerRefs {
     const { name, api, child, serve } = scope;
     const refs: AuthorizerRefs = { ids: {}, types: {} };
@@ -407,6 +409,7 @@ function authorizers(scope: ApiScope, specs: Record<string, Authorizer>): Author
     return refs;
 }
 
+/** The validators the routes need: body and parameters (routes with a body schema), parameters only. */
 function requestValidators(scope: ApiScope, routes: ParsedRoute[]): RequestValidators {
     const { name, api, child, serve } = scope;
     const needsBody = routes.some((r) => r.spec.bodySchema !== undefined);
@@ -443,7 +446,13 @@ function bodyModelName(r: ParsedRoute): string {
     return `${pathSlug(r.path).replace(/[^A-Za-z0-9]/g, "")}${method}Body`;
 }
 
-function bodyModel(scope: ApiScope, r: ParsedRoute, slug: string, schema: Record<string, unknown>) {
+/** The JSON schema (draft 4) model of a route's body. */
+function bodyModel(
+    scope: ApiScope,
+    r: ParsedRoute,
+    slug: string,
+    schema: Record<string, unknown>,
+): aws.apigateway.Model {
     const { name, api, child, serve } = scope;
     return new aws.apigateway.Model(
         `${name}-${slug}-body`,
@@ -726,7 +735,12 @@ function deployment(
 }
 
 /** The stage's access and execution log groups (KMS-encrypted, with retention). */
-function stageLogGroups(name: string, args: RestApiArgs, api: aws.apigateway.RestApi, parent: pulumi.Resource) {
+function stageLogGroups(
+    name: string,
+    args: RestApiArgs,
+    api: aws.apigateway.RestApi,
+    parent: pulumi.Resource,
+): { accessLogs: aws.cloudwatch.LogGroup; executionLogs: aws.cloudwatch.LogGroup } {
     const logsArgs = {
         kmsKeyId: args.stage.logs.kmsKeyArn,
         retentionInDays: args.stage.logs.retentionInDays,

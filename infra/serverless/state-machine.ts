@@ -115,7 +115,13 @@ function executionRole(name: string, args: StateMachineArgs, parent: pulumi.Reso
     );
 }
 
-function rolePolicy(name: string, args: StateMachineArgs, role: aws.iam.Role, parent: pulumi.Resource) {
+/** The caller's statements, then log delivery and X-Ray. */
+function rolePolicy(
+    name: string,
+    args: StateMachineArgs,
+    role: aws.iam.Role,
+    parent: pulumi.Resource,
+): aws.iam.RolePolicy {
     return new aws.iam.RolePolicy(
         `${name}-policy`,
         {
