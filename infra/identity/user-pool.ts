@@ -65,7 +65,10 @@ export interface UserPoolArgs {
     poolName: string;
     /** What users sign in with: `username` (the identifier itself) or `email`. */
     signInWith: "username" | "email";
-    /** Let anyone sign up through the public API (`SignUp`). Default false: only administrators (or a backend) create users. */
+    /**
+     * Let anyone sign up through the public API (`SignUp`). Default false: only administrators (or a backend)
+     * create users.
+     */
     selfSignUp?: boolean;
     /** Password rules. Defaults: 12 characters, every class required, temporary passwords valid 1 day. */
     passwordPolicy?: { minimumLength?: number; temporaryPasswordValidityDays?: number };
@@ -94,7 +97,7 @@ export interface UserPoolArgs {
 
 const inRange = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
 
-function problemsOf(args: UserPoolArgs): string[] {
+function poolProblems(args: UserPoolArgs): string[] {
     const p: string[] = [];
     const minLength = args.passwordPolicy?.minimumLength ?? 12;
     const temporaryDays = args.passwordPolicy?.temporaryPasswordValidityDays ?? 1;
@@ -112,46 +115,163 @@ function problemsOf(args: UserPoolArgs): string[] {
         p.push(`mfa must be OFF, OPTIONAL or ON; got ${JSON.stringify(args.mfa)}`);
     if (!["OFF", "AUDIT", "ENFORCED"].includes(args.advancedSecurity ?? "OFF"))
         p.push(`advancedSecurity must be OFF, AUDIT or ENFORCED; got ${JSON.stringify(args.advancedSecurity)}`);
-    for (const t of Object.keys(args.triggers ?? {}))
+    return p;
+}
+
+/** The custom-authentication triggers the pool has (all three, or a problem). */
+function customAuthTriggers(triggers: UserPoolArgs["triggers"]): string[] {
+    return ["defineAuthChallenge", "createAuthChallenge", "verifyAuthChallengeResponse"].filter(
+        (t) => triggers?.[t as Trigger] !== undefined,
+    );
+}
+
+function triggerProblems(triggers: UserPoolArgs["triggers"]): string[] {
+    const p: string[] = [];
+    for (const t of Object.keys(triggers ?? {}))
         if (!(TRIGGERS as readonly string[]).includes(t))
             p.push(`triggers: unknown trigger ${t}; known: ${TRIGGERS.join(", ")}`);
-    const custom = ["defineAuthChallenge", "createAuthChallenge", "verifyAuthChallengeResponse"].filter(
-        (t) => args.triggers?.[t as Trigger] !== undefined,
-    );
+    const custom = customAuthTriggers(triggers);
     if (custom.length > 0 && custom.length < 3)
         p.push(
-            `triggers: custom authentication needs defineAuthChallenge, createAuthChallenge and verifyAuthChallengeResponse together; got ${custom.join(", ")}`,
+            "triggers: custom authentication needs defineAuthChallenge, createAuthChallenge and " +
+                `verifyAuthChallengeResponse together; got ${custom.join(", ")}`,
         );
-    const sesArn = args.email?.sesIdentityArn;
-    if (typeof sesArn === "string" && !/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/.test(sesArn))
-        p.push(
-            `email.sesIdentityArn must be an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<name>); got ${JSON.stringify(sesArn)}`,
-        );
-    const clients = Object.entries(args.clients);
-    if (clients.length === 0) p.push("clients must hold at least one app client");
-    for (const [key, c] of clients) {
-        if (!/^[a-z][a-z0-9-]{0,62}$/.test(key))
-            p.push(
-                `clients: name ${JSON.stringify(key)} must be 1-63 lower-case letters, digits and -, starting with a letter`,
-            );
-        if (c.authFlows.length === 0) p.push(`clients.${key}.authFlows must list at least one flow`);
-        for (const f of c.authFlows)
-            if (!(AUTH_FLOWS as readonly string[]).includes(f))
-                p.push(
-                    `clients.${key}.authFlows: ${f} is not allowed; use ${AUTH_FLOWS.join(", ")} (no plain-password flows)`,
-                );
-        if (new Set(c.authFlows).size !== c.authFlows.length)
-            p.push(`clients.${key}.authFlows lists a flow more than once`);
-        if (c.authFlows.includes("ALLOW_CUSTOM_AUTH") && custom.length === 0)
-            p.push(`clients.${key}.authFlows has ALLOW_CUSTOM_AUTH but the pool has no custom-auth triggers`);
-        if (!inRange(c.tokenValidityMinutes ?? 60, 5, 1440))
-            p.push(`clients.${key}.tokenValidityMinutes must be 5-1440; got ${c.tokenValidityMinutes}`);
-        if (!inRange(c.refreshTokenValidityDays ?? 30, 1, 3650))
-            p.push(`clients.${key}.refreshTokenValidityDays must be 1-3650; got ${c.refreshTokenValidityDays}`);
-        if (!inRange(c.authSessionValidityMinutes ?? 3, 3, 15))
-            p.push(`clients.${key}.authSessionValidityMinutes must be 3-15; got ${c.authSessionValidityMinutes}`);
-    }
     return p;
+}
+
+function emailProblems(email: UserPoolArgs["email"]): string[] {
+    const sesArn = email?.sesIdentityArn;
+    if (typeof sesArn === "string" && !/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/.test(sesArn))
+        return [
+            "email.sesIdentityArn must be an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<name>); " +
+                `got ${JSON.stringify(sesArn)}`,
+        ];
+    return [];
+}
+
+function clientProblems(key: string, c: UserPoolClientSpec, customAuth: boolean): string[] {
+    const p: string[] = [];
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(key))
+        p.push(
+            `clients: name ${JSON.stringify(key)} must be 1-63 lower-case letters, digits and -, ` +
+                "starting with a letter",
+        );
+    if (c.authFlows.length === 0) p.push(`clients.${key}.authFlows must list at least one flow`);
+    for (const f of c.authFlows)
+        if (!(AUTH_FLOWS as readonly string[]).includes(f))
+            p.push(
+                `clients.${key}.authFlows: ${f} is not allowed; use ${AUTH_FLOWS.join(", ")} (no plain-password flows)`,
+            );
+    if (new Set(c.authFlows).size !== c.authFlows.length)
+        p.push(`clients.${key}.authFlows lists a flow more than once`);
+    if (c.authFlows.includes("ALLOW_CUSTOM_AUTH") && !customAuth)
+        p.push(`clients.${key}.authFlows has ALLOW_CUSTOM_AUTH but the pool has no custom-auth triggers`);
+    if (!inRange(c.tokenValidityMinutes ?? 60, 5, 1440))
+        p.push(`clients.${key}.tokenValidityMinutes must be 5-1440; got ${c.tokenValidityMinutes}`);
+    if (!inRange(c.refreshTokenValidityDays ?? 30, 1, 3650))
+        p.push(`clients.${key}.refreshTokenValidityDays must be 1-3650; got ${c.refreshTokenValidityDays}`);
+    if (!inRange(c.authSessionValidityMinutes ?? 3, 3, 15))
+        p.push(`clients.${key}.authSessionValidityMinutes must be 3-15; got ${c.authSessionValidityMinutes}`);
+    return p;
+}
+
+function problemsOf(args: UserPoolArgs): string[] {
+    const clients = Object.entries(args.clients);
+    const customAuth = customAuthTriggers(args.triggers).length > 0;
+    return [
+        ...poolProblems(args),
+        ...triggerProblems(args.triggers),
+        ...emailProblems(args.email),
+        ...(clients.length === 0 ? ["clients must hold at least one app client"] : []),
+        ...clients.flatMap(([key, c]) => clientProblems(key, c, customAuth)),
+    ];
+}
+
+/** The pool: sign-in, password policy, MFA, threat protection and its feature plan, e-mail, triggers. */
+function userPool(
+    name: string,
+    args: UserPoolArgs,
+    triggers: [Trigger, LambdaFunction][],
+    parent: pulumi.Resource,
+): aws.cognito.UserPool {
+    const mfa = args.mfa ?? "OPTIONAL";
+    const advancedSecurity = args.advancedSecurity ?? "OFF";
+    const email = args.signInWith === "email";
+    return new aws.cognito.UserPool(
+        name,
+        {
+            name: args.poolName,
+            userPoolTier: advancedSecurity === "OFF" ? "ESSENTIALS" : "PLUS",
+            usernameAttributes: email ? ["email"] : undefined,
+            autoVerifiedAttributes: email ? ["email"] : undefined,
+            usernameConfiguration: { caseSensitive: false },
+            adminCreateUserConfig: { allowAdminCreateUserOnly: !(args.selfSignUp ?? false) },
+            passwordPolicy: {
+                minimumLength: args.passwordPolicy?.minimumLength ?? 12,
+                requireLowercase: true,
+                requireUppercase: true,
+                requireNumbers: true,
+                requireSymbols: true,
+                temporaryPasswordValidityDays: args.passwordPolicy?.temporaryPasswordValidityDays ?? 1,
+            },
+            mfaConfiguration: mfa,
+            softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
+            accountRecoverySetting: {
+                recoveryMechanisms: email
+                    ? [{ name: "verified_email", priority: 1 }]
+                    : [{ name: "admin_only", priority: 1 }],
+            },
+            userPoolAddOns: {
+                advancedSecurityMode: advancedSecurity,
+                advancedSecurityAdditionalFlows:
+                    advancedSecurity === "OFF" ? undefined : { customAuthMode: advancedSecurity },
+            },
+            emailConfiguration: args.email
+                ? {
+                      emailSendingAccount: "DEVELOPER",
+                      sourceArn: args.email.sesIdentityArn,
+                      fromEmailAddress: args.email.fromAddress,
+                  }
+                : undefined,
+            lambdaConfig:
+                triggers.length > 0 ? Object.fromEntries(triggers.map(([t, fn]) => [t, fn.functionArn])) : undefined,
+            deletionProtection: args.protect ? "ACTIVE" : "INACTIVE",
+            tags: args.tags,
+        },
+        { parent, protect: args.protect },
+    );
+}
+
+/** Public app clients (no secret), sorted by name; returns their ids by name. */
+function appClients(
+    name: string,
+    clients: Record<string, UserPoolClientSpec>,
+    pool: aws.cognito.UserPool,
+    parent: pulumi.Resource,
+): Record<string, pulumi.Output<string>> {
+    const ids: Record<string, pulumi.Output<string>> = {};
+    for (const [key, c] of Object.entries(clients).sort(([a], [b]) => a.localeCompare(b))) {
+        const client = new aws.cognito.UserPoolClient(
+            `${name}-${key}`,
+            {
+                name: key,
+                userPoolId: pool.id,
+                generateSecret: false,
+                explicitAuthFlows: [...c.authFlows].sort(),
+                preventUserExistenceErrors: "ENABLED",
+                enableTokenRevocation: true,
+                accessTokenValidity: c.tokenValidityMinutes ?? 60,
+                idTokenValidity: c.tokenValidityMinutes ?? 60,
+                refreshTokenValidity: c.refreshTokenValidityDays ?? 30,
+                authSessionValidity: c.authSessionValidityMinutes ?? 3,
+                tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+                supportedIdentityProviders: ["COGNITO"],
+            },
+            { parent },
+        );
+        ids[key] = client.id;
+    }
+    return ids;
 }
 
 export class UserPool extends pulumi.ComponentResource {
@@ -166,86 +286,14 @@ export class UserPool extends pulumi.ComponentResource {
         super("platform:identity:UserPool", name, {}, opts);
         const problems = problemsOf(args);
         if (problems.length > 0) throw new Error(`UserPool ${name}: ${problems.join("; ")}`);
-        const child = { parent: this };
-        const mfa = args.mfa ?? "OPTIONAL";
-        const advancedSecurity = args.advancedSecurity ?? "OFF";
-        const email = args.signInWith === "email";
         const triggers = Object.entries(args.triggers ?? {}).sort(([a], [b]) => a.localeCompare(b)) as [
             Trigger,
             LambdaFunction,
         ][];
-
-        const pool = new aws.cognito.UserPool(
-            name,
-            {
-                name: args.poolName,
-                userPoolTier: advancedSecurity === "OFF" ? "ESSENTIALS" : "PLUS",
-                usernameAttributes: email ? ["email"] : undefined,
-                autoVerifiedAttributes: email ? ["email"] : undefined,
-                usernameConfiguration: { caseSensitive: false },
-                adminCreateUserConfig: { allowAdminCreateUserOnly: !(args.selfSignUp ?? false) },
-                passwordPolicy: {
-                    minimumLength: args.passwordPolicy?.minimumLength ?? 12,
-                    requireLowercase: true,
-                    requireUppercase: true,
-                    requireNumbers: true,
-                    requireSymbols: true,
-                    temporaryPasswordValidityDays: args.passwordPolicy?.temporaryPasswordValidityDays ?? 1,
-                },
-                mfaConfiguration: mfa,
-                softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
-                accountRecoverySetting: {
-                    recoveryMechanisms: email
-                        ? [{ name: "verified_email", priority: 1 }]
-                        : [{ name: "admin_only", priority: 1 }],
-                },
-                userPoolAddOns: {
-                    advancedSecurityMode: advancedSecurity,
-                    advancedSecurityAdditionalFlows:
-                        advancedSecurity === "OFF" ? undefined : { customAuthMode: advancedSecurity },
-                },
-                emailConfiguration: args.email
-                    ? {
-                          emailSendingAccount: "DEVELOPER",
-                          sourceArn: args.email.sesIdentityArn,
-                          fromEmailAddress: args.email.fromAddress,
-                      }
-                    : undefined,
-                lambdaConfig:
-                    triggers.length > 0
-                        ? Object.fromEntries(triggers.map(([t, fn]) => [t, fn.functionArn]))
-                        : undefined,
-                deletionProtection: args.protect ? "ACTIVE" : "INACTIVE",
-                tags: args.tags,
-            },
-            { parent: this, protect: args.protect },
-        );
-
+        const pool = userPool(name, args, triggers, this);
         for (const [trigger, fn] of triggers)
             fn.grantInvoke(`cognito-${trigger}`, { principal: "cognito-idp.amazonaws.com", sourceArn: pool.arn });
-
-        this.clientIds = {};
-        for (const [key, c] of Object.entries(args.clients).sort(([a], [b]) => a.localeCompare(b))) {
-            const client = new aws.cognito.UserPoolClient(
-                `${name}-${key}`,
-                {
-                    name: key,
-                    userPoolId: pool.id,
-                    generateSecret: false,
-                    explicitAuthFlows: [...c.authFlows].sort(),
-                    preventUserExistenceErrors: "ENABLED",
-                    enableTokenRevocation: true,
-                    accessTokenValidity: c.tokenValidityMinutes ?? 60,
-                    idTokenValidity: c.tokenValidityMinutes ?? 60,
-                    refreshTokenValidity: c.refreshTokenValidityDays ?? 30,
-                    authSessionValidity: c.authSessionValidityMinutes ?? 3,
-                    tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
-                    supportedIdentityProviders: ["COGNITO"],
-                },
-                child,
-            );
-            this.clientIds[key] = client.id;
-        }
+        this.clientIds = appClients(name, args.clients, pool, this);
 
         this.userPoolId = pool.id;
         this.userPoolArn = pool.arn;

@@ -27,7 +27,10 @@ export interface QueueWithDlqArgs {
     region: string;
     /** KMS key ARN of both queues (the platform's messaging key). */
     kmsKeyArn: pulumi.Input<string>;
-    /** Seconds a received message stays invisible to other consumers, 0-43200. Default 30; set it above the consumer's processing time. */
+    /**
+     * Seconds a received message stays invisible to other consumers, 0-43200. Default 30; set it above the
+     * consumer's processing time.
+     */
     visibilityTimeoutSeconds?: number;
     /** Seconds the queue keeps a message, 60-1209600. Default 345600 (4 days). */
     messageRetentionSeconds?: number;
@@ -44,6 +47,121 @@ export interface QueueWithDlqArgs {
 
 const inRange = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
 
+/** The arguments with their defaults applied (seconds, counts). */
+interface QueueSettings {
+    visibility: number;
+    retention: number;
+    dlqRetention: number;
+    maxReceive: number;
+    delay: number;
+    wait: number;
+}
+
+function settings(args: QueueWithDlqArgs): QueueSettings {
+    return {
+        visibility: args.visibilityTimeoutSeconds ?? 30,
+        retention: args.messageRetentionSeconds ?? 345600,
+        dlqRetention: args.dlqRetentionSeconds ?? 1209600,
+        maxReceive: args.maxReceiveCount ?? 5,
+        delay: args.delaySeconds ?? 0,
+        wait: args.receiveWaitTimeSeconds ?? 20,
+    };
+}
+
+function validate(name: string, s: QueueSettings): void {
+    const problems: string[] = [];
+    if (!inRange(s.visibility, 0, 43200))
+        problems.push(`visibilityTimeoutSeconds must be an integer from 0 to 43200; got ${s.visibility}`);
+    if (!inRange(s.retention, 60, 1209600))
+        problems.push(`messageRetentionSeconds must be an integer from 60 to 1209600; got ${s.retention}`);
+    if (!inRange(s.dlqRetention, 60, 1209600) || s.dlqRetention < s.retention)
+        problems.push(
+            `dlqRetentionSeconds must be an integer from messageRetentionSeconds (${s.retention}) to 1209600, ` +
+                `so a message never expires sooner in the DLQ; got ${s.dlqRetention}`,
+        );
+    if (!inRange(s.maxReceive, 1, 1000))
+        problems.push(`maxReceiveCount must be an integer from 1 to 1000; got ${s.maxReceive}`);
+    if (!inRange(s.delay, 0, 900))
+        problems.push(`delaySeconds must be an integer from 0 to 900 (SQS delays at most 15 minutes); got ${s.delay}`);
+    if (!inRange(s.wait, 0, 20)) problems.push(`receiveWaitTimeSeconds must be an integer from 0 to 20; got ${s.wait}`);
+    if (problems.length > 0) throw new Error(`QueueWithDlq ${name}: ${problems.join("; ")}`);
+}
+
+/** The DLQ, then the queue redriving to it; both KMS-encrypted, the data key reused for 5 minutes. */
+function queues(
+    name: string,
+    args: QueueWithDlqArgs,
+    s: QueueSettings,
+    parent: pulumi.Resource,
+): { queue: aws.sqs.Queue; dlq: aws.sqs.Queue } {
+    const encryption = { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 };
+    const dlq = new aws.sqs.Queue(
+        `${name}-dlq`,
+        {
+            ...encryption,
+            messageRetentionSeconds: s.dlqRetention,
+            receiveWaitTimeSeconds: s.wait,
+            tags: args.tags,
+        },
+        { parent },
+    );
+    const queue = new aws.sqs.Queue(
+        name,
+        {
+            ...encryption,
+            visibilityTimeoutSeconds: s.visibility,
+            messageRetentionSeconds: s.retention,
+            delaySeconds: s.delay,
+            receiveWaitTimeSeconds: s.wait,
+            redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: s.maxReceive }),
+            tags: args.tags,
+        },
+        { parent },
+    );
+    return { queue, dlq };
+}
+
+/** Only `queue` may use the DLQ (`redriveAllowPolicy` byQueue). */
+function dlqSources(
+    name: string,
+    dlq: aws.sqs.Queue,
+    queue: aws.sqs.Queue,
+    parent: pulumi.Resource,
+): aws.sqs.RedriveAllowPolicy {
+    return new aws.sqs.RedriveAllowPolicy(
+        `${name}-dlq-sources`,
+        {
+            queueUrl: dlq.url,
+            redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] }),
+        },
+        { parent },
+    );
+}
+
+/** A queue policy refusing any request not made over TLS. */
+function tlsOnlyPolicy(logicalName: string, q: aws.sqs.Queue, parent: pulumi.Resource): aws.sqs.QueuePolicy {
+    return new aws.sqs.QueuePolicy(
+        logicalName,
+        {
+            queueUrl: q.url,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "sqs:*",
+                        Resource: q.arn,
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ],
+            }),
+        },
+        { parent },
+    );
+}
+
 export class QueueWithDlq extends pulumi.ComponentResource {
     readonly queueArn: pulumi.Output<string>;
     readonly queueUrl: pulumi.Output<string>;
@@ -57,93 +175,14 @@ export class QueueWithDlq extends pulumi.ComponentResource {
 
     constructor(name: string, args: QueueWithDlqArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:messaging:QueueWithDlq", name, {}, opts);
-        const visibility = args.visibilityTimeoutSeconds ?? 30;
-        const retention = args.messageRetentionSeconds ?? 345600;
-        const dlqRetention = args.dlqRetentionSeconds ?? 1209600;
-        const maxReceive = args.maxReceiveCount ?? 5;
-        const delay = args.delaySeconds ?? 0;
-        const wait = args.receiveWaitTimeSeconds ?? 20;
-        const problems: string[] = [];
-        if (!inRange(visibility, 0, 43200))
-            problems.push(`visibilityTimeoutSeconds must be an integer from 0 to 43200; got ${visibility}`);
-        if (!inRange(retention, 60, 1209600))
-            problems.push(`messageRetentionSeconds must be an integer from 60 to 1209600; got ${retention}`);
-        if (!inRange(dlqRetention, 60, 1209600) || dlqRetention < retention)
-            problems.push(
-                `dlqRetentionSeconds must be an integer from messageRetentionSeconds (${retention}) to 1209600, so a message never expires sooner in the DLQ; got ${dlqRetention}`,
-            );
-        if (!inRange(maxReceive, 1, 1000))
-            problems.push(`maxReceiveCount must be an integer from 1 to 1000; got ${maxReceive}`);
-        if (!inRange(delay, 0, 900))
-            problems.push(
-                `delaySeconds must be an integer from 0 to 900 (SQS delays at most 15 minutes); got ${delay}`,
-            );
-        if (!inRange(wait, 0, 20)) problems.push(`receiveWaitTimeSeconds must be an integer from 0 to 20; got ${wait}`);
-        if (problems.length > 0) throw new Error(`QueueWithDlq ${name}: ${problems.join("; ")}`);
-        const child = { parent: this };
+        const s = settings(args);
+        validate(name, s);
         this.region = args.region;
         this.kmsKeyArn = args.kmsKeyArn;
-        const encryption = { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 };
-
-        const dlq = new aws.sqs.Queue(
-            `${name}-dlq`,
-            {
-                ...encryption,
-                messageRetentionSeconds: dlqRetention,
-                receiveWaitTimeSeconds: wait,
-                tags: args.tags,
-            },
-            child,
-        );
-        const queue = new aws.sqs.Queue(
-            name,
-            {
-                ...encryption,
-                visibilityTimeoutSeconds: visibility,
-                messageRetentionSeconds: retention,
-                delaySeconds: delay,
-                receiveWaitTimeSeconds: wait,
-                redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: maxReceive }),
-                tags: args.tags,
-            },
-            child,
-        );
-        new aws.sqs.RedriveAllowPolicy(
-            `${name}-dlq-sources`,
-            {
-                queueUrl: dlq.url,
-                redriveAllowPolicy: pulumi.jsonStringify({
-                    redrivePermission: "byQueue",
-                    sourceQueueArns: [queue.arn],
-                }),
-            },
-            child,
-        );
-        for (const [key, q] of [
-            ["", queue],
-            ["-dlq", dlq],
-        ] as const) {
-            new aws.sqs.QueuePolicy(
-                `${name}${key}-policy`,
-                {
-                    queueUrl: q.url,
-                    policy: pulumi.jsonStringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "DenyInsecureTransport",
-                                Effect: "Deny",
-                                Principal: "*",
-                                Action: "sqs:*",
-                                Resource: q.arn,
-                                Condition: { Bool: { "aws:SecureTransport": "false" } },
-                            },
-                        ],
-                    }),
-                },
-                child,
-            );
-        }
+        const { queue, dlq } = queues(name, args, s, this);
+        dlqSources(name, dlq, queue, this);
+        tlsOnlyPolicy(`${name}-policy`, queue, this);
+        tlsOnlyPolicy(`${name}-dlq-policy`, dlq, this);
 
         this.queueArn = queue.arn;
         this.queueUrl = queue.url;
@@ -164,7 +203,10 @@ export class QueueWithDlq extends pulumi.ComponentResource {
         };
     }
 
-    /** What a producer needs: `sqs:SendMessage` on this queue; `kms:GenerateDataKey` and `kms:Decrypt` on its key through SQS. `sid` prefixes the statement ids. */
+    /**
+     * What a producer needs: `sqs:SendMessage` on this queue; `kms:GenerateDataKey` and `kms:Decrypt` on its
+     * key through SQS. `sid` prefixes the statement ids.
+     */
     sendStatements(sid: string): IamStatement[] {
         return [
             { Sid: `${sid}Send`, Effect: "Allow", Action: "sqs:SendMessage", Resource: this.queueArn },

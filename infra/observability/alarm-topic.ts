@@ -32,6 +32,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
         super("platform:observability:AlarmTopic", name, {}, opts);
         const child = { parent: this };
         const topic = new aws.sns.Topic(name, { kmsMasterKeyId: args.kmsKeyArn, tags: args.tags }, child);
+        const alarms = pulumi.interpolate`arn:${args.partition}:cloudwatch:${args.region}:${args.accountId}:alarm:*`;
         new aws.sns.TopicPolicy(
             `${name}-policy`,
             {
@@ -60,9 +61,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
                             Resource: topic.arn,
                             Condition: {
                                 StringEquals: { "aws:SourceAccount": args.accountId },
-                                ArnLike: {
-                                    "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:cloudwatch:${args.region}:${args.accountId}:alarm:*`,
-                                },
+                                ArnLike: { "aws:SourceArn": alarms },
                             },
                         },
                         {

@@ -8,7 +8,8 @@
  * Every alarm evaluates `datapointsToAlarm` of `evaluationPeriods` periods (M of N), so a single spike
  * does not page anyone.
  *
- * References: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html,
+ * References:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html,
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html,
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html,
  * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-metrics.html,
@@ -46,7 +47,8 @@ export function alarmProblems(at: string, a: AlarmSpec): string[] {
     const p: string[] = [];
     if (!STATISTICS.includes(a.statistic) && !PERCENTILE.test(a.statistic))
         p.push(
-            `${at}.statistic must be one of ${STATISTICS.join(", ")} or a percentile such as p99; got ${JSON.stringify(a.statistic)}`,
+            `${at}.statistic must be one of ${STATISTICS.join(", ")} or a percentile such as p99; ` +
+                `got ${JSON.stringify(a.statistic)}`,
         );
     if (!Number.isInteger(a.periodSeconds) || a.periodSeconds < 60 || a.periodSeconds % 60 !== 0)
         p.push(`${at}.periodSeconds must be a multiple of 60; got ${a.periodSeconds}`);
@@ -54,7 +56,8 @@ export function alarmProblems(at: string, a: AlarmSpec): string[] {
         p.push(`${at}.evaluationPeriods must be a positive integer; got ${a.evaluationPeriods}`);
     if (!Number.isInteger(a.datapointsToAlarm) || a.datapointsToAlarm < 1 || a.datapointsToAlarm > a.evaluationPeriods)
         p.push(
-            `${at}.datapointsToAlarm must be from 1 to evaluationPeriods (${a.evaluationPeriods}); got ${a.datapointsToAlarm}`,
+            `${at}.datapointsToAlarm must be from 1 to evaluationPeriods (${a.evaluationPeriods}); ` +
+                `got ${a.datapointsToAlarm}`,
         );
     if (a.periodSeconds * a.evaluationPeriods > 86400)
         p.push(`${at}: periodSeconds × evaluationPeriods must be at most one day`);
@@ -69,7 +72,9 @@ export function alarmProblems(at: string, a: AlarmSpec): string[] {
 /** Target 5XX responses of an ALB: more than `threshold` in each of 3 of 5 one-minute periods. */
 export function albTarget5xxAlarm(loadBalancerArnSuffix: pulumi.Input<string>, threshold: number): AlarmSpec {
     return {
-        description: `The targets behind the load balancer answered more than ${threshold} HTTP 5XX per minute in 3 of the last 5 minutes: look at the services' logs and recent deployments`,
+        description:
+            `The targets behind the load balancer answered more than ${threshold} HTTP 5XX per minute in 3 of the ` +
+            "last 5 minutes: look at the services' logs and recent deployments",
         namespace: "AWS/ApplicationELB",
         metricName: "HTTPCode_Target_5XX_Count",
         dimensions: { LoadBalancer: loadBalancerArnSuffix },
@@ -86,7 +91,9 @@ export function albTarget5xxAlarm(loadBalancerArnSuffix: pulumi.Input<string>, t
 /** 5XX made by the ALB itself (no healthy target, timeouts): more than `threshold` per minute, 3 of 5. */
 export function albElb5xxAlarm(loadBalancerArnSuffix: pulumi.Input<string>, threshold: number): AlarmSpec {
     return {
-        description: `The load balancer itself answered more than ${threshold} HTTP 5XX per minute in 3 of the last 5 minutes (no healthy target, target timeouts or connection errors)`,
+        description:
+            `The load balancer itself answered more than ${threshold} HTTP 5XX per minute in 3 of the last 5 ` +
+            "minutes (no healthy target, target timeouts or connection errors)",
         namespace: "AWS/ApplicationELB",
         metricName: "HTTPCode_ELB_5XX_Count",
         dimensions: { LoadBalancer: loadBalancerArnSuffix },
@@ -103,7 +110,9 @@ export function albElb5xxAlarm(loadBalancerArnSuffix: pulumi.Input<string>, thre
 /** p99 target response time above `seconds` in 3 of 5 one-minute periods. */
 export function albLatencyAlarm(loadBalancerArnSuffix: pulumi.Input<string>, seconds: number): AlarmSpec {
     return {
-        description: `99 % of requests took longer than ${seconds} s at the targets in 3 of the last 5 minutes: look at the database, the cache and the services' CPU`,
+        description:
+            `99 % of requests took longer than ${seconds} s at the targets in 3 of the last 5 minutes: ` +
+            "look at the database, the cache and the services' CPU",
         namespace: "AWS/ApplicationELB",
         metricName: "TargetResponseTime",
         dimensions: { LoadBalancer: loadBalancerArnSuffix },
@@ -120,7 +129,9 @@ export function albLatencyAlarm(loadBalancerArnSuffix: pulumi.Input<string>, sec
 /** The oldest message of a queue older than `seconds` for 3 of 5 minutes: its consumers are behind or down. */
 export function queueAgeAlarm(queueName: pulumi.Input<string>, seconds: number, consumer: string): AlarmSpec {
     return {
-        description: `A message has waited more than ${seconds} s in the queue for 3 of the last 5 minutes: ${consumer} is behind or failing`,
+        description:
+            `A message has waited more than ${seconds} s in the queue for 3 of the last 5 minutes: ` +
+            `${consumer} is behind or failing`,
         namespace: "AWS/SQS",
         metricName: "ApproximateAgeOfOldestMessage",
         dimensions: { QueueName: queueName },
@@ -137,7 +148,9 @@ export function queueAgeAlarm(queueName: pulumi.Input<string>, seconds: number, 
 /** Any message in a dead-letter queue: something failed `maxReceiveCount` times. */
 export function dlqDepthAlarm(dlqName: pulumi.Input<string>, source: string): AlarmSpec {
     return {
-        description: `Messages of ${source} reached its dead-letter queue after repeated failures: inspect them, fix the cause, then redrive`,
+        description:
+            `Messages of ${source} reached its dead-letter queue after repeated failures: ` +
+            "inspect them, fix the cause, then redrive",
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: dlqName },
@@ -154,7 +167,9 @@ export function dlqDepthAlarm(dlqName: pulumi.Input<string>, source: string): Al
 /** RDS CPU above `percent` for 10 of 15 minutes. */
 export function dbCpuAlarm(instanceIdentifier: pulumi.Input<string>, percent: number): AlarmSpec {
     return {
-        description: `The database's CPU has been above ${percent} % for 10 of the last 15 minutes: look at Performance Insights for the top queries`,
+        description:
+            `The database's CPU has been above ${percent} % for 10 of the last 15 minutes: ` +
+            "look at Performance Insights for the top queries",
         namespace: "AWS/RDS",
         metricName: "CPUUtilization",
         dimensions: { DBInstanceIdentifier: instanceIdentifier },
@@ -171,7 +186,9 @@ export function dbCpuAlarm(instanceIdentifier: pulumi.Input<string>, percent: nu
 /** RDS free storage under `bytes` for 5 minutes (storage autoscaling, when on, acts before). */
 export function dbFreeStorageAlarm(instanceIdentifier: pulumi.Input<string>, bytes: number): AlarmSpec {
     return {
-        description: `The database has had less than ${Math.round(bytes / 2 ** 30)} GiB of free storage for 5 minutes: grow allocatedStorageGb before it fills`,
+        description:
+            `The database has had less than ${Math.round(bytes / 2 ** 30)} GiB of free storage for 5 minutes: ` +
+            "grow allocatedStorageGb before it fills",
         namespace: "AWS/RDS",
         metricName: "FreeStorageSpace",
         dimensions: { DBInstanceIdentifier: instanceIdentifier },
@@ -193,7 +210,9 @@ export function dbFreeStorageAlarm(instanceIdentifier: pulumi.Input<string>, byt
  */
 export function cacheCpuAlarm(cacheClusterId: pulumi.Input<string>, percent: number): AlarmSpec {
     return {
-        description: `The Redis engine thread of a cache node has been above ${percent} % CPU for 10 of the last 15 minutes: look for slow commands in the slow log`,
+        description:
+            `The Redis engine thread of a cache node has been above ${percent} % CPU for 10 of the last 15 ` +
+            "minutes: look for slow commands in the slow log",
         namespace: "AWS/ElastiCache",
         metricName: "EngineCPUUtilization",
         dimensions: { CacheClusterId: cacheClusterId },
@@ -210,7 +229,9 @@ export function cacheCpuAlarm(cacheClusterId: pulumi.Input<string>, percent: num
 /** Redis memory of one member cluster above `percent` of maxmemory for 10 of 15 minutes (evictions follow). */
 export function cacheMemoryAlarm(cacheClusterId: pulumi.Input<string>, percent: number): AlarmSpec {
     return {
-        description: `Redis on a cache node has used more than ${percent} % of its memory for 10 of the last 15 minutes: keys are being evicted; grow nodeType or shorten TTLs`,
+        description:
+            `Redis on a cache node has used more than ${percent} % of its memory for 10 of the last 15 minutes: ` +
+            "keys are being evicted; grow nodeType or shorten TTLs",
         namespace: "AWS/ElastiCache",
         metricName: "DatabaseMemoryUsagePercentage",
         dimensions: { CacheClusterId: cacheClusterId },
@@ -244,7 +265,9 @@ export function cacheAlarms(
 /** HTTP API 5XX above `threshold` per minute in 3 of 5 minutes. */
 export function httpApi5xxAlarm(apiId: pulumi.Input<string>, stage: string, threshold: number): AlarmSpec {
     return {
-        description: `The HTTP API answered more than ${threshold} 5XX per minute in 3 of the last 5 minutes (integration failures, VPC link or load balancer errors)`,
+        description:
+            `The HTTP API answered more than ${threshold} 5XX per minute in 3 of the last 5 minutes ` +
+            "(integration failures, VPC link or load balancer errors)",
         namespace: "AWS/ApiGateway",
         metricName: "5xx",
         dimensions: { ApiId: apiId, Stage: stage },

@@ -3,7 +3,8 @@
  * Callers describe graphs as metrics with dimensions (values may be Outputs such as a load balancer's
  * ARN suffix); the component writes the dashboard body JSON.
  *
- * Body format: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
+ * Body format:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -27,6 +27,123 @@ export interface LogArchiveBucketArgs {
     tags: Record<string, string>;
 }
 
+/** Ownership enforced (ACLs disabled) and every public access blocked; the policy waits for the block. */
+function privateAccess(name: string, bucket: aws.s3.Bucket, parent: pulumi.Resource): aws.s3.BucketPublicAccessBlock {
+    new aws.s3.BucketOwnershipControls(
+        `${name}-ownership`,
+        { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        { parent },
+    );
+    return new aws.s3.BucketPublicAccessBlock(
+        `${name}-public-access`,
+        {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        },
+        { parent },
+    );
+}
+
+/** Versioning and SSE-S3 (AES-256) encryption by default. */
+function versioningAndEncryption(name: string, bucket: aws.s3.Bucket, parent: pulumi.Resource): void {
+    new aws.s3.BucketVersioning(
+        `${name}-versioning`,
+        { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+        { parent },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-encryption`,
+        {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        },
+        { parent },
+    );
+}
+
+/** Standard-IA at 30 days and Glacier IR at 90 (when before expiry), expiry, noncurrent versions, uploads. */
+function lifecycle(name: string, args: LogArchiveBucketArgs, bucket: aws.s3.Bucket, parent: pulumi.Resource): void {
+    const transitions = [
+        { days: 30, storageClass: "STANDARD_IA" },
+        { days: 90, storageClass: "GLACIER_IR" },
+    ].filter((t) => t.days < args.retentionInDays);
+    new aws.s3.BucketLifecycleConfiguration(
+        `${name}-lifecycle`,
+        {
+            bucket: bucket.id,
+            rules: [
+                {
+                    id: "archive-then-expire",
+                    status: "Enabled",
+                    filter: { prefix: "" },
+                    transitions,
+                    expiration: { days: args.retentionInDays },
+                    noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionRetentionInDays ?? 30 },
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                },
+            ],
+        },
+        { parent },
+    );
+}
+
+/** TLS only; the log writers: Elastic Load Balancing, the log delivery service, S3 server access logging. */
+function policyStatements(args: LogArchiveBucketArgs, bucket: aws.s3.Bucket): Record<string, unknown>[] {
+    const elbAccount = ELB_ACCOUNT_BY_REGION[args.region];
+    const elbWriter = elbAccount
+        ? { AWS: pulumi.interpolate`arn:${args.partition}:iam::${elbAccount}:root` }
+        : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" };
+    return [
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+            Sid: "ElasticLoadBalancingAccessLogs",
+            Effect: "Allow",
+            Principal: elbWriter,
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${bucket.arn}/elb/AWSLogs/${args.accountId}/*`,
+        },
+        {
+            Sid: "LogDeliveryWrite",
+            Effect: "Allow",
+            Principal: { Service: "delivery.logs.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${bucket.arn}/*AWSLogs/${args.accountId}/*`,
+            Condition: {
+                StringEquals: {
+                    "aws:SourceAccount": args.accountId,
+                    "s3:x-amz-acl": "bucket-owner-full-control",
+                },
+            },
+        },
+        {
+            Sid: "LogDeliveryAclCheck",
+            Effect: "Allow",
+            Principal: { Service: "delivery.logs.amazonaws.com" },
+            Action: "s3:GetBucketAcl",
+            Resource: bucket.arn,
+            Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+        },
+        {
+            Sid: "S3ServerAccessLogs",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${bucket.arn}/s3/*`,
+            Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+        },
+    ];
+}
+
 export class LogArchiveBucket extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
     readonly bucketArn: pulumi.Output<string>;
@@ -40,123 +157,21 @@ export class LogArchiveBucket extends pulumi.ComponentResource {
                 `LogArchiveBucket ${name}: retentionInDays must be a positive integer, got ${args.retentionInDays}`,
             );
         }
-        const child = { parent: this };
         const bucket = new aws.s3.Bucket(
             name,
             { forceDestroy: !args.protect, tags: args.tags },
-            { ...child, protect: args.protect },
+            { parent: this, protect: args.protect },
         );
-        new aws.s3.BucketOwnershipControls(
-            `${name}-ownership`,
-            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            child,
-        );
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-            `${name}-public-access`,
-            {
-                bucket: bucket.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            child,
-        );
-        new aws.s3.BucketVersioning(
-            `${name}-versioning`,
-            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-            child,
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-encryption`,
-            {
-                bucket: bucket.id,
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-            },
-            child,
-        );
-        const transitions = [
-            { days: 30, storageClass: "STANDARD_IA" },
-            { days: 90, storageClass: "GLACIER_IR" },
-        ].filter((t) => t.days < args.retentionInDays);
-        new aws.s3.BucketLifecycleConfiguration(
-            `${name}-lifecycle`,
-            {
-                bucket: bucket.id,
-                rules: [
-                    {
-                        id: "archive-then-expire",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        transitions,
-                        expiration: { days: args.retentionInDays },
-                        noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionRetentionInDays ?? 30 },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    },
-                ],
-            },
-            child,
-        );
-
-        const elbAccount = ELB_ACCOUNT_BY_REGION[args.region];
-        const elbWriter = elbAccount
-            ? { AWS: pulumi.interpolate`arn:${args.partition}:iam::${elbAccount}:root` }
-            : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" };
+        const publicAccessBlock = privateAccess(name, bucket, this);
+        versioningAndEncryption(name, bucket, this);
+        lifecycle(name, args, bucket, this);
         new aws.s3.BucketPolicy(
             `${name}-policy`,
             {
                 bucket: bucket.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                        {
-                            Sid: "ElasticLoadBalancingAccessLogs",
-                            Effect: "Allow",
-                            Principal: elbWriter,
-                            Action: "s3:PutObject",
-                            Resource: pulumi.interpolate`${bucket.arn}/elb/AWSLogs/${args.accountId}/*`,
-                        },
-                        {
-                            Sid: "LogDeliveryWrite",
-                            Effect: "Allow",
-                            Principal: { Service: "delivery.logs.amazonaws.com" },
-                            Action: "s3:PutObject",
-                            Resource: pulumi.interpolate`${bucket.arn}/*AWSLogs/${args.accountId}/*`,
-                            Condition: {
-                                StringEquals: {
-                                    "aws:SourceAccount": args.accountId,
-                                    "s3:x-amz-acl": "bucket-owner-full-control",
-                                },
-                            },
-                        },
-                        {
-                            Sid: "LogDeliveryAclCheck",
-                            Effect: "Allow",
-                            Principal: { Service: "delivery.logs.amazonaws.com" },
-                            Action: "s3:GetBucketAcl",
-                            Resource: bucket.arn,
-                            Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                        },
-                        {
-                            Sid: "S3ServerAccessLogs",
-                            Effect: "Allow",
-                            Principal: { Service: "logging.s3.amazonaws.com" },
-                            Action: "s3:PutObject",
-                            Resource: pulumi.interpolate`${bucket.arn}/s3/*`,
-                            Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                        },
-                    ],
-                }),
+                policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: policyStatements(args, bucket) }),
             },
-            { ...child, dependsOn: [publicAccessBlock] },
+            { parent: this, dependsOn: [publicAccessBlock] },
         );
 
         this.bucketName = bucket.bucket;

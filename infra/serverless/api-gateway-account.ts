@@ -27,7 +27,10 @@ export interface ApiGatewayAccountArgs {
 /** Logical name of the account setting and prefix of its role. */
 export const API_GATEWAY_ACCOUNT = "apigateway-account";
 
-/** One registration per program run (keyed by the run's resource monitor, so test runs under fresh mocks start over). */
+/**
+ * One registration per program run (keyed by the run's resource monitor, so test runs under fresh mocks
+ * start over).
+ */
 const registered = new WeakMap<object, aws.apigateway.Account>();
 
 /**
@@ -40,6 +43,7 @@ export function apiGatewayAccount(args: ApiGatewayAccountArgs): aws.apigateway.A
     if (existing) return existing;
     const tags = { ...args.tags, Architecture: "foundation" };
     const opts = { parent: args.parent };
+    const logGroups = pulumi.interpolate`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:*`;
     const role = new aws.iam.Role(
         `${API_GATEWAY_ACCOUNT}-cloudwatch`,
         {
@@ -79,7 +83,7 @@ export function apiGatewayAccount(args: ApiGatewayAccountArgs): aws.apigateway.A
                             "logs:GetLogEvents",
                             "logs:FilterLogEvents",
                         ],
-                        Resource: pulumi.interpolate`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:*`,
+                        Resource: logGroups,
                     },
                 ],
             }),

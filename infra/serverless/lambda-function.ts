@@ -83,10 +83,8 @@ const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const HANDLER = /^[A-Za-z0-9_./-]+\.[A-Za-z0-9_$]+$/;
 const sorted = <T>(r: Record<string, T> | undefined) => Object.entries(r ?? {}).sort(([a], [b]) => a.localeCompare(b));
 
-function problemsOf(args: LambdaFunctionArgs): string[] {
+function codeProblems(args: LambdaFunctionArgs): string[] {
     const p: string[] = [];
-    const memory = args.memorySize ?? 256;
-    const timeout = args.timeoutSeconds ?? 10;
     if (!FUNCTION_NAME.test(args.functionName))
         p.push(`functionName must be 1-64 letters, digits, - and _; got ${JSON.stringify(args.functionName)}`);
     if (args.description.length > 256)
@@ -98,11 +96,19 @@ function problemsOf(args: LambdaFunctionArgs): string[] {
         !(`${args.handler.slice(0, args.handler.lastIndexOf("."))}.mjs` in args.code.files)
     ) {
         p.push(
-            `code has no file for handler ${args.handler}; it holds ${Object.keys(args.code.files).join(", ") || "nothing"}`,
+            `code has no file for handler ${args.handler}; ` +
+                `it holds ${Object.keys(args.code.files).join(", ") || "nothing"}`,
         );
     }
     if (!/^[a-f0-9]{64}$/.test(args.code.sha256))
         p.push(`code.sha256 must be 64 hex characters; got ${JSON.stringify(args.code.sha256)}`);
+    return p;
+}
+
+function sizingProblems(args: LambdaFunctionArgs): string[] {
+    const p: string[] = [];
+    const memory = args.memorySize ?? 256;
+    const timeout = args.timeoutSeconds ?? 10;
     if (!Number.isInteger(memory) || memory < 128 || memory > 10240)
         p.push(`memorySize must be an integer from 128 to 10240 MB; got ${memory}`);
     if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900)
@@ -114,19 +120,32 @@ function problemsOf(args: LambdaFunctionArgs): string[] {
         p.push(`reservedConcurrency must be a positive integer; got ${args.reservedConcurrency}`);
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
         p.push(
-            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); ` +
+                `got ${args.logs.retentionInDays}`,
         );
+    return p;
+}
+
+function networkProblems(args: LambdaFunctionArgs): string[] {
+    const p: string[] = [];
     if (args.vpc && args.vpc.subnetIds.length < 2)
         p.push(
-            `vpc.subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.vpc.subnetIds.length}`,
+            "vpc.subnetIds must hold at least 2 subnets in different Availability Zones; " +
+                `got ${args.vpc.subnetIds.length}`,
         );
     if (!args.vpc && Object.keys(args.egress ?? {}).length > 0)
         p.push("egress needs vpc (a function outside a VPC has no security group)");
     for (const [key, rule] of sorted(args.egress)) p.push(...egressProblems(key, rule));
-    for (const key of Object.keys(args.environment ?? {})) {
+    return p;
+}
+
+function environmentProblems(environment: LambdaFunctionArgs["environment"]): string[] {
+    const p: string[] = [];
+    for (const key of Object.keys(environment ?? {})) {
         if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key))
             p.push(
-                `environment: ${JSON.stringify(key)} is not a variable name (letters, digits and _, starting with a letter)`,
+                `environment: ${JSON.stringify(key)} is not a variable name ` +
+                    "(letters, digits and _, starting with a letter)",
             );
         if (key.startsWith("AWS_") || key.startsWith("LAMBDA_"))
             p.push(`environment: ${key} is reserved by the Lambda runtime`);
@@ -134,11 +153,177 @@ function problemsOf(args: LambdaFunctionArgs): string[] {
     return p;
 }
 
+function problemsOf(args: LambdaFunctionArgs): string[] {
+    return [
+        ...codeProblems(args),
+        ...sizingProblems(args),
+        ...networkProblems(args),
+        ...environmentProblems(args.environment),
+    ];
+}
+
 function egressProblems(key: string, rule: LambdaEgress): string[] {
     const p: string[] = [];
     p.push(...destinationProblems(`egress.${key}`, rule));
     if (!isPort(rule.port)) p.push(`egress.${key}.port must be 1-65535; got ${rule.port}`);
     return p;
+}
+
+/** `/aws/lambda/<functionName>`, KMS-encrypted with retention, created before the function. */
+function logGroup(name: string, args: LambdaFunctionArgs, parent: pulumi.Resource): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        {
+            name: `/aws/lambda/${args.functionName}`,
+            retentionInDays: args.logs.retentionInDays,
+            kmsKeyId: args.logs.kmsKeyArn,
+            tags: args.tags,
+        },
+        { parent },
+    );
+}
+
+/** The execution role, trusted by `lambda.amazonaws.com` for this account only. */
+function executionRole(name: string, args: LambdaFunctionArgs, parent: pulumi.Resource): aws.iam.Role {
+    return new aws.iam.Role(
+        `${name}-role`,
+        {
+            description: `Execution role of the Lambda function ${args.functionName}`,
+            assumeRolePolicy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "lambda.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                    },
+                ],
+            }),
+            tags: args.tags,
+        },
+        { parent },
+    );
+}
+
+/** Its own logs, X-Ray traces when tracing, its network interfaces in a VPC, then the caller's statements. */
+function executionStatements(args: LambdaFunctionArgs, logs: aws.cloudwatch.LogGroup): IamStatement[] {
+    const statements: IamStatement[] = [
+        {
+            Sid: "WriteItsLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: pulumi.interpolate`${logs.arn}:*`,
+        },
+    ];
+    if (args.tracing ?? true)
+        statements.push({
+            Sid: "SendTraces",
+            Effect: "Allow",
+            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            Resource: "*",
+        });
+    if (args.vpc) {
+        statements.push({
+            Sid: "ManageItsNetworkInterfaces",
+            Effect: "Allow",
+            Action: [
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            Resource: "*",
+        });
+    }
+    statements.push(...(args.policyStatements ?? []));
+    return statements;
+}
+
+function rolePolicy(
+    name: string,
+    args: LambdaFunctionArgs,
+    role: aws.iam.Role,
+    logs: aws.cloudwatch.LogGroup,
+    parent: pulumi.Resource,
+): aws.iam.RolePolicy {
+    return new aws.iam.RolePolicy(
+        `${name}-policy`,
+        {
+            role: role.id,
+            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: executionStatements(args, logs) }),
+        },
+        { parent },
+    );
+}
+
+/** The function's security group in `vpc`: no ingress, egress added rule by rule. */
+function securityGroup(
+    name: string,
+    args: LambdaFunctionArgs,
+    vpc: NonNullable<LambdaFunctionArgs["vpc"]>,
+    parent: pulumi.Resource,
+): aws.ec2.SecurityGroup {
+    return new aws.ec2.SecurityGroup(
+        `${name}-sg`,
+        {
+            vpcId: vpc.vpcId,
+            description: `Lambda function ${args.functionName}: no ingress, explicit egress`,
+            revokeRulesOnDelete: true,
+            tags: { ...args.tags, Name: `${name}-sg` },
+        },
+        { parent },
+    );
+}
+
+/** What the function itself depends on: its role, log group, policy and (in a VPC) security group. */
+interface FunctionParts {
+    role: aws.iam.Role;
+    logs: aws.cloudwatch.LogGroup;
+    policy: aws.iam.RolePolicy;
+    securityGroup?: aws.ec2.SecurityGroup;
+}
+
+function lambdaFunction(
+    name: string,
+    args: LambdaFunctionArgs,
+    parts: FunctionParts,
+    parent: pulumi.Resource,
+): aws.lambda.Function {
+    const { role, logs, policy, securityGroup } = parts;
+    const files = Object.entries(args.code.files).map(([file, text]): [string, pulumi.asset.Asset] => [
+        file,
+        new pulumi.asset.StringAsset(text),
+    ]);
+    return new aws.lambda.Function(
+        name,
+        {
+            name: args.functionName,
+            description: args.description,
+            role: role.arn,
+            code: new pulumi.asset.AssetArchive(Object.fromEntries(files)),
+            handler: args.handler,
+            runtime: args.runtime,
+            architectures: [args.architecture ?? "arm64"],
+            memorySize: args.memorySize ?? 256,
+            timeout: args.timeoutSeconds ?? 10,
+            reservedConcurrentExecutions: args.reservedConcurrency,
+            environment:
+                args.environment && Object.keys(args.environment).length > 0
+                    ? { variables: Object.fromEntries(sorted(args.environment)) }
+                    : undefined,
+            tracingConfig: { mode: (args.tracing ?? true) ? "Active" : "PassThrough" },
+            loggingConfig: { logFormat: "Text", logGroup: logs.name },
+            vpcConfig:
+                args.vpc && securityGroup
+                    ? { subnetIds: args.vpc.subnetIds, securityGroupIds: [securityGroup.id] }
+                    : undefined,
+            tags: { ...args.tags, CodeSha256: args.code.sha256 },
+        },
+        { parent, dependsOn: [logs, policy] },
+    );
 }
 
 export class LambdaFunction extends pulumi.ComponentResource {
@@ -162,137 +347,19 @@ export class LambdaFunction extends pulumi.ComponentResource {
         this.componentName = name;
         this.accountId = args.accountId;
         this.tags = args.tags;
-        const child = { parent: this };
-        const tracing = args.tracing ?? true;
-        const tags = { ...args.tags, CodeSha256: args.code.sha256 };
-
-        const logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-logs`,
-            {
-                name: `/aws/lambda/${args.functionName}`,
-                retentionInDays: args.logs.retentionInDays,
-                kmsKeyId: args.logs.kmsKeyArn,
-                tags: args.tags,
-            },
-            child,
-        );
-
-        const role = new aws.iam.Role(
-            `${name}-role`,
-            {
-                description: `Execution role of the Lambda function ${args.functionName}`,
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "lambda.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                        },
-                    ],
-                }),
-                tags: args.tags,
-            },
-            child,
-        );
-
-        const statements: IamStatement[] = [
-            {
-                Sid: "WriteItsLogs",
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: pulumi.interpolate`${logGroup.arn}:*`,
-            },
-        ];
-        if (tracing)
-            statements.push({
-                Sid: "SendTraces",
-                Effect: "Allow",
-                Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                Resource: "*",
-            });
-        if (args.vpc) {
-            statements.push({
-                Sid: "ManageItsNetworkInterfaces",
-                Effect: "Allow",
-                Action: [
-                    "ec2:CreateNetworkInterface",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeSubnets",
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:UnassignPrivateIpAddresses",
-                ],
-                Resource: "*",
-            });
-        }
-        statements.push(...(args.policyStatements ?? []));
-        const policy = new aws.iam.RolePolicy(
-            `${name}-policy`,
-            {
-                role: role.id,
-                policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
-            },
-            child,
-        );
-
-        let securityGroup: aws.ec2.SecurityGroup | undefined;
-        if (args.vpc) {
-            securityGroup = new aws.ec2.SecurityGroup(
-                `${name}-sg`,
-                {
-                    vpcId: args.vpc.vpcId,
-                    description: `Lambda function ${args.functionName}: no ingress, explicit egress`,
-                    revokeRulesOnDelete: true,
-                    tags: { ...args.tags, Name: `${name}-sg` },
-                },
-                child,
-            );
-            this.securityGroupId = securityGroup.id;
-        }
-
-        const fn = new aws.lambda.Function(
-            name,
-            {
-                name: args.functionName,
-                description: args.description,
-                role: role.arn,
-                code: new pulumi.asset.AssetArchive(
-                    Object.fromEntries(
-                        Object.entries(args.code.files).map(([file, text]) => [
-                            file,
-                            new pulumi.asset.StringAsset(text),
-                        ]),
-                    ),
-                ),
-                handler: args.handler,
-                runtime: args.runtime,
-                architectures: [args.architecture ?? "arm64"],
-                memorySize: args.memorySize ?? 256,
-                timeout: args.timeoutSeconds ?? 10,
-                reservedConcurrentExecutions: args.reservedConcurrency,
-                environment:
-                    args.environment && Object.keys(args.environment).length > 0
-                        ? { variables: Object.fromEntries(sorted(args.environment)) }
-                        : undefined,
-                tracingConfig: { mode: tracing ? "Active" : "PassThrough" },
-                loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-                vpcConfig:
-                    args.vpc && securityGroup
-                        ? { subnetIds: args.vpc.subnetIds, securityGroupIds: [securityGroup.id] }
-                        : undefined,
-                tags,
-            },
-            { parent: this, dependsOn: [logGroup, policy] },
-        );
+        const logs = logGroup(name, args, this);
+        const role = executionRole(name, args, this);
+        const policy = rolePolicy(name, args, role, logs, this);
+        const sg = args.vpc ? securityGroup(name, args, args.vpc, this) : undefined;
+        if (sg) this.securityGroupId = sg.id;
+        const fn = lambdaFunction(name, args, { role, logs, policy, securityGroup: sg }, this);
 
         this.functionArn = fn.arn;
         this.functionName = fn.name;
         this.invokeArn = fn.invokeArn;
         this.roleArn = role.arn;
         this.roleName = role.name;
-        this.logGroupName = logGroup.name;
+        this.logGroupName = logs.name;
         for (const [key, rule] of sorted(args.egress)) this.allowEgressTo(key, rule);
         this.registerOutputs({
             functionArn: this.functionArn,
@@ -314,12 +381,14 @@ export class LambdaFunction extends pulumi.ComponentResource {
      * Lets an AWS service invoke the function on behalf of one resource (permission `<name>-invoke-<key>`):
      * `principal` e.g. `apigateway.amazonaws.com`, `cognito-idp.amazonaws.com`; `sourceArn` the calling
      * resource (an API's `execute-api` ARN pattern, a user pool ARN, a rule ARN). `sourceAccount` is always
-     * this account (confused-deputy protection, https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html).
+     * this account (confused-deputy protection,
+     * https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html).
      */
     grantInvoke(key: string, grant: { principal: string; sourceArn: pulumi.Input<string> }): aws.lambda.Permission {
         if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(grant.principal))
             throw new Error(
-                `LambdaFunction ${this.componentName}: grantInvoke ${key} principal must be an AWS service principal (<service>.amazonaws.com); got ${JSON.stringify(grant.principal)}`,
+                `LambdaFunction ${this.componentName}: grantInvoke ${key} principal must be an AWS service principal ` +
+                    `(<service>.amazonaws.com); got ${JSON.stringify(grant.principal)}`,
             );
         return new aws.lambda.Permission(
             `${this.componentName}-invoke-${key}`,

@@ -6,7 +6,8 @@
  * asked (payloads may hold personal data), and X-Ray tracing.
  *
  * References: https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html (the log delivery
- * actions the role needs on `*`), https://docs.aws.amazon.com/step-functions/latest/dg/concepts-xray-tracing.html,
+ * actions the role needs on `*`),
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-xray-tracing.html,
  * https://states-language.net/spec.html.
  */
 import * as aws from "@pulumi/aws";
@@ -31,6 +32,109 @@ export interface StateMachineArgs {
     tags: Record<string, string>;
 }
 
+/** Logs delivery and X-Ray actions Step Functions needs on `*`, after the caller's statements. */
+const SERVICE_STATEMENTS: IamStatement[] = [
+    {
+        Sid: "DeliverExecutionLogs",
+        Effect: "Allow",
+        Action: [
+            "logs:CreateLogDelivery",
+            "logs:GetLogDelivery",
+            "logs:UpdateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy",
+            "logs:DescribeResourcePolicies",
+            "logs:DescribeLogGroups",
+        ],
+        Resource: "*",
+    },
+    {
+        Sid: "SendTraces",
+        Effect: "Allow",
+        Action: [
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "xray:GetSamplingRules",
+            "xray:GetSamplingTargets",
+        ],
+        Resource: "*",
+    },
+];
+
+function validate(name: string, args: StateMachineArgs): void {
+    const problems: string[] = [];
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
+        problems.push(
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); ` +
+                `got ${args.logs.retentionInDays}`,
+        );
+    if (!["ALL", "ERROR", "FATAL"].includes(args.logLevel ?? "ALL"))
+        problems.push(`logLevel must be ALL, ERROR or FATAL; got ${JSON.stringify(args.logLevel)}`);
+    if (args.policyStatements.length === 0) problems.push("policyStatements must allow at least what the states call");
+    if (problems.length > 0) throw new Error(`StateMachine ${name}: ${problems.join("; ")}`);
+}
+
+function logGroup(name: string, args: StateMachineArgs, parent: pulumi.Resource): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        {
+            name: args.logs.groupName,
+            retentionInDays: args.logs.retentionInDays,
+            kmsKeyId: args.logs.kmsKeyArn,
+            tags: args.tags,
+        },
+        { parent },
+    );
+}
+
+/** The execution role, trusted by `states.amazonaws.com` for this account's state machines only. */
+function executionRole(name: string, args: StateMachineArgs, parent: pulumi.Resource): aws.iam.Role {
+    const sourceArn = pulumi.interpolate`arn:${args.partition}:states:${args.region}:${args.accountId}:stateMachine:*`;
+    return new aws.iam.Role(
+        `${name}-role`,
+        {
+            description: `Execution role of the state machine ${name}`,
+            assumeRolePolicy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "states.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": args.accountId },
+                            ArnLike: { "aws:SourceArn": sourceArn },
+                        },
+                    },
+                ],
+            }),
+            tags: args.tags,
+        },
+        { parent },
+    );
+}
+
+/** The caller's statements, then log delivery and X-Ray. */
+function rolePolicy(
+    name: string,
+    args: StateMachineArgs,
+    role: aws.iam.Role,
+    parent: pulumi.Resource,
+): aws.iam.RolePolicy {
+    return new aws.iam.RolePolicy(
+        `${name}-policy`,
+        {
+            role: role.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [...args.policyStatements, ...SERVICE_STATEMENTS],
+            }),
+        },
+        { parent },
+    );
+}
+
 export class StateMachine extends pulumi.ComponentResource {
     readonly stateMachineArn: pulumi.Output<string>;
     readonly stateMachineName: pulumi.Output<string>;
@@ -38,92 +142,10 @@ export class StateMachine extends pulumi.ComponentResource {
 
     constructor(name: string, args: StateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:serverless:StateMachine", name, {}, opts);
-        const problems: string[] = [];
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
-            problems.push(
-                `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
-            );
-        if (!["ALL", "ERROR", "FATAL"].includes(args.logLevel ?? "ALL"))
-            problems.push(`logLevel must be ALL, ERROR or FATAL; got ${JSON.stringify(args.logLevel)}`);
-        if (args.policyStatements.length === 0)
-            problems.push("policyStatements must allow at least what the states call");
-        if (problems.length > 0) throw new Error(`StateMachine ${name}: ${problems.join("; ")}`);
-        const child = { parent: this };
-
-        const logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-logs`,
-            {
-                name: args.logs.groupName,
-                retentionInDays: args.logs.retentionInDays,
-                kmsKeyId: args.logs.kmsKeyArn,
-                tags: args.tags,
-            },
-            child,
-        );
-        const role = new aws.iam.Role(
-            `${name}-role`,
-            {
-                description: `Execution role of the state machine ${name}`,
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "states.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            Condition: {
-                                StringEquals: { "aws:SourceAccount": args.accountId },
-                                ArnLike: {
-                                    "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:states:${args.region}:${args.accountId}:stateMachine:*`,
-                                },
-                            },
-                        },
-                    ],
-                }),
-                tags: args.tags,
-            },
-            child,
-        );
-        const policy = new aws.iam.RolePolicy(
-            `${name}-policy`,
-            {
-                role: role.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        ...args.policyStatements,
-                        {
-                            Sid: "DeliverExecutionLogs",
-                            Effect: "Allow",
-                            Action: [
-                                "logs:CreateLogDelivery",
-                                "logs:GetLogDelivery",
-                                "logs:UpdateLogDelivery",
-                                "logs:DeleteLogDelivery",
-                                "logs:ListLogDeliveries",
-                                "logs:PutResourcePolicy",
-                                "logs:DescribeResourcePolicies",
-                                "logs:DescribeLogGroups",
-                            ],
-                            Resource: "*",
-                        },
-                        {
-                            Sid: "SendTraces",
-                            Effect: "Allow",
-                            Action: [
-                                "xray:PutTraceSegments",
-                                "xray:PutTelemetryRecords",
-                                "xray:GetSamplingRules",
-                                "xray:GetSamplingTargets",
-                            ],
-                            Resource: "*",
-                        },
-                    ],
-                }),
-            },
-            child,
-        );
-
+        validate(name, args);
+        const logs = logGroup(name, args, this);
+        const role = executionRole(name, args, this);
+        const policy = rolePolicy(name, args, role, this);
         const machine = new aws.sfn.StateMachine(
             name,
             {
@@ -133,7 +155,7 @@ export class StateMachine extends pulumi.ComponentResource {
                 loggingConfiguration: {
                     level: args.logLevel ?? "ALL",
                     includeExecutionData: args.includeExecutionData ?? false,
-                    logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+                    logDestination: pulumi.interpolate`${logs.arn}:*`,
                 },
                 tracingConfiguration: { enabled: true },
                 tags: args.tags,
