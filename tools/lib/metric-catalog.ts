@@ -90,10 +90,9 @@ export class MetricCatalog {
         if (m.namespace.length > 0 && !m.namespace.startsWith("AWS/")) return undefined; // custom namespace: ours
         if (!this.names.has(JSON.stringify([m.namespace, m.metricName])))
             return `${m.namespace} publishes no metric named ${m.metricName}`;
-        if (!this.keys.has(keyOf(m.namespace, m.metricName, m.dimensions)))
-            const dimensions = [...m.dimensions].sort().join(", ");
+        if (this.keys.has(keyOf(m.namespace, m.metricName, m.dimensions))) return undefined;
+        const dimensions = [...m.dimensions].sort().join(", ");
         return `${m.namespace} ${m.metricName} is not published with dimensions {${dimensions}}`;
-        return undefined;
     }
 }
 
