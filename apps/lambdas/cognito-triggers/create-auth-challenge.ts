@@ -18,7 +18,8 @@ import { maskCpf } from "../shared/cpf";
 import { log } from "../shared/log";
 
 /** Lambda entry point (`index.handler`); returns the event with `response` filled in. */
-// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose, nothing to await: the bundle must export an AsyncFunction handler (test/apps/lambdas/build.spec.ts)
+// async on purpose, nothing to await: the bundle must export an AsyncFunction handler (test/apps/lambdas/build.spec.ts)
+// eslint-disable-next-line @typescript-eslint/require-await
 export async function handler(
     event: CreateAuthChallengeTriggerEvent,
     context?: Context,

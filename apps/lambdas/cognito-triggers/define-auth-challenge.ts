@@ -34,7 +34,8 @@ export function decide(request: DefineAuthChallengeTriggerEvent["request"]): { d
 }
 
 /** Lambda entry point (`index.handler`); returns the event with `response` filled in. */
-// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose, nothing to await: the bundle must export an AsyncFunction handler (test/apps/lambdas/build.spec.ts)
+// async on purpose, nothing to await: the bundle must export an AsyncFunction handler (test/apps/lambdas/build.spec.ts)
+// eslint-disable-next-line @typescript-eslint/require-await
 export async function handler(
     event: DefineAuthChallengeTriggerEvent,
     context?: Context,

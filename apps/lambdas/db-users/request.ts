@@ -27,7 +27,8 @@ export type Engine = "postgres" | "mysql";
 
 /**
  * Privileges a MySQL user may be granted on the architecture's database (`<database>.*`); nothing on
- * `*.*`, no `GRANT OPTION`, no administrative privilege. https://dev.mysql.com/doc/refman/8.0/en/privileges-provided.html
+ * `*.*`, no `GRANT OPTION`, no administrative privilege.
+ * https://dev.mysql.com/doc/refman/8.0/en/privileges-provided.html
  */
 export const MYSQL_PRIVILEGES = [
     "SELECT",
@@ -80,10 +81,13 @@ const RESERVED_PREFIXES = ["pg_", "rds_", "mysql_"];
 export function userNameProblem(engine: Engine, name: unknown): string | undefined {
     const max = MAX_USER_NAME_LENGTH[engine];
     if (typeof name !== "string" || !USER_NAME.test(name) || name.length > max)
-        return `user name must be 1-${max} lower-case letters, digits and _, starting with a letter; got ${JSON.stringify(name)}`;
-    if (RESERVED_NAMES.has(name) || RESERVED_PREFIXES.some((p) => name.startsWith(p)))
-        return `user name ${JSON.stringify(name)} is reserved by RDS or the engine (${[...RESERVED_NAMES].join(", ")}, ${RESERVED_PREFIXES.map((p) => `${p}*`).join(", ")})`;
-    return undefined;
+        return (
+            `user name must be 1-${max} lower-case letters, digits and _, starting with a letter; ` +
+            `got ${JSON.stringify(name)}`
+        );
+    if (!RESERVED_NAMES.has(name) && !RESERVED_PREFIXES.some((p) => name.startsWith(p))) return undefined;
+    const reserved = [...RESERVED_NAMES, ...RESERVED_PREFIXES.map((p) => `${p}*`)].join(", ");
+    return `user name ${JSON.stringify(name)} is reserved by RDS or the engine (${reserved})`;
 }
 
 /**

@@ -125,7 +125,8 @@ export function charge(input: StepInput, limitCents: number): { paymentId: strin
         throw new StepError("BadInput", "totalCents must be a positive integer");
     if (input.totalCents! > limitCents) throw new StepError("PaymentDeclined", "amount above the limit");
     // Idempotent: a retried charge of the same order gets the same payment id.
-    const paymentId = `pay_${createHash("sha256").update(`${input.customerId}/${input.orderId}`).digest("hex").slice(0, 24)}`;
+    const digest = createHash("sha256").update(`${input.customerId}/${input.orderId}`).digest("hex");
+    const paymentId = `pay_${digest.slice(0, 24)}`;
     return { paymentId, chargedCents: input.totalCents! };
 }
 

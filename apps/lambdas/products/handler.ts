@@ -58,7 +58,9 @@ function ttlSeconds(): number {
     return Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_TTL_SECONDS;
 }
 
-/** How the cache served a request: `off` = no connection (not configured or unreachable), `error` = a command failed. */
+/**
+ * How the cache served a request: `off` = no connection (not configured or unreachable), `error` = a command failed.
+ */
 type CacheOutcome = "hit" | "miss" | "off" | "error";
 
 /**

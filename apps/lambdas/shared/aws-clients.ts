@@ -7,7 +7,8 @@
  *   providers; nothing is passed explicitly.
  * - Timeouts: {@link CLIENT_CONFIG} bounds every attempt (connect 1 s, whole request and response 2 s,
  *   a `TimeoutError` when exceeded) and the SDK's standard retry mode makes at most 3 attempts with
- *   jittered backoff, so a call gives up within about 6.5 s, inside the functions' 10 s timeout. Errors keep the service's error code as `name`
+ * jittered backoff, so a call gives up within about 6.5 s, inside the functions' 10 s timeout. Errors keep the
+ * service's error code as `name`
  *   (`ConditionalCheckFailedException`, `ProvisionedThroughputExceededException`, ...).
  * - DynamoDB items are plain JavaScript values through `DynamoDBDocumentClient` (`@aws-sdk/lib-dynamodb`)
  *   with its default marshalling: `undefined` attributes, `NaN` and `Infinity` are refused (thrown), and
