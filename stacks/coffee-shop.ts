@@ -22,11 +22,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ArchitectureContext, ArchitectureModule } from "./architecture";
-import { functions, restApi } from "./coffee-shop/api";
-import { data } from "./coffee-shop/data";
-import { edge } from "./coffee-shop/edge";
-import { identity } from "./coffee-shop/identity";
-import { messaging } from "./coffee-shop/messaging";
+import { lambdaFunctions, restApi } from "./coffee-shop/api";
+import { dataTier } from "./coffee-shop/data";
+import { edgeTier } from "./coffee-shop/edge";
+import { identityTier } from "./coffee-shop/identity";
+import { messagingTier } from "./coffee-shop/messaging";
 import { observability } from "./coffee-shop/observability";
 import { CoffeeShopSettings, CoffeeShopStep, NAME, settingsSchema, siteUrl, WORKLOADS } from "./coffee-shop/settings";
 import { orderWorkflow } from "./coffee-shop/workflow";
@@ -40,14 +40,14 @@ export class CoffeeShop extends pulumi.ComponentResource {
         super("platform:architecture:CoffeeShop", name, {}, opts);
         const step: CoffeeShopStep = { ...ctx, name, child: { parent: this } };
         const s = ctx.settings;
-        const { products, orders, cache } = data(step); // DynamoDB tables, Redis
-        const events = messaging(step); // EventBridge bus, fulfilment queue
-        const fns = functions(step, { data: { products, orders, cache }, messaging: events });
-        const workflow = orderWorkflow(step, { functions: fns, messaging: events }); // Step Functions
-        const users = identity(step); // Cognito
-        const { site, viewerCertificate, cdn } = edge(step); // S3, CloudFront, WAF
-        const { api, apiWaf } = restApi(step, { functions: fns, users }); // API Gateway, WAF
-        observability(step, { data: { products, orders, cache }, messaging: events, functions: fns, workflow });
+        const data = dataTier(step); // DynamoDB tables, Redis
+        const messaging = messagingTier(step); // EventBridge bus, SQS fulfilment queue
+        const functions = lambdaFunctions(step, { data, messaging }); // products, orders, order-steps
+        const workflow = orderWorkflow(step, { functions, messaging }); // Step Functions, OrderPlaced rule
+        const users = identityTier(step); // Cognito user pool and web client
+        const { site, viewerCertificate, cdn } = edgeTier(step); // S3 site, CloudFront, WAF
+        const { api, apiWaf } = restApi(step, { functions, users }); // API Gateway, WAF
+        observability(step, { data, messaging, functions, workflow }); // CloudWatch alarms
 
         this.outputs = {
             siteUrl: siteUrl(s),
@@ -56,19 +56,19 @@ export class CoffeeShop extends pulumi.ComponentResource {
             apiUrl: api.invokeUrl,
             userPoolId: users.userPoolId,
             userPoolClientId: users.clientIds.web,
-            tables: { products: products.tableName, orders: orders.tableName },
-            eventBusName: events.bus.busName,
+            tables: { products: data.products.tableName, orders: data.orders.tableName },
+            eventBusName: messaging.bus.busName,
             stateMachineArn: workflow.stateMachineArn,
-            fulfilmentQueueUrl: events.fulfilment.queueUrl,
-            cacheEndpoint: cache.primaryEndpoint,
+            fulfilmentQueueUrl: messaging.fulfilment.queueUrl,
+            cacheEndpoint: data.cache.primaryEndpoint,
             webAclArns: { ...(cdn ? { site: cdn.webAclArn } : {}), api: apiWaf.webAclArn },
             ...(s.domain.hostedZoneId === undefined
                 ? { certificateValidationRecord: viewerCertificate.validationRecord }
                 : {}),
             functionNames: {
-                products: fns.products.functionName,
-                orders: fns.orders.functionName,
-                "order-steps": fns.orderSteps.functionName,
+                products: functions.products.functionName,
+                orders: functions.orders.functionName,
+                "order-steps": functions.orderSteps.functionName,
             },
         };
         this.registerOutputs(this.outputs);

@@ -12,10 +12,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ArchitectureContext, ArchitectureModule } from "./architecture";
-import { apiService, gatewayService, images, securityGroupRules } from "./mtls-api/compute";
-import { edge } from "./mtls-api/edge";
+import { apiService, gatewayService, imageRepositories, securityGroupRules } from "./mtls-api/compute";
+import { edgeTier } from "./mtls-api/edge";
 import { observability } from "./mtls-api/observability";
-import { gatewayTlsSecret, pki } from "./mtls-api/pki";
+import { gatewayTlsSecret, privateCa } from "./mtls-api/pki";
 import { MtlsApiSettings, MtlsApiStep, NAME, settingsSchema, WORKLOADS } from "./mtls-api/settings";
 
 export * from "./mtls-api/settings";
@@ -28,25 +28,25 @@ export class MtlsApi extends pulumi.ComponentResource {
         super("platform:architecture:MtlsApi", name, {}, opts);
         const step: MtlsApiStep = { ...ctx, name, child: { parent: this } };
         const s = ctx.settings;
-        const certificates = pki(step); // private CAs, server and client certificates
-        const tlsSecret = gatewayTlsSecret(step, certificates);
-        const repos = images(step); // ECR repositories, the gateway image, the API's release
-        const { api, apiHostname } = apiService(step, repos); // Cloud Map namespace, API service
-        const { lb, webAcl } = edge(step, certificates); // NLB, or ALB with trust store and WAF
-        const gateway = gatewayService(step, { images: repos, tlsSecret, lb, apiHostname });
-        const services = securityGroupRules(step, { lb, gateway, api });
-        const dashboard = observability(step, { lb, webAcl, services });
+        const pki = privateCa(step); // private CAs, server and client certificates
+        const tlsSecret = gatewayTlsSecret(step, pki); // Secrets Manager: the gateway's TLS material
+        const images = imageRepositories(step); // ECR repositories, the gateway image, the API's release
+        const { api, apiHostname } = apiService(step, images); // Cloud Map namespace, API service
+        const { lb, webAcl } = edgeTier(step, pki); // NLB, or ALB with ACM, trust store and WAF
+        const gateway = gatewayService(step, { images, tlsSecret, lb, apiHostname }); // nginx on Fargate
+        const services = securityGroupRules(step, { lb, gateway, api }); // lb -> gateway -> API only
+        const dashboard = observability(step, { lb, webAcl, services }); // CloudWatch dashboard
 
         this.outputs = {
             edgeMode: s.edgeMode,
             endpoint: `https://${s.serverName}`,
             loadBalancerDnsName: lb.dnsName,
-            ecrRepositoryUrls: { gateway: repos.gatewayRepo.repositoryUrl, api: repos.apiRepo.repositoryUrl },
+            ecrRepositoryUrls: { gateway: images.gatewayRepo.repositoryUrl, api: images.apiRepo.repositoryUrl },
             serviceNames: Object.fromEntries(Object.entries(services).map(([k, svc]) => [k, svc.serviceName])),
             apiDiscoveryName: apiHostname,
-            caCertificatePem: certificates.issuer.certificatePem,
-            caBundlePem: certificates.caBundlePem,
-            clientCertificates: certificates.clientCertificates,
+            caCertificatePem: pki.issuer.certificatePem,
+            caBundlePem: pki.caBundlePem,
+            clientCertificates: pki.clientCertificates,
             dashboardName: dashboard.dashboardName,
             ...(webAcl ? { webAclArn: webAcl.webAclArn } : {}),
         };

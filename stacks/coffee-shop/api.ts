@@ -78,7 +78,7 @@ function lambdaFunction(
 }
 
 /** The three functions: the catalogue, the orders API and the workflow's steps. */
-export function functions(step: CoffeeShopStep, deps: { data: Data; messaging: Messaging }): Functions {
+export function lambdaFunctions(step: CoffeeShopStep, deps: { data: Data; messaging: Messaging }): Functions {
     return {
         products: productsFunction(step, deps.data),
         orders: ordersFunction(step, deps),

@@ -19,7 +19,7 @@ export interface Data {
 }
 
 /** The products and orders tables and the catalogue cache. */
-export function data(step: CoffeeShopStep): Data {
+export function dataTier(step: CoffeeShopStep): Data {
     const { config, settings: s, foundation, tags, scope, name, child } = step;
     const keys = foundation.keys.keyArns;
     const protect = config.profile.protect;

@@ -19,7 +19,7 @@ export interface Edge {
 }
 
 /** The site's bucket, CloudFront's certificate and, once it is issued, the distribution with its WAF. */
-export function edge(step: CoffeeShopStep): Edge {
+export function edgeTier(step: CoffeeShopStep): Edge {
     const { config, settings: s, foundation, tags, scope, name, child } = step;
     const site = new PrivateBucket(
         `${name}-site`,

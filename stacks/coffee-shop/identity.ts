@@ -8,7 +8,7 @@ import { physicalName } from "../../infra/shared/naming";
 import { CoffeeShopStep } from "./settings";
 
 /** The customers' user pool (`<name>-users`) with its `web` client. */
-export function identity(step: CoffeeShopStep): UserPool {
+export function identityTier(step: CoffeeShopStep): UserPool {
     const { config, settings: s, tags, scope, name, child } = step;
     return new UserPool(
         `${name}-users`,

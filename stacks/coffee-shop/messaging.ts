@@ -17,7 +17,7 @@ export interface Messaging {
 }
 
 /** The event bus and the fulfilment queue. */
-export function messaging(step: CoffeeShopStep): Messaging {
+export function messagingTier(step: CoffeeShopStep): Messaging {
     const { config, foundation, tags, scope, name, child } = step;
     const keys = foundation.keys.keyArns;
     const bus = new EventBus(

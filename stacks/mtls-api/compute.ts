@@ -51,7 +51,7 @@ export interface Api {
 }
 
 /** The gateway and API repositories, the gateway image built here and the API's released image. */
-export function images(step: MtlsApiStep): Images {
+export function imageRepositories(step: MtlsApiStep): Images {
     const { config, foundation, tags, scope, name, child } = step;
     const keys = foundation.keys.keyArns;
     const protect = config.profile.protect;

@@ -31,7 +31,7 @@ const GATEWAY_HEALTH_CHECK: TargetGroupSpec["healthCheck"] = {
 const world = (port: number, description: string) => ({ port, cidrIpv4: "0.0.0.0/0", description });
 
 /** The load balancer of `edgeMode`, and in alb mode its certificate, trust store and web ACL. */
-export function edge(step: MtlsApiStep, pki: Pki): Edge {
+export function edgeTier(step: MtlsApiStep, pki: Pki): Edge {
     if (step.settings.edgeMode === "nlb") return { lb: networkLoadBalancer(step) };
     const lb = applicationLoadBalancer(step, pki);
     return { lb, webAcl: albWebAcl(step, lb) };

@@ -24,7 +24,7 @@ export interface Pki {
 const pemJoin = (pems: string[]) => pems.map((p) => (p.endsWith("\n") ? p : `${p}\n`)).join("");
 
 /** The private CAs (`<name>-ca-<id>`), the server certificate and the clients' certificates. */
-export function pki(step: MtlsApiStep): Pki {
+export function privateCa(step: MtlsApiStep): Pki {
     const { config, settings: s, name, child } = step;
     const cas = Object.fromEntries(
         s.certificateAuthorities.map((id) => [
