@@ -35,7 +35,6 @@ export interface LambdaCode {
     readonly sha256: string;
 }
 
-/** Egress from the function's security group: exactly one destination. */
 /** Egress from the function's security group: one TCP port to exactly one destination. */
 export type LambdaEgress = Omit<EgressRule, "toPort" | "protocol">;
 

@@ -45,7 +45,7 @@ describe("coffee-shop order status transitions (order-steps against dynalite)", 
         envBefore = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
         Object.assign(process.env, vars);
         db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
-        // The orders table's key schema (stacks/coffee-shop.ts).
+        // The orders table's key schema (stacks/coffee-shop/data.ts).
         await db.send(
             new CreateTableCommand({
                 TableName: TABLE,
