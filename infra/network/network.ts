@@ -227,7 +227,7 @@ export class Network extends pulumi.ComponentResource {
         vpc: aws.ec2.Vpc,
         subnets: Subnets,
         natGateways: aws.ec2.NatGateway[],
-    ): { privateRouteTables: aws.ec2.RouteTable[]; isolatedRouteTable: aws.ec2.RouteTable } {
+    ): RouteTables {
         const privateRouteTables = azOrdinals.map((az, i) => {
             const rt = new aws.ec2.RouteTable(
                 `${name}-private-${az}-rt`,
@@ -269,7 +269,7 @@ export class Network extends pulumi.ComponentResource {
     private gatewayEndpoints(
         { name, args, child, tags }: NetworkScope,
         vpc: aws.ec2.Vpc,
-        { privateRouteTables, isolatedRouteTable }: ReturnType<Network["privateAndIsolatedRouting"]>,
+        { privateRouteTables, isolatedRouteTable }: RouteTables,
     ): void {
         for (const service of ["s3", "dynamodb"]) {
             new aws.ec2.VpcEndpoint(
@@ -422,3 +422,9 @@ interface NetworkScope {
 
 /** Subnets by tier, index i in AZ i. */
 type Subnets = Record<SubnetTier, aws.ec2.Subnet[]>;
+
+/** The route tables the gateway endpoints attach to: one per private subnet (index i in AZ i), one isolated. */
+interface RouteTables {
+    privateRouteTables: aws.ec2.RouteTable[];
+    isolatedRouteTable: aws.ec2.RouteTable;
+}
