@@ -23,7 +23,8 @@
  * Everything CloudFront requires in us-east-1 (web ACL, its log group and key, the log
  * delivery source) uses `edgeProvider`; pass the foundation's.
  *
- * References: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html,
+ * References:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html,
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html,
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html,
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html,
@@ -37,7 +38,10 @@ import type { PrivateBucket } from "../storage/private-bucket";
 import { DNS_NAME } from "./dns-certificate";
 import { WebAcl } from "./web-acl";
 
-/** Managed policies (ids are the same in every account). https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html */
+/**
+ * Managed policies (ids are the same in every account).
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
+ */
 export const MANAGED_POLICIES = {
     cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
     cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
@@ -117,7 +121,10 @@ export interface CdnDistributionArgs {
 
 const ORIGIN_ID = /^[a-z][a-z0-9-]{0,30}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
-/** Headers CloudFront refuses as custom origin headers (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html). */
+/**
+ * Headers CloudFront refuses as custom origin headers
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html).
+ */
 const FORBIDDEN_HEADERS = [
     "cache-control",
     "connection",
@@ -151,12 +158,14 @@ function problemsOf(args: CdnDistributionArgs): string[] {
     for (const [id, o] of origins) {
         if (!ORIGIN_ID.test(id))
             p.push(
-                `origins: id ${JSON.stringify(id)} must be 1-31 lower-case letters, digits and -, starting with a letter`,
+                `origins: id ${JSON.stringify(id)} must be 1-31 lower-case letters, digits and -, ` +
+                    "starting with a letter",
             );
         if (o.type === "https") {
             if (o.originPath !== undefined && !/^\/[A-Za-z0-9._~/-]*[^/]$/.test(o.originPath))
                 p.push(
-                    `origins.${id}.originPath must start with / and not end with /; got ${JSON.stringify(o.originPath)}`,
+                    `origins.${id}.originPath must start with / and not end with /; ` +
+                        `got ${JSON.stringify(o.originPath)}`,
                 );
             for (const h of Object.keys(o.customHeaders ?? {})) {
                 if (!HEADER_NAME.test(h) || FORBIDDEN_HEADERS.includes(h.toLowerCase()) || /^x-(amz|edge)-/i.test(h))
@@ -183,7 +192,8 @@ function problemsOf(args: CdnDistributionArgs): string[] {
     for (const pattern of patterns)
         if (!/^\/?[A-Za-z0-9._~/*?-]{1,255}$/.test(pattern) || pattern === "*")
             p.push(
-                `behaviors: path pattern ${JSON.stringify(pattern)} is not a CloudFront path pattern (or is the default)`,
+                `behaviors: path pattern ${JSON.stringify(pattern)} is not a CloudFront path pattern ` +
+                    "(or is the default)",
             );
     if (new Set(patterns).size !== patterns.length)
         p.push(`behaviors list a path pattern more than once: ${patterns.join(", ")}`);
@@ -191,13 +201,15 @@ function problemsOf(args: CdnDistributionArgs): string[] {
         p.push(`domain.name must be a lower-case DNS name; got ${JSON.stringify(args.domain.name)}`);
     if (args.defaultRootObject !== undefined && !/^[A-Za-z0-9._-]{1,255}$/.test(args.defaultRootObject))
         p.push(
-            `defaultRootObject must be an object name such as index.html; got ${JSON.stringify(args.defaultRootObject)}`,
+            "defaultRootObject must be an object name such as index.html; " +
+                `got ${JSON.stringify(args.defaultRootObject)}`,
         );
     if (args.description.length > 128)
         p.push(`description must be at most 128 characters; got ${args.description.length}`);
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.waf.retentionInDays))
         p.push(
-            `waf.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.waf.retentionInDays}`,
+            `waf.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); ` +
+                `got ${args.waf.retentionInDays}`,
         );
     return p;
 }
@@ -220,76 +232,103 @@ export class CdnDistribution extends pulumi.ComponentResource {
         super("platform:edge:CdnDistribution", name, {}, opts);
         const problems = problemsOf(args);
         if (problems.length > 0) throw new Error(`CdnDistribution ${name}: ${problems.join("; ")}`);
-        const child = { parent: this };
-        const edge = { parent: this, provider: args.edgeProvider };
-        const tags = args.tags;
 
-        // ------------------------------------------------------------ WAF (us-east-1)
-        let wafKeyArn = args.waf.kmsKeyArn;
-        if (wafKeyArn === undefined) {
-            const key = new aws.kms.Key(
-                `${name}-edge-logs-key`,
-                {
-                    description: `Encrypts the WAF log group of ${name} in ${CLOUDFRONT_REGION}`,
-                    keyUsage: "ENCRYPT_DECRYPT",
-                    customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-                    enableKeyRotation: true,
-                    rotationPeriodInDays: 365,
-                    deletionWindowInDays: 30,
-                    policy: pulumi.jsonStringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "EnableIAMPoliciesOfTheAccount",
-                                Effect: "Allow",
-                                Principal: {
-                                    AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`,
-                                },
-                                Action: "kms:*",
-                                Resource: "*",
-                            },
-                            {
-                                Sid: "AllowCloudWatchLogsOfThisAccount",
-                                Effect: "Allow",
-                                Principal: { Service: `logs.${CLOUDFRONT_REGION}.amazonaws.com` },
-                                Action: [
-                                    "kms:Encrypt*",
-                                    "kms:Decrypt*",
-                                    "kms:ReEncrypt*",
-                                    "kms:GenerateDataKey*",
-                                    "kms:Describe*",
-                                ],
-                                Resource: "*",
-                                Condition: {
-                                    ArnLike: {
-                                        "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${args.partition}:logs:${CLOUDFRONT_REGION}:${args.accountId}:log-group:*`,
-                                    },
-                                },
-                            },
-                        ],
-                    }),
-                    tags: { ...tags, Purpose: "logs" },
-                },
-                edge,
-            );
-            wafKeyArn = key.arn;
-        }
-        const webAcl = new WebAcl(
+        const webAcl = this.waf(name, args);
+        const distribution = this.distribution(name, args, this.origins(name, args), webAcl);
+        for (const o of Object.values(args.origins)) if (o.type === "s3") o.bucket.allowCloudFront(distribution.arn);
+        this.accessLogs(name, args, distribution);
+        this.aliasRecords(name, args, distribution);
+
+        this.distributionId = distribution.id;
+        this.distributionArn = distribution.arn;
+        this.domainName = distribution.domainName;
+        this.url = args.domain
+            ? pulumi.output(`https://${args.domain.name}`)
+            : pulumi.interpolate`https://${distribution.domainName}`;
+        this.webAclArn = webAcl.webAclArn;
+        this.webAclName = webAcl.webAclName;
+        this.registerOutputs({
+            distributionId: this.distributionId,
+            distributionArn: this.distributionArn,
+            domainName: this.domainName,
+            url: this.url,
+            webAclArn: this.webAclArn,
+        });
+    }
+
+    /** The CLOUDFRONT-scope web ACL (us-east-1), logging with the caller's key or one made by {@link wafLogsKey}. */
+    private waf(name: string, args: CdnDistributionArgs): WebAcl {
+        return new WebAcl(
             `${name}-waf`,
             {
                 scope: "CLOUDFRONT",
                 rateLimit: args.waf.rateLimit,
                 logs: {
                     groupName: args.waf.logGroupName,
-                    kmsKeyArn: wafKeyArn,
+                    kmsKeyArn: args.waf.kmsKeyArn ?? this.wafLogsKey(name, args).arn,
                     retentionInDays: args.waf.retentionInDays,
                 },
-                tags,
+                tags: args.tags,
             },
-            edge,
+            { parent: this, provider: args.edgeProvider },
         );
+    }
 
-        // ------------------------------------------------------------ origins
+    /**
+     * A KMS key in us-east-1 for the WAF log group (CloudWatch Logs needs a key of its own region): the account's
+     * IAM policies and CloudWatch Logs of this account in us-east-1 may use it; yearly rotation.
+     */
+    private wafLogsKey(name: string, args: CdnDistributionArgs): aws.kms.Key {
+        const { partition, accountId } = args;
+        const logGroups = pulumi.interpolate`arn:${partition}:logs:${CLOUDFRONT_REGION}:${accountId}:log-group:*`;
+        return new aws.kms.Key(
+            `${name}-edge-logs-key`,
+            {
+                description: `Encrypts the WAF log group of ${name} in ${CLOUDFRONT_REGION}`,
+                keyUsage: "ENCRYPT_DECRYPT",
+                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                enableKeyRotation: true,
+                rotationPeriodInDays: 365,
+                deletionWindowInDays: 30,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "EnableIAMPoliciesOfTheAccount",
+                            Effect: "Allow",
+                            Principal: {
+                                AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`,
+                            },
+                            Action: "kms:*",
+                            Resource: "*",
+                        },
+                        {
+                            Sid: "AllowCloudWatchLogsOfThisAccount",
+                            Effect: "Allow",
+                            Principal: { Service: `logs.${CLOUDFRONT_REGION}.amazonaws.com` },
+                            Action: [
+                                "kms:Encrypt*",
+                                "kms:Decrypt*",
+                                "kms:ReEncrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:Describe*",
+                            ],
+                            Resource: "*",
+                            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroups } },
+                        },
+                    ],
+                }),
+                tags: { ...args.tags, Purpose: "logs" },
+            },
+            { parent: this, provider: args.edgeProvider },
+        );
+    }
+
+    /**
+     * The distribution's origins sorted by id: `s3` ones through one origin access control (made here when there
+     * is any), `https` ones HTTPS only with TLS 1.2 and their custom headers sorted by name.
+     */
+    private origins(name: string, args: CdnDistributionArgs): aws.types.input.cloudfront.DistributionOrigin[] {
         const s3Origins = Object.entries(args.origins).filter(([, o]) => o.type === "s3");
         const oac =
             s3Origins.length > 0
@@ -301,10 +340,10 @@ export class CdnDistribution extends pulumi.ComponentResource {
                           signingBehavior: "always",
                           signingProtocol: "sigv4",
                       },
-                      child,
+                      { parent: this },
                   )
                 : undefined;
-        const origins = Object.entries(args.origins)
+        return Object.entries(args.origins)
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([id, o]): aws.types.input.cloudfront.DistributionOrigin => {
                 if (o.type === "s3") {
@@ -331,23 +370,16 @@ export class CdnDistribution extends pulumi.ComponentResource {
                     },
                 };
             });
+    }
 
-        const behavior = (b: CdnBehavior) => {
-            const dynamic = b.cache === "dynamic";
-            return {
-                targetOriginId: b.origin,
-                viewerProtocolPolicy: "redirect-to-https",
-                allowedMethods: dynamic ? ALL_METHODS : [...READ_METHODS, "OPTIONS"],
-                cachedMethods: READ_METHODS,
-                compress: !dynamic,
-                cachePolicyId: dynamic ? MANAGED_POLICIES.cachingDisabled : MANAGED_POLICIES.cachingOptimized,
-                originRequestPolicyId: dynamic ? MANAGED_POLICIES.allViewerExceptHostHeader : undefined,
-                responseHeadersPolicyId: MANAGED_POLICIES.securityHeaders,
-                trustedKeyGroups: b.trustedKeyGroupIds,
-            };
-        };
-
-        const distribution = new aws.cloudfront.Distribution(
+    /** The distribution: HTTP/2 and 3, IPv6, the caller's certificate (SNI, TLSv1.2_2021) or CloudFront's, the WAF. */
+    private distribution(
+        name: string,
+        args: CdnDistributionArgs,
+        origins: aws.types.input.cloudfront.DistributionOrigin[],
+        webAcl: WebAcl,
+    ): aws.cloudfront.Distribution {
+        return new aws.cloudfront.Distribution(
             name,
             {
                 enabled: true,
@@ -358,10 +390,10 @@ export class CdnDistribution extends pulumi.ComponentResource {
                 aliases: args.domain ? [args.domain.name] : undefined,
                 defaultRootObject: args.defaultRootObject,
                 origins,
-                defaultCacheBehavior: behavior(args.defaultBehavior),
+                defaultCacheBehavior: cacheBehavior(args.defaultBehavior),
                 orderedCacheBehaviors: (args.behaviors ?? []).map((b) => ({
                     pathPattern: b.pathPattern,
-                    ...behavior(b),
+                    ...cacheBehavior(b),
                 })),
                 restrictions: { geoRestriction: { restrictionType: "none" } },
                 viewerCertificate: args.domain
@@ -372,14 +404,16 @@ export class CdnDistribution extends pulumi.ComponentResource {
                       }
                     : { cloudfrontDefaultCertificate: true },
                 webAclId: webAcl.webAclArn,
-                tags,
+                tags: args.tags,
             },
-            child,
+            { parent: this },
         );
+    }
 
-        for (const [, o] of s3Origins) (o as S3Origin).bucket.allowCloudFront(distribution.arn);
-
-        // ------------------------------------------------------------ access logs (v2)
+    /** Standard access logs (v2): a delivery source in us-east-1 to the log archive bucket, in Parquet. */
+    private accessLogs(name: string, args: CdnDistributionArgs, distribution: aws.cloudfront.Distribution): void {
+        const edge = { parent: this, provider: args.edgeProvider };
+        const tags = args.tags;
         const source = new aws.cloudwatch.LogDeliverySource(
             `${name}-access-logs`,
             {
@@ -410,38 +444,43 @@ export class CdnDistribution extends pulumi.ComponentResource {
             },
             edge,
         );
-
-        if (args.domain?.hostedZoneId !== undefined) {
-            for (const type of ["A", "AAAA"]) {
-                new aws.route53.Record(
-                    `${name}-alias-${type.toLowerCase()}`,
-                    {
-                        zoneId: args.domain.hostedZoneId,
-                        name: args.domain.name,
-                        type,
-                        aliases: [
-                            { name: distribution.domainName, zoneId: CLOUDFRONT_ZONE_ID, evaluateTargetHealth: false },
-                        ],
-                    },
-                    child,
-                );
-            }
-        }
-
-        this.distributionId = distribution.id;
-        this.distributionArn = distribution.arn;
-        this.domainName = distribution.domainName;
-        this.url = args.domain
-            ? pulumi.output(`https://${args.domain.name}`)
-            : pulumi.interpolate`https://${distribution.domainName}`;
-        this.webAclArn = webAcl.webAclArn;
-        this.webAclName = webAcl.webAclName;
-        this.registerOutputs({
-            distributionId: this.distributionId,
-            distributionArn: this.distributionArn,
-            domainName: this.domainName,
-            url: this.url,
-            webAclArn: this.webAclArn,
-        });
     }
+
+    /** A and AAAA alias records of the custom name when the caller gave its hosted zone. */
+    private aliasRecords(name: string, args: CdnDistributionArgs, distribution: aws.cloudfront.Distribution): void {
+        if (args.domain?.hostedZoneId === undefined) return;
+        for (const type of ["A", "AAAA"]) {
+            new aws.route53.Record(
+                `${name}-alias-${type.toLowerCase()}`,
+                {
+                    zoneId: args.domain.hostedZoneId,
+                    name: args.domain.name,
+                    type,
+                    aliases: [
+                        { name: distribution.domainName, zoneId: CLOUDFRONT_ZONE_ID, evaluateTargetHealth: false },
+                    ],
+                },
+                { parent: this },
+            );
+        }
+    }
+}
+
+/**
+ * A cache behavior: `dynamic` (CachingDisabled, every method, AllViewerExceptHostHeader) or `static`
+ * (CachingOptimized, GET/HEAD/OPTIONS, compressed); HTTPS only and the security headers policy either way.
+ */
+function cacheBehavior(b: CdnBehavior) {
+    const dynamic = b.cache === "dynamic";
+    return {
+        targetOriginId: b.origin,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: dynamic ? ALL_METHODS : [...READ_METHODS, "OPTIONS"],
+        cachedMethods: READ_METHODS,
+        compress: !dynamic,
+        cachePolicyId: dynamic ? MANAGED_POLICIES.cachingDisabled : MANAGED_POLICIES.cachingOptimized,
+        originRequestPolicyId: dynamic ? MANAGED_POLICIES.allViewerExceptHostHeader : undefined,
+        responseHeadersPolicyId: MANAGED_POLICIES.securityHeaders,
+        trustedKeyGroups: b.trustedKeyGroupIds,
+    };
 }

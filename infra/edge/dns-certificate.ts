@@ -26,9 +26,14 @@ export interface DnsCertificateArgs {
     domainName: string;
     /** Route 53 hosted zone of the domain; absent when DNS is run elsewhere. */
     hostedZoneId?: string;
-    /** Without `hostedZoneId`: whether ACM has issued the certificate (the record exists). Default `pending`; ignored with a zone. */
+    /**
+     * Without `hostedZoneId`: whether ACM has issued the certificate (the record exists). Default `pending`;
+     * ignored with a zone.
+     */
     status?: CertificateStatus;
-    /** The config key that sets `status`, named in messages, e.g. `platform:ticketing.domain.certificateStatus`. */
+    /**
+     * The config key that sets `status`, named in messages, e.g. `platform:ticketing.domain.certificateStatus`.
+     */
     statusKey?: string;
     tags: Record<string, string>;
 }
@@ -56,19 +61,8 @@ export class DnsCertificate extends pulumi.ComponentResource {
 
     constructor(name: string, args: DnsCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:DnsCertificate", name, {}, opts);
-        const problems: string[] = [];
-        if (!DNS_NAME.test(args.domainName))
-            problems.push(
-                `domainName must be a lower-case DNS name such as tickets.example.com (no wildcard, no trailing dot); got ${JSON.stringify(args.domainName)}`,
-            );
-        if (args.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(args.hostedZoneId))
-            problems.push(
-                `hostedZoneId must be a Route 53 zone id such as Z0123456789ABCDEFGHIJ; got ${JSON.stringify(args.hostedZoneId)}`,
-            );
+        const problems = problemsOf(args);
         if (problems.length > 0) throw new Error(`DnsCertificate ${name}: ${problems.join("; ")}`);
-        const child = { parent: this };
-        const status = args.status ?? "pending";
-        const statusKey = args.statusKey ?? "certificateStatus";
 
         const certificate = new aws.acm.Certificate(
             name,
@@ -79,57 +73,106 @@ export class DnsCertificate extends pulumi.ComponentResource {
                 options: { certificateTransparencyLoggingPreference: "ENABLED" },
                 tags: args.tags,
             },
-            child,
+            { parent: this },
         );
-        // One name, so exactly one validation option.
-        const option = certificate.domainValidationOptions.apply((o) => o[0]);
-        this.validationRecord = {
-            name: option.apply((o) => o.resourceRecordName ?? ""),
-            type: option.apply((o) => o.resourceRecordType ?? "CNAME"),
-            value: option.apply((o) => o.resourceRecordValue ?? ""),
-        };
-        const record = pulumi.interpolate`${this.validationRecord.name} ${this.validationRecord.type} ${this.validationRecord.value}`;
-
+        this.validationRecord = validationRecordOf(certificate);
         if (args.hostedZoneId !== undefined) {
-            const zoneRecord = new aws.route53.Record(
-                `${name}-validation`,
-                {
-                    zoneId: args.hostedZoneId,
-                    name: this.validationRecord.name,
-                    type: this.validationRecord.type,
-                    records: [this.validationRecord.value],
-                    ttl: 300,
-                    allowOverwrite: true,
-                },
-                child,
-            );
-            const validation = new aws.acm.CertificateValidation(
-                `${name}-validation`,
-                { certificateArn: certificate.arn, validationRecordFqdns: [zoneRecord.fqdn] },
-                child,
-            );
-            this.issued = true;
-            this.certificateArn = validation.certificateArn;
-        } else if (status === "issued") {
-            const found = aws.acm
-                .getCertificate({ domain: args.domainName, statuses: ["ISSUED"], mostRecent: true }, child)
-                .catch(() => {
-                    throw new Error(
-                        `DnsCertificate ${name}: ${statusKey} is issued, but ACM has no issued certificate for ${args.domainName}; create its validation record (the previous run printed it; aws acm describe-certificate shows it), wait until the certificate is ISSUED, or set ${statusKey} to pending`,
-                    );
-                });
-            this.issued = true;
-            this.certificateArn = pulumi.all([certificate.arn, found]).apply(([arn]) => arn);
+            this.certificateArn = this.validateInZone(name, args.hostedZoneId, certificate);
+        } else if ((args.status ?? "pending") === "issued") {
+            this.certificateArn = this.checkIssued(name, args, certificate);
         } else {
-            record.apply((r) =>
-                pulumi.log.info(
-                    `Create this DNS record so that ACM issues the certificate for ${args.domainName}: ${r} ; once ACM reports it ISSUED, set ${statusKey} to issued and run pulumi up again (docs/first-deploy.md)`,
-                    this,
-                ),
-            );
-            this.issued = false;
+            this.printRecordToCreate(args);
             this.certificateArn = undefined;
         }
+        this.issued = this.certificateArn !== undefined;
         this.registerOutputs({ certificateArn: this.certificateArn });
     }
+
+    /** Writes the validation CNAME into the zone and waits for ACM to issue: the validated certificate's ARN. */
+    private validateInZone(
+        name: string,
+        hostedZoneId: string,
+        certificate: aws.acm.Certificate,
+    ): pulumi.Output<string> {
+        const zoneRecord = new aws.route53.Record(
+            `${name}-validation`,
+            {
+                zoneId: hostedZoneId,
+                name: this.validationRecord.name,
+                type: this.validationRecord.type,
+                records: [this.validationRecord.value],
+                ttl: 300,
+                allowOverwrite: true,
+            },
+            { parent: this },
+        );
+        const validation = new aws.acm.CertificateValidation(
+            `${name}-validation`,
+            { certificateArn: certificate.arn, validationRecordFqdns: [zoneRecord.fqdn] },
+            { parent: this },
+        );
+        return validation.certificateArn;
+    }
+
+    /** The certificate's ARN once ACM reports a certificate for the name `ISSUED`; fails with what to do if not. */
+    private checkIssued(
+        name: string,
+        args: DnsCertificateArgs,
+        certificate: aws.acm.Certificate,
+    ): pulumi.Output<string> {
+        const statusKey = args.statusKey ?? "certificateStatus";
+        const found = aws.acm
+            .getCertificate({ domain: args.domainName, statuses: ["ISSUED"], mostRecent: true }, { parent: this })
+            .catch(() => {
+                throw new Error(
+                    `DnsCertificate ${name}: ${statusKey} is issued, ` +
+                        `but ACM has no issued certificate for ${args.domainName}; ` +
+                        "create its validation record (the previous run printed it; " +
+                        "aws acm describe-certificate shows it), wait until the certificate is ISSUED, " +
+                        `or set ${statusKey} to pending`,
+                );
+            });
+        return pulumi.all([certificate.arn, found]).apply(([arn]) => arn);
+    }
+
+    /** Prints the record to create and what to set once ACM has issued the certificate. */
+    private printRecordToCreate(args: DnsCertificateArgs): void {
+        const statusKey = args.statusKey ?? "certificateStatus";
+        const { name: recordName, type, value } = this.validationRecord;
+        const record = pulumi.interpolate`${recordName} ${type} ${value}`;
+        record.apply((r) =>
+            pulumi.log.info(
+                `Create this DNS record so that ACM issues the certificate for ${args.domainName}: ${r} ; ` +
+                    `once ACM reports it ISSUED, set ${statusKey} to issued and run pulumi up again ` +
+                    "(docs/first-deploy.md)",
+                this,
+            ),
+        );
+    }
+}
+
+/** The problems of the arguments: the domain name and the zone id. */
+function problemsOf(args: DnsCertificateArgs): string[] {
+    const problems: string[] = [];
+    if (!DNS_NAME.test(args.domainName))
+        problems.push(
+            "domainName must be a lower-case DNS name such as tickets.example.com " +
+                `(no wildcard, no trailing dot); got ${JSON.stringify(args.domainName)}`,
+        );
+    if (args.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(args.hostedZoneId))
+        problems.push(
+            "hostedZoneId must be a Route 53 zone id such as Z0123456789ABCDEFGHIJ; " +
+                `got ${JSON.stringify(args.hostedZoneId)}`,
+        );
+    return problems;
+}
+
+/** The CNAME ACM checks (one name, so exactly one validation option). */
+function validationRecordOf(certificate: aws.acm.Certificate): DnsRecord {
+    const option = certificate.domainValidationOptions.apply((o) => o[0]);
+    return {
+        name: option.apply((o) => o.resourceRecordName ?? ""),
+        type: option.apply((o) => o.resourceRecordType ?? "CNAME"),
+        value: option.apply((o) => o.resourceRecordValue ?? ""),
+    };
 }

@@ -28,7 +28,10 @@ import { egressRule, isPort } from "../network/security-group-rules";
 export const DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** Prefix of access logs in the log archive bucket (its policy lets ELB write `elb/AWSLogs/<account>/`). */
 export const ACCESS_LOG_PREFIX = "elb";
-/** Longest logical name of the load balancer or `<name>-<key>` of a target group: AWS allows 32 with Pulumi's 8-character suffix. */
+/**
+ * Longest logical name of the load balancer or `<name>-<key>` of a target group: AWS allows 32 with Pulumi's
+ * 8-character suffix.
+ */
 export const MAX_LOGICAL_NAME = 24;
 
 export type LoadBalancerType = "network" | "application";
@@ -174,16 +177,40 @@ const inRange = (v: number | undefined, lo: number, hi: number) =>
     v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 const sorted = <T>(r: Record<string, T>) => Object.entries(r).sort(([a], [b]) => a.localeCompare(b));
 
+/** What the checks need to know about the kind of load balancer. */
+interface Kind {
+    alb: boolean;
+    /** Protocols its listeners and target groups may use. */
+    protocols: string[];
+    /** `on an application load balancer` or `on a network load balancer`, for messages. */
+    onType: string;
+}
+
+/** Every problem of the arguments, in the order: load balancer, ingress, target groups, listeners. */
 function problemsOf(name: string, args: LoadBalancerArgs): string[] {
-    const p: string[] = [];
     const alb = args.type === "application";
-    const protocols = alb ? ALB_PROTOCOLS : NLB_PROTOCOLS;
-    const onType = alb ? "on an application load balancer" : "on a network load balancer";
+    const kind: Kind = {
+        alb,
+        protocols: alb ? ALB_PROTOCOLS : NLB_PROTOCOLS,
+        onType: alb ? "on an application load balancer" : "on a network load balancer",
+    };
+    return [
+        ...loadBalancerProblems(name, args, kind),
+        ...ingressProblems(args),
+        ...targetGroupProblems(name, args, kind),
+        ...listenersProblems(args, kind),
+    ];
+}
+
+/** Type, name length, subnets, the type-specific settings and access logs. */
+function loadBalancerProblems(name: string, args: LoadBalancerArgs, { alb }: Kind): string[] {
+    const p: string[] = [];
     if (!["network", "application"].includes(args.type))
         p.push(`type must be network or application; got ${JSON.stringify(args.type)}`);
     if (name.length > MAX_LOGICAL_NAME)
         p.push(
-            `the name must be at most ${MAX_LOGICAL_NAME} characters (AWS allows 32 with Pulumi's suffix); got ${name.length}`,
+            `the name must be at most ${MAX_LOGICAL_NAME} characters (AWS allows 32 with Pulumi's suffix); ` +
+                `got ${name.length}`,
         );
     if (args.subnetIds.length < 2)
         p.push(`subnetIds must hold at least 2 subnets in different Availability Zones; got ${args.subnetIds.length}`);
@@ -196,31 +223,42 @@ function problemsOf(name: string, args: LoadBalancerArgs): string[] {
     if (alb && args.enforceInboundRulesOnPrivateLinkTraffic !== undefined)
         p.push("enforceInboundRulesOnPrivateLinkTraffic applies to network load balancers only");
     const tlsListener = Object.values(args.listeners).some((l) => l.protocol === "TLS");
-    if ((alb || tlsListener) && args.accessLogs === undefined)
-        p.push(
-            `accessLogs is required ${alb ? "on an application load balancer" : "on a network load balancer with a TLS listener"}`,
-        );
+    const logged = alb ? "on an application load balancer" : "on a network load balancer with a TLS listener";
+    if ((alb || tlsListener) && args.accessLogs === undefined) p.push(`accessLogs is required ${logged}`);
     if (!alb && !tlsListener && args.accessLogs !== undefined)
         p.push(
-            "accessLogs: a network load balancer writes access logs only for TLS listeners, and this one has none; leave accessLogs out",
+            "accessLogs: a network load balancer writes access logs only for TLS listeners, and this one has none; " +
+                "leave accessLogs out",
         );
+    return p;
+}
 
+/** Each ingress rule names exactly one source and a valid port. */
+function ingressProblems(args: LoadBalancerArgs): string[] {
+    const p: string[] = [];
     for (const [key, rule] of sorted(args.ingress)) {
         const sources = [rule.cidrIpv4, rule.sourceSecurityGroupId, rule.prefixListId].filter(
             (s) => s !== undefined,
         ).length;
         if (sources !== 1)
             p.push(
-                `ingress.${key} must name exactly one of cidrIpv4, sourceSecurityGroupId, prefixListId; got ${sources}`,
+                `ingress.${key} must name exactly one of cidrIpv4, sourceSecurityGroupId, prefixListId; ` +
+                    `got ${sources}`,
             );
         if (!isPort(rule.port)) p.push(`ingress.${key}.port must be 1-65535; got ${rule.port}`);
     }
+    return p;
+}
 
+/** Each target group: name length, port, protocol, health check within AWS's ranges, deregistration delay. */
+function targetGroupProblems(name: string, args: LoadBalancerArgs, { alb, protocols, onType }: Kind): string[] {
+    const p: string[] = [];
     for (const [key, tg] of sorted(args.targetGroups)) {
         const at = `targetGroups.${key}`;
         if (`${name}-${key}`.length > MAX_LOGICAL_NAME)
             p.push(
-                `${at}: "${name}-${key}" is longer than ${MAX_LOGICAL_NAME} characters (target group names are limited to 32 with Pulumi's suffix)`,
+                `${at}: "${name}-${key}" is longer than ${MAX_LOGICAL_NAME} characters ` +
+                    "(target group names are limited to 32 with Pulumi's suffix)",
             );
         if (!isPort(tg.port)) p.push(`${at}.port must be 1-65535; got ${tg.port}`);
         if (!protocols.includes(tg.protocol))
@@ -244,75 +282,104 @@ function problemsOf(name: string, args: LoadBalancerArgs): string[] {
         if (alb && tg.preserveClientIp !== undefined)
             p.push(`${at}.preserveClientIp applies to network load balancers only`);
     }
+    return p;
+}
 
+/** Distinct ports, then each listener: its settings, its default action and its rules. */
+function listenersProblems(args: LoadBalancerArgs, kind: Kind): string[] {
+    const p: string[] = [];
     const ports = Object.values(args.listeners).map((l) => l.port);
     if (new Set(ports).size !== ports.length) p.push(`listeners use a port more than once: ${ports.join(", ")}`);
     for (const [key, l] of sorted(args.listeners)) {
         const at = `listeners.${key}`;
-        if (!isPort(l.port)) p.push(`${at}.port must be 1-65535; got ${l.port}`);
-        if (!protocols.includes(l.protocol))
-            p.push(`${at}.protocol must be one of ${protocols.join(", ")} ${onType}; got ${l.protocol}`);
-        const secure = l.protocol === "HTTPS" || l.protocol === "TLS";
-        if (secure && l.certificateArn === undefined) p.push(`${at}: ${l.protocol} needs certificateArn`);
-        if (!secure && (l.certificateArn !== undefined || l.sslPolicy !== undefined))
-            p.push(`${at}: certificateArn and sslPolicy apply to HTTPS and TLS listeners only`);
-        if (l.sslPolicy !== undefined && !/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/.test(l.sslPolicy))
-            p.push(`${at}.sslPolicy ${l.sslPolicy} allows TLS older than 1.2; use ${DEFAULT_TLS_POLICY}`);
-        if (l.mutualAuthentication && l.protocol !== "HTTPS")
-            p.push(`${at}.mutualAuthentication needs an HTTPS listener`);
-        const a = l.action;
-        if (a.type === "forward" && !(a.targetGroup in args.targetGroups))
-            p.push(`${at}.action forwards to unknown target group ${JSON.stringify(a.targetGroup)}`);
-        if (
-            a.type === "forward" &&
-            a.targetGroup in args.targetGroups &&
-            alb !== ALB_PROTOCOLS.includes(args.targetGroups[a.targetGroup].protocol)
-        )
-            p.push(`${at}.action target group protocol does not fit the listener`);
-        if ((a.type === "redirect-https" || a.type === "fixed-response") && !alb)
-            p.push(`${at}.action ${a.type} is available on application load balancers only`);
-        if (a.type === "redirect-https" && l.protocol !== "HTTP")
-            p.push(`${at}.action redirect-https belongs on an HTTP listener`);
-        if (a.type === "redirect-https" && !inRange(a.port, 1, 65535))
-            p.push(`${at}.action.port must be 1-65535; got ${a.port}`);
-        if (a.type === "fixed-response" && !inRange(a.statusCode, 200, 599))
-            p.push(`${at}.action.statusCode must be 200-599; got ${a.statusCode}`);
-        // Plain HTTP on an ALB only ever redirects: nothing is served without TLS.
-        if (alb && l.protocol === "HTTP" && a.type !== "redirect-https")
-            p.push(`${at}: an HTTP listener may only redirect to HTTPS (action redirect-https)`);
-        const rules = sorted(l.rules ?? {});
-        if (rules.length > 0 && !(alb && l.protocol === "HTTPS"))
-            p.push(`${at}.rules belong on an HTTPS listener of an application load balancer`);
-        const priorities = rules.map(([, r]) => r.priority);
-        if (new Set(priorities).size !== priorities.length)
-            p.push(`${at}.rules use a priority more than once: ${priorities.join(", ")}`);
-        for (const [ruleKey, r] of rules) {
-            const rat = `${at}.rules.${ruleKey}`;
-            if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(ruleKey))
-                p.push(`${rat}: the key must be 1-31 lower-case letters, digits and -`);
-            if (!inRange(r.priority, 1, 50000))
-                p.push(`${rat}.priority must be an integer from 1 to 50000; got ${r.priority}`);
-            const counts = [r.pathPatterns?.length ?? 0, r.hostHeaders?.length ?? 0, r.httpHeader?.values.length ?? 0];
-            if (counts.every((c) => c === 0))
-                p.push(`${rat} needs at least one condition (pathPatterns, hostHeaders or httpHeader)`);
-            if (counts.some((c) => c > 3)) p.push(`${rat}: a condition may hold at most 3 values`);
-            if (counts.reduce((x, y) => x + y, 0) > 5) p.push(`${rat}: a rule may hold at most 5 condition values`);
-            for (const path of r.pathPatterns ?? [])
-                if (!/^\/[A-Za-z0-9_\-.$/~"'@:+?*&=]{0,127}$/.test(path))
-                    p.push(
-                        `${rat}.pathPatterns: ${JSON.stringify(path)} must start with / and hold at most 128 URL characters`,
-                    );
-            if (r.httpHeader && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/.test(r.httpHeader.name))
+        p.push(
+            ...listenerProblems(at, l, kind),
+            ...listenerActionProblems(at, l, args, kind),
+            ...listenerRuleProblems(at, l, args, kind),
+        );
+    }
+    return p;
+}
+
+/** Port, protocol, certificate and TLS policy (HTTPS and TLS only, TLS 1.2 at least), mutual TLS (HTTPS only). */
+function listenerProblems(at: string, l: ListenerSpec, { protocols, onType }: Kind): string[] {
+    const p: string[] = [];
+    if (!isPort(l.port)) p.push(`${at}.port must be 1-65535; got ${l.port}`);
+    if (!protocols.includes(l.protocol))
+        p.push(`${at}.protocol must be one of ${protocols.join(", ")} ${onType}; got ${l.protocol}`);
+    const secure = l.protocol === "HTTPS" || l.protocol === "TLS";
+    if (secure && l.certificateArn === undefined) p.push(`${at}: ${l.protocol} needs certificateArn`);
+    if (!secure && (l.certificateArn !== undefined || l.sslPolicy !== undefined))
+        p.push(`${at}: certificateArn and sslPolicy apply to HTTPS and TLS listeners only`);
+    if (l.sslPolicy !== undefined && !/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/.test(l.sslPolicy))
+        p.push(`${at}.sslPolicy ${l.sslPolicy} allows TLS older than 1.2; use ${DEFAULT_TLS_POLICY}`);
+    if (l.mutualAuthentication && l.protocol !== "HTTPS") p.push(`${at}.mutualAuthentication needs an HTTPS listener`);
+    return p;
+}
+
+/** The default action: a known target group of the listener's kind, ALB-only actions, HTTP only redirecting. */
+function listenerActionProblems(at: string, l: ListenerSpec, args: LoadBalancerArgs, { alb }: Kind): string[] {
+    const p: string[] = [];
+    const a = l.action;
+    if (a.type === "forward" && !(a.targetGroup in args.targetGroups))
+        p.push(`${at}.action forwards to unknown target group ${JSON.stringify(a.targetGroup)}`);
+    if (
+        a.type === "forward" &&
+        a.targetGroup in args.targetGroups &&
+        alb !== ALB_PROTOCOLS.includes(args.targetGroups[a.targetGroup].protocol)
+    )
+        p.push(`${at}.action target group protocol does not fit the listener`);
+    if ((a.type === "redirect-https" || a.type === "fixed-response") && !alb)
+        p.push(`${at}.action ${a.type} is available on application load balancers only`);
+    if (a.type === "redirect-https" && l.protocol !== "HTTP")
+        p.push(`${at}.action redirect-https belongs on an HTTP listener`);
+    if (a.type === "redirect-https" && !inRange(a.port, 1, 65535))
+        p.push(`${at}.action.port must be 1-65535; got ${a.port}`);
+    if (a.type === "fixed-response" && !inRange(a.statusCode, 200, 599))
+        p.push(`${at}.action.statusCode must be 200-599; got ${a.statusCode}`);
+    // Plain HTTP on an ALB only ever redirects: nothing is served without TLS.
+    if (alb && l.protocol === "HTTP" && a.type !== "redirect-https")
+        p.push(`${at}: an HTTP listener may only redirect to HTTPS (action redirect-https)`);
+    return p;
+}
+
+/** Rules: only on an ALB's HTTPS listener, distinct priorities, AWS's condition limits, forward or fixed-response. */
+function listenerRuleProblems(at: string, l: ListenerSpec, args: LoadBalancerArgs, { alb }: Kind): string[] {
+    const p: string[] = [];
+    const rules = sorted(l.rules ?? {});
+    if (rules.length > 0 && !(alb && l.protocol === "HTTPS"))
+        p.push(`${at}.rules belong on an HTTPS listener of an application load balancer`);
+    const priorities = rules.map(([, r]) => r.priority);
+    if (new Set(priorities).size !== priorities.length)
+        p.push(`${at}.rules use a priority more than once: ${priorities.join(", ")}`);
+    for (const [ruleKey, r] of rules) {
+        const rat = `${at}.rules.${ruleKey}`;
+        if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(ruleKey))
+            p.push(`${rat}: the key must be 1-31 lower-case letters, digits and -`);
+        if (!inRange(r.priority, 1, 50000))
+            p.push(`${rat}.priority must be an integer from 1 to 50000; got ${r.priority}`);
+        const counts = [r.pathPatterns?.length ?? 0, r.hostHeaders?.length ?? 0, r.httpHeader?.values.length ?? 0];
+        if (counts.every((c) => c === 0))
+            p.push(`${rat} needs at least one condition (pathPatterns, hostHeaders or httpHeader)`);
+        if (counts.some((c) => c > 3)) p.push(`${rat}: a condition may hold at most 3 values`);
+        if (counts.reduce((x, y) => x + y, 0) > 5) p.push(`${rat}: a rule may hold at most 5 condition values`);
+        for (const path of r.pathPatterns ?? [])
+            if (!/^\/[A-Za-z0-9_\-.$/~"'@:+?*&=]{0,127}$/.test(path))
                 p.push(
-                    `${rat}.httpHeader.name must be an HTTP header name of at most 40 characters; got ${JSON.stringify(r.httpHeader.name)}`,
+                    `${rat}.pathPatterns: ${JSON.stringify(path)} must start with / ` +
+                        "and hold at most 128 URL characters",
                 );
-            const ra = r.action;
-            if (ra.type === "forward" && !(ra.targetGroup in args.targetGroups))
-                p.push(`${rat}.action forwards to unknown target group ${JSON.stringify(ra.targetGroup)}`);
-            if (ra.type === "redirect-https") p.push(`${rat}.action must be forward or fixed-response`);
-            if (ra.type === "fixed-response" && !inRange(ra.statusCode, 200, 599))
-                p.push(`${rat}.action.statusCode must be 200-599; got ${ra.statusCode}`);
-        }
+        if (r.httpHeader && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/.test(r.httpHeader.name))
+            p.push(
+                `${rat}.httpHeader.name must be an HTTP header name of at most 40 characters; ` +
+                    `got ${JSON.stringify(r.httpHeader.name)}`,
+            );
+        const ra = r.action;
+        if (ra.type === "forward" && !(ra.targetGroup in args.targetGroups))
+            p.push(`${rat}.action forwards to unknown target group ${JSON.stringify(ra.targetGroup)}`);
+        if (ra.type === "redirect-https") p.push(`${rat}.action must be forward or fixed-response`);
+        if (ra.type === "fixed-response" && !inRange(ra.statusCode, 200, 599))
+            p.push(`${rat}.action.statusCode must be 200-599; got ${ra.statusCode}`);
     }
     return p;
 }
@@ -342,22 +409,47 @@ export class LoadBalancer extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`LoadBalancer ${name}: ${problems.join("; ")}`);
         this.componentName = name;
         this.tags = args.tags;
-        const child = { parent: this };
-        const alb = args.type === "application";
-        const internal = args.internal ?? false;
-        this.metricNamespace = alb ? "AWS/ApplicationELB" : "AWS/NetworkELB";
+        this.metricNamespace = args.type === "application" ? "AWS/ApplicationELB" : "AWS/NetworkELB";
 
+        const sg = this.securityGroup(name, args);
+        const lb = this.loadBalancer(name, args, sg);
+        const targetGroups = this.createTargetGroups(name, args);
+        const { listeners, listenerRules } = this.createListeners(name, args, lb, targetGroups);
+        if (args.alarmTopicArn !== undefined) this.targetHealthAlarms(name, args.alarmTopicArn, args, lb, targetGroups);
+
+        this.securityGroupId = sg.id;
+        this.targetGroupArns = {};
+        this.targetGroupArnSuffixes = {};
+        for (const [key, tg] of Object.entries(targetGroups)) {
+            this.targetGroupArns[key] = tg.arn;
+            this.targetGroupArnSuffixes[key] = tg.arnSuffix;
+        }
+        this.listeners = listeners;
+        this.listenerRules = listenerRules;
+        this.loadBalancerArn = lb.arn;
+        this.arnSuffix = lb.arnSuffix;
+        this.dnsName = lb.dnsName;
+        this.zoneId = lb.zoneId;
+        this.registerOutputs({
+            loadBalancerArn: this.loadBalancerArn,
+            dnsName: this.dnsName,
+            securityGroupId: this.securityGroupId,
+            targetGroupArns: this.targetGroupArns,
+        });
+    }
+
+    /** The security group, admitting TCP from exactly the `ingress` sources (rules `<name>-in-<key>`). */
+    private securityGroup(name: string, args: LoadBalancerArgs): aws.ec2.SecurityGroup {
         const sg = new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
                 vpcId: args.vpcId,
-                description: `${alb ? "Application" : "Network"} load balancer ${name}`,
+                description: `${args.type === "application" ? "Application" : "Network"} load balancer ${name}`,
                 revokeRulesOnDelete: true,
                 tags: { ...args.tags, Name: `${name}-sg` },
             },
-            child,
+            { parent: this },
         );
-        this.securityGroupId = sg.id;
         for (const [key, rule] of sorted(args.ingress)) {
             new aws.vpc.SecurityGroupIngressRule(
                 `${name}-in-${key}`,
@@ -372,15 +464,20 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     description: rule.description,
                     tags: args.tags,
                 },
-                child,
+                { parent: this },
             );
         }
+        return sg;
+    }
 
-        const lb = new aws.lb.LoadBalancer(
+    /** The load balancer: access logs, deletion protection and the settings of its type. */
+    private loadBalancer(name: string, args: LoadBalancerArgs, sg: aws.ec2.SecurityGroup): aws.lb.LoadBalancer {
+        const alb = args.type === "application";
+        return new aws.lb.LoadBalancer(
             name,
             {
                 loadBalancerType: args.type,
-                internal,
+                internal: args.internal ?? false,
                 subnets: args.subnetIds,
                 securityGroups: [sg.id],
                 ipAddressType: "ipv4",
@@ -398,15 +495,17 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 enableCrossZoneLoadBalancing: alb ? undefined : (args.crossZone ?? true),
                 tags: args.tags,
             },
-            child,
+            { parent: this },
         );
+    }
 
-        this.targetGroupArns = {};
-        this.targetGroupArnSuffixes = {};
+    /** The target groups (target type `ip`) by key, in key order, with their health checks' defaults. */
+    private createTargetGroups(name: string, args: LoadBalancerArgs): Record<string, aws.lb.TargetGroup> {
+        const alb = args.type === "application";
         const targetGroups: Record<string, aws.lb.TargetGroup> = {};
         for (const [key, spec] of sorted(args.targetGroups)) {
             const hc = spec.healthCheck;
-            const tg = new aws.lb.TargetGroup(
+            targetGroups[key] = new aws.lb.TargetGroup(
                 `${name}-${key}`,
                 {
                     vpcId: args.vpcId,
@@ -429,33 +528,22 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     },
                     tags: args.tags,
                 },
-                child,
+                { parent: this },
             );
-            targetGroups[key] = tg;
-            this.targetGroupArns[key] = tg.arn;
-            this.targetGroupArnSuffixes[key] = tg.arnSuffix;
         }
+        return targetGroups;
+    }
 
-        const actionOf = (a: ListenerAction): aws.types.input.lb.ListenerDefaultAction =>
-            a.type === "forward"
-                ? { type: "forward", targetGroupArn: targetGroups[a.targetGroup].arn }
-                : a.type === "redirect-https"
-                  ? {
-                        type: "redirect",
-                        redirect: { protocol: "HTTPS", port: String(a.port ?? 443), statusCode: "HTTP_301" },
-                    }
-                  : {
-                        type: "fixed-response",
-                        fixedResponse: {
-                            statusCode: String(a.statusCode),
-                            contentType: a.contentType ?? "text/plain",
-                            messageBody: a.body,
-                        },
-                    };
-        this.listenerRules = [];
-        this.listeners = sorted(args.listeners).map(([key, l]) => {
+    /** The listeners in key order (TLS policy, certificate, mutual TLS, default action) and their rules. */
+    private createListeners(
+        name: string,
+        args: LoadBalancerArgs,
+        lb: aws.lb.LoadBalancer,
+        targetGroups: Record<string, aws.lb.TargetGroup>,
+    ): { listeners: aws.lb.Listener[]; listenerRules: aws.lb.ListenerRule[] } {
+        const listenerRules: aws.lb.ListenerRule[] = [];
+        const listeners = sorted(args.listeners).map(([key, l]) => {
             const secure = l.protocol === "HTTPS" || l.protocol === "TLS";
-            const defaultAction = actionOf(l.action);
             const m = l.mutualAuthentication;
             const listener = new aws.lb.Listener(
                 `${name}-${key}`,
@@ -473,91 +561,97 @@ export class LoadBalancer extends pulumi.ComponentResource {
                               advertiseTrustStoreCaNames: (m.advertiseTrustStoreCaNames ?? true) ? "on" : "off",
                           }
                         : undefined,
-                    defaultActions: [defaultAction],
+                    defaultActions: [listenerAction(l.action, targetGroups)],
                     tags: args.tags,
                 },
-                child,
+                { parent: this },
             );
-            for (const [ruleKey, r] of sorted(l.rules ?? {})) {
-                const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
-                if (r.hostHeaders?.length) conditions.push({ hostHeader: { values: r.hostHeaders } });
-                if (r.httpHeader)
-                    conditions.push({ httpHeader: { httpHeaderName: r.httpHeader.name, values: r.httpHeader.values } });
-                if (r.pathPatterns?.length) conditions.push({ pathPattern: { values: r.pathPatterns } });
-                this.listenerRules.push(
-                    new aws.lb.ListenerRule(
-                        `${name}-${key}-${ruleKey}`,
-                        {
-                            listenerArn: listener.arn,
-                            priority: r.priority,
-                            conditions,
-                            actions: [actionOf(r.action)],
-                            tags: args.tags,
-                        },
-                        child,
-                    ),
-                );
-            }
+            listenerRules.push(...this.rulesOf(`${name}-${key}`, args, l, listener, targetGroups));
             return listener;
         });
+        return { listeners, listenerRules };
+    }
 
-        if (args.alarmTopicArn !== undefined) {
-            const actions = [args.alarmTopicArn];
-            for (const [key, tg] of Object.entries(targetGroups)) {
-                const dimensions = { LoadBalancer: lb.arnSuffix, TargetGroup: tg.arnSuffix };
-                new aws.cloudwatch.MetricAlarm(
-                    `${name}-${key}-unhealthy`,
-                    {
-                        alarmDescription: `${name}: a target of ${key} has failed its health checks for 3 minutes`,
-                        namespace: this.metricNamespace,
-                        metricName: "UnHealthyHostCount",
-                        dimensions,
-                        statistic: "Maximum",
-                        period: 60,
-                        evaluationPeriods: 3,
-                        datapointsToAlarm: 3,
-                        threshold: 0,
-                        comparisonOperator: "GreaterThanThreshold",
-                        treatMissingData: "notBreaching",
-                        alarmActions: actions,
-                        okActions: actions,
-                        tags: args.tags,
-                    },
-                    child,
-                );
-                new aws.cloudwatch.MetricAlarm(
-                    `${name}-${key}-no-healthy`,
-                    {
-                        alarmDescription: `${name}: ${key} has had no healthy target for 2 minutes (the service is down)`,
-                        namespace: this.metricNamespace,
-                        metricName: "HealthyHostCount",
-                        dimensions,
-                        statistic: "Minimum",
-                        period: 60,
-                        evaluationPeriods: 2,
-                        datapointsToAlarm: 2,
-                        threshold: 1,
-                        comparisonOperator: "LessThanThreshold",
-                        treatMissingData: "breaching",
-                        alarmActions: actions,
-                        okActions: actions,
-                        tags: args.tags,
-                    },
-                    child,
-                );
-            }
-        }
-
-        this.loadBalancerArn = lb.arn;
-        this.arnSuffix = lb.arnSuffix;
-        this.dnsName = lb.dnsName;
-        this.zoneId = lb.zoneId;
-        this.registerOutputs({
-            loadBalancerArn: this.loadBalancerArn,
-            dnsName: this.dnsName,
-            securityGroupId: this.securityGroupId,
-            targetGroupArns: this.targetGroupArns,
+    /** The rules of one listener in key order (`<listener>-<rule>`), conditions host, header, then path. */
+    private rulesOf(
+        listenerName: string,
+        args: LoadBalancerArgs,
+        l: ListenerSpec,
+        listener: aws.lb.Listener,
+        targetGroups: Record<string, aws.lb.TargetGroup>,
+    ): aws.lb.ListenerRule[] {
+        return sorted(l.rules ?? {}).map(([ruleKey, r]) => {
+            const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
+            if (r.hostHeaders?.length) conditions.push({ hostHeader: { values: r.hostHeaders } });
+            if (r.httpHeader)
+                conditions.push({ httpHeader: { httpHeaderName: r.httpHeader.name, values: r.httpHeader.values } });
+            if (r.pathPatterns?.length) conditions.push({ pathPattern: { values: r.pathPatterns } });
+            return new aws.lb.ListenerRule(
+                `${listenerName}-${ruleKey}`,
+                {
+                    listenerArn: listener.arn,
+                    priority: r.priority,
+                    conditions,
+                    actions: [listenerAction(r.action, targetGroups)],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
         });
+    }
+
+    /** Per target group: any unhealthy target for 3 minutes, and no healthy target for 2 minutes. */
+    private targetHealthAlarms(
+        name: string,
+        alarmTopicArn: pulumi.Input<string>,
+        args: LoadBalancerArgs,
+        lb: aws.lb.LoadBalancer,
+        targetGroups: Record<string, aws.lb.TargetGroup>,
+    ): void {
+        const actions = [alarmTopicArn];
+        for (const [key, tg] of Object.entries(targetGroups)) {
+            const dimensions = { LoadBalancer: lb.arnSuffix, TargetGroup: tg.arnSuffix };
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-${key}-unhealthy`,
+                {
+                    alarmDescription: `${name}: a target of ${key} has failed its health checks for 3 minutes`,
+                    namespace: this.metricNamespace,
+                    metricName: "UnHealthyHostCount",
+                    dimensions,
+                    statistic: "Maximum",
+                    period: 60,
+                    evaluationPeriods: 3,
+                    datapointsToAlarm: 3,
+                    threshold: 0,
+                    comparisonOperator: "GreaterThanThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmActions: actions,
+                    okActions: actions,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-${key}-no-healthy`,
+                {
+                    alarmDescription: `${name}: ${key} has had no healthy target for 2 minutes (the service is down)`,
+                    namespace: this.metricNamespace,
+                    metricName: "HealthyHostCount",
+                    dimensions,
+                    statistic: "Minimum",
+                    period: 60,
+                    evaluationPeriods: 2,
+                    datapointsToAlarm: 2,
+                    threshold: 1,
+                    comparisonOperator: "LessThanThreshold",
+                    treatMissingData: "breaching",
+                    alarmActions: actions,
+                    okActions: actions,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+        }
     }
 
     /** Allows TCP `port` from the load balancer to `destinationSecurityGroupId` (rule `<name>-out-<key>`). */
@@ -569,4 +663,26 @@ export class LoadBalancer extends pulumi.ComponentResource {
             throw new Error(`LoadBalancer ${this.componentName}: egress ${key} port must be 1-65535; got ${rule.port}`);
         return egressRule(`${this.componentName}-out-${key}`, this.securityGroupId, rule, this.tags, { parent: this });
     }
+}
+
+/** A listener's or rule's action: forward to a target group, 301 to HTTPS, or a fixed response. */
+function listenerAction(
+    a: ListenerAction,
+    targetGroups: Record<string, aws.lb.TargetGroup>,
+): aws.types.input.lb.ListenerDefaultAction {
+    return a.type === "forward"
+        ? { type: "forward", targetGroupArn: targetGroups[a.targetGroup].arn }
+        : a.type === "redirect-https"
+          ? {
+                type: "redirect",
+                redirect: { protocol: "HTTPS", port: String(a.port ?? 443), statusCode: "HTTP_301" },
+            }
+          : {
+                type: "fixed-response",
+                fixedResponse: {
+                    statusCode: String(a.statusCode),
+                    contentType: a.contentType ?? "text/plain",
+                    messageBody: a.body,
+                },
+            };
 }

@@ -49,10 +49,25 @@ export class TrustStore extends pulumi.ComponentResource {
         super("platform:edge:TrustStore", name, {}, opts);
         if (name.length > 24)
             throw new Error(
-                `TrustStore ${name}: the name must be at most 24 characters (trust store names are limited to 32 with Pulumi's suffix); got ${name.length}`,
+                `TrustStore ${name}: the name must be at most 24 characters ` +
+                    `(trust store names are limited to 32 with Pulumi's suffix); got ${name.length}`,
             );
-        const child = { parent: this };
 
+        const storage = this.bucket(name, args);
+        const store = this.trustStore(name, args, storage);
+        this.revocations(name, args, storage, store);
+
+        this.trustStoreArn = store.arn;
+        this.bucketName = storage.bucket.bucket;
+        this.registerOutputs({ trustStoreArn: this.trustStoreArn, bucketName: this.bucketName });
+    }
+
+    /**
+     * The bucket: ACLs disabled, no public access, versioned, SSE-S3, old versions expiring after 90 days,
+     * TLS only. Returns it with the configurations its objects wait for.
+     */
+    private bucket(name: string, args: TrustStoreArgs): StoreBucket {
+        const child = { parent: this };
         const bucket = new aws.s3.Bucket(
             `${name}-bucket`,
             { forceDestroy: !args.protect, tags: args.tags },
@@ -87,6 +102,13 @@ export class TrustStore extends pulumi.ComponentResource {
             },
             child,
         );
+        this.bucketLifecycle(name, bucket, versioning);
+        this.tlsOnlyPolicy(name, bucket, publicAccessBlock);
+        return { bucket, versioning, encryption };
+    }
+
+    /** Noncurrent versions (replaced bundles and CRLs) expire after 90 days; stale uploads after 1. */
+    private bucketLifecycle(name: string, bucket: aws.s3.Bucket, versioning: aws.s3.BucketVersioning): void {
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-lifecycle`,
             {
@@ -101,8 +123,16 @@ export class TrustStore extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { ...child, dependsOn: [versioning] },
+            { parent: this, dependsOn: [versioning] },
         );
+    }
+
+    /** The bucket policy: deny every request not made over TLS. */
+    private tlsOnlyPolicy(
+        name: string,
+        bucket: aws.s3.Bucket,
+        publicAccessBlock: aws.s3.BucketPublicAccessBlock,
+    ): void {
         new aws.s3.BucketPolicy(
             `${name}-policy`,
             {
@@ -121,9 +151,16 @@ export class TrustStore extends pulumi.ComponentResource {
                     ],
                 }),
             },
-            { ...child, dependsOn: [publicAccessBlock] },
+            { parent: this, dependsOn: [publicAccessBlock] },
         );
+    }
 
+    /** The CA bundle object and the trust store reading that exact object version. */
+    private trustStore(
+        name: string,
+        args: TrustStoreArgs,
+        { bucket, versioning, encryption }: StoreBucket,
+    ): aws.lb.TrustStore {
         const bundle = new aws.s3.BucketObjectv2(
             `${name}-ca-bundle`,
             {
@@ -133,10 +170,9 @@ export class TrustStore extends pulumi.ComponentResource {
                 contentType: "application/x-pem-file",
                 tags: args.tags,
             },
-            { ...child, dependsOn: [versioning, encryption] },
+            { parent: this, dependsOn: [versioning, encryption] },
         );
-
-        const store = new aws.lb.TrustStore(
+        return new aws.lb.TrustStore(
             name,
             {
                 caCertificatesBundleS3Bucket: bucket.id,
@@ -144,9 +180,17 @@ export class TrustStore extends pulumi.ComponentResource {
                 caCertificatesBundleS3ObjectVersion: bundle.versionId,
                 tags: args.tags,
             },
-            child,
+            { parent: this },
         );
+    }
 
+    /** Per CRL: an object `revocations/<sha256 prefix>.pem` and a trust store revocation reading its version. */
+    private revocations(
+        name: string,
+        args: TrustStoreArgs,
+        { bucket, versioning, encryption }: StoreBucket,
+        store: aws.lb.TrustStore,
+    ): void {
         for (const crl of crlBlocks(args.revocationListsPem ?? "")) {
             const id = createHash("sha256").update(crl).digest("hex").slice(0, 16);
             const object = new aws.s3.BucketObjectv2(
@@ -158,7 +202,7 @@ export class TrustStore extends pulumi.ComponentResource {
                     contentType: "application/x-pem-file",
                     tags: args.tags,
                 },
-                { ...child, dependsOn: [versioning, encryption] },
+                { parent: this, dependsOn: [versioning, encryption] },
             );
             new aws.lb.TrustStoreRevocation(
                 `${name}-crl-${id}`,
@@ -168,12 +212,15 @@ export class TrustStore extends pulumi.ComponentResource {
                     revocationsS3Key: object.key,
                     revocationsS3ObjectVersion: object.versionId,
                 },
-                child,
+                { parent: this },
             );
         }
-
-        this.trustStoreArn = store.arn;
-        this.bucketName = bucket.bucket;
-        this.registerOutputs({ trustStoreArn: this.trustStoreArn, bucketName: this.bucketName });
     }
+}
+
+/** The trust store's bucket and the configurations its objects wait for. */
+interface StoreBucket {
+    bucket: aws.s3.Bucket;
+    versioning: aws.s3.BucketVersioning;
+    encryption: aws.s3.BucketServerSideEncryptionConfiguration;
 }

@@ -32,7 +32,10 @@ export const RATE_RULE_NAME = "rate-limit-per-ip";
 
 export interface WebAclArgs {
     scope: "REGIONAL" | "CLOUDFRONT";
-    /** Requests one client IP may make per evaluation window before it is blocked, 10-2,000,000,000. Default 2000. */
+    /**
+     * Requests one client IP may make per evaluation window before it is blocked, 10-2,000,000,000. Default
+     * 2000.
+     */
     rateLimit?: number;
     /** Rate evaluation window in seconds: 60, 120, 300 or 600. Default 300. */
     rateLimitWindowSeconds?: 60 | 120 | 300 | 600;
@@ -53,6 +56,82 @@ export interface WebAclArgs {
 
 const METRIC = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** Every problem of the arguments, each naming its field. */
+function problemsOf(name: string, args: WebAclArgs): string[] {
+    const rateLimit = args.rateLimit ?? 2000;
+    const window = args.rateLimitWindowSeconds ?? 300;
+    const problems: string[] = [];
+    if (!["REGIONAL", "CLOUDFRONT"].includes(args.scope))
+        problems.push(`scope must be REGIONAL or CLOUDFRONT; got ${JSON.stringify(args.scope)}`);
+    if (!Number.isInteger(rateLimit) || rateLimit < 10 || rateLimit > 2_000_000_000)
+        problems.push(`rateLimit must be an integer from 10 to 2000000000 requests per window; got ${rateLimit}`);
+    if (![60, 120, 300, 600].includes(window))
+        problems.push(`rateLimitWindowSeconds must be 60, 120, 300 or 600; got ${window}`);
+    if (!/^aws-waf-logs-[A-Za-z0-9_./#-]{1,499}$/.test(args.logs.groupName))
+        problems.push(
+            "logs.groupName must start with aws-waf-logs- (WAF refuses other names); " +
+                `got ${JSON.stringify(args.logs.groupName)}`,
+        );
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
+        problems.push(
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); ` +
+                `got ${args.logs.retentionInDays}`,
+        );
+    for (const group of Object.keys(args.countOnlyRules ?? {})) {
+        if (!(MANAGED_RULE_GROUPS as readonly string[]).includes(group))
+            problems.push(`countOnlyRules: unknown rule group ${group}; the ACL has ${MANAGED_RULE_GROUPS.join(", ")}`);
+    }
+    if (args.scope === "CLOUDFRONT" && Object.keys(args.associations ?? {}).length > 0)
+        problems.push("associations are for REGIONAL ACLs; a CloudFront distribution names the ACL in its webAclId");
+    if (!METRIC.test(`${name}-${RATE_RULE_NAME}`))
+        problems.push(
+            `the name must be letters, digits, - and _ (it prefixes metric names); got ${JSON.stringify(name)}`,
+        );
+    return problems;
+}
+
+/** CloudWatch metrics and sampled requests, metric `<name>-<metric>` (at most 128 characters). */
+function visibility(name: string, metric: string): aws.types.input.wafv2.WebAclVisibilityConfig {
+    return {
+        cloudwatchMetricsEnabled: true,
+        sampledRequestsEnabled: true,
+        metricName: `${name}-${metric}`.slice(0, 128),
+    };
+}
+
+/** The rules: the per-IP rate rule first (block), then the managed rule groups with their count-only rules. */
+function rulesOf(name: string, args: WebAclArgs): aws.types.input.wafv2.WebAclRule[] {
+    const rateLimit = args.rateLimit ?? 2000;
+    const window = args.rateLimitWindowSeconds ?? 300;
+    return [
+        {
+            name: RATE_RULE_NAME,
+            priority: 0,
+            action: { block: {} },
+            statement: {
+                rateBasedStatement: { limit: rateLimit, evaluationWindowSec: window, aggregateKeyType: "IP" },
+            },
+            visibilityConfig: visibility(name, RATE_RULE_NAME),
+        },
+        ...MANAGED_RULE_GROUPS.map((group, i) => ({
+            name: group,
+            priority: i + 1,
+            overrideAction: { none: {} },
+            statement: {
+                managedRuleGroupStatement: {
+                    vendorName: "AWS",
+                    name: group,
+                    ruleActionOverrides: (args.countOnlyRules?.[group] ?? []).map((rule) => ({
+                        name: rule,
+                        actionToUse: { count: {} },
+                    })),
+                },
+            },
+            visibilityConfig: visibility(name, group),
+        })),
+    ];
+}
+
 export class WebAcl extends pulumi.ComponentResource {
     readonly webAclArn: pulumi.Output<string>;
     readonly webAclId: pulumi.Output<string>;
@@ -62,86 +141,33 @@ export class WebAcl extends pulumi.ComponentResource {
 
     constructor(name: string, args: WebAclArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:WebAcl", name, {}, opts);
-        const rateLimit = args.rateLimit ?? 2000;
-        const window = args.rateLimitWindowSeconds ?? 300;
-        const associations = Object.entries(args.associations ?? {}).sort(([a], [b]) => a.localeCompare(b));
-        const problems: string[] = [];
-        if (!["REGIONAL", "CLOUDFRONT"].includes(args.scope))
-            problems.push(`scope must be REGIONAL or CLOUDFRONT; got ${JSON.stringify(args.scope)}`);
-        if (!Number.isInteger(rateLimit) || rateLimit < 10 || rateLimit > 2_000_000_000)
-            problems.push(`rateLimit must be an integer from 10 to 2000000000 requests per window; got ${rateLimit}`);
-        if (![60, 120, 300, 600].includes(window))
-            problems.push(`rateLimitWindowSeconds must be 60, 120, 300 or 600; got ${window}`);
-        if (!/^aws-waf-logs-[A-Za-z0-9_./#-]{1,499}$/.test(args.logs.groupName))
-            problems.push(
-                `logs.groupName must start with aws-waf-logs- (WAF refuses other names); got ${JSON.stringify(args.logs.groupName)}`,
-            );
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
-            problems.push(
-                `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
-            );
-        for (const group of Object.keys(args.countOnlyRules ?? {})) {
-            if (!(MANAGED_RULE_GROUPS as readonly string[]).includes(group))
-                problems.push(
-                    `countOnlyRules: unknown rule group ${group}; the ACL has ${MANAGED_RULE_GROUPS.join(", ")}`,
-                );
-        }
-        if (args.scope === "CLOUDFRONT" && associations.length > 0)
-            problems.push(
-                "associations are for REGIONAL ACLs; a CloudFront distribution names the ACL in its webAclId",
-            );
-        if (!METRIC.test(`${name}-${RATE_RULE_NAME}`))
-            problems.push(
-                `the name must be letters, digits, - and _ (it prefixes metric names); got ${JSON.stringify(name)}`,
-            );
+        const problems = problemsOf(name, args);
         if (problems.length > 0) throw new Error(`WebAcl ${name}: ${problems.join("; ")}`);
-        const child = { parent: this };
 
-        const visibility = (metric: string) => ({
-            cloudwatchMetricsEnabled: true,
-            sampledRequestsEnabled: true,
-            metricName: `${name}-${metric}`.slice(0, 128),
-        });
-        const rules: aws.types.input.wafv2.WebAclRule[] = [
-            {
-                name: RATE_RULE_NAME,
-                priority: 0,
-                action: { block: {} },
-                statement: {
-                    rateBasedStatement: { limit: rateLimit, evaluationWindowSec: window, aggregateKeyType: "IP" },
-                },
-                visibilityConfig: visibility(RATE_RULE_NAME),
-            },
-            ...MANAGED_RULE_GROUPS.map((group, i) => ({
-                name: group,
-                priority: i + 1,
-                overrideAction: { none: {} },
-                statement: {
-                    managedRuleGroupStatement: {
-                        vendorName: "AWS",
-                        name: group,
-                        ruleActionOverrides: (args.countOnlyRules?.[group] ?? []).map((rule) => ({
-                            name: rule,
-                            actionToUse: { count: {} },
-                        })),
-                    },
-                },
-                visibilityConfig: visibility(group),
-            })),
-        ];
         const acl = new aws.wafv2.WebAcl(
             name,
             {
                 scope: args.scope,
                 description: `${name}: AWS managed rules and a per-IP rate limit`,
                 defaultAction: { allow: {} },
-                rules,
-                visibilityConfig: visibility("all"),
+                rules: rulesOf(name, args),
+                visibilityConfig: visibility(name, "all"),
                 tags: args.tags,
             },
-            child,
+            { parent: this },
         );
+        const logGroup = this.logging(name, args, acl);
+        this.associations(name, args, acl);
 
+        this.webAclArn = acl.arn;
+        this.webAclId = acl.id;
+        this.webAclName = acl.name;
+        this.logGroupName = logGroup.name;
+        this.registerOutputs({ webAclArn: this.webAclArn, webAclName: this.webAclName });
+    }
+
+    /** The KMS-encrypted log group and the ACL's logging into it, with the redacted headers. */
+    private logging(name: string, args: WebAclArgs, acl: aws.wafv2.WebAcl): aws.cloudwatch.LogGroup {
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             {
@@ -150,7 +176,7 @@ export class WebAcl extends pulumi.ComponentResource {
                 kmsKeyId: args.logs.kmsKeyArn,
                 tags: args.tags,
             },
-            child,
+            { parent: this },
         );
         new aws.wafv2.WebAclLoggingConfiguration(
             `${name}-logging`,
@@ -161,17 +187,16 @@ export class WebAcl extends pulumi.ComponentResource {
                     singleHeader: { name: header.toLowerCase() },
                 })),
             },
-            child,
+            { parent: this },
         );
+        return logGroup;
+    }
 
+    /** The associations with regional resources, in key order. */
+    private associations(name: string, args: WebAclArgs, acl: aws.wafv2.WebAcl): void {
+        const associations = Object.entries(args.associations ?? {}).sort(([a], [b]) => a.localeCompare(b));
         for (const [key, resourceArn] of associations) {
-            new aws.wafv2.WebAclAssociation(`${name}-${key}`, { resourceArn, webAclArn: acl.arn }, child);
+            new aws.wafv2.WebAclAssociation(`${name}-${key}`, { resourceArn, webAclArn: acl.arn }, { parent: this });
         }
-
-        this.webAclArn = acl.arn;
-        this.webAclId = acl.id;
-        this.webAclName = acl.name;
-        this.logGroupName = logGroup.name;
-        this.registerOutputs({ webAclArn: this.webAclArn, webAclName: this.webAclName });
     }
 }

@@ -61,7 +61,10 @@ export interface EksClusterArgs {
     vpcId: pulumi.Input<string>;
     /** Private subnets (one per AZ, at least 2) for the control plane's network interfaces and the nodes. */
     subnetIds: pulumi.Input<string>[];
-    /** Public API endpoint: `false`, or the CIDRs allowed to reach it (never 0.0.0.0/0). The private endpoint is always on. */
+    /**
+     * Public API endpoint: `false`, or the CIDRs allowed to reach it (never 0.0.0.0/0). The private endpoint is
+     * always on.
+     */
     publicEndpointCidrs: false | string[];
     /** KMS key ARN that envelope-encrypts Kubernetes secrets (the platform's secrets key). */
     secretsKmsKeyArn: pulumi.Input<string>;
@@ -77,7 +80,10 @@ export interface EksClusterArgs {
         /** Root volume size in GiB, 20-1000. Default 30. */
         diskSizeGib?: number;
     };
-    /** Extra administrator role ARNs (besides the one this component creates); entries are named after the role. Default none. */
+    /**
+     * Extra administrator role ARNs (besides the one this component creates); entries are named after the role.
+     * Default none.
+     */
     adminRoleArns?: string[];
     /**
      * Read-only roles (the CI preview role), keyed by a stable name: an access entry with
@@ -103,13 +109,15 @@ function problemsOf(args: EksClusterArgs): string[] {
     const n = args.nodes;
     if (!CLUSTER_NAME.test(args.clusterName))
         p.push(
-            `clusterName must be 1-100 letters, digits, - and _, starting with a letter or digit; got ${JSON.stringify(args.clusterName)}`,
+            "clusterName must be 1-100 letters, digits, - and _, starting with a letter or digit; " +
+                `got ${JSON.stringify(args.clusterName)}`,
         );
     if (!/^1\.\d{2}$/.test(args.version))
         p.push(`version must be a Kubernetes minor version such as 1.33; got ${JSON.stringify(args.version)}`);
     if (args.subnetIds.length < 2)
         p.push(
-            `subnetIds must hold at least 2 private subnets in different Availability Zones; got ${args.subnetIds.length}`,
+            "subnetIds must hold at least 2 private subnets in different Availability Zones; " +
+                `got ${args.subnetIds.length}`,
         );
     if (args.publicEndpointCidrs !== false) {
         if (args.publicEndpointCidrs.length === 0)
@@ -121,14 +129,16 @@ function problemsOf(args: EksClusterArgs): string[] {
     }
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.logs.retentionInDays))
         p.push(
-            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); got ${args.logs.retentionInDays}`,
+            `logs.retentionInDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")}); ` +
+                `got ${args.logs.retentionInDays}`,
         );
     if (n.instanceTypes.length === 0) p.push("nodes.instanceTypes must list at least one instance type");
     for (const t of n.instanceTypes)
         if (!INSTANCE_TYPE.test(t)) p.push(`nodes.instanceTypes: ${JSON.stringify(t)} is not an EC2 instance type`);
     if (![n.minSize, n.desiredSize, n.maxSize].every((v) => Number.isInteger(v) && v >= 0) || n.maxSize < 1)
         p.push(
-            `nodes sizes must be non-negative integers with maxSize >= 1; got ${n.minSize}/${n.desiredSize}/${n.maxSize}`,
+            "nodes sizes must be non-negative integers with maxSize >= 1; " +
+                `got ${n.minSize}/${n.desiredSize}/${n.maxSize}`,
         );
     else if (!(n.minSize <= n.desiredSize && n.desiredSize <= n.maxSize))
         p.push(`nodes must satisfy minSize <= desiredSize <= maxSize; got ${n.minSize}/${n.desiredSize}/${n.maxSize}`);
@@ -154,7 +164,10 @@ export class EksCluster extends pulumi.ComponentResource {
     /** The security group EKS creates and attaches to the control plane and to managed nodes (and thus to pods). */
     readonly clusterSecurityGroupId: pulumi.Output<string>;
     readonly oidcProviderArn: pulumi.Output<string>;
-    /** Issuer host and path without `https://` (`oidc.eks.<region>.amazonaws.com/id/<id>`): the prefix of IRSA condition keys. */
+    /**
+     * Issuer host and path without `https://` (`oidc.eks.<region>.amazonaws.com/id/<id>`): the prefix of IRSA
+     * condition keys.
+     */
     readonly oidcIssuer: pulumi.Output<string>;
     readonly nodeRoleArn: pulumi.Output<string>;
     readonly adminRoleArn: pulumi.Output<string>;
@@ -175,10 +188,41 @@ export class EksCluster extends pulumi.ComponentResource {
         this.componentName = name;
         this.tags = args.tags;
         this.clusterName = args.clusterName;
+
+        const cluster = this.controlPlane(name, args);
+        const nodes = this.nodes(name, args, cluster);
+        this.nodeGroup = nodes.nodeGroup;
+        this.coreDnsAddon = this.coreDns(name, args, nodes.nodeGroup);
+        const adminRole = this.adminRole(name, args);
+        this.accessEntries(name, args, cluster, adminRole);
+
+        this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.oidcProviderArn = cluster.oidcProviderArn;
+        this.oidcIssuer = cluster.oidcIssuer;
+        this.nodeRoleArn = nodes.nodeRole.arn;
+        this.adminRoleArn = adminRole.arn;
+        this.kubeconfig = cluster.kubeconfigJson;
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
+            { parent: this, dependsOn: [this.nodeGroup, this.coreDnsAddon] },
+        );
+        this.registerOutputs({
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            oidcProviderArn: this.oidcProviderArn,
+            nodeRoleArn: this.nodeRoleArn,
+            adminRoleArn: this.adminRoleArn,
+        });
+    }
+
+    /**
+     * The control plane: its log group (created first, under the name EKS writes to), its service role and the
+     * `eks:index:Cluster` itself (private endpoint, optional public one, envelope encryption, OIDC provider,
+     * access entries only, no default node group and no CoreDNS add-on).
+     */
+    private controlPlane(name: string, args: EksClusterArgs): eks.Cluster {
         const child = { parent: this };
         const tags = args.tags;
-
-        // ------------------------------------------------------------ control plane
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             {
@@ -208,7 +252,7 @@ export class EksCluster extends pulumi.ComponentResource {
         );
 
         const publicEndpoint = args.publicEndpointCidrs !== false;
-        const cluster = new eks.Cluster(
+        return new eks.Cluster(
             name,
             {
                 name: args.clusterName,
@@ -230,15 +274,23 @@ export class EksCluster extends pulumi.ComponentResource {
                 upgradePolicy: { supportType: "STANDARD" },
                 // No CoreDNS add-on inside the cluster component: a Deployment with no node to run on leaves the
                 // add-on DEGRADED until its 20-minute create wait fails (pulumi/pulumi-eks#1819, #1525). The
-                // managed add-on is created below, after the node group.
+                // managed add-on is created by `coreDns`, after the node group.
                 corednsAddonOptions: { enabled: false },
                 tags,
                 clusterTags: tags,
             },
             { parent: this, dependsOn: [logGroup, serviceRolePolicy], protect: args.protect },
         );
+    }
 
-        // ------------------------------------------------------------ nodes
+    /** The managed node group in the private subnets, with its node role and launch template. */
+    private nodes(
+        name: string,
+        args: EksClusterArgs,
+        cluster: eks.Cluster,
+    ): { nodeRole: aws.iam.Role; nodeGroup: aws.eks.NodeGroup } {
+        const child = { parent: this };
+        const tags = args.tags;
         const nodeRole = new aws.iam.Role(
             `${name}-node-role`,
             {
@@ -259,7 +311,35 @@ export class EksCluster extends pulumi.ComponentResource {
                     child,
                 ),
         );
-        const launchTemplate = new aws.ec2.LaunchTemplate(
+        const launchTemplate = this.nodeLaunchTemplate(name, args);
+        const nodeGroup = new aws.eks.NodeGroup(
+            `${name}-nodes`,
+            {
+                clusterName: args.clusterName,
+                nodeRoleArn: nodeRole.arn,
+                subnetIds: args.subnetIds,
+                amiType: "AL2023_x86_64_STANDARD",
+                capacityType: "ON_DEMAND",
+                instanceTypes: args.nodes.instanceTypes,
+                scalingConfig: {
+                    minSize: args.nodes.minSize,
+                    desiredSize: args.nodes.desiredSize,
+                    maxSize: args.nodes.maxSize,
+                },
+                updateConfig: { maxUnavailable: 1 },
+                launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+                labels: { "platform/node-group": "general" },
+                tags,
+            },
+            { parent: this, dependsOn: [cluster, ...nodePolicies] },
+        );
+        return { nodeRole, nodeGroup };
+    }
+
+    /** The nodes' launch template: IMDSv2 only with a hop limit of 1, an encrypted gp3 root volume, monitoring. */
+    private nodeLaunchTemplate(name: string, args: EksClusterArgs): aws.ec2.LaunchTemplate {
+        const tags = args.tags;
+        return new aws.ec2.LaunchTemplate(
             `${name}-nodes`,
             {
                 description: `Nodes of ${args.clusterName}: IMDSv2 only, hop limit 1, encrypted gp3 root volume`,
@@ -288,49 +368,35 @@ export class EksCluster extends pulumi.ComponentResource {
                 updateDefaultVersion: true,
                 tags,
             },
-            child,
+            { parent: this },
         );
-        this.nodeGroup = new aws.eks.NodeGroup(
-            `${name}-nodes`,
-            {
-                clusterName: args.clusterName,
-                nodeRoleArn: nodeRole.arn,
-                subnetIds: args.subnetIds,
-                amiType: "AL2023_x86_64_STANDARD",
-                capacityType: "ON_DEMAND",
-                instanceTypes: args.nodes.instanceTypes,
-                scalingConfig: {
-                    minSize: args.nodes.minSize,
-                    desiredSize: args.nodes.desiredSize,
-                    maxSize: args.nodes.maxSize,
-                },
-                updateConfig: { maxUnavailable: 1 },
-                launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-                labels: { "platform/node-group": "general" },
-                tags,
-            },
-            { parent: this, dependsOn: [cluster, ...nodePolicies] },
-        );
+    }
 
-        // ------------------------------------------------------------ add-ons that run on nodes
+    /** The CoreDNS managed add-on, created after the node group. */
+    private coreDns(name: string, args: EksClusterArgs, nodeGroup: aws.eks.NodeGroup): aws.eks.Addon {
         // CoreDNS is a Deployment: it only becomes ACTIVE once nodes can run its pods, so it waits for the node
         // group. OVERWRITE takes over the self-managed CoreDNS EKS installs at cluster creation
         // (https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html,
         // https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html). The version is EKS's
         // default for the cluster's Kubernetes version.
-        this.coreDnsAddon = new aws.eks.Addon(
+        return new aws.eks.Addon(
             `${name}-coredns`,
             {
                 clusterName: args.clusterName,
                 addonName: "coredns",
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "PRESERVE",
-                tags,
+                tags: args.tags,
             },
-            { parent: this, dependsOn: [this.nodeGroup] },
+            { parent: this, dependsOn: [nodeGroup] },
         );
+    }
 
-        // ------------------------------------------------------------ administrators (access entries)
+    /** The administrator role: assumable by principals of this account signed in with MFA; may describe the cluster. */
+    private adminRole(name: string, args: EksClusterArgs): aws.iam.Role {
+        const child = { parent: this };
+        const { partition, region, accountId, clusterName } = args;
+        const clusterArn = pulumi.interpolate`arn:${partition}:eks:${region}:${accountId}:cluster/${clusterName}`;
         const adminRole = new aws.iam.Role(
             `${name}-admin`,
             {
@@ -347,7 +413,7 @@ export class EksCluster extends pulumi.ComponentResource {
                         },
                     ],
                 }),
-                tags,
+                tags: args.tags,
             },
             child,
         );
@@ -362,13 +428,22 @@ export class EksCluster extends pulumi.ComponentResource {
                             Sid: "DescribeTheCluster",
                             Effect: "Allow",
                             Action: ["eks:DescribeCluster", "eks:ListClusters"],
-                            Resource: pulumi.interpolate`arn:${args.partition}:eks:${args.region}:${args.accountId}:cluster/${args.clusterName}`,
+                            Resource: clusterArn,
                         },
                     ],
                 }),
             },
             child,
         );
+        return adminRole;
+    }
+
+    /**
+     * An access entry and a cluster-scope access policy association for every administrator role
+     * (AmazonEKSClusterAdminPolicy: ours, then the caller's, named after the role) and every read-only role
+     * (AmazonEKSViewPolicy, `viewer-<key>`).
+     */
+    private accessEntries(name: string, args: EksClusterArgs, cluster: eks.Cluster, adminRole: aws.iam.Role): void {
         const admins: [string, pulumi.Input<string>][] = [
             ["admin", adminRole.arn],
             ...[...(args.adminRoleArns ?? [])].sort().map((arn): [string, string] => [
@@ -389,7 +464,7 @@ export class EksCluster extends pulumi.ComponentResource {
         ]) {
             const entry = new aws.eks.AccessEntry(
                 `${name}-${key}`,
-                { clusterName: args.clusterName, principalArn, type: "STANDARD", tags },
+                { clusterName: args.clusterName, principalArn, type: "STANDARD", tags: args.tags },
                 { parent: this, dependsOn: [cluster] },
             );
             new aws.eks.AccessPolicyAssociation(
@@ -400,34 +475,16 @@ export class EksCluster extends pulumi.ComponentResource {
                     policyArn,
                     accessScope: { type: "cluster" },
                 },
-                child,
+                { parent: this },
             );
         }
-
-        this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
-        this.oidcProviderArn = cluster.oidcProviderArn;
-        this.oidcIssuer = cluster.oidcIssuer;
-        this.nodeRoleArn = nodeRole.arn;
-        this.adminRoleArn = adminRole.arn;
-        this.kubeconfig = cluster.kubeconfigJson;
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
-            { parent: this, dependsOn: [this.nodeGroup, this.coreDnsAddon] },
-        );
-        this.registerOutputs({
-            clusterSecurityGroupId: this.clusterSecurityGroupId,
-            oidcProviderArn: this.oidcProviderArn,
-            nodeRoleArn: this.nodeRoleArn,
-            adminRoleArn: this.adminRoleArn,
-        });
     }
 
     /**
      * An IAM role for one Kubernetes service account (IRSA, role `<name>-irsa-<key>`): trusted by the
      * cluster's OIDC provider only for `system:serviceaccount:<namespace>:<serviceAccount>` with audience
-     * `sts.amazonaws.com`, allowed exactly `statements` (none: no inline policy) and the AWS managed policies in `managedPolicies`
-     * (attachment `<name>-irsa-<key>-<policy key>`).
+     * `sts.amazonaws.com`, allowed exactly `statements` (none: no inline policy) and the AWS managed policies in
+     * `managedPolicies` (attachment `<name>-irsa-<key>-<policy key>`).
      */
     serviceAccountRole(
         key: string,
@@ -441,8 +498,10 @@ export class EksCluster extends pulumi.ComponentResource {
         const k8sName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
         if (!k8sName.test(spec.namespace) || !k8sName.test(spec.serviceAccount))
             throw new Error(
-                `EksCluster ${this.componentName}: serviceAccountRole ${key} needs Kubernetes names (lower-case letters, digits, -); got ${spec.namespace}/${spec.serviceAccount}`,
+                `EksCluster ${this.componentName}: serviceAccountRole ${key} needs Kubernetes names ` +
+                    `(lower-case letters, digits, -); got ${spec.namespace}/${spec.serviceAccount}`,
             );
+        const subject = `system:serviceaccount:${spec.namespace}:${spec.serviceAccount}`;
         const role = new aws.iam.Role(
             `${this.componentName}-irsa-${key}`,
             {
@@ -457,7 +516,7 @@ export class EksCluster extends pulumi.ComponentResource {
                                 Action: "sts:AssumeRoleWithWebIdentity",
                                 Condition: {
                                     StringEquals: {
-                                        [`${issuer}:sub`]: `system:serviceaccount:${spec.namespace}:${spec.serviceAccount}`,
+                                        [`${issuer}:sub`]: subject,
                                         [`${issuer}:aud`]: "sts.amazonaws.com",
                                     },
                                 },

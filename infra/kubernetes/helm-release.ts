@@ -37,7 +37,8 @@ export function chartProblems(c: PinnedChart): string[] {
     const p: string[] = [];
     if (!SEMVER.test(c.version))
         p.push(
-            `version must be an exact chart version such as 1.2.3 (no range, no latest); got ${JSON.stringify(c.version)}`,
+            "version must be an exact chart version such as 1.2.3 (no range, no latest); " +
+                `got ${JSON.stringify(c.version)}`,
         );
     if (!/^https:\/\/[^\s]+$/.test(c.repo)) p.push(`repo must be an HTTPS URL; got ${JSON.stringify(c.repo)}`);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(c.chart)) p.push(`chart must be a chart name; got ${JSON.stringify(c.chart)}`);

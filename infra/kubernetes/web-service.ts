@@ -47,9 +47,15 @@ export interface WebServiceArgs {
     minAvailable: number;
     /** IAM role the pods assume through IRSA. Default none. */
     iamRoleArn?: pulumi.Input<string>;
-    /** Register the pods' IPs in this target group (AWS Load Balancer Controller must be installed; pass it in `dependsOn`). */
+    /**
+     * Register the pods' IPs in this target group (AWS Load Balancer Controller must be installed; pass it in
+     * `dependsOn`).
+     */
     targetGroupArn?: pulumi.Input<string>;
-    /** Let Prometheus scrape this path on the container port (the Prometheus Operator CRDs must exist). Default none. */
+    /**
+     * Let Prometheus scrape this path on the container port (the Prometheus Operator CRDs must exist). Default
+     * none.
+     */
     metricsPath?: string;
     /** Labels added to every object. */
     labels?: Record<string, string>;
@@ -66,11 +72,13 @@ function problemsOf(args: WebServiceArgs): string[] {
     const a = args.autoscaling;
     if (!DNS_LABEL.test(args.appName))
         p.push(
-            `appName must be a DNS label (1-63 lower-case letters, digits and -); got ${JSON.stringify(args.appName)}`,
+            "appName must be a DNS label (1-63 lower-case letters, digits and -); " +
+                `got ${JSON.stringify(args.appName)}`,
         );
     if (!Number.isInteger(args.containerPort) || args.containerPort < 1024 || args.containerPort > 65535)
         p.push(
-            `containerPort must be 1024-65535 (a non-root process cannot bind lower ports); got ${args.containerPort}`,
+            "containerPort must be 1024-65535 (a non-root process cannot bind lower ports); " +
+                `got ${args.containerPort}`,
         );
     for (const [k, v] of Object.entries(args.resources))
         if (!QUANTITY.test(v))
@@ -81,7 +89,8 @@ function problemsOf(args: WebServiceArgs): string[] {
         p.push(`runAsUser must be a non-zero UID; got ${args.runAsUser}`);
     if (!Number.isInteger(a.minReplicas) || a.minReplicas < 2)
         p.push(
-            `autoscaling.minReplicas must be at least 2 (one pod per zone survives a zone failure); got ${a.minReplicas}`,
+            "autoscaling.minReplicas must be at least 2 (one pod per zone survives a zone failure); " +
+                `got ${a.minReplicas}`,
         );
     if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas)
         p.push(`autoscaling.maxReplicas must be at least minReplicas (${a.minReplicas}); got ${a.maxReplicas}`);
@@ -89,7 +98,8 @@ function problemsOf(args: WebServiceArgs): string[] {
         p.push(`autoscaling.cpuTargetPercent must be 10-95; got ${a.cpuTargetPercent}`);
     if (!Number.isInteger(args.minAvailable) || args.minAvailable < 1 || args.minAvailable >= a.minReplicas)
         p.push(
-            `minAvailable must be at least 1 and less than autoscaling.minReplicas (${a.minReplicas}), or node drains block; got ${args.minAvailable}`,
+            `minAvailable must be at least 1 and less than autoscaling.minReplicas (${a.minReplicas}), ` +
+                `or node drains block; got ${args.minAvailable}`,
         );
     for (const key of Object.keys(args.env ?? {}))
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) p.push(`env: ${JSON.stringify(key)} is not a variable name`);
@@ -107,19 +117,36 @@ export class WebService extends pulumi.ComponentResource {
         super("platform:kubernetes:WebService", name, {}, opts);
         const problems = problemsOf(args);
         if (problems.length > 0) throw new Error(`WebService ${name}: ${problems.join("; ")}`);
-        const k8sOpts = { parent: this, provider: args.provider };
-        const crdOpts = { ...k8sOpts, dependsOn: args.dependsOn ?? [] };
         const selector = { "app.kubernetes.io/name": args.appName };
         const labels = { ...(args.labels ?? {}), ...selector, "app.kubernetes.io/managed-by": "pulumi" };
-        const meta = (extra: Record<string, pulumi.Input<string>> = {}) => ({
-            name: args.appName,
-            namespace: args.namespace,
+        const scope: WebServiceScope = {
+            name,
+            args,
+            k8sOpts: { parent: this, provider: args.provider },
+            selector,
             labels,
-            annotations: Object.keys(extra).length > 0 ? extra : undefined,
-        });
-        const httpProbe = (path: string) => ({ httpGet: { path, port: "http" as const, scheme: "HTTP" } });
+            meta: (extra = {}) => ({
+                name: args.appName,
+                namespace: args.namespace,
+                labels,
+                annotations: Object.keys(extra).length > 0 ? extra : undefined,
+            }),
+        };
 
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
+        const serviceAccount = this.serviceAccount(scope);
+        const deployment = this.deployment(scope, serviceAccount);
+        const service = this.service(scope);
+        this.autoscaling(scope, deployment);
+        this.controllerResources(scope, service);
+
+        this.serviceHost = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+        this.deploymentName = deployment.metadata.name;
+        this.registerOutputs({ serviceHost: this.serviceHost, deploymentName: this.deploymentName });
+    }
+
+    /** The ServiceAccount, annotated with the IRSA role when there is one; no API token mounted. */
+    private serviceAccount({ name, args, k8sOpts, meta }: WebServiceScope): k8s.core.v1.ServiceAccount {
+        return new k8s.core.v1.ServiceAccount(
             `${name}-sa`,
             {
                 metadata: meta(args.iamRoleArn ? { "eks.amazonaws.com/role-arn": args.iamRoleArn } : {}),
@@ -127,99 +154,34 @@ export class WebService extends pulumi.ComponentResource {
             },
             k8sOpts,
         );
+    }
 
-        const deployment = new k8s.apps.v1.Deployment(
+    /** The Deployment: rolling updates keeping full capacity, the pod of {@link podSpec}; the HPA owns replicas. */
+    private deployment(scope: WebServiceScope, serviceAccount: k8s.core.v1.ServiceAccount): k8s.apps.v1.Deployment {
+        const { name, selector, labels, meta, k8sOpts } = scope;
+        return new k8s.apps.v1.Deployment(
             name,
             {
                 metadata: meta(),
                 // No `replicas`: the HPA owns the count. Kubernetes recommends leaving it out when an HPA scales
-                // the Deployment (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling);
+                // the Deployment
+                // (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling);
                 // with server-side apply a set value fights the HPA's field manager (pulumi/pulumi-kubernetes#2491).
                 // A new Deployment starts at 1 pod and the HPA raises it to minReplicas at once.
                 spec: {
                     revisionHistoryLimit: 5,
                     selector: { matchLabels: selector },
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            serviceAccountName: serviceAccount.metadata.name,
-                            automountServiceAccountToken: false,
-                            terminationGracePeriodSeconds: 30,
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: args.runAsUser,
-                                runAsGroup: args.runAsUser,
-                                fsGroup: args.runAsUser,
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
-                            topologySpreadConstraints: [
-                                {
-                                    maxSkew: 1,
-                                    topologyKey: "topology.kubernetes.io/zone",
-                                    whenUnsatisfiable: "ScheduleAnyway",
-                                    labelSelector: { matchLabels: selector },
-                                },
-                                {
-                                    maxSkew: 1,
-                                    topologyKey: "kubernetes.io/hostname",
-                                    whenUnsatisfiable: "ScheduleAnyway",
-                                    labelSelector: { matchLabels: selector },
-                                },
-                            ],
-                            containers: [
-                                {
-                                    name: args.appName,
-                                    image: args.image,
-                                    imagePullPolicy: "IfNotPresent",
-                                    ports: [{ name: "http", containerPort: args.containerPort, protocol: "TCP" }],
-                                    env: Object.entries(args.env ?? {})
-                                        .sort(([a], [b]) => a.localeCompare(b))
-                                        .map(([envName, value]) => ({ name: envName, value })),
-                                    resources: {
-                                        requests: {
-                                            cpu: args.resources.cpuRequest,
-                                            memory: args.resources.memoryRequest,
-                                        },
-                                        limits: { cpu: args.resources.cpuLimit, memory: args.resources.memoryLimit },
-                                    },
-                                    startupProbe: {
-                                        ...httpProbe(args.probes.startupPath),
-                                        periodSeconds: 5,
-                                        failureThreshold: 24,
-                                        timeoutSeconds: 2,
-                                    },
-                                    readinessProbe: {
-                                        ...httpProbe(args.probes.readinessPath),
-                                        periodSeconds: 10,
-                                        failureThreshold: 3,
-                                        timeoutSeconds: 2,
-                                    },
-                                    livenessProbe: {
-                                        ...httpProbe(args.probes.livenessPath),
-                                        periodSeconds: 20,
-                                        failureThreshold: 3,
-                                        timeoutSeconds: 2,
-                                    },
-                                    securityContext: {
-                                        allowPrivilegeEscalation: false,
-                                        readOnlyRootFilesystem: true,
-                                        privileged: false,
-                                        runAsNonRoot: true,
-                                        capabilities: { drop: ["ALL"] },
-                                    },
-                                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                                },
-                            ],
-                            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
-                        },
-                    },
+                    template: { metadata: { labels }, spec: podSpec(scope.args, selector, serviceAccount) },
                 },
             },
             k8sOpts,
         );
+    }
 
-        const service = new k8s.core.v1.Service(
+    /** The ClusterIP Service: port 80 to the container's `http` port. */
+    private service({ name, selector, meta, k8sOpts }: WebServiceScope): k8s.core.v1.Service {
+        return new k8s.core.v1.Service(
             `${name}-service`,
             {
                 metadata: meta(),
@@ -231,7 +193,13 @@ export class WebService extends pulumi.ComponentResource {
             },
             k8sOpts,
         );
+    }
 
+    /** The HorizontalPodAutoscaler on CPU utilisation and the PodDisruptionBudget. */
+    private autoscaling(
+        { name, args, selector, meta, k8sOpts }: WebServiceScope,
+        deployment: k8s.apps.v1.Deployment,
+    ): void {
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(
             `${name}-hpa`,
             {
@@ -263,7 +231,17 @@ export class WebService extends pulumi.ComponentResource {
             },
             k8sOpts,
         );
+    }
 
+    /**
+     * The custom resources of the controllers, each only when asked for: a TargetGroupBinding (AWS Load
+     * Balancer Controller) and a ServiceMonitor (Prometheus Operator); both wait for `dependsOn`.
+     */
+    private controllerResources(
+        { name, args, selector, meta, k8sOpts }: WebServiceScope,
+        service: k8s.core.v1.Service,
+    ): void {
+        const crdOpts = { ...k8sOpts, dependsOn: args.dependsOn ?? [] };
         if (args.targetGroupArn !== undefined) {
             new k8s.apiextensions.CustomResource(
                 `${name}-tgb`,
@@ -295,9 +273,108 @@ export class WebService extends pulumi.ComponentResource {
                 crdOpts,
             );
         }
-
-        this.serviceHost = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
-        this.deploymentName = deployment.metadata.name;
-        this.registerOutputs({ serviceHost: this.serviceHost, deploymentName: this.deploymentName });
     }
+}
+
+/** What every step of the constructor needs. */
+interface WebServiceScope {
+    name: string;
+    args: WebServiceArgs;
+    /** `{ parent: this, provider }`. */
+    k8sOpts: pulumi.CustomResourceOptions;
+    /** `app.kubernetes.io/name`: the pods' selector. */
+    selector: Record<string, string>;
+    /** The selector, the caller's labels and `app.kubernetes.io/managed-by`. */
+    labels: Record<string, string>;
+    /** Metadata of every object: the app's name, the namespace, the labels and `extra` annotations if any. */
+    meta: (extra?: Record<string, pulumi.Input<string>>) => k8s.types.input.meta.v1.ObjectMeta;
+}
+
+/**
+ * The pod: the service account without its token, non-root user and group, the runtime's seccomp profile,
+ * replicas spread across zones and nodes (best effort), the one {@link container}, `/tmp` as an `emptyDir`.
+ */
+function podSpec(
+    args: WebServiceArgs,
+    selector: Record<string, string>,
+    serviceAccount: k8s.core.v1.ServiceAccount,
+): k8s.types.input.core.v1.PodSpec {
+    return {
+        serviceAccountName: serviceAccount.metadata.name,
+        automountServiceAccountToken: false,
+        terminationGracePeriodSeconds: 30,
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser: args.runAsUser,
+            runAsGroup: args.runAsUser,
+            fsGroup: args.runAsUser,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        topologySpreadConstraints: [
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: selector },
+            },
+            {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: selector },
+            },
+        ],
+        containers: [container(args)],
+        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+    };
+}
+
+/**
+ * The container: the caller's image, environment (sorted by name), requests and limits; startup, readiness
+ * and liveness probes over HTTP; no privilege escalation, read-only root filesystem, every capability dropped.
+ */
+function container(args: WebServiceArgs): k8s.types.input.core.v1.Container {
+    const httpProbe = (path: string) => ({ httpGet: { path, port: "http" as const, scheme: "HTTP" } });
+    return {
+        name: args.appName,
+        image: args.image,
+        imagePullPolicy: "IfNotPresent",
+        ports: [{ name: "http", containerPort: args.containerPort, protocol: "TCP" }],
+        env: Object.entries(args.env ?? {})
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([envName, value]) => ({ name: envName, value })),
+        resources: {
+            requests: {
+                cpu: args.resources.cpuRequest,
+                memory: args.resources.memoryRequest,
+            },
+            limits: { cpu: args.resources.cpuLimit, memory: args.resources.memoryLimit },
+        },
+        startupProbe: {
+            ...httpProbe(args.probes.startupPath),
+            periodSeconds: 5,
+            failureThreshold: 24,
+            timeoutSeconds: 2,
+        },
+        readinessProbe: {
+            ...httpProbe(args.probes.readinessPath),
+            periodSeconds: 10,
+            failureThreshold: 3,
+            timeoutSeconds: 2,
+        },
+        livenessProbe: {
+            ...httpProbe(args.probes.livenessPath),
+            periodSeconds: 20,
+            failureThreshold: 3,
+            timeoutSeconds: 2,
+        },
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            privileged: false,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+        },
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    };
 }

@@ -24,7 +24,8 @@ export function parseCidr(text: string): Cidr | string {
     if (prefix > 32) return `'${text}' has a prefix length above 32`;
     const base = octets.reduce((acc, o) => acc * 256 + o, 0);
     if (base % size({ base: 0, prefix }) !== 0) {
-        return `'${text}' is not aligned: the network address of a /${prefix} containing it is ${formatCidr({ base: base - (base % size({ base: 0, prefix })), prefix })}`;
+        const network = formatCidr({ base: base - (base % size({ base: 0, prefix })), prefix });
+        return `'${text}' is not aligned: the network address of a /${prefix} containing it is ${network}`;
     }
     return { base, prefix };
 }

@@ -55,10 +55,40 @@ export class Network extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:network:Network", name, {}, opts);
         const layout = subnetLayout(args.cidrBlock, args.azCount); // throws on values config validation already rejects
-        const child = { parent: this };
-        const tags = (extra: Record<string, string>) => ({ ...args.tags, ...extra });
-        const azOrdinals = [...Array(args.azCount).keys()].map((i) => `az${i + 1}`);
+        const scope: NetworkScope = {
+            name,
+            args,
+            child: { parent: this },
+            tags: (extra) => ({ ...args.tags, ...extra }),
+            azOrdinals: [...Array(args.azCount).keys()].map((i) => `az${i + 1}`),
+        };
 
+        const vpc = this.vpc(scope);
+        const availabilityZones = this.availabilityZonesOf(scope);
+        const subnets = this.subnets(scope, vpc, layout, availabilityZones);
+        const igw = this.publicRouting(scope, vpc, subnets);
+        const natGateways = this.natGateways(scope, igw, subnets);
+        const routeTables = this.privateAndIsolatedRouting(scope, vpc, subnets, natGateways);
+        this.gatewayEndpoints(scope, vpc, routeTables);
+        this.endpointSecurityGroupId = this.interfaceEndpoints(scope, vpc, subnets);
+        const logGroup = this.flowLogs(scope, vpc);
+
+        this.vpcId = vpc.id;
+        this.vpcCidr = args.cidrBlock;
+        this.subnetCidrs = layout;
+        this.subnetIds = {
+            public: subnets.public.map((s) => s.id),
+            private: subnets.private.map((s) => s.id),
+            isolated: subnets.isolated.map((s) => s.id),
+        };
+        this.availabilityZones = availabilityZones;
+        this.natGatewayIds = natGateways.map((n) => n.id);
+        this.flowLogGroupName = logGroup.name;
+        this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, natGatewayIds: this.natGatewayIds });
+    }
+
+    /** The VPC, with DNS support and hostnames, and its default security group stripped of every rule. */
+    private vpc({ name, args, child, tags }: NetworkScope): aws.ec2.Vpc {
         const vpc = new aws.ec2.Vpc(
             `${name}-vpc`,
             {
@@ -76,22 +106,35 @@ export class Network extends pulumi.ComponentResource {
             { vpcId: vpc.id, ingress: [], egress: [], tags: tags({ Name: `${name}-default-closed` }) },
             child,
         );
+        return vpc;
+    }
 
+    /** The first `azCount` available (not opt-in) zones of the region; fails when the region has fewer. */
+    private availabilityZonesOf({ name, args, child, azOrdinals }: NetworkScope): pulumi.Output<string>[] {
         const zones = aws.getAvailabilityZonesOutput(
             { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
             child,
         );
-        const availabilityZones = azOrdinals.map((_, i) =>
+        return azOrdinals.map((_, i) =>
             zones.names.apply((names) => {
                 if (names.length <= i)
                     throw new Error(
-                        `Network ${name}: azCount ${args.azCount} but region ${args.region} has only ${names.length} available zones`,
+                        `Network ${name}: azCount ${args.azCount} but region ${args.region} ` +
+                            `has only ${names.length} available zones`,
                     );
                 return names[i];
             }),
         );
+    }
 
-        const subnets = {} as Record<SubnetTier, aws.ec2.Subnet[]>;
+    /** One subnet per tier and AZ, none auto-assigning public IPs, tagged for the Load Balancer Controller. */
+    private subnets(
+        { name, child, tags, azOrdinals }: NetworkScope,
+        vpc: aws.ec2.Vpc,
+        layout: Record<SubnetTier, string[]>,
+        availabilityZones: pulumi.Output<string>[],
+    ): Subnets {
+        const subnets = {} as Subnets;
         for (const tier of SUBNET_TIERS) {
             subnets[tier] = azOrdinals.map(
                 (az, i) =>
@@ -114,7 +157,15 @@ export class Network extends pulumi.ComponentResource {
                     ),
             );
         }
+        return subnets;
+    }
 
+    /** The internet gateway and the public route table (default route to it) of every public subnet. */
+    private publicRouting(
+        { name, child, tags, azOrdinals }: NetworkScope,
+        vpc: aws.ec2.Vpc,
+        subnets: Subnets,
+    ): aws.ec2.InternetGateway {
         const igw = new aws.ec2.InternetGateway(
             `${name}-igw`,
             { vpcId: vpc.id, tags: tags({ Name: `${name}-igw` }) },
@@ -138,9 +189,17 @@ export class Network extends pulumi.ComponentResource {
                     child,
                 ),
         );
+        return igw;
+    }
 
+    /** NAT gateways (with their Elastic IPs) in the public subnets: the first AZ only, or every AZ. */
+    private natGateways(
+        { name, args, child, tags, azOrdinals }: NetworkScope,
+        igw: aws.ec2.InternetGateway,
+        subnets: Subnets,
+    ): aws.ec2.NatGateway[] {
         const natAzs = args.natGateways === "per-az" ? azOrdinals : azOrdinals.slice(0, 1);
-        const natGateways = natAzs.map((az, i) => {
+        return natAzs.map((az, i) => {
             const eip = new aws.ec2.Eip(
                 `${name}-nat-${az}`,
                 { domain: "vpc", tags: tags({ Name: `${name}-nat-${az}` }) },
@@ -157,7 +216,18 @@ export class Network extends pulumi.ComponentResource {
                 { ...child, dependsOn: [igw] },
             );
         });
+    }
 
+    /**
+     * One route table per private subnet (default route to its NAT gateway) and one shared by the isolated
+     * subnets (nothing but the implicit local route).
+     */
+    private privateAndIsolatedRouting(
+        { name, args, child, tags, azOrdinals }: NetworkScope,
+        vpc: aws.ec2.Vpc,
+        subnets: Subnets,
+        natGateways: aws.ec2.NatGateway[],
+    ): RouteTables {
         const privateRouteTables = azOrdinals.map((az, i) => {
             const rt = new aws.ec2.RouteTable(
                 `${name}-private-${az}-rt`,
@@ -192,7 +262,15 @@ export class Network extends pulumi.ComponentResource {
                     child,
                 ),
         );
+        return { privateRouteTables, isolatedRouteTable };
+    }
 
+    /** S3 and DynamoDB gateway endpoints on the private and isolated route tables. */
+    private gatewayEndpoints(
+        { name, args, child, tags }: NetworkScope,
+        vpc: aws.ec2.Vpc,
+        { privateRouteTables, isolatedRouteTable }: RouteTables,
+    ): void {
         for (const service of ["s3", "dynamodb"]) {
             new aws.ec2.VpcEndpoint(
                 `${name}-${service}-gateway`,
@@ -206,49 +284,61 @@ export class Network extends pulumi.ComponentResource {
                 child,
             );
         }
+    }
 
+    /**
+     * Interface endpoints in the private subnets behind one security group (HTTPS from the VPC); returns
+     * that group's id, or undefined when `interfaceEndpoints` is empty (then nothing is created).
+     */
+    private interfaceEndpoints(
+        { name, args, child, tags }: NetworkScope,
+        vpc: aws.ec2.Vpc,
+        subnets: Subnets,
+    ): pulumi.Output<string> | undefined {
         const endpoints = args.interfaceEndpoints ?? [];
-        if (endpoints.length > 0) {
-            const sg = new aws.ec2.SecurityGroup(
-                `${name}-endpoints-sg`,
+        if (endpoints.length === 0) return undefined;
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-endpoints-sg`,
+            {
+                vpcId: vpc.id,
+                description: "Interface VPC endpoints: HTTPS from inside the VPC",
+                tags: tags({ Name: `${name}-endpoints` }),
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-endpoints-https`,
+            {
+                securityGroupId: sg.id,
+                description: "HTTPS from the VPC",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: args.cidrBlock,
+                tags: tags({}),
+            },
+            child,
+        );
+        for (const service of endpoints) {
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service.replace(/\./g, "-")}-endpoint`,
                 {
                     vpcId: vpc.id,
-                    description: "Interface VPC endpoints: HTTPS from inside the VPC",
-                    tags: tags({ Name: `${name}-endpoints` }),
+                    vpcEndpointType: "Interface",
+                    serviceName: `com.amazonaws.${args.region}.${service}`,
+                    privateDnsEnabled: true,
+                    subnetIds: subnets.private.map((s) => s.id),
+                    securityGroupIds: [sg.id],
+                    tags: tags({ Name: `${name}-${service}` }),
                 },
                 child,
             );
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-endpoints-https`,
-                {
-                    securityGroupId: sg.id,
-                    description: "HTTPS from the VPC",
-                    ipProtocol: "tcp",
-                    fromPort: 443,
-                    toPort: 443,
-                    cidrIpv4: args.cidrBlock,
-                    tags: tags({}),
-                },
-                child,
-            );
-            for (const service of endpoints) {
-                new aws.ec2.VpcEndpoint(
-                    `${name}-${service.replace(/\./g, "-")}-endpoint`,
-                    {
-                        vpcId: vpc.id,
-                        vpcEndpointType: "Interface",
-                        serviceName: `com.amazonaws.${args.region}.${service}`,
-                        privateDnsEnabled: true,
-                        subnetIds: subnets.private.map((s) => s.id),
-                        securityGroupIds: [sg.id],
-                        tags: tags({ Name: `${name}-${service}` }),
-                    },
-                    child,
-                );
-            }
-            this.endpointSecurityGroupId = sg.id;
         }
+        return sg.id;
+    }
 
+    /** VPC flow logs (all traffic, 60 s aggregation) to a KMS-encrypted log group, through their own role. */
+    private flowLogs({ name, args, child, tags }: NetworkScope, vpc: aws.ec2.Vpc): aws.cloudwatch.LogGroup {
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,
             {
@@ -259,6 +349,7 @@ export class Network extends pulumi.ComponentResource {
             },
             child,
         );
+        const sourceArn = pulumi.interpolate`arn:${args.partition}:ec2:${args.region}:${args.accountId}:vpc-flow-log/*`;
         const flowLogsRole = new aws.iam.Role(
             `${name}-flow-logs`,
             {
@@ -273,7 +364,7 @@ export class Network extends pulumi.ComponentResource {
                             Condition: {
                                 StringEquals: { "aws:SourceAccount": args.accountId },
                                 ArnLike: {
-                                    "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:ec2:${args.region}:${args.accountId}:vpc-flow-log/*`,
+                                    "aws:SourceArn": sourceArn,
                                 },
                             },
                         },
@@ -314,18 +405,26 @@ export class Network extends pulumi.ComponentResource {
             },
             child,
         );
-
-        this.vpcId = vpc.id;
-        this.vpcCidr = args.cidrBlock;
-        this.subnetCidrs = layout;
-        this.subnetIds = {
-            public: subnets.public.map((s) => s.id),
-            private: subnets.private.map((s) => s.id),
-            isolated: subnets.isolated.map((s) => s.id),
-        };
-        this.availabilityZones = availabilityZones;
-        this.natGatewayIds = natGateways.map((n) => n.id);
-        this.flowLogGroupName = logGroup.name;
-        this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, natGatewayIds: this.natGatewayIds });
+        return logGroup;
     }
+}
+
+/** What every step of the constructor needs: the component's name and args, `{ parent: this }`, tags. */
+interface NetworkScope {
+    name: string;
+    args: NetworkArgs;
+    child: pulumi.ResourceOptions;
+    /** The component's tags with `extra` merged over them. */
+    tags: (extra: Record<string, string>) => Record<string, string>;
+    /** `az1`, `az2`, ...: the AZ part of the subnets' and route tables' logical names. */
+    azOrdinals: string[];
+}
+
+/** Subnets by tier, index i in AZ i. */
+type Subnets = Record<SubnetTier, aws.ec2.Subnet[]>;
+
+/** The route tables the gateway endpoints attach to: one per private subnet (index i in AZ i), one isolated. */
+interface RouteTables {
+    privateRouteTables: aws.ec2.RouteTable[];
+    isolatedRouteTable: aws.ec2.RouteTable;
 }

@@ -5,7 +5,8 @@
  * - `data`: RDS, DynamoDB, S3 data buckets, ElastiCache, EBS. Only the account's root statement:
  *   principals use it through their IAM policies (least privilege lives in each role).
  * - `logs`: CloudWatch Logs of this region, limited by the `aws:logs:arn` encryption context to log
- *   groups of this account (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/logs/encrypt-log-data-kms.html).
+ *   groups of this account
+ *   (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/logs/encrypt-log-data-kms.html).
  * - `secrets`: Secrets Manager and SSM SecureString parameters (through the caller's IAM permissions).
  * - `messaging`: SNS topics, SQS queues and EventBridge buses and archives; CloudWatch alarms of this
  *   account may use it to publish (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html);
@@ -15,7 +16,8 @@
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html).
  *
  * Every policy keeps the root statement (`arn:<partition>:iam::<account>:root`, `kms:*`), AWS's default,
- * so the key can never become unmanageable (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+ * so the key can never become unmanageable
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -72,58 +74,8 @@ export class PlatformKeys extends pulumi.ComponentResource {
         const serviceStatements: Record<KeyPurpose, object[]> = {
             data: [],
             secrets: [],
-            logs: [
-                {
-                    Sid: "AllowCloudWatchLogsOfThisAccount",
-                    Effect: "Allow",
-                    Principal: { Service: `logs.${args.region}.amazonaws.com` },
-                    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                    Resource: "*",
-                    Condition: {
-                        ArnLike: {
-                            "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:*`,
-                        },
-                    },
-                },
-            ],
-            messaging: [
-                {
-                    // CloudWatch alarms publishing to an encrypted topic:
-                    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-                    Sid: "AllowAlarmPublishersOfThisAccount",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudwatch.amazonaws.com" },
-                    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                    Resource: "*",
-                    Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                },
-                {
-                    // EventBridge reads the key's ARN and checks it is symmetric when a bus or an archive
-                    // is created or updated (DescribeKey carries no encryption context; AWS's example
-                    // statement has no condition):
-                    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html,
-                    // https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html
-                    Sid: "AllowEventBridgeToDescribeTheKey",
-                    Effect: "Allow",
-                    Principal: { Service: "events.amazonaws.com" },
-                    Action: "kms:DescribeKey",
-                    Resource: "*",
-                },
-                {
-                    // Buses and archives encrypt under the bus ARN as encryption context; archives also
-                    // re-encrypt (kms:ReEncrypt*). Limited to this account's buses.
-                    Sid: "AllowEventBridgeBusesOfThisAccount",
-                    Effect: "Allow",
-                    Principal: { Service: "events.amazonaws.com" },
-                    Action: ["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncrypt*"],
-                    Resource: "*",
-                    Condition: {
-                        ArnLike: {
-                            "kms:EncryptionContext:aws:events:event-bus:arn": pulumi.interpolate`arn:${args.partition}:events:${args.region}:${args.accountId}:event-bus/*`,
-                        },
-                    },
-                },
-            ],
+            logs: logsStatements(args),
+            messaging: messagingStatements(args),
         };
 
         const arns = {} as Record<KeyPurpose, pulumi.Output<string>>;
@@ -158,4 +110,58 @@ export class PlatformKeys extends pulumi.ComponentResource {
         this.keyIds = ids;
         this.registerOutputs({ keyArns: this.keyArns });
     }
+}
+
+/** The `logs` key's service statement: CloudWatch Logs of this region, for this account's log groups. */
+function logsStatements({ partition, region, accountId }: PlatformKeysArgs): object[] {
+    const logGroups = pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*`;
+    return [
+        {
+            Sid: "AllowCloudWatchLogsOfThisAccount",
+            Effect: "Allow",
+            Principal: { Service: `logs.${region}.amazonaws.com` },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroups } },
+        },
+    ];
+}
+
+/** The `messaging` key's service statements: CloudWatch alarms of this account, EventBridge for its buses. */
+function messagingStatements({ partition, region, accountId }: PlatformKeysArgs): object[] {
+    const buses = pulumi.interpolate`arn:${partition}:events:${region}:${accountId}:event-bus/*`;
+    return [
+        {
+            // CloudWatch alarms publishing to an encrypted topic:
+            // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+            Sid: "AllowAlarmPublishersOfThisAccount",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+        {
+            // EventBridge reads the key's ARN and checks it is symmetric when a bus or an archive
+            // is created or updated (DescribeKey carries no encryption context; AWS's example
+            // statement has no condition):
+            // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html,
+            // https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html
+            Sid: "AllowEventBridgeToDescribeTheKey",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "kms:DescribeKey",
+            Resource: "*",
+        },
+        {
+            // Buses and archives encrypt under the bus ARN as encryption context; archives also
+            // re-encrypt (kms:ReEncrypt*). Limited to this account's buses.
+            Sid: "AllowEventBridgeBusesOfThisAccount",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncrypt*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:events:event-bus:arn": buses } },
+        },
+    ];
 }

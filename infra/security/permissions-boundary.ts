@@ -38,7 +38,8 @@ export function permissionsBoundaryTransformation(boundaryArn: pulumi.Input<stri
         const given: unknown = args.props.permissionsBoundary;
         if (given !== undefined && given !== boundaryArn) {
             throw new Error(
-                `IAM role ${args.name}: permissionsBoundary is set by the platform (${WORKLOAD_BOUNDARY_POLICY_NAME}); remove it from the role's arguments`,
+                `IAM role ${args.name}: permissionsBoundary is set by the platform ` +
+                    `(${WORKLOAD_BOUNDARY_POLICY_NAME}); remove it from the role's arguments`,
             );
         }
         return { props: { ...args.props, permissionsBoundary: boundaryArn }, opts: args.opts };

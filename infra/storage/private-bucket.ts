@@ -16,7 +16,8 @@
  * as presigned `PUT` uploads straight to the bucket; without it the browser's preflight `OPTIONS` gets
  * no `Access-Control-Allow-*` headers and the upload fails.
  *
- * References: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html,
+ * References:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html,
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html (CORS elements),
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html,
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html,
@@ -70,11 +71,13 @@ function corsProblems(cors: BucketCors): string[] {
     for (const o of cors.allowedOrigins)
         if (!HTTPS_ORIGIN.test(o))
             problems.push(
-                `cors.allowedOrigins: ${JSON.stringify(o)} is not an origin https://host[:port] (no path, no wildcard)`,
+                `cors.allowedOrigins: ${JSON.stringify(o)} is not an origin https://host[:port] ` +
+                    "(no path, no wildcard)",
             );
     if (cors.allowedMethods.length === 0 || cors.allowedMethods.some((m) => !CORS_METHODS.includes(m)))
         problems.push(
-            `cors.allowedMethods must be one or more of ${CORS_METHODS.join(", ")}; got ${JSON.stringify(cors.allowedMethods)}`,
+            `cors.allowedMethods must be one or more of ${CORS_METHODS.join(", ")}; ` +
+                `got ${JSON.stringify(cors.allowedMethods)}`,
         );
     for (const h of [...(cors.allowedHeaders ?? []), ...(cors.exposeHeaders ?? [])])
         if (!HEADER.test(h) || (h.match(/\*/g) ?? []).length > 1)
@@ -90,9 +93,15 @@ export interface PrivateBucketArgs {
     partition: pulumi.Input<string>;
     /** Region of the bucket (the `kms:ViaService` condition of access statements). */
     region: string;
-    /** KMS key ARN of SSE-KMS (the platform's data key). Required unless `cloudFrontOrigin`, which makes its own key. */
+    /**
+     * KMS key ARN of SSE-KMS (the platform's data key). Required unless `cloudFrontOrigin`, which makes its own
+     * key.
+     */
     kmsKeyArn?: pulumi.Input<string>;
-    /** Served by CloudFront through origin access control: own KMS key, policy from {@link PrivateBucket.allowCloudFront}. Default false. */
+    /**
+     * Served by CloudFront through origin access control: own KMS key, policy from
+     * {@link PrivateBucket.allowCloudFront}. Default false.
+     */
     cloudFrontOrigin?: boolean;
     /** Server access logs: the log archive bucket (same region), objects under `s3/<name>/`. */
     accessLogs: { bucketName: pulumi.Input<string> };
@@ -107,9 +116,55 @@ export interface PrivateBucketArgs {
     };
     /** Cross-origin access from browsers (one CORS rule). Default none: S3 refuses every CORS preflight. */
     cors?: BucketCors;
-    /** Deletion window of its own KMS key (7-30 days) and Pulumi `protect`; unprotected buckets are destroyed with their objects. */
+    /**
+     * Deletion window of its own KMS key (7-30 days) and Pulumi `protect`; unprotected buckets are destroyed with
+     * their objects.
+     */
     protect: boolean;
     tags: Record<string, string>;
+}
+
+/** Every problem of the arguments: the key, the lifecycle, the name, then CORS. */
+function problemsOf(name: string, args: PrivateBucketArgs): string[] {
+    const cloudFront = args.cloudFrontOrigin ?? false;
+    const problems: string[] = [];
+    if (cloudFront && args.kmsKeyArn !== undefined)
+        problems.push(
+            "kmsKeyArn must be absent when cloudFrontOrigin is true (the bucket gets a key CloudFront may use)",
+        );
+    if (!cloudFront && args.kmsKeyArn === undefined) problems.push("kmsKeyArn is required (the platform's data key)");
+    problems.push(...lifecycleProblems(args.lifecycle ?? {}));
+    if (!/^[a-z0-9][a-z0-9-]{0,35}$/.test(name))
+        problems.push(
+            "the name must be 1-36 lower-case letters, digits and - (it is the bucket name prefix, " +
+                `at most 37 characters with its -, and the log prefix); got ${JSON.stringify(name)}`,
+        );
+    if (args.cors) problems.push(...corsProblems(args.cors));
+    return problems;
+}
+
+/** The problems of `lifecycle`: noncurrent days, ascending transitions, expiry after every transition. */
+function lifecycleProblems(lifecycle: NonNullable<PrivateBucketArgs["lifecycle"]>): string[] {
+    const noncurrent = lifecycle.noncurrentVersionDays ?? 90;
+    const transitions = lifecycle.transitions ?? [];
+    const expiration = lifecycle.expirationDays;
+    const problems: string[] = [];
+    if (!Number.isInteger(noncurrent) || noncurrent < 1 || noncurrent > 36500)
+        problems.push(`lifecycle.noncurrentVersionDays must be an integer from 1 to 36500; got ${noncurrent}`);
+    transitions.forEach((t, i) => {
+        if (!Number.isInteger(t.days) || t.days < 0)
+            problems.push(`lifecycle.transitions[${i}].days must be a non-negative integer; got ${t.days}`);
+        if (i > 0 && t.days <= transitions[i - 1].days)
+            problems.push(`lifecycle.transitions[${i}].days must be later than the previous transition`);
+        if (t.storageClass === "STANDARD_IA" && t.days < 30)
+            problems.push(`lifecycle.transitions[${i}]: STANDARD_IA needs at least 30 days; got ${t.days}`);
+    });
+    if (
+        expiration !== undefined &&
+        (!Number.isInteger(expiration) || expiration < 1 || transitions.some((t) => t.days >= expiration))
+    )
+        problems.push(`lifecycle.expirationDays must be a positive integer after every transition; got ${expiration}`);
+    return problems;
 }
 
 const S3_PREFIX = "s3";
@@ -131,105 +186,91 @@ export class PrivateBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:storage:PrivateBucket", name, {}, opts);
-        const cloudFront = args.cloudFrontOrigin ?? false;
-        const noncurrent = args.lifecycle?.noncurrentVersionDays ?? 90;
-        const transitions = args.lifecycle?.transitions ?? [];
-        const expiration = args.lifecycle?.expirationDays;
-        const problems: string[] = [];
-        if (cloudFront && args.kmsKeyArn !== undefined)
-            problems.push(
-                "kmsKeyArn must be absent when cloudFrontOrigin is true (the bucket gets a key CloudFront may use)",
-            );
-        if (!cloudFront && args.kmsKeyArn === undefined)
-            problems.push("kmsKeyArn is required (the platform's data key)");
-        if (!Number.isInteger(noncurrent) || noncurrent < 1 || noncurrent > 36500)
-            problems.push(`lifecycle.noncurrentVersionDays must be an integer from 1 to 36500; got ${noncurrent}`);
-        transitions.forEach((t, i) => {
-            if (!Number.isInteger(t.days) || t.days < 0)
-                problems.push(`lifecycle.transitions[${i}].days must be a non-negative integer; got ${t.days}`);
-            if (i > 0 && t.days <= transitions[i - 1].days)
-                problems.push(`lifecycle.transitions[${i}].days must be later than the previous transition`);
-            if (t.storageClass === "STANDARD_IA" && t.days < 30)
-                problems.push(`lifecycle.transitions[${i}]: STANDARD_IA needs at least 30 days; got ${t.days}`);
-        });
-        if (
-            expiration !== undefined &&
-            (!Number.isInteger(expiration) || expiration < 1 || transitions.some((t) => t.days >= expiration))
-        )
-            problems.push(
-                `lifecycle.expirationDays must be a positive integer after every transition; got ${expiration}`,
-            );
-        if (!/^[a-z0-9][a-z0-9-]{0,35}$/.test(name))
-            problems.push(
-                `the name must be 1-36 lower-case letters, digits and - (it is the bucket name prefix, at most 37 characters with its -, and the log prefix); got ${JSON.stringify(name)}`,
-            );
-        if (args.cors) problems.push(...corsProblems(args.cors));
+        const problems = problemsOf(name, args);
         if (problems.length > 0) throw new Error(`PrivateBucket ${name}: ${problems.join("; ")}`);
+        const cloudFront = args.cloudFrontOrigin ?? false;
         this.componentName = name;
         this.cloudFrontOrigin = cloudFront;
         this.region = args.region;
         this.accessLogPrefix = `${S3_PREFIX}/${name}/`;
-        const child = { parent: this };
-        const tags = args.tags;
 
-        let kmsKeyArn: pulumi.Input<string>;
-        if (cloudFront) {
-            const key = new aws.kms.Key(
-                `${name}-key`,
-                {
-                    description: `Encrypts the objects of ${name}; CloudFront distributions of this account may decrypt them through origin access control`,
-                    keyUsage: "ENCRYPT_DECRYPT",
-                    customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-                    enableKeyRotation: true,
-                    rotationPeriodInDays: 365,
-                    deletionWindowInDays: args.protect ? 30 : 7,
-                    policy: pulumi.jsonStringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "EnableIAMPoliciesOfTheAccount",
-                                Effect: "Allow",
-                                Principal: {
-                                    AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`,
-                                },
-                                Action: "kms:*",
-                                Resource: "*",
-                            },
-                            {
-                                Sid: "CloudFrontOriginAccessControlOfThisAccount",
-                                Effect: "Allow",
-                                Principal: { Service: "cloudfront.amazonaws.com" },
-                                Action: "kms:Decrypt",
-                                Resource: "*",
-                                Condition: {
-                                    StringEquals: { "aws:SourceAccount": args.accountId },
-                                    ArnLike: {
-                                        "aws:SourceArn": pulumi.interpolate`arn:${args.partition}:cloudfront::${args.accountId}:distribution/*`,
-                                    },
-                                },
-                            },
-                        ],
-                    }),
-                    tags: { ...tags, Purpose: "cdn-content" },
-                },
-                child,
-            );
-            kmsKeyArn = key.arn;
-        } else {
-            kmsKeyArn = args.kmsKeyArn!;
-        }
-
+        const kmsKeyArn = cloudFront ? this.cdnContentKey(name, args).arn : args.kmsKeyArn!;
         const bucket = new aws.s3.Bucket(
             name,
-            { bucketPrefix: `${name}-`, forceDestroy: !args.protect, tags },
-            { ...child, protect: args.protect },
+            { bucketPrefix: `${name}-`, forceDestroy: !args.protect, tags: args.tags },
+            { parent: this, protect: args.protect },
         );
+        this.publicAccessBlock = this.accessControls(name, bucket);
+        this.encryptionAndLogs(name, args, bucket, kmsKeyArn);
+        this.lifecycle(name, args, bucket);
+        if (args.cors) this.cors(name, args.cors, bucket);
+
+        this.bucketName = bucket.bucket;
+        this.bucketArn = bucket.arn;
+        this.bucketRegionalDomainName = bucket.bucketRegionalDomainName;
+        this.kmsKeyArn = pulumi.output(kmsKeyArn);
+        if (!cloudFront) this.writePolicy([]);
+        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });
+    }
+
+    /**
+     * The own key of a CloudFront-served bucket: the account's IAM policies may use it, and CloudFront may
+     * decrypt for distributions of this account (origin access control); yearly rotation.
+     */
+    private cdnContentKey(name: string, args: PrivateBucketArgs): aws.kms.Key {
+        const { partition, accountId } = args;
+        const distributions = pulumi.interpolate`arn:${partition}:cloudfront::${accountId}:distribution/*`;
+        return new aws.kms.Key(
+            `${name}-key`,
+            {
+                description:
+                    `Encrypts the objects of ${name}; ` +
+                    "CloudFront distributions of this account may decrypt them through origin access control",
+                keyUsage: "ENCRYPT_DECRYPT",
+                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                enableKeyRotation: true,
+                rotationPeriodInDays: 365,
+                deletionWindowInDays: args.protect ? 30 : 7,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "EnableIAMPoliciesOfTheAccount",
+                            Effect: "Allow",
+                            Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
+                            Action: "kms:*",
+                            Resource: "*",
+                        },
+                        {
+                            Sid: "CloudFrontOriginAccessControlOfThisAccount",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudfront.amazonaws.com" },
+                            Action: "kms:Decrypt",
+                            Resource: "*",
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": accountId },
+                                ArnLike: {
+                                    "aws:SourceArn": distributions,
+                                },
+                            },
+                        },
+                    ],
+                }),
+                tags: { ...args.tags, Purpose: "cdn-content" },
+            },
+            { parent: this },
+        );
+    }
+
+    /** ACLs disabled (BucketOwnerEnforced), versioning, no public access (returned: the policy waits for it). */
+    private accessControls(name: string, bucket: aws.s3.Bucket): aws.s3.BucketPublicAccessBlock {
+        const child = { parent: this };
         new aws.s3.BucketOwnershipControls(
             `${name}-ownership`,
             { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
             child,
         );
-        this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access`,
             {
                 bucket: bucket.id,
@@ -245,6 +286,16 @@ export class PrivateBucket extends pulumi.ComponentResource {
             { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
             child,
         );
+        return publicAccessBlock;
+    }
+
+    /** SSE-KMS by default with an S3 Bucket Key, and server access logs to the log archive under `s3/<name>/`. */
+    private encryptionAndLogs(
+        name: string,
+        args: PrivateBucketArgs,
+        bucket: aws.s3.Bucket,
+        kmsKeyArn: pulumi.Input<string>,
+    ): void {
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-encryption`,
             {
@@ -256,7 +307,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
                     },
                 ],
             },
-            child,
+            { parent: this },
         );
         new aws.s3.BucketLogging(
             `${name}-access-logs`,
@@ -265,8 +316,13 @@ export class PrivateBucket extends pulumi.ComponentResource {
                 targetBucket: args.accessLogs.bucketName,
                 targetPrefix: this.accessLogPrefix,
             },
-            child,
+            { parent: this },
         );
+    }
+
+    /** One lifecycle rule: the transitions and expiry asked for, noncurrent versions and stale uploads expire. */
+    private lifecycle(name: string, args: PrivateBucketArgs, bucket: aws.s3.Bucket): void {
+        const expiration = args.lifecycle?.expirationDays;
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-lifecycle`,
             {
@@ -276,41 +332,39 @@ export class PrivateBucket extends pulumi.ComponentResource {
                         id: "versions-and-uploads",
                         status: "Enabled",
                         filter: { prefix: "" },
-                        transitions: transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+                        transitions: (args.lifecycle?.transitions ?? []).map((t) => ({
+                            days: t.days,
+                            storageClass: t.storageClass,
+                        })),
                         expiration: expiration !== undefined ? { days: expiration } : undefined,
-                        noncurrentVersionExpiration: { noncurrentDays: noncurrent },
+                        noncurrentVersionExpiration: { noncurrentDays: args.lifecycle?.noncurrentVersionDays ?? 90 },
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                     },
                 ],
             },
-            child,
+            { parent: this },
         );
+    }
 
-        if (args.cors)
-            new aws.s3.BucketCorsConfiguration(
-                `${name}-cors`,
-                {
-                    bucket: bucket.id,
-                    corsRules: [
-                        {
-                            id: "browsers",
-                            allowedOrigins: args.cors.allowedOrigins,
-                            allowedMethods: args.cors.allowedMethods,
-                            allowedHeaders: args.cors.allowedHeaders,
-                            exposeHeaders: args.cors.exposeHeaders,
-                            maxAgeSeconds: args.cors.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE,
-                        },
-                    ],
-                },
-                child,
-            );
-
-        this.bucketName = bucket.bucket;
-        this.bucketArn = bucket.arn;
-        this.bucketRegionalDomainName = bucket.bucketRegionalDomainName;
-        this.kmsKeyArn = pulumi.output(kmsKeyArn);
-        if (!cloudFront) this.writePolicy([]);
-        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });
+    /** The one CORS rule (`browsers`) for the named origins. */
+    private cors(name: string, cors: BucketCors, bucket: aws.s3.Bucket): void {
+        new aws.s3.BucketCorsConfiguration(
+            `${name}-cors`,
+            {
+                bucket: bucket.id,
+                corsRules: [
+                    {
+                        id: "browsers",
+                        allowedOrigins: cors.allowedOrigins,
+                        allowedMethods: cors.allowedMethods,
+                        allowedHeaders: cors.allowedHeaders,
+                        exposeHeaders: cors.exposeHeaders,
+                        maxAgeSeconds: cors.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE,
+                    },
+                ],
+            },
+            { parent: this },
+        );
     }
 
     private writePolicy(extra: object[]): aws.s3.BucketPolicy {
@@ -348,7 +402,8 @@ export class PrivateBucket extends pulumi.ComponentResource {
     denyInsecureTransportOnly(): aws.s3.BucketPolicy {
         if (!this.cloudFrontOrigin)
             throw new Error(
-                `PrivateBucket ${this.componentName}: denyInsecureTransportOnly is for cloudFrontOrigin buckets (others get it by default)`,
+                `PrivateBucket ${this.componentName}: denyInsecureTransportOnly is for cloudFrontOrigin buckets ` +
+                    "(others get it by default)",
             );
         if (this.policyWritten)
             throw new Error(`PrivateBucket ${this.componentName}: its bucket policy was already written`);
@@ -365,7 +420,8 @@ export class PrivateBucket extends pulumi.ComponentResource {
             throw new Error(`PrivateBucket ${this.componentName}: allowCloudFront needs cloudFrontOrigin: true`);
         if (this.policyWritten)
             throw new Error(
-                `PrivateBucket ${this.componentName}: allowCloudFront was already called; pass the one distribution that serves the bucket`,
+                `PrivateBucket ${this.componentName}: allowCloudFront was already called; ` +
+                    "pass the one distribution that serves the bucket",
             );
         return this.writePolicy([
             {
@@ -391,7 +447,8 @@ export class PrivateBucket extends pulumi.ComponentResource {
         const prefix = access.prefix ?? "";
         if (prefix.includes("*") || prefix.startsWith("/"))
             throw new Error(
-                `PrivateBucket ${this.componentName}: prefix must be a key prefix without * or leading /; got ${JSON.stringify(prefix)}`,
+                `PrivateBucket ${this.componentName}: prefix must be a key prefix without * or leading /; ` +
+                    `got ${JSON.stringify(prefix)}`,
             );
         // Reads decrypt; writes make data keys, and decrypt them again to finish multipart uploads.
         const kms = access.write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"];
