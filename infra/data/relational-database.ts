@@ -9,7 +9,8 @@
  *   kept and rotated by RDS in Secrets Manager (`manageMasterUserPassword`), encrypted with the secrets
  *   key;
  * - a parameter group that refuses plaintext connections (`rds.force_ssl=1` and TLS 1.2 minimum for
- *   PostgreSQL; `require_secure_transport=ON` and `tls_version=TLSv1.2,TLSv1.3` for MySQL);
+ *   PostgreSQL; `require_secure_transport=ON` and `tls_version=TLSv1.2,TLSv1.3` for MySQL) and, for MySQL,
+ *   writes the slow query log to files RDS can publish; for MySQL, an option group with the audit plugin;
  * - automated backups for `backupRetentionDays`, copied tags on snapshots, a final snapshot and deletion
  *   protection when `protect`;
  * - Performance Insights encrypted with the data key (7 days, the free retention);
@@ -87,9 +88,43 @@ export interface RelationalDatabaseArgs {
     tags: Record<string, string>;
 }
 
+/**
+ * Per engine: default version, port and the logs exported to CloudWatch Logs. MySQL's `audit` comes from the
+ * MariaDB Audit Plugin option ({@link AUDIT_PLUGIN}) and `slowquery` from {@link LOG_PARAMETERS}; its `general`
+ * log (every statement, with its literal values) is left off: policy-pack/README.md, FSBP RDS.9.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html
+ */
 const ENGINE_DEFAULTS: Record<DatabaseEngine, { version: string; port: number; logs: string[] }> = {
     postgres: { version: "16", port: 5432, logs: ["postgresql", "upgrade"] },
-    mysql: { version: "8.0", port: 3306, logs: ["error", "slowquery"] },
+    mysql: { version: "8.0", port: 3306, logs: ["audit", "error", "slowquery"] },
+};
+
+/**
+ * Parameters that write the exported logs, per engine. RDS for MySQL writes the slow query log only with
+ * `slow_query_log = 1`, and publishes it to CloudWatch Logs only with `log_output = FILE`; statements slower
+ * than `long_query_time` seconds are logged.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html
+ */
+export const LOG_PARAMETERS: Record<
+    DatabaseEngine,
+    { name: string; value: string; applyMethod: "immediate" | "pending-reboot" }[]
+> = {
+    postgres: [],
+    mysql: [
+        { name: "log_output", value: "FILE", applyMethod: "immediate" },
+        { name: "long_query_time", value: "1", applyMethod: "immediate" },
+        { name: "slow_query_log", value: "1", applyMethod: "immediate" },
+    ],
+};
+
+/**
+ * MySQL's audit log: the MariaDB Audit Plugin option, recording connections (and failed ones) and the
+ * statements that change schema (DDL) or privileges (DCL). It needs MySQL 8.0.28 or later, or 8.4.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.AuditPlugin.html
+ */
+export const AUDIT_PLUGIN = {
+    optionName: "MARIADB_AUDIT_PLUGIN",
+    optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }],
 };
 
 /** Parameters that refuse plaintext connections and TLS older than 1.2, per engine. */
@@ -139,6 +174,8 @@ function engineProblems(args: RelationalDatabaseArgs): string[] {
         return [
             `engineVersion must be a MySQL 8.0 or 8.4 version such as 8.0 or 8.0.40; got ${JSON.stringify(version)}`,
         ];
+    if (args.engine === "mysql" && /^8\.0\.\d+$/.test(version) && Number(version.split(".")[2]) < 28)
+        return [`engineVersion must be 8.0.28 or later, for the audit log (MariaDB Audit Plugin); got ${version}`];
     return [];
 }
 
@@ -220,18 +257,23 @@ function observabilityProblems(args: RelationalDatabaseArgs): string[] {
     return p;
 }
 
-/** Extra parameters may not override the TLS parameters. */
+/** Extra parameters may not override the TLS or log parameters. */
 function parameterProblems(args: RelationalDatabaseArgs): string[] {
     const tlsNames = (TLS_PARAMETERS[args.engine] ?? []).map((t) => t.name);
-    return Object.keys(args.parameters ?? {})
-        .filter((name) => tlsNames.includes(name))
-        .map((name) => `parameters.${name} is set by the component (connections must use TLS)`);
+    const logNames = (LOG_PARAMETERS[args.engine] ?? []).map((t) => t.name);
+    return Object.keys(args.parameters ?? {}).flatMap((name) => {
+        if (tlsNames.includes(name)) return [`parameters.${name} is set by the component (connections must use TLS)`];
+        if (logNames.includes(name)) return [`parameters.${name} is set by the component (the exported logs)`];
+        return [];
+    });
 }
 
 /** What the DB instance is built on, made by the steps before it. */
 interface DatabaseParts {
     subnetGroup: aws.rds.SubnetGroup;
     parameterGroup: aws.rds.ParameterGroup;
+    /** MySQL's, with the audit plugin. */
+    optionGroup: aws.rds.OptionGroup | undefined;
     logGroups: aws.cloudwatch.LogGroup[];
     monitoringRole: aws.iam.Role | undefined;
 }
@@ -273,9 +315,11 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         const subnetGroup = this.subnetGroup(name, args);
         this.securityGroupId = this.securityGroup(name, args).id;
         const parameterGroup = this.parameterGroup(name, args, version);
+        const optionGroup = this.optionGroup(name, args, version);
         const logGroups = this.logGroups(name, args, defaults.logs);
         const monitoringRole = this.monitoringRole(name, args);
-        const instance = this.instance(name, args, version, { subnetGroup, parameterGroup, logGroups, monitoringRole });
+        const parts = { subnetGroup, parameterGroup, optionGroup, logGroups, monitoringRole };
+        const instance = this.instance(name, args, version, parts);
 
         this.instanceArn = instance.arn;
         this.instanceIdentifier = instance.identifier;
@@ -317,7 +361,7 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         );
     }
 
-    /** The TLS-only parameter group, plus the caller's parameters (applied at the next reboot). */
+    /** The TLS-only parameter group with the log parameters, plus the caller's (applied at the next reboot). */
     private parameterGroup(name: string, args: RelationalDatabaseArgs, version: string): aws.rds.ParameterGroup {
         return new aws.rds.ParameterGroup(
             `${name}-params`,
@@ -326,10 +370,27 @@ export class RelationalDatabase extends pulumi.ComponentResource {
                 description: `${name}: TLS-only connections`,
                 parameters: [
                     ...TLS_PARAMETERS[args.engine],
+                    ...LOG_PARAMETERS[args.engine],
                     ...Object.entries(args.parameters ?? {})
                         .sort(([a], [b]) => a.localeCompare(b))
                         .map(([n, value]) => ({ name: n, value, applyMethod: "pending-reboot" })),
                 ],
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+    }
+
+    /** MySQL's option group with the audit plugin ({@link AUDIT_PLUGIN}); none for PostgreSQL. */
+    private optionGroup(name: string, args: RelationalDatabaseArgs, version: string): aws.rds.OptionGroup | undefined {
+        if (args.engine !== "mysql") return undefined;
+        return new aws.rds.OptionGroup(
+            `${name}-options`,
+            {
+                engineName: "mysql",
+                majorEngineVersion: version.split(".").slice(0, 2).join("."),
+                optionGroupDescription: `${name}: audit log (MariaDB Audit Plugin)`,
+                options: [AUDIT_PLUGIN],
                 tags: args.tags,
             },
             { parent: this },
@@ -417,6 +478,7 @@ export class RelationalDatabase extends pulumi.ComponentResource {
                 publiclyAccessible: false,
                 networkType: "IPV4",
                 parameterGroupName: parts.parameterGroup.name,
+                optionGroupName: parts.optionGroup?.name,
                 multiAz: args.multiAz,
                 backupRetentionPeriod: args.backupRetentionDays,
                 backupWindow: "03:00-04:00",

@@ -19,6 +19,7 @@ const KEYS = {
 const T = {
     instance: "aws:rds/instance:Instance",
     params: "aws:rds/parameterGroup:ParameterGroup",
+    options: "aws:rds/optionGroup:OptionGroup",
     rdsSubnets: "aws:rds/subnetGroup:SubnetGroup",
     sg: "aws:ec2/securityGroup:SecurityGroup",
     ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
@@ -160,6 +161,7 @@ describe("data components (under mocks)", () => {
             assert.deepStrictEqual(subnets.subnetIds, ["subnet-iso-a", "subnet-iso-b"]);
             assert.match(i.dbSubnetGroupName, /^pg-subnets-[0-9a-f]{7}$/);
             assert.match(i.parameterGroupName, /^pg-params-[0-9a-f]{7}$/);
+            assert.strictEqual(i.optionGroupName, undefined, "PostgreSQL needs no option group");
             assert.deepStrictEqual(i.vpcSecurityGroupIds, [await value(db.securityGroupId)]);
             const params = h.one(T.params, "pg-params").inputs;
             assert.strictEqual(params.family, "postgres16");
@@ -257,15 +259,34 @@ describe("data components (under mocks)", () => {
                     14,
                     100,
                     60,
-                    ["error", "slowquery"],
+                    ["audit", "error", "slowquery"],
                     false,
                 ],
             );
+            // The slow query log is written to files RDS publishes; the audit log comes from the option group.
             assert.deepStrictEqual(h.one(T.params, "my-params").inputs.parameters, [
                 { name: "require_secure_transport", value: "ON", applyMethod: "immediate" },
                 { name: "tls_version", value: "TLSv1.2,TLSv1.3", applyMethod: "pending-reboot" },
+                { name: "log_output", value: "FILE", applyMethod: "immediate" },
+                { name: "long_query_time", value: "1", applyMethod: "immediate" },
+                { name: "slow_query_log", value: "1", applyMethod: "immediate" },
             ]);
             assert.strictEqual(h.one(T.params, "my-params").inputs.family, "mysql8.0");
+            const options = h.one(T.options, "my-options").inputs;
+            assert.deepStrictEqual(
+                [options.engineName, options.majorEngineVersion, options.options],
+                [
+                    "mysql",
+                    "8.0",
+                    [
+                        {
+                            optionName: "MARIADB_AUDIT_PLUGIN",
+                            optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }],
+                        },
+                    ],
+                ],
+            );
+            assert.match(i.optionGroupName, /^my-options-[0-9a-f]{7}$/);
             const role = h.one(T.role, "my-monitoring").inputs;
             assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement, [
                 {
@@ -317,6 +338,27 @@ describe("data components (under mocks)", () => {
                         "logs.retentionInDays must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653); got 10; " +
                         "monitoringIntervalSeconds must be 0, 1, 5, 10, 15, 30 or 60; got 7; " +
                         "parameters.require_secure_transport is set by the component (connections must use TLS)",
+                },
+            );
+        });
+
+        it("refuses a MySQL 8.0 before 8.0.28 (no audit plugin) and a caller's log parameter", () => {
+            assert.throws(
+                () =>
+                    new RelationalDatabase(
+                        "old",
+                        dbArgs({
+                            engine: "mysql",
+                            engineVersion: "8.0.27",
+                            instanceClass: "db.t4g.medium",
+                            parameters: { slow_query_log: "0" },
+                        }),
+                    ),
+                {
+                    message:
+                        "RelationalDatabase old: engineVersion must be 8.0.28 or later, for the audit log " +
+                        "(MariaDB Audit Plugin); got 8.0.27; " +
+                        "parameters.slow_query_log is set by the component (the exported logs)",
                 },
             );
         });

@@ -930,6 +930,7 @@ for (const stack of ["dev", "prod"] as const) {
                 "spotmusic-cache-engine-log",
                 "spotmusic-cache-slow-log",
                 "spotmusic-cdn-waf-logs",
+                "spotmusic-db-log-audit",
                 "spotmusic-db-log-error",
                 "spotmusic-db-log-slowquery",
                 "spotmusic-db-users-fn-logs",
