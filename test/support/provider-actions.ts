@@ -690,6 +690,11 @@ const data: Record<string, ActionRow> = {
                 "rds:CreateDBInstance",
                 regional("rds", (c) => `pg:${prop(c, "parameterGroupName")}`),
             ),
+            // A MySQL instance's audit-plugin option group; otherwise RDS's default one (default:<engine>-<major>).
+            on(
+                "rds:CreateDBInstance",
+                regional("rds", (c) => `og:${c.resource.inputs?.optionGroupName ?? `default:${prop(c, "engine")}`}`),
+            ),
             serviceLinkedRole("rds.amazonaws.com", "AWSServiceRoleForRDS"),
         ],
         read: ["rds:DescribeDBInstances", "rds:ListTagsForResource"],
@@ -720,6 +725,15 @@ const data: Record<string, ActionRow> = {
         read: ["rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:ListTagsForResource"],
         update: ["rds:ModifyDBParameterGroup", "rds:ResetDBParameterGroup"],
         delete: ["rds:DeleteDBParameterGroup"],
+        tag: ["rds:AddTagsToResource", "rds:RemoveTagsFromResource"],
+    },
+    "aws:rds/optionGroup:OptionGroup": {
+        source: `${TF}/rds/option_group.go`,
+        arn: arnIn(),
+        create: ["rds:CreateOptionGroup", "rds:ModifyOptionGroup"],
+        read: ["rds:DescribeOptionGroups", "rds:ListTagsForResource"],
+        update: ["rds:ModifyOptionGroup"],
+        delete: ["rds:DeleteOptionGroup"],
         tag: ["rds:AddTagsToResource", "rds:RemoveTagsFromResource"],
     },
     "aws:elasticache/subnetGroup:SubnetGroup": {

@@ -448,6 +448,10 @@ const SHAPES: Record<string, Shaper> = {
         const name = named(ctx, "name", 255, true);
         return { id: name, state: { name, arn: arn(ctx, "rds", `pg:${name}`) } };
     },
+    "aws:rds/optionGroup:OptionGroup": (ctx) => {
+        const name = named(ctx, "name", 255, true);
+        return { id: name, state: { name, arn: arn(ctx, "rds", `og:${name}`) } };
+    },
     "aws:elasticache/subnetGroup:SubnetGroup": (ctx) => {
         const name = named(ctx, "name", 255, true);
         return { id: name, state: { name, arn: arn(ctx, "elasticache", `subnetgroup:${name}`) } };
