@@ -817,11 +817,23 @@ for (const stack of ["dev", "prod"] as const) {
                 [
                     ["require_secure_transport", "ON"],
                     ["tls_version", "TLSv1.2,TLSv1.3"],
+                    ["log_output", "FILE"],
+                    ["long_query_time", "1"],
+                    ["slow_query_log", "1"],
                 ],
             );
             assert.strictEqual(
                 plan.one("aws:rds/parameterGroup:ParameterGroup", "spotmusic-db-params").inputs!.family,
                 "mysql8.0",
+            );
+            // audit, error and slowquery reach CloudWatch Logs: the audit log through the option group's plugin.
+            const dbInstance = plan.one("aws:rds/instance:Instance", "spotmusic-db");
+            const options = plan.one("aws:rds/optionGroup:OptionGroup", "spotmusic-db-options");
+            assert.deepStrictEqual(dbInstance.inputs!.enabledCloudwatchLogsExports, ["audit", "error", "slowquery"]);
+            assert.strictEqual(dbInstance.inputs!.optionGroupName, options.outputs!.name);
+            assert.deepStrictEqual(
+                (options.inputs!.options as { optionName: string }[]).map((o) => o.optionName),
+                ["MARIADB_AUDIT_PLUGIN"],
             );
             assert.deepStrictEqual(
                 plan.one("aws:rds/subnetGroup:SubnetGroup", "spotmusic-db-subnets").inputs!.subnetIds,
