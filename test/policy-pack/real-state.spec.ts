@@ -11,7 +11,9 @@ const REAL = "/work/shared/testdata/real-stack-exports";
  * finding added here must be a problem a security reviewer would raise; a finding that disappears
  * must be a false alarm fixed on purpose. Reviewed and removed: `s3-bucket-missing-encryption` on
  * buckets encrypted with the inline `serverSideEncryptionConfiguration` of providers before v7
- * (spacedog's KMS bucket, awsx's three trail buckets, the eks IRSA bucket).
+ * (spacedog's KMS bucket, awsx's three trail buckets, the eks IRSA bucket). Reviewed and added:
+ * `s3-bucket-access-logging` on every bucket of these files (none logs; the CloudTrail buckets are log
+ * destinations of CloudTrail, not of S3 access logging, and CIS asks for access logs on them too).
  */
 const EXPECTED: Record<string, string[]> = {
     "KazamaMana__boto-pulumi-eb__stack.json": [
@@ -34,6 +36,9 @@ const EXPECTED: Record<string, string[]> = {
         "cloudtrail-log-validation@example-aes-bucket-trail",
         "cloudtrail-log-validation@example-kms-bucket-trail",
         "cloudtrail-log-validation@example-trail",
+        "s3-bucket-access-logging@example-aes-bucket-trail",
+        "s3-bucket-access-logging@example-kms-bucket-trail",
+        "s3-bucket-access-logging@example-trail",
         "s3-bucket-has-public-access-block@example-aes-bucket-trail",
         "s3-bucket-has-public-access-block@example-kms-bucket-trail",
         "s3-bucket-has-public-access-block@example-trail",
@@ -77,6 +82,7 @@ const EXPECTED: Record<string, string[]> = {
         "eks-secrets-encryption@example-oidc-iam-sa",
         "eks-secrets-encryption@example-oidc-iam-sa-eksCluster",
         "iam-no-admin-managed-policies@s3",
+        "s3-bucket-access-logging@pod-irsa-job-bucket",
         "s3-bucket-has-public-access-block@pod-irsa-job-bucket",
         "s3-bucket-ssl-requests-only@pod-irsa-job-bucket",
         "s3-bucket-versioning@pod-irsa-job-bucket",
@@ -102,6 +108,7 @@ const EXPECTED: Record<string, string[]> = {
         "ec2-sg-public-ingress-lb-only@administrator-sg-litrepublicpoc",
     ],
     "spacedog__pulumi-test__backups__dev.1585683400547365726.json": [
+        "s3-bucket-access-logging@my-bucket",
         "s3-bucket-lifecycle@my-bucket",
         "s3-bucket-has-public-access-block@my-bucket",
         "s3-bucket-missing-encryption@my-bucket",
@@ -110,6 +117,7 @@ const EXPECTED: Record<string, string[]> = {
     ],
     // Same bucket, now encrypted inline with a KMS key (provider 1.27).
     "spacedog__pulumi-test__backups__dev.1585683604177893725.json": [
+        "s3-bucket-access-logging@my-bucket",
         "s3-bucket-lifecycle@my-bucket",
         "kms-key-rotation@my-sse-key",
         "s3-bucket-has-public-access-block@my-bucket",
@@ -141,7 +149,8 @@ describe("policy pack on real state files (every finding reviewed)", function ()
  * export shows them all): a v6 `aws:s3/bucketV2:BucketV2` with the plural list forms
  * (`serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[]`,
  * `versionings`, `loggings`), a v5 `aws:s3/bucket:Bucket` with object forms, and older state with
- * one-element lists; each with inline policy and lifecycle rules. Only the public ACL and grant of
+ * one-element lists (`logging` among them); each with inline policy and lifecycle rules. The v5 bucket is the
+ * other two's access-log target, so it logs nothing itself. Only the public ACL and grant of
  * the third bucket are findings.
  */
 describe("policy pack on inline S3 settings of older providers (test/policy-pack/fixtures)", function () {

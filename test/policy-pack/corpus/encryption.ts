@@ -10,6 +10,7 @@ import {
     postgres,
     redis,
     REGION,
+    s3AccessLogDelivery,
     tlsOnlyBucketPolicy,
 } from "./fixtures";
 import { CorpusModule, insecure, secure } from "./types";
@@ -218,10 +219,26 @@ export const corpus: CorpusModule = {
         ),
         secure(
             "encryption/log-archive-aes256",
-            "Log archive bucket on SSE-S3 (the only option ALB access logs support).",
+            "Log archive bucket on SSE-S3 (the only option ALB access logs support); S3 access logs land here, so it logs none itself.",
             (() => {
-                const [bucket, ...rest] = compliantBucket("platform-log-archive", "AES256");
-                return [bucket, ...rest, tlsOnlyBucketPolicy(bucket)];
+                const [bucket, ...rest] = compliantBucket("platform-log-archive", "AES256", false);
+                const arn = "arn:aws:s3:::platform-log-archive";
+                const policy = res(
+                    "aws:s3/bucketPolicy:BucketPolicy",
+                    "platform-log-archive-policy",
+                    {
+                        bucket: "platform-log-archive-id",
+                        policy: JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                denyInsecureTransport("s3:*", [arn, `${arn}/*`]),
+                                s3AccessLogDelivery("platform-log-archive"),
+                            ],
+                        }),
+                    },
+                    { deps: { bucket: [bucket] } },
+                );
+                return [bucket, ...rest, policy];
             })(),
         ),
         secure(

@@ -55,8 +55,16 @@ export function kmsKey(name: string, service?: string): TestResource {
     });
 }
 
-/** A bucket with SSE, versioning, an all-true public access block and owner-enforced ownership. */
-export function compliantBucket(name: string, sseAlgorithm: "aws:kms" | "AES256" = "aws:kms"): TestResource[] {
+/**
+ * A bucket with SSE, versioning, an all-true public access block, owner-enforced ownership, a lifecycle and
+ * server access logs to the log archive ({@link LOG_BUCKET}; none when `accessLogs` is false, for the log
+ * archive itself).
+ */
+export function compliantBucket(
+    name: string,
+    sseAlgorithm: "aws:kms" | "AES256" = "aws:kms",
+    accessLogs = true,
+): TestResource[] {
     const bucket = res("aws:s3/bucket:Bucket", name, {
         forceDestroy: false,
         tags: { Project: "platform", Environment: "dev" },
@@ -121,7 +129,29 @@ export function compliantBucket(name: string, sseAlgorithm: "aws:kms" | "AES256"
             },
             deps,
         ),
+        ...(accessLogs
+            ? [
+                  res(
+                      "aws:s3/bucketLogging:BucketLogging",
+                      `${name}-access-logs`,
+                      { bucket: `${name}-id`, targetBucket: LOG_BUCKET, targetPrefix: `s3/${name}/` },
+                      deps,
+                  ),
+              ]
+            : []),
     ];
+}
+
+/** The statement that lets S3 server access logging write under `s3/` of a log bucket of this account. */
+export function s3AccessLogDelivery(bucketName: string): Record<string, unknown> {
+    return {
+        Sid: "S3ServerAccessLogs",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${bucketName}/s3/*`,
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+    };
 }
 
 /** The statement that refuses plain-HTTP requests to a resource (S3, SQS, SNS). */
