@@ -4,7 +4,7 @@
  * configuration, VPC flow logs, WAF metrics and logging, log retention, S3 server access logs.
  *
  * References: AWS Foundational Security Best Practices (ELB.5, CloudFront.5, APIGateway.1,
- * CloudTrail.4, StepFunctions.1, EKS.8, ECS.9, EC2.6, WAF.10/11, S3.9, CloudWatch retention)
+ * CloudTrail.4, StepFunctions.1, EKS.8, ECS.9, EC2.6, WAF.10/11, S3.9, RDS.9, CloudWatch retention)
  * https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html
  */
 import type { PolicyResource } from "@pulumi/policy";
@@ -289,6 +289,47 @@ export const s3BucketAccessLogging = stackPolicy({
     },
 });
 
+/**
+ * Log types each engine must export to CloudWatch Logs: the lists of Security Hub control RDS.9
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-9), by engine prefix. One
+ * difference: Aurora PostgreSQL has no `upgrade` log to export (its log types are `postgresql`, `instance` and
+ * `iam-db-auth-error`: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html), so the
+ * control's `upgrade` is not asked of it. MySQL's `audit` needs the MARIADB_AUDIT_PLUGIN option (RDS for MySQL
+ * 8.0.28 and later, 8.4, 5.7: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.html).
+ * Engines not listed (Db2, custom engines) are not judged.
+ */
+export const RDS_LOG_EXPORTS: readonly { readonly engine: RegExp; readonly logs: readonly string[] }[] = [
+    { engine: /^aurora-postgresql$/, logs: ["postgresql"] },
+    { engine: /^(mysql|mariadb|aurora|aurora-mysql)$/, logs: ["audit", "error", "general", "slowquery"] },
+    { engine: /^postgres$/, logs: ["postgresql", "upgrade"] },
+    { engine: /^oracle-/, logs: ["alert", "audit", "trace", "listener"] },
+    { engine: /^sqlserver-/, logs: ["error", "agent"] },
+];
+
+export const rdsLogExports = resourcePolicy({
+    name: "rds-log-exports",
+    description:
+        "RDS instances and clusters must export their engine's logs to CloudWatch Logs (Security Hub RDS.9 lists).",
+    types: tokensOf("rdsInstance", "rdsCluster"),
+    check: (props, args, report) => {
+        const engine = text(props.engine);
+        if (isOneOf(args.type, T.rdsInstance) && engine.startsWith("aurora")) {
+            return; // Aurora members export at cluster level.
+        }
+        const required = RDS_LOG_EXPORTS.find((e) => e.engine.test(engine))?.logs;
+        if (required === undefined) return;
+        const enabled = list<string>(props.enabledCloudwatchLogsExports);
+        const missing = required.filter((l) => !enabled.includes(l));
+        if (missing.length > 0) {
+            report(
+                `enabledCloudwatchLogsExports lacks ${missing.map((m) => `"${m}"`).join(", ")}: ${engine} must export ` +
+                    `${required.join(", ")} (audit needs an option group with MARIADB_AUDIT_PLUGIN on MySQL/MariaDB; ` +
+                    "general and slowquery need general_log/slow_query_log = 1 and log_output = FILE).",
+            );
+        }
+    },
+});
+
 /** Logging policies, in the order the README lists them. */
 export const loggingPolicies: Policy[] = [
     lbAccessLogs,
@@ -303,4 +344,5 @@ export const loggingPolicies: Policy[] = [
     wafv2Logging,
     cloudwatchLogGroupRetention,
     s3BucketAccessLogging,
+    rdsLogExports,
 ];

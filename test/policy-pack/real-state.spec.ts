@@ -21,6 +21,7 @@ const EXPECTED: Record<string, string[]> = {
         "rds-backup-retention@wpeb",
         "rds-deletion-protection@wpeb",
         "rds-force-ssl@wpeb",
+        "rds-log-exports@wpeb",
         "rds-storage-encrypted@wpeb",
     ],
     "pulumi-awsx__nodejs-cloudtrail__1.0.6__stack.json": [
