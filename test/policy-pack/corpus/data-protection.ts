@@ -1,6 +1,6 @@
 /** Corpus: data protection. */
 import { res } from "../support/harness";
-import { ACCOUNT, KEY_ARN, postgres } from "./fixtures";
+import { ACCOUNT, KEY_ARN, postgres, secretRotation } from "./fixtures";
 import { CorpusModule, insecure, secure } from "./types";
 
 const bucket = res("aws:s3/bucket:Bucket", "spotmusic-audio", { forceDestroy: false });
@@ -88,11 +88,16 @@ export const corpus: CorpusModule = {
         secure("data/rds", "PostgreSQL with 7-day backups, deletion protection, encryption, managed password.", [
             postgres("ticketing-db"),
         ]),
-        secure("data/secret-default-window", "Secret with the default 30-day recovery window.", [
-            res("aws:secretsmanager/secret:Secret", "ticketing-db-credentials", {
-                kmsKeyId: KEY_ARN,
-                description: "RDS credentials",
-            }),
-        ]),
+        secure(
+            "data/secret-default-window",
+            "Secret with the default 30-day recovery window, rotated every 30 days.",
+            (() => {
+                const credentials = res("aws:secretsmanager/secret:Secret", "ticketing-db-credentials", {
+                    kmsKeyId: KEY_ARN,
+                    description: "RDS credentials",
+                });
+                return [credentials, secretRotation(credentials)];
+            })(),
+        ),
     ],
 };

@@ -11,6 +11,7 @@ import {
     redis,
     REGION,
     s3AccessLogDelivery,
+    secretRotation,
     tlsOnlyBucketPolicy,
 } from "./fixtures";
 import { CorpusModule, insecure, secure } from "./types";
@@ -289,24 +290,33 @@ export const corpus: CorpusModule = {
                 return [queue, dlq];
             })(),
         ),
-        secure("encryption/secrets", "Secret on a CMK, SecureString parameter on a CMK, SNS topic on a CMK.", [
-            res("aws:secretsmanager/secret:Secret", "postech-db-credentials", { kmsKeyId: KEY_ARN }),
-            res("aws:ssm/parameter:Parameter", "spotmusic-db-password", {
-                name: "/spotmusic/dev/db-password",
-                type: "SecureString",
-                keyId: KEY_ARN,
-                value: secret("x"),
-            }),
-            res("aws:sns/topic:Topic", "platform-alarms", {
-                kmsMasterKeyId: "alias/platform-data",
-                policy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        denyInsecureTransport("sns:Publish", `arn:aws:sns:${REGION}:${ACCOUNT}:platform-alarms`),
-                    ],
+        secure(
+            "encryption/secrets",
+            "Secret on a CMK (rotated), SecureString parameter on a CMK, SNS topic on a CMK.",
+            [
+                ...(() => {
+                    const credentials = res("aws:secretsmanager/secret:Secret", "postech-db-credentials", {
+                        kmsKeyId: KEY_ARN,
+                    });
+                    return [credentials, secretRotation(credentials)];
+                })(),
+                res("aws:ssm/parameter:Parameter", "spotmusic-db-password", {
+                    name: "/spotmusic/dev/db-password",
+                    type: "SecureString",
+                    keyId: KEY_ARN,
+                    value: secret("x"),
                 }),
-            }),
-        ]),
+                res("aws:sns/topic:Topic", "platform-alarms", {
+                    kmsMasterKeyId: "alias/platform-data",
+                    policy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            denyInsecureTransport("sns:Publish", `arn:aws:sns:${REGION}:${ACCOUNT}:platform-alarms`),
+                        ],
+                    }),
+                }),
+            ],
+        ),
         secure("encryption/ecr", "Image repository with KMS, scan on push, immutable tags and a lifecycle policy.", [
             res("aws:ecr/repository:Repository", "mtls-gateway", {
                 name: "mtls-api/gateway",

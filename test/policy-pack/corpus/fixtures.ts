@@ -291,11 +291,15 @@ export function network(prefix: string, opts: { isolatedPublicIp?: boolean } = {
     return { vpc, igw, publicA, privateA, isolatedA, isolatedB, resources };
 }
 
-/** A compliant PostgreSQL 16 instance (encrypted, private, backups, deletion protection, managed password). */
+/**
+ * A compliant PostgreSQL 16 instance (encrypted, private, backups, deletion protection, managed password,
+ * postgresql and upgrade logs exported).
+ */
 export function postgres(name: string, extra: Record<string, unknown> = {}): TestResource {
     return res("aws:rds/instance:Instance", name, {
         engine: "postgres",
         engineVersion: "16.4",
+        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
         instanceClass: "db.t4g.medium",
         allocatedStorage: 20,
         storageEncrypted: true,
@@ -353,5 +357,19 @@ export function containers(names: string[], withLogs = true): string {
                   }
                 : {}),
         })),
+    );
+}
+
+/** A rotation of `secret` every 30 days by a rotation function (for secrets the corpus calls compliant). */
+export function secretRotation(secret: TestResource): TestResource {
+    return res(
+        "aws:secretsmanager/secretRotation:SecretRotation",
+        `${secret.name}-rotation`,
+        {
+            secretId: `arn:aws:test:::${secret.name}`,
+            rotationLambdaArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${secret.name}-rotation`,
+            rotationRules: { automaticallyAfterDays: 30 },
+        },
+        { deps: { secretId: [secret] } },
     );
 }
