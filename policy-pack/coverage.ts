@@ -44,7 +44,6 @@ const p = (policies: string[], note?: string): Disposition => ({ kind: "policy",
 const na = (reason: string): Disposition => ({ kind: "not-applicable", reason });
 const elsewhere = (place: string): Disposition => ({ kind: "elsewhere", place });
 const disagree = (reason: string): Disposition => ({ kind: "disagree", reason });
-const open = (reason: string): Disposition => ({ kind: "open", reason });
 
 const nag = (id: string, title: string, disposition: Disposition): CoverageRow => ({
     set: "AwsSolutions",
@@ -451,7 +450,10 @@ export const COVERAGE: readonly CoverageRow[] = [
     fsbp(
         "S3.6",
         "Permissions granted to other accounts are restricted",
-        open("needs the stack's own account id to tell other accounts apart"),
+        p(
+            ["s3-bucket-policy-cross-account-actions"],
+            "the bucket's own accounts come from the config's accountIds or the policy's own aws:ResourceAccount/aws:SourceAccount conditions; with neither, silent rather than a guess",
+        ),
     ),
     fsbp("S3.8", "Bucket-level Block Public Access", p(["s3-bucket-has-public-access-block"])),
     fsbp(

@@ -23,6 +23,7 @@
  * | apigateway-method-authorization                 | mandatory | mandatory |
  * | apigatewayv2-route-authorization                | mandatory | mandatory |
  * | lambda-function-url-auth                        | mandatory | mandatory |
+ * | s3-bucket-policy-cross-account-actions          | mandatory | mandatory |
  *
  * API Gateway: REST methods (`aws:apigateway/method:Method`) and HTTP/WebSocket routes
  * (`aws:apigatewayv2/route:Route`), and the operations of an OpenAPI `body` on
@@ -38,7 +39,7 @@
  */
 import { Policies, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import * as YAML from "yaml";
-import { narrowingPrincipalConditions, parsePolicyDocument, PolicyStatement } from "../lib/iam-document";
+import { narrowingPrincipalConditions, parsePolicyDocument, PolicyStatement, wildcardMatch } from "../lib/iam-document";
 import { block, Props, resourcePolicy, stackPolicy, T, text, tokensOf } from "../lib/resource";
 
 // ---------------------------------------------------------------------------------------------
@@ -573,6 +574,89 @@ export const lambdaFunctionUrlAuth = resourcePolicy({
     },
 });
 
+// ---------------------------------------------------------------------------------------------
+// S3 bucket policies: bucket-control actions granted to other accounts
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The actions Security Hub S3.6 does not allow other accounts
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-6): they change who may
+ * read or manage the bucket and its objects.
+ */
+export const S3_CROSS_ACCOUNT_BLOCKED_ACTIONS = [
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutBucketPolicy",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutObjectAcl",
+] as const;
+
+/** Condition keys whose values name the bucket's own account (resource) or the caller's account it expects. */
+const OWN_ACCOUNT_KEYS = ["aws:resourceaccount", "aws:sourceaccount", "s3:resourceaccount"];
+
+/** Config of `s3-bucket-policy-cross-account-actions`. */
+export interface CrossAccountConfig {
+    /** The stack's own account ids (12 digits). Default none: only the policy's own context names them. */
+    accountIds?: string[];
+}
+
+/** The account id of an AWS principal: a bare 12-digit id or the account of an IAM ARN; undefined for `*`. */
+function principalAccount(principal: string): string | undefined {
+    if (/^\d{12}$/.test(principal)) return principal;
+    return /^arn:aws[a-z-]*:(iam|sts)::(\d{12}):/.exec(principal)?.[2];
+}
+
+/** The blocked actions an Allow statement grants (through `Action` patterns or `NotAction`). */
+function blockedActionsGranted(s: PolicyStatement): string[] {
+    const actions = s.actions;
+    const notActions = s.notActions;
+    return S3_CROSS_ACCOUNT_BLOCKED_ACTIONS.filter((a) =>
+        actions !== undefined
+            ? actions.some((p) => wildcardMatch(p, a))
+            : notActions !== undefined && !notActions.some((p) => wildcardMatch(p, a)),
+    );
+}
+
+/**
+ * Resource level, on bucket policies (and the inline `policy` of older bucket state): no Allow statement grants
+ * the S3.6 actions to a principal of another account. "Own" accounts are the configured `accountIds` and the
+ * accounts the document itself names as the bucket's (`aws:ResourceAccount`, `s3:ResourceAccount`,
+ * `aws:SourceAccount` conditions). Without any own account the policy is silent: which account owns the bucket
+ * is not in a bucket's properties, and the pack does not guess. Principal `*` is s3-bucket-policy-no-public-principal's.
+ */
+export const s3BucketPolicyCrossAccountActions = resourcePolicy({
+    name: "s3-bucket-policy-cross-account-actions",
+    description:
+        "S3 bucket policies must not grant other accounts the bucket-control actions of Security Hub S3.6 (policy, ACL, encryption changes).",
+    types: [...T.s3BucketPolicy, ...T.s3Bucket],
+    configSchema: {
+        properties: { accountIds: { type: "array", items: { type: "string", minLength: 12, maxLength: 12 } } },
+    },
+    check: (props, args, report) => {
+        const parsed = parsePolicyDocument(props.policy);
+        if (parsed.kind !== "document") return; // Absent, or invalid (other policies report an invalid document).
+        const statements = parsed.document.statements;
+        const own = new Set(args.getConfig<CrossAccountConfig>().accountIds ?? []);
+        for (const s of statements)
+            for (const c of s.conditions)
+                if (OWN_ACCOUNT_KEYS.includes(c.key.toLowerCase())) c.values.forEach((v) => own.add(v));
+        if (own.size === 0) return;
+        for (const s of statements) {
+            if (!s.isAllow) continue;
+            const others = (s.principal?.aws ?? [])
+                .map(principalAccount)
+                .filter((a): a is string => a !== undefined && !own.has(a));
+            const granted = others.length > 0 ? blockedActionsGranted(s) : [];
+            if (granted.length > 0) {
+                report(
+                    `${s.label} grants ${granted.join(", ")} to account ${[...new Set(others)].join(", ")}, not the ` +
+                        `bucket's own (${[...own].join(", ")}): let other accounts read or write objects, never change the bucket's policy, ACLs or encryption.`,
+                );
+            }
+        }
+    },
+});
+
 /** Every public-access policy of this module, in the order of the table above. */
 export const accessPolicies: Policies = [
     s3BucketPolicyNoPublicPrincipal,
@@ -591,4 +675,5 @@ export const accessPolicies: Policies = [
     apiGatewayMethodAuthorization,
     apiGatewayV2RouteAuthorization,
     lambdaFunctionUrlAuth,
+    s3BucketPolicyCrossAccountActions,
 ];
