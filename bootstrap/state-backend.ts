@@ -206,6 +206,185 @@ function accessLogBucket(name: string, args: AccessLogBucketArgs, parent: pulumi
     return { bucket, policy };
 }
 
+/** Checks the arguments (every problem at once); returns `accessLogDays` with its default. */
+function validateStateBackendArgs(name: string, args: StateBackendArgs): number {
+    const problems: string[] = [];
+    if (
+        !Number.isInteger(args.noncurrentVersionDays) ||
+        args.noncurrentVersionDays < 1 ||
+        args.noncurrentVersionDays > 3650
+    )
+        problems.push(`noncurrentVersionDays must be an integer from 1 to 3650, got ${args.noncurrentVersionDays}`);
+    if (
+        !Number.isInteger(args.noncurrentVersionsKept) ||
+        args.noncurrentVersionsKept < 0 ||
+        args.noncurrentVersionsKept > 100
+    )
+        problems.push(`noncurrentVersionsKept must be an integer from 0 to 100, got ${args.noncurrentVersionsKept}`);
+    const accessLogDays = args.accessLogDays ?? DEFAULT_ACCESS_LOG_DAYS;
+    if (!Number.isInteger(accessLogDays) || accessLogDays < 1 || accessLogDays > 3650)
+        problems.push(`accessLogDays must be an integer from 1 to 3650, got ${accessLogDays}`);
+    if (args.adminRoleArns.length === 0) problems.push("adminRoleArns must name at least one role");
+    if (problems.length > 0) throw new Error(`StateBackend ${name}: ${problems.join("; ")}`);
+    return accessLogDays;
+}
+
+/** The state bucket's KMS key (`<name>-key`) and its alias `alias/pulumi-state`. */
+function stateKey(name: string, args: StateBackendArgs, users: pulumi.Input<string>[], parent: pulumi.Resource) {
+    const child = { parent };
+    const key = new aws.kms.Key(
+        `${name}-key`,
+        {
+            description: "Encrypts the Pulumi state bucket",
+            keyUsage: "ENCRYPT_DECRYPT",
+            customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+            enableKeyRotation: true,
+            rotationPeriodInDays: 365,
+            deletionWindowInDays: 30,
+            policy: restrictedKeyPolicy({ partition: args.partition, accountId: args.accountId, users }),
+            tags: { ...args.tags, Purpose: "pulumi-state" },
+        },
+        { ...child, protect: args.protect },
+    );
+    new aws.kms.Alias(`${name}-key`, { name: "alias/pulumi-state", targetKeyId: key.keyId }, child);
+    return key;
+}
+
+/**
+ * The state bucket's settings: owner-enforced ownership, public access block, versioning, SSE-KMS with the
+ * state key and a Bucket Key, and the lifecycle of noncurrent versions. Returns the public access block
+ * (the bucket policy waits for it).
+ */
+function stateBucketSettings(
+    name: string,
+    bucket: aws.s3.Bucket,
+    key: aws.kms.Key,
+    args: StateBackendArgs,
+    parent: pulumi.Resource,
+) {
+    const child = { parent };
+    new aws.s3.BucketOwnershipControls(
+        `${name}-ownership`,
+        { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        child,
+    );
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+        `${name}-public-access`,
+        {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        },
+        child,
+    );
+    const versioning = new aws.s3.BucketVersioning(
+        `${name}-versioning`,
+        { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+        child,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-encryption`,
+        {
+            bucket: bucket.id,
+            rules: [
+                {
+                    applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
+                    bucketKeyEnabled: true,
+                },
+            ],
+        },
+        child,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+        `${name}-lifecycle`,
+        {
+            bucket: bucket.id,
+            rules: [
+                {
+                    id: "expire-old-state-versions",
+                    status: "Enabled",
+                    filter: { prefix: "" },
+                    noncurrentVersionExpiration: {
+                        noncurrentDays: args.noncurrentVersionDays,
+                        newerNoncurrentVersions:
+                            args.noncurrentVersionsKept > 0 ? args.noncurrentVersionsKept : undefined,
+                    },
+                    expiration: { expiredObjectDeleteMarker: true },
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                },
+            ],
+        },
+        { ...child, dependsOn: [versioning] },
+    );
+    return publicAccessBlock;
+}
+
+/** What the state bucket's policy names: the bucket, its key, the allowed principals, the account. */
+interface StateBucketPolicyArgs {
+    bucket: aws.s3.Bucket;
+    key: aws.kms.Key;
+    users: pulumi.Input<string>[];
+    args: StateBackendArgs;
+}
+
+/** The state bucket's policy (see the module comment): TLS only, allowed principals only, its key only. */
+function stateBucketPolicy(name: string, p: StateBucketPolicyArgs, opts: pulumi.CustomResourceOptions) {
+    const { bucket, key, users, args } = p;
+    const objects = pulumi.interpolate`${bucket.arn}/*`;
+    new aws.s3.BucketPolicy(
+        `${name}-policy`,
+        {
+            bucket: bucket.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    ...tlsOnlyStatements(bucket.arn),
+                    {
+                        Sid: "DenyEveryoneButAdministratorsAndCi",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [bucket.arn, objects],
+                        Condition: {
+                            ArnNotLike: {
+                                "aws:PrincipalArn": [
+                                    pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`,
+                                    ...users,
+                                ],
+                            },
+                        },
+                    },
+                    {
+                        Sid: "DenyOtherEncryption",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:PutObject",
+                        Resource: objects,
+                        Condition: {
+                            StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+                            Null: { "s3:x-amz-server-side-encryption": "false" },
+                        },
+                    },
+                    {
+                        Sid: "DenyOtherKeys",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:PutObject",
+                        Resource: objects,
+                        Condition: {
+                            StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": key.arn },
+                            Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+                        },
+                    },
+                ],
+            }),
+        },
+        opts,
+    );
+}
+
 export class StateBackend extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
     readonly bucketArn: pulumi.Output<string>;
@@ -217,157 +396,19 @@ export class StateBackend extends pulumi.ComponentResource {
 
     constructor(name: string, args: StateBackendArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:bootstrap:StateBackend", name, {}, opts);
-        const problems: string[] = [];
-        if (
-            !Number.isInteger(args.noncurrentVersionDays) ||
-            args.noncurrentVersionDays < 1 ||
-            args.noncurrentVersionDays > 3650
-        )
-            problems.push(`noncurrentVersionDays must be an integer from 1 to 3650, got ${args.noncurrentVersionDays}`);
-        if (
-            !Number.isInteger(args.noncurrentVersionsKept) ||
-            args.noncurrentVersionsKept < 0 ||
-            args.noncurrentVersionsKept > 100
-        )
-            problems.push(
-                `noncurrentVersionsKept must be an integer from 0 to 100, got ${args.noncurrentVersionsKept}`,
-            );
-        const accessLogDays = args.accessLogDays ?? DEFAULT_ACCESS_LOG_DAYS;
-        if (!Number.isInteger(accessLogDays) || accessLogDays < 1 || accessLogDays > 3650)
-            problems.push(`accessLogDays must be an integer from 1 to 3650, got ${accessLogDays}`);
-        if (args.adminRoleArns.length === 0) problems.push("adminRoleArns must name at least one role");
-        if (problems.length > 0) throw new Error(`StateBackend ${name}: ${problems.join("; ")}`);
+        const accessLogDays = validateStateBackendArgs(name, args);
 
         const child = { parent: this };
         const users = [...args.adminRoleArns, ...args.ciRoleArns];
-        const key = new aws.kms.Key(
-            `${name}-key`,
-            {
-                description: "Encrypts the Pulumi state bucket",
-                keyUsage: "ENCRYPT_DECRYPT",
-                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-                enableKeyRotation: true,
-                rotationPeriodInDays: 365,
-                deletionWindowInDays: 30,
-                policy: restrictedKeyPolicy({ partition: args.partition, accountId: args.accountId, users }),
-                tags: { ...args.tags, Purpose: "pulumi-state" },
-            },
-            { ...child, protect: args.protect },
-        );
-        new aws.kms.Alias(`${name}-key`, { name: "alias/pulumi-state", targetKeyId: key.keyId }, child);
+        const key = stateKey(name, args, users, this);
 
         const bucket = new aws.s3.Bucket(
             name,
             { forceDestroy: !args.protect, tags: { ...args.tags, Purpose: "pulumi-state" } },
             { ...child, protect: args.protect },
         );
-        new aws.s3.BucketOwnershipControls(
-            `${name}-ownership`,
-            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            child,
-        );
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-            `${name}-public-access`,
-            {
-                bucket: bucket.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            child,
-        );
-        const versioning = new aws.s3.BucketVersioning(
-            `${name}-versioning`,
-            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-            child,
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-encryption`,
-            {
-                bucket: bucket.id,
-                rules: [
-                    {
-                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
-                        bucketKeyEnabled: true,
-                    },
-                ],
-            },
-            child,
-        );
-        new aws.s3.BucketLifecycleConfiguration(
-            `${name}-lifecycle`,
-            {
-                bucket: bucket.id,
-                rules: [
-                    {
-                        id: "expire-old-state-versions",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        noncurrentVersionExpiration: {
-                            noncurrentDays: args.noncurrentVersionDays,
-                            newerNoncurrentVersions:
-                                args.noncurrentVersionsKept > 0 ? args.noncurrentVersionsKept : undefined,
-                        },
-                        expiration: { expiredObjectDeleteMarker: true },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    },
-                ],
-            },
-            { ...child, dependsOn: [versioning] },
-        );
-
-        const objects = pulumi.interpolate`${bucket.arn}/*`;
-        new aws.s3.BucketPolicy(
-            `${name}-policy`,
-            {
-                bucket: bucket.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        ...tlsOnlyStatements(bucket.arn),
-                        {
-                            Sid: "DenyEveryoneButAdministratorsAndCi",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [bucket.arn, objects],
-                            Condition: {
-                                ArnNotLike: {
-                                    "aws:PrincipalArn": [
-                                        pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`,
-                                        ...users,
-                                    ],
-                                },
-                            },
-                        },
-                        {
-                            Sid: "DenyOtherEncryption",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:PutObject",
-                            Resource: objects,
-                            Condition: {
-                                StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-                                Null: { "s3:x-amz-server-side-encryption": "false" },
-                            },
-                        },
-                        {
-                            Sid: "DenyOtherKeys",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:PutObject",
-                            Resource: objects,
-                            Condition: {
-                                StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": key.arn },
-                                Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
-                            },
-                        },
-                    ],
-                }),
-            },
-            { ...child, dependsOn: [publicAccessBlock] },
-        );
+        const publicAccessBlock = stateBucketSettings(name, bucket, key, args, this);
+        stateBucketPolicy(name, { bucket, key, users, args }, { ...child, dependsOn: [publicAccessBlock] });
 
         const accessLogs = accessLogBucket(
             `${name}-logs`,

@@ -72,7 +72,8 @@ export const COVERAGE: readonly CoverageRow[] = [
         "APIG2",
         "REST API has no request validation",
         disagree(
-            "a validator checks only the models a method declares, which the pack cannot judge; handlers validate input, and authorization (APIG4) and WAF (APIG3) are the controls",
+            "a validator checks only the models a method declares, which the pack cannot judge; handlers validate " +
+                "input, and authorization (APIG4) and WAF (APIG3) are the controls",
         ),
     ),
     nag("APIG3", "REST API stage has no WAFv2 web ACL", p(["apigateway-stage-waf"])),
@@ -117,14 +118,16 @@ export const COVERAGE: readonly CoverageRow[] = [
         "COG2",
         "Cognito user pool does not require MFA",
         disagree(
-            "required MFA for every customer of a public sign-up is a product decision; coffee-shop offers it (OPTIONAL), postech signs in with a custom challenge",
+            "required MFA for every customer of a public sign-up is a product decision; coffee-shop offers it " +
+                "(OPTIONAL), postech signs in with a custom challenge",
         ),
     ),
     nag(
         "COG4",
         "API Gateway method does not use a Cognito authorizer",
         disagree(
-            "any authorizer (IAM, JWT, Lambda) authorizes; apigateway-method-authorization requires one without preferring Cognito",
+            "any authorizer (IAM, JWT, Lambda) authorizes; apigateway-method-authorization requires one without " +
+                "preferring Cognito",
         ),
     ),
     nag(
@@ -159,7 +162,8 @@ export const COVERAGE: readonly CoverageRow[] = [
         "ECS2",
         "Task definition sets environment variables directly",
         disagree(
-            "non-secret configuration belongs in the environment; credentials are caught by ecs-task-definition-no-secret-environment",
+            "non-secret configuration belongs in the environment; credentials are caught by " +
+                "ecs-task-definition-no-secret-environment",
         ),
     ),
     nag("ECS4", "ECS cluster has Container Insights disabled", p(["ecs-cluster-container-insights"])),
@@ -191,7 +195,8 @@ export const COVERAGE: readonly CoverageRow[] = [
         "Lambda function does not use the latest runtime",
         p(
             ["lambda-supported-runtime"],
-            "cdk-nag asks for the latest runtime; the pack flags runtimes past AWS's deprecation date (dated table in lib/support-calendars.ts)",
+            "cdk-nag asks for the latest runtime; the pack flags runtimes past AWS's deprecation date (dated table " +
+                "in lib/support-calendars.ts)",
         ),
     ),
     nag("RDS2", "RDS storage is not encrypted", p(["rds-storage-encrypted"])),
@@ -205,7 +210,8 @@ export const COVERAGE: readonly CoverageRow[] = [
         "S3 bucket has no server access logs",
         p(
             ["s3-bucket-access-logging"],
-            "a bucket that is itself an access-log destination is exempt, as cdk-nag's guidance says; the state bucket logs to the bootstrap's pulumi-state-logs",
+            "a bucket that is itself an access-log destination is exempt, as cdk-nag's guidance says; the state " +
+                "bucket logs to the bootstrap's pulumi-state-logs",
         ),
     ),
     nag(
@@ -226,7 +232,9 @@ export const COVERAGE: readonly CoverageRow[] = [
         "Secret has no automatic rotation",
         p(
             ["secretsmanager-rotation"],
-            "mandatory by default, advisory in our configs: our secrets are third-party credentials (issued and rotated by the provider) or values the program generates as a SecretVersion, which a rotation function would fight; each finding is accepted in the README with its reason",
+            "mandatory by default, advisory in our configs: our secrets are third-party credentials (issued and " +
+                "rotated by the provider) or values the program generates as a SecretVersion, which a rotation " +
+                "function would fight; each finding is accepted in the README with its reason",
         ),
     ),
     nag("SNS3", "SNS topic does not require TLS for publishers", p(["sns-topic-ssl-requests-only"])),
@@ -259,7 +267,8 @@ export const COVERAGE: readonly CoverageRow[] = [
         "APIGateway.2",
         "REST stages use a client certificate for the backend",
         disagree(
-            "our backends are Lambda and private VPC links, not public HTTP endpoints a certificate would authenticate to",
+            "our backends are Lambda and private VPC links, not public HTTP endpoints a certificate would " +
+                "authenticate to",
         ),
     ),
     fsbp("APIGateway.3", "REST stages have X-Ray tracing", p(["apigateway-stage-xray-tracing"])),
@@ -383,7 +392,8 @@ export const COVERAGE: readonly CoverageRow[] = [
         "Clusters run a supported Kubernetes version",
         p(
             ["eks-supported-version"],
-            "past end of standard support is flagged (extended support is paid); advisory in our configs until postech-eks moves from 1.33 to 1.35",
+            "past end of standard support is flagged (extended support is paid); advisory in our configs until " +
+                "postech-eks moves from 1.33 to 1.35",
         ),
     ),
     fsbp("EKS.3", "Clusters encrypt Kubernetes secrets", p(["eks-secrets-encryption"])),
@@ -432,7 +442,8 @@ export const COVERAGE: readonly CoverageRow[] = [
         "Database logs exported to CloudWatch",
         p(
             ["rds-log-exports"],
-            "the control's per-engine lists, but Aurora PostgreSQL, which has no upgrade log, is asked only postgresql; advisory in our configs until spotmusic-db (MySQL 8.0) exports audit and general",
+            "the control's per-engine lists, but Aurora PostgreSQL, which has no upgrade log, is asked only " +
+                "postgresql; advisory in our configs until spotmusic-db (MySQL 8.0) exports audit and general",
         ),
     ),
     fsbp("RDS.10", "IAM authentication for instances", p(["rds-iam-authentication"])),
@@ -452,7 +463,8 @@ export const COVERAGE: readonly CoverageRow[] = [
         "Permissions granted to other accounts are restricted",
         p(
             ["s3-bucket-policy-cross-account-actions"],
-            "the bucket's own accounts come from the config's accountIds or the policy's own aws:ResourceAccount/aws:SourceAccount conditions; with neither, silent rather than a guess",
+            "the bucket's own accounts come from the config's accountIds or the policy's own " +
+                "aws:ResourceAccount/aws:SourceAccount conditions; with neither, silent rather than a guess",
         ),
     ),
     fsbp("S3.8", "Bucket-level Block Public Access", p(["s3-bucket-has-public-access-block"])),

@@ -59,7 +59,8 @@ export function publicStatementProblem(s: PolicyStatement): string | undefined {
     if (narrowingPrincipalConditions(s).length > 0) return undefined;
     return (
         'allows Principal "*" without a condition that narrows the caller: name the account, role or service ' +
-        "in Principal, or add a StringEquals/ArnLike condition on aws:SourceArn, aws:SourceAccount, aws:SourceVpce or aws:PrincipalOrgID."
+        "in Principal, or add a StringEquals/ArnLike condition on aws:SourceArn, aws:SourceAccount, aws:SourceVpce " +
+        "or aws:PrincipalOrgID."
     );
 }
 
@@ -251,7 +252,8 @@ export const s3PublicAccessBlockEnabled = resourcePolicy({
 export const s3BucketHasPublicAccessBlock = stackPolicy({
     name: "s3-bucket-has-public-access-block",
     description:
-        "Every S3 bucket in the stack has a BucketPublicAccessBlock (or the stack sets an account-level block with all four flags).",
+        "Every S3 bucket in the stack has a BucketPublicAccessBlock (or the stack sets an account-level block with " +
+        "all four flags).",
     check: (graph, _args, report) => {
         if (graph.ofType(T.s3AccountPublicAccessBlock).some((r) => pabFlagsOff(r.props).length === 0)) return;
         for (const bucket of graph.ofType(T.s3Bucket)) {
@@ -323,7 +325,8 @@ export const cognitoIdentityPoolNoUnauthenticated = resourcePolicy({
     check: (props, _args, report) => {
         if (props.allowUnauthenticatedIdentities === true) {
             report(
-                "allowUnauthenticatedIdentities is true, which gives AWS credentials to anyone: set allowUnauthenticatedIdentities to false.",
+                "allowUnauthenticatedIdentities is true, which gives AWS credentials to anyone: set " +
+                    "allowUnauthenticatedIdentities to false.",
             );
         }
     },
@@ -470,7 +473,8 @@ function checkOpenApiBody(
     if (open === undefined) return;
     if (open === "invalid") {
         report(
-            "body is not an OpenAPI document (JSON or YAML object): give the API definition as OpenAPI so its authorizers can be checked.",
+            "body is not an OpenAPI document (JSON or YAML object): give the API definition as OpenAPI so its " +
+                "authorizers can be checked.",
         );
         return;
     }
@@ -488,7 +492,8 @@ function checkOpenApiBody(
 export const apiGatewayMethodAuthorization = resourcePolicy({
     name: "apigateway-method-authorization",
     description:
-        "API Gateway REST methods must use an authorizer (AWS_IAM, CUSTOM or COGNITO_USER_POOLS), except OPTIONS and configured public routes.",
+        "API Gateway REST methods must use an authorizer (AWS_IAM, CUSTOM or COGNITO_USER_POOLS), except OPTIONS " +
+        "and configured public routes.",
     configSchema: routeConfigSchema(
         "Methods (aws:apigateway/method:Method, or routes of an OpenAPI body of aws:apigateway/restApi:RestApi)",
     ),
@@ -528,7 +533,8 @@ const isWebSocketMessageRoute = (routeKey: string): boolean =>
 export const apiGatewayV2RouteAuthorization = resourcePolicy({
     name: "apigatewayv2-route-authorization",
     description:
-        "API Gateway v2 routes must use an authorizer (JWT, AWS_IAM or CUSTOM), except OPTIONS and configured public routes.",
+        "API Gateway v2 routes must use an authorizer (JWT, AWS_IAM or CUSTOM), except OPTIONS and configured " +
+        "public routes.",
     configSchema: routeConfigSchema(
         "Routes (aws:apigatewayv2/route:Route, or routes of an OpenAPI body of aws:apigatewayv2/api:Api)",
     ),
@@ -622,12 +628,14 @@ function blockedActionsGranted(s: PolicyStatement): string[] {
  * the S3.6 actions to a principal of another account. "Own" accounts are the configured `accountIds` and the
  * accounts the document itself names as the bucket's (`aws:ResourceAccount`, `s3:ResourceAccount`,
  * `aws:SourceAccount` conditions). Without any own account the policy is silent: which account owns the bucket
- * is not in a bucket's properties, and the pack does not guess. Principal `*` is s3-bucket-policy-no-public-principal's.
+ * is not in a bucket's properties, and the pack does not guess. Principal `*` is judged by
+ * s3-bucket-policy-no-public-principal.
  */
 export const s3BucketPolicyCrossAccountActions = resourcePolicy({
     name: "s3-bucket-policy-cross-account-actions",
     description:
-        "S3 bucket policies must not grant other accounts the bucket-control actions of Security Hub S3.6 (policy, ACL, encryption changes).",
+        "S3 bucket policies must not grant other accounts the bucket-control actions of Security Hub S3.6 (policy, " +
+        "ACL, encryption changes).",
     types: [...T.s3BucketPolicy, ...T.s3Bucket],
     configSchema: {
         properties: { accountIds: { type: "array", items: { type: "string", minLength: 12, maxLength: 12 } } },
@@ -650,7 +658,8 @@ export const s3BucketPolicyCrossAccountActions = resourcePolicy({
             if (granted.length > 0) {
                 report(
                     `${s.label} grants ${granted.join(", ")} to account ${[...new Set(others)].join(", ")}, not the ` +
-                        `bucket's own (${[...own].join(", ")}): let other accounts read or write objects, never change the bucket's policy, ACLs or encryption.`,
+                        `bucket's own (${[...own].join(", ")}): let other accounts read or write objects, ` +
+                        "never change the bucket's policy, ACLs or encryption.",
                 );
             }
         }

@@ -131,14 +131,16 @@ function rotatesInline(props: PolicyResource["props"]): boolean {
 export const secretsmanagerRotation = stackPolicy({
     name: "secretsmanager-rotation",
     description:
-        "Secrets Manager secrets must rotate automatically (an aws.secretsmanager.SecretRotation, or inline rotation of older state).",
+        "Secrets Manager secrets must rotate automatically (an aws.secretsmanager.SecretRotation, or inline " +
+        "rotation of older state).",
     check: (graph, _args, report) => {
         for (const secret of graph.ofType(T.secretsmanagerSecret)) {
             if (graph.referrers(secret, "secretId", T.secretsmanagerSecretRotation).length > 0) continue;
             if (rotatesInline(secret.props)) continue;
             report(
                 `secret "${secret.name}" does not rotate: add an aws.secretsmanager.SecretRotation { secretId, ` +
-                    "rotationLambdaArn, rotationRules: { automaticallyAfterDays } } (or rotate it where it is issued and accept the finding).",
+                    "rotationLambdaArn, rotationRules: { automaticallyAfterDays } } (or rotate it where it is " +
+                    "issued and accept the finding).",
                 secret.urn,
             );
         }

@@ -219,7 +219,8 @@ function runsAsRoot(user: unknown): boolean {
 export const ecsTaskDefinitionContainerHardening = resourcePolicy({
     name: "ecs-task-definition-container-hardening",
     description:
-        "ECS containers must not be privileged, must have a read-only root file system, and must not share the host's process namespace or (as root) its network.",
+        "ECS containers must not be privileged, must have a read-only root file system, and must not share the " +
+        "host's process namespace or (as root) its network.",
     types: T.ecsTaskDefinition,
     check: (props, _args, report) => {
         // Parameters: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
@@ -270,7 +271,8 @@ export const ecsTaskDefinitionNoSecretEnvironment = resourcePolicy({
                 if (isAmong(name, SECRET_ENVIRONMENT_NAMES)) {
                     report(
                         `container "${text(c.name, "?")}": environment ${name} is stored in plain text in the task definition: ` +
-                            "give the task a role instead, or pass it through secrets[] { name, valueFrom: <Secrets Manager or SSM ARN> }.",
+                            "give the task a role instead, or pass it through secrets[] { name, valueFrom: <Secrets " +
+                            "Manager or SSM ARN> }.",
                     );
                 }
             }
@@ -531,7 +533,8 @@ export const cloudfrontS3OriginAccessControl = resourcePolicy({
             if (!isS3RestOrigin(origin?.domainName) || isSet(origin?.originAccessControlId)) continue;
             report(
                 `origin ${text(origin?.originId, "?")} (${text(origin?.domainName)}) is an S3 bucket without originAccessControlId: ` +
-                    "create an aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4) and allow only this distribution in the bucket policy (origin access identities are legacy).",
+                    "create an aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4) and allow only " +
+                    "this distribution in the bucket policy (origin access identities are legacy).",
             );
         }
     },
@@ -668,7 +671,8 @@ export const ec2SubnetNoAutoPublicIp = resourcePolicy({
     check: (props, _args, report) => {
         if (isTrue(props.mapPublicIpOnLaunch)) {
             report(
-                "mapPublicIpOnLaunch is true, so every instance launched here is on the internet: set it to false and give public IPs only to load balancers and NAT gateways.",
+                "mapPublicIpOnLaunch is true, so every instance launched here is on the internet: set it to false " +
+                    "and give public IPs only to load balancers and NAT gateways.",
             );
         }
     },
@@ -756,7 +760,8 @@ const CALENDAR_CONFIG: PolicyConfigSchema = {
 export const lambdaSupportedRuntime = resourcePolicy({
     name: "lambda-supported-runtime",
     description:
-        "Lambda functions must not use a runtime past its AWS deprecation date (lib/support-calendars.ts, as of `asOf`).",
+        "Lambda functions must not use a runtime past its AWS deprecation date " +
+        "(lib/support-calendars.ts, as of `asOf`).",
     types: T.lambdaFunction,
     configSchema: CALENDAR_CONFIG,
     check: (props, args, report) => {

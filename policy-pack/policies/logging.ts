@@ -322,7 +322,8 @@ export const rdsLogExports = resourcePolicy({
         const missing = required.filter((l) => !enabled.includes(l));
         if (missing.length > 0) {
             report(
-                `enabledCloudwatchLogsExports lacks ${missing.map((m) => `"${m}"`).join(", ")}: ${engine} must export ` +
+                `enabledCloudwatchLogsExports lacks ${missing.map((m) => `"${m}"`).join(", ")}: ` +
+                    `${engine} must export ` +
                     `${required.join(", ")} (audit needs an option group with MARIADB_AUDIT_PLUGIN on MySQL/MariaDB; ` +
                     "general and slowquery need general_log/slow_query_log = 1 and log_output = FILE).",
             );

@@ -143,7 +143,7 @@ describe("bootstrap program (platform-bootstrap)", function () {
             assert.ok(lifecycle.dependencies!.includes(versioning.urn), "the lifecycle waits for versioning");
         });
 
-        it("logs server access to its own private, versioned, SSE-S3, TLS-only access-log bucket (AwsSolutions-S1, S3.9)", () => {
+        it("logs server access to its own private, versioned, SSE-S3, TLS-only bucket (AwsSolutions-S1, S3.9)", () => {
             const bucket = stateBucket(plan);
             const logs = byName(plan, "aws:s3/bucket:Bucket", "pulumi-state-logs");
             assert.strictEqual(logs.protect, true);

@@ -552,7 +552,7 @@ describe("policy-pack/policies/logging (through the analyzer)", () => {
                     }),
                 ],
             },
-            // Aurora PostgreSQL has no upgrade log; its members export at cluster level; unlisted engines are not judged.
+            // Aurora PostgreSQL has no upgrade log; its members export at cluster level; other engines not judged.
             {
                 resources: [
                     res("aws:rds/cluster:Cluster", "aurora", {
@@ -575,8 +575,7 @@ describe("policy-pack/policies/logging (through the analyzer)", () => {
                 return {
                     resources: [db],
                     flagged: [db],
-                    message:
-                        /enabledCloudwatchLogsExports lacks "audit", "general": mysql must export audit, error, general, slowquery/,
+                    message: /lacks "audit", "general": mysql must export audit, error, general, slowquery/,
                 };
             })(),
             (() => {

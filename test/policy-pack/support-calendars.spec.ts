@@ -90,7 +90,7 @@ describe("lambda-supported-runtime and eks-supported-version (through the analyz
                     resources: [c],
                     flagged: [c],
                     message:
-                        /version "1\.33" left standard support on 2026-07-29 and it runs on paid extended support until 2027-07-29/,
+                        /"1\.33" left standard support on 2026-07-29 and .* paid extended support until 2027-07-29/,
                 };
             })(),
             (() => {

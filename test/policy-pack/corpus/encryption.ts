@@ -220,7 +220,8 @@ export const corpus: CorpusModule = {
         ),
         secure(
             "encryption/log-archive-aes256",
-            "Log archive bucket on SSE-S3 (the only option ALB access logs support); S3 access logs land here, so it logs none itself.",
+            "Log archive bucket on SSE-S3 (the only option ALB access logs support); S3 access logs land here, so " +
+                "it logs none itself.",
             (() => {
                 const [bucket, ...rest] = compliantBucket("platform-log-archive", "AES256", false);
                 const arn = "arn:aws:s3:::platform-log-archive";
