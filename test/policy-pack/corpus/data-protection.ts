@@ -8,6 +8,25 @@ const bucket = res("aws:s3/bucket:Bucket", "spotmusic-audio", { forceDestroy: fa
 export const corpus: CorpusModule = {
     insecure: [
         insecure(
+            "data/mysql-no-log-exports",
+            "rds-log-exports",
+            "MySQL instance that exports only its error log (RDS.9 asks audit, error, general, slowquery).",
+            postgres("spotmusic-catalog-db", {
+                engine: "mysql",
+                engineVersion: "8.0",
+                enabledCloudwatchLogsExports: ["error"],
+            }),
+        ),
+        insecure(
+            "data/secret-no-rotation",
+            "secretsmanager-rotation",
+            "Database credentials secret without rotation (AwsSolutions-SMG4, SecretsManager.1).",
+            res("aws:secretsmanager/secret:Secret", "postech-reporting-credentials", {
+                kmsKeyId: KEY_ARN,
+                description: "reporting database credentials",
+            }),
+        ),
+        insecure(
             "data/rds-no-backups",
             "rds-backup-retention",
             "Database with automated backups disabled (0 days).",
