@@ -127,6 +127,7 @@ export const T = {
     kmsKeyPolicy: ["aws:kms/keyPolicy:KeyPolicy"],
     secretsmanagerSecret: ["aws:secretsmanager/secret:Secret"],
     secretsmanagerSecretPolicy: ["aws:secretsmanager/secretPolicy:SecretPolicy"],
+    secretsmanagerSecretRotation: ["aws:secretsmanager/secretRotation:SecretRotation"],
     ssmParameter: ["aws:ssm/parameter:Parameter"],
     logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
     logDeliverySource: ["aws:cloudwatch/logDeliverySource:LogDeliverySource"],

@@ -23,6 +23,7 @@
  * | apigateway-method-authorization                 | mandatory | mandatory |
  * | apigatewayv2-route-authorization                | mandatory | mandatory |
  * | lambda-function-url-auth                        | mandatory | mandatory |
+ * | s3-bucket-policy-cross-account-actions          | mandatory | mandatory |
  *
  * API Gateway: REST methods (`aws:apigateway/method:Method`) and HTTP/WebSocket routes
  * (`aws:apigatewayv2/route:Route`), and the operations of an OpenAPI `body` on
@@ -38,7 +39,7 @@
  */
 import { Policies, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import * as YAML from "yaml";
-import { narrowingPrincipalConditions, parsePolicyDocument, PolicyStatement } from "../lib/iam-document";
+import { narrowingPrincipalConditions, parsePolicyDocument, PolicyStatement, wildcardMatch } from "../lib/iam-document";
 import { block, Props, resourcePolicy, stackPolicy, T, text, tokensOf } from "../lib/resource";
 
 // ---------------------------------------------------------------------------------------------
@@ -58,7 +59,8 @@ export function publicStatementProblem(s: PolicyStatement): string | undefined {
     if (narrowingPrincipalConditions(s).length > 0) return undefined;
     return (
         'allows Principal "*" without a condition that narrows the caller: name the account, role or service ' +
-        "in Principal, or add a StringEquals/ArnLike condition on aws:SourceArn, aws:SourceAccount, aws:SourceVpce or aws:PrincipalOrgID."
+        "in Principal, or add a StringEquals/ArnLike condition on aws:SourceArn, aws:SourceAccount, aws:SourceVpce " +
+        "or aws:PrincipalOrgID."
     );
 }
 
@@ -250,7 +252,8 @@ export const s3PublicAccessBlockEnabled = resourcePolicy({
 export const s3BucketHasPublicAccessBlock = stackPolicy({
     name: "s3-bucket-has-public-access-block",
     description:
-        "Every S3 bucket in the stack has a BucketPublicAccessBlock (or the stack sets an account-level block with all four flags).",
+        "Every S3 bucket in the stack has a BucketPublicAccessBlock (or the stack sets an account-level block with " +
+        "all four flags).",
     check: (graph, _args, report) => {
         if (graph.ofType(T.s3AccountPublicAccessBlock).some((r) => pabFlagsOff(r.props).length === 0)) return;
         for (const bucket of graph.ofType(T.s3Bucket)) {
@@ -322,7 +325,8 @@ export const cognitoIdentityPoolNoUnauthenticated = resourcePolicy({
     check: (props, _args, report) => {
         if (props.allowUnauthenticatedIdentities === true) {
             report(
-                "allowUnauthenticatedIdentities is true, which gives AWS credentials to anyone: set allowUnauthenticatedIdentities to false.",
+                "allowUnauthenticatedIdentities is true, which gives AWS credentials to anyone: set " +
+                    "allowUnauthenticatedIdentities to false.",
             );
         }
     },
@@ -469,7 +473,8 @@ function checkOpenApiBody(
     if (open === undefined) return;
     if (open === "invalid") {
         report(
-            "body is not an OpenAPI document (JSON or YAML object): give the API definition as OpenAPI so its authorizers can be checked.",
+            "body is not an OpenAPI document (JSON or YAML object): give the API definition as OpenAPI so its " +
+                "authorizers can be checked.",
         );
         return;
     }
@@ -487,7 +492,8 @@ function checkOpenApiBody(
 export const apiGatewayMethodAuthorization = resourcePolicy({
     name: "apigateway-method-authorization",
     description:
-        "API Gateway REST methods must use an authorizer (AWS_IAM, CUSTOM or COGNITO_USER_POOLS), except OPTIONS and configured public routes.",
+        "API Gateway REST methods must use an authorizer (AWS_IAM, CUSTOM or COGNITO_USER_POOLS), except OPTIONS " +
+        "and configured public routes.",
     configSchema: routeConfigSchema(
         "Methods (aws:apigateway/method:Method, or routes of an OpenAPI body of aws:apigateway/restApi:RestApi)",
     ),
@@ -527,7 +533,8 @@ const isWebSocketMessageRoute = (routeKey: string): boolean =>
 export const apiGatewayV2RouteAuthorization = resourcePolicy({
     name: "apigatewayv2-route-authorization",
     description:
-        "API Gateway v2 routes must use an authorizer (JWT, AWS_IAM or CUSTOM), except OPTIONS and configured public routes.",
+        "API Gateway v2 routes must use an authorizer (JWT, AWS_IAM or CUSTOM), except OPTIONS and configured " +
+        "public routes.",
     configSchema: routeConfigSchema(
         "Routes (aws:apigatewayv2/route:Route, or routes of an OpenAPI body of aws:apigatewayv2/api:Api)",
     ),
@@ -573,6 +580,92 @@ export const lambdaFunctionUrlAuth = resourcePolicy({
     },
 });
 
+// ---------------------------------------------------------------------------------------------
+// S3 bucket policies: bucket-control actions granted to other accounts
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The actions Security Hub S3.6 does not allow other accounts
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-6): they change who may
+ * read or manage the bucket and its objects.
+ */
+export const S3_CROSS_ACCOUNT_BLOCKED_ACTIONS = [
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutBucketPolicy",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutObjectAcl",
+] as const;
+
+/** Condition keys whose values name the bucket's own account (resource) or the caller's account it expects. */
+const OWN_ACCOUNT_KEYS = ["aws:resourceaccount", "aws:sourceaccount", "s3:resourceaccount"];
+
+/** Config of `s3-bucket-policy-cross-account-actions`. */
+export interface CrossAccountConfig {
+    /** The stack's own account ids (12 digits). Default none: only the policy's own context names them. */
+    accountIds?: string[];
+}
+
+/** The account id of an AWS principal: a bare 12-digit id or the account of an IAM ARN; undefined for `*`. */
+function principalAccount(principal: string): string | undefined {
+    if (/^\d{12}$/.test(principal)) return principal;
+    return /^arn:aws[a-z-]*:(iam|sts)::(\d{12}):/.exec(principal)?.[2];
+}
+
+/** The blocked actions an Allow statement grants (through `Action` patterns or `NotAction`). */
+function blockedActionsGranted(s: PolicyStatement): string[] {
+    const actions = s.actions;
+    const notActions = s.notActions;
+    return S3_CROSS_ACCOUNT_BLOCKED_ACTIONS.filter((a) =>
+        actions !== undefined
+            ? actions.some((p) => wildcardMatch(p, a))
+            : notActions !== undefined && !notActions.some((p) => wildcardMatch(p, a)),
+    );
+}
+
+/**
+ * Resource level, on bucket policies (and the inline `policy` of older bucket state): no Allow statement grants
+ * the S3.6 actions to a principal of another account. "Own" accounts are the configured `accountIds` and the
+ * accounts the document itself names as the bucket's (`aws:ResourceAccount`, `s3:ResourceAccount`,
+ * `aws:SourceAccount` conditions). Without any own account the policy is silent: which account owns the bucket
+ * is not in a bucket's properties, and the pack does not guess. Principal `*` is judged by
+ * s3-bucket-policy-no-public-principal.
+ */
+export const s3BucketPolicyCrossAccountActions = resourcePolicy({
+    name: "s3-bucket-policy-cross-account-actions",
+    description:
+        "S3 bucket policies must not grant other accounts the bucket-control actions of Security Hub S3.6 (policy, " +
+        "ACL, encryption changes).",
+    types: [...T.s3BucketPolicy, ...T.s3Bucket],
+    configSchema: {
+        properties: { accountIds: { type: "array", items: { type: "string", minLength: 12, maxLength: 12 } } },
+    },
+    check: (props, args, report) => {
+        const parsed = parsePolicyDocument(props.policy);
+        if (parsed.kind !== "document") return; // Absent, or invalid (other policies report an invalid document).
+        const statements = parsed.document.statements;
+        const own = new Set(args.getConfig<CrossAccountConfig>().accountIds ?? []);
+        for (const s of statements)
+            for (const c of s.conditions)
+                if (OWN_ACCOUNT_KEYS.includes(c.key.toLowerCase())) c.values.forEach((v) => own.add(v));
+        if (own.size === 0) return;
+        for (const s of statements) {
+            if (!s.isAllow) continue;
+            const others = (s.principal?.aws ?? [])
+                .map(principalAccount)
+                .filter((a): a is string => a !== undefined && !own.has(a));
+            const granted = others.length > 0 ? blockedActionsGranted(s) : [];
+            if (granted.length > 0) {
+                report(
+                    `${s.label} grants ${granted.join(", ")} to account ${[...new Set(others)].join(", ")}, not the ` +
+                        `bucket's own (${[...own].join(", ")}): let other accounts read or write objects, ` +
+                        "never change the bucket's policy, ACLs or encryption.",
+                );
+            }
+        }
+    },
+});
+
 /** Every public-access policy of this module, in the order of the table above. */
 export const accessPolicies: Policies = [
     s3BucketPolicyNoPublicPrincipal,
@@ -591,4 +684,5 @@ export const accessPolicies: Policies = [
     apiGatewayMethodAuthorization,
     apiGatewayV2RouteAuthorization,
     lambdaFunctionUrlAuth,
+    s3BucketPolicyCrossAccountActions,
 ];

@@ -1,11 +1,12 @@
 /**
  * Data protection: RDS backups and deletion protection, DynamoDB point-in-time recovery, S3
- * versioning, Secrets Manager recovery window, and the KMS key-policy lockout check.
+ * versioning, Secrets Manager recovery window and rotation, and the KMS key-policy lockout check.
  *
  * References: AWS Foundational Security Best Practices (RDS.8, RDS.11, DynamoDB.2, S3.14,
- * KMS.3) https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html and the KMS
+ * SecretsManager.1, KMS.3) https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html and the KMS
  * default key policy https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html.
  */
+import type { PolicyResource } from "@pulumi/policy";
 import { parsePolicyDocument, wildcardMatch } from "../lib/iam-document";
 import {
     block,
@@ -13,6 +14,7 @@ import {
     isOneOf,
     isSet,
     isTrue,
+    list,
     num,
     Policy,
     resourcePolicy,
@@ -113,6 +115,38 @@ export const secretsmanagerRecoveryWindow = resourcePolicy({
     },
 });
 
+/** True when a secret's own state says it rotates (inline settings of providers before v6). */
+function rotatesInline(props: PolicyResource["props"]): boolean {
+    if (isSet(props.rotationLambdaArn) || isTrue(props.rotationEnabled)) return true;
+    const rules = block(list(props.rotationRules)[0]);
+    return num(rules?.automaticallyAfterDays) !== undefined || isSet(rules?.scheduleExpression);
+}
+
+/**
+ * Stack level: a secret rotates when an aws.secretsmanager.SecretRotation of the stack names it (`secretId`),
+ * or its own state carries the inline rotation older providers kept on the Secret (`rotationLambdaArn`,
+ * `rotationRules`, the `rotationEnabled` output).
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html
+ */
+export const secretsmanagerRotation = stackPolicy({
+    name: "secretsmanager-rotation",
+    description:
+        "Secrets Manager secrets must rotate automatically (an aws.secretsmanager.SecretRotation, or inline " +
+        "rotation of older state).",
+    check: (graph, _args, report) => {
+        for (const secret of graph.ofType(T.secretsmanagerSecret)) {
+            if (graph.referrers(secret, "secretId", T.secretsmanagerSecretRotation).length > 0) continue;
+            if (rotatesInline(secret.props)) continue;
+            report(
+                `secret "${secret.name}" does not rotate: add an aws.secretsmanager.SecretRotation { secretId, ` +
+                    "rotationLambdaArn, rotationRules: { automaticallyAfterDays } } (or rotate it where it is " +
+                    "issued and accept the finding).",
+                secret.urn,
+            );
+        }
+    },
+});
+
 /** Account root principals: `arn:<partition>:iam::<12 digits>:root` or a bare account id. */
 const ACCOUNT_ROOT = /^(arn:aws[a-z-]*:iam::\d{12}:root|\d{12})$/;
 
@@ -155,5 +189,6 @@ export const dataProtectionPolicies: Policy[] = [
     dynamodbPitr,
     s3BucketVersioning,
     secretsmanagerRecoveryWindow,
+    secretsmanagerRotation,
     kmsKeyLockout,
 ];

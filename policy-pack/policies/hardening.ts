@@ -11,7 +11,8 @@
  * resources linked to it); absent context means silence, never a guess.
  */
 import { parsePolicyDocument, PolicyStatement, wildcardMatch } from "../lib/iam-document";
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
+import { checkDate, eksVersionRow, isOnOrAfter, LAMBDA_RUNTIMES } from "../lib/support-calendars";
 import {
     block,
     isAmong,
@@ -218,7 +219,8 @@ function runsAsRoot(user: unknown): boolean {
 export const ecsTaskDefinitionContainerHardening = resourcePolicy({
     name: "ecs-task-definition-container-hardening",
     description:
-        "ECS containers must not be privileged, must have a read-only root file system, and must not share the host's process namespace or (as root) its network.",
+        "ECS containers must not be privileged, must have a read-only root file system, and must not share the " +
+        "host's process namespace or (as root) its network.",
     types: T.ecsTaskDefinition,
     check: (props, _args, report) => {
         // Parameters: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
@@ -269,7 +271,8 @@ export const ecsTaskDefinitionNoSecretEnvironment = resourcePolicy({
                 if (isAmong(name, SECRET_ENVIRONMENT_NAMES)) {
                     report(
                         `container "${text(c.name, "?")}": environment ${name} is stored in plain text in the task definition: ` +
-                            "give the task a role instead, or pass it through secrets[] { name, valueFrom: <Secrets Manager or SSM ARN> }.",
+                            "give the task a role instead, or pass it through secrets[] { name, valueFrom: <Secrets " +
+                            "Manager or SSM ARN> }.",
                     );
                 }
             }
@@ -530,7 +533,8 @@ export const cloudfrontS3OriginAccessControl = resourcePolicy({
             if (!isS3RestOrigin(origin?.domainName) || isSet(origin?.originAccessControlId)) continue;
             report(
                 `origin ${text(origin?.originId, "?")} (${text(origin?.domainName)}) is an S3 bucket without originAccessControlId: ` +
-                    "create an aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4) and allow only this distribution in the bucket policy (origin access identities are legacy).",
+                    "create an aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4) and allow only " +
+                    "this distribution in the bucket policy (origin access identities are legacy).",
             );
         }
     },
@@ -667,7 +671,8 @@ export const ec2SubnetNoAutoPublicIp = resourcePolicy({
     check: (props, _args, report) => {
         if (isTrue(props.mapPublicIpOnLaunch)) {
             report(
-                "mapPublicIpOnLaunch is true, so every instance launched here is on the internet: set it to false and give public IPs only to load balancers and NAT gateways.",
+                "mapPublicIpOnLaunch is true, so every instance launched here is on the internet: set it to false " +
+                    "and give public IPs only to load balancers and NAT gateways.",
             );
         }
     },
@@ -738,6 +743,66 @@ export const elasticacheSubnetGroup = resourcePolicy({
     },
 });
 
+// ---------------------------------------------------------------------------------------------
+// Support calendars: Lambda runtimes and EKS Kubernetes versions past AWS's published dates
+// ---------------------------------------------------------------------------------------------
+
+/** Config of `lambda-supported-runtime` and `eks-supported-version`. */
+export interface SupportCalendarConfig {
+    /** Check date `YYYY-MM-DD` (UTC). Default: the day the check runs. Tests pin it. */
+    asOf?: string;
+}
+
+const CALENDAR_CONFIG: PolicyConfigSchema = {
+    properties: { asOf: { type: "string", minLength: 10, maxLength: 10 } },
+};
+
+export const lambdaSupportedRuntime = resourcePolicy({
+    name: "lambda-supported-runtime",
+    description:
+        "Lambda functions must not use a runtime past its AWS deprecation date " +
+        "(lib/support-calendars.ts, as of `asOf`).",
+    types: T.lambdaFunction,
+    configSchema: CALENDAR_CONFIG,
+    check: (props, args, report) => {
+        if (props.runtime === undefined || props.runtime === null) return; // Container images carry their own.
+        const runtime = text(props.runtime);
+        const row = LAMBDA_RUNTIMES.find((r) => r.runtime === runtime);
+        if (row === undefined) return; // Newer than the table, or not a managed runtime: not judged.
+        const today = checkDate(args.getConfig<SupportCalendarConfig>().asOf);
+        if (isOnOrAfter(today, row.deprecated)) {
+            report(
+                `runtime "${runtime}" was deprecated on ${row.deprecated} (${row.source}): move to a supported ` +
+                    "runtime of the same language (no security patches after deprecation).",
+            );
+        }
+    },
+});
+
+export const eksSupportedVersion = resourcePolicy({
+    name: "eks-supported-version",
+    description:
+        "EKS clusters must run a Kubernetes version in standard support (lib/support-calendars.ts, as of `asOf`).",
+    types: tokensOf("eksCluster", "eksComponentCluster"),
+    configSchema: CALENDAR_CONFIG,
+    check: (props, args, report) => {
+        if (props.version === undefined || props.version === null) return; // EKS's default at creation: not judged.
+        const version = text(props.version);
+        const row = eksVersionRow(version);
+        if (row === undefined) return; // Newer than the table: not judged.
+        const today = checkDate(args.getConfig<SupportCalendarConfig>().asOf);
+        if (isOnOrAfter(today, row.standardSupportEnds)) {
+            const extended = isOnOrAfter(today, row.extendedSupportEnds)
+                ? `its extended support ended on ${row.extendedSupportEnds} (EKS upgrades such clusters itself)`
+                : `it runs on paid extended support until ${row.extendedSupportEnds}`;
+            report(
+                `version "${version}" left standard support on ${row.standardSupportEnds} and ${extended} ` +
+                    `(${row.source}): upgrade to a version in standard support.`,
+            );
+        }
+    },
+});
+
 export const hardeningPolicies: Policy[] = [
     s3BucketSslRequestsOnly,
     sqsQueueSslRequestsOnly,
@@ -773,4 +838,6 @@ export const hardeningPolicies: Policy[] = [
     cognitoUserPoolPasswordPolicy,
     s3BucketLifecycle,
     elasticacheSubnetGroup,
+    lambdaSupportedRuntime,
+    eksSupportedVersion,
 ];

@@ -1,14 +1,18 @@
 /**
  * Logging: load balancer, CloudFront and API Gateway access logs, CloudTrail log-file
  * validation, Step Functions execution logs, EKS control-plane logs, container log
- * configuration, VPC flow logs, WAF metrics and logging, log retention.
+ * configuration, VPC flow logs, WAF metrics and logging, log retention, S3 server access logs.
  *
  * References: AWS Foundational Security Best Practices (ELB.5, CloudFront.5, APIGateway.1,
- * CloudTrail.4, StepFunctions.1, EKS.8, ECS.9, EC2.6, WAF.10/11, CloudWatch retention)
+ * CloudTrail.4, StepFunctions.1, EKS.8, ECS.9, EC2.6, WAF.10/11, S3.9, RDS.9, CloudWatch retention)
  * https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html
  */
+import type { PolicyResource } from "@pulumi/policy";
+import { parsePolicyDocument, wildcardMatch } from "../lib/iam-document";
 import {
     block,
+    identifiers,
+    inlineBlock,
     isAmong,
     isOneOf,
     isSet,
@@ -20,6 +24,7 @@ import {
     resourcePolicy,
     stackPolicy,
     T,
+    StackGraph,
     text,
     tokensOf,
 } from "../lib/resource";
@@ -208,6 +213,124 @@ export const cloudwatchLogGroupRetention = resourcePolicy({
     },
 });
 
+/** The service principal S3 server access logging writes as. */
+const S3_LOGGING_PRINCIPAL = "logging.s3.amazonaws.com";
+/** The ACL grantee of the legacy (ACL-based) S3 log delivery, and the canned ACL that grants it write. */
+const LOG_DELIVERY_GROUP = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+const LOG_DELIVERY_ACL = "log-delivery-write";
+
+/** The target bucket named by a bucket's inline logging block (`logging`, `loggings`), if any. */
+function inlineLogTarget(bucket: PolicyResource): string | undefined {
+    const target = inlineBlock(bucket.props, "logging", "loggings")?.targetBucket;
+    return isSet(target) ? target : undefined;
+}
+
+/** True when a bucket policy document allows `logging.s3.amazonaws.com` to `s3:PutObject`. */
+function grantsLogDelivery(policy: unknown): boolean {
+    const parsed = parsePolicyDocument(policy);
+    if (parsed.kind !== "document") return false;
+    return parsed.document.statements.some(
+        (s) =>
+            s.isAllow &&
+            (s.principal?.service ?? []).includes(S3_LOGGING_PRINCIPAL) &&
+            (s.actions ?? []).some((a) => wildcardMatch(a, "s3:PutObject")),
+    );
+}
+
+/** True when an ACL (canned `acl`, inline `grants`, or a BucketAcl's grants) lets the S3 log delivery group write. */
+function aclGrantsLogDelivery(props: PolicyResource["props"]): boolean {
+    if (props.acl === LOG_DELIVERY_ACL) return true;
+    const grants = [...list(props.grants), ...list(block(props.accessControlPolicy)?.grants)];
+    return grants.some((g) => {
+        const grantee = block(g);
+        return (grantee?.uri ?? block(grantee?.grantee)?.uri) === LOG_DELIVERY_GROUP;
+    });
+}
+
+/**
+ * True when `bucket` is itself a server access log destination: another bucket's logging (a
+ * BucketLogging, or the inline block of older state) targets it, or its bucket policy or ACL lets the
+ * S3 log delivery write to it. Such a bucket is exempt: logging its own access would log the log
+ * writes (cdk-nag AwsSolutions-S1 names the log bucket as the expected exception).
+ */
+function isLogDestination(graph: StackGraph, bucket: PolicyResource): boolean {
+    const ids = new Set(identifiers(bucket));
+    if (graph.ofType(T.s3BucketLogging).some((l) => graph.pointsTo(l, "targetBucket", bucket))) return true;
+    if (graph.ofType(T.s3Bucket).some((b) => b !== bucket && ids.has(inlineLogTarget(b) ?? ""))) return true;
+    if (grantsLogDelivery(bucket.props.policy) || aclGrantsLogDelivery(bucket.props)) return true;
+    const policies = graph.referrers(bucket, "bucket", T.s3BucketPolicy);
+    if (policies.some((p) => grantsLogDelivery(p.props.policy))) return true;
+    return graph.referrers(bucket, "bucket", T.s3BucketAcl).some((a) => aclGrantsLogDelivery(a.props));
+}
+
+/**
+ * Stack level: every bucket logs its requests (a BucketLogging whose `bucket` is the bucket, or the
+ * inline `logging`/`loggings` block of state written before v7), unless it is a log destination itself
+ * ({@link isLogDestination}). A bucket that logs is never asked what it is, so an unknown log target
+ * in a preview is read only for a bucket without logging.
+ */
+export const s3BucketAccessLogging = stackPolicy({
+    name: "s3-bucket-access-logging",
+    description:
+        "S3 buckets must write server access logs (aws.s3.BucketLogging or the inline logging block); " +
+        "a bucket that is itself a log destination is exempt.",
+    check: (graph, _args, report) => {
+        for (const bucket of graph.ofType(T.s3Bucket)) {
+            if (graph.referrers(bucket, "bucket", T.s3BucketLogging).length > 0) continue;
+            if (inlineLogTarget(bucket) !== undefined) continue;
+            if (isLogDestination(graph, bucket)) continue;
+            report(
+                `bucket "${bucket.name}" has no server access logging: add an aws.s3.BucketLogging { bucket, ` +
+                    "targetBucket: <access-log bucket>, targetPrefix: <bucket name>/ } (the target grants " +
+                    `${S3_LOGGING_PRINCIPAL} s3:PutObject in its bucket policy).`,
+                bucket.urn,
+            );
+        }
+    },
+});
+
+/**
+ * Log types each engine must export to CloudWatch Logs: the lists of Security Hub control RDS.9
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-9), by engine prefix. One
+ * difference: Aurora PostgreSQL has no `upgrade` log to export (its log types are `postgresql`, `instance` and
+ * `iam-db-auth-error`: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html), so the
+ * control's `upgrade` is not asked of it. MySQL's `audit` needs the MARIADB_AUDIT_PLUGIN option (RDS for MySQL
+ * 8.0.28 and later, 8.4, 5.7: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.html).
+ * Engines not listed (Db2, custom engines) are not judged.
+ */
+export const RDS_LOG_EXPORTS: readonly { readonly engine: RegExp; readonly logs: readonly string[] }[] = [
+    { engine: /^aurora-postgresql$/, logs: ["postgresql"] },
+    { engine: /^(mysql|mariadb|aurora|aurora-mysql)$/, logs: ["audit", "error", "general", "slowquery"] },
+    { engine: /^postgres$/, logs: ["postgresql", "upgrade"] },
+    { engine: /^oracle-/, logs: ["alert", "audit", "trace", "listener"] },
+    { engine: /^sqlserver-/, logs: ["error", "agent"] },
+];
+
+export const rdsLogExports = resourcePolicy({
+    name: "rds-log-exports",
+    description:
+        "RDS instances and clusters must export their engine's logs to CloudWatch Logs (Security Hub RDS.9 lists).",
+    types: tokensOf("rdsInstance", "rdsCluster"),
+    check: (props, args, report) => {
+        const engine = text(props.engine);
+        if (isOneOf(args.type, T.rdsInstance) && engine.startsWith("aurora")) {
+            return; // Aurora members export at cluster level.
+        }
+        const required = RDS_LOG_EXPORTS.find((e) => e.engine.test(engine))?.logs;
+        if (required === undefined) return;
+        const enabled = list<string>(props.enabledCloudwatchLogsExports);
+        const missing = required.filter((l) => !enabled.includes(l));
+        if (missing.length > 0) {
+            report(
+                `enabledCloudwatchLogsExports lacks ${missing.map((m) => `"${m}"`).join(", ")}: ` +
+                    `${engine} must export ` +
+                    `${required.join(", ")} (audit needs an option group with MARIADB_AUDIT_PLUGIN on MySQL/MariaDB; ` +
+                    "general and slowquery need general_log/slow_query_log = 1 and log_output = FILE).",
+            );
+        }
+    },
+});
+
 /** Logging policies, in the order the README lists them. */
 export const loggingPolicies: Policy[] = [
     lbAccessLogs,
@@ -221,4 +344,6 @@ export const loggingPolicies: Policy[] = [
     wafv2Metrics,
     wafv2Logging,
     cloudwatchLogGroupRetention,
+    s3BucketAccessLogging,
+    rdsLogExports,
 ];

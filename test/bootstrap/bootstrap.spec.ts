@@ -55,6 +55,8 @@ interface BootstrapOutputs {
     >;
 }
 const byName = (plan: Plan, type: string, name: string) => plan.one(type, name);
+/** The state bucket (the bootstrap has a second bucket: its access logs). */
+const stateBucket = (plan: Plan) => plan.one("aws:s3/bucket:Bucket", "pulumi-state");
 
 describe("bootstrap program (platform-bootstrap)", function () {
     this.timeout(180_000);
@@ -65,8 +67,11 @@ describe("bootstrap program (platform-bootstrap)", function () {
 
     describe("state bucket", () => {
         it("is one protected, versioned, SSE-KMS bucket with its own key, private and owner-enforced", () => {
-            const [bucket] = plan.ofType("aws:s3/bucket:Bucket");
-            assert.strictEqual(plan.ofType("aws:s3/bucket:Bucket").length, 1);
+            const bucket = stateBucket(plan);
+            assert.deepStrictEqual(plan.ofType("aws:s3/bucket:Bucket").map(nameOf).sort(), [
+                "pulumi-state",
+                "pulumi-state-logs",
+            ]);
             assert.strictEqual(bucket.protect, true);
             assert.strictEqual(bucket.inputs!.forceDestroy, false);
             const stateKey = byName(plan, "aws:kms/key:Key", "pulumi-state-key");
@@ -138,8 +143,70 @@ describe("bootstrap program (platform-bootstrap)", function () {
             assert.ok(lifecycle.dependencies!.includes(versioning.urn), "the lifecycle waits for versioning");
         });
 
+        it("logs server access to its own private, versioned, SSE-S3, TLS-only bucket (AwsSolutions-S1, S3.9)", () => {
+            const bucket = stateBucket(plan);
+            const logs = byName(plan, "aws:s3/bucket:Bucket", "pulumi-state-logs");
+            assert.strictEqual(logs.protect, true);
+            const logging = byName(plan, "aws:s3/bucketLogging:BucketLogging", "pulumi-state-logging");
+            assert.deepStrictEqual(logging.inputs, {
+                bucket: bucket.id,
+                targetBucket: logs.id,
+                targetPrefix: "pulumi-state/",
+            });
+            const policy = byName(plan, "aws:s3/bucketPolicy:BucketPolicy", "pulumi-state-logs-policy");
+            assert.ok(logging.dependencies!.includes(policy.urn), "logging waits for the grant");
+            const logsArn = arnOf(logs);
+            assert.deepStrictEqual(
+                doc(policy).Statement.map((s) => s.Sid),
+                ["DenyInsecureTransport", "DenyTlsBelow12", "S3ServerAccessLogs"],
+            );
+            assert.deepStrictEqual(doc(policy).Statement[2], {
+                Sid: "S3ServerAccessLogs",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${logsArn}/pulumi-state/*`,
+                Condition: {
+                    ArnLike: { "aws:SourceArn": arnOf(bucket) },
+                    StringEquals: { "aws:SourceAccount": ACCOUNT },
+                },
+            });
+            const settings = (type: string, name: string) => byName(plan, type, `pulumi-state-logs-${name}`).inputs!;
+            assert.deepStrictEqual(
+                settings(
+                    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    "encryption",
+                ).rules,
+                [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+            );
+            assert.deepStrictEqual(
+                settings("aws:s3/bucketVersioning:BucketVersioning", "versioning").versioningConfiguration,
+                { status: "Enabled" },
+            );
+            assert.deepStrictEqual(
+                settings("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "ownership").rule,
+                { objectOwnership: "BucketOwnerEnforced" },
+            );
+            const pab = settings("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "public-access");
+            assert.deepStrictEqual(
+                [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
+                [true, true, true, true],
+            );
+            const [rule] = settings("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lifecycle")
+                .rules as Record<string, unknown>[];
+            assert.deepStrictEqual(
+                [rule.expiration, rule.noncurrentVersionExpiration],
+                [{ days: 365 }, { noncurrentDays: 30 }],
+            );
+            assert.deepStrictEqual(
+                plan.ofType("aws:s3/bucketLogging:BucketLogging").length,
+                1,
+                "the log bucket does not log itself",
+            );
+        });
+
         it("denies plain HTTP, TLS < 1.2, other encryption, and everyone but root, the admins and the four CI roles", () => {
-            const [bucket] = plan.ofType("aws:s3/bucket:Bucket");
+            const bucket = stateBucket(plan);
             const bucketArn = bucket.outputs!.arn as string;
             const keyArn = byName(plan, "aws:kms/key:Key", "pulumi-state-key").outputs!.arn;
             const both = [bucketArn, `${bucketArn}/*`];
@@ -345,7 +412,7 @@ describe("bootstrap program (platform-bootstrap)", function () {
         });
 
         it("lets a preview role read its stack's state and decrypt, nothing else of the bucket, and attach no deploy policy", () => {
-            const [bucket] = plan.ofType("aws:s3/bucket:Bucket");
+            const bucket = stateBucket(plan);
             const bucketArn = arnOf(bucket);
             const statePolicy = doc(byName(plan, "aws:iam/rolePolicy:RolePolicy", "pulumi-ci-dev-preview-state"));
             assert.deepStrictEqual(statePolicy.Statement, [
@@ -413,7 +480,7 @@ describe("bootstrap program (platform-bootstrap)", function () {
         });
 
         it("lets a deploy role write only its own stack's state paths, and attaches the seven deploy policies", () => {
-            const bucketArn = arnOf(plan.ofType("aws:s3/bucket:Bucket")[0]);
+            const bucketArn = arnOf(stateBucket(plan));
             const write = doc(
                 byName(plan, "aws:iam/rolePolicy:RolePolicy", "pulumi-ci-prod-deploy-state"),
             ).Statement.find((s) => s.Sid === "WriteStackState");
@@ -518,7 +585,7 @@ describe("bootstrap program (platform-bootstrap)", function () {
         it("deny the CI roles, the state bucket settings and the bootstrap keys' administration", () => {
             const iam = policies().find((p) => p.name === "pulumi-ci-deploy-iam")!.document.Statement;
             const keyArns = plan.ofType("aws:kms/key:Key").map((k) => k.outputs!.arn as string);
-            const bucketArn = plan.ofType("aws:s3/bucket:Bucket")[0].outputs!.arn;
+            const bucketArn = stateBucket(plan).outputs!.arn;
             assert.deepStrictEqual(
                 iam.find((s) => s.Sid === "DenyCiRolesAndPolicies"),
                 {
@@ -754,8 +821,8 @@ describe("bootstrap program (platform-bootstrap)", function () {
                 doc(p.one("aws:iam/role:Role", "pulumi-ci-dev-deploy"), "assumeRolePolicy").Statement[0].Principal,
                 { Federated: existing },
             );
-            assert.strictEqual(p.ofType("aws:s3/bucket:Bucket")[0].protect, undefined);
-            assert.strictEqual(p.ofType("aws:s3/bucket:Bucket")[0].inputs!.forceDestroy, true);
+            assert.strictEqual(stateBucket(p).protect, undefined);
+            assert.strictEqual(stateBucket(p).inputs!.forceDestroy, true);
 
             const bad = planBootstrap({
                 stack: "dev-account",

@@ -423,7 +423,7 @@ describe("IAM simulation of the CI roles over the plans", function () {
                 },
                 policyDocument(prodSecretsKey.inputs?.policy),
             );
-            const bucket = String(bootstrap.ofType("aws:s3/bucket:Bucket")[0].outputs?.bucket);
+            const bucket = String(bootstrap.one("aws:s3/bucket:Bucket", "pulumi-state").outputs?.bucket);
             await denied(devPreview, {
                 action: "s3:GetObject",
                 resource: `arn:${PARTITION}:s3:::${bucket}/.pulumi/stacks/platform/prod.json`,

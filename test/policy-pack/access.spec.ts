@@ -19,7 +19,17 @@ import {
     snsTopicPolicyNoPublicPrincipal,
     sqsQueuePolicyNoPublicPrincipal,
 } from "../../policy-pack/policies/access";
-import { CANT_RUN, only, res, ResOptions, TestResource, UNKNOWN, usePack, Violation } from "./support/harness";
+import {
+    CANT_RUN,
+    only,
+    policyCases,
+    res,
+    ResOptions,
+    TestResource,
+    UNKNOWN,
+    usePack,
+    Violation,
+} from "./support/harness";
 
 /** `"UNKNOWN"` when the policy could not run because a value it needs is unknown (preview), else the violation messages. */
 type Outcome = string[] | "UNKNOWN";
@@ -80,9 +90,9 @@ describe("policy-pack/policies/access (through the analyzer)", () => {
         return messages === "UNKNOWN" ? messages : messages.map((message, i) => ({ message, urn: vs[i].urn }));
     }
 
-    it("exports sixteen uniquely named mandatory policies", () => {
+    it("exports seventeen uniquely named mandatory policies", () => {
         const names = accessPolicies.map((p) => p.name);
-        assert.strictEqual(new Set(names).size, 16);
+        assert.strictEqual(new Set(names).size, 17);
         assert.deepStrictEqual(
             names.filter((n) => !/^[a-z0-9]+(-[a-z0-9]+)+$/.test(n)),
             [],
@@ -810,6 +820,102 @@ describe("policy-pack/policies/access (through the analyzer)", () => {
         });
         it("cannot decide on unknown authorizationType", async () => {
             assert.strictEqual(await check(p, type, { functionName: "f", authorizationType: UNKNOWN }), "UNKNOWN");
+        });
+    });
+
+    describe("bucket-control actions granted to other accounts (FSBP S3.6)", () => {
+        const OWN = "111122223333";
+        const PARTNER = "444455556666";
+        const doc = (...statements: Record<string, unknown>[]) =>
+            JSON.stringify({ Version: "2012-10-17", Statement: statements });
+        const resourceAccount = { StringEquals: { "aws:ResourceAccount": OWN } };
+        const grant = (account: string, action: unknown, extra: Record<string, unknown> = {}) => ({
+            Sid: "Grant",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${account}:root` },
+            Action: action,
+            Resource: ["arn:aws:s3:::shared", "arn:aws:s3:::shared/*"],
+            ...extra,
+        });
+        const policy = (name: string, document: unknown) =>
+            res("aws:s3/bucketPolicy:BucketPolicy", name, { bucket: "shared", policy: document });
+        policyCases(pack, "s3-bucket-policy-cross-account-actions", {
+            compliant: [
+                // The partner may read and write objects; the own account may manage the bucket.
+                {
+                    resources: [
+                        policy(
+                            "reads",
+                            doc(
+                                grant(PARTNER, ["s3:GetObject", "s3:PutObject"], { Condition: resourceAccount }),
+                                grant(OWN, "s3:*", { Condition: resourceAccount }),
+                            ),
+                        ),
+                    ],
+                },
+                // Nothing in the document says which account owns the bucket: not judged.
+                { resources: [policy("no-context", doc(grant(PARTNER, "s3:PutBucketPolicy")))] },
+                // A Deny is never a grant.
+                {
+                    resources: [
+                        policy("deny", doc({ ...grant(PARTNER, "s3:*"), Effect: "Deny", Condition: resourceAccount })),
+                    ],
+                },
+            ],
+            violating: [
+                (() => {
+                    const p = policy("partner-admin", doc(grant(PARTNER, "s3:Put*", { Condition: resourceAccount })));
+                    return {
+                        resources: [p],
+                        flagged: [p],
+                        message: new RegExp(
+                            'Statement\\[0\\] \\(Sid "Grant"\\) grants s3:PutBucketAcl, s3:PutBucketPolicy, ' +
+                                "s3:PutEncryptionConfiguration, s3:PutObjectAcl to account 444455556666, " +
+                                "not the bucket's own \\(111122223333\\)",
+                        ),
+                    };
+                })(),
+                (() => {
+                    // Older state: the bucket's inline policy; the own account comes from aws:SourceAccount.
+                    const b = res("aws:s3/bucket:Bucket", "legacy", {
+                        policy: doc(
+                            {
+                                Effect: "Allow",
+                                Principal: { Service: "logging.s3.amazonaws.com" },
+                                Action: "s3:PutObject",
+                                Resource: "arn:aws:s3:::legacy/*",
+                                Condition: { StringEquals: { "aws:SourceAccount": OWN } },
+                            },
+                            { ...grant(PARTNER, "s3:DeleteBucketPolicy"), Principal: { AWS: PARTNER } },
+                        ),
+                    });
+                    return {
+                        resources: [b],
+                        flagged: [b],
+                        message: /grants s3:DeleteBucketPolicy to account 444455556666/,
+                    };
+                })(),
+            ],
+            unknown: [{ resources: [policy("unknown", UNKNOWN)] }],
+        });
+        it("takes the stack's own accounts from the config's accountIds when the document names none", async () => {
+            const p = policy("no-context", doc(grant(PARTNER, "s3:PutBucketPolicy"), grant(OWN, "s3:PutBucketAcl")));
+            await pack.configure({
+                "s3-bucket-policy-cross-account-actions": { enforcementLevel: "mandatory", accountIds: [OWN] },
+            });
+            try {
+                const vs = only(await pack.run([p]), "s3-bucket-policy-cross-account-actions");
+                assert.deepStrictEqual(
+                    vs.map((v) => v.message.split("\n")[1]),
+                    [
+                        `Statement[0] (Sid "Grant") grants s3:PutBucketPolicy to account ${PARTNER}, ` +
+                            `not the bucket's own (${OWN}): let other accounts read or write objects, ` +
+                            "never change the bucket's policy, ACLs or encryption.",
+                    ],
+                );
+            } finally {
+                await pack.configure();
+            }
         });
     });
 });

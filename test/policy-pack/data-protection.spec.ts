@@ -28,7 +28,7 @@ describe("policy-pack/policies/data-protection (through the analyzer)", () => {
         for (const p of dataProtectionPolicies) {
             assert.strictEqual(byName.get(p.name)?.enforcementLevel, "mandatory", p.name);
         }
-        assert.strictEqual(dataProtectionPolicies.length, 6);
+        assert.strictEqual(dataProtectionPolicies.length, 7);
     });
 
     policyCases(pack, "rds-backup-retention", {
@@ -248,6 +248,57 @@ describe("policy-pack/policies/data-protection (through the analyzer)", () => {
                 dev.configure({ "rds-backup-retention": { minimumRetentionDays: 40 } }),
                 /rds-backup-retention: minimumRetentionDays: must be <= 35/,
             );
+        });
+    });
+
+    describe("secret rotation (AwsSolutions-SMG4, FSBP SecretsManager.1)", () => {
+        const SECRET = "aws:secretsmanager/secret:Secret";
+        const secretOf = (name: string, props: Record<string, unknown> = {}) =>
+            res(SECRET, name, { kmsKeyId: "k", ...props });
+        const api = secretOf("api");
+        const rotation = (rules: unknown) =>
+            res(
+                "aws:secretsmanager/secretRotation:SecretRotation",
+                "api-rotation",
+                {
+                    secretId: "arn:aws:test:::api",
+                    rotationLambdaArn: "arn:aws:lambda:us-east-1:111122223333:function:rotate",
+                    rotationRules: rules,
+                },
+                { deps: { secretId: [api] } },
+            );
+        policyCases(pack, "secretsmanager-rotation", {
+            compliant: [
+                { resources: [api, rotation({ automaticallyAfterDays: 30 })] },
+                // Older Secret state: inline rotation (object and one-element list forms), and the output flag.
+                {
+                    resources: [
+                        secretOf("v4", {
+                            rotationLambdaArn: "arn:aws:lambda:us-east-1:111122223333:function:rotate",
+                            rotationRules: { automaticallyAfterDays: 30 },
+                        }),
+                        secretOf("v1", { rotationRules: [{ automaticallyAfterDays: 7 }] }),
+                        secretOf("out", { rotationEnabled: true }),
+                    ],
+                },
+            ],
+            violating: [
+                {
+                    resources: [api],
+                    flagged: [api],
+                    message: /secret "api" does not rotate: add an aws\.secretsmanager\.SecretRotation/,
+                },
+                (() => {
+                    // A rotation of another secret does not rotate this one.
+                    const other = secretOf("other");
+                    return {
+                        resources: [api, other, rotation({ automaticallyAfterDays: 30 })],
+                        flagged: [other],
+                        message: /"other" does not rotate/,
+                    };
+                })(),
+            ],
+            unknown: [{ resources: [secretOf("api", { rotationLambdaArn: UNKNOWN })] }],
         });
     });
 });

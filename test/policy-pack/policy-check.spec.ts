@@ -319,10 +319,13 @@ describe("tools/policy-check", () => {
                     JSON.parse(fs.readFileSync(path.join(DEFAULT_PACK_DIR, "config", "prod.json"), "utf8")),
                     "prod",
                 );
+                // Prod is all mandatory except the policies our own stacks fail until an infra change lands
+                // (spotmusic-db's audit and general logs, postech-eks's Kubernetes version, secrets without rotation
+                // functions; each finding accepted with its reason in policy-pack/README.md).
                 assert.deepStrictEqual(
-                    [...prod.values()].filter((c) => c.enforcementLevel !== "mandatory"),
-                    [],
-                    "prod is all mandatory",
+                    [...prod.entries()].filter(([, c]) => c.enforcementLevel !== "mandatory").map(([n]) => n),
+                    ["rds-log-exports", "secretsmanager-rotation", "eks-supported-version"],
+                    "prod is all mandatory but the pending infra changes",
                 );
             } finally {
                 await a.close();
@@ -384,9 +387,11 @@ describe("tools/policy-check", () => {
                     "rds-deletion-protection",
                     "rds-force-ssl",
                     "rds-iam-authentication",
+                    "rds-log-exports",
                     "rds-storage-encrypted",
                 ],
                 "spacedog__pulumi-test__backups__dev.1585683400547365726.json": [
+                    "s3-bucket-access-logging",
                     "s3-bucket-has-public-access-block",
                     "s3-bucket-lifecycle",
                     "s3-bucket-missing-encryption",
@@ -396,6 +401,7 @@ describe("tools/policy-check", () => {
                 // The bucket is encrypted inline with a KMS key (provider 1.27): not reported as unencrypted.
                 "spacedog__pulumi-test__backups__dev.1585683604177893725.json": [
                     "kms-key-rotation",
+                    "s3-bucket-access-logging",
                     "s3-bucket-has-public-access-block",
                     "s3-bucket-lifecycle",
                     "s3-bucket-ssl-requests-only",

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { loadDocument, PolicyAnalyzer, urnName } from "../../tools/policy-check";
+import { loadDocument, parsePolicyConfig, PolicyAnalyzer, urnName } from "../../tools/policy-check";
 
 /** Real state files other teams' deployments wrote (several provider generations; see its README). */
 const REAL = "/work/shared/testdata/real-stack-exports";
@@ -11,7 +11,9 @@ const REAL = "/work/shared/testdata/real-stack-exports";
  * finding added here must be a problem a security reviewer would raise; a finding that disappears
  * must be a false alarm fixed on purpose. Reviewed and removed: `s3-bucket-missing-encryption` on
  * buckets encrypted with the inline `serverSideEncryptionConfiguration` of providers before v7
- * (spacedog's KMS bucket, awsx's three trail buckets, the eks IRSA bucket).
+ * (spacedog's KMS bucket, awsx's three trail buckets, the eks IRSA bucket). Reviewed and added:
+ * `s3-bucket-access-logging` on every bucket of these files (none logs; the CloudTrail buckets are log
+ * destinations of CloudTrail, not of S3 access logging, and CIS asks for access logs on them too).
  */
 const EXPECTED: Record<string, string[]> = {
     "KazamaMana__boto-pulumi-eb__stack.json": [
@@ -19,6 +21,7 @@ const EXPECTED: Record<string, string[]> = {
         "rds-backup-retention@wpeb",
         "rds-deletion-protection@wpeb",
         "rds-force-ssl@wpeb",
+        "rds-log-exports@wpeb",
         "rds-storage-encrypted@wpeb",
     ],
     "pulumi-awsx__nodejs-cloudtrail__1.0.6__stack.json": [
@@ -34,6 +37,9 @@ const EXPECTED: Record<string, string[]> = {
         "cloudtrail-log-validation@example-aes-bucket-trail",
         "cloudtrail-log-validation@example-kms-bucket-trail",
         "cloudtrail-log-validation@example-trail",
+        "s3-bucket-access-logging@example-aes-bucket-trail",
+        "s3-bucket-access-logging@example-kms-bucket-trail",
+        "s3-bucket-access-logging@example-trail",
         "s3-bucket-has-public-access-block@example-aes-bucket-trail",
         "s3-bucket-has-public-access-block@example-kms-bucket-trail",
         "s3-bucket-has-public-access-block@example-trail",
@@ -76,7 +82,10 @@ const EXPECTED: Record<string, string[]> = {
         "eks-node-no-public-ip@example-oidc-iam-sa",
         "eks-secrets-encryption@example-oidc-iam-sa",
         "eks-secrets-encryption@example-oidc-iam-sa-eksCluster",
+        // Not eks-supported-version: the cluster's inputs set no version (the 1.31 of its outputs is what EKS
+        // chose at creation), and the pack judges inputs only.
         "iam-no-admin-managed-policies@s3",
+        "s3-bucket-access-logging@pod-irsa-job-bucket",
         "s3-bucket-has-public-access-block@pod-irsa-job-bucket",
         "s3-bucket-ssl-requests-only@pod-irsa-job-bucket",
         "s3-bucket-versioning@pod-irsa-job-bucket",
@@ -90,6 +99,10 @@ const EXPECTED: Record<string, string[]> = {
         "iam-no-admin-managed-policies@heartbeat-iampolicy-1",
         "iam-no-admin-managed-policies@pulumi-foo-log-collector-iampolicy-0",
         "lambda-permission-source-condition@pulumi-foo-log-collector",
+        // nodejs6.10, deprecated 2019-08-12.
+        "lambda-supported-runtime@countDown_watcher",
+        "lambda-supported-runtime@heartbeat",
+        "lambda-supported-runtime@pulumi-foo-log-collector",
         "sns-topic-encryption@countDown",
         "sns-topic-encryption@unhandled-error-topic",
         "sns-topic-ssl-requests-only@countDown",
@@ -102,6 +115,7 @@ const EXPECTED: Record<string, string[]> = {
         "ec2-sg-public-ingress-lb-only@administrator-sg-litrepublicpoc",
     ],
     "spacedog__pulumi-test__backups__dev.1585683400547365726.json": [
+        "s3-bucket-access-logging@my-bucket",
         "s3-bucket-lifecycle@my-bucket",
         "s3-bucket-has-public-access-block@my-bucket",
         "s3-bucket-missing-encryption@my-bucket",
@@ -110,6 +124,7 @@ const EXPECTED: Record<string, string[]> = {
     ],
     // Same bucket, now encrypted inline with a KMS key (provider 1.27).
     "spacedog__pulumi-test__backups__dev.1585683604177893725.json": [
+        "s3-bucket-access-logging@my-bucket",
         "s3-bucket-lifecycle@my-bucket",
         "kms-key-rotation@my-sse-key",
         "s3-bucket-has-public-access-block@my-bucket",
@@ -123,7 +138,11 @@ describe("policy pack on real state files (every finding reviewed)", function ()
     let analyzer: PolicyAnalyzer;
     before(async () => {
         analyzer = await PolicyAnalyzer.start({ stack: "real", project: "real" });
-        await analyzer.configure();
+        // The support calendars judge at a pinned date, so these pins never depend on today.
+        const asOf = { enforcementLevel: "mandatory", asOf: "2026-12-07" } as const;
+        await analyzer.configure(
+            parsePolicyConfig({ "lambda-supported-runtime": asOf, "eks-supported-version": asOf }, "real-state"),
+        );
     });
     after(async () => analyzer?.close());
 
@@ -141,7 +160,8 @@ describe("policy pack on real state files (every finding reviewed)", function ()
  * export shows them all): a v6 `aws:s3/bucketV2:BucketV2` with the plural list forms
  * (`serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[]`,
  * `versionings`, `loggings`), a v5 `aws:s3/bucket:Bucket` with object forms, and older state with
- * one-element lists; each with inline policy and lifecycle rules. Only the public ACL and grant of
+ * one-element lists (`logging` among them); each with inline policy and lifecycle rules. The v5 bucket is the
+ * other two's access-log target, so it logs nothing itself. Only the public ACL and grant of
  * the third bucket are findings.
  */
 describe("policy pack on inline S3 settings of older providers (test/policy-pack/fixtures)", function () {

@@ -1,12 +1,31 @@
 /** Corpus: data protection. */
 import { res } from "../support/harness";
-import { ACCOUNT, KEY_ARN, postgres } from "./fixtures";
+import { ACCOUNT, KEY_ARN, postgres, secretRotation } from "./fixtures";
 import { CorpusModule, insecure, secure } from "./types";
 
 const bucket = res("aws:s3/bucket:Bucket", "spotmusic-audio", { forceDestroy: false });
 
 export const corpus: CorpusModule = {
     insecure: [
+        insecure(
+            "data/mysql-no-log-exports",
+            "rds-log-exports",
+            "MySQL instance that exports only its error log (RDS.9 asks audit, error, general, slowquery).",
+            postgres("spotmusic-catalog-db", {
+                engine: "mysql",
+                engineVersion: "8.0",
+                enabledCloudwatchLogsExports: ["error"],
+            }),
+        ),
+        insecure(
+            "data/secret-no-rotation",
+            "secretsmanager-rotation",
+            "Database credentials secret without rotation (AwsSolutions-SMG4, SecretsManager.1).",
+            res("aws:secretsmanager/secret:Secret", "postech-reporting-credentials", {
+                kmsKeyId: KEY_ARN,
+                description: "reporting database credentials",
+            }),
+        ),
         insecure(
             "data/rds-no-backups",
             "rds-backup-retention",
@@ -88,11 +107,16 @@ export const corpus: CorpusModule = {
         secure("data/rds", "PostgreSQL with 7-day backups, deletion protection, encryption, managed password.", [
             postgres("ticketing-db"),
         ]),
-        secure("data/secret-default-window", "Secret with the default 30-day recovery window.", [
-            res("aws:secretsmanager/secret:Secret", "ticketing-db-credentials", {
-                kmsKeyId: KEY_ARN,
-                description: "RDS credentials",
-            }),
-        ]),
+        secure(
+            "data/secret-default-window",
+            "Secret with the default 30-day recovery window, rotated every 30 days.",
+            (() => {
+                const credentials = res("aws:secretsmanager/secret:Secret", "ticketing-db-credentials", {
+                    kmsKeyId: KEY_ARN,
+                    description: "RDS credentials",
+                });
+                return [credentials, secretRotation(credentials)];
+            })(),
+        ),
     ],
 };

@@ -10,6 +10,8 @@ import {
     postgres,
     redis,
     REGION,
+    s3AccessLogDelivery,
+    secretRotation,
     tlsOnlyBucketPolicy,
 } from "./fixtures";
 import { CorpusModule, insecure, secure } from "./types";
@@ -218,10 +220,27 @@ export const corpus: CorpusModule = {
         ),
         secure(
             "encryption/log-archive-aes256",
-            "Log archive bucket on SSE-S3 (the only option ALB access logs support).",
+            "Log archive bucket on SSE-S3 (the only option ALB access logs support); S3 access logs land here, so " +
+                "it logs none itself.",
             (() => {
-                const [bucket, ...rest] = compliantBucket("platform-log-archive", "AES256");
-                return [bucket, ...rest, tlsOnlyBucketPolicy(bucket)];
+                const [bucket, ...rest] = compliantBucket("platform-log-archive", "AES256", false);
+                const arn = "arn:aws:s3:::platform-log-archive";
+                const policy = res(
+                    "aws:s3/bucketPolicy:BucketPolicy",
+                    "platform-log-archive-policy",
+                    {
+                        bucket: "platform-log-archive-id",
+                        policy: JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                denyInsecureTransport("s3:*", [arn, `${arn}/*`]),
+                                s3AccessLogDelivery("platform-log-archive"),
+                            ],
+                        }),
+                    },
+                    { deps: { bucket: [bucket] } },
+                );
+                return [bucket, ...rest, policy];
             })(),
         ),
         secure(
@@ -272,24 +291,33 @@ export const corpus: CorpusModule = {
                 return [queue, dlq];
             })(),
         ),
-        secure("encryption/secrets", "Secret on a CMK, SecureString parameter on a CMK, SNS topic on a CMK.", [
-            res("aws:secretsmanager/secret:Secret", "postech-db-credentials", { kmsKeyId: KEY_ARN }),
-            res("aws:ssm/parameter:Parameter", "spotmusic-db-password", {
-                name: "/spotmusic/dev/db-password",
-                type: "SecureString",
-                keyId: KEY_ARN,
-                value: secret("x"),
-            }),
-            res("aws:sns/topic:Topic", "platform-alarms", {
-                kmsMasterKeyId: "alias/platform-data",
-                policy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        denyInsecureTransport("sns:Publish", `arn:aws:sns:${REGION}:${ACCOUNT}:platform-alarms`),
-                    ],
+        secure(
+            "encryption/secrets",
+            "Secret on a CMK (rotated), SecureString parameter on a CMK, SNS topic on a CMK.",
+            [
+                ...(() => {
+                    const credentials = res("aws:secretsmanager/secret:Secret", "postech-db-credentials", {
+                        kmsKeyId: KEY_ARN,
+                    });
+                    return [credentials, secretRotation(credentials)];
+                })(),
+                res("aws:ssm/parameter:Parameter", "spotmusic-db-password", {
+                    name: "/spotmusic/dev/db-password",
+                    type: "SecureString",
+                    keyId: KEY_ARN,
+                    value: secret("x"),
                 }),
-            }),
-        ]),
+                res("aws:sns/topic:Topic", "platform-alarms", {
+                    kmsMasterKeyId: "alias/platform-data",
+                    policy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            denyInsecureTransport("sns:Publish", `arn:aws:sns:${REGION}:${ACCOUNT}:platform-alarms`),
+                        ],
+                    }),
+                }),
+            ],
+        ),
         secure("encryption/ecr", "Image repository with KMS, scan on push, immutable tags and a lifecycle policy.", [
             res("aws:ecr/repository:Repository", "mtls-gateway", {
                 name: "mtls-api/gateway",

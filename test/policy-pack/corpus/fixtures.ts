@@ -55,8 +55,16 @@ export function kmsKey(name: string, service?: string): TestResource {
     });
 }
 
-/** A bucket with SSE, versioning, an all-true public access block and owner-enforced ownership. */
-export function compliantBucket(name: string, sseAlgorithm: "aws:kms" | "AES256" = "aws:kms"): TestResource[] {
+/**
+ * A bucket with SSE, versioning, an all-true public access block, owner-enforced ownership, a lifecycle and
+ * server access logs to the log archive ({@link LOG_BUCKET}; none when `accessLogs` is false, for the log
+ * archive itself).
+ */
+export function compliantBucket(
+    name: string,
+    sseAlgorithm: "aws:kms" | "AES256" = "aws:kms",
+    accessLogs = true,
+): TestResource[] {
     const bucket = res("aws:s3/bucket:Bucket", name, {
         forceDestroy: false,
         tags: { Project: "platform", Environment: "dev" },
@@ -121,7 +129,29 @@ export function compliantBucket(name: string, sseAlgorithm: "aws:kms" | "AES256"
             },
             deps,
         ),
+        ...(accessLogs
+            ? [
+                  res(
+                      "aws:s3/bucketLogging:BucketLogging",
+                      `${name}-access-logs`,
+                      { bucket: `${name}-id`, targetBucket: LOG_BUCKET, targetPrefix: `s3/${name}/` },
+                      deps,
+                  ),
+              ]
+            : []),
     ];
+}
+
+/** The statement that lets S3 server access logging write under `s3/` of a log bucket of this account. */
+export function s3AccessLogDelivery(bucketName: string): Record<string, unknown> {
+    return {
+        Sid: "S3ServerAccessLogs",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${bucketName}/s3/*`,
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+    };
 }
 
 /** The statement that refuses plain-HTTP requests to a resource (S3, SQS, SNS). */
@@ -261,11 +291,15 @@ export function network(prefix: string, opts: { isolatedPublicIp?: boolean } = {
     return { vpc, igw, publicA, privateA, isolatedA, isolatedB, resources };
 }
 
-/** A compliant PostgreSQL 16 instance (encrypted, private, backups, deletion protection, managed password). */
+/**
+ * A compliant PostgreSQL 16 instance (encrypted, private, backups, deletion protection, managed password,
+ * postgresql and upgrade logs exported).
+ */
 export function postgres(name: string, extra: Record<string, unknown> = {}): TestResource {
     return res("aws:rds/instance:Instance", name, {
         engine: "postgres",
         engineVersion: "16.4",
+        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
         instanceClass: "db.t4g.medium",
         allocatedStorage: 20,
         storageEncrypted: true,
@@ -323,5 +357,19 @@ export function containers(names: string[], withLogs = true): string {
                   }
                 : {}),
         })),
+    );
+}
+
+/** A rotation of `secret` every 30 days by a rotation function (for secrets the corpus calls compliant). */
+export function secretRotation(secret: TestResource): TestResource {
+    return res(
+        "aws:secretsmanager/secretRotation:SecretRotation",
+        `${secret.name}-rotation`,
+        {
+            secretId: `arn:aws:test:::${secret.name}`,
+            rotationLambdaArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${secret.name}-rotation`,
+            rotationRules: { automaticallyAfterDays: 30 },
+        },
+        { deps: { secretId: [secret] } },
     );
 }

@@ -10,6 +10,47 @@ import { CorpusModule, insecure, secure } from "./types";
 export const corpus: CorpusModule = {
     insecure: [
         insecure(
+            "hardening/lambda-deprecated-runtime",
+            "lambda-supported-runtime",
+            "Function still on nodejs16.x, deprecated 2024-06-12 (AwsSolutions-L1, Lambda.2).",
+            res("aws:lambda/function:Function", "ticketing-legacy-webhook", {
+                runtime: "nodejs16.x",
+                handler: "index.handler",
+                role: `arn:aws:iam::${ACCOUNT}:role/ticketing-legacy-webhook`,
+            }),
+        ),
+        insecure(
+            "hardening/eks-unsupported-version",
+            "eks-supported-version",
+            "Cluster on Kubernetes 1.28, past extended support since 2025-11-26 (EKS.2).",
+            res("aws:eks/cluster:Cluster", "postech-legacy", {
+                version: "1.28",
+                roleArn: `arn:aws:iam::${ACCOUNT}:role/postech-legacy-cluster`,
+                vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], endpointPublicAccess: false },
+            }),
+        ),
+        insecure(
+            "hardening/bucket-policy-partner-admin",
+            "s3-bucket-policy-cross-account-actions",
+            "Shared bucket whose policy lets a partner account rewrite the bucket policy (S3.6).",
+            res("aws:s3/bucketPolicy:BucketPolicy", "coffee-shop-exports-policy", {
+                bucket: "coffee-shop-exports",
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "PartnerManages",
+                            Effect: "Allow",
+                            Principal: { AWS: "arn:aws:iam::444455556666:root" },
+                            Action: ["s3:GetObject", "s3:PutBucketPolicy"],
+                            Resource: ["arn:aws:s3:::coffee-shop-exports", "arn:aws:s3:::coffee-shop-exports/*"],
+                            Condition: { StringEquals: { "aws:ResourceAccount": ACCOUNT } },
+                        },
+                    ],
+                }),
+            }),
+        ),
+        insecure(
             "hardening/bucket-no-tls-policy",
             "s3-bucket-ssl-requests-only",
             "Otherwise compliant bucket whose policy does not refuse plain HTTP.",

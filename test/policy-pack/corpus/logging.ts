@@ -1,6 +1,17 @@
 /** Corpus: logging. */
 import { res } from "../support/harness";
-import { ACCOUNT, CERT_ARN, containers, KEY_ARN, LOG_BUCKET, LOG_GROUP_ARN, logGroup, REGION } from "./fixtures";
+import {
+    ACCOUNT,
+    CERT_ARN,
+    compliantBucket,
+    containers,
+    KEY_ARN,
+    LOG_BUCKET,
+    LOG_GROUP_ARN,
+    logGroup,
+    REGION,
+    tlsOnlyBucketPolicy,
+} from "./fixtures";
 import { CorpusModule, insecure, secure } from "./types";
 
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -66,6 +77,19 @@ const distribution = (name: string, extra: Record<string, unknown> = {}) =>
 
 export const corpus: CorpusModule = {
     insecure: [
+        (() => {
+            // Everything else of a well-configured bucket, without its BucketLogging.
+            const [bucket, ...rest] = compliantBucket("ticketing-exports").filter(
+                (r) => r.type !== "aws:s3/bucketLogging:BucketLogging",
+            );
+            return insecure(
+                "logging/bucket-no-access-logs",
+                "s3-bucket-access-logging",
+                "Private, encrypted, versioned exports bucket without server access logs (AwsSolutions-S1, S3.9).",
+                bucket,
+                [...rest, tlsOnlyBucketPolicy(bucket)],
+            );
+        })(),
         insecure(
             "logging/alb-no-access-logs",
             "lb-access-logs",

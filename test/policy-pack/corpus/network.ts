@@ -203,7 +203,7 @@ export const corpus: CorpusModule = {
                 "aws:lambda/function:Function",
                 "coffee-shop-orders",
                 {
-                    runtime: "nodejs20.x",
+                    runtime: "nodejs22.x",
                     handler: "index.handler",
                     role: "arn:aws:iam::111122223333:role/orders",
                     environment: { variables: { DB_HOST: "coffee-shop-db.internal" } },
@@ -279,7 +279,7 @@ export const corpus: CorpusModule = {
                 "aws:lambda/function:Function",
                 "coffee-shop-orders",
                 {
-                    runtime: "nodejs20.x",
+                    runtime: "nodejs22.x",
                     handler: "index.handler",
                     role: "arn:aws:iam::111122223333:role/orders",
                     environment: { variables: { DB_HOST: "coffee-shop-db.internal" } },

@@ -293,6 +293,7 @@ export const corpus: CorpusModule = {
                     backupRetentionPeriod: 7,
                     deletionProtection: true,
                     dbClusterParameterGroupName: "spotmusic-aurora-params-id",
+                    enabledCloudwatchLogsExports: ["audit", "error", "general", "slowquery"],
                     manageMasterUserPassword: true,
                     masterUsername: "admin",
                     iamDatabaseAuthenticationEnabled: true,
