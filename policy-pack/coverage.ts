@@ -390,11 +390,7 @@ export const COVERAGE: readonly CoverageRow[] = [
     fsbp(
         "EKS.2",
         "Clusters run a supported Kubernetes version",
-        p(
-            ["eks-supported-version"],
-            "past end of standard support is flagged (extended support is paid); advisory in our configs until " +
-                "postech-eks moves from 1.33 to 1.35",
-        ),
+        p(["eks-supported-version"], "past end of standard support is flagged (extended support is paid)"),
     ),
     fsbp("EKS.3", "Clusters encrypt Kubernetes secrets", p(["eks-secrets-encryption"])),
     fsbp("EKS.8", "Clusters have audit logging", p(["eks-control-plane-logs"])),
@@ -443,7 +439,9 @@ export const COVERAGE: readonly CoverageRow[] = [
         p(
             ["rds-log-exports"],
             "the control's per-engine lists, but Aurora PostgreSQL, which has no upgrade log, is asked only " +
-                "postgresql; advisory in our configs until spotmusic-db (MySQL 8.0) exports audit and general",
+                "postgresql; and we disagree on MySQL's general log (every statement with its literal values, " +
+                "personal data included, on the instance's I/O): audit (connections, DDL, DCL), error and slowquery " +
+                "are asked",
         ),
     ),
     fsbp("RDS.10", "IAM authentication for instances", p(["rds-iam-authentication"])),

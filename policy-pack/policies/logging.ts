@@ -296,11 +296,15 @@ export const s3BucketAccessLogging = stackPolicy({
  * `iam-db-auth-error`: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html), so the
  * control's `upgrade` is not asked of it. MySQL's `audit` needs the MARIADB_AUDIT_PLUGIN option (RDS for MySQL
  * 8.0.28 and later, 8.4, 5.7: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.html).
+ * A second difference, a disagreement: the control's `general` log of MySQL, MariaDB and Aurora MySQL is not asked.
+ * It records every statement the server receives with its literal values (personal data in WHERE clauses and
+ * INSERTs), on the instance's own I/O; the `audit` log already records who connected and every schema and
+ * privilege change, and `slowquery` the expensive statements (policy-pack/README.md, coverage table, RDS.9).
  * Engines not listed (Db2, custom engines) are not judged.
  */
 export const RDS_LOG_EXPORTS: readonly { readonly engine: RegExp; readonly logs: readonly string[] }[] = [
     { engine: /^aurora-postgresql$/, logs: ["postgresql"] },
-    { engine: /^(mysql|mariadb|aurora|aurora-mysql)$/, logs: ["audit", "error", "general", "slowquery"] },
+    { engine: /^(mysql|mariadb|aurora|aurora-mysql)$/, logs: ["audit", "error", "slowquery"] },
     { engine: /^postgres$/, logs: ["postgresql", "upgrade"] },
     { engine: /^oracle-/, logs: ["alert", "audit", "trace", "listener"] },
     { engine: /^sqlserver-/, logs: ["error", "agent"] },
@@ -325,7 +329,7 @@ export const rdsLogExports = resourcePolicy({
                 `enabledCloudwatchLogsExports lacks ${missing.map((m) => `"${m}"`).join(", ")}: ` +
                     `${engine} must export ` +
                     `${required.join(", ")} (audit needs an option group with MARIADB_AUDIT_PLUGIN on MySQL/MariaDB; ` +
-                    "general and slowquery need general_log/slow_query_log = 1 and log_output = FILE).",
+                    "slowquery needs slow_query_log = 1 and log_output = FILE).",
             );
         }
     },

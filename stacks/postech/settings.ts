@@ -184,7 +184,10 @@ export const settingsSchema = z.strictObject({
         .prefault({}),
     eks: z
         .strictObject({
-            version: textMatching(/^1\.\d{2}$/, "a Kubernetes minor version such as 1.33").default("1.33"),
+            // The newest version EKS supports as of this release: 1.35, in standard support until 2027-03-27 (EKS's
+            // release calendar, https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html; the pack's
+            // eks-supported-version flags a version past its standard support, policy-pack/lib/support-calendars.ts).
+            version: textMatching(/^1\.\d{2}$/, "a Kubernetes minor version such as 1.33").default("1.35"),
             /**
              * Required: the fixed egress addresses of the deploy runners (and operators), the only sources the
              * public API endpoint admits. The deploy path (`pulumi up` in CI) reaches the Kubernetes API through

@@ -319,13 +319,12 @@ describe("tools/policy-check", () => {
                     JSON.parse(fs.readFileSync(path.join(DEFAULT_PACK_DIR, "config", "prod.json"), "utf8")),
                     "prod",
                 );
-                // Prod is all mandatory except the policies our own stacks fail until an infra change lands
-                // (spotmusic-db's audit and general logs, postech-eks's Kubernetes version, secrets without rotation
-                // functions; each finding accepted with its reason in policy-pack/README.md).
+                // Prod is all mandatory except secret rotation, which our own secrets fail until rotation functions
+                // exist (each finding accepted with its reason in policy-pack/README.md).
                 assert.deepStrictEqual(
                     [...prod.entries()].filter(([, c]) => c.enforcementLevel !== "mandatory").map(([n]) => n),
-                    ["rds-log-exports", "secretsmanager-rotation", "eks-supported-version"],
-                    "prod is all mandatory but the pending infra changes",
+                    ["secretsmanager-rotation"],
+                    "prod is all mandatory but secret rotation",
                 );
             } finally {
                 await a.close();

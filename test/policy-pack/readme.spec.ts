@@ -39,7 +39,7 @@ describe("policy-pack/README.md", () => {
     it("says which policies dev lowers to advisory, and they are exactly the advisory ones in config/dev.json", () => {
         const text = fs.readFileSync(path.join(PACK, "README.md"), "utf8");
         const advisory = allPolicies.map((p) => p.name).filter((n) => level(dev, n) === "advisory");
-        assert.strictEqual(advisory.length, 8);
+        assert.strictEqual(advisory.length, 6);
         const why = text.slice(text.indexOf("Why dev is lower"), text.indexOf("### Encryption at rest"));
         for (const n of advisory)
             assert.ok(why.includes(`\`${n}\``), `README does not explain why ${n} is advisory in dev`);

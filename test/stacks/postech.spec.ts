@@ -866,7 +866,7 @@ describe("platform:postech settings", () => {
     it("applies the defaults: 2-4 t3.medium nodes, 2-6 pods, single-AZ db.t4g.micro, Cognito's own e-mail sender", () => {
         const s = validate({ eks: RUNNERS }).settings.postech as any;
         assert.deepStrictEqual(s.eks, {
-            version: "1.33",
+            version: "1.35",
             publicEndpointCidrs: ["198.18.7.0/28"],
             adminRoleArns: [],
             viewerRoleNames: [],
