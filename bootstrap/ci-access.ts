@@ -4,15 +4,18 @@
  *   `https://token.actions.githubusercontent.com` with audience `sts.amazonaws.com`;
  * - `DeployPolicies` (`platform:bootstrap:DeployPolicies`): the managed policies every deploy role gets
  *   (bootstrap/permissions.ts says what they allow and why), and the permissions boundary
- *   `pulumi-ci-workload-boundary` that every role the platform creates must carry; * - `CiRoles` (`platform:bootstrap:CiRoles`), per environment: a preview role that only jobs in the GitHub
+ * `pulumi-ci-workload-boundary` that every role the platform creates must carry; * - `CiRoles`
+ * (`platform:bootstrap:CiRoles`), per environment: a preview role that only jobs in the GitHub
  *   environment `<env>-preview` can assume (`sub` = `repo:<owner>/<repo>:environment:<env>-preview`;
  *   `prod-preview` has required reviewers, so pull-request code never holds prod's state and secrets keys
  *   unreviewed), and a deploy role that only jobs of `main` running in the GitHub environment of the same
  *   name can assume (`sub` = `repo:<owner>/<repo>:environment:<env>` and `ref` = `refs/heads/main`), all
  *   requiring `aud` = `sts.amazonaws.com`.
  *
- * GitHub's claims: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims;
- * AWS: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services.
+ * GitHub's claims:
+ * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims;
+ * AWS:
+ * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -43,7 +46,10 @@ export function ciRoleName(environment: string, kind: "preview" | "deploy"): str
     return `pulumi-ci-${environment}-${kind}`;
 }
 
-/** Longest session of a deploy role, in seconds: a first deploy of the whole platform (EKS, RDS, CloudFront) can take hours. */
+/**
+ * Longest session of a deploy role, in seconds: a first deploy of the whole platform (EKS, RDS, CloudFront) can take
+ * hours.
+ */
 export const DEPLOY_SESSION_SECONDS = 4 * 3600;
 /** Longest session of a preview role, in seconds. */
 export const PREVIEW_SESSION_SECONDS = 3600;
@@ -108,7 +114,9 @@ export class DeployPolicies extends pulumi.ComponentResource {
             const policy = new aws.iam.Policy(
                 `${name}-${domain}`,
                 {
-                    description: `Lets the platform's deploy roles manage its ${domain} resources (bootstrap/permissions.ts)`,
+                    description:
+                        `Lets the platform's deploy roles manage its ${domain} resources ` +
+                        `(bootstrap/permissions.ts)`,
                     policy: pulumi.jsonStringify(document),
                     tags: args.tags,
                 },
@@ -158,7 +166,9 @@ export interface CiRolesArgs {
  */
 export const DEPLOY_REF = "refs/heads/main";
 
-/** Trust of a CI role: GitHub's OIDC provider, audience `sts.amazonaws.com`, the subject, and the git ref when given. */
+/**
+ * Trust of a CI role: GitHub's OIDC provider, audience `sts.amazonaws.com`, the subject, and the git ref when given.
+ */
 function githubTrustPolicy(providerArn: pulumi.Input<string>, subject: string, ref?: string): pulumi.Output<string> {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
@@ -198,7 +208,8 @@ export class CiRoles extends pulumi.ComponentResource {
         super("platform:bootstrap:CiRoles", name, {}, opts);
         if (!/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/.test(args.githubRepository)) {
             throw new Error(
-                `CiRoles ${name}: githubRepository must be owner/repository without wildcards, got '${args.githubRepository}'`,
+                `CiRoles ${name}: githubRepository must be owner/repository without wildcards, got ` +
+                    `'${args.githubRepository}'`,
             );
         }
         const child = { parent: this };
@@ -208,7 +219,9 @@ export class CiRoles extends pulumi.ComponentResource {
             `${name}-preview`,
             {
                 name: ciRoleName(args.environment, "preview"),
-                description: `pulumi preview of the ${args.environment} stack from pull requests of ${args.githubRepository}, in the GitHub environment ${previewEnvironment(args.environment)}`,
+                description:
+                    `pulumi preview of the ${args.environment} stack from pull requests of ` +
+                    `${args.githubRepository}, in the GitHub environment ${previewEnvironment(args.environment)}`,
                 assumeRolePolicy: githubTrustPolicy(
                     args.oidcProviderArn,
                     `repo:${args.githubRepository}:environment:${previewEnvironment(args.environment)}`,
@@ -233,7 +246,9 @@ export class CiRoles extends pulumi.ComponentResource {
             `${name}-deploy`,
             {
                 name: ciRoleName(args.environment, "deploy"),
-                description: `pulumi up of the ${args.environment} stack from the GitHub environment ${args.environment} of ${args.githubRepository}`,
+                description:
+                    `pulumi up of the ${args.environment} stack from the GitHub environment ${args.environment} ` +
+                    `of ${args.githubRepository}`,
                 assumeRolePolicy: githubTrustPolicy(
                     args.oidcProviderArn,
                     `repo:${args.githubRepository}:environment:${args.environment}`,

@@ -19,7 +19,9 @@ export interface BootstrapConfig {
     readonly environments: readonly string[];
     /** IAM role ARNs of the account administrators: the only principals besides the CI roles that may use the state. */
     readonly adminRoleArns: readonly string[];
-    /** Regions the deploy roles may act in (the platform's region and us-east-1 for CloudFront certificates and WAF). */
+    /**
+     * Regions the deploy roles may act in (the platform's region and us-east-1 for CloudFront certificates and WAF).
+     */
     readonly deployRegions: readonly string[];
     /** Pulumi project whose stacks the CI roles read and write in the state bucket. */
     readonly stateProject: string;
@@ -44,9 +46,8 @@ export interface BootstrapConfig {
 /** Thrown with every configuration problem; the Pulumi CLI prints a RunError without a stack trace. */
 export class BootstrapConfigError extends pulumi.RunError {
     constructor(readonly problems: readonly string[]) {
-        super(
-            `invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-        );
+        const list = problems.map((p) => `  - ${p}`).join("\n");
+        super(`invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${list}`);
         this.name = "BootstrapConfigError";
     }
 }
@@ -114,11 +115,13 @@ export function validateBootstrapConfig(stack: string, values: RawBootstrapConfi
     const githubRepository = key("githubRepository");
     if (githubRepository === undefined)
         problems.push(
-            `${NAMESPACE}:githubRepository: required; the GitHub repository as owner/repository (pulumi config set githubRepository my-org/platform)`,
+            `${NAMESPACE}:githubRepository: required; the GitHub repository as owner/repository (pulumi config ` +
+                `set githubRepository my-org/platform)`,
         );
     else if (!REPOSITORY.test(githubRepository))
         problems.push(
-            `${NAMESPACE}:githubRepository: must be owner/repository (letters, digits and - in the owner; letters, digits, . _ - in the repository), no wildcards; ${got(githubRepository)}`,
+            `${NAMESPACE}:githubRepository: must be owner/repository (letters, digits and - in the owner; ` +
+                `letters, digits, . _ - in the repository), no wildcards; ${got(githubRepository)}`,
         );
 
     const environments = stringList(key("environments"), "environments", ["dev", "prod"], problems);
@@ -127,7 +130,8 @@ export function validateBootstrapConfig(stack: string, values: RawBootstrapConfi
     environments.forEach((e, i) => {
         if (!ENVIRONMENT.test(e))
             problems.push(
-                `${NAMESPACE}:environments[${i}]: must be a lower-case name of up to 20 letters, digits and - starting with a letter (it names the platform stack and the GitHub environment); ${got(e)}`,
+                `${NAMESPACE}:environments[${i}]: must be a lower-case name of up to 20 letters, digits and - ` +
+                    `starting with a letter (it names the platform stack and the GitHub environment); ${got(e)}`,
             );
     });
     if (new Set(environments).size !== environments.length)
@@ -136,7 +140,8 @@ export function validateBootstrapConfig(stack: string, values: RawBootstrapConfi
     const adminRoleArns = stringList(key("adminRoleArns"), "adminRoleArns", [], problems);
     if (key("adminRoleArns") === undefined)
         problems.push(
-            `${NAMESPACE}:adminRoleArns: required; the IAM role ARNs of the account administrators (at least one), who keep access to the state bucket and keys`,
+            `${NAMESPACE}:adminRoleArns: required; the IAM role ARNs of the account administrators (at least ` +
+                `one), who keep access to the state bucket and keys`,
         );
     else if (adminRoleArns.length === 0)
         problems.push(
@@ -145,7 +150,8 @@ export function validateBootstrapConfig(stack: string, values: RawBootstrapConfi
     adminRoleArns.forEach((a, i) => {
         if (!ROLE_ARN.test(a))
             problems.push(
-                `${NAMESPACE}:adminRoleArns[${i}]: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<path/name>), no wildcards; ${got(a)}`,
+                `${NAMESPACE}:adminRoleArns[${i}]: must be an IAM role ARN (arn:aws:iam::<12-digit ` +
+                    `account>:role/<path/name>), no wildcards; ${got(a)}`,
             );
     });
 
@@ -158,12 +164,14 @@ export function validateBootstrapConfig(stack: string, values: RawBootstrapConfi
     });
     if (region !== undefined && REGION.test(region) && deployRegions.length > 0 && !deployRegions.includes(region)) {
         problems.push(
-            `${NAMESPACE}:deployRegions: must include aws:region ${region} (where the state bucket and the secrets keys live)`,
+            `${NAMESPACE}:deployRegions: must include aws:region ${region} (where the state bucket and the ` +
+                `secrets keys live)`,
         );
     }
     if (deployRegions.length > 0 && !deployRegions.includes("us-east-1")) {
         problems.push(
-            `${NAMESPACE}:deployRegions: must include us-east-1 (IAM, CloudFront, Route 53 and CloudFront-scope WAF are called there)`,
+            `${NAMESPACE}:deployRegions: must include us-east-1 (IAM, CloudFront, Route 53 and CloudFront-scope ` +
+                `WAF are called there)`,
         );
     }
 
@@ -176,7 +184,9 @@ export function validateBootstrapConfig(stack: string, values: RawBootstrapConfi
     const githubOidcProviderArn = key("githubOidcProviderArn") ?? "";
     if (githubOidcProviderArn !== "" && !OIDC_ARN.test(githubOidcProviderArn)) {
         problems.push(
-            `${NAMESPACE}:githubOidcProviderArn: must be empty or arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com; ${got(githubOidcProviderArn)}`,
+            `${NAMESPACE}:githubOidcProviderArn: must be empty or ` +
+                `arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com; ` +
+                `${got(githubOidcProviderArn)}`,
         );
     }
 

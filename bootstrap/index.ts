@@ -117,7 +117,9 @@ export const stateKeyArn = state.keyArn;
 export const githubOidcProviderArn = oidc.arn;
 /** The permissions boundary every platform role carries (`pulumi-ci-workload-boundary`). */
 export const workloadBoundaryArn = deployPolicies.boundaryArn;
-/** Per environment: `pulumi stack init <env> --secrets-provider <secretsProvider>`, and the role ARNs for the workflows. */
+/**
+ * Per environment: `pulumi stack init <env> --secrets-provider <secretsProvider>`, and the role ARNs for the workflows.
+ */
 export const environments = Object.fromEntries(
     config.environments.map((env) => [
         env,

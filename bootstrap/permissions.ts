@@ -30,7 +30,8 @@
  * `.pulumi/backups/<project>/<stack>/`, `.pulumi/journal/<project>/<stack>/`,
  * `.pulumi/locks/organization/<project>/<stack>/`. `pulumi preview` takes no lock on this backend.
  *
- * Action and resource names: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ * Action and resource names:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
 
 import { workloadBoundaryArn } from "../infra/security/permissions-boundary";
@@ -374,7 +375,10 @@ const READS = [
     "iam:List*",
 ];
 
-/** Network: the VPC, subnets, routes, gateways, endpoints, security groups, flow logs; Cloud Map and its private DNS; the reads and the "*"-only writes of every service. */
+/**
+ * Network: the VPC, subnets, routes, gateways, endpoints, security groups, flow logs; Cloud Map and its private DNS;
+ * the reads and the "*"-only writes of every service.
+ */
 export function deployNetworkPolicy(a: AccountFacts): PolicyDocument {
     const types = [
         "vpc",

@@ -466,7 +466,8 @@ export class SecretsProviderKey extends pulumi.ComponentResource {
         super("platform:bootstrap:SecretsProviderKey", name, {}, opts);
         if (!/^[a-z][a-z0-9-]*$/.test(args.environment))
             throw new Error(
-                `SecretsProviderKey ${name}: environment must be lower-case letters, digits and -, got '${args.environment}'`,
+                `SecretsProviderKey ${name}: environment must be lower-case letters, digits and -, got ` +
+                    `'${args.environment}'`,
             );
         const key = new aws.kms.Key(
             `${name}-key`,

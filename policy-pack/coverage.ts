@@ -59,7 +59,8 @@ const fsbp = (id: string, title: string, disposition: Disposition): CoverageRow 
 });
 
 const OBSCURITY =
-    "a non-default port only hides the service from scans; the pack keeps data stores in private subnets, off the internet and behind security groups instead";
+    "a non-default port only hides the service from scans; the pack keeps data stores in private subnets, off " +
+    "the internet and behind security groups instead";
 const AVAILABILITY = "availability and capacity, not security; prod config chooses it per environment";
 const SG_PUBLIC = ["ec2-sg-public-ingress-ports", "ec2-sg-public-ingress-lb-only"];
 const S3_PUBLIC = ["s3-no-public-acl", "s3-bucket-policy-no-public-principal", "s3-public-access-block-enabled"];

@@ -49,7 +49,8 @@ const SG_CHARS = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 const SG_RULE_REFERENCE_CHARS = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]*$/;
 const IAM_NAME = /^[\w+=,.@-]+$/;
 const IAM_PATH = /^(\/|\/[\u0021-\u007F]*\/)$/;
-// eslint-disable-next-line no-control-regex -- tab, line feed and carriage return are allowed characters (AWS's own pattern)
+// Tab, line feed and carriage return are allowed characters (AWS's own pattern).
+// eslint-disable-next-line no-control-regex
 const IAM_DESCRIPTION = /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/;
 const RDS_IDENTIFIER = /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/;
 const LB_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;

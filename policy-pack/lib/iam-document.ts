@@ -241,7 +241,8 @@ export function isUnscopedResource(resource: string): boolean {
  * Actions AWS authorizes only on `"Resource": "*"` (the "Resource types" column of the Service
  * Authorization Reference is empty for them, or the service's own docs grant them on `*`), so a
  * statement that needs them cannot be scoped. Lower-case; compared case-insensitively.
- * Reference: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ * Reference:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  *
  * Deliberately absent: `logs:CreateLogGroup`, `logs:CreateLogStream`, `logs:PutLogEvents` (they take
  * a `log-group` ARN: scope them to `arn:aws:logs:<region>:<account>:log-group:<name>:*`).

@@ -37,7 +37,9 @@ export interface KmsConsumer {
     types: readonly string[];
     /** Top-level properties that carry the key (the engine records their dependencies). */
     properties: readonly string[];
-    /** `service`: the key policy must grant {@link grants}; `iam`: it must delegate {@link iamActions} to the account. */
+    /**
+     * `service`: the key policy must grant {@link grants}; `iam`: it must delegate {@link iamActions} to the account.
+     */
     via: "service" | "iam";
     grants?: readonly ServiceGrant[];
     /** Actions the caller's IAM policies must be able to grant (the key policy delegates them to the account). */
@@ -315,7 +317,10 @@ export function missingServiceActions(
     return grant.actions.filter((a) => !fit.some((s) => allows(s, a)));
 }
 
-/** Actions the key policy does not delegate to the account's IAM (unconditioned, or through kms:ViaService/kms:CallerAccount). */
+/**
+ * Actions the key policy does not delegate to the account's IAM (unconditioned, or through
+ * kms:ViaService/kms:CallerAccount).
+ */
 export function missingIamActions(statements: readonly PolicyStatement[], actions: readonly string[]): string[] {
     const fit = statements.filter(
         (s) =>
@@ -343,7 +348,10 @@ function parsePolicyStatementsOf(doc: object): PolicyStatement[] {
     return parsed.kind === "document" ? [...parsed.document.statements] : [];
 }
 
-/** True when a property name looks like it carries a KMS key (`kmsKeyId`, `kmsMasterKeyId`, `encryptionConfigKeyArn`, `keyId`). */
+/**
+ * True when a property name looks like it carries a KMS key (`kmsKeyId`, `kmsMasterKeyId`, `encryptionConfigKeyArn`,
+ * `keyId`).
+ */
 export function isKeyProperty(name: string): boolean {
     return /kms|^keyId$|KeyArn$/i.test(name);
 }

@@ -300,7 +300,8 @@ export function num(value: unknown): number | undefined {
  */
 export function text(value: unknown, absent = ""): string {
     if (value === undefined || value === null) return absent;
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an unchecked property value; objects read "[object Object]" on purpose (never equal to an allowed value)
+    // An unchecked property value; objects read "[object Object]" on purpose (never equal to an allowed value).
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     return String(value);
 }
 

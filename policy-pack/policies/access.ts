@@ -53,7 +53,10 @@ import { block, Props, resourcePolicy, stackPolicy, T, text, tokensOf } from "..
 export function publicStatementProblem(s: PolicyStatement): string | undefined {
     if (!s.isAllow) return undefined;
     if (s.notPrincipal !== undefined) {
-        return 'combines Effect "Allow" with NotPrincipal, which grants access to everyone else: name the principals in Principal instead.';
+        return (
+            'combines Effect "Allow" with NotPrincipal, which grants access to everyone else: name the ' +
+            "principals in Principal instead."
+        );
     }
     if (!s.principal?.wildcard) return undefined;
     if (narrowingPrincipalConditions(s).length > 0) return undefined;
@@ -93,7 +96,8 @@ function resourcePolicyPolicy(
                 if (parsed.kind === "absent") continue;
                 if (parsed.kind === "invalid") {
                     report(
-                        `${source.property} is not a valid policy document (${parsed.reason}): give a JSON policy document with a Statement list.`,
+                        `${source.property} is not a valid policy document (${parsed.reason}): give a JSON ` +
+                            `policy document with a Statement list.`,
                     );
                     continue;
                 }
@@ -191,7 +195,8 @@ const namesSomething = (v: unknown): boolean => typeof v === "string" && v.trim(
 export const lambdaPermissionNoPublicPrincipal = resourcePolicy({
     name: "lambda-permission-no-public-principal",
     description:
-        'Lambda permissions must not let principal "*" invoke a function without sourceArn, sourceAccount or principalOrgId.',
+        'Lambda permissions must not let principal "*" invoke a function without sourceArn, sourceAccount or ' +
+        "principalOrgId.",
     types: T.lambdaPermission,
     check: (props, _args, report) => {
         if (text(props.principal).trim() !== "*") return;
@@ -202,7 +207,8 @@ export const lambdaPermissionNoPublicPrincipal = resourcePolicy({
         )
             return;
         report(
-            `principal "*" may invoke the function (or its URL) from any account: set principal to the account or service ` +
+            `principal "*" may invoke the function (or its URL) from any account: set principal to the ` +
+                `account or service ` +
                 `(e.g. "apigateway.amazonaws.com") and sourceArn to the calling resource, or set principalOrgId.`,
         );
     },
@@ -217,8 +223,10 @@ export const lambdaPermissionSourceCondition = resourcePolicy({
         if (!/\.amazonaws\.com(\.cn)?$/.test(principal)) return;
         if (namesSomething(props.sourceArn) || namesSomething(props.sourceAccount)) return;
         report(
-            `principal "${principal}" may invoke the function on behalf of any account's resources: set sourceArn to the ` +
-                `ARN of the calling resource (e.g. the API's execution ARN "…/*/*", the bucket, rule or topic ARN) or sourceAccount.`,
+            `principal "${principal}" may invoke the function on behalf of any account's resources: set ` +
+                `sourceArn to the ` +
+                `ARN of the calling resource (e.g. the API's execution ARN "…/*/*", the bucket, rule or topic ` +
+                `ARN) or sourceAccount.`,
         );
     },
 });
@@ -259,7 +267,8 @@ export const s3BucketHasPublicAccessBlock = stackPolicy({
         for (const bucket of graph.ofType(T.s3Bucket)) {
             if (graph.referrers(bucket, "bucket", T.s3PublicAccessBlock).length > 0) continue;
             report(
-                `bucket "${bucket.name}" has no aws.s3.BucketPublicAccessBlock: add one with bucket set to this bucket and ` +
+                `bucket "${bucket.name}" has no aws.s3.BucketPublicAccessBlock: add one with bucket set to ` +
+                    `this bucket and ` +
                     `blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.`,
                 bucket.urn,
             );
@@ -284,7 +293,8 @@ export const s3NoPublicAcl = resourcePolicy({
         const acl: unknown = props.acl;
         if (typeof acl === "string" && PUBLIC_CANNED_ACLS.has(acl)) {
             report(
-                `acl is "${acl}", which makes the ${isAcl || isBucket ? "bucket" : "object"} readable outside the account: use "private" (or remove acl) and grant access through a bucket policy.`,
+                `acl is "${acl}", which makes the ${isAcl || isBucket ? "bucket" : "object"} readable outside ` +
+                    `the account: use "private" (or remove acl) and grant access through a bucket policy.`,
             );
         }
         const grants: { where: string; uri: unknown }[] = [];
@@ -307,7 +317,8 @@ export const s3NoPublicAcl = resourcePolicy({
         for (const g of grants) {
             if (typeof g.uri === "string" && PUBLIC_GRANTEE_URIS.includes(g.uri)) {
                 report(
-                    `${g.where} grants to "${g.uri}" (public): remove the grant and give access through a bucket policy to named principals.`,
+                    `${g.where} grants to "${g.uri}" (public): remove the grant and give access through a bucket ` +
+                        `policy to named principals.`,
                 );
             }
         }
@@ -361,7 +372,9 @@ const routeConfigSchema = (what: string) => ({
         publicRoutes: {
             type: "array" as const,
             default: [],
-            description: `${what} that are public by design (e.g. the login route POST /auth). Each entry names the resource (logical name, * wildcard) or route key and gives the reason.`,
+            description:
+                `${what} that are public by design (e.g. the login route POST /auth). Each entry names the ` +
+                `resource (logical name, * wildcard) or route key and gives the reason.`,
             items: {
                 type: "object" as const,
                 properties: {
@@ -482,8 +495,10 @@ function checkOpenApiBody(
         if ((config.allowOptions ?? true) && routeKey.startsWith("OPTIONS ")) continue;
         if (isPublicByDesign(config, name, routeKey)) continue;
         report(
-            `body: ${routeKey} has no authorizer: add a security requirement naming a Cognito, Lambda (custom), JWT or IAM (awsSigv4) ` +
-                `authorizer to the operation or the document; a route that must be public is listed with its reason in the policy config ` +
+            `body: ${routeKey} has no authorizer: add a security requirement naming a Cognito, Lambda ` +
+                `(custom), JWT or IAM (awsSigv4) ` +
+                `authorizer to the operation or the document; a route that must be public is listed with its ` +
+                `reason in the policy config ` +
                 `publicRoutes of ${policyName}.`,
         );
     }
@@ -518,7 +533,8 @@ export const apiGatewayMethodAuthorization = resourcePolicy({
         if (isPublicByDesign(config, args.name)) return;
         report(
             `authorization is "NONE" on ${httpMethod}: set authorization to "CUSTOM" or "COGNITO_USER_POOLS" ` +
-                `with authorizerId, or "AWS_IAM"; a route that must be public (e.g. POST /auth) is listed with its reason in ` +
+                `with authorizerId, or "AWS_IAM"; a route that must be public (e.g. POST /auth) is listed ` +
+                `with its reason in ` +
                 `the policy config publicRoutes of apigateway-method-authorization.`,
         );
     },
@@ -559,8 +575,10 @@ export const apiGatewayV2RouteAuthorization = resourcePolicy({
         if ((config.allowOptions ?? true) && routeKey.toUpperCase().startsWith("OPTIONS ")) return;
         if (isPublicByDesign(config, args.name, routeKey)) return;
         report(
-            `authorizationType is "NONE" on route "${routeKey}": set authorizationType to "JWT" or "CUSTOM" with authorizerId, ` +
-                `or "AWS_IAM"; a route that must be public is listed with its reason in the policy config publicRoutes of ` +
+            `authorizationType is "NONE" on route "${routeKey}": set authorizationType to "JWT" or "CUSTOM" ` +
+                `with authorizerId, ` +
+                `or "AWS_IAM"; a route that must be public is listed with its reason in the policy config ` +
+                `publicRoutes of ` +
                 `apigatewayv2-route-authorization.`,
         );
     },
@@ -574,7 +592,8 @@ export const lambdaFunctionUrlAuth = resourcePolicy({
         const authorizationType = text(props.authorizationType, "NONE").toUpperCase();
         if (authorizationType === "AWS_IAM") return;
         report(
-            `authorizationType is "${authorizationType}", so anyone on the internet can invoke the function: set authorizationType ` +
+            `authorizationType is "${authorizationType}", so anyone on the internet can invoke the function: ` +
+                `set authorizationType ` +
                 `to "AWS_IAM" (front it with CloudFront origin access control or API Gateway when browsers call it).`,
         );
     },

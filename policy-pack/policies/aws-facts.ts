@@ -122,18 +122,23 @@ function describe(need: Need, region: string | undefined, gaps: string[]): strin
                   : "";
         return `allow Service ${principal} ${gaps.join(", ")}${conditions}`;
     }
-    return `let the account's IAM policies grant ${gaps.join(", ")} (account principal, unconditioned or through kms:ViaService)`;
+    return (
+        `let the account's IAM policies grant ${gaps.join(", ")} (account principal, unconditioned or through ` +
+        `kms:ViaService)`
+    );
 }
 
 export const kmsKeyConsumers = stackPolicy({
     name: "kms-key-consumers",
     description:
-        "Every customer-managed KMS key's policy gives each service that uses it what AWS documents: the service principal's actions and conditions, or the caller's IAM.",
+        "Every customer-managed KMS key's policy gives each service that uses it what AWS documents: the service " +
+        "principal's actions and conditions, or the caller's IAM.",
     check: (graph, _args, report) => {
         const { needs, unknown } = consumerNeeds(graph);
         for (const { urn, line } of unknown)
             report(
-                `${line}, but lib/kms-consumers.ts has no row for that service: add what AWS documents it needs from the key policy.`,
+                `${line}, but lib/kms-consumers.ts has no row for that service: add what AWS documents it needs ` +
+                    `from the key policy.`,
                 urn,
             );
         const grouped = new Map<string, { need: Need; users: string[]; gaps: string[] }>();
@@ -177,14 +182,17 @@ function checkRow(row: ValueConstraint, props: Props, logicalName: string, repor
         let label = `${at} ${JSON.stringify(value)}`;
         if ((value === undefined || value === null) && row.autoName && !row.property.includes("[]")) {
             checked = autoName(logicalName, row.autoName.lower);
-            label = `${at} (absent: Pulumi auto-names it "${logicalName}-" and ${AUTO_NAME_SUFFIX - 1} random hex digits)`;
+            label =
+                `${at} (absent: Pulumi auto-names it "${logicalName}-" and ${AUTO_NAME_SUFFIX - 1} random hex ` +
+                `digits)`;
         }
         if (typeof checked !== "string") continue;
         if (row.when && !row.when(props, element)) continue;
         const problem = violation(row, checked);
         if (problem !== undefined)
             report(
-                `${row.what} ${label}: ${problem}. AWS allows ${row.minLength ?? 0}-${row.maxLength} characters: ${row.allowed} (${row.source}).`,
+                `${row.what} ${label}: ${problem}. AWS allows ${row.minLength ?? 0}-${row.maxLength} characters: ` +
+                    `${row.allowed} (${row.source}).`,
             );
     }
 }
@@ -215,7 +223,8 @@ function checkTags(tags: unknown, report: (m: string) => void): void {
 export const awsValueConstraints: ResourceValidationPolicy = {
     name: "aws-value-constraints",
     description:
-        "Names (with Pulumi's auto-name suffix), descriptions, identifiers and tags must meet the constraints AWS documents (table: lib/aws-constraints.ts).",
+        "Names (with Pulumi's auto-name suffix), descriptions, identifiers and tags must meet the constraints " +
+        "AWS documents (table: lib/aws-constraints.ts).",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         if (!args.type.startsWith("aws:")) return;

@@ -94,7 +94,9 @@ export const s3BucketVersioning = stackPolicy({
             report(
                 configs.length === 0
                     ? 'Add an aws.s3.BucketVersioning { bucket, versioningConfiguration: { status: "Enabled" } }.'
-                    : `BucketVersioning ${configs[0].name} has status ${JSON.stringify(block(configs[0].props.versioningConfiguration)?.status ?? null)}: set "Enabled".`,
+                    : `BucketVersioning ${configs[0].name} has status ` +
+                          `${JSON.stringify(block(configs[0].props.versioningConfiguration)?.status ?? null)}: set ` +
+                          `"Enabled".`,
                 bucket.urn,
             );
         }
@@ -175,7 +177,8 @@ export const kmsKeyLockout = resourcePolicy({
         );
         if (!managedByAccount) {
             report(
-                'policy: add an unconditioned statement { Effect: "Allow", Principal: { AWS: "arn:aws:iam::<account>:root" }, Action: "kms:*", Resource: "*" } ' +
+                'policy: add an unconditioned statement { Effect: "Allow", Principal: { AWS: ' +
+                    '"arn:aws:iam::<account>:root" }, Action: "kms:*", Resource: "*" } ' +
                     "so IAM policies in the account can still administer the key.",
             );
         }

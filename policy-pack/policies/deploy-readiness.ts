@@ -74,13 +74,15 @@ const fqdn = (value: unknown) => text(value).replace(/\.$/, "").toLowerCase();
 /**
  * A `CertificateValidation` waits (default create timeout 75 minutes) until ACM sees the validation
  * records, and stack outputs are written only when the update succeeds, so records that a person
- * creates from an output never arrive in time. Pulumi: https://www.pulumi.com/registry/packages/aws/api-docs/acm/certificatevalidation/;
+ * creates from an output never arrive in time. Pulumi:
+ * https://www.pulumi.com/registry/packages/aws/api-docs/acm/certificatevalidation/;
  * ACM: https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html.
  */
 export const acmValidationCompletes = stackPolicy({
     name: "acm-validation-completes",
     description:
-        "A certificate validation must name validation records that Route 53 records of the same stack create (otherwise it waits until its timeout).",
+        "A certificate validation must name validation records that Route 53 records of the same stack create " +
+        "(otherwise it waits until its timeout).",
     check: (graph, _args, report) => {
         const records = graph.ofType(R.route53Record);
         for (const v of graph.ofType(R.certificateValidation)) {
@@ -92,9 +94,14 @@ export const acmValidationCompletes = stackPolicy({
                 (r) => fqdns.includes(fqdn(r.props.fqdn)) || fqdns.includes(fqdn(r.props.name)),
             );
             if (fqdns.length > 0 && (fed.length > 0 || byValue.length >= fqdns.length)) continue;
+            const names =
+                fqdns.length === 0 ? "is empty" : `(${fqdns.join(", ")}) names no Route 53 record of this stack`;
             report(
-                `${v.name}: validationRecordFqdns ${fqdns.length === 0 ? "is empty" : `(${fqdns.join(", ")}) names no Route 53 record of this stack`}, so the validation waits for records nothing in this run creates. ` +
-                    "Create the validation CNAMEs with aws.route53.Record in the domain's hosted zone and pass their fqdn, or leave the validation (and what needs the certificate) out until the certificate is issued.",
+                `${v.name}: validationRecordFqdns ${names}, so the validation waits for records nothing in this run ` +
+                    "creates. " +
+                    "Create the validation CNAMEs with aws.route53.Record in the domain's hosted zone and pass " +
+                    "their fqdn, or leave the validation (and what needs the certificate) out until the " +
+                    "certificate is issued.",
                 v.urn,
             );
         }
@@ -155,7 +162,8 @@ function pushed(graph: StackGraph, image: string, ref: ImageRef): boolean {
 export const containerImagePushed = stackPolicy({
     name: "container-image-pushed",
     description:
-        "A container image from an ECR repository created in the same stack must be pushed by the stack (an image build resource) or pinned by digest.",
+        "A container image from an ECR repository created in the same stack must be pushed by the stack (an " +
+        "image build resource) or pinned by digest.",
     check: (graph, _args, report) => {
         const repositories = graph.ofType(R.ecrRepository);
         for (const w of graph.ofType([...R.ecsTaskDefinition, ...R.k8sWorkload])) {
@@ -165,8 +173,10 @@ export const containerImagePushed = stackPolicy({
                 const repository = repositories.find((r) => text(r.props.repositoryUrl) === ref.repository);
                 if (repository === undefined || ref.digest !== undefined || pushed(graph, image, ref)) continue;
                 report(
-                    `${w.name}: image ${image} is in ECR repository ${repository.name}, which this stack creates, and nothing in the stack pushes tag ${ref.tag}. ` +
-                        "Build and push it in the program (awsx.ecr.Image), pin it by digest after checking it exists (aws.ecr.getImage), or leave the workload out until the image is pushed.",
+                    `${w.name}: image ${image} is in ECR repository ${repository.name}, which this stack ` +
+                        `creates, and nothing in the stack pushes tag ${ref.tag}. ` +
+                        "Build and push it in the program (awsx.ecr.Image), pin it by digest after checking it " +
+                        "exists (aws.ecr.getImage), or leave the workload out until the image is pushed.",
                     w.urn,
                 );
             }
@@ -180,7 +190,8 @@ export const containerImagePushed = stackPolicy({
 
 /**
  * EKS add-ons whose pods need a node: they stay DEGRADED, and the provider's wait fails, when they are
- * created before any node group (pulumi/pulumi-eks#1819; https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html).
+ * created before any node group (pulumi/pulumi-eks#1819;
+ * https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html).
  */
 export const NODE_ADDONS = [
     "coredns",
@@ -211,14 +222,16 @@ function dependsOnType(graph: StackGraph, from: PolicyResource, tokens: readonly
 export const eksAddonAfterNodes = stackPolicy({
     name: "eks-addon-after-nodes",
     description:
-        "An EKS add-on that runs pods (coredns, CSI drivers, ...) must depend on a node group or Fargate profile, and @pulumi/eks must not create CoreDNS in a cluster without nodes.",
+        "An EKS add-on that runs pods (coredns, CSI drivers, ...) must depend on a node group or Fargate " +
+        "profile, and @pulumi/eks must not create CoreDNS in a cluster without nodes.",
     check: (graph, _args, report) => {
         for (const a of graph.ofType(R.eksAddon)) {
             const addon = text(a.props.addonName);
             if (!(NODE_ADDONS as readonly string[]).includes(addon)) continue;
             if (dependsOnType(graph, a, R.eksCapacity)) continue;
             report(
-                `${a.name}: add-on ${addon} runs pods, but nothing makes it wait for a node group: it stays DEGRADED until the provider's wait fails. Add dependsOn: [<node group or Fargate profile>].`,
+                `${a.name}: add-on ${addon} runs pods, but nothing makes it wait for a node group: it stays ` +
+                    `DEGRADED until the provider's wait fails. Add dependsOn: [<node group or Fargate profile>].`,
                 a.urn,
             );
         }
@@ -229,7 +242,9 @@ export const eksAddonAfterNodes = stackPolicy({
             const explicit = isTrue(coredns?.enabled) || coredns?.configurationValues !== undefined;
             if (explicit && isTrue(c.props.skipDefaultNodeGroup) && !c.props.fargate) {
                 report(
-                    `${c.name}: corednsAddonOptions enables the CoreDNS add-on in a cluster without nodes (skipDefaultNodeGroup, no Fargate): set corednsAddonOptions.enabled false and create aws.eks.Addon "coredns" with dependsOn the node group.`,
+                    `${c.name}: corednsAddonOptions enables the CoreDNS add-on in a cluster without nodes ` +
+                        `(skipDefaultNodeGroup, no Fargate): set corednsAddonOptions.enabled false and create ` +
+                        `aws.eks.Addon "coredns" with dependsOn the node group.`,
                     c.urn,
                 );
             }
@@ -260,7 +275,8 @@ export const k8sReplicasWithHpa = stackPolicy({
                 const replicas = block(w.props.spec)?.replicas;
                 if (replicas === undefined || replicas === null) continue;
                 report(
-                    `${w.name}: spec.replicas is ${text(replicas)} while HorizontalPodAutoscaler ${hpa.name} scales this ${kind}; remove spec.replicas (the HPA's minReplicas sets the floor).`,
+                    `${w.name}: spec.replicas is ${text(replicas)} while HorizontalPodAutoscaler ${hpa.name} ` +
+                        `scales this ${kind}; remove spec.replicas (the HPA's minReplicas sets the floor).`,
                     w.urn,
                 );
             }
@@ -286,7 +302,8 @@ export interface AlarmTopicSubscribedConfig {
 export const alarmTopicSubscribed = stackPolicy({
     name: "alarm-topic-subscribed",
     description:
-        "Where the policy config sets requireSubscriber, every SNS topic a CloudWatch alarm notifies must have a subscription.",
+        "Where the policy config sets requireSubscriber, every SNS topic a CloudWatch alarm notifies must have a " +
+        "subscription.",
     configSchema: { properties: { requireSubscriber: { type: "boolean", default: false } } },
     check: (graph, args, report) => {
         if (args.getConfig<AlarmTopicSubscribedConfig>().requireSubscriber !== true) return;
@@ -297,7 +314,8 @@ export const alarmTopicSubscribed = stackPolicy({
         for (const topic of topics.values()) {
             if (graph.referrers(topic, "topic", R.snsSubscription).length > 0) continue;
             report(
-                `${topic.name}: CloudWatch alarms notify this topic, but it has no subscription. Add aws.sns.TopicSubscription (platform:alarmEmail or platform:alarmSubscriptions).`,
+                `${topic.name}: CloudWatch alarms notify this topic, but it has no subscription. Add ` +
+                    `aws.sns.TopicSubscription (platform:alarmEmail or platform:alarmSubscriptions).`,
                 topic.urn,
             );
         }

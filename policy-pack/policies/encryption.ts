@@ -22,7 +22,9 @@ import {
     tokensOf,
 } from "../lib/resource";
 
-/** SSE algorithms S3 accepts for default bucket encryption. AES256 stays allowed: ALB access logs only support SSE-S3. */
+/**
+ * SSE algorithms S3 accepts for default bucket encryption. AES256 stays allowed: ALB access logs only support SSE-S3.
+ */
 const S3_SSE_ALGORITHMS = ["aws:kms", "aws:kms:dsse", "AES256"];
 
 function checkS3Rule(rule: unknown): string | undefined {
@@ -33,7 +35,10 @@ function checkS3Rule(rule: unknown): string | undefined {
     );
     const algorithm = byDefault?.sseAlgorithm;
     if (!isAmong(algorithm, S3_SSE_ALGORITHMS)) {
-        return `set rules[].applyServerSideEncryptionByDefault.sseAlgorithm to "aws:kms" (with kmsMasterKeyId) or "AES256"; found ${JSON.stringify(algorithm ?? null)}`;
+        return (
+            `set rules[].applyServerSideEncryptionByDefault.sseAlgorithm to "aws:kms" (with kmsMasterKeyId) or ` +
+            `"AES256"; found ${JSON.stringify(algorithm ?? null)}`
+        );
     }
     return undefined;
 }
@@ -78,7 +83,8 @@ export const s3BucketEncryption = resourcePolicy({
 export const s3BucketMissingEncryption = stackPolicy({
     name: "s3-bucket-missing-encryption",
     description:
-        "Every S3 bucket must have default encryption (a BucketServerSideEncryptionConfiguration, or the inline block older providers wrote).",
+        "Every S3 bucket must have default encryption (a BucketServerSideEncryptionConfiguration, or the inline " +
+        "block older providers wrote).",
     check: (graph, _args, report) => {
         for (const bucket of graph.ofType(T.s3Bucket)) {
             if (graph.referrers(bucket, "bucket", T.s3BucketSse).length > 0) {
@@ -178,7 +184,8 @@ export const elasticacheAtRestEncryption = resourcePolicy({
                 return;
             }
             report(
-                "Use an aws.elasticache.ReplicationGroup with atRestEncryptionEnabled: true instead of a standalone Redis cluster.",
+                "Use an aws.elasticache.ReplicationGroup with atRestEncryptionEnabled: true instead of a " +
+                    "standalone Redis cluster.",
             );
             return;
         }
@@ -285,7 +292,8 @@ export const secretsmanagerSecretCmk = resourcePolicy({
     check: (props, _args, report) => {
         if (!isSet(props.kmsKeyId)) {
             report(
-                "Set kmsKeyId to a customer-managed KMS key (the default aws/secretsmanager key cannot be shared or audited per purpose).",
+                "Set kmsKeyId to a customer-managed KMS key (the default aws/secretsmanager key cannot be shared " +
+                    "or audited per purpose).",
             );
         }
     },

@@ -42,7 +42,8 @@ import {
  * `aws:SecureTransport: "false"`. This is the statement AWS documents for S3
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit),
  * SQS (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html)
- * and SNS (https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html#enforce-encryption-data-in-transit).
+ * and SNS
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html#enforce-encryption-data-in-transit).
  */
 export function deniesInsecureTransport(s: PolicyStatement, action: string, objects: boolean): boolean {
     if ((s.effect ?? "").toLowerCase() !== "deny" || s.principal?.wildcard !== true) return false;
@@ -90,7 +91,8 @@ function sslPolicy(spec: SslSpec): Policy {
                 });
                 if (!ok) {
                     report(
-                        `${spec.noun} ${target.name} accepts requests without TLS: add to its resource policy ${spec.example}.`,
+                        `${spec.noun} ${target.name} accepts requests without TLS: add to its resource policy ` +
+                            `${spec.example}.`,
                         target.urn,
                     );
                 }
@@ -109,7 +111,8 @@ export const s3BucketSslRequestsOnly = sslPolicy({
     action: "s3:GetObject",
     objects: true,
     example:
-        '{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [<bucket ARN>, "<bucket ARN>/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }',
+        '{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [<bucket ARN>, "<bucket ARN>/*"], ' +
+        'Condition: { Bool: { "aws:SecureTransport": "false" } } }',
 });
 
 export const sqsQueueSslRequestsOnly = sslPolicy({
@@ -122,7 +125,8 @@ export const sqsQueueSslRequestsOnly = sslPolicy({
     action: "sqs:SendMessage",
     objects: false,
     example:
-        '{ Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: <queue ARN>, Condition: { Bool: { "aws:SecureTransport": "false" } } }',
+        '{ Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: <queue ARN>, Condition: { Bool: { ' +
+        '"aws:SecureTransport": "false" } } }',
 });
 
 export const snsTopicSslRequestsOnly = sslPolicy({
@@ -135,7 +139,8 @@ export const snsTopicSslRequestsOnly = sslPolicy({
     action: "sns:Publish",
     objects: false,
     example:
-        '{ Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: <topic ARN>, Condition: { Bool: { "aws:SecureTransport": "false" } } }',
+        '{ Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: <topic ARN>, Condition: { Bool: ' +
+        '{ "aws:SecureTransport": "false" } } }',
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -168,7 +173,8 @@ export const sqsQueueDeadLetterQueue = stackPolicy({
             if (redrives.some((r) => graph.pointsTo(r, "queueUrl", q))) continue;
             if (isDeadLetterQueue(graph, q)) continue;
             report(
-                `queue ${q.name} has no dead-letter queue: set redrivePolicy { deadLetterTargetArn: <DLQ ARN>, maxReceiveCount } ` +
+                `queue ${q.name} has no dead-letter queue: set redrivePolicy { deadLetterTargetArn: <DLQ ` +
+                    `ARN>, maxReceiveCount } ` +
                     "so messages that keep failing are kept for inspection instead of retried forever or lost.",
                 q.urn,
             );
@@ -192,7 +198,8 @@ export const ec2Imdsv2Required = resourcePolicy({
         // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html).
         if (options?.httpTokens !== "required") {
             report(
-                `metadataOptions.httpTokens is ${JSON.stringify(options?.httpTokens ?? null)}: set metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 } ` +
+                `metadataOptions.httpTokens is ${JSON.stringify(options?.httpTokens ?? null)}: set ` +
+                    `metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 } ` +
                     "so credentials cannot be read from the metadata service with a plain GET (SSRF).",
             );
         }
@@ -237,12 +244,15 @@ export const ecsTaskDefinitionContainerHardening = resourcePolicy({
             }
             if (!isTrue(c.readonlyRootFilesystem)) {
                 report(
-                    `container "${name}": set readonlyRootFilesystem: true (write to a volume or tmpfs instead of the image's file system).`,
+                    `container "${name}": set readonlyRootFilesystem: true (write to a volume or tmpfs instead ` +
+                        `of the image's file system).`,
                 );
             }
             if (hostNetwork && !isTrue(c.privileged) && runsAsRoot(c.user)) {
                 report(
-                    `container "${name}": networkMode "host" with user ${JSON.stringify(c.user ?? null)} runs as root in the host's network namespace: set user to a non-root UID (or use networkMode "awsvpc").`,
+                    `container "${name}": networkMode "host" with user ${JSON.stringify(c.user ?? null)} runs as ` +
+                        `root in the host's network namespace: set user to a non-root UID (or use networkMode ` +
+                        `"awsvpc").`,
                 );
             }
         }
@@ -262,7 +272,9 @@ export const SECRET_ENVIRONMENT_NAMES: readonly string[] = [
 
 export const ecsTaskDefinitionNoSecretEnvironment = resourcePolicy({
     name: "ecs-task-definition-no-secret-environment",
-    description: `ECS containers must not pass credentials (${SECRET_ENVIRONMENT_NAMES.join(", ")}) as plain environment variables.`,
+    description:
+        `ECS containers must not pass credentials (${SECRET_ENVIRONMENT_NAMES.join(", ")}) as plain environment ` +
+        `variables.`,
     types: T.ecsTaskDefinition,
     check: (props, _args, report) => {
         for (const c of containers(props) ?? []) {
@@ -270,7 +282,8 @@ export const ecsTaskDefinitionNoSecretEnvironment = resourcePolicy({
                 const name = block(e)?.name;
                 if (isAmong(name, SECRET_ENVIRONMENT_NAMES)) {
                     report(
-                        `container "${text(c.name, "?")}": environment ${name} is stored in plain text in the task definition: ` +
+                        `container "${text(c.name, "?")}": environment ${name} is stored in plain text in ` +
+                            `the task definition: ` +
                             "give the task a role instead, or pass it through secrets[] { name, valueFrom: <Secrets " +
                             "Manager or SSM ARN> }.",
                     );
@@ -319,7 +332,8 @@ export const ecrRepositoryTagImmutability = resourcePolicy({
         // MUTABLE is the default: https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
         if (!isAmong(props.imageTagMutability, ["IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"])) {
             report(
-                `imageTagMutability is ${JSON.stringify(props.imageTagMutability ?? "MUTABLE (default)")}: set "IMMUTABLE" so a pushed tag cannot be replaced with other code.`,
+                `imageTagMutability is ${JSON.stringify(props.imageTagMutability ?? "MUTABLE (default)")}: set ` +
+                    `"IMMUTABLE" so a pushed tag cannot be replaced with other code.`,
             );
         }
     },
@@ -340,7 +354,8 @@ export const lbDropInvalidHeaderFields = resourcePolicy({
     description: "Application load balancers must drop HTTP headers with invalid names.",
     types: T.loadBalancer,
     check: (props, _args, report) => {
-        // Default false: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-attributes
+        // Default false:
+        // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-attributes
         if (isApplicationLb(props) && !isTrue(props.dropInvalidHeaderFields)) {
             report("Set dropInvalidHeaderFields: true (request smuggling through malformed headers).");
         }
@@ -404,7 +419,8 @@ export const apigatewayStageWaf = stackPolicy({
             if (isSet(stage.props.webAclArn)) continue; // Output: the web ACL AWS reports for the stage.
             if (associations.some((a) => graph.pointsTo(a, "resourceArn", stage))) continue;
             report(
-                `stage ${stage.name} has no web ACL: add an aws.wafv2.WebAclAssociation { resourceArn: <stage ARN>, webAclArn } (REGIONAL scope).`,
+                `stage ${stage.name} has no web ACL: add an aws.wafv2.WebAclAssociation { resourceArn: <stage ` +
+                    `ARN>, webAclArn } (REGIONAL scope).`,
                 stage.urn,
             );
         }
@@ -430,7 +446,8 @@ export const elasticacheAutomaticBackups = resourcePolicy({
         const days = num(props.snapshotRetentionLimit);
         if (days === undefined || days < 1) {
             report(
-                `snapshotRetentionLimit is ${JSON.stringify(props.snapshotRetentionLimit ?? null)}: set it to at least 1 day (35 at most).`,
+                `snapshotRetentionLimit is ${JSON.stringify(props.snapshotRetentionLimit ?? null)}: set it to at ` +
+                    `least 1 day (35 at most).`,
             );
         }
     },
@@ -458,14 +475,17 @@ function methodSettingsOf(graph: StackGraph, stage: PolicyResource): PolicyResou
 export const apigatewayStageExecutionLogging = stackPolicy({
     name: "apigateway-stage-execution-logging",
     description:
-        'API Gateway REST API stages must log execution to CloudWatch for all methods (loggingLevel "ERROR" or "INFO").',
+        'API Gateway REST API stages must log execution to CloudWatch for all methods (loggingLevel "ERROR" ' +
+        'or "INFO").',
     check: (graph, _args, report) => {
         // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
         for (const stage of graph.ofType(T.apigatewayStage)) {
             const all = methodSettingsOf(graph, stage).filter((m) => m.props.methodPath === "*/*");
             if (all.some((m) => isAmong(block(m.props.settings)?.loggingLevel, ["ERROR", "INFO"]))) continue;
             report(
-                `stage ${stage.name} has no execution logging for all methods: add an aws.apigateway.MethodSettings { restApi, stageName, methodPath: "*/*", settings: { loggingLevel: "ERROR" } }.`,
+                `stage ${stage.name} has no execution logging for all methods: add an ` +
+                    `aws.apigateway.MethodSettings { restApi, stageName, methodPath: "*/*", settings: { ` +
+                    `loggingLevel: "ERROR" } }.`,
                 stage.urn,
             );
         }
@@ -532,7 +552,8 @@ export const cloudfrontS3OriginAccessControl = resourcePolicy({
             const origin = block(o);
             if (!isS3RestOrigin(origin?.domainName) || isSet(origin?.originAccessControlId)) continue;
             report(
-                `origin ${text(origin?.originId, "?")} (${text(origin?.domainName)}) is an S3 bucket without originAccessControlId: ` +
+                `origin ${text(origin?.originId, "?")} (${text(origin?.domainName)}) is an S3 bucket without ` +
+                    `originAccessControlId: ` +
                     "create an aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4) and allow only " +
                     "this distribution in the bucket policy (origin access identities are legacy).",
             );
@@ -562,7 +583,8 @@ export const autoscalingGroupLaunchTemplate = resourcePolicy({
     description: "Auto Scaling groups must use launch templates, not launch configurations.",
     types: ["aws:autoscaling/group:Group"],
     check: (props, _args, report) => {
-        // https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-configurations.html (no new features, no IMDSv2 defaults)
+        // https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-configurations.html (no new features, no IMDSv2
+        // defaults)
         if (isSet(props.launchConfiguration)) {
             report("launchConfiguration is set: use launchTemplate (or mixedInstancesPolicy) instead.");
         }
@@ -577,7 +599,8 @@ export const cloudtrailCloudwatchLogs = resourcePolicy({
         // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
         if (!isSet(props.cloudWatchLogsGroupArn) || !isSet(props.cloudWatchLogsRoleArn)) {
             report(
-                'Set cloudWatchLogsGroupArn ("<log group ARN>:*") and cloudWatchLogsRoleArn so API activity can be alarmed on.',
+                'Set cloudWatchLogsGroupArn ("<log group ARN>:*") and cloudWatchLogsRoleArn so API activity ' +
+                    "can be alarmed on.",
             );
         }
     },
@@ -591,7 +614,8 @@ export const ecrRepositoryLifecyclePolicy = stackPolicy({
         for (const repo of graph.ofType(T.ecrRepository)) {
             if (policies.some((p) => graph.pointsTo(p, "repository", repo))) continue;
             report(
-                `repository ${repo.name} keeps every image forever: add an aws.ecr.LifecyclePolicy { repository, policy } that expires old and untagged images.`,
+                `repository ${repo.name} keeps every image forever: add an aws.ecr.LifecyclePolicy { repository, ` +
+                    `policy } that expires old and untagged images.`,
                 repo.urn,
             );
         }
@@ -622,7 +646,8 @@ export const elasticacheAutoMinorVersionUpgrade = resourcePolicy({
     description: "ElastiCache must apply minor engine versions automatically.",
     types: tokensOf("elasticacheReplicationGroup", "elasticacheCluster"),
     check: (props, _args, report) => {
-        // Default true: https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html
+        // Default true:
+        // https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html
         if (isFalse(props.autoMinorVersionUpgrade)) report("autoMinorVersionUpgrade is false: remove it or set true.");
     },
 });
@@ -684,7 +709,8 @@ export const cognitoUserPoolPasswordPolicy = resourcePolicy({
         "Cognito user pool password policies must require at least 8 characters with uppercase, numbers and symbols.",
     types: ["aws:cognito/userPool:UserPool"],
     check: (props, _args, report) => {
-        // Absent: Cognito's default policy applies (https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html).
+        // Absent: Cognito's default policy applies
+        // (https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html).
         const policy = block(list(props.passwordPolicy)[0]);
         if (policy === undefined) return;
         const min = num(policy.minimumLength);
@@ -694,7 +720,8 @@ export const cognitoUserPoolPasswordPolicy = resourcePolicy({
         ];
         if (weak.length > 0) {
             report(
-                `passwordPolicy is weak (${weak.join(", ")}): require minimumLength >= 8, uppercase, numbers and symbols.`,
+                `passwordPolicy is weak (${weak.join(", ")}): require minimumLength >= 8, uppercase, numbers and ` +
+                    `symbols.`,
             );
         }
     },
@@ -719,7 +746,8 @@ export const s3BucketLifecycle = stackPolicy({
             // Providers before v7: inline lifecycleRules on the bucket.
             if (list(bucket.props.lifecycleRules).some((r) => isTrue(block(r)?.enabled))) continue;
             report(
-                `bucket ${bucket.name} has no lifecycle rules: add an aws.s3.BucketLifecycleConfiguration that expires noncurrent versions and aborts incomplete multipart uploads.`,
+                `bucket ${bucket.name} has no lifecycle rules: add an aws.s3.BucketLifecycleConfiguration that ` +
+                    `expires noncurrent versions and aborts incomplete multipart uploads.`,
                 bucket.urn,
             );
         }

@@ -131,7 +131,8 @@ function forEachAllowStatement(
     if (parsed.kind === "absent") return;
     if (parsed.kind === "invalid") {
         report(
-            `${doc.where} is not a valid IAM policy document (${parsed.reason}): give a JSON policy document with a Statement list.`,
+            `${doc.where} is not a valid IAM policy document (${parsed.reason}): give a JSON policy document ` +
+                `with a Statement list.`,
         );
         return;
     }
@@ -191,7 +192,8 @@ export const iamNoWildcardResourceWrites = identityStatementPolicy(
     {
         name: "iam-no-wildcard-resource-writes",
         description:
-            'IAM policy statements must not Allow write, permission-management or data-reading actions on Resource "*" ' +
+            "IAM policy statements must not Allow write, permission-management or data-reading actions on " +
+            'Resource "*" ' +
             '(only read actions and actions AWS authorizes solely on "*").',
         configSchema: {
             properties: {
@@ -199,7 +201,8 @@ export const iamNoWildcardResourceWrites = identityStatementPolicy(
                     type: "array",
                     default: [],
                     description:
-                        'Actions accepted on Resource "*" besides the built-in list of actions AWS authorizes only on "*"; each entry needs a reason.',
+                        'Actions accepted on Resource "*" besides the built-in list of actions AWS ' +
+                        'authorizes only on "*"; each entry needs a reason.',
                     items: {
                         type: "object",
                         properties: { action: { type: "string" }, reason: { type: "string", minLength: 10 } },
@@ -232,7 +235,8 @@ export const iamNoWildcardResourceWrites = identityStatementPolicy(
         return (
             `allows ${quoteList(broad)} on ${on}: put the ARNs of the resources the workload uses in Resource ` +
             `(e.g. the bucket, queue or table ARN); only read actions and actions AWS authorizes solely on "*" ` +
-            `(ecr:GetAuthorizationToken, xray:PutTraceSegments, cloudwatch:PutMetricData, … ${STAR_ONLY_ACTIONS.size} in all) may use "*".`
+            `(ecr:GetAuthorizationToken, xray:PutTraceSegments, cloudwatch:PutMetricData, … ` +
+            `${STAR_ONLY_ACTIONS.size} in all) may use "*".`
         );
     },
 );
@@ -254,10 +258,11 @@ export const iamNoPassRoleWildcard = identityStatementPolicy(
                 ? ["NotResource"]
                 : (s.resources ?? []).filter((r) => isUnscopedResource(r) || ALL_ROLES.test(r.trim()));
         if (wide.length === 0) return undefined;
+        const on = notResources !== undefined ? "every role outside NotResource" : `Resource ${quoteList(wide)}`;
         return (
-            `allows ${quoteList(passing)} on ${notResources !== undefined ? "every role outside NotResource" : `Resource ${quoteList(wide)}`}: ` +
-            `set Resource to the ARNs of the roles passed (e.g. "arn:aws:iam::<account>:role/<task-role>") and add an ` +
-            `"iam:PassedToService" condition.`
+            `allows ${quoteList(passing)} on ${on}: ` +
+            `set Resource to the ARNs of the roles passed (e.g. "arn:aws:iam::<account>:role/<task-role>") ` +
+            `and add an "iam:PassedToService" condition.`
         );
     },
 );
@@ -344,7 +349,8 @@ export interface AdminPolicyConfig {
 export const iamNoAdminManagedPolicies: ResourceValidationPolicy = {
     name: "iam-no-admin-managed-policies",
     description:
-        "No AdministratorAccess, PowerUserAccess, IAMFullAccess or other AWS managed *FullAccess policy attached to a role, user or group.",
+        "No AdministratorAccess, PowerUserAccess, IAMFullAccess or other AWS managed *FullAccess policy attached " +
+        "to a role, user or group.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -391,14 +397,16 @@ export const iamNoUserInlinePolicies: ResourceValidationPolicy = {
     validateResource: (args, report) => {
         if (args.type === "aws:iam/userPolicy:UserPolicy") {
             report(
-                "aws.iam.UserPolicy puts an inline policy on an IAM user: grant the permissions to a role the workload " +
+                "aws.iam.UserPolicy puts an inline policy on an IAM user: grant the permissions to a role " +
+                    "the workload " +
                     "assumes (aws.iam.RolePolicy), or to a group (aws.iam.GroupPolicy), and remove the UserPolicy.",
             );
         } else if (args.type === "aws:iam/userPoliciesExclusive:UserPoliciesExclusive") {
             const names: unknown = args.props.policyNames;
             if (Array.isArray(names) && names.length > 0) {
                 report(
-                    `policyNames keeps ${names.length} inline polic${names.length === 1 ? "y" : "ies"} on an IAM user: ` +
+                    `policyNames keeps ${names.length} inline polic${names.length === 1 ? "y" : "ies"} on an ` +
+                        `IAM user: ` +
                         "set policyNames to [] and grant the permissions through a role or group.",
                 );
             }
@@ -433,7 +441,8 @@ export const iamRoleTrustNoWildcardPrincipal: ResourceValidationPolicy = {
             if (s.principal?.wildcard) {
                 return (
                     'trusts Principal "*" (any AWS account): set Principal to the account root, role ARN ' +
-                    '(e.g. {"AWS": "arn:aws:iam::<account>:role/<name>"}) or service (e.g. {"Service": "ecs-tasks.amazonaws.com"}) that assumes it.'
+                    '(e.g. {"AWS": "arn:aws:iam::<account>:role/<name>"}) or service (e.g. {"Service": ' +
+                    '"ecs-tasks.amazonaws.com"}) that assumes it.'
                 );
             }
             return undefined;
@@ -460,7 +469,7 @@ export function oidcProviderHost(federated: string): string | undefined {
  * (empty when it is fine):
  * - GitHub Actions: `<host>:sub` with StringEquals/StringLike pinned to `repo:<owner>/<repo>…`,
  *   and `<host>:aud` StringEquals `sts.amazonaws.com`
- *   (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services);
+ * (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services);
  * - Cognito identity pools: `cognito-identity.amazonaws.com:aud` StringEquals the pool id;
  * - any other OIDC provider (EKS IRSA …): a `<host>:sub` condition that names the subject
  *   (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html).
@@ -476,13 +485,15 @@ export function oidcTrustProblems(statement: PolicyStatement, providerHost: stri
         const sub = withKey("sub").filter((c) => isEqualsOrLike(c.operator));
         if (sub.length === 0) {
             problems.push(
-                `has no StringEquals/StringLike condition on "${host}:sub": add one naming the repository, e.g. "repo:<owner>/<repo>:ref:refs/heads/main"`,
+                `has no StringEquals/StringLike condition on "${host}:sub": add one naming the repository, e.g. ` +
+                    `"repo:<owner>/<repo>:ref:refs/heads/main"`,
             );
         } else {
             const loose = sub.flatMap((c) => c.values).filter((v) => !GITHUB_PINNED_SUB.test(v));
             if (loose.length > 0) {
                 problems.push(
-                    `lets ${quoteList(loose)} assume the role through "${host}:sub": pin owner and repository, e.g. "repo:<owner>/<repo>:environment:prod"`,
+                    `lets ${quoteList(loose)} assume the role through "${host}:sub": pin owner and repository, ` +
+                        `e.g. "repo:<owner>/<repo>:environment:prod"`,
                 );
             }
         }
@@ -496,7 +507,8 @@ export function oidcTrustProblems(statement: PolicyStatement, providerHost: stri
         }
     } else if (withKey("sub").length === 0) {
         problems.push(
-            `has no condition on "${providerHost}:sub": add StringEquals with the subject, e.g. "system:serviceaccount:<namespace>:<service-account>" for EKS`,
+            `has no condition on "${providerHost}:sub": add StringEquals with the subject, e.g. ` +
+                `"system:serviceaccount:<namespace>:<service-account>" for EKS`,
         );
     }
     return problems;
@@ -505,7 +517,8 @@ export function oidcTrustProblems(statement: PolicyStatement, providerHost: stri
 export const iamRoleTrustOidcConditions: ResourceValidationPolicy = {
     name: "iam-role-trust-oidc-conditions",
     description:
-        "Web-identity trust policies must restrict the token subject: GitHub OIDC needs a repository-pinned sub and aud sts.amazonaws.com; other OIDC providers a sub condition.",
+        "Web-identity trust policies must restrict the token subject: GitHub OIDC needs a repository-pinned sub " +
+        "and aud sts.amazonaws.com; other OIDC providers a sub condition.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         const doc = trustDocument(args);
@@ -559,7 +572,8 @@ export const iamRolePermissionsBoundary: ResourceValidationPolicy = {
         if (typeof boundary === "string" && expected.test(boundary)) return;
         report(
             `permissionsBoundary is ${boundary === undefined ? "unset" : JSON.stringify(boundary)}: set it to ` +
-                `"arn:aws:iam::<account>:policy/${name}" (index.ts registers a transformation that sets it on every role).`,
+                `"arn:aws:iam::<account>:policy/${name}" (index.ts registers a transformation that sets it on ` +
+                `every role).`,
         );
     },
 };

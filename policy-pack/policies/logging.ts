@@ -101,7 +101,8 @@ export const sfnLogging = resourcePolicy({
         const level = cfg?.level;
         if (!isAmong(level, ["ALL", "ERROR", "FATAL"]) || !isSet(cfg?.logDestination)) {
             report(
-                'Set loggingConfiguration: { level: "ERROR" (or "ALL"), logDestination: "<log group ARN>:*", includeExecutionData: false }.',
+                'Set loggingConfiguration: { level: "ERROR" (or "ALL"), logDestination: "<log group ARN>:*", ' +
+                    "includeExecutionData: false }.",
             );
         }
     },
@@ -137,7 +138,8 @@ export const ecsContainerLogging = resourcePolicy({
             const c = block(value);
             if (!isSet(block(c?.logConfiguration)?.logDriver)) {
                 report(
-                    `Container "${text(c?.name, "?")}": set logConfiguration { logDriver: "awslogs", options: { awslogs-group, awslogs-region, awslogs-stream-prefix } }.`,
+                    `Container "${text(c?.name, "?")}": set logConfiguration { logDriver: "awslogs", options: { ` +
+                        `awslogs-group, awslogs-region, awslogs-stream-prefix } }.`,
                 );
             }
         }
@@ -152,7 +154,8 @@ export const ec2VpcFlowLogs = stackPolicy({
         for (const vpc of graph.ofType(T.vpc)) {
             if (!flowLogs.some((f) => graph.pointsTo(f, "vpcId", vpc))) {
                 report(
-                    `VPC ${vpc.name}: add an aws.ec2.FlowLog { vpcId, trafficType: "ALL", logDestination: <encrypted log group> }.`,
+                    `VPC ${vpc.name}: add an aws.ec2.FlowLog { vpcId, trafficType: "ALL", logDestination: ` +
+                        `<encrypted log group> }.`,
                     vpc.urn,
                 );
             }
@@ -191,7 +194,8 @@ export const wafv2Logging = stackPolicy({
         for (const acl of graph.ofType(T.wafv2WebAcl)) {
             if (!configs.some((c) => graph.pointsTo(c, "resourceArn", acl))) {
                 report(
-                    "Add an aws.wafv2.WebAclLoggingConfiguration { resourceArn: <this web ACL ARN>, logDestinationConfigs: [<aws-waf-logs-* destination>] }.",
+                    "Add an aws.wafv2.WebAclLoggingConfiguration { resourceArn: <this web ACL ARN>, " +
+                        "logDestinationConfigs: [<aws-waf-logs-* destination>] }.",
                     acl.urn,
                 );
             }
@@ -207,7 +211,8 @@ export const cloudwatchLogGroupRetention = resourcePolicy({
         const days = num(props.retentionInDays);
         if (days === undefined || days <= 0) {
             report(
-                "Set retentionInDays (e.g. 7 in dev, 90 or more in prod); 0/unset keeps logs forever at growing cost and exposure.",
+                "Set retentionInDays (e.g. 7 in dev, 90 or more in prod); 0/unset keeps logs forever at growing " +
+                    "cost and exposure.",
             );
         }
     },

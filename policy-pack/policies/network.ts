@@ -35,7 +35,8 @@ export const ecsServiceNoPublicIp = resourcePolicy({
     check: (props, _args, report) => {
         if (isTrue(block(props.networkConfiguration)?.assignPublicIp) || isTrue(props.assignPublicIp)) {
             report(
-                "Set networkConfiguration.assignPublicIp: false and run tasks in private subnets (egress through NAT or VPC endpoints).",
+                "Set networkConfiguration.assignPublicIp: false and run tasks in private subnets (egress through " +
+                    "NAT or VPC endpoints).",
             );
         }
     },
@@ -48,7 +49,8 @@ export const ec2InstanceNoPublicIp = resourcePolicy({
     check: (props, _args, report) => {
         if (isTrue(props.associatePublicIpAddress)) {
             report(
-                "Set associatePublicIpAddress: false; reach the instance through a load balancer or SSM Session Manager.",
+                "Set associatePublicIpAddress: false; reach the instance through a load balancer or SSM Session " +
+                    "Manager.",
             );
         }
     },
@@ -77,7 +79,8 @@ export const eksNodeNoPublicIp = resourcePolicy({
         }
         if (!isFalse(props.nodeAssociatePublicIpAddress)) {
             report(
-                "Set nodeAssociatePublicIpAddress: false (or skipDefaultNodeGroup: true with managed node groups in private subnets).",
+                "Set nodeAssociatePublicIpAddress: false (or skipDefaultNodeGroup: true with managed node groups " +
+                    "in private subnets).",
             );
         }
     },
@@ -155,8 +158,10 @@ function privateSubnetsPolicy(name: string, service: string, groupTokens: readon
                 const publicOnes = graph.targets(group, "subnetIds", T.subnet).filter((s) => subnetIsPublic(graph, s));
                 if (publicOnes.length > 0) {
                     report(
-                        `${groupType} ${group.name} includes public subnet(s) ${publicOnes.map((s) => s.name).join(", ")}: ` +
-                            "set subnetIds to the isolated (data) subnets, whose route tables have no 0.0.0.0/0 route to an internet gateway.",
+                        `${groupType} ${group.name} includes public subnet(s) ` +
+                            `${publicOnes.map((s) => s.name).join(", ")}: ` +
+                            "set subnetIds to the isolated (data) subnets, whose route tables have no 0.0.0.0/0 " +
+                            "route to an internet gateway.",
                         group.urn,
                     );
                 }
@@ -296,7 +301,8 @@ export const ec2SgPublicIngressPorts = resourcePolicy({
         for (const o of openIngressOf(args.type, props)) {
             if (!isWebPort(o)) {
                 report(
-                    `${describe(o)}: restrict the source to a security group, prefix list or private CIDR; only TCP 80/443 may be open to the world (on a load balancer).`,
+                    `${describe(o)}: restrict the source to a security group, prefix list or private CIDR; only ` +
+                        `TCP 80/443 may be open to the world (on a load balancer).`,
                 );
             }
         }
@@ -371,8 +377,10 @@ export const ec2SgPublicIngressLbOnly = stackPolicy({
                 const other = users.find((u) => !(LB_TYPES.includes(u.type) && !isTrue(u.props.internal)));
                 if (other === undefined) continue;
                 report(
-                    `${describe(open[0])}, but security group ${g.name} is used by ${other.type.split(":").pop()} ${other.name}, ` +
-                        "not only by internet-facing load balancers: allow only the load balancer's security group (or the CloudFront origin-facing prefix list) as the source.",
+                    `${describe(open[0])}, but security group ${g.name} is used by ` +
+                        `${other.type.split(":").pop()} ${other.name}, ` +
+                        "not only by internet-facing load balancers: allow only the load balancer's security " +
+                        "group (or the CloudFront origin-facing prefix list) as the source.",
                     r.urn,
                 );
                 break;
@@ -397,7 +405,8 @@ export const ec2DefaultSgClosed = stackPolicy({
         for (const vpc of graph.ofType(T.vpc)) {
             if (!defaults.some((d) => graph.pointsTo(d, "vpcId", vpc))) {
                 report(
-                    `VPC ${vpc.name} leaves its default security group open (all traffic between members, all egress): ` +
+                    `VPC ${vpc.name} leaves its default security group open (all traffic between members, ` +
+                        `all egress): ` +
                         "adopt it with aws.ec2.DefaultSecurityGroup { vpcId } and no ingress/egress.",
                     vpc.urn,
                 );
@@ -419,8 +428,10 @@ export const eksEndpointNotPublic = resourcePolicy({
         const cidrs = list<string>(cfg?.publicAccessCidrs);
         if (cidrs.length === 0 || cidrs.some(isAnywhere)) {
             report(
-                `The public endpoint is open to ${cidrs.length === 0 ? "0.0.0.0/0 (the default)" : cidrs.filter(isAnywhere).join(", ")}: ` +
-                    "set endpointPublicAccess: false (with endpointPrivateAccess: true), or publicAccessCidrs to your admin CIDRs.",
+                `The public endpoint is open to ` +
+                    `${cidrs.length === 0 ? "0.0.0.0/0 (the default)" : cidrs.filter(isAnywhere).join(", ")}: ` +
+                    "set endpointPublicAccess: false (with endpointPrivateAccess: true), or publicAccessCidrs to " +
+                    "your admin CIDRs.",
             );
         }
     },
@@ -441,7 +452,8 @@ const VPC_ONLY = tokensOf(
 export const lambdaVpcAccess = stackPolicy({
     name: "lambda-vpc-access",
     description:
-        "Lambda functions that use VPC-only resources (RDS, ElastiCache, EFS, internal load balancers) must run in the VPC.",
+        "Lambda functions that use VPC-only resources (RDS, ElastiCache, EFS, internal load balancers) must run " +
+        "in the VPC.",
     check: (graph, _args, report) => {
         for (const fn of graph.ofType(T.lambdaFunction)) {
             const used = new Map<string, PolicyResource>();
@@ -457,7 +469,8 @@ export const lambdaVpcAccess = stackPolicy({
             if (list(block(fn.props.vpcConfig)?.subnetIds).length === 0) {
                 report(
                     `Function ${fn.name} uses ${reached.map((d) => d.name).join(", ")} but has no vpcConfig: ` +
-                        "set vpcConfig.subnetIds to the private subnets and vpcConfig.securityGroupIds to a group the data tier admits.",
+                        "set vpcConfig.subnetIds to the private subnets and vpcConfig.securityGroupIds to a " +
+                        "group the data tier admits.",
                     fn.urn,
                 );
             }

@@ -25,7 +25,9 @@ import {
     tokensOf,
 } from "../lib/resource";
 
-/** ELB policies that allow nothing older than TLS 1.2 (TLS13-1-2/1-3, TLS-1-2, FS-1-2 families, FIPS/PQ/Ext variants). */
+/**
+ * ELB policies that allow nothing older than TLS 1.2 (TLS13-1-2/1-3, TLS-1-2, FS-1-2 families, FIPS/PQ/Ext variants).
+ */
 const ELB_TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/;
 
 interface Listener {
@@ -94,7 +96,8 @@ export const lbListenerHttpsRedirect = resourcePolicy({
                 );
             if (!redirectsToHttps) {
                 report(
-                    `${l.label}HTTP listener on port ${l.port ?? "?"}: use protocol "HTTPS", or make defaultActions a single ` +
+                    `${l.label}HTTP listener on port ${l.port ?? "?"}: use protocol "HTTPS", or make ` +
+                        `defaultActions a single ` +
                         '{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }.',
                 );
             }
@@ -113,7 +116,8 @@ export const lbListenerTlsPolicy = resourcePolicy({
             }
             if (typeof l.sslPolicy !== "string" || !ELB_TLS12_POLICY.test(l.sslPolicy)) {
                 report(
-                    `${l.label}sslPolicy ${JSON.stringify(l.sslPolicy ?? null)} allows TLS < 1.2 (the AWS default ELBSecurityPolicy-2016-08 does): ` +
+                    `${l.label}sslPolicy ${JSON.stringify(l.sslPolicy ?? null)} allows TLS < 1.2 (the AWS ` +
+                        `default ELBSecurityPolicy-2016-08 does): ` +
                         'set sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06".',
                 );
             }
@@ -133,7 +137,8 @@ export const cloudfrontViewerHttps = resourcePolicy({
         for (const [where, b] of behaviors) {
             if (!isAmong(block(b)?.viewerProtocolPolicy, HTTPS_VIEWER)) {
                 report(
-                    `${where}.viewerProtocolPolicy is ${JSON.stringify(block(b)?.viewerProtocolPolicy ?? null)}: set "redirect-to-https" or "https-only".`,
+                    `${where}.viewerProtocolPolicy is ${JSON.stringify(block(b)?.viewerProtocolPolicy ?? null)}: ` +
+                        `set "redirect-to-https" or "https-only".`,
                 );
             }
         }
@@ -154,7 +159,8 @@ export const cloudfrontMinimumTls = resourcePolicy({
             (!isSet(cert?.acmCertificateArn) && !isSet(cert?.iamCertificateId))
         ) {
             report(
-                "viewerCertificate uses the *.cloudfront.net default certificate, which allows TLSv1: set acmCertificateArn (us-east-1), " +
+                "viewerCertificate uses the *.cloudfront.net default certificate, which allows TLSv1: set " +
+                    "acmCertificateArn (us-east-1), " +
                     'sslSupportMethod: "sni-only" and minimumProtocolVersion: "TLSv1.2_2021".',
             );
             return;
@@ -184,20 +190,24 @@ export const cloudfrontOriginHttps = resourcePolicy({
             const policy = custom?.originProtocolPolicy;
             if (policy !== "https-only" && !(policy === "match-viewer" && viewerAlwaysHttps)) {
                 report(
-                    `origins[${i}] (${String(o?.originId)}): customOriginConfig.originProtocolPolicy is ${JSON.stringify(policy)}: set "https-only".`,
+                    `origins[${i}] (${String(o?.originId)}): customOriginConfig.originProtocolPolicy is ` +
+                        `${JSON.stringify(policy)}: set "https-only".`,
                 );
             }
             const weak = list<string>(custom?.originSslProtocols).filter((p) => p !== "TLSv1.2" && p !== "TLSv1.3");
             if (weak.length > 0) {
                 report(
-                    `origins[${i}] (${String(o?.originId)}): remove ${weak.join(", ")} from customOriginConfig.originSslProtocols; allow only "TLSv1.2".`,
+                    `origins[${i}] (${String(o?.originId)}): remove ${weak.join(", ")} from ` +
+                        `customOriginConfig.originSslProtocols; allow only "TLSv1.2".`,
                 );
             }
         });
     },
 });
 
-/** API Gateway security policies without TLS 1.0/1.1: TLS_1_2 and the enhanced SecurityPolicy_TLS12_* / TLS13_* names. */
+/**
+ * API Gateway security policies without TLS 1.0/1.1: TLS_1_2 and the enhanced SecurityPolicy_TLS12_* / TLS13_* names.
+ */
 const APIGW_TLS12_POLICY = /^(TLS_1_2|SecurityPolicy_TLS1[23]_.+)$/;
 
 export const apigatewayDomainTls = resourcePolicy({
@@ -232,7 +242,8 @@ export const elasticacheTransitEncryption = resourcePolicy({
             }
             if (props.engine !== "memcached") {
                 report(
-                    "A standalone Redis/Valkey cluster cannot use TLS: use an aws.elasticache.ReplicationGroup with transitEncryptionEnabled: true.",
+                    "A standalone Redis/Valkey cluster cannot use TLS: use an aws.elasticache.ReplicationGroup " +
+                        "with transitEncryptionEnabled: true.",
                 );
                 return;
             }
@@ -319,7 +330,8 @@ export const rdsForceSsl = resourcePolicy({
             const need = sslRequirement(family);
             if (need !== undefined && !need.defaultOn) {
                 report(
-                    `The default parameter group for ${engine} ${text(props.engineVersion)} accepts plaintext: set parameterGroupName to a group with ${need.parameter} = "1".`,
+                    `The default parameter group for ${engine} ${text(props.engineVersion)} accepts plaintext: ` +
+                        `set parameterGroupName to a group with ${need.parameter} = "1".`,
                 );
             }
             return;
@@ -331,7 +343,8 @@ export const rdsForceSsl = resourcePolicy({
         const need = sslRequirement(engine);
         if (need !== undefined && !need.defaultOn) {
             report(
-                `The default cluster parameter group for ${engine} accepts plaintext: set dbClusterParameterGroupName to a group with ${need.parameter} = "1".`,
+                `The default cluster parameter group for ${engine} accepts plaintext: set ` +
+                    `dbClusterParameterGroupName to a group with ${need.parameter} = "1".`,
             );
         }
     },

@@ -25,10 +25,19 @@ describe("npm run metrics", () => {
         assert.deepStrictEqual(longFunctions("x.ts", source, 7), []);
     });
 
+    it("leaves out a line over the limit only because of its URL", () => {
+        const url = `https://docs.aws.amazon.com/${"x".repeat(120)}`;
+        const words = "word ".repeat(20);
+        assert.deepStrictEqual(longLines("u.ts", `    source: "${url}",\n    ${words}${words}"${url}"`, 120), [
+            { file: "u.ts", line: 2, length: 4 + 2 * words.length + url.length + 2 },
+        ]);
+    });
+
     it("leaves out lines no formatter can break: one URL after a comment marker", () => {
         const url = `https://docs.aws.amazon.com/${"x".repeat(120)}`;
-        assert.deepStrictEqual(longLines("z.ts", ` * ${url}\n// ${url}\n * see ${url}`, 120), [
-            { file: "z.ts", line: 3, length: 7 + url.length },
+        const words = "word ".repeat(25);
+        assert.deepStrictEqual(longLines("z.ts", ` * ${url}\n// ${url}\n * ${words}${url}`, 120), [
+            { file: "z.ts", line: 3, length: 3 + words.length + url.length },
         ]);
     });
 
