@@ -78,6 +78,12 @@ export function prop(c: RequestContext, key: string): string {
     return v;
 }
 
+/** Like `prop`, but `undefined` when the resource does not set the key. */
+function optionalProp(c: RequestContext, key: string): string | undefined {
+    const v = c.resource.outputs?.[key] ?? c.resource.inputs?.[key];
+    return typeof v === "string" && v !== "" ? v : undefined;
+}
+
 const id = (c: RequestContext) => {
     if (!c.resource.id) throw new Error(`${c.resource.urn}: no id`);
     return c.resource.id;
@@ -693,7 +699,7 @@ const data: Record<string, ActionRow> = {
             // A MySQL instance's audit-plugin option group; otherwise RDS's default one (default:<engine>-<major>).
             on(
                 "rds:CreateDBInstance",
-                regional("rds", (c) => `og:${c.resource.inputs?.optionGroupName ?? `default:${prop(c, "engine")}`}`),
+                regional("rds", (c) => `og:${optionalProp(c, "optionGroupName") ?? `default:${prop(c, "engine")}`}`),
             ),
             serviceLinkedRole("rds.amazonaws.com", "AWSServiceRoleForRDS"),
         ],
