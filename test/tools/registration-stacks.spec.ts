@@ -1,7 +1,8 @@
 /**
  * tools/runtime/registration-stacks.cjs, preloaded by Pulumi.yaml before cmd/run installs source-map
- * support: the SDK's per-registration stack capture is not source-mapped (the cost it saves), every other
- * stack still is, and PULUMI_PLATFORM_MAPPED_SOURCE_POSITIONS=1 maps the capture too.
+ * support: the SDK's per-registration and per-promise stack captures are not source-mapped (the cost it
+ * saves), every other stack still is, PULUMI_PLATFORM_MAPPED_SOURCE_POSITIONS=1 maps both captures, and
+ * PULUMI_DEBUG_PROMISE_LEAKS (the SDK then prints the promise captures) maps the promise captures.
  */
 import * as assert from "assert";
 import { spawnSync } from "child_process";
@@ -20,9 +21,11 @@ const PROBE_LINE =
         .findIndex((l) => l.endsWith("// PROBE")) + 1;
 
 /** Runs the fixture as the language host loads a program: the preload first, then ts-node. */
-function probe(mapped?: string): { capturedLine: number; errorLine: number } {
-    const env = { ...process.env, PULUMI_PLATFORM_MAPPED_SOURCE_POSITIONS: mapped };
-    const r = spawnSync(process.execPath, ["--require", PRELOAD, ...TS_NODE, FIXTURE], { encoding: "utf8", env });
+function probe(env: Record<string, string> = {}): { capturedLine: number; promiseLine: number; errorLine: number } {
+    const r = spawnSync(process.execPath, ["--require", PRELOAD, ...TS_NODE, FIXTURE], {
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_PLATFORM_MAPPED_SOURCE_POSITIONS: "", PULUMI_DEBUG_PROMISE_LEAKS: "", ...env },
+    });
     assert.strictEqual(r.status, 0, r.stderr);
     return JSON.parse(r.stdout);
 }
@@ -43,14 +46,23 @@ describe("registration-stacks preload", function () {
         }
     });
 
-    it("leaves the SDK's registration capture unmapped and keeps other stacks mapped", () => {
+    it("leaves the SDK's registration and promise captures unmapped and keeps other stacks mapped", () => {
         assert.ok(PROBE_LINE > 0);
         const r = probe();
         assert.strictEqual(r.errorLine, PROBE_LINE);
-        assert.ok(r.capturedLine < PROBE_LINE, `capture at line ${r.capturedLine}: mapped`);
+        assert.notStrictEqual(r.capturedLine, PROBE_LINE, "registration capture mapped");
+        assert.notStrictEqual(r.promiseLine, PROBE_LINE, "promise capture mapped");
     });
 
-    it("maps the capture too when PULUMI_PLATFORM_MAPPED_SOURCE_POSITIONS=1", () => {
-        assert.deepStrictEqual(probe("1"), { capturedLine: PROBE_LINE, errorLine: PROBE_LINE });
+    it("maps both captures when PULUMI_PLATFORM_MAPPED_SOURCE_POSITIONS=1", () => {
+        const r = probe({ PULUMI_PLATFORM_MAPPED_SOURCE_POSITIONS: "1" });
+        assert.deepStrictEqual(r, { capturedLine: PROBE_LINE, promiseLine: PROBE_LINE, errorLine: PROBE_LINE });
+    });
+
+    it("maps the promise captures when PULUMI_DEBUG_PROMISE_LEAKS is set, the registration capture still not", () => {
+        const r = probe({ PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+        assert.strictEqual(r.promiseLine, PROBE_LINE);
+        assert.strictEqual(r.errorLine, PROBE_LINE);
+        assert.notStrictEqual(r.capturedLine, PROBE_LINE, "registration capture mapped");
     });
 });
