@@ -4,7 +4,7 @@
  *
  * - (a) the plan through the recording engine: `tools/plan.ts --no-policy`, end to end;
  * - (b) the program as the Pulumi CLI loads it with this repository's settings: the `cmd/run` child of
- *   the same runs (Pulumi.yaml runtime options: tsconfig.pulumi.json without type check, the inspect
+ *   the same runs (Pulumi.yaml runtime options: tsconfig.pulumi.json without type check, swc, the inspect
  *   guard), from its start to its exit, as the engine measures it;
  * - (c) a synthetic program registering the same number of resources through the same runner
  *   (`tools/bench/synthetic`, SSM parameters);
