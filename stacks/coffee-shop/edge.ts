@@ -5,8 +5,8 @@
 import { CdnDistribution } from "../../infra/edge/cdn-distribution";
 import { DnsCertificate } from "../../infra/edge/dns-certificate";
 import { PrivateBucket } from "../../infra/storage/private-bucket";
-import { physicalName } from "../../infra/shared/naming";
-import { CoffeeShopStep, logSettings, NAME } from "./settings";
+import { cloudFrontCertificate, distributionArgs } from "../cloudfront";
+import { CoffeeShopStep, logSettings } from "./settings";
 
 /** What the edge step registers. */
 export interface Edge {
@@ -20,7 +20,7 @@ export interface Edge {
 
 /** The site's bucket, CloudFront's certificate and, once it is issued, the distribution with its WAF. */
 export function edgeTier(step: CoffeeShopStep): Edge {
-    const { config, settings: s, foundation, tags, scope, name, child } = step;
+    const { config, settings: s, foundation, tags, name, child } = step;
     const site = new PrivateBucket(
         `${name}-site`,
         {
@@ -33,43 +33,18 @@ export function edgeTier(step: CoffeeShopStep): Edge {
         child,
     );
     // CloudFront's certificate (us-east-1): the distribution exists once it is issued (docs/first-deploy.md).
-    const viewerCertificate = new DnsCertificate(
-        `${name}-cdn-certificate`,
-        {
-            domainName: s.domain.name,
-            hostedZoneId: s.domain.hostedZoneId,
-            status: s.domain.certificateStatus,
-            statusKey: `platform:${NAME}.domain.certificateStatus`,
-            tags,
-        },
-        { ...child, provider: foundation.edgeProvider },
-    );
+    const viewerCertificate = cloudFrontCertificate(step);
+    const waf = { rateLimit: s.waf.siteRateLimit, retentionInDays: logSettings(step).retentionInDays };
     const cdn =
         viewerCertificate.certificateArn === undefined
             ? undefined
             : new CdnDistribution(
                   `${name}-cdn`,
-                  {
-                      accountId: foundation.accountId,
-                      partition: foundation.partition,
-                      edgeProvider: foundation.edgeProvider,
-                      description: `${NAME}: ${s.domain.name}`,
+                  distributionArgs(step, viewerCertificate.certificateArn, waf, {
                       origins: { site: { type: "s3", bucket: site } },
                       defaultBehavior: { origin: "site", cache: "static" },
                       defaultRootObject: "index.html",
-                      domain: {
-                          name: s.domain.name,
-                          hostedZoneId: s.domain.hostedZoneId,
-                          certificateArn: viewerCertificate.certificateArn,
-                      },
-                      waf: {
-                          rateLimit: s.waf.siteRateLimit,
-                          logGroupName: `aws-waf-logs-${physicalName(scope, "cdn", 200)}`,
-                          retentionInDays: logSettings(step).retentionInDays,
-                      },
-                      accessLogs: { bucketArn: foundation.logArchive.bucketArn },
-                      tags,
-                  },
+                  }),
                   child,
               );
     // Until the distribution exists, the bucket still refuses requests without TLS.

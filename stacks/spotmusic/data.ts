@@ -5,8 +5,9 @@
 import { DatabaseUsers, MYSQL_READ_WRITE, MYSQL_SCHEMA_OWNER } from "../../infra/data/database-users";
 import { RedisCache } from "../../infra/data/redis-cache";
 import { RelationalDatabase } from "../../infra/data/relational-database";
-import { logGroupName, physicalName } from "../../infra/shared/naming";
-import { DB_USERS, NAME, retentionDays, SpotmusicStep } from "./settings";
+import { databaseUsers, relationalDatabase } from "../database";
+import { logGroupName } from "../../infra/shared/naming";
+import { DB_USERS, retentionDays, SpotmusicStep } from "./settings";
 
 /** What later steps use of the data tier. */
 export interface DataTier {
@@ -20,65 +21,14 @@ export interface DataTier {
 
 /** The data tier: MySQL, its users and Redis. */
 export function dataTier(step: SpotmusicStep): DataTier {
-    const db = database(step);
-    return { db, dbUsers: databaseUsers(step, db), cache: redisCache(step) };
-}
-
-/** RDS MySQL in the isolated subnets, encrypted with the foundation's data key. */
-export function database(step: SpotmusicStep): RelationalDatabase {
-    const { name, settings: s, foundation, config, scope, tags, child } = step;
-    const keys = foundation.keys.keyArns;
-    return new RelationalDatabase(
-        `${name}-db`,
-        {
-            ...foundation.account,
-            engine: "mysql",
-            engineVersion: s.database.engineVersion,
-            identifier: physicalName(scope, "db", 63),
-            instanceClass: s.database.instanceClass,
-            allocatedStorageGb: s.database.allocatedStorageGb,
-            maxAllocatedStorageGb: s.database.maxAllocatedStorageGb,
-            databaseName: NAME,
-            vpcId: foundation.network.vpcId,
-            subnetIds: foundation.network.subnetIds.isolated,
-            dataKmsKeyArn: keys.data,
-            secretsKmsKeyArn: keys.secrets,
-            logs: { kmsKeyArn: keys.logs, retentionInDays: retentionDays(step) },
-            multiAz: s.database.multiAz,
-            backupRetentionDays: s.database.backupRetentionDays,
-            protect: config.profile.protect,
-            performanceInsights: s.database.performanceInsights,
-            monitoringIntervalSeconds: s.database.monitoringIntervalSeconds,
-            tags,
-        },
-        child,
-    );
-}
-
-/**
- * The workloads' MySQL users (IAM authentication), created at deploy time from inside the VPC: web-api owns the
- * schema (runs the migration), workers read and write data. Both start after them.
- */
-export function databaseUsers(step: SpotmusicStep, db: RelationalDatabase): DatabaseUsers {
-    const { name, foundation, scope, tags, child } = step;
-    const keys = foundation.keys.keyArns;
-    return new DatabaseUsers(
-        `${name}-db-users`,
-        {
-            ...foundation.account,
-            database: db,
-            users: [
-                { name: DB_USERS.webApi, privileges: MYSQL_SCHEMA_OWNER },
-                { name: DB_USERS.workers, privileges: MYSQL_READ_WRITE },
-            ],
-            functionName: physicalName(scope, "db-users", 64),
-            vpc: { vpcId: foundation.network.vpcId, subnetIds: foundation.network.subnetIds.private },
-            secretsKmsKeyArn: keys.secrets,
-            logs: { kmsKeyArn: keys.logs, retentionInDays: retentionDays(step) },
-            tags,
-        },
-        child,
-    );
+    const db = relationalDatabase(step, "mysql", retentionDays(step));
+    // The workloads' MySQL users (IAM authentication): web-api owns the schema (runs the migration), workers
+    // read and write data. Both start after them.
+    const users = [
+        { name: DB_USERS.webApi, privileges: MYSQL_SCHEMA_OWNER },
+        { name: DB_USERS.workers, privileges: MYSQL_READ_WRITE },
+    ];
+    return { db, dbUsers: databaseUsers(step, db, users, retentionDays(step)), cache: redisCache(step) };
 }
 
 /** ElastiCache Redis in the isolated subnets: TLS, AUTH token in Secrets Manager, engine logs, snapshots. */

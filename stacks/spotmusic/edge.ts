@@ -8,7 +8,7 @@ import * as tls from "@pulumi/tls";
 import { CdnDistribution } from "../../infra/edge/cdn-distribution";
 import { DnsCertificate } from "../../infra/edge/dns-certificate";
 import { JsonSecret } from "../../infra/security/json-secret";
-import { physicalName } from "../../infra/shared/naming";
+import { distributionArgs, cloudFrontCertificate } from "../cloudfront";
 import { ORIGIN_HEADER } from "../ticketing";
 import { ApiTier } from "./api";
 import { internalApiName, NAME, PATHS, retentionDays, SpotmusicStep } from "./settings";
@@ -74,19 +74,8 @@ export function edgeTier(
     step: SpotmusicStep,
     deps: { storage: StorageTier; api: ApiTier; signing: AudioSigning },
 ): EdgeTier {
-    const { name, settings: s, foundation, tags } = step;
     // CloudFront's certificate (us-east-1): the distribution exists once it is issued (docs/first-deploy.md).
-    const viewerCertificate = new DnsCertificate(
-        `${name}-cdn-certificate`,
-        {
-            domainName: s.domain.name,
-            hostedZoneId: s.domain.hostedZoneId,
-            status: s.domain.certificateStatus,
-            statusKey: `platform:${NAME}.domain.certificateStatus`,
-            tags,
-        },
-        { ...step.child, provider: foundation.edgeProvider },
-    );
+    const viewerCertificate = cloudFrontCertificate(step);
     const cdn =
         viewerCertificate.certificateArn === undefined
             ? undefined
@@ -105,15 +94,12 @@ function distribution(
     step: SpotmusicStep,
     deps: { storage: StorageTier; api: ApiTier; signing: AudioSigning; certificateArn: pulumi.Input<string> },
 ): CdnDistribution {
-    const { name, settings: s, foundation, scope, tags, child } = step;
+    const { name, settings: s, child } = step;
     const { storage, api, signing } = deps;
+    const waf = { rateLimit: s.waf.rateLimit, retentionInDays: retentionDays(step) };
     return new CdnDistribution(
         `${name}-cdn`,
-        {
-            accountId: foundation.accountId,
-            partition: foundation.partition,
-            edgeProvider: foundation.edgeProvider,
-            description: `${NAME}: ${s.domain.name}`,
+        distributionArgs(step, deps.certificateArn, waf, {
             origins: {
                 web: { type: "s3", bucket: storage.web },
                 audio: { type: "s3", bucket: storage.audio },
@@ -134,15 +120,7 @@ function distribution(
                 },
             ],
             defaultRootObject: "index.html",
-            domain: { name: s.domain.name, hostedZoneId: s.domain.hostedZoneId, certificateArn: deps.certificateArn },
-            waf: {
-                rateLimit: s.waf.rateLimit,
-                logGroupName: `aws-waf-logs-${physicalName(scope, "cdn", 200)}`,
-                retentionInDays: retentionDays(step),
-            },
-            accessLogs: { bucketArn: foundation.logArchive.bucketArn },
-            tags,
-        },
+        }),
         child,
     );
 }

@@ -16,6 +16,7 @@ import {
 } from "../../infra/observability/alarms";
 import { Dashboard, DashboardGraph } from "../../infra/observability/dashboard";
 import { physicalName } from "../../infra/shared/naming";
+import { databaseGraph } from "../database";
 import { ApiTier } from "./api";
 import { ComputeTier } from "./compute";
 import { DataTier } from "./data";
@@ -153,24 +154,7 @@ function jobsGraph({ jobs }: MessagingTier): DashboardGraph {
 /** MySQL's CPU and connections, and Redis' engine CPU and memory per node. */
 function dataGraphs({ db, cache }: DataTier): DashboardGraph[] {
     return [
-        {
-            title: "RDS: CPU (%) and connections",
-            metrics: [
-                {
-                    namespace: "AWS/RDS",
-                    metricName: "CPUUtilization",
-                    dimensions: { DBInstanceIdentifier: db.instanceIdentifier },
-                    label: "CPU",
-                },
-                {
-                    namespace: "AWS/RDS",
-                    metricName: "DatabaseConnections",
-                    dimensions: { DBInstanceIdentifier: db.instanceIdentifier },
-                    label: "connections",
-                    stat: "Maximum",
-                },
-            ],
-        },
+        databaseGraph(db),
         {
             title: "Redis: engine CPU and memory per node (%)",
             // Published per member cluster (CacheClusterId), not per replication group:

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import { DatabaseUsers } from "../../infra/data/database-users";
 import { RelationalDatabase } from "../../infra/data/relational-database";
-import { physicalName } from "../../infra/shared/naming";
+import { databaseUsers, relationalDatabase } from "../database";
 import { DB_USERS, NAME, retentionDays, TicketingStep } from "./settings";
 
 /** What later steps use of the data tier. */
@@ -20,62 +20,11 @@ export interface DataTier {
 
 /** The data tier: PostgreSQL, its users and the payment provider's secret. */
 export function dataTier(step: TicketingStep): DataTier {
-    const db = database(step);
-    return { db, dbUsers: databaseUsers(step, db), paymentSecret: paymentProviderSecret(step) };
-}
-
-/** RDS PostgreSQL in the isolated subnets, encrypted with the foundation's data key. */
-export function database(step: TicketingStep): RelationalDatabase {
-    const { name, settings: s, foundation, config, scope, tags, child } = step;
-    const keys = foundation.keys.keyArns;
-    return new RelationalDatabase(
-        `${name}-db`,
-        {
-            ...foundation.account,
-            engine: "postgres",
-            engineVersion: s.database.engineVersion,
-            identifier: physicalName(scope, "db", 63),
-            instanceClass: s.database.instanceClass,
-            allocatedStorageGb: s.database.allocatedStorageGb,
-            maxAllocatedStorageGb: s.database.maxAllocatedStorageGb,
-            databaseName: NAME,
-            vpcId: foundation.network.vpcId,
-            subnetIds: foundation.network.subnetIds.isolated,
-            dataKmsKeyArn: keys.data,
-            secretsKmsKeyArn: keys.secrets,
-            logs: { kmsKeyArn: keys.logs, retentionInDays: retentionDays(step) },
-            multiAz: s.database.multiAz,
-            backupRetentionDays: s.database.backupRetentionDays,
-            protect: config.profile.protect,
-            performanceInsights: s.database.performanceInsights,
-            monitoringIntervalSeconds: s.database.monitoringIntervalSeconds,
-            tags,
-        },
-        child,
-    );
-}
-
-/**
- * The services' PostgreSQL users (IAM authentication), created at deploy time from inside the VPC; the services
- * that use the database start after them.
- */
-export function databaseUsers(step: TicketingStep, db: RelationalDatabase): DatabaseUsers {
-    const { name, foundation, scope, tags, child } = step;
-    const keys = foundation.keys.keyArns;
-    return new DatabaseUsers(
-        `${name}-db-users`,
-        {
-            ...foundation.account,
-            database: db,
-            users: Object.values(DB_USERS).map((user) => ({ name: user })),
-            functionName: physicalName(scope, "db-users", 64),
-            vpc: { vpcId: foundation.network.vpcId, subnetIds: foundation.network.subnetIds.private },
-            secretsKmsKeyArn: keys.secrets,
-            logs: { kmsKeyArn: keys.logs, retentionInDays: retentionDays(step) },
-            tags,
-        },
-        child,
-    );
+    const db = relationalDatabase(step, "postgres", retentionDays(step));
+    // The services' PostgreSQL users (IAM authentication); the services that use the database start after them.
+    const users = Object.values(DB_USERS).map((user) => ({ name: user }));
+    const dbUsers = databaseUsers(step, db, users, retentionDays(step));
+    return { db, dbUsers, paymentSecret: paymentProviderSecret(step) };
 }
 
 /**

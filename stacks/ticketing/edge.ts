@@ -9,11 +9,10 @@ import * as random from "@pulumi/random";
 import { CdnDistribution } from "../../infra/edge/cdn-distribution";
 import { DnsCertificate } from "../../infra/edge/dns-certificate";
 import { LoadBalancer, ListenerRuleSpec, TargetGroupSpec } from "../../infra/edge/load-balancer";
-import { physicalName } from "../../infra/shared/naming";
+import { cloudFrontCertificate, distributionArgs, domainCertificate } from "../cloudfront";
 import {
     CLOUDFRONT_ORIGIN_FACING,
     HEALTH_PATH,
-    NAME,
     ORIGIN_HEADER,
     originDomainName,
     retentionDays,
@@ -61,15 +60,12 @@ export interface EdgeTier {
 /** The edge tier: origin certificate, ALB and its DNS name, then CloudFront and WAF in front of it. */
 export function edgeTier(step: TicketingStep): EdgeTier {
     const { name, child } = step;
-    const originCertificate = certificate(step, `${name}-origin-certificate`, originDomainName(step), child);
+    const originCertificate = domainCertificate(step, `${name}-origin-certificate`, originDomainName(step), child);
     const originSecret = new random.RandomPassword(`${name}-origin-verify`, { length: 48, special: false }, child);
     const lb = loadBalancer(step, originCertificate, originSecret);
     const originRecord = originDns(step, lb);
     // CloudFront's certificate (us-east-1): the distribution exists once it is issued (docs/first-deploy.md).
-    const viewerCertificate = certificate(step, `${name}-cdn-certificate`, step.settings.domain.name, {
-        ...child,
-        provider: step.foundation.edgeProvider,
-    });
+    const viewerCertificate = cloudFrontCertificate(step);
     const cdn = cdnDistribution(step, viewerCertificate, originSecret);
     return {
         originName: originDomainName(step),
@@ -80,27 +76,6 @@ export function edgeTier(step: TicketingStep): EdgeTier {
         viewerCertificate,
         cdn,
     };
-}
-
-/** A DNS-validated ACM certificate for `domainName`, whose status comes from `platform:ticketing.domain`. */
-function certificate(
-    step: TicketingStep,
-    logicalName: string,
-    domainName: string,
-    opts: pulumi.ComponentResourceOptions,
-): DnsCertificate {
-    const { settings: s, tags } = step;
-    return new DnsCertificate(
-        logicalName,
-        {
-            domainName,
-            hostedZoneId: s.domain.hostedZoneId,
-            status: s.domain.certificateStatus,
-            statusKey: `platform:${NAME}.domain.certificateStatus`,
-            tags,
-        },
-        opts,
-    );
 }
 
 /** The listener rules: each routed service's paths, only with the secret origin header. */
@@ -191,15 +166,12 @@ export function cdnDistribution(
     viewerCertificate: DnsCertificate,
     originSecret: random.RandomPassword,
 ): CdnDistribution | undefined {
-    const { name, settings: s, foundation, scope, tags, child } = step;
+    const { name, settings: s, child } = step;
     if (viewerCertificate.certificateArn === undefined) return undefined;
+    const waf = { rateLimit: s.waf.rateLimit, retentionInDays: retentionDays(step) };
     return new CdnDistribution(
         `${name}-cdn`,
-        {
-            accountId: foundation.accountId,
-            partition: foundation.partition,
-            edgeProvider: foundation.edgeProvider,
-            description: `${NAME}: ${s.domain.name}`,
+        distributionArgs(step, viewerCertificate.certificateArn, waf, {
             origins: {
                 alb: {
                     type: "https",
@@ -208,19 +180,7 @@ export function cdnDistribution(
                 },
             },
             defaultBehavior: { origin: "alb", cache: "dynamic" },
-            domain: {
-                name: s.domain.name,
-                hostedZoneId: s.domain.hostedZoneId,
-                certificateArn: viewerCertificate.certificateArn,
-            },
-            waf: {
-                rateLimit: s.waf.rateLimit,
-                logGroupName: `aws-waf-logs-${physicalName(scope, "cdn", 200)}`,
-                retentionInDays: retentionDays(step),
-            },
-            accessLogs: { bucketArn: foundation.logArchive.bucketArn },
-            tags,
-        },
+        }),
         child,
     );
 }

@@ -11,6 +11,7 @@ import {
 } from "../../infra/observability/alarms";
 import { Dashboard, DashboardGraph } from "../../infra/observability/dashboard";
 import { physicalName } from "../../infra/shared/naming";
+import { databaseGraph } from "../database";
 import { ComputeTier } from "./compute";
 import { DataTier } from "./data";
 import { EdgeTier } from "./edge";
@@ -122,7 +123,7 @@ export function dashboard(step: TicketingStep, tiers: ObservedTiers): Dashboard 
                         })),
                     })),
                 queueGraph(tiers.messaging),
-                databaseGraph(tiers.data),
+                databaseGraph(tiers.data.db),
             ],
         },
         child,
@@ -158,28 +159,6 @@ function queueGraph({ notifications, expiry }: MessagingTier): DashboardGraph {
                 metricName: "ApproximateNumberOfMessagesVisible",
                 dimensions: { QueueName: expiry.dlqName },
                 label: "expiry DLQ",
-            },
-        ],
-    };
-}
-
-/** The database's graph: CPU (%) and connections. */
-function databaseGraph({ db }: DataTier): DashboardGraph {
-    return {
-        title: "RDS: CPU (%) and connections",
-        metrics: [
-            {
-                namespace: "AWS/RDS",
-                metricName: "CPUUtilization",
-                dimensions: { DBInstanceIdentifier: db.instanceIdentifier },
-                label: "CPU",
-            },
-            {
-                namespace: "AWS/RDS",
-                metricName: "DatabaseConnections",
-                dimensions: { DBInstanceIdentifier: db.instanceIdentifier },
-                label: "connections",
-                stat: "Maximum",
             },
         ],
     };
