@@ -5,8 +5,8 @@
 import { DatabaseUsers, MYSQL_READ_WRITE, MYSQL_SCHEMA_OWNER } from "../../infra/data/database-users";
 import { RedisCache } from "../../infra/data/redis-cache";
 import { RelationalDatabase } from "../../infra/data/relational-database";
-import { databaseUsers, relationalDatabase } from "../database";
 import { logGroupName } from "../../infra/shared/naming";
+import { databaseUsers, relationalDatabase } from "../database";
 import { DB_USERS, retentionDays, SpotmusicStep } from "./settings";
 
 /** What later steps use of the data tier. */
@@ -21,14 +21,15 @@ export interface DataTier {
 
 /** The data tier: MySQL, its users and Redis. */
 export function dataTier(step: SpotmusicStep): DataTier {
-    const db = relationalDatabase(step, "mysql", retentionDays(step));
+    const retentionInDays = retentionDays(step);
+    const db = relationalDatabase(step, "mysql", retentionInDays);
     // The workloads' MySQL users (IAM authentication): web-api owns the schema (runs the migration), workers
     // read and write data. Both start after them.
     const users = [
         { name: DB_USERS.webApi, privileges: MYSQL_SCHEMA_OWNER },
         { name: DB_USERS.workers, privileges: MYSQL_READ_WRITE },
     ];
-    return { db, dbUsers: databaseUsers(step, db, users, retentionDays(step)), cache: redisCache(step) };
+    return { db, dbUsers: databaseUsers(step, db, users, retentionInDays), cache: redisCache(step) };
 }
 
 /** ElastiCache Redis in the isolated subnets: TLS, AUTH token in Secrets Manager, engine logs, snapshots. */

@@ -20,10 +20,11 @@ export interface DataTier {
 
 /** The data tier: PostgreSQL, its users and the payment provider's secret. */
 export function dataTier(step: TicketingStep): DataTier {
-    const db = relationalDatabase(step, "postgres", retentionDays(step));
+    const retentionInDays = retentionDays(step);
+    const db = relationalDatabase(step, "postgres", retentionInDays);
     // The services' PostgreSQL users (IAM authentication); the services that use the database start after them.
     const users = Object.values(DB_USERS).map((user) => ({ name: user }));
-    const dbUsers = databaseUsers(step, db, users, retentionDays(step));
+    const dbUsers = databaseUsers(step, db, users, retentionInDays);
     return { db, dbUsers, paymentSecret: paymentProviderSecret(step) };
 }
 

@@ -73,8 +73,8 @@ export interface ActionRow {
 
 /** An input or output value of the resource as a string (outputs win: they hold the physical names). */
 export function prop(c: RequestContext, key: string): string {
-    const v = c.resource.outputs?.[key] ?? c.resource.inputs?.[key];
-    if (typeof v !== "string" || v === "") throw new Error(`${c.resource.urn}: no string '${key}'`);
+    const v = optionalProp(c, key);
+    if (v === undefined) throw new Error(`${c.resource.urn}: no string '${key}'`);
     return v;
 }
 
